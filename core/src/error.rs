@@ -1,0 +1,131 @@
+//! The one error type of the crate.
+
+use chrono::NaiveDate;
+use std::fmt;
+
+/// Every way a core call can refuse its input. Each variant has a stable
+/// machine code ([`OdxError::code`]) that the adapters map once: to a SQLSTATE
+/// in the extension and to a JS `Error.code` in the Node addon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OdxError {
+    /// The range starts after it ends (`from > to`).
+    InvalidRange {
+        /// First day asked for.
+        from: NaiveDate,
+        /// Last day asked for.
+        to: NaiveDate,
+    },
+    /// The range is longer than [`crate::scope::MAX_RANGE_DAYS`] days.
+    RangeTooLong {
+        /// Days asked for (inclusive count).
+        days: i64,
+        /// The most allowed.
+        max: i64,
+    },
+    /// A date lies outside the calendar that core can represent.
+    DateOutOfBounds {
+        /// Which argument.
+        field: &'static str,
+    },
+    /// A string option was not one of its allowed values.
+    InvalidOption {
+        /// The option's name, e.g. `group_by`.
+        field: &'static str,
+        /// What was given.
+        value: String,
+        /// The values that are allowed.
+        allowed: &'static [&'static str],
+    },
+    /// A clinic's `timezone` is not an IANA time-zone name.
+    UnknownTimeZone {
+        /// The clinic.
+        clinic_id: i64,
+        /// The name found in `clinics.timezone`.
+        name: String,
+    },
+    /// The scope names a clinic that the clinic directory does not hold.
+    UnknownClinic {
+        /// The clinic id.
+        clinic_id: i64,
+    },
+    /// A fact or row names a clinic that is not in the scope. Core never drops
+    /// such rows silently: the adapter that produced them is wrong.
+    RowOutsideScope {
+        /// The clinic id found on the row.
+        clinic_id: i64,
+    },
+    /// A fact names a trend bucket that the scope's calendar does not have.
+    BucketOutOfRange {
+        /// The bucket index found on the fact.
+        bucket: u32,
+        /// How many buckets the calendar has.
+        buckets: u32,
+    },
+    /// Two accumulators built for different scopes were combined.
+    ScopeMismatch,
+    /// An exact sum left the range of `Decimal` (about 7.9e28) or of a counter.
+    Overflow {
+        /// Which quantity overflowed.
+        what: &'static str,
+    },
+}
+
+impl OdxError {
+    /// The stable machine code of this error, e.g. `ODX_INVALID_RANGE`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OdxError::InvalidRange { .. } => "ODX_INVALID_RANGE",
+            OdxError::RangeTooLong { .. } => "ODX_RANGE_TOO_LONG",
+            OdxError::DateOutOfBounds { .. } => "ODX_INVALID_DATE",
+            OdxError::InvalidOption { .. } => "ODX_INVALID_ARGUMENT",
+            OdxError::UnknownTimeZone { .. } => "ODX_BAD_TIME_ZONE",
+            OdxError::UnknownClinic { .. } => "ODX_UNKNOWN_CLINIC",
+            OdxError::RowOutsideScope { .. } => "ODX_ROW_OUTSIDE_SCOPE",
+            OdxError::BucketOutOfRange { .. } => "ODX_BUCKET_OUT_OF_RANGE",
+            OdxError::ScopeMismatch => "ODX_SCOPE_MISMATCH",
+            OdxError::Overflow { .. } => "ODX_OVERFLOW",
+        }
+    }
+}
+
+impl fmt::Display for OdxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OdxError::InvalidRange { from, to } => {
+                write!(f, "invalid range: from {from} is after to {to}")
+            }
+            OdxError::RangeTooLong { days, max } => {
+                write!(f, "range of {days} days is longer than the {max} days allowed")
+            }
+            OdxError::DateOutOfBounds { field } => {
+                write!(f, "{field} is outside the supported calendar")
+            }
+            OdxError::InvalidOption { field, value, allowed } => write!(
+                f,
+                "invalid {field} {value:?}: expected one of {}",
+                allowed.join(", ")
+            ),
+            OdxError::UnknownTimeZone { clinic_id, name } => {
+                write!(f, "clinic {clinic_id} has an unknown time zone {name:?}")
+            }
+            OdxError::UnknownClinic { clinic_id } => write!(f, "unknown clinic {clinic_id}"),
+            OdxError::RowOutsideScope { clinic_id } => {
+                write!(f, "a row of clinic {clinic_id} reached a scope that does not include it")
+            }
+            OdxError::BucketOutOfRange { bucket, buckets } => write!(
+                f,
+                "trend bucket {bucket} is outside the scope's {buckets} buckets"
+            ),
+            OdxError::ScopeMismatch => {
+                write!(f, "cannot combine accumulators built for different scopes")
+            }
+            OdxError::Overflow { what } => write!(f, "{what} overflowed"),
+        }
+    }
+}
+
+impl std::error::Error for OdxError {}
+
+/// The crate's result type.
+pub type Result<T, E = OdxError> = std::result::Result<T, E>;

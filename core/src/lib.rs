@@ -1,0 +1,44 @@
+//! # odx-core
+//!
+//! The pure KPI engine of odx: every formula of every domain lives here and
+//! only here. No database, no FFI, no I/O.
+//!
+//! The shape of every domain:
+//!
+//! * a [`MetricScope`] (clinics, inclusive local dates, grouping) is bound to
+//!   the clinics' time zones in a [`Frame`]: the [`Calendar`] of trend buckets
+//!   and one [`ClinicClock`] per clinic with the exact instants where the range
+//!   and the buckets start and end;
+//! * **facts** are grouped sufficient statistics (sums and counts by clinic,
+//!   doctor, bucket, status ...). One raw row is a fact of count 1, so rows
+//!   folded in memory and rows grouped by Postgres feed the same code;
+//! * an **accumulator** `accum`s facts, `combine`s with another partial state
+//!   of the same scope, and `finish`es into a [`Report`] `{ totals, groups }`.
+//!   Totals are finished from merged facts, never by averaging rates; a rate
+//!   whose denominator is zero is `None`.
+//!
+//! Money is [`rust_decimal::Decimal`] throughout. Bad category values are
+//! counted in each report's `data_quality`, never guessed; rows for a clinic
+//! outside the scope are refused with [`OdxError::RowOutsideScope`].
+#![deny(missing_docs)]
+
+pub mod calendar;
+pub mod category;
+pub mod error;
+pub mod financial;
+mod frame;
+pub mod num;
+pub mod operations;
+pub mod report;
+pub mod scope;
+pub mod tables;
+
+pub use calendar::{AgingBucket, Calendar, ClinicClock, Granularity, DEFAULT_TIME_ZONE};
+pub use category::{AppointmentStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod};
+pub use error::{OdxError, Result};
+pub use financial::{FinancialAcc, FinancialMetrics, FinancialReport};
+pub use frame::{ClinicDirectory, Frame};
+pub use operations::{OperationsAcc, OperationsMetrics, OperationsReport};
+pub use report::{GroupRow, Report};
+pub use scope::{GroupBy, MetricScope};
+pub use tables::Tables;

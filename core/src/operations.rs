@@ -1,0 +1,480 @@
+//! Appointments / operations domain: the booking funnel and its rates, the
+//! no-show PKR bleed, new vs returning patients, doctor and chair utilization.
+//!
+//! Sources: `appointments`, `doctor_schedules`, `clinic_hours`, `rooms`, and
+//! billed invoices for the average ticket that prices a no-show.
+
+use crate::category::AppointmentStatus;
+use crate::error::{OdxError, Result};
+use crate::financial::InvoiceFact;
+use crate::frame::{ClinicDirectory, Facts, Frame, Grouped};
+use crate::num::{add_count, add_money, average_money, count_rate, mul_money};
+use crate::report::{assemble, Report};
+use crate::scope::MetricScope;
+use chrono::{DateTime, NaiveTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Appointments starting in the range, grouped by clinic, doctor, whether a
+/// room is set, status, whether they ended before the as-of instant
+/// (`starts_at + duration_min` minutes `<` as-of) and duration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentFact {
+    /// `appointments.clinic_id`.
+    pub clinic_id: i64,
+    /// `appointments.doctor_id`.
+    pub doctor_id: Option<i64>,
+    /// `appointments.room_id IS NOT NULL`.
+    pub has_room: bool,
+    /// `appointments.status`.
+    pub status: AppointmentStatus,
+    /// Whether the appointment's end is before the as-of instant.
+    pub ended_by_as_of: bool,
+    /// `appointments.duration_min` (negative values are bad data).
+    pub duration_min: i32,
+    /// How many appointments.
+    pub appointments: u64,
+}
+
+/// Whom a [`PatientsFact`] counts distinct patients for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PatientGrain {
+    /// Distinct patients of the clinic (totals and clinic rows).
+    Clinic,
+    /// Distinct patients of one doctor at the clinic (doctor rows).
+    Doctor(Option<i64>),
+}
+
+/// Distinct patients with a completed appointment in range, split into new
+/// (their first ever completed appointment at the clinic is in range) and
+/// returning (all others).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientsFact {
+    /// The clinic.
+    pub clinic_id: i64,
+    /// Clinic-wide or one doctor's patients.
+    pub grain: PatientGrain,
+    /// New patients.
+    pub new_patients: u64,
+    /// Returning patients.
+    pub returning_patients: u64,
+}
+
+/// One `doctor_schedules` row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleFact {
+    /// The clinic.
+    pub clinic_id: i64,
+    /// The doctor.
+    pub doctor_id: i64,
+    /// ISO weekday 1..=7.
+    pub weekday: i16,
+    /// Start of the shift.
+    pub starts: NaiveTime,
+    /// End of the shift (after `starts`).
+    pub ends: NaiveTime,
+}
+
+/// One `clinic_hours` row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningHoursFact {
+    /// The clinic.
+    pub clinic_id: i64,
+    /// ISO weekday 1..=7.
+    pub weekday: i16,
+    /// Opening time.
+    pub opens: NaiveTime,
+    /// Closing time (after `opens`).
+    pub closes: NaiveTime,
+}
+
+/// Active rooms (chairs) of a clinic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomsFact {
+    /// The clinic.
+    pub clinic_id: i64,
+    /// Number of rooms with `active = true`.
+    pub active_rooms: u64,
+}
+
+/// Rows kept out of the KPIs for bad values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationsDataQuality {
+    /// Appointments whose status is not a listed value.
+    pub unknown_appointment_status: u64,
+    /// Appointments with a negative duration (counted, but zero minutes).
+    pub negative_durations: u64,
+    /// Schedule rows with a weekday outside 1..=7 or `ends <= starts`.
+    pub invalid_schedules: u64,
+    /// Opening-hours rows with a weekday outside 1..=7 or `closes <= opens`.
+    pub invalid_opening_hours: u64,
+}
+
+impl OperationsDataQuality {
+    fn merge(&mut self, o: &Self) -> Result<()> {
+        add_count(&mut self.unknown_appointment_status, o.unknown_appointment_status, "data quality")?;
+        add_count(&mut self.negative_durations, o.negative_durations, "data quality")?;
+        add_count(&mut self.invalid_schedules, o.invalid_schedules, "data quality")?;
+        add_count(&mut self.invalid_opening_hours, o.invalid_opening_hours, "data quality")
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct OperationsFacts {
+    appointments: [u64; AppointmentStatus::COUNT],
+    missed: u64,
+    doctor_booked_minutes: u64,
+    chair_booked_minutes: u64,
+    doctor_capacity_minutes: u64,
+    /// Clinic rows only: active rooms and opening minutes over the range;
+    /// their product is the chair capacity of one clinic.
+    active_rooms: u64,
+    open_minutes: u64,
+    billed: Decimal,
+    invoices: u64,
+    new_patients: u64,
+    returning_patients: u64,
+    dq: OperationsDataQuality,
+}
+
+impl Facts for OperationsFacts {
+    fn merge(&mut self, o: &Self) -> Result<()> {
+        for (a, b) in self.appointments.iter_mut().zip(&o.appointments) {
+            add_count(a, *b, "appointments")?;
+        }
+        add_count(&mut self.missed, o.missed, "missed")?;
+        add_count(&mut self.doctor_booked_minutes, o.doctor_booked_minutes, "booked minutes")?;
+        add_count(&mut self.chair_booked_minutes, o.chair_booked_minutes, "booked minutes")?;
+        add_count(&mut self.doctor_capacity_minutes, o.doctor_capacity_minutes, "capacity")?;
+        add_count(&mut self.active_rooms, o.active_rooms, "rooms")?;
+        add_count(&mut self.open_minutes, o.open_minutes, "opening minutes")?;
+        add_money(&mut self.billed, o.billed, "billed")?;
+        add_count(&mut self.invoices, o.invoices, "invoice count")?;
+        add_count(&mut self.new_patients, o.new_patients, "new patients")?;
+        add_count(&mut self.returning_patients, o.returning_patients, "returning patients")?;
+        self.dq.merge(&o.dq)
+    }
+}
+
+impl OperationsFacts {
+    #[inline]
+    fn add_appointment(&mut self, f: &AppointmentFact) -> Result<()> {
+        if f.status == AppointmentStatus::Unknown {
+            return add_count(&mut self.dq.unknown_appointment_status, f.appointments, "data quality");
+        }
+        add_count(&mut self.appointments[f.status.index()], f.appointments, "appointments")?;
+        if f.status == AppointmentStatus::Booked && f.ended_by_as_of {
+            add_count(&mut self.missed, f.appointments, "missed")?;
+        }
+        if f.status == AppointmentStatus::Cancelled {
+            return Ok(());
+        }
+        let minutes = if f.duration_min < 0 {
+            add_count(&mut self.dq.negative_durations, f.appointments, "data quality")?;
+            0
+        } else {
+            (f.duration_min as u64).checked_mul(f.appointments).ok_or(OdxError::Overflow { what: "booked minutes" })?
+        };
+        if f.doctor_id.is_some() {
+            add_count(&mut self.doctor_booked_minutes, minutes, "booked minutes")?;
+        }
+        if f.has_room {
+            add_count(&mut self.chair_booked_minutes, minutes, "booked minutes")?;
+        }
+        Ok(())
+    }
+
+    fn add_ticket(&mut self, f: &InvoiceFact) -> Result<()> {
+        if f.status.is_billed() {
+            add_money(&mut self.billed, f.total, "billed")?;
+            add_count(&mut self.invoices, f.invoices, "invoice count")?;
+        }
+        Ok(())
+    }
+
+    /// Chair capacity of a clinic's facts: active rooms x opening minutes.
+    fn chair_capacity(&self) -> Result<u64> {
+        self.active_rooms.checked_mul(self.open_minutes).ok_or(OdxError::Overflow { what: "chair capacity" })
+    }
+}
+
+/// Minutes between two times of one day; `None` unless `end > start`.
+fn span_minutes(start: NaiveTime, end: NaiveTime) -> Option<u64> {
+    let m = (end - start).num_minutes();
+    (m > 0).then_some(m as u64)
+}
+
+/// Appointments by status over appointments starting in range.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentCounts {
+    /// Still `booked`.
+    pub booked: u64,
+    /// `arrived`.
+    pub arrived: u64,
+    /// `completed`.
+    pub completed: u64,
+    /// `cancelled`.
+    pub cancelled: u64,
+    /// `no_show`.
+    pub no_show: u64,
+    /// `booked` appointments that ended before the as-of instant: never
+    /// resolved (a data-quality leak). A subset of `booked`.
+    pub missed: u64,
+    /// All appointments with a listed status.
+    pub total: u64,
+}
+
+/// Every operations KPI of one group (or of the totals).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationsMetrics {
+    /// Appointments starting in range by status.
+    pub appointments: AppointmentCounts,
+    /// All appointments minus cancelled.
+    pub scheduled: u64,
+    /// no_show / scheduled.
+    pub no_show_rate: Option<Decimal>,
+    /// cancelled / all appointments.
+    pub cancel_rate: Option<Decimal>,
+    /// (arrived + completed) / scheduled.
+    pub arrival_rate: Option<Decimal>,
+    /// completed / scheduled.
+    pub completion_rate: Option<Decimal>,
+    /// The group's financial avg_ticket: billed / invoice_count, rounded to paisa.
+    pub avg_ticket: Option<Decimal>,
+    /// no_show x avg_ticket (PKR); 0 without no-shows, null when there are
+    /// no-shows but no ticket to price them.
+    pub no_show_bleed: Option<Decimal>,
+    /// Patients whose first ever completed appointment at the clinic is in range.
+    pub new_patients: u64,
+    /// Other distinct patients with a completed appointment in range.
+    pub returning_patients: u64,
+    /// Minutes of non-cancelled appointments in range that have a doctor.
+    pub doctor_booked_minutes: u64,
+    /// For each date in range, the doctors' schedule minutes on its weekday.
+    pub doctor_capacity_minutes: u64,
+    /// doctor_booked_minutes / doctor_capacity_minutes.
+    pub doctor_utilization: Option<Decimal>,
+    /// Minutes of non-cancelled appointments in range that have a room.
+    pub chair_booked_minutes: u64,
+    /// Active rooms x the clinic's opening minutes of each date in range
+    /// (0 on doctor rows: chairs belong to the clinic).
+    pub chair_capacity_minutes: u64,
+    /// chair_booked_minutes / chair_capacity_minutes.
+    pub chair_utilization: Option<Decimal>,
+    /// Rows kept out for bad values.
+    pub data_quality: OperationsDataQuality,
+}
+
+/// The operations report.
+pub type OperationsReport = Report<OperationsMetrics>;
+
+/// The mergeable operations accumulator of one scope.
+#[derive(Debug, Clone)]
+pub struct OperationsAcc {
+    frame: Frame,
+    groups: Grouped<OperationsFacts>,
+}
+
+impl OperationsAcc {
+    /// An empty accumulator for a scope.
+    ///
+    /// # Errors
+    /// As [`Frame::new`].
+    pub fn new(scope: &MetricScope, directory: &ClinicDirectory) -> Result<Self> {
+        Ok(OperationsAcc::with_frame(Frame::new(scope, directory)?))
+    }
+
+    /// An empty accumulator on an existing frame.
+    pub fn with_frame(frame: Frame) -> Self {
+        OperationsAcc { groups: Grouped::new(&frame, OperationsFacts::default()), frame }
+    }
+
+    /// The frame (scope, calendar, clocks).
+    pub fn frame(&self) -> &Frame {
+        &self.frame
+    }
+
+    /// Adds appointments starting in range.
+    ///
+    /// # Errors
+    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    #[inline]
+    pub fn accum_appointment(&mut self, f: &AppointmentFact) -> Result<()> {
+        let slot = self.frame.slot(f.clinic_id)?;
+        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, f.doctor_id);
+        clinic.add_appointment(f)?;
+        doctor.map_or(Ok(()), |d| d.add_appointment(f))
+    }
+
+    /// Adds one raw appointment: counted when it starts in range.
+    ///
+    /// # Errors
+    /// As [`OperationsAcc::accum_appointment`].
+    #[inline]
+    pub fn accum_appointment_row(
+        &mut self,
+        clinic_id: i64,
+        doctor_id: Option<i64>,
+        has_room: bool,
+        starts_at: DateTime<Utc>,
+        duration_min: i32,
+        status: AppointmentStatus,
+    ) -> Result<()> {
+        let clock = self.frame.clock(clinic_id)?;
+        if !clock.in_range(starts_at) {
+            return Ok(());
+        }
+        let ended_by_as_of = starts_at
+            .checked_add_signed(chrono::Duration::minutes(duration_min as i64))
+            .is_some_and(|end| end < clock.as_of());
+        self.accum_appointment(&AppointmentFact {
+            clinic_id,
+            doctor_id,
+            has_room,
+            status,
+            ended_by_as_of,
+            duration_min,
+            appointments: 1,
+        })
+    }
+
+    /// Adds billed invoices issued in range (they price a no-show).
+    ///
+    /// # Errors
+    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    pub fn accum_invoice(&mut self, f: &InvoiceFact) -> Result<()> {
+        let slot = self.frame.slot(f.clinic_id)?;
+        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, f.doctor_id);
+        clinic.add_ticket(f)?;
+        doctor.map_or(Ok(()), |d| d.add_ticket(f))
+    }
+
+    /// Adds distinct-patient counts.
+    ///
+    /// # Errors
+    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    pub fn accum_patients(&mut self, f: &PatientsFact) -> Result<()> {
+        let slot = self.frame.slot(f.clinic_id)?;
+        let target = match f.grain {
+            PatientGrain::Clinic => Some(self.groups.clinic(slot)),
+            PatientGrain::Doctor(d) => self.groups.doctor((f.clinic_id, d)),
+        };
+        if let Some(t) = target {
+            add_count(&mut t.new_patients, f.new_patients, "new patients")?;
+            add_count(&mut t.returning_patients, f.returning_patients, "returning patients")?;
+        }
+        Ok(())
+    }
+
+    /// Adds a doctor's weekly schedule row: its minutes times the number of
+    /// dates in range on its weekday.
+    ///
+    /// # Errors
+    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    pub fn accum_schedule(&mut self, f: &ScheduleFact) -> Result<()> {
+        let slot = self.frame.slot(f.clinic_id)?;
+        let days = self.frame.calendar().weekday_count(f.weekday);
+        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, Some(f.doctor_id));
+        let Some(minutes) = days.zip(span_minutes(f.starts, f.ends)).map(|(d, m)| m * d as u64) else {
+            return add_count(&mut clinic.dq.invalid_schedules, 1, "data quality");
+        };
+        add_count(&mut clinic.doctor_capacity_minutes, minutes, "capacity")?;
+        doctor.map_or(Ok(()), |d| add_count(&mut d.doctor_capacity_minutes, minutes, "capacity"))
+    }
+
+    /// Adds a clinic's opening-hours row.
+    ///
+    /// # Errors
+    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    pub fn accum_opening_hours(&mut self, f: &OpeningHoursFact) -> Result<()> {
+        let slot = self.frame.slot(f.clinic_id)?;
+        let days = self.frame.calendar().weekday_count(f.weekday);
+        let clinic = self.groups.clinic(slot);
+        match days.zip(span_minutes(f.opens, f.closes)) {
+            Some((d, m)) => add_count(&mut clinic.open_minutes, m * d as u64, "opening minutes"),
+            None => add_count(&mut clinic.dq.invalid_opening_hours, 1, "data quality"),
+        }
+    }
+
+    /// Adds a clinic's active rooms.
+    ///
+    /// # Errors
+    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    pub fn accum_rooms(&mut self, f: &RoomsFact) -> Result<()> {
+        let slot = self.frame.slot(f.clinic_id)?;
+        add_count(&mut self.groups.clinic(slot).active_rooms, f.active_rooms, "rooms")
+    }
+
+    /// Adds another partial state of the same scope.
+    ///
+    /// # Errors
+    /// [`OdxError::ScopeMismatch`] when the scopes differ; [`OdxError::Overflow`].
+    pub fn combine(&mut self, other: &OperationsAcc) -> Result<()> {
+        if !self.frame.same_as(&other.frame) {
+            return Err(OdxError::ScopeMismatch);
+        }
+        self.groups.merge(&other.groups)
+    }
+
+    /// Finishes the report. Chair capacity is a product per clinic (rooms x
+    /// opening minutes), so totals add the clinics' capacities.
+    ///
+    /// # Errors
+    /// [`OdxError::Overflow`].
+    pub fn finish(&self) -> Result<OperationsReport> {
+        let mut all = OperationsFacts::default();
+        let mut chair_capacity = 0u64;
+        for c in &self.groups.clinics {
+            all.merge(c)?;
+            add_count(&mut chair_capacity, c.chair_capacity()?, "chair capacity")?;
+        }
+        let totals = metrics(&all, chair_capacity)?;
+        let doctors = self.groups.doctor_rows();
+        assemble(&self.frame, totals, &self.groups.clinics, doctors, |f| metrics(f, f.chair_capacity()?))
+    }
+}
+
+fn metrics(f: &OperationsFacts, chair_capacity_minutes: u64) -> Result<OperationsMetrics> {
+    let n = |s: AppointmentStatus| f.appointments[s.index()];
+    let mut total = 0u64;
+    for s in AppointmentStatus::LISTED {
+        add_count(&mut total, n(*s), "appointments")?;
+    }
+    let cancelled = n(AppointmentStatus::Cancelled);
+    let scheduled = total - cancelled;
+    let no_show = n(AppointmentStatus::NoShow);
+    let avg_ticket = average_money(f.billed, f.invoices)?;
+    let no_show_bleed = if no_show == 0 {
+        Some(Decimal::ZERO)
+    } else {
+        avg_ticket.map(|t| mul_money(Decimal::from(no_show), t, "no-show bleed")).transpose()?
+    };
+    Ok(OperationsMetrics {
+        appointments: AppointmentCounts {
+            booked: n(AppointmentStatus::Booked),
+            arrived: n(AppointmentStatus::Arrived),
+            completed: n(AppointmentStatus::Completed),
+            cancelled,
+            no_show,
+            missed: f.missed,
+            total,
+        },
+        scheduled,
+        no_show_rate: count_rate(no_show, scheduled),
+        cancel_rate: count_rate(cancelled, total),
+        arrival_rate: count_rate(n(AppointmentStatus::Arrived) + n(AppointmentStatus::Completed), scheduled),
+        completion_rate: count_rate(n(AppointmentStatus::Completed), scheduled),
+        avg_ticket,
+        no_show_bleed,
+        new_patients: f.new_patients,
+        returning_patients: f.returning_patients,
+        doctor_booked_minutes: f.doctor_booked_minutes,
+        doctor_capacity_minutes: f.doctor_capacity_minutes,
+        doctor_utilization: count_rate(f.doctor_booked_minutes, f.doctor_capacity_minutes),
+        chair_booked_minutes: f.chair_booked_minutes,
+        chair_capacity_minutes,
+        chair_utilization: count_rate(f.chair_booked_minutes, chair_capacity_minutes),
+        data_quality: f.dq,
+    })
+}

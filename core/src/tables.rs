@@ -1,0 +1,479 @@
+//! Raw rows mirroring `schema.sql`, held in memory, and the in-memory
+//! queries that turn them into each domain's facts.
+//!
+//! This is the path for callers that already hold rows (the demo network,
+//! tests, the Node addon's pure functions). It plays the role Postgres plays
+//! for the SQL path: it selects the scope's clinics, joins and groups; every
+//! rule (range cut, bucket, status meaning) is applied by the accumulators
+//! and clocks of this crate.
+
+use crate::category::{AppointmentStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod};
+use crate::error::{OdxError, Result};
+use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
+use crate::frame::{ClinicDirectory, Frame};
+use crate::num::{add_money, mul_money};
+use crate::operations::{
+    OpeningHoursFact, OperationsAcc, OperationsReport, PatientGrain, PatientsFact, RoomsFact, ScheduleFact,
+};
+use crate::scope::MetricScope;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+fn default_active() -> String {
+    "active".to_owned()
+}
+
+/// `app.organizations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationRow {
+    /// Id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Unique slug.
+    pub slug: String,
+}
+
+/// `app.clinics`: a branch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClinicRow {
+    /// Id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// City.
+    pub city: String,
+    /// `active` or `inactive`.
+    #[serde(default = "default_active")]
+    pub status: String,
+    /// IANA time zone; empty means `Asia/Karachi`.
+    #[serde(default)]
+    pub timezone: String,
+}
+
+/// `app.organization_clinics`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationClinicRow {
+    /// The organization.
+    pub organization_id: i64,
+    /// The clinic.
+    pub clinic_id: i64,
+    /// Whether this is the head-office branch.
+    #[serde(default)]
+    pub is_hq: bool,
+}
+
+/// `app.clinic_hours`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClinicHoursRow {
+    /// The clinic.
+    pub clinic_id: i64,
+    /// ISO weekday 1..=7.
+    pub weekday: i16,
+    /// Opening time.
+    pub opens: NaiveTime,
+    /// Closing time.
+    pub closes: NaiveTime,
+}
+
+/// `app.rooms`: a chair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomRow {
+    /// Id.
+    pub id: i64,
+    /// The clinic.
+    pub clinic_id: i64,
+    /// Name.
+    pub name: String,
+    /// Whether the chair is in use.
+    pub active: bool,
+}
+
+/// `app.users`: staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    /// Id.
+    pub id: i64,
+    /// Branch assignment (none: HQ-only).
+    pub clinic_id: Option<i64>,
+    /// Name.
+    pub name: String,
+    /// `clinic_admin`, `doctor`, `receptionist`, `hygienist`, `assistant`, `other`.
+    pub role: String,
+    /// `active` or `inactive`.
+    #[serde(default = "default_active")]
+    pub status: String,
+    /// Hiring date.
+    pub hired_on: Option<NaiveDate>,
+}
+
+/// `app.user_organization_assignments`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserOrganizationAssignmentRow {
+    /// The user.
+    pub user_id: i64,
+    /// The organization.
+    pub organization_id: i64,
+    /// `org_admin` or `branch_manager`.
+    pub role: String,
+    /// The branch of a branch manager.
+    pub clinic_id: Option<i64>,
+}
+
+/// `app.doctor_schedules`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoctorScheduleRow {
+    /// The clinic.
+    pub clinic_id: i64,
+    /// The doctor.
+    pub doctor_id: i64,
+    /// ISO weekday 1..=7.
+    pub weekday: i16,
+    /// Shift start.
+    pub starts: NaiveTime,
+    /// Shift end.
+    pub ends: NaiveTime,
+}
+
+/// `app.patients`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientRow {
+    /// Id.
+    pub id: i64,
+    /// The clinic (patients never cross branches).
+    pub clinic_id: i64,
+    /// Registration instant.
+    pub created_at: DateTime<Utc>,
+    /// Recall date.
+    pub recall_due_on: Option<NaiveDate>,
+}
+
+/// `app.appointments`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentRow {
+    /// Id.
+    pub id: i64,
+    /// The clinic.
+    pub clinic_id: i64,
+    /// The patient.
+    pub patient_id: i64,
+    /// The doctor.
+    pub doctor_id: Option<i64>,
+    /// The chair.
+    pub room_id: Option<i64>,
+    /// Start instant.
+    pub starts_at: DateTime<Utc>,
+    /// Length in minutes.
+    pub duration_min: i32,
+    /// Status.
+    pub status: AppointmentStatus,
+}
+
+/// `app.invoices`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceRow {
+    /// Id.
+    pub id: i64,
+    /// The clinic.
+    pub clinic_id: i64,
+    /// The patient.
+    pub patient_id: i64,
+    /// The doctor.
+    pub doctor_id: Option<i64>,
+    /// Issue instant.
+    pub issued_at: DateTime<Utc>,
+    /// Total net of discounts.
+    pub total: Decimal,
+    /// Status.
+    pub status: InvoiceStatus,
+    /// Payer.
+    #[serde(default = "default_payer")]
+    pub payer: Payer,
+}
+
+fn default_payer() -> Payer {
+    Payer::SelfPay
+}
+
+/// `app.invoice_items`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceItemRow {
+    /// Id.
+    pub id: i64,
+    /// The invoice.
+    pub invoice_id: i64,
+    /// Procedure code.
+    pub procedure_code: String,
+    /// Description.
+    pub description: String,
+    /// Quantity.
+    pub qty: i32,
+    /// Price per unit.
+    pub unit_price: Decimal,
+    /// Material cost per unit.
+    #[serde(default)]
+    pub unit_cost: Decimal,
+}
+
+/// `app.payments`; refunds are negative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRow {
+    /// Id.
+    pub id: i64,
+    /// The clinic.
+    pub clinic_id: i64,
+    /// The invoice paid.
+    pub invoice_id: i64,
+    /// Payment instant.
+    pub paid_at: DateTime<Utc>,
+    /// Amount.
+    pub amount: Decimal,
+    /// Method.
+    pub method: PaymentMethod,
+}
+
+/// `app.lab_cases`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabCaseRow {
+    /// Id.
+    pub id: i64,
+    /// The clinic.
+    pub clinic_id: i64,
+    /// The patient.
+    pub patient_id: i64,
+    /// Lab vendor.
+    pub vendor: String,
+    /// Date sent.
+    pub sent_on: NaiveDate,
+    /// Date due back.
+    pub due_on: NaiveDate,
+    /// Date received.
+    pub received_on: Option<NaiveDate>,
+    /// Cost.
+    pub cost: Decimal,
+    /// Status.
+    pub status: LabStatus,
+}
+
+/// The tables odx reads, in memory. Missing tables deserialize as empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Tables {
+    /// `organizations`.
+    pub organizations: Vec<OrganizationRow>,
+    /// `clinics`.
+    pub clinics: Vec<ClinicRow>,
+    /// `organization_clinics`.
+    pub organization_clinics: Vec<OrganizationClinicRow>,
+    /// `clinic_hours`.
+    pub clinic_hours: Vec<ClinicHoursRow>,
+    /// `rooms`.
+    pub rooms: Vec<RoomRow>,
+    /// `users`.
+    pub users: Vec<UserRow>,
+    /// `user_organization_assignments`.
+    pub user_organization_assignments: Vec<UserOrganizationAssignmentRow>,
+    /// `doctor_schedules`.
+    pub doctor_schedules: Vec<DoctorScheduleRow>,
+    /// `patients`.
+    pub patients: Vec<PatientRow>,
+    /// `appointments`.
+    pub appointments: Vec<AppointmentRow>,
+    /// `invoices`.
+    pub invoices: Vec<InvoiceRow>,
+    /// `invoice_items`.
+    pub invoice_items: Vec<InvoiceItemRow>,
+    /// `payments`.
+    pub payments: Vec<PaymentRow>,
+    /// `lab_cases`.
+    pub lab_cases: Vec<LabCaseRow>,
+}
+
+impl Tables {
+    /// The clinic directory (id -> time zone) of `clinics`.
+    pub fn directory(&self) -> ClinicDirectory {
+        ClinicDirectory::new(self.clinics.iter().map(|c| (c.id, c.timezone.clone())))
+    }
+
+    /// The financial report of a scope over these rows.
+    ///
+    /// # Errors
+    /// [`OdxError::UnknownClinic`] for a scope clinic missing from `clinics`,
+    /// [`OdxError::UnknownTimeZone`], [`OdxError::Overflow`].
+    pub fn financial(&self, scope: &MetricScope) -> Result<FinancialReport> {
+        let mut acc = FinancialAcc::new(scope, &self.directory())?;
+        self.fold_financial(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' financial facts (scope clinics only) to an accumulator.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_financial(&self, acc: &mut FinancialAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        // invoice id -> doctor, for invoices of scope clinics
+        let doctor_of: FxHashMap<i64, Option<i64>> = self
+            .invoices
+            .iter()
+            .filter(|i| scope.contains(i.clinic_id))
+            .map(|i| (i.id, i.doctor_id))
+            .collect();
+        let mut materials: FxHashMap<i64, Decimal> = FxHashMap::default();
+        for item in self.invoice_items.iter().filter(|it| doctor_of.contains_key(&it.invoice_id)) {
+            let cost = mul_money(Decimal::from(item.qty), item.unit_cost, "materials cost")?;
+            add_money(materials.entry(item.invoice_id).or_default(), cost, "materials cost")?;
+        }
+        let mut paid: FxHashMap<i64, Decimal> = FxHashMap::default();
+        for p in self.payments.iter().filter(|p| scope.contains(p.clinic_id)) {
+            let clock = frame.clock(p.clinic_id)?;
+            if doctor_of.contains_key(&p.invoice_id) && p.paid_at < clock.as_of() {
+                add_money(paid.entry(p.invoice_id).or_default(), p.amount, "paid")?;
+            }
+            if let Some(bucket) = clock.trend_bucket(p.paid_at) {
+                acc.accum_payment(&PaymentFact {
+                    clinic_id: p.clinic_id,
+                    doctor_id: doctor_of.get(&p.invoice_id).copied().flatten(),
+                    bucket,
+                    method: p.method,
+                    payments: 1,
+                    amount: p.amount,
+                })?;
+            }
+        }
+        for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
+            acc.accum_invoice_row(
+                i.clinic_id,
+                i.doctor_id,
+                i.issued_at,
+                i.status,
+                i.payer,
+                i.total,
+                materials.get(&i.id).copied().unwrap_or_default(),
+                Some(paid.get(&i.id).copied().unwrap_or_default()),
+            )?;
+        }
+        let cal = frame.calendar();
+        for l in self.lab_cases.iter().filter(|l| scope.contains(l.clinic_id)) {
+            if cal.bucket_of_date(l.sent_on).is_some() {
+                acc.accum_lab_cost(&LabCostFact { clinic_id: l.clinic_id, status: l.status, cases: 1, cost: l.cost })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The operations report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn operations(&self, scope: &MetricScope) -> Result<OperationsReport> {
+        let mut acc = OperationsAcc::new(scope, &self.directory())?;
+        self.fold_operations(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' operations facts (scope clinics only) to an accumulator.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_operations(&self, acc: &mut OperationsAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        let in_scope = |c: i64| scope.contains(c);
+        // First ever completed appointment per (clinic, patient), and who had a
+        // completed appointment in range, clinic-wide and per doctor.
+        let mut first_completed: FxHashMap<(i64, i64), DateTime<Utc>> = FxHashMap::default();
+        let mut seen_clinic: FxHashSet<(i64, i64)> = FxHashSet::default();
+        let mut seen_doctor: FxHashSet<(i64, Option<i64>, i64)> = FxHashSet::default();
+        for a in self.appointments.iter().filter(|a| in_scope(a.clinic_id)) {
+            acc.accum_appointment_row(
+                a.clinic_id,
+                a.doctor_id,
+                a.room_id.is_some(),
+                a.starts_at,
+                a.duration_min,
+                a.status,
+            )?;
+            if a.status != AppointmentStatus::Completed {
+                continue;
+            }
+            let first = first_completed.entry((a.clinic_id, a.patient_id)).or_insert(a.starts_at);
+            *first = (*first).min(a.starts_at);
+            if frame.clock(a.clinic_id)?.in_range(a.starts_at) {
+                seen_clinic.insert((a.clinic_id, a.patient_id));
+                seen_doctor.insert((a.clinic_id, a.doctor_id, a.patient_id));
+            }
+        }
+        let is_new = |clinic: i64, patient: i64| -> Result<bool> {
+            let first = first_completed.get(&(clinic, patient)).ok_or(OdxError::Overflow { what: "patients" })?;
+            Ok(frame.clock(clinic)?.in_range(*first))
+        };
+        let mut clinic_counts: FxHashMap<i64, (u64, u64)> = FxHashMap::default();
+        for &(clinic, patient) in &seen_clinic {
+            let e = clinic_counts.entry(clinic).or_default();
+            if is_new(clinic, patient)? { e.0 += 1 } else { e.1 += 1 }
+        }
+        let mut doctor_counts: FxHashMap<(i64, Option<i64>), (u64, u64)> = FxHashMap::default();
+        if acc.frame().group_by() == crate::scope::GroupBy::Doctor {
+            for &(clinic, doctor, patient) in &seen_doctor {
+                let e = doctor_counts.entry((clinic, doctor)).or_default();
+                if is_new(clinic, patient)? { e.0 += 1 } else { e.1 += 1 }
+            }
+        }
+        let clinic_facts = clinic_counts.into_iter().map(|(c, (n, r))| (c, PatientGrain::Clinic, n, r));
+        let doctor_facts = doctor_counts.into_iter().map(|((c, d), (n, r))| (c, PatientGrain::Doctor(d), n, r));
+        for (clinic_id, grain, new_patients, returning_patients) in clinic_facts.chain(doctor_facts) {
+            acc.accum_patients(&PatientsFact { clinic_id, grain, new_patients, returning_patients })?;
+        }
+        for s in self.doctor_schedules.iter().filter(|s| in_scope(s.clinic_id)) {
+            acc.accum_schedule(&ScheduleFact {
+                clinic_id: s.clinic_id,
+                doctor_id: s.doctor_id,
+                weekday: s.weekday,
+                starts: s.starts,
+                ends: s.ends,
+            })?;
+        }
+        for h in self.clinic_hours.iter().filter(|h| in_scope(h.clinic_id)) {
+            acc.accum_opening_hours(&OpeningHoursFact {
+                clinic_id: h.clinic_id,
+                weekday: h.weekday,
+                opens: h.opens,
+                closes: h.closes,
+            })?;
+        }
+        let mut rooms: FxHashMap<i64, u64> = FxHashMap::default();
+        for r in self.rooms.iter().filter(|r| in_scope(r.clinic_id) && r.active) {
+            *rooms.entry(r.clinic_id).or_default() += 1;
+        }
+        for (clinic_id, active_rooms) in rooms {
+            acc.accum_rooms(&RoomsFact { clinic_id, active_rooms })?;
+        }
+        for i in self.invoices.iter().filter(|i| in_scope(i.clinic_id)) {
+            if let Some(bucket) = frame.clock(i.clinic_id)?.trend_bucket(i.issued_at) {
+                acc.accum_invoice(&crate::financial::InvoiceFact {
+                    clinic_id: i.clinic_id,
+                    doctor_id: i.doctor_id,
+                    bucket,
+                    status: i.status,
+                    invoices: 1,
+                    total: i.total,
+                    materials: Decimal::ZERO,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The frame a scope would have over these rows (for callers that build
+    /// accumulators themselves).
+    ///
+    /// # Errors
+    /// As [`Frame::new`].
+    pub fn frame(&self, scope: &MetricScope) -> Result<Frame> {
+        Frame::new(scope, &self.directory())
+    }
+}
