@@ -1,0 +1,147 @@
+//! Known-answer tests: every field of the financial and operations reports
+//! of the fixture, per clinic and for the network, against the values worked
+//! out by hand in `fixtures/known_answer/EXPECTED.md`.
+
+use odx_core::{GroupBy, MetricScope, OdxError};
+use odx_fixtures::{known_answer, EXPECTED_JSON};
+use odx_tests::{assert_no_differences, compare};
+use serde_json::Value;
+
+fn expected() -> Value {
+    serde_json::from_str(EXPECTED_JSON).expect("expected.json parses")
+}
+
+fn scope(ids: &[i64], group_by: GroupBy) -> MetricScope {
+    let (from, to) = known_answer::range();
+    MetricScope::new(ids.iter().copied(), from, to, group_by).expect("valid scope")
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).expect("report serializes")
+}
+
+/// Checks a report (as JSON) against one domain's section of expected.json.
+fn check_domain(domain: &str, report: Value) {
+    let e = &expected()[domain];
+    let mut errors = Vec::new();
+    compare(&format!("{domain}.network"), &e["network"], &report["totals"], true, &mut errors);
+    let groups = report["groups"].as_array().expect("groups");
+    assert_eq!(groups.len(), 2, "{domain}: one row per clinic");
+    for g in groups {
+        let id = g["clinic_id"].to_string();
+        let mut row = g.clone();
+        let obj = row.as_object_mut().expect("row object");
+        assert_eq!(obj.remove("clinic_id"), Some(Value::from(id.parse::<i64>().expect("id"))));
+        assert_eq!(obj.remove("doctor_id"), Some(Value::Null), "{domain} clinic {id}: no doctor on clinic rows");
+        compare(&format!("{domain}.clinic[{id}]"), &e["clinics"][&id], &row, true, &mut errors);
+    }
+    assert_no_differences(domain, &errors);
+}
+
+#[test]
+fn financial_every_field_per_clinic_and_network() {
+    let report = known_answer::tables().financial(&scope(&known_answer::CLINICS, GroupBy::Clinic)).expect("report");
+    check_domain("financial", json(&report));
+}
+
+#[test]
+fn operations_every_field_per_clinic_and_network() {
+    let report = known_answer::tables().operations(&scope(&known_answer::CLINICS, GroupBy::Clinic)).expect("report");
+    check_domain("operations", json(&report));
+}
+
+fn check_doctors(domain: &str, report: Value) {
+    let e = &expected()[domain]["doctors"];
+    let groups = report["groups"].as_array().expect("groups");
+    let keys: Vec<String> = groups.iter().map(|g| format!("{}/{}", g["clinic_id"], g["doctor_id"])).collect();
+    let expected_keys: Vec<String> = e.as_object().expect("doctors").keys().cloned().collect();
+    assert_eq!(keys, expected_keys, "{domain}: doctor rows in clinic, doctor order, no-doctor last");
+    let mut errors = Vec::new();
+    for (g, key) in groups.iter().zip(&keys) {
+        compare(&format!("{domain}.doctor[{key}]"), &e[key], g, false, &mut errors);
+    }
+    assert_no_differences(domain, &errors);
+}
+
+#[test]
+fn doctor_rows_of_both_domains() {
+    let t = known_answer::tables();
+    let s = scope(&known_answer::CLINICS, GroupBy::Doctor);
+    let fin = t.financial(&s).expect("financial");
+    let ops = t.operations(&s).expect("operations");
+    check_doctors("financial", json(&fin));
+    check_doctors("operations", json(&ops));
+    // Totals do not depend on the grouping.
+    let by_clinic = scope(&known_answer::CLINICS, GroupBy::Clinic);
+    assert_eq!(fin.totals, t.financial(&by_clinic).expect("financial").totals, "financial totals by doctor == by clinic");
+    assert_eq!(ops.totals, t.operations(&by_clinic).expect("operations").totals, "operations totals by doctor == by clinic");
+}
+
+#[test]
+fn each_network_row_equals_that_clinic_alone() {
+    let t = known_answer::tables();
+    let network = scope(&known_answer::CLINICS, GroupBy::Clinic);
+    let fin = t.financial(&network).expect("financial");
+    let ops = t.operations(&network).expect("operations");
+    for id in known_answer::CLINICS {
+        let alone = network.only(id).expect("clinic in scope");
+        let f = t.financial(&alone).expect("financial alone");
+        let o = t.operations(&alone).expect("operations alone");
+        assert_eq!(Some(&f.totals), fin.clinic_row(id), "financial: clinic {id} alone == its network row");
+        assert_eq!(Some(&o.totals), ops.clinic_row(id), "operations: clinic {id} alone == its network row");
+        assert_eq!(f.clinic_row(id), Some(&f.totals), "financial: clinic {id} alone: row == totals");
+    }
+}
+
+#[test]
+fn group_by_none_gives_totals_only() {
+    let t = known_answer::tables();
+    let s = scope(&known_answer::CLINICS, GroupBy::None);
+    let fin = t.financial(&s).expect("financial");
+    assert!(fin.groups.is_empty());
+    let e = expected();
+    let mut errors = Vec::new();
+    compare("financial.network", &e["financial"]["network"], &json(&fin.totals), true, &mut errors);
+    assert_no_differences("group_by none", &errors);
+}
+
+#[test]
+fn empty_clinic_list_gives_zeroed_totals_and_no_groups() {
+    let t = known_answer::tables();
+    let fin = t.financial(&scope(&[], GroupBy::Clinic)).expect("financial");
+    let ops = t.operations(&scope(&[], GroupBy::Clinic)).expect("operations");
+    assert!(fin.groups.is_empty() && ops.groups.is_empty());
+    assert_eq!(fin.totals.billed, rust_decimal::Decimal::ZERO);
+    assert_eq!(fin.totals.invoice_count, 0);
+    assert_eq!(fin.totals.avg_ticket, None, "no invoices: avg_ticket is null, not 0");
+    assert_eq!(fin.totals.collection_rate, None);
+    assert_eq!(fin.totals.trend.points.len(), 30, "trend is zero-filled even when empty");
+    assert_eq!(ops.totals.no_show_rate, None);
+    assert_eq!(ops.totals.no_show_bleed, Some(rust_decimal::Decimal::ZERO));
+}
+
+#[test]
+fn a_clinic_unknown_to_the_directory_is_a_typed_error() {
+    let t = known_answer::tables();
+    let err = t.financial(&scope(&[1, 99], GroupBy::Clinic)).unwrap_err();
+    assert_eq!(err, OdxError::UnknownClinic { clinic_id: 99 });
+}
+
+#[test]
+fn a_bad_time_zone_is_a_typed_error_only_for_scopes_that_use_it() {
+    let mut t = known_answer::tables();
+    t.clinics[1].timezone = "PKT".into();
+    assert!(t.financial(&scope(&[1], GroupBy::Clinic)).is_ok(), "clinic 1 does not use the bad zone");
+    let err = t.financial(&scope(&[1, 2], GroupBy::Clinic)).unwrap_err();
+    assert_eq!(err, OdxError::UnknownTimeZone { clinic_id: 2, name: "PKT".into() });
+}
+
+#[test]
+fn a_wrong_time_zone_changes_the_edges_the_fixture_was_built_for() {
+    // Guard against a fixture that cannot fail: read clinic 2 as if it were
+    // in Karachi and the range edges move (J1 enters the range, J2 leaves it).
+    let mut t = known_answer::tables();
+    t.clinics[1].timezone = "Asia/Karachi".into();
+    let fin = t.financial(&scope(&[2], GroupBy::Clinic)).expect("financial");
+    assert_eq!(fin.totals.billed, rust_decimal::Decimal::new(900_000, 2), "J1 5,000 + J3 3,000 + J6 1,000");
+}
