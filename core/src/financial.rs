@@ -519,6 +519,10 @@ impl FinancialAcc {
         let clock = self.frame.clock_at(slot);
         let bucket = clock.trend_bucket(issued_at);
         let aging = paid_by_as_of.and_then(|paid| Some((clock.aging_bucket(issued_at)?, paid)));
+        if bucket.is_none() && aging.is_none() {
+            // Neither issued in range nor receivable: no fact, no (doctor) row.
+            return Ok(());
+        }
         let (clinic, mut doctor) = self.groups.slots(slot, clinic_id, doctor_id);
         if let Some(bucket) = bucket {
             let f = InvoiceFact { clinic_id, doctor_id, bucket, status, invoices: 1, total, materials };

@@ -1,0 +1,306 @@
+//! Properties over random rows (three clinics in three time zones, one with a
+//! DST change inside the range; statuses, methods and payers including bad
+//! values; amounts up to numeric(14,2) limits; refunds; negative durations).
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use odx_core::financial::{FinancialMetrics, InvoiceFact, ReceivableFact};
+use odx_core::operations::OperationsMetrics;
+use odx_core::tables::*;
+use odx_core::*;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+const ZONES: [&str; 3] = ["Asia/Karachi", "Asia/Dubai", "America/New_York"];
+
+fn base() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).single().expect("base instant")
+}
+
+fn amount() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        Just(Decimal::new(1, 2)),
+        Just(Decimal::new(99_999_999_999_999, 2)), // numeric(14,2) maximum
+        (1i64..10_000_000).prop_map(|c| Decimal::new(c, 2)),
+    ]
+}
+
+fn status<T: Copy + std::fmt::Debug + 'static>(listed: &'static [T], unknown: T) -> impl Strategy<Value = T> {
+    (0..=listed.len()).prop_map(move |i| listed.get(i).copied().unwrap_or(unknown))
+}
+
+prop_compose! {
+    fn invoice_row(id: i64)(clinic in 1i64..=3, doctor in proptest::option::of(1i64..=3),
+                            secs in -150i64 * 86_400..40 * 86_400, total in amount(),
+                            status in status(InvoiceStatus::LISTED, InvoiceStatus::Unknown),
+                            payer in status(Payer::LISTED, Payer::Unknown)) -> InvoiceRow {
+        InvoiceRow { id, clinic_id: clinic, patient_id: clinic * 100 + 1, doctor_id: doctor.map(|d| clinic * 10 + d),
+                     issued_at: base() + Duration::seconds(secs), total, status, payer }
+    }
+}
+
+prop_compose! {
+    fn appointment_row(id: i64)(clinic in 1i64..=3, patient in 1i64..=6, doctor in proptest::option::of(1i64..=3),
+                                room in any::<bool>(), secs in -120i64 * 86_400..40 * 86_400, duration in -30i32..=120,
+                                status in status(AppointmentStatus::LISTED, AppointmentStatus::Unknown)) -> AppointmentRow {
+        AppointmentRow { id, clinic_id: clinic, patient_id: clinic * 100 + patient, doctor_id: doctor.map(|d| clinic * 10 + d),
+                         room_id: room.then_some(clinic * 10), starts_at: base() + Duration::seconds(secs), duration_min: duration, status }
+    }
+}
+
+fn time(h: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h % 24, 0, 0).expect("time")
+}
+
+fn tables() -> impl Strategy<Value = Tables> {
+    let invoices = proptest::collection::vec(any::<u8>(), 0..30).prop_flat_map(|v| {
+        v.iter().enumerate().map(|(i, _)| invoice_row(i as i64 + 1)).collect::<Vec<_>>()
+    });
+    let appointments = proptest::collection::vec(any::<u8>(), 0..40).prop_flat_map(|v| {
+        v.iter().enumerate().map(|(i, _)| appointment_row(i as i64 + 1)).collect::<Vec<_>>()
+    });
+    let payments = proptest::collection::vec(
+        (any::<usize>(), -100i64 * 86_400..40 * 86_400, -500_000i64..20_000_000, status(PaymentMethod::LISTED, PaymentMethod::Unknown)),
+        0..40,
+    );
+    let items = proptest::collection::vec((any::<usize>(), 0i32..4, 0i64..500_000), 0..20);
+    let labs = proptest::collection::vec((1i64..=3, -10i64..40, 1i64..5_000_000, status(LabStatus::LISTED, LabStatus::Unknown)), 0..8);
+    let schedules = proptest::collection::vec((1i64..=3, 1i64..=3, 0i16..=8, 0u32..24, 0u32..24), 0..8);
+    let hours = proptest::collection::vec((1i64..=3, 0i16..=8, 6u32..12, 8u32..22), 0..10);
+    let rooms = proptest::collection::vec((1i64..=3, any::<bool>()), 0..6);
+    (invoices, appointments, payments, items, labs, schedules, hours, rooms).prop_map(
+        |(invoices, appointments, payments, items, labs, schedules, hours, rooms)| {
+            let mut t = Tables {
+                clinics: (1..=3).map(|i| ClinicRow { id: i, name: format!("C{i}"), city: "x".into(), status: "active".into(), timezone: ZONES[i as usize - 1].into() }).collect(),
+                ..Tables::default()
+            };
+            if !invoices.is_empty() {
+                for (i, (inv, secs, cents, method)) in payments.into_iter().enumerate() {
+                    let invoice: &InvoiceRow = &invoices[inv % invoices.len()];
+                    t.payments.push(PaymentRow { id: i as i64 + 1, clinic_id: invoice.clinic_id, invoice_id: invoice.id,
+                        paid_at: base() + Duration::seconds(secs), amount: Decimal::new(cents, 2), method });
+                }
+                for (i, (inv, qty, cost)) in items.into_iter().enumerate() {
+                    t.invoice_items.push(InvoiceItemRow { id: i as i64 + 1, invoice_id: invoices[inv % invoices.len()].id,
+                        procedure_code: "D0150".into(), description: "x".into(), qty, unit_price: Decimal::ONE, unit_cost: Decimal::new(cost, 2) });
+                }
+            }
+            t.invoices = invoices;
+            t.appointments = appointments;
+            let day0 = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+            t.lab_cases = labs.into_iter().enumerate().map(|(i, (clinic, d, cost, status))| {
+                let sent = day0 + Duration::days(d);
+                LabCaseRow { id: i as i64 + 1, clinic_id: clinic, patient_id: clinic * 100 + 1, vendor: "v".into(), sent_on: sent,
+                             due_on: sent + Duration::days(7), received_on: None, cost: Decimal::new(cost, 2), status }
+            }).collect();
+            t.doctor_schedules = schedules.into_iter().map(|(c, d, w, s, e)| DoctorScheduleRow { clinic_id: c, doctor_id: c * 10 + d, weekday: w, starts: time(s), ends: time(e) }).collect();
+            t.clinic_hours = hours.into_iter().map(|(c, w, o, cl)| ClinicHoursRow { clinic_id: c, weekday: w, opens: time(o), closes: time(cl) }).collect();
+            t.rooms = rooms.into_iter().enumerate().map(|(i, (c, active))| RoomRow { id: i as i64 + 1, clinic_id: c, name: "r".into(), active }).collect();
+            t
+        },
+    )
+}
+
+fn scope_strategy() -> impl Strategy<Value = MetricScope> {
+    let ranges = prop_oneof![
+        Just(("2026-03-01", "2026-03-31")), // daily; New York changes to DST on March 8
+        Just(("2026-01-15", "2026-04-20")), // monthly
+        Just(("2026-03-08", "2026-03-08")), // one day, the DST day itself
+    ];
+    let group = prop_oneof![Just(GroupBy::Clinic), Just(GroupBy::Doctor), Just(GroupBy::None)];
+    (ranges, group, proptest::collection::vec(1i64..=3, 0..4)).prop_map(|((f, t), g, ids)| {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        MetricScope::new(ids, d(f), d(t), g).expect("valid scope")
+    })
+}
+
+/// Splits tables in two: invoices (with their payments and items) and
+/// patients (with their appointments) go one way or the other by `mask`.
+fn split(t: &Tables, mask: u64) -> (Tables, Tables) {
+    let side = |id: i64| (mask >> (id.unsigned_abs() % 64)) & 1 == 1;
+    let mut a = Tables { clinics: t.clinics.clone(), ..Tables::default() };
+    let mut b = a.clone();
+    for i in &t.invoices {
+        if side(i.id) { a.invoices.push(i.clone()) } else { b.invoices.push(i.clone()) }
+    }
+    for p in &t.payments {
+        if side(p.invoice_id) { a.payments.push(p.clone()) } else { b.payments.push(p.clone()) }
+    }
+    for it in &t.invoice_items {
+        if side(it.invoice_id) { a.invoice_items.push(it.clone()) } else { b.invoice_items.push(it.clone()) }
+    }
+    for ap in &t.appointments {
+        if side(ap.patient_id) { a.appointments.push(ap.clone()) } else { b.appointments.push(ap.clone()) }
+    }
+    for (i, l) in t.lab_cases.iter().enumerate() {
+        if side(i as i64) { a.lab_cases.push(l.clone()) } else { b.lab_cases.push(l.clone()) }
+    }
+    for (i, s) in t.doctor_schedules.iter().enumerate() {
+        if side(i as i64 + 7) { a.doctor_schedules.push(s.clone()) } else { b.doctor_schedules.push(s.clone()) }
+    }
+    for (i, h) in t.clinic_hours.iter().enumerate() {
+        if side(i as i64 + 13) { a.clinic_hours.push(h.clone()) } else { b.clinic_hours.push(h.clone()) }
+    }
+    for r in &t.rooms {
+        if side(r.id + 29) { a.rooms.push(r.clone()) } else { b.rooms.push(r.clone()) }
+    }
+    (a, b)
+}
+
+fn check_financial_row(m: &FinancialMetrics, what: &str) {
+    let aging = m.ar_aging.days_0_30 + m.ar_aging.days_31_60 + m.ar_aging.days_61_90 + m.ar_aging.over_90;
+    assert_eq!(aging, m.outstanding, "{what}: aging buckets sum to AR");
+    let p = &m.outstanding_by_payer;
+    assert_eq!(p.self_pay + p.insurance + p.unknown, m.outstanding, "{what}: payer split sums to AR");
+    assert!(m.outstanding >= Decimal::ZERO && m.credits >= Decimal::ZERO, "{what}: AR and credits are positive amounts");
+    let trend_billed: Decimal = m.trend.points.iter().map(|p| p.billed).sum();
+    let trend_collected: Decimal = m.trend.points.iter().map(|p| p.collected).sum();
+    assert_eq!((trend_billed, trend_collected), (m.billed, m.collected), "{what}: trend sums to billed and collected");
+    let mix: Decimal = m.payment_mix.iter().map(|x| x.amount).sum();
+    assert_eq!(mix, m.collected, "{what}: payment mix sums to collected");
+    assert_eq!(m.direct_cost, m.materials_cost + m.lab_cost, "{what}: direct cost");
+    assert_eq!(m.gross_profit, m.billed - m.direct_cost, "{what}: gross profit");
+}
+
+/// The additive financial fields of a row, as one comparable tuple.
+fn financial_additive(m: &FinancialMetrics) -> Vec<Decimal> {
+    let s = &m.status_counts;
+    let mut v = vec![m.billed, m.invoice_count.into(), m.collected, m.outstanding, m.credits, m.open_invoices.into(),
+        m.ar_aging.days_0_30, m.ar_aging.days_31_60, m.ar_aging.days_61_90, m.ar_aging.over_90,
+        m.outstanding_by_payer.self_pay, m.outstanding_by_payer.insurance, m.outstanding_by_payer.unknown,
+        m.materials_cost, m.lab_cost, m.direct_cost, m.gross_profit,
+        s.draft.into(), s.issued.into(), s.partially_paid.into(), s.paid.into(), s.void.into(), s.unknown.into()];
+    v.extend(m.payment_mix.iter().filter(|x| x.method != PaymentMethod::Unknown).flat_map(|x| [x.amount, x.payments.into()]));
+    v.extend(m.trend.points.iter().flat_map(|p| [p.billed, p.collected]));
+    v
+}
+
+fn operations_additive(m: &OperationsMetrics, with_patients: bool) -> Vec<u64> {
+    let a = &m.appointments;
+    let mut v = vec![a.booked, a.arrived, a.completed, a.cancelled, a.no_show, a.missed, a.total, m.scheduled,
+        m.doctor_booked_minutes, m.doctor_capacity_minutes, m.chair_booked_minutes];
+    if with_patients {
+        v.extend([m.new_patients, m.returning_patients, m.chair_capacity_minutes]);
+    }
+    v
+}
+
+fn sum_rows<T: Clone + std::ops::Add<Output = T> + Default>(rows: impl Iterator<Item = Vec<T>>, len: usize) -> Vec<T> {
+    rows.fold(vec![T::default(); len], |acc, r| acc.into_iter().zip(r).map(|(a, b)| a + b).collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn combining_partial_states_equals_one_pass(t in tables(), scope in scope_strategy(), mask in any::<u64>()) {
+        let frame = t.frame(&scope).expect("frame");
+        let (a, b) = split(&t, mask);
+        let mut one = FinancialAcc::with_frame(frame.clone());
+        t.fold_financial(&mut one).expect("fold");
+        let mut left = FinancialAcc::with_frame(frame.clone());
+        a.fold_financial(&mut left).expect("fold a");
+        let mut right = FinancialAcc::with_frame(frame.clone());
+        b.fold_financial(&mut right).expect("fold b");
+        left.combine(&right).expect("combine");
+        prop_assert_eq!(left.finish().expect("finish"), one.finish().expect("finish"));
+
+        let mut one = OperationsAcc::with_frame(frame.clone());
+        t.fold_operations(&mut one).expect("fold");
+        let mut left = OperationsAcc::with_frame(frame.clone());
+        a.fold_operations(&mut left).expect("fold a");
+        let mut right = OperationsAcc::with_frame(frame);
+        b.fold_operations(&mut right).expect("fold b");
+        left.combine(&right).expect("combine");
+        prop_assert_eq!(left.finish().expect("finish"), one.finish().expect("finish"));
+    }
+
+    #[test]
+    fn aging_and_payer_splits_sum_to_ar_in_every_row(t in tables(), scope in scope_strategy()) {
+        let r = t.financial(&scope).expect("report");
+        check_financial_row(&r.totals, "totals");
+        for g in &r.groups {
+            check_financial_row(&g.metrics, &format!("row {}/{:?}", g.clinic_id, g.doctor_id));
+        }
+    }
+
+    #[test]
+    fn additive_totals_equal_the_sum_of_rows(t in tables(), scope in scope_strategy()) {
+        let fin = t.financial(&scope).expect("financial");
+        let ops = t.operations(&scope).expect("operations");
+        if scope.group_by() != GroupBy::None {
+            let n = financial_additive(&fin.totals).len();
+            prop_assert_eq!(sum_rows(fin.groups.iter().map(|g| financial_additive(&g.metrics)), n), financial_additive(&fin.totals));
+            // Distinct patients and chairs are clinic-level: additive over clinic rows only.
+            let by_clinic = scope.group_by() == GroupBy::Clinic;
+            let n = operations_additive(&ops.totals, by_clinic).len();
+            prop_assert_eq!(sum_rows(ops.groups.iter().map(|g| operations_additive(&g.metrics, by_clinic)), n),
+                            operations_additive(&ops.totals, by_clinic));
+        }
+    }
+
+    #[test]
+    fn each_network_row_equals_that_clinic_alone(t in tables(), scope in scope_strategy()) {
+        let scope = scope.with_group_by(GroupBy::Clinic);
+        let fin = t.financial(&scope).expect("financial");
+        let ops = t.operations(&scope).expect("operations");
+        for &id in scope.clinic_ids() {
+            let alone = scope.only(id).expect("in scope");
+            prop_assert_eq!(Some(&t.financial(&alone).expect("alone").totals), fin.clinic_row(id));
+            prop_assert_eq!(Some(&t.operations(&alone).expect("alone").totals), ops.clinic_row(id));
+        }
+    }
+
+    #[test]
+    fn grouped_facts_equal_row_facts(t in tables(), scope in scope_strategy()) {
+        // What Postgres sends: invoices and receivables grouped by every key
+        // core reads (receivables also by the sign of the balance).
+        let frame = t.frame(&scope).expect("frame");
+        let mut rows = FinancialAcc::with_frame(frame.clone());
+        let mut grouped = FinancialAcc::with_frame(frame.clone());
+        let mut inv: BTreeMap<(i64, Option<i64>, u32, InvoiceStatus), (u64, Decimal)> = BTreeMap::new();
+        let mut rec: BTreeMap<(i64, Option<i64>, AgingBucket, InvoiceStatus, Payer, bool), (u64, Decimal)> = BTreeMap::new();
+        for i in t.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
+            let clock = frame.clock(i.clinic_id).expect("clock");
+            let paid: Decimal = t.payments.iter().filter(|p| p.invoice_id == i.id && p.paid_at < clock.as_of()).map(|p| p.amount).sum();
+            rows.accum_invoice_row(i.clinic_id, i.doctor_id, i.issued_at, i.status, i.payer, i.total, Decimal::ZERO, Some(paid)).expect("row");
+            if let Some(b) = clock.trend_bucket(i.issued_at) {
+                let e = inv.entry((i.clinic_id, i.doctor_id, b, i.status)).or_default();
+                e.0 += 1; e.1 += i.total;
+            }
+            if let Some(aging) = clock.aging_bucket(i.issued_at) {
+                let balance = i.total - paid;
+                let e = rec.entry((i.clinic_id, i.doctor_id, aging, i.status, i.payer, balance > Decimal::ZERO)).or_default();
+                e.0 += 1; e.1 += balance;
+            }
+        }
+        for ((clinic_id, doctor_id, bucket, status), (invoices, total)) in inv {
+            grouped.accum_invoice(&InvoiceFact { clinic_id, doctor_id, bucket, status, invoices, total, materials: Decimal::ZERO }).expect("fact");
+        }
+        for ((clinic_id, doctor_id, aging, status, payer, _), (invoices, balance)) in rec {
+            grouped.accum_receivable(&ReceivableFact { clinic_id, doctor_id, aging, status, payer, invoices, balance }).expect("fact");
+        }
+        let (mut r, mut g) = (rows.finish().expect("rows"), grouped.finish().expect("grouped"));
+        // Open-invoice counts differ only by zero-balance invoices grouped with positive ones; compare the money.
+        for m in std::iter::once(&mut r.totals).chain(r.groups.iter_mut().map(|x| &mut x.metrics))
+            .chain(std::iter::once(&mut g.totals)).chain(g.groups.iter_mut().map(|x| &mut x.metrics)) {
+            m.open_invoices = 0;
+        }
+        prop_assert_eq!(r, g);
+    }
+}
+
+#[test]
+fn a_fact_for_a_clinic_outside_the_scope_is_refused() {
+    let t = odx_fixtures::known_answer::tables();
+    let (from, to) = odx_fixtures::known_answer::range();
+    let scope = MetricScope::new([1], from, to, GroupBy::Clinic).expect("scope");
+    let mut acc = OperationsAcc::new(&scope, &t.directory()).expect("acc");
+    let err = acc.accum_appointment_row(2, None, false, base(), 30, AppointmentStatus::Completed).unwrap_err();
+    assert_eq!(err, OdxError::RowOutsideScope { clinic_id: 2 });
+    let other = OperationsAcc::new(&scope.with_group_by(GroupBy::Doctor), &t.directory()).expect("acc");
+    assert_eq!(acc.combine(&other).unwrap_err(), OdxError::ScopeMismatch);
+    let mut fin = FinancialAcc::new(&scope, &t.directory()).expect("acc");
+    let bad_bucket = InvoiceFact { clinic_id: 1, doctor_id: None, bucket: 30, status: InvoiceStatus::Paid, invoices: 1, total: Decimal::ONE, materials: Decimal::ZERO };
+    assert_eq!(fin.accum_invoice(&bad_bucket).unwrap_err(), OdxError::BucketOutOfRange { bucket: 30, buckets: 30 });
+}
