@@ -1,0 +1,171 @@
+//! `odx`: the main job. With no arguments it generates the demo network in
+//! memory (no database) and prints, for June 2026, a per-branch financial and
+//! operations table with network totals.
+//!
+//! ```text
+//! odx [--month YYYY-MM] [--branches N --seed S] [--json]
+//! ```
+//! `--branches N` swaps the demo network for a generated network of N
+//! branches; `--json` prints both reports as JSON instead of tables.
+
+use chrono::{Datelike, NaiveDate};
+use odx_core::{FinancialMetrics, GroupBy, MetricScope, OperationsMetrics, Report, Tables};
+use odx_fixtures::generator::{generate, NetworkConfig};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::HashMap;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: odx [--month YYYY-MM] [--branches N] [--seed S] [--json]";
+
+struct Args {
+    month: NaiveDate,
+    branches: Option<u32>,
+    seed: u64,
+    json: bool,
+}
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut out = Args { month: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default(), branches: None, seed: 7, json: false };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value\n{USAGE}"));
+        match a.as_str() {
+            "--month" => {
+                let v = value("--month")?;
+                out.month = NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d")
+                    .map_err(|_| format!("--month {v:?} is not YYYY-MM\n{USAGE}"))?;
+            }
+            "--branches" => out.branches = Some(value("--branches")?.parse().map_err(|_| format!("--branches needs a number\n{USAGE}"))?),
+            "--seed" => out.seed = value("--seed")?.parse().map_err(|_| format!("--seed needs a number\n{USAGE}"))?,
+            "--json" => out.json = true,
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(out)
+}
+
+fn month_end(first: NaiveDate) -> NaiveDate {
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    };
+    next.and_then(|d| d.pred_opt()).unwrap_or(first)
+}
+
+/// PKR with thousands separators, rounded to the rupee for display.
+fn pkr(d: Decimal) -> String {
+    let r = d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).to_string();
+    let (sign, digits) = r.strip_prefix('-').map_or(("", r.as_str()), |s| ("-", s));
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{sign}{out}")
+}
+
+/// A rate as a percentage with one decimal, or `-` for no data.
+fn pct(r: Option<Decimal>) -> String {
+    r.map_or("-".into(), |r| format!("{}%", (r * Decimal::ONE_HUNDRED).round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)))
+}
+
+fn print_financial(r: &Report<FinancialMetrics>, names: &HashMap<i64, String>) {
+    println!("FINANCIAL (PKR)");
+    println!("{:<20} {:>13} {:>13} {:>7} {:>13} {:>12} {:>12} {:>10} {:>7}",
+             "Branch", "Billed", "Collected", "Coll.", "Outstanding", "AR 61-90", "AR 90+", "Avg ticket", "Margin");
+    let row = |name: &str, m: &FinancialMetrics| {
+        println!("{:<20} {:>13} {:>13} {:>7} {:>13} {:>12} {:>12} {:>10} {:>7}",
+                 name, pkr(m.billed), pkr(m.collected), pct(m.collection_rate), pkr(m.outstanding),
+                 pkr(m.ar_aging.days_61_90), pkr(m.ar_aging.over_90), m.avg_ticket.map_or("-".into(), pkr), pct(m.margin));
+    };
+    for g in &r.groups {
+        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
+    }
+    row("Network", &r.totals);
+    let ins = r.totals.outstanding_by_payer.insurance;
+    println!("  AR by payer: self {} / insurance {}; credits {}; direct cost {} (materials {} + lab {})\n",
+             pkr(r.totals.outstanding_by_payer.self_pay), pkr(ins), pkr(r.totals.credits),
+             pkr(r.totals.direct_cost), pkr(r.totals.materials_cost), pkr(r.totals.lab_cost));
+}
+
+fn print_operations(r: &Report<OperationsMetrics>, names: &HashMap<i64, String>) {
+    println!("OPERATIONS");
+    println!("{:<20} {:>6} {:>9} {:>8} {:>8} {:>7} {:>12} {:>5} {:>9} {:>8} {:>8}",
+             "Branch", "Appts", "Completed", "No-show", "Cancel", "Missed", "Bleed PKR", "New", "Returning", "Dr util", "Chair");
+    let row = |name: &str, m: &OperationsMetrics| {
+        println!("{:<20} {:>6} {:>9} {:>8} {:>8} {:>7} {:>12} {:>5} {:>9} {:>8} {:>8}",
+                 name, m.appointments.total, m.appointments.completed, pct(m.no_show_rate), pct(m.cancel_rate),
+                 m.appointments.missed, m.no_show_bleed.map_or("-".into(), pkr), m.new_patients, m.returning_patients,
+                 pct(m.doctor_utilization), pct(m.chair_utilization));
+    };
+    for g in &r.groups {
+        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
+    }
+    row("Network", &r.totals);
+    println!("  The network's no-show bleed prices its no-shows at the network's own average ticket.");
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let config = match args.branches {
+        Some(n) if n > 0 => {
+            let start = args.month.checked_sub_months(chrono::Months::new(5)).unwrap_or(args.month);
+            let days = (month_end(args.month) - start).num_days() as u32 + 1;
+            NetworkConfig::sized(n, start, days, args.seed)
+        }
+        Some(_) => return Err(format!("--branches must be positive\n{USAGE}")),
+        None => NetworkConfig::demo(),
+    };
+    let tables: Tables = generate(&config);
+    let scope = MetricScope::new(config.clinic_ids(), args.month, month_end(args.month), GroupBy::Clinic).map_err(|e| e.to_string())?;
+    let financial = tables.financial(&scope).map_err(|e| e.to_string())?;
+    let operations = tables.operations(&scope).map_err(|e| e.to_string())?;
+    if args.json {
+        let both = serde_json::json!({ "financial": financial, "operations": operations });
+        println!("{}", serde_json::to_string_pretty(&both).map_err(|e| e.to_string())?);
+        return Ok(());
+    }
+    let names: HashMap<i64, String> = tables.clinics.iter().map(|c| (c.id, c.name.clone())).collect();
+    println!("odx: {} ({} branches, in memory), {} to {}, balances as of the end of {}\n",
+             config.organization, config.branches.len(), scope.from(), scope.to(), scope.to());
+    print_financial(&financial, &names);
+    print_operations(&operations, &names);
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    match parse_args(&raw).and_then(|a| run(&a)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_money_and_rates_for_people() {
+        assert_eq!(pkr(Decimal::new(123456789, 2)), "1,234,568");
+        assert_eq!(pkr(Decimal::new(-100000, 2)), "-1,000");
+        assert_eq!(pkr(Decimal::ZERO), "0");
+        assert_eq!(pct(Some(Decimal::new(1905, 4))), "19.1%");
+        assert_eq!(pct(None), "-");
+    }
+
+    #[test]
+    fn month_arguments() {
+        let a = parse_args(&["--month".into(), "2026-02".into()]).unwrap();
+        assert_eq!(month_end(a.month), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
+        assert_eq!(month_end(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert!(parse_args(&["--month".into(), "June".into()]).is_err());
+        assert!(parse_args(&["--bogus".into()]).is_err());
+    }
+}

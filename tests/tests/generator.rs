@@ -1,0 +1,95 @@
+//! The generator is deterministic, realistic in volume, and the demo network
+//! shows the profiles the console design asks for.
+
+use chrono::NaiveDate;
+use odx_core::{GroupBy, MetricScope};
+use odx_fixtures::generator::{generate, invoice_stream, NetworkConfig};
+use odx_fixtures::sql::{write_copy, DEMO_TEARDOWN_SQL};
+use rust_decimal::Decimal;
+
+fn june() -> (NaiveDate, NaiveDate) {
+    (NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())
+}
+
+#[test]
+fn same_seed_same_rows_other_seed_other_rows() {
+    let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let a = generate(&NetworkConfig::sized(3, start, 20, 1));
+    assert_eq!(a, generate(&NetworkConfig::sized(3, start, 20, 1)));
+    assert_ne!(a.invoices, generate(&NetworkConfig::sized(3, start, 20, 2)).invoices);
+    let s: Vec<_> = invoice_stream(4, start, 30, 1000, 9).collect();
+    assert_eq!(s, invoice_stream(4, start, 30, 1000, 9).collect::<Vec<_>>());
+}
+
+#[test]
+fn volumes_are_tens_of_appointments_per_branch_per_day() {
+    let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let config = NetworkConfig::sized(5, start, 28, 3);
+    let t = generate(&config);
+    let open_days = 24; // 28 days minus 4 Sundays
+    let per_branch_day = t.appointments.len() as f64 / (5 * open_days) as f64;
+    assert!((15.0..=60.0).contains(&per_branch_day), "{per_branch_day} appointments per branch per day");
+    assert!(t.invoices.len() > t.appointments.len() / 2, "most visits are billed");
+    assert!(t.invoice_items.len() >= t.invoices.len() && !t.payments.is_empty() && !t.lab_cases.is_empty());
+    // Every generated row is consistent with the clinic it belongs to.
+    let ids = config.clinic_ids();
+    assert!(t.appointments.iter().all(|a| ids.contains(&a.clinic_id)));
+    let scope = MetricScope::new(ids, start, NaiveDate::from_ymd_opt(2026, 1, 28).unwrap(), GroupBy::Clinic).unwrap();
+    let ops = t.operations(&scope).unwrap();
+    for g in &ops.groups {
+        let u = g.metrics.doctor_utilization.unwrap();
+        assert!(u > Decimal::new(2, 1) && u < Decimal::ONE, "clinic {}: doctor utilization {u}", g.clinic_id);
+    }
+}
+
+#[test]
+fn the_demo_network_tells_its_story() {
+    let config = NetworkConfig::demo();
+    let t = generate(&config);
+    let names: Vec<&str> = t.clinics.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["ssh & Associates", "DEMO-Gulberg", "DEMO-Johar-Town", "DEMO-Karachi"]);
+    let (from, to) = june();
+    let scope = MetricScope::new(config.clinic_ids(), from, to, GroupBy::Clinic).unwrap();
+    let fin = t.financial(&scope).unwrap();
+    let ops = t.operations(&scope).unwrap();
+    let [hq, gulberg, johar, karachi] = [501, 502, 503, 504];
+    let f = |id| fin.clinic_row(id).unwrap();
+    let o = |id| ops.clinic_row(id).unwrap();
+    let noshow = o(gulberg).no_show_rate.unwrap();
+    assert!(noshow > Decimal::new(15, 2) && noshow < Decimal::new(23, 2), "Gulberg no-show near 19%: {noshow}");
+    let aged = |m: &odx_core::FinancialMetrics| (m.ar_aging.days_61_90 + m.ar_aging.over_90) / m.billed;
+    let insurance_share = |m: &odx_core::FinancialMetrics| m.outstanding_by_payer.insurance / m.outstanding;
+    let others = |me: i64| [hq, gulberg, johar, karachi].into_iter().filter(move |id| *id != me);
+    for id in others(gulberg) {
+        assert!(o(id).no_show_rate < o(gulberg).no_show_rate, "Gulberg has the worst no-show rate (vs {id})");
+        assert!(o(id).doctor_utilization > o(gulberg).doctor_utilization, "Gulberg has the lowest utilization (vs {id})");
+        assert!(aged(f(id)) < aged(f(gulberg)), "Gulberg has the heaviest 60+ day AR for its size (vs {id})");
+    }
+    for id in others(johar) {
+        assert!(f(id).billed < f(johar).billed, "Johar-Town bills the most (vs {id})");
+        assert!(o(id).no_show_rate > o(johar).no_show_rate, "Johar-Town has the lowest no-show (vs {id})");
+    }
+    for id in others(karachi) {
+        assert!(insurance_share(f(id)) < insurance_share(f(karachi)), "Karachi's AR is the most insurance-heavy (vs {id})");
+    }
+}
+
+#[test]
+fn copy_output_escapes_text_and_has_one_line_per_row() {
+    let mut t = odx_fixtures::known_answer::tables();
+    t.clinics[0].name = "Tab\there\\back\nline".into();
+    let mut out = Vec::new();
+    write_copy(&t, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("1\tTab\\there\\\\back\\nline\tLahore\tactive\tAsia/Karachi\n"));
+    let appointments = text.split("COPY app.appointments").nth(1).unwrap().split("\\.").next().unwrap();
+    assert_eq!(appointments.lines().count() - 1, t.appointments.len(), "one line per appointment after the COPY line");
+    assert!(text.contains("\\N"), "nulls are \\N");
+    assert_eq!(text.matches("COPY app.").count(), text.matches("\n\\.\n").count(), "every COPY block ends");
+}
+
+#[test]
+fn teardown_touches_only_demo_branches() {
+    assert!(DEMO_TEARDOWN_SQL.contains("WHERE name LIKE 'DEMO-%'"));
+    assert_eq!(DEMO_TEARDOWN_SQL.matches("DELETE FROM app.clinics").count(), 1);
+}
