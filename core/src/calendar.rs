@@ -231,6 +231,9 @@ pub struct ClinicClock {
     cuts: Vec<DateTime<Utc>>,
     /// Local midnights of `to - 90`, `to - 60`, `to - 30`.
     aging: [DateTime<Utc>; 3],
+    /// The same instants in Unix seconds, for the classification hot path.
+    cut_secs: Vec<i64>,
+    aging_secs: [i64; 3],
 }
 
 impl ClinicClock {
@@ -251,7 +254,9 @@ impl ClinicClock {
             cut(AgingBucket::Days31To60),
             cut(AgingBucket::Days0To30),
         ];
-        ClinicClock { tz, cuts, aging }
+        let cut_secs = cuts.iter().map(|c| c.timestamp()).collect();
+        let aging_secs = aging.map(|c| c.timestamp());
+        ClinicClock { tz, cuts, aging, cut_secs, aging_secs }
     }
 
     /// The clinic's time zone.
@@ -279,8 +284,15 @@ impl ClinicClock {
     /// The trend bucket of an instant, `None` outside the range.
     #[inline]
     pub fn trend_bucket(&self, t: DateTime<Utc>) -> Option<u32> {
-        let p = self.cuts.partition_point(|c| *c <= t);
-        (p >= 1 && p < self.cuts.len()).then(|| (p - 1) as u32)
+        self.trend_bucket_secs(t.timestamp())
+    }
+
+    /// [`ClinicClock::trend_bucket`] of a Unix second. Cuts are whole
+    /// seconds, so `cut <= t` exactly when `cut <= floor(t)`.
+    #[inline]
+    pub fn trend_bucket_secs(&self, s: i64) -> Option<u32> {
+        let p = self.cut_secs.partition_point(|c| *c <= s);
+        (p >= 1 && p < self.cut_secs.len()).then(|| (p - 1) as u32)
     }
 
     /// The start instant of each trend bucket, ascending: SQL's
@@ -299,10 +311,16 @@ impl ClinicClock {
     /// issued at or after the as-of instant.
     #[inline]
     pub fn aging_bucket(&self, t: DateTime<Utc>) -> Option<AgingBucket> {
-        if t >= self.as_of() {
+        self.aging_bucket_secs(t.timestamp())
+    }
+
+    /// [`ClinicClock::aging_bucket`] of a Unix second.
+    #[inline]
+    pub fn aging_bucket_secs(&self, s: i64) -> Option<AgingBucket> {
+        if s >= self.cut_secs[self.cut_secs.len() - 1] {
             return None;
         }
-        AgingBucket::from_cut_position(self.aging.partition_point(|c| *c <= t) as u32)
+        AgingBucket::from_cut_position(self.aging_secs.partition_point(|c| *c <= s) as u32)
     }
 
     /// The local calendar date of an instant.

@@ -168,7 +168,9 @@ impl FinancialFacts {
         add_money(&mut self.invoiced[s], f.total, "invoiced")?;
         if f.status.is_billed() {
             add_money(&mut self.trend_billed[f.bucket as usize], f.total, "billed")?;
-            add_money(&mut self.materials, f.materials, "materials cost")?;
+            if !f.materials.is_zero() {
+                add_money(&mut self.materials, f.materials, "materials cost")?;
+            }
         }
         Ok(())
     }
@@ -217,8 +219,8 @@ impl FinancialFacts {
     }
 }
 
-fn merge_money<const N: usize>(a: &mut [Decimal; N], b: &[Decimal; N], what: &'static str) -> Result<()> {
-    a.iter_mut().zip(b).try_for_each(|(x, y)| add_money(x, *y, what))
+fn merge_money(a: &mut [Decimal], b: &[Decimal], what: &'static str) -> Result<()> {
+    a.iter_mut().zip(b).filter(|(_, y)| !y.is_zero()).try_for_each(|(x, y)| add_money(x, *y, what))
 }
 
 fn merge_counts<const N: usize>(a: &mut [u64; N], b: &[u64; N], what: &'static str) -> Result<()> {
@@ -230,12 +232,8 @@ impl Facts for FinancialFacts {
         merge_counts(&mut self.invoices, &o.invoices, "invoice count")?;
         merge_money(&mut self.invoiced, &o.invoiced, "invoiced")?;
         add_money(&mut self.materials, o.materials, "materials cost")?;
-        for (a, b) in self.trend_billed.iter_mut().zip(&o.trend_billed) {
-            add_money(a, *b, "billed")?;
-        }
-        for (a, b) in self.trend_collected.iter_mut().zip(&o.trend_collected) {
-            add_money(a, *b, "collected")?;
-        }
+        merge_money(&mut self.trend_billed, &o.trend_billed, "billed")?;
+        merge_money(&mut self.trend_collected, &o.trend_collected, "collected")?;
         merge_counts(&mut self.payments, &o.payments, "payment count")?;
         merge_money(&mut self.paid, &o.paid, "collected")?;
         for (a, b) in self.receivable.iter_mut().zip(&o.receivable) {
@@ -517,8 +515,9 @@ impl FinancialAcc {
     ) -> Result<()> {
         let slot = self.frame.slot(clinic_id)?;
         let clock = self.frame.clock_at(slot);
-        let bucket = clock.trend_bucket(issued_at);
-        let aging = paid_by_as_of.and_then(|paid| Some((clock.aging_bucket(issued_at)?, paid)));
+        let secs = issued_at.timestamp();
+        let bucket = clock.trend_bucket_secs(secs);
+        let aging = paid_by_as_of.and_then(|paid| Some((clock.aging_bucket_secs(secs)?, paid)));
         if bucket.is_none() && aging.is_none() {
             // Neither issued in range nor receivable: no fact, no (doctor) row.
             return Ok(());
@@ -560,11 +559,11 @@ impl FinancialAcc {
     /// [`OdxError::Overflow`].
     pub fn finish(&self) -> Result<FinancialReport> {
         let mut all = FinancialFacts::new(self.frame.calendar().bucket_count());
-        for c in &self.groups.clinics {
+        for c in self.groups.clinic_facts() {
             all.merge(c)?;
         }
         let totals = self.metrics(&all)?;
-        assemble(&self.frame, totals, &self.groups.clinics, self.groups.doctor_rows(), |f| self.metrics(f))
+        assemble(&self.frame, totals, self.groups.clinic_facts(), self.groups.doctor_rows(), |f| self.metrics(f))
     }
 
     fn metrics(&self, f: &FinancialFacts) -> Result<FinancialMetrics> {

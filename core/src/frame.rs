@@ -44,7 +44,13 @@ struct FrameInner {
     calendar: Calendar,
     clocks: Vec<ClinicClock>,
     slots: FxHashMap<i64, u32>,
+    /// When the ids span at most [`DENSE_SPAN`] values: slot of `id - base`
+    /// (`u32::MAX` for ids outside the scope), so the hot path does not hash.
+    dense: Option<(i64, Vec<u32>)>,
 }
+
+/// The widest id span that gets a direct slot table.
+const DENSE_SPAN: i64 = 1 << 16;
 
 impl Frame {
     /// Binds a scope to the directory.
@@ -61,7 +67,18 @@ impl Frame {
             clocks.push(ClinicClock::new(parse_time_zone(id, name)?, &calendar));
             slots.insert(id, slot as u32);
         }
-        Ok(Frame { inner: Arc::new(FrameInner { scope: scope.clone(), calendar, clocks, slots }) })
+        let ids = scope.clinic_ids();
+        let dense = match (ids.first(), ids.last()) {
+            (Some(&lo), Some(&hi)) if hi.checked_sub(lo).is_some_and(|span| span < DENSE_SPAN) => {
+                let mut table = vec![u32::MAX; (hi - lo + 1) as usize];
+                for (slot, id) in ids.iter().enumerate() {
+                    table[(id - lo) as usize] = slot as u32;
+                }
+                Some((lo, table))
+            }
+            _ => None,
+        };
+        Ok(Frame { inner: Arc::new(FrameInner { scope: scope.clone(), calendar, clocks, slots, dense }) })
     }
 
     /// The scope.
@@ -85,6 +102,15 @@ impl Frame {
     /// [`OdxError::RowOutsideScope`] when the clinic is not in the scope.
     #[inline]
     pub fn slot(&self, clinic_id: i64) -> Result<usize> {
+        if let Some((base, table)) = &self.inner.dense {
+            return clinic_id
+                .checked_sub(*base)
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| table.get(i))
+                .filter(|s| **s != u32::MAX)
+                .map(|s| *s as usize)
+                .ok_or(OdxError::RowOutsideScope { clinic_id });
+        }
         self.inner
             .slots
             .get(&clinic_id)
@@ -124,23 +150,26 @@ pub(crate) type DoctorKey = (i64, Option<i64>);
 
 /// Per-clinic facts (always kept: they make the totals and the clinic rows)
 /// and, when grouping by doctor, per-(clinic, doctor) facts.
+///
+/// Slots are created on first use, so a partial state that saw one branch
+/// carries (and merges) one slot, not one per clinic of the scope.
 #[derive(Debug, Clone)]
 pub(crate) struct Grouped<F> {
     proto: F,
-    pub(crate) clinics: Vec<F>,
-    pub(crate) doctors: Option<FxHashMap<DoctorKey, F>>,
+    clinics: Vec<Option<F>>,
+    doctors: Option<FxHashMap<DoctorKey, F>>,
 }
 
 impl<F: Facts> Grouped<F> {
     pub(crate) fn new(frame: &Frame, proto: F) -> Self {
         let doctors = (frame.group_by() == GroupBy::Doctor).then(FxHashMap::default);
-        Grouped { clinics: vec![proto.clone(); frame.scope().clinic_ids().len()], proto, doctors }
+        Grouped { clinics: vec![None; frame.scope().clinic_ids().len()], proto, doctors }
     }
 
     /// The clinic's facts, and the doctor's when grouping by doctor.
     #[inline]
     pub(crate) fn slots(&mut self, slot: usize, clinic_id: i64, doctor_id: Option<i64>) -> (&mut F, Option<&mut F>) {
-        let clinic = &mut self.clinics[slot];
+        let clinic = self.clinics[slot].get_or_insert_with(|| self.proto.clone());
         let doctor = match &mut self.doctors {
             Some(map) => Some(map.entry((clinic_id, doctor_id)).or_insert_with(|| self.proto.clone())),
             None => None,
@@ -151,7 +180,12 @@ impl<F: Facts> Grouped<F> {
     /// The clinic's facts only.
     #[inline]
     pub(crate) fn clinic(&mut self, slot: usize) -> &mut F {
-        &mut self.clinics[slot]
+        self.clinics[slot].get_or_insert_with(|| self.proto.clone())
+    }
+
+    /// Every clinic's facts in scope order (zeros for clinics with none).
+    pub(crate) fn clinic_facts(&self) -> impl Iterator<Item = &F> {
+        self.clinics.iter().map(|c| c.as_ref().unwrap_or(&self.proto))
     }
 
     /// The doctor's facts only, when grouping by doctor.
@@ -162,7 +196,11 @@ impl<F: Facts> Grouped<F> {
 
     pub(crate) fn merge(&mut self, other: &Self) -> Result<()> {
         for (mine, theirs) in self.clinics.iter_mut().zip(&other.clinics) {
-            mine.merge(theirs)?;
+            match (mine.as_mut(), theirs) {
+                (_, None) => {}
+                (Some(m), Some(t)) => m.merge(t)?,
+                (None, Some(t)) => *mine = Some(t.clone()),
+            }
         }
         if let (Some(mine), Some(theirs)) = (&mut self.doctors, &other.doctors) {
             for (key, facts) in theirs {
@@ -182,5 +220,40 @@ impl<F: Facts> Grouped<F> {
         let mut rows: Vec<_> = self.doctors.iter().flatten().map(|(k, f)| (*k, f)).collect();
         rows.sort_by_key(|((c, d), _)| (*c, d.is_none(), *d));
         rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn frame(ids: &[i64]) -> Frame {
+        let d = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let scope = MetricScope::new(ids.iter().copied(), d, d, GroupBy::Clinic).unwrap();
+        Frame::new(&scope, &ClinicDirectory::with_default_zone(ids.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn dense_and_sparse_ids_find_the_same_slots_and_refuse_the_same_ids() {
+        for ids in [vec![3, 5, 9], vec![-7, 3, 1 << 40, i64::MAX], vec![i64::MIN, 0]] {
+            let f = frame(&ids);
+            for (slot, id) in ids.iter().enumerate() {
+                assert_eq!(f.slot(*id).unwrap(), slot, "ids {ids:?}");
+            }
+            for outside in [4, 6, -8, i64::MIN + 1, i64::MAX - 1] {
+                if !ids.contains(&outside) {
+                    assert_eq!(f.slot(outside).unwrap_err(), OdxError::RowOutsideScope { clinic_id: outside }, "ids {ids:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_scope_clinic_missing_from_the_directory_is_refused() {
+        let d = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let scope = MetricScope::new([1, 2], d, d, GroupBy::Clinic).unwrap();
+        let err = Frame::new(&scope, &ClinicDirectory::with_default_zone([1])).unwrap_err();
+        assert_eq!(err, OdxError::UnknownClinic { clinic_id: 2 });
     }
 }

@@ -425,13 +425,13 @@ impl OperationsAcc {
     pub fn finish(&self) -> Result<OperationsReport> {
         let mut all = OperationsFacts::default();
         let mut chair_capacity = 0u64;
-        for c in &self.groups.clinics {
+        for c in self.groups.clinic_facts() {
             all.merge(c)?;
             add_count(&mut chair_capacity, c.chair_capacity()?, "chair capacity")?;
         }
         let totals = metrics(&all, chair_capacity)?;
         let doctors = self.groups.doctor_rows();
-        assemble(&self.frame, totals, &self.groups.clinics, doctors, |f| metrics(f, f.chair_capacity()?))
+        assemble(&self.frame, totals, self.groups.clinic_facts(), doctors, |f| metrics(f, f.chair_capacity()?))
     }
 }
 

@@ -45,11 +45,11 @@ impl<M> Report<M> {
 }
 
 /// Assembles a report from per-clinic and per-doctor finished facts.
-pub(crate) fn assemble<F, M>(
+pub(crate) fn assemble<'a, F: 'a, M>(
     frame: &Frame,
     totals: M,
-    clinics: &[F],
-    doctors: Vec<(DoctorKey, &F)>,
+    clinics: impl Iterator<Item = &'a F>,
+    doctors: Vec<(DoctorKey, &'a F)>,
     mut finish: impl FnMut(&F) -> Result<M>,
 ) -> Result<Report<M>> {
     let scope = frame.scope();
