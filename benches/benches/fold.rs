@@ -29,8 +29,15 @@ fn financial(c: &mut Criterion) {
     let mut acc = FinancialAcc::with_frame(year_frame(GroupBy::Clinic).expect("frame"));
     fold_invoices(&mut acc, &rows).expect("fold");
     let r = acc.finish().expect("finish");
-    let counted: u64 = [r.totals.status_counts.draft, r.totals.status_counts.issued, r.totals.status_counts.partially_paid,
-                        r.totals.status_counts.paid, r.totals.status_counts.void].iter().sum();
+    let counted: u64 = [
+        r.totals.status_counts.draft,
+        r.totals.status_counts.issued,
+        r.totals.status_counts.partially_paid,
+        r.totals.status_counts.paid,
+        r.totals.status_counts.void,
+    ]
+    .iter()
+    .sum();
     assert_eq!(counted, ROWS, "every generated invoice is in the year");
     g.finish();
 }

@@ -44,9 +44,19 @@ pub fn fold_invoices<'a>(acc: &mut FinancialAcc, rows: impl IntoIterator<Item = 
 ///
 /// # Errors
 /// Typed core errors.
-pub fn fold_appointments<'a>(acc: &mut OperationsAcc, rows: impl IntoIterator<Item = &'a AppointmentRow>) -> Result<()> {
+pub fn fold_appointments<'a>(
+    acc: &mut OperationsAcc,
+    rows: impl IntoIterator<Item = &'a AppointmentRow>,
+) -> Result<()> {
     for r in rows {
-        acc.accum_appointment_row(r.clinic_id, r.doctor_id, r.room_id.is_some(), r.starts_at, r.duration_min, r.status)?;
+        acc.accum_appointment_row(
+            r.clinic_id,
+            r.doctor_id,
+            r.room_id.is_some(),
+            r.starts_at,
+            r.duration_min,
+            r.status,
+        )?;
     }
     Ok(())
 }

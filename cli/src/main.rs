@@ -25,7 +25,8 @@ struct Args {
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut out = Args { month: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default(), branches: None, seed: 7, json: false };
+    let mut out =
+        Args { month: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default(), branches: None, seed: 7, json: false };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value\n{USAGE}"));
@@ -35,7 +36,10 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
                 out.month = NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d")
                     .map_err(|_| format!("--month {v:?} is not YYYY-MM\n{USAGE}"))?;
             }
-            "--branches" => out.branches = Some(value("--branches")?.parse().map_err(|_| format!("--branches needs a number\n{USAGE}"))?),
+            "--branches" => {
+                out.branches =
+                    Some(value("--branches")?.parse().map_err(|_| format!("--branches needs a number\n{USAGE}"))?)
+            }
             "--seed" => out.seed = value("--seed")?.parse().map_err(|_| format!("--seed needs a number\n{USAGE}"))?,
             "--json" => out.json = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
@@ -70,37 +74,78 @@ fn pkr(d: Decimal) -> String {
 
 /// A rate as a percentage with one decimal, or `-` for no data.
 fn pct(r: Option<Decimal>) -> String {
-    r.map_or("-".into(), |r| format!("{}%", (r * Decimal::ONE_HUNDRED).round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)))
+    r.map_or("-".into(), |r| {
+        format!("{}%", (r * Decimal::ONE_HUNDRED).round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero))
+    })
 }
 
 fn print_financial(r: &Report<FinancialMetrics>, names: &HashMap<i64, String>) {
     println!("FINANCIAL (PKR)");
-    println!("{:<20} {:>13} {:>13} {:>7} {:>13} {:>12} {:>12} {:>10} {:>7}",
-             "Branch", "Billed", "Collected", "Coll.", "Outstanding", "AR 61-90", "AR 90+", "Avg ticket", "Margin");
+    println!(
+        "{:<20} {:>13} {:>13} {:>7} {:>13} {:>12} {:>12} {:>10} {:>7}",
+        "Branch", "Billed", "Collected", "Coll.", "Outstanding", "AR 61-90", "AR 90+", "Avg ticket", "Margin"
+    );
     let row = |name: &str, m: &FinancialMetrics| {
-        println!("{:<20} {:>13} {:>13} {:>7} {:>13} {:>12} {:>12} {:>10} {:>7}",
-                 name, pkr(m.billed), pkr(m.collected), pct(m.collection_rate), pkr(m.outstanding),
-                 pkr(m.ar_aging.days_61_90), pkr(m.ar_aging.over_90), m.avg_ticket.map_or("-".into(), pkr), pct(m.margin));
+        println!(
+            "{:<20} {:>13} {:>13} {:>7} {:>13} {:>12} {:>12} {:>10} {:>7}",
+            name,
+            pkr(m.billed),
+            pkr(m.collected),
+            pct(m.collection_rate),
+            pkr(m.outstanding),
+            pkr(m.ar_aging.days_61_90),
+            pkr(m.ar_aging.over_90),
+            m.avg_ticket.map_or("-".into(), pkr),
+            pct(m.margin)
+        );
     };
     for g in &r.groups {
         row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
     }
     row("Network", &r.totals);
     let ins = r.totals.outstanding_by_payer.insurance;
-    println!("  AR by payer: self {} / insurance {}; credits {}; direct cost {} (materials {} + lab {})\n",
-             pkr(r.totals.outstanding_by_payer.self_pay), pkr(ins), pkr(r.totals.credits),
-             pkr(r.totals.direct_cost), pkr(r.totals.materials_cost), pkr(r.totals.lab_cost));
+    println!(
+        "  AR by payer: self {} / insurance {}; credits {}; direct cost {} (materials {} + lab {})\n",
+        pkr(r.totals.outstanding_by_payer.self_pay),
+        pkr(ins),
+        pkr(r.totals.credits),
+        pkr(r.totals.direct_cost),
+        pkr(r.totals.materials_cost),
+        pkr(r.totals.lab_cost)
+    );
 }
 
 fn print_operations(r: &Report<OperationsMetrics>, names: &HashMap<i64, String>) {
     println!("OPERATIONS");
-    println!("{:<20} {:>6} {:>9} {:>8} {:>8} {:>7} {:>12} {:>5} {:>9} {:>8} {:>8}",
-             "Branch", "Appts", "Completed", "No-show", "Cancel", "Missed", "Bleed PKR", "New", "Returning", "Dr util", "Chair");
+    println!(
+        "{:<20} {:>6} {:>9} {:>8} {:>8} {:>7} {:>12} {:>5} {:>9} {:>8} {:>8}",
+        "Branch",
+        "Appts",
+        "Completed",
+        "No-show",
+        "Cancel",
+        "Missed",
+        "Bleed PKR",
+        "New",
+        "Returning",
+        "Dr util",
+        "Chair"
+    );
     let row = |name: &str, m: &OperationsMetrics| {
-        println!("{:<20} {:>6} {:>9} {:>8} {:>8} {:>7} {:>12} {:>5} {:>9} {:>8} {:>8}",
-                 name, m.appointments.total, m.appointments.completed, pct(m.no_show_rate), pct(m.cancel_rate),
-                 m.appointments.missed, m.no_show_bleed.map_or("-".into(), pkr), m.new_patients, m.returning_patients,
-                 pct(m.doctor_utilization), pct(m.chair_utilization));
+        println!(
+            "{:<20} {:>6} {:>9} {:>8} {:>8} {:>7} {:>12} {:>5} {:>9} {:>8} {:>8}",
+            name,
+            m.appointments.total,
+            m.appointments.completed,
+            pct(m.no_show_rate),
+            pct(m.cancel_rate),
+            m.appointments.missed,
+            m.no_show_bleed.map_or("-".into(), pkr),
+            m.new_patients,
+            m.returning_patients,
+            pct(m.doctor_utilization),
+            pct(m.chair_utilization)
+        );
     };
     for g in &r.groups {
         row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
@@ -120,7 +165,8 @@ fn run(args: &Args) -> Result<(), String> {
         None => NetworkConfig::demo(),
     };
     let tables: Tables = generate(&config);
-    let scope = MetricScope::new(config.clinic_ids(), args.month, month_end(args.month), GroupBy::Clinic).map_err(|e| e.to_string())?;
+    let scope = MetricScope::new(config.clinic_ids(), args.month, month_end(args.month), GroupBy::Clinic)
+        .map_err(|e| e.to_string())?;
     let financial = tables.financial(&scope).map_err(|e| e.to_string())?;
     let operations = tables.operations(&scope).map_err(|e| e.to_string())?;
     if args.json {
@@ -129,8 +175,14 @@ fn run(args: &Args) -> Result<(), String> {
         return Ok(());
     }
     let names: HashMap<i64, String> = tables.clinics.iter().map(|c| (c.id, c.name.clone())).collect();
-    println!("odx: {} ({} branches, in memory), {} to {}, balances as of the end of {}\n",
-             config.organization, config.branches.len(), scope.from(), scope.to(), scope.to());
+    println!(
+        "odx: {} ({} branches, in memory), {} to {}, balances as of the end of {}\n",
+        config.organization,
+        config.branches.len(),
+        scope.from(),
+        scope.to(),
+        scope.to()
+    );
     print_financial(&financial, &names);
     print_operations(&operations, &names);
     Ok(())
@@ -164,7 +216,10 @@ mod tests {
     fn month_arguments() {
         let a = parse_args(&["--month".into(), "2026-02".into()]).unwrap();
         assert_eq!(month_end(a.month), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
-        assert_eq!(month_end(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert_eq!(
+            month_end(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+        );
         assert!(parse_args(&["--month".into(), "June".into()]).is_err());
         assert!(parse_args(&["--bogus".into()]).is_err());
     }

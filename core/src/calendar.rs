@@ -45,8 +45,7 @@ impl Calendar {
     /// The calendar of a scope's range.
     pub fn new(scope: &MetricScope) -> Self {
         let (from, to) = (scope.from(), scope.to());
-        let granularity =
-            if scope.days() <= DAILY_TREND_MAX_DAYS { Granularity::Day } else { Granularity::Month };
+        let granularity = if scope.days() <= DAILY_TREND_MAX_DAYS { Granularity::Day } else { Granularity::Month };
         let mut starts = Vec::new();
         let mut weekday_counts = [0u32; 7];
         let mut d = from;
@@ -239,8 +238,7 @@ pub struct ClinicClock {
 impl ClinicClock {
     /// The clock of one clinic for a calendar.
     pub fn new(tz: Tz, calendar: &Calendar) -> Self {
-        let mut cuts: Vec<DateTime<Utc>> =
-            calendar.starts.iter().map(|d| local_midnight(tz, *d)).collect();
+        let mut cuts: Vec<DateTime<Utc>> = calendar.starts.iter().map(|d| local_midnight(tz, *d)).collect();
         let after_to = calendar.to.succ_opt().unwrap_or(calendar.to);
         cuts.push(local_midnight(tz, after_to));
         // AgingBucket::ALL youngest first: the cut of a bounded bucket is the
@@ -249,11 +247,7 @@ impl ClinicClock {
             let max = b.max_age_days().unwrap_or(0) as u64;
             local_midnight(tz, calendar.to.checked_sub_days(Days::new(max)).unwrap_or(calendar.to))
         };
-        let aging = [
-            cut(AgingBucket::Days61To90),
-            cut(AgingBucket::Days31To60),
-            cut(AgingBucket::Days0To30),
-        ];
+        let aging = [cut(AgingBucket::Days61To90), cut(AgingBucket::Days31To60), cut(AgingBucket::Days0To30)];
         let cut_secs = cuts.iter().map(|c| c.timestamp()).collect();
         let aging_secs = aging.map(|c| c.timestamp());
         ClinicClock { tz, cuts, aging, cut_secs, aging_secs }
@@ -433,11 +427,7 @@ mod tests {
                 let first = local_midnight(tz, day);
                 let last = local_midnight(tz, day.succ_opt().unwrap()) - chrono::Duration::seconds(1);
                 for t in [first, last] {
-                    assert_eq!(
-                        clock.aging_bucket(t),
-                        AgingBucket::from_age_days(age),
-                        "zone {zone}, age {age} days"
-                    );
+                    assert_eq!(clock.aging_bucket(t), AgingBucket::from_age_days(age), "zone {zone}, age {age} days");
                 }
             }
         }
@@ -446,8 +436,16 @@ mod tests {
     #[test]
     fn aging_boundaries() {
         use AgingBucket::*;
-        for (age, b) in [(0, Days0To30), (30, Days0To30), (31, Days31To60), (60, Days31To60),
-                         (61, Days61To90), (90, Days61To90), (91, Over90), (10_000, Over90)] {
+        for (age, b) in [
+            (0, Days0To30),
+            (30, Days0To30),
+            (31, Days31To60),
+            (60, Days31To60),
+            (61, Days61To90),
+            (90, Days61To90),
+            (91, Over90),
+            (10_000, Over90),
+        ] {
             assert_eq!(AgingBucket::from_age_days(age), Some(b), "age {age}");
         }
         assert_eq!(AgingBucket::from_cut_position(4), None);

@@ -101,11 +101,9 @@ impl fmt::Display for OdxError {
             OdxError::DateOutOfBounds { field } => {
                 write!(f, "{field} is outside the supported calendar")
             }
-            OdxError::InvalidOption { field, value, allowed } => write!(
-                f,
-                "invalid {field} {value:?}: expected one of {}",
-                allowed.join(", ")
-            ),
+            OdxError::InvalidOption { field, value, allowed } => {
+                write!(f, "invalid {field} {value:?}: expected one of {}", allowed.join(", "))
+            }
             OdxError::UnknownTimeZone { clinic_id, name } => {
                 write!(f, "clinic {clinic_id} has an unknown time zone {name:?}")
             }
@@ -113,10 +111,9 @@ impl fmt::Display for OdxError {
             OdxError::RowOutsideScope { clinic_id } => {
                 write!(f, "a row of clinic {clinic_id} reached a scope that does not include it")
             }
-            OdxError::BucketOutOfRange { bucket, buckets } => write!(
-                f,
-                "trend bucket {bucket} is outside the scope's {buckets} buckets"
-            ),
+            OdxError::BucketOutOfRange { bucket, buckets } => {
+                write!(f, "trend bucket {bucket} is outside the scope's {buckets} buckets")
+            }
             OdxError::ScopeMismatch => {
                 write!(f, "cannot combine accumulators built for different scopes")
             }

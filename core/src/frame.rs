@@ -111,11 +111,7 @@ impl Frame {
                 .map(|s| *s as usize)
                 .ok_or(OdxError::RowOutsideScope { clinic_id });
         }
-        self.inner
-            .slots
-            .get(&clinic_id)
-            .map(|s| *s as usize)
-            .ok_or(OdxError::RowOutsideScope { clinic_id })
+        self.inner.slots.get(&clinic_id).map(|s| *s as usize).ok_or(OdxError::RowOutsideScope { clinic_id })
     }
 
     /// The clock of a clinic of the scope.
@@ -243,7 +239,11 @@ mod tests {
             }
             for outside in [4, 6, -8, i64::MIN + 1, i64::MAX - 1] {
                 if !ids.contains(&outside) {
-                    assert_eq!(f.slot(outside).unwrap_err(), OdxError::RowOutsideScope { clinic_id: outside }, "ids {ids:?}");
+                    assert_eq!(
+                        f.slot(outside).unwrap_err(),
+                        OdxError::RowOutsideScope { clinic_id: outside },
+                        "ids {ids:?}"
+                    );
                 }
             }
         }

@@ -21,6 +21,7 @@
 //! counted in each report's `data_quality`, never guessed; rows for a clinic
 //! outside the scope are refused with [`OdxError::RowOutsideScope`].
 #![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod calendar;
 pub mod category;

@@ -44,10 +44,7 @@ pub fn rate(numerator: Decimal, denominator: Decimal) -> Result<Option<Decimal>>
     if denominator.is_zero() {
         return Ok(None);
     }
-    numerator
-        .checked_div(denominator)
-        .map(|q| Some(q.normalize()))
-        .ok_or(OdxError::Overflow { what: "rate" })
+    numerator.checked_div(denominator).map(|q| Some(q.normalize())).ok_or(OdxError::Overflow { what: "rate" })
 }
 
 /// A rate of two counts; `None` when `denominator` is 0.
@@ -102,8 +99,14 @@ mod tests {
 
     #[test]
     fn averages_round_half_away_from_zero() {
-        assert_eq!(average_money(Decimal::from_str("10.01").unwrap(), 2).unwrap(), Some(Decimal::from_str("5.01").unwrap()));
-        assert_eq!(average_money(Decimal::from_str("-10.01").unwrap(), 2).unwrap(), Some(Decimal::from_str("-5.01").unwrap()));
+        assert_eq!(
+            average_money(Decimal::from_str("10.01").unwrap(), 2).unwrap(),
+            Some(Decimal::from_str("5.01").unwrap())
+        );
+        assert_eq!(
+            average_money(Decimal::from_str("-10.01").unwrap(), 2).unwrap(),
+            Some(Decimal::from_str("-5.01").unwrap())
+        );
         assert_eq!(average_money(Decimal::ONE, 0).unwrap(), None);
     }
 }

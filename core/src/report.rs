@@ -1,7 +1,7 @@
 //! The `{ totals, groups }` shape every domain returns.
 
-use crate::frame::{DoctorKey, Frame};
 use crate::error::Result;
+use crate::frame::{DoctorKey, Frame};
 use crate::scope::GroupBy;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -55,11 +55,9 @@ impl FromStr for GroupBy {
             "clinic" => Ok(GroupBy::Clinic),
             "doctor" => Ok(GroupBy::Doctor),
             "none" => Ok(GroupBy::None),
-            other => Err(OdxError::InvalidOption {
-                field: "group_by",
-                value: other.to_owned(),
-                allowed: GroupBy::ALLOWED,
-            }),
+            other => {
+                Err(OdxError::InvalidOption { field: "group_by", value: other.to_owned(), allowed: GroupBy::ALLOWED })
+            }
         }
     }
 }

@@ -316,12 +316,8 @@ impl Tables {
         let frame = acc.frame().clone();
         let scope = frame.scope();
         // invoice id -> doctor, for invoices of scope clinics
-        let doctor_of: FxHashMap<i64, Option<i64>> = self
-            .invoices
-            .iter()
-            .filter(|i| scope.contains(i.clinic_id))
-            .map(|i| (i.id, i.doctor_id))
-            .collect();
+        let doctor_of: FxHashMap<i64, Option<i64>> =
+            self.invoices.iter().filter(|i| scope.contains(i.clinic_id)).map(|i| (i.id, i.doctor_id)).collect();
         let mut materials: FxHashMap<i64, Decimal> = FxHashMap::default();
         for item in self.invoice_items.iter().filter(|it| doctor_of.contains_key(&it.invoice_id)) {
             let cost = mul_money(Decimal::from(item.qty), item.unit_cost, "materials cost")?;
@@ -414,13 +410,21 @@ impl Tables {
         let mut clinic_counts: FxHashMap<i64, (u64, u64)> = FxHashMap::default();
         for &(clinic, patient) in &seen_clinic {
             let e = clinic_counts.entry(clinic).or_default();
-            if is_new(clinic, patient)? { e.0 += 1 } else { e.1 += 1 }
+            if is_new(clinic, patient)? {
+                e.0 += 1
+            } else {
+                e.1 += 1
+            }
         }
         let mut doctor_counts: FxHashMap<(i64, Option<i64>), (u64, u64)> = FxHashMap::default();
         if acc.frame().group_by() == crate::scope::GroupBy::Doctor {
             for &(clinic, doctor, patient) in &seen_doctor {
                 let e = doctor_counts.entry((clinic, doctor)).or_default();
-                if is_new(clinic, patient)? { e.0 += 1 } else { e.1 += 1 }
+                if is_new(clinic, patient)? {
+                    e.0 += 1
+                } else {
+                    e.1 += 1
+                }
             }
         }
         let clinic_facts = clinic_counts.into_iter().map(|(c, (n, r))| (c, PatientGrain::Clinic, n, r));

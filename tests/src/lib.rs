@@ -62,7 +62,12 @@ pub fn compare(path: &str, expected: &Value, actual: &Value, exhaustive: bool, e
     }
 }
 
-fn compare_trend(path: &str, e: &serde_json::Map<String, Value>, a: &serde_json::Map<String, Value>, errors: &mut Vec<String>) {
+fn compare_trend(
+    path: &str,
+    e: &serde_json::Map<String, Value>,
+    a: &serde_json::Map<String, Value>,
+    errors: &mut Vec<String>,
+) {
     if e.get("granularity") != a.get("granularity") {
         errors.push(format!("{path}.granularity: expected {:?}, got {:?}", e.get("granularity"), a.get("granularity")));
     }
@@ -78,7 +83,13 @@ fn compare_trend(path: &str, e: &serde_json::Map<String, Value>, a: &serde_json:
             _ => (Value::from("0"), Value::from("0")),
         };
         compare(&format!("{path}[{start}].billed"), &billed, p.get("billed").unwrap_or(&Value::Null), true, errors);
-        compare(&format!("{path}[{start}].collected"), &collected, p.get("collected").unwrap_or(&Value::Null), true, errors);
+        compare(
+            &format!("{path}[{start}].collected"),
+            &collected,
+            p.get("collected").unwrap_or(&Value::Null),
+            true,
+            errors,
+        );
     }
     for day in nonzero.keys() {
         if !points.iter().any(|p| p.get("start").and_then(Value::as_str) == Some(day)) {
@@ -105,8 +116,12 @@ mod tests {
 
     #[test]
     fn equal_values_in_any_scale_and_fractions_match() {
-        assert!(diffs(json!({"x": "10.00", "r": "1/3", "n": 2, "z": null}),
-                      json!({"x": "10", "r": "0.3333333333333333333333333333", "n": 2, "z": null}), true).is_empty());
+        assert!(diffs(
+            json!({"x": "10.00", "r": "1/3", "n": 2, "z": null}),
+            json!({"x": "10", "r": "0.3333333333333333333333333333", "n": 2, "z": null}),
+            true
+        )
+        .is_empty());
     }
 
     #[test]

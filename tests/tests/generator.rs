@@ -62,7 +62,10 @@ fn the_demo_network_tells_its_story() {
     let others = |me: i64| [hq, gulberg, johar, karachi].into_iter().filter(move |id| *id != me);
     for id in others(gulberg) {
         assert!(o(id).no_show_rate < o(gulberg).no_show_rate, "Gulberg has the worst no-show rate (vs {id})");
-        assert!(o(id).doctor_utilization > o(gulberg).doctor_utilization, "Gulberg has the lowest utilization (vs {id})");
+        assert!(
+            o(id).doctor_utilization > o(gulberg).doctor_utilization,
+            "Gulberg has the lowest utilization (vs {id})"
+        );
         assert!(aged(f(id)) < aged(f(gulberg)), "Gulberg has the heaviest 60+ day AR for its size (vs {id})");
     }
     for id in others(johar) {
@@ -70,7 +73,10 @@ fn the_demo_network_tells_its_story() {
         assert!(o(id).no_show_rate > o(johar).no_show_rate, "Johar-Town has the lowest no-show (vs {id})");
     }
     for id in others(karachi) {
-        assert!(insurance_share(f(id)) < insurance_share(f(karachi)), "Karachi's AR is the most insurance-heavy (vs {id})");
+        assert!(
+            insurance_share(f(id)) < insurance_share(f(karachi)),
+            "Karachi's AR is the most insurance-heavy (vs {id})"
+        );
     }
 }
 

@@ -73,8 +73,16 @@ fn doctor_rows_of_both_domains() {
     check_doctors("operations", json(&ops));
     // Totals do not depend on the grouping.
     let by_clinic = scope(&known_answer::CLINICS, GroupBy::Clinic);
-    assert_eq!(fin.totals, t.financial(&by_clinic).expect("financial").totals, "financial totals by doctor == by clinic");
-    assert_eq!(ops.totals, t.operations(&by_clinic).expect("operations").totals, "operations totals by doctor == by clinic");
+    assert_eq!(
+        fin.totals,
+        t.financial(&by_clinic).expect("financial").totals,
+        "financial totals by doctor == by clinic"
+    );
+    assert_eq!(
+        ops.totals,
+        t.operations(&by_clinic).expect("operations").totals,
+        "operations totals by doctor == by clinic"
+    );
 }
 
 #[test]

@@ -53,49 +53,105 @@ fn time(h: u32) -> NaiveTime {
 }
 
 fn tables() -> impl Strategy<Value = Tables> {
-    let invoices = proptest::collection::vec(any::<u8>(), 0..30).prop_flat_map(|v| {
-        v.iter().enumerate().map(|(i, _)| invoice_row(i as i64 + 1)).collect::<Vec<_>>()
-    });
-    let appointments = proptest::collection::vec(any::<u8>(), 0..40).prop_flat_map(|v| {
-        v.iter().enumerate().map(|(i, _)| appointment_row(i as i64 + 1)).collect::<Vec<_>>()
-    });
+    let invoices = proptest::collection::vec(any::<u8>(), 0..30)
+        .prop_flat_map(|v| v.iter().enumerate().map(|(i, _)| invoice_row(i as i64 + 1)).collect::<Vec<_>>());
+    let appointments = proptest::collection::vec(any::<u8>(), 0..40)
+        .prop_flat_map(|v| v.iter().enumerate().map(|(i, _)| appointment_row(i as i64 + 1)).collect::<Vec<_>>());
     let payments = proptest::collection::vec(
-        (any::<usize>(), -100i64 * 86_400..40 * 86_400, -500_000i64..20_000_000, status(PaymentMethod::LISTED, PaymentMethod::Unknown)),
+        (
+            any::<usize>(),
+            -100i64 * 86_400..40 * 86_400,
+            -500_000i64..20_000_000,
+            status(PaymentMethod::LISTED, PaymentMethod::Unknown),
+        ),
         0..40,
     );
     let items = proptest::collection::vec((any::<usize>(), 0i32..4, 0i64..500_000), 0..20);
-    let labs = proptest::collection::vec((1i64..=3, -10i64..40, 1i64..5_000_000, status(LabStatus::LISTED, LabStatus::Unknown)), 0..8);
+    let labs = proptest::collection::vec(
+        (1i64..=3, -10i64..40, 1i64..5_000_000, status(LabStatus::LISTED, LabStatus::Unknown)),
+        0..8,
+    );
     let schedules = proptest::collection::vec((1i64..=3, 1i64..=3, 0i16..=8, 0u32..24, 0u32..24), 0..8);
     let hours = proptest::collection::vec((1i64..=3, 0i16..=8, 6u32..12, 8u32..22), 0..10);
     let rooms = proptest::collection::vec((1i64..=3, any::<bool>()), 0..6);
     (invoices, appointments, payments, items, labs, schedules, hours, rooms).prop_map(
         |(invoices, appointments, payments, items, labs, schedules, hours, rooms)| {
             let mut t = Tables {
-                clinics: (1..=3).map(|i| ClinicRow { id: i, name: format!("C{i}"), city: "x".into(), status: "active".into(), timezone: ZONES[i as usize - 1].into() }).collect(),
+                clinics: (1..=3)
+                    .map(|i| ClinicRow {
+                        id: i,
+                        name: format!("C{i}"),
+                        city: "x".into(),
+                        status: "active".into(),
+                        timezone: ZONES[i as usize - 1].into(),
+                    })
+                    .collect(),
                 ..Tables::default()
             };
             if !invoices.is_empty() {
                 for (i, (inv, secs, cents, method)) in payments.into_iter().enumerate() {
                     let invoice: &InvoiceRow = &invoices[inv % invoices.len()];
-                    t.payments.push(PaymentRow { id: i as i64 + 1, clinic_id: invoice.clinic_id, invoice_id: invoice.id,
-                        paid_at: base() + Duration::seconds(secs), amount: Decimal::new(cents, 2), method });
+                    t.payments.push(PaymentRow {
+                        id: i as i64 + 1,
+                        clinic_id: invoice.clinic_id,
+                        invoice_id: invoice.id,
+                        paid_at: base() + Duration::seconds(secs),
+                        amount: Decimal::new(cents, 2),
+                        method,
+                    });
                 }
                 for (i, (inv, qty, cost)) in items.into_iter().enumerate() {
-                    t.invoice_items.push(InvoiceItemRow { id: i as i64 + 1, invoice_id: invoices[inv % invoices.len()].id,
-                        procedure_code: "D0150".into(), description: "x".into(), qty, unit_price: Decimal::ONE, unit_cost: Decimal::new(cost, 2) });
+                    t.invoice_items.push(InvoiceItemRow {
+                        id: i as i64 + 1,
+                        invoice_id: invoices[inv % invoices.len()].id,
+                        procedure_code: "D0150".into(),
+                        description: "x".into(),
+                        qty,
+                        unit_price: Decimal::ONE,
+                        unit_cost: Decimal::new(cost, 2),
+                    });
                 }
             }
             t.invoices = invoices;
             t.appointments = appointments;
             let day0 = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
-            t.lab_cases = labs.into_iter().enumerate().map(|(i, (clinic, d, cost, status))| {
-                let sent = day0 + Duration::days(d);
-                LabCaseRow { id: i as i64 + 1, clinic_id: clinic, patient_id: clinic * 100 + 1, vendor: "v".into(), sent_on: sent,
-                             due_on: sent + Duration::days(7), received_on: None, cost: Decimal::new(cost, 2), status }
-            }).collect();
-            t.doctor_schedules = schedules.into_iter().map(|(c, d, w, s, e)| DoctorScheduleRow { clinic_id: c, doctor_id: c * 10 + d, weekday: w, starts: time(s), ends: time(e) }).collect();
-            t.clinic_hours = hours.into_iter().map(|(c, w, o, cl)| ClinicHoursRow { clinic_id: c, weekday: w, opens: time(o), closes: time(cl) }).collect();
-            t.rooms = rooms.into_iter().enumerate().map(|(i, (c, active))| RoomRow { id: i as i64 + 1, clinic_id: c, name: "r".into(), active }).collect();
+            t.lab_cases = labs
+                .into_iter()
+                .enumerate()
+                .map(|(i, (clinic, d, cost, status))| {
+                    let sent = day0 + Duration::days(d);
+                    LabCaseRow {
+                        id: i as i64 + 1,
+                        clinic_id: clinic,
+                        patient_id: clinic * 100 + 1,
+                        vendor: "v".into(),
+                        sent_on: sent,
+                        due_on: sent + Duration::days(7),
+                        received_on: None,
+                        cost: Decimal::new(cost, 2),
+                        status,
+                    }
+                })
+                .collect();
+            t.doctor_schedules = schedules
+                .into_iter()
+                .map(|(c, d, w, s, e)| DoctorScheduleRow {
+                    clinic_id: c,
+                    doctor_id: c * 10 + d,
+                    weekday: w,
+                    starts: time(s),
+                    ends: time(e),
+                })
+                .collect();
+            t.clinic_hours = hours
+                .into_iter()
+                .map(|(c, w, o, cl)| ClinicHoursRow { clinic_id: c, weekday: w, opens: time(o), closes: time(cl) })
+                .collect();
+            t.rooms = rooms
+                .into_iter()
+                .enumerate()
+                .map(|(i, (c, active))| RoomRow { id: i as i64 + 1, clinic_id: c, name: "r".into(), active })
+                .collect();
             t
         },
     )
@@ -121,28 +177,60 @@ fn split(t: &Tables, mask: u64) -> (Tables, Tables) {
     let mut a = Tables { clinics: t.clinics.clone(), ..Tables::default() };
     let mut b = a.clone();
     for i in &t.invoices {
-        if side(i.id) { a.invoices.push(i.clone()) } else { b.invoices.push(i.clone()) }
+        if side(i.id) {
+            a.invoices.push(i.clone())
+        } else {
+            b.invoices.push(i.clone())
+        }
     }
     for p in &t.payments {
-        if side(p.invoice_id) { a.payments.push(p.clone()) } else { b.payments.push(p.clone()) }
+        if side(p.invoice_id) {
+            a.payments.push(p.clone())
+        } else {
+            b.payments.push(p.clone())
+        }
     }
     for it in &t.invoice_items {
-        if side(it.invoice_id) { a.invoice_items.push(it.clone()) } else { b.invoice_items.push(it.clone()) }
+        if side(it.invoice_id) {
+            a.invoice_items.push(it.clone())
+        } else {
+            b.invoice_items.push(it.clone())
+        }
     }
     for ap in &t.appointments {
-        if side(ap.patient_id) { a.appointments.push(ap.clone()) } else { b.appointments.push(ap.clone()) }
+        if side(ap.patient_id) {
+            a.appointments.push(ap.clone())
+        } else {
+            b.appointments.push(ap.clone())
+        }
     }
     for (i, l) in t.lab_cases.iter().enumerate() {
-        if side(i as i64) { a.lab_cases.push(l.clone()) } else { b.lab_cases.push(l.clone()) }
+        if side(i as i64) {
+            a.lab_cases.push(l.clone())
+        } else {
+            b.lab_cases.push(l.clone())
+        }
     }
     for (i, s) in t.doctor_schedules.iter().enumerate() {
-        if side(i as i64 + 7) { a.doctor_schedules.push(s.clone()) } else { b.doctor_schedules.push(s.clone()) }
+        if side(i as i64 + 7) {
+            a.doctor_schedules.push(s.clone())
+        } else {
+            b.doctor_schedules.push(s.clone())
+        }
     }
     for (i, h) in t.clinic_hours.iter().enumerate() {
-        if side(i as i64 + 13) { a.clinic_hours.push(h.clone()) } else { b.clinic_hours.push(h.clone()) }
+        if side(i as i64 + 13) {
+            a.clinic_hours.push(h.clone())
+        } else {
+            b.clinic_hours.push(h.clone())
+        }
     }
     for r in &t.rooms {
-        if side(r.id + 29) { a.rooms.push(r.clone()) } else { b.rooms.push(r.clone()) }
+        if side(r.id + 29) {
+            a.rooms.push(r.clone())
+        } else {
+            b.rooms.push(r.clone())
+        }
     }
     (a, b)
 }
@@ -152,7 +240,10 @@ fn check_financial_row(m: &FinancialMetrics, what: &str) {
     assert_eq!(aging, m.outstanding, "{what}: aging buckets sum to AR");
     let p = &m.outstanding_by_payer;
     assert_eq!(p.self_pay + p.insurance + p.unknown, m.outstanding, "{what}: payer split sums to AR");
-    assert!(m.outstanding >= Decimal::ZERO && m.credits >= Decimal::ZERO, "{what}: AR and credits are positive amounts");
+    assert!(
+        m.outstanding >= Decimal::ZERO && m.credits >= Decimal::ZERO,
+        "{what}: AR and credits are positive amounts"
+    );
     let trend_billed: Decimal = m.trend.points.iter().map(|p| p.billed).sum();
     let trend_collected: Decimal = m.trend.points.iter().map(|p| p.collected).sum();
     assert_eq!((trend_billed, trend_collected), (m.billed, m.collected), "{what}: trend sums to billed and collected");
@@ -165,20 +256,53 @@ fn check_financial_row(m: &FinancialMetrics, what: &str) {
 /// The additive financial fields of a row, as one comparable tuple.
 fn financial_additive(m: &FinancialMetrics) -> Vec<Decimal> {
     let s = &m.status_counts;
-    let mut v = vec![m.billed, m.invoice_count.into(), m.collected, m.outstanding, m.credits, m.open_invoices.into(),
-        m.ar_aging.days_0_30, m.ar_aging.days_31_60, m.ar_aging.days_61_90, m.ar_aging.over_90,
-        m.outstanding_by_payer.self_pay, m.outstanding_by_payer.insurance, m.outstanding_by_payer.unknown,
-        m.materials_cost, m.lab_cost, m.direct_cost, m.gross_profit,
-        s.draft.into(), s.issued.into(), s.partially_paid.into(), s.paid.into(), s.void.into(), s.unknown.into()];
-    v.extend(m.payment_mix.iter().filter(|x| x.method != PaymentMethod::Unknown).flat_map(|x| [x.amount, x.payments.into()]));
+    let mut v = vec![
+        m.billed,
+        m.invoice_count.into(),
+        m.collected,
+        m.outstanding,
+        m.credits,
+        m.open_invoices.into(),
+        m.ar_aging.days_0_30,
+        m.ar_aging.days_31_60,
+        m.ar_aging.days_61_90,
+        m.ar_aging.over_90,
+        m.outstanding_by_payer.self_pay,
+        m.outstanding_by_payer.insurance,
+        m.outstanding_by_payer.unknown,
+        m.materials_cost,
+        m.lab_cost,
+        m.direct_cost,
+        m.gross_profit,
+        s.draft.into(),
+        s.issued.into(),
+        s.partially_paid.into(),
+        s.paid.into(),
+        s.void.into(),
+        s.unknown.into(),
+    ];
+    v.extend(
+        m.payment_mix.iter().filter(|x| x.method != PaymentMethod::Unknown).flat_map(|x| [x.amount, x.payments.into()]),
+    );
     v.extend(m.trend.points.iter().flat_map(|p| [p.billed, p.collected]));
     v
 }
 
 fn operations_additive(m: &OperationsMetrics, with_patients: bool) -> Vec<u64> {
     let a = &m.appointments;
-    let mut v = vec![a.booked, a.arrived, a.completed, a.cancelled, a.no_show, a.missed, a.total, m.scheduled,
-        m.doctor_booked_minutes, m.doctor_capacity_minutes, m.chair_booked_minutes];
+    let mut v = vec![
+        a.booked,
+        a.arrived,
+        a.completed,
+        a.cancelled,
+        a.no_show,
+        a.missed,
+        a.total,
+        m.scheduled,
+        m.doctor_booked_minutes,
+        m.doctor_capacity_minutes,
+        m.chair_booked_minutes,
+    ];
     if with_patients {
         v.extend([m.new_patients, m.returning_patients, m.chair_capacity_minutes]);
     }
@@ -188,6 +312,11 @@ fn operations_additive(m: &OperationsMetrics, with_patients: bool) -> Vec<u64> {
 fn sum_rows<T: Clone + std::ops::Add<Output = T> + Default>(rows: impl Iterator<Item = Vec<T>>, len: usize) -> Vec<T> {
     rows.fold(vec![T::default(); len], |acc, r| acc.into_iter().zip(r).map(|(a, b)| a + b).collect())
 }
+
+/// What Postgres groups invoices by: clinic, doctor, trend bucket, status.
+type InvoiceKey = (i64, Option<i64>, u32, InvoiceStatus);
+/// ... and receivables by: clinic, doctor, aging, status, payer, sign of balance.
+type ReceivableKey = (i64, Option<i64>, AgingBucket, InvoiceStatus, Payer, bool);
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
@@ -258,8 +387,8 @@ proptest! {
         let frame = t.frame(&scope).expect("frame");
         let mut rows = FinancialAcc::with_frame(frame.clone());
         let mut grouped = FinancialAcc::with_frame(frame.clone());
-        let mut inv: BTreeMap<(i64, Option<i64>, u32, InvoiceStatus), (u64, Decimal)> = BTreeMap::new();
-        let mut rec: BTreeMap<(i64, Option<i64>, AgingBucket, InvoiceStatus, Payer, bool), (u64, Decimal)> = BTreeMap::new();
+        let mut inv: BTreeMap<InvoiceKey, (u64, Decimal)> = BTreeMap::new();
+        let mut rec: BTreeMap<ReceivableKey, (u64, Decimal)> = BTreeMap::new();
         for i in t.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
             let clock = frame.clock(i.clinic_id).expect("clock");
             let paid: Decimal = t.payments.iter().filter(|p| p.invoice_id == i.id && p.paid_at < clock.as_of()).map(|p| p.amount).sum();
@@ -301,6 +430,14 @@ fn a_fact_for_a_clinic_outside_the_scope_is_refused() {
     let other = OperationsAcc::new(&scope.with_group_by(GroupBy::Doctor), &t.directory()).expect("acc");
     assert_eq!(acc.combine(&other).unwrap_err(), OdxError::ScopeMismatch);
     let mut fin = FinancialAcc::new(&scope, &t.directory()).expect("acc");
-    let bad_bucket = InvoiceFact { clinic_id: 1, doctor_id: None, bucket: 30, status: InvoiceStatus::Paid, invoices: 1, total: Decimal::ONE, materials: Decimal::ZERO };
+    let bad_bucket = InvoiceFact {
+        clinic_id: 1,
+        doctor_id: None,
+        bucket: 30,
+        status: InvoiceStatus::Paid,
+        invoices: 1,
+        total: Decimal::ONE,
+        materials: Decimal::ZERO,
+    };
     assert_eq!(fin.accum_invoice(&bad_bucket).unwrap_err(), OdxError::BucketOutOfRange { bucket: 30, buckets: 30 });
 }
