@@ -189,7 +189,9 @@ fn run(args: &Args) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let mut argv = std::env::args();
+    argv.next(); // the program name
+    let raw: Vec<String> = argv.collect();
     match parse_args(&raw).and_then(|a| run(&a)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -2,7 +2,9 @@
 //! no-show PKR bleed, new vs returning patients, doctor and chair utilization.
 //!
 //! Sources: `appointments`, `doctor_schedules`, `clinic_hours`, `rooms`, and
-//! billed invoices for the average ticket that prices a no-show.
+//! billed invoices for the average ticket that prices a no-show. The two small
+//! weekly tables (`doctor_schedules`, `clinic_hours`) are read as rows on every
+//! path: their row types are their facts.
 
 use crate::category::AppointmentStatus;
 use crate::error::{OdxError, Result};
@@ -11,6 +13,7 @@ use crate::frame::{ClinicDirectory, Facts, Frame, Grouped};
 use crate::num::{add_count, add_money, average_money, count_rate, mul_money};
 use crate::report::{assemble, Report};
 use crate::scope::MetricScope;
+use crate::tables::{ClinicHoursRow, DoctorScheduleRow};
 use chrono::{DateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -59,34 +62,6 @@ pub struct PatientsFact {
     pub new_patients: u64,
     /// Returning patients.
     pub returning_patients: u64,
-}
-
-/// One `doctor_schedules` row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScheduleFact {
-    /// The clinic.
-    pub clinic_id: i64,
-    /// The doctor.
-    pub doctor_id: i64,
-    /// ISO weekday 1..=7.
-    pub weekday: i16,
-    /// Start of the shift.
-    pub starts: NaiveTime,
-    /// End of the shift (after `starts`).
-    pub ends: NaiveTime,
-}
-
-/// One `clinic_hours` row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpeningHoursFact {
-    /// The clinic.
-    pub clinic_id: i64,
-    /// ISO weekday 1..=7.
-    pub weekday: i16,
-    /// Opening time.
-    pub opens: NaiveTime,
-    /// Closing time (after `opens`).
-    pub closes: NaiveTime,
 }
 
 /// Active rooms (chairs) of a clinic.
@@ -372,7 +347,7 @@ impl OperationsAcc {
     ///
     /// # Errors
     /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
-    pub fn accum_schedule(&mut self, f: &ScheduleFact) -> Result<()> {
+    pub fn accum_schedule(&mut self, f: &DoctorScheduleRow) -> Result<()> {
         let slot = self.frame.slot(f.clinic_id)?;
         let days = self.frame.calendar().weekday_count(f.weekday);
         let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, Some(f.doctor_id));
@@ -387,7 +362,7 @@ impl OperationsAcc {
     ///
     /// # Errors
     /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
-    pub fn accum_opening_hours(&mut self, f: &OpeningHoursFact) -> Result<()> {
+    pub fn accum_opening_hours(&mut self, f: &ClinicHoursRow) -> Result<()> {
         let slot = self.frame.slot(f.clinic_id)?;
         let days = self.frame.calendar().weekday_count(f.weekday);
         let clinic = self.groups.clinic(slot);

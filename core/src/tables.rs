@@ -12,9 +12,7 @@ use crate::error::{OdxError, Result};
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
 use crate::frame::{ClinicDirectory, Frame};
 use crate::num::{add_money, mul_money};
-use crate::operations::{
-    OpeningHoursFact, OperationsAcc, OperationsReport, PatientGrain, PatientsFact, RoomsFact, ScheduleFact,
-};
+use crate::operations::{OperationsAcc, OperationsReport, PatientGrain, PatientsFact, RoomsFact};
 use crate::scope::MetricScope;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
@@ -433,21 +431,10 @@ impl Tables {
             acc.accum_patients(&PatientsFact { clinic_id, grain, new_patients, returning_patients })?;
         }
         for s in self.doctor_schedules.iter().filter(|s| in_scope(s.clinic_id)) {
-            acc.accum_schedule(&ScheduleFact {
-                clinic_id: s.clinic_id,
-                doctor_id: s.doctor_id,
-                weekday: s.weekday,
-                starts: s.starts,
-                ends: s.ends,
-            })?;
+            acc.accum_schedule(s)?;
         }
         for h in self.clinic_hours.iter().filter(|h| in_scope(h.clinic_id)) {
-            acc.accum_opening_hours(&OpeningHoursFact {
-                clinic_id: h.clinic_id,
-                weekday: h.weekday,
-                opens: h.opens,
-                closes: h.closes,
-            })?;
+            acc.accum_opening_hours(h)?;
         }
         let mut rooms: FxHashMap<i64, u64> = FxHashMap::default();
         for r in self.rooms.iter().filter(|r| in_scope(r.clinic_id) && r.active) {

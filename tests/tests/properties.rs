@@ -170,68 +170,37 @@ fn scope_strategy() -> impl Strategy<Value = MetricScope> {
     })
 }
 
+/// Puts each row on the side its key picks.
+fn part<T: Clone>(
+    rows: &[T],
+    key: impl Fn(usize, &T) -> i64,
+    side: impl Fn(i64) -> bool,
+    a: &mut Vec<T>,
+    b: &mut Vec<T>,
+) {
+    for (i, r) in rows.iter().enumerate() {
+        if side(key(i, r)) {
+            a.push(r.clone())
+        } else {
+            b.push(r.clone())
+        }
+    }
+}
+
 /// Splits tables in two: invoices (with their payments and items) and
 /// patients (with their appointments) go one way or the other by `mask`.
 fn split(t: &Tables, mask: u64) -> (Tables, Tables) {
     let side = |id: i64| (mask >> (id.unsigned_abs() % 64)) & 1 == 1;
     let mut a = Tables { clinics: t.clinics.clone(), ..Tables::default() };
     let mut b = a.clone();
-    for i in &t.invoices {
-        if side(i.id) {
-            a.invoices.push(i.clone())
-        } else {
-            b.invoices.push(i.clone())
-        }
-    }
-    for p in &t.payments {
-        if side(p.invoice_id) {
-            a.payments.push(p.clone())
-        } else {
-            b.payments.push(p.clone())
-        }
-    }
-    for it in &t.invoice_items {
-        if side(it.invoice_id) {
-            a.invoice_items.push(it.clone())
-        } else {
-            b.invoice_items.push(it.clone())
-        }
-    }
-    for ap in &t.appointments {
-        if side(ap.patient_id) {
-            a.appointments.push(ap.clone())
-        } else {
-            b.appointments.push(ap.clone())
-        }
-    }
-    for (i, l) in t.lab_cases.iter().enumerate() {
-        if side(i as i64) {
-            a.lab_cases.push(l.clone())
-        } else {
-            b.lab_cases.push(l.clone())
-        }
-    }
-    for (i, s) in t.doctor_schedules.iter().enumerate() {
-        if side(i as i64 + 7) {
-            a.doctor_schedules.push(s.clone())
-        } else {
-            b.doctor_schedules.push(s.clone())
-        }
-    }
-    for (i, h) in t.clinic_hours.iter().enumerate() {
-        if side(i as i64 + 13) {
-            a.clinic_hours.push(h.clone())
-        } else {
-            b.clinic_hours.push(h.clone())
-        }
-    }
-    for r in &t.rooms {
-        if side(r.id + 29) {
-            a.rooms.push(r.clone())
-        } else {
-            b.rooms.push(r.clone())
-        }
-    }
+    part(&t.invoices, |_, r| r.id, side, &mut a.invoices, &mut b.invoices);
+    part(&t.payments, |_, r| r.invoice_id, side, &mut a.payments, &mut b.payments);
+    part(&t.invoice_items, |_, r| r.invoice_id, side, &mut a.invoice_items, &mut b.invoice_items);
+    part(&t.appointments, |_, r| r.patient_id, side, &mut a.appointments, &mut b.appointments);
+    part(&t.lab_cases, |i, _| i as i64, side, &mut a.lab_cases, &mut b.lab_cases);
+    part(&t.doctor_schedules, |i, _| i as i64 + 7, side, &mut a.doctor_schedules, &mut b.doctor_schedules);
+    part(&t.clinic_hours, |i, _| i as i64 + 13, side, &mut a.clinic_hours, &mut b.clinic_hours);
+    part(&t.rooms, |_, r| r.id + 29, side, &mut a.rooms, &mut b.rooms);
     (a, b)
 }
 
