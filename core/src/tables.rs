@@ -8,7 +8,7 @@
 //! and clocks of this crate.
 
 use crate::category::{AppointmentStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod};
-use crate::error::{OdxError, Result};
+use crate::error::Result;
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
 use crate::frame::{ClinicDirectory, Frame};
 use crate::num::{add_money, mul_money};
@@ -401,9 +401,10 @@ impl Tables {
                 seen_doctor.insert((a.clinic_id, a.doctor_id, a.patient_id));
             }
         }
+        // A patient seen in range has a first completed appointment by construction.
         let is_new = |clinic: i64, patient: i64| -> Result<bool> {
-            let first = first_completed.get(&(clinic, patient)).ok_or(OdxError::Overflow { what: "patients" })?;
-            Ok(frame.clock(clinic)?.in_range(*first))
+            let clock = frame.clock(clinic)?;
+            Ok(first_completed.get(&(clinic, patient)).is_some_and(|first| clock.in_range(*first)))
         };
         let mut clinic_counts: FxHashMap<i64, (u64, u64)> = FxHashMap::default();
         for &(clinic, patient) in &seen_clinic {
