@@ -295,6 +295,17 @@ impl ClinicClock {
         &self.cuts[..self.cuts.len() - 1]
     }
 
+    /// The range cuts `[range start, as-of]`: SQL's `width_bucket(t, cuts)` is
+    /// 0 before the range, 1 inside it, 2 after it.
+    pub fn range_cuts(&self) -> [DateTime<Utc>; 2] {
+        [self.range_start(), self.as_of()]
+    }
+
+    /// [`ClinicClock::range_cuts`] position of an instant.
+    pub fn range_position(&self, t: DateTime<Utc>) -> u32 {
+        self.range_cuts().partition_point(|c| *c <= t) as u32
+    }
+
     /// The aging cuts, ascending: local midnights of `to - 90`, `to - 60`,
     /// `to - 30`. See [`AgingBucket::from_cut_position`].
     pub fn aging_cuts(&self) -> [DateTime<Utc>; 3] {

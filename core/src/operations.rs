@@ -18,15 +18,19 @@ use chrono::{DateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// Appointments starting in the range, grouped by clinic, doctor, whether a
-/// room is set, status, whether they ended before the as-of instant
-/// (`starts_at + duration_min` minutes `<` as-of) and duration.
+/// Appointments starting in the range, grouped by clinic, doctor (when
+/// grouping by doctor), whether a doctor and a room are set, status, whether
+/// they ended before the as-of instant (`starts_at + duration_min` minutes
+/// `<` as-of) and duration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppointmentFact {
     /// `appointments.clinic_id`.
     pub clinic_id: i64,
-    /// `appointments.doctor_id`.
+    /// `appointments.doctor_id` (the group key; may be left `None` when not
+    /// grouping by doctor).
     pub doctor_id: Option<i64>,
+    /// `appointments.doctor_id IS NOT NULL`.
+    pub has_doctor: bool,
     /// `appointments.room_id IS NOT NULL`.
     pub has_room: bool,
     /// `appointments.status`.
@@ -40,7 +44,7 @@ pub struct AppointmentFact {
 }
 
 /// Whom a [`PatientsFact`] counts distinct patients for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PatientGrain {
     /// Distinct patients of the clinic (totals and clinic rows).
@@ -49,28 +53,32 @@ pub enum PatientGrain {
     Doctor(Option<i64>),
 }
 
-/// Distinct patients with a completed appointment in range, split into new
-/// (their first ever completed appointment at the clinic is in range) and
-/// returning (all others).
+/// Distinct patients with a completed appointment in range, by where their
+/// first ever completed appointment at the clinic falls: the number of
+/// range cuts (`[range start, as-of]` of [`crate::ClinicClock`]) at or before
+/// it, as SQL's `width_bucket` gives it. Core decides what that means: in the
+/// range (1) is a new patient, before it (0) a returning one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PatientsFact {
     /// The clinic.
     pub clinic_id: i64,
     /// Clinic-wide or one doctor's patients.
     pub grain: PatientGrain,
-    /// New patients.
-    pub new_patients: u64,
-    /// Returning patients.
-    pub returning_patients: u64,
+    /// Position of the first ever completed appointment against the range cuts.
+    pub first_visit_position: u32,
+    /// How many patients.
+    pub patients: u64,
 }
 
-/// Active rooms (chairs) of a clinic.
+/// Rooms (chairs) of a clinic, grouped by `active`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoomsFact {
     /// The clinic.
     pub clinic_id: i64,
-    /// Number of rooms with `active = true`.
-    pub active_rooms: u64,
+    /// `rooms.active`: only active rooms are capacity.
+    pub active: bool,
+    /// Number of rooms.
+    pub rooms: u64,
 }
 
 /// Rows kept out of the KPIs for bad values.
@@ -151,7 +159,7 @@ impl OperationsFacts {
         } else {
             (f.duration_min as u64).checked_mul(f.appointments).ok_or(OdxError::Overflow { what: "booked minutes" })?
         };
-        if f.doctor_id.is_some() {
+        if f.has_doctor {
             add_count(&mut self.doctor_booked_minutes, minutes, "booked minutes")?;
         }
         if f.has_room {
@@ -306,6 +314,7 @@ impl OperationsAcc {
         self.accum_appointment(&AppointmentFact {
             clinic_id,
             doctor_id,
+            has_doctor: doctor_id.is_some(),
             has_room,
             status,
             ended_by_as_of,
@@ -325,19 +334,27 @@ impl OperationsAcc {
         doctor.map_or(Ok(()), |d| d.add_ticket(f))
     }
 
-    /// Adds distinct-patient counts.
+    /// Adds distinct-patient counts. A first visit in the range makes a new
+    /// patient, one before it a returning patient; a first visit after the
+    /// range cannot go with a visit in it and is refused.
     ///
     /// # Errors
-    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    /// [`OdxError::RowOutsideScope`], [`OdxError::BucketOutOfRange`] for a
+    /// position other than 0 or 1, [`OdxError::Overflow`].
     pub fn accum_patients(&mut self, f: &PatientsFact) -> Result<()> {
         let slot = self.frame.slot(f.clinic_id)?;
+        let is_new = match f.first_visit_position {
+            0 => false,
+            1 => true,
+            bucket => return Err(OdxError::BucketOutOfRange { bucket, buckets: 2 }),
+        };
         let target = match f.grain {
             PatientGrain::Clinic => Some(self.groups.clinic(slot)),
             PatientGrain::Doctor(d) => self.groups.doctor((f.clinic_id, d)),
         };
         if let Some(t) = target {
-            add_count(&mut t.new_patients, f.new_patients, "new patients")?;
-            add_count(&mut t.returning_patients, f.returning_patients, "returning patients")?;
+            let field = if is_new { &mut t.new_patients } else { &mut t.returning_patients };
+            add_count(field, f.patients, "patients")?;
         }
         Ok(())
     }
@@ -378,7 +395,10 @@ impl OperationsAcc {
     /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
     pub fn accum_rooms(&mut self, f: &RoomsFact) -> Result<()> {
         let slot = self.frame.slot(f.clinic_id)?;
-        add_count(&mut self.groups.clinic(slot).active_rooms, f.active_rooms, "rooms")
+        if !f.active {
+            return Ok(());
+        }
+        add_count(&mut self.groups.clinic(slot).active_rooms, f.rooms, "rooms")
     }
 
     /// Adds another partial state of the same scope.

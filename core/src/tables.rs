@@ -401,35 +401,22 @@ impl Tables {
                 seen_doctor.insert((a.clinic_id, a.doctor_id, a.patient_id));
             }
         }
-        // A patient seen in range has a first completed appointment by construction.
-        let is_new = |clinic: i64, patient: i64| -> Result<bool> {
+        // Group the patients seen in range by where their first visit falls.
+        let mut counts: FxHashMap<(i64, PatientGrain, u32), u64> = FxHashMap::default();
+        let position = |clinic: i64, patient: i64| -> Result<u32> {
             let clock = frame.clock(clinic)?;
-            Ok(first_completed.get(&(clinic, patient)).is_some_and(|first| clock.in_range(*first)))
+            Ok(first_completed.get(&(clinic, patient)).map_or(0, |first| clock.range_position(*first)))
         };
-        let mut clinic_counts: FxHashMap<i64, (u64, u64)> = FxHashMap::default();
         for &(clinic, patient) in &seen_clinic {
-            let e = clinic_counts.entry(clinic).or_default();
-            if is_new(clinic, patient)? {
-                e.0 += 1
-            } else {
-                e.1 += 1
-            }
+            *counts.entry((clinic, PatientGrain::Clinic, position(clinic, patient)?)).or_default() += 1;
         }
-        let mut doctor_counts: FxHashMap<(i64, Option<i64>), (u64, u64)> = FxHashMap::default();
         if acc.frame().group_by() == crate::scope::GroupBy::Doctor {
             for &(clinic, doctor, patient) in &seen_doctor {
-                let e = doctor_counts.entry((clinic, doctor)).or_default();
-                if is_new(clinic, patient)? {
-                    e.0 += 1
-                } else {
-                    e.1 += 1
-                }
+                *counts.entry((clinic, PatientGrain::Doctor(doctor), position(clinic, patient)?)).or_default() += 1;
             }
         }
-        let clinic_facts = clinic_counts.into_iter().map(|(c, (n, r))| (c, PatientGrain::Clinic, n, r));
-        let doctor_facts = doctor_counts.into_iter().map(|((c, d), (n, r))| (c, PatientGrain::Doctor(d), n, r));
-        for (clinic_id, grain, new_patients, returning_patients) in clinic_facts.chain(doctor_facts) {
-            acc.accum_patients(&PatientsFact { clinic_id, grain, new_patients, returning_patients })?;
+        for ((clinic_id, grain, first_visit_position), patients) in counts {
+            acc.accum_patients(&PatientsFact { clinic_id, grain, first_visit_position, patients })?;
         }
         for s in self.doctor_schedules.iter().filter(|s| in_scope(s.clinic_id)) {
             acc.accum_schedule(s)?;
@@ -437,12 +424,12 @@ impl Tables {
         for h in self.clinic_hours.iter().filter(|h| in_scope(h.clinic_id)) {
             acc.accum_opening_hours(h)?;
         }
-        let mut rooms: FxHashMap<i64, u64> = FxHashMap::default();
-        for r in self.rooms.iter().filter(|r| in_scope(r.clinic_id) && r.active) {
-            *rooms.entry(r.clinic_id).or_default() += 1;
+        let mut rooms: FxHashMap<(i64, bool), u64> = FxHashMap::default();
+        for r in self.rooms.iter().filter(|r| in_scope(r.clinic_id)) {
+            *rooms.entry((r.clinic_id, r.active)).or_default() += 1;
         }
-        for (clinic_id, active_rooms) in rooms {
-            acc.accum_rooms(&RoomsFact { clinic_id, active_rooms })?;
+        for ((clinic_id, active), rooms) in rooms {
+            acc.accum_rooms(&RoomsFact { clinic_id, active, rooms })?;
         }
         for i in self.invoices.iter().filter(|i| in_scope(i.clinic_id)) {
             if let Some(bucket) = frame.clock(i.clinic_id)?.trend_bucket(i.issued_at) {
