@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The one test command of odx (the README's second command; .ci/run calls it).
-# It checks for what it needs and runs every suite: formatting, lints, and the
-# cargo tests (unit, known-answer, property, generator, doc tests).
+# It installs and starts what it needs (PostgreSQL 15 from Debian, when
+# missing) and runs every suite: formatting, lints, and the cargo tests (unit,
+# known-answer, property, generator, doc tests, and the SQL parity tests on
+# the real server).
 # Idempotent: running it twice is fine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +33,11 @@ cargo fmt --all -- --check
 
 step "lint (cargo clippy, all targets incl. benches, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "PostgreSQL 15: install if missing, start, load the fixtures"
+DATABASE_URL=$(bash scripts/pg-setup.sh | tail -n 1)
+export DATABASE_URL
+echo "DATABASE_URL=$DATABASE_URL"
 
 step "cargo tests"
 cargo test --workspace --locked 2>&1 | tee "$LOG_DIR/cargo.log"

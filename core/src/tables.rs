@@ -313,24 +313,31 @@ impl Tables {
     pub fn fold_financial(&self, acc: &mut FinancialAcc) -> Result<()> {
         let frame = acc.frame().clone();
         let scope = frame.scope();
-        // invoice id -> doctor, for invoices of scope clinics
-        let doctor_of: FxHashMap<i64, Option<i64>> =
-            self.invoices.iter().filter(|i| scope.contains(i.clinic_id)).map(|i| (i.id, i.doctor_id)).collect();
+        // invoice id -> (clinic, doctor), for every invoice: a payment follows
+        // its invoice's doctor, whichever clinic recorded it.
+        let invoice_of: FxHashMap<i64, (i64, Option<i64>)> =
+            self.invoices.iter().map(|i| (i.id, (i.clinic_id, i.doctor_id))).collect();
+        let in_scope_invoice = |id: &i64| invoice_of.get(id).is_some_and(|(c, _)| scope.contains(*c));
         let mut materials: FxHashMap<i64, Decimal> = FxHashMap::default();
-        for item in self.invoice_items.iter().filter(|it| doctor_of.contains_key(&it.invoice_id)) {
+        for item in self.invoice_items.iter().filter(|it| in_scope_invoice(&it.invoice_id)) {
             let cost = mul_money(Decimal::from(item.qty), item.unit_cost, "materials cost")?;
             add_money(materials.entry(item.invoice_id).or_default(), cost, "materials cost")?;
         }
+        // Paid to date: every payment against an invoice of the scope, before
+        // the as-of instant of the invoice's clinic.
         let mut paid: FxHashMap<i64, Decimal> = FxHashMap::default();
-        for p in self.payments.iter().filter(|p| scope.contains(p.clinic_id)) {
-            let clock = frame.clock(p.clinic_id)?;
-            if doctor_of.contains_key(&p.invoice_id) && p.paid_at < clock.as_of() {
-                add_money(paid.entry(p.invoice_id).or_default(), p.amount, "paid")?;
+        for p in &self.payments {
+            if let Some((clinic, _)) = invoice_of.get(&p.invoice_id).filter(|(c, _)| scope.contains(*c)) {
+                if p.paid_at < frame.clock(*clinic)?.as_of() {
+                    add_money(paid.entry(p.invoice_id).or_default(), p.amount, "paid")?;
+                }
             }
-            if let Some(bucket) = clock.trend_bucket(p.paid_at) {
+        }
+        for p in self.payments.iter().filter(|p| scope.contains(p.clinic_id)) {
+            if let Some(bucket) = frame.clock(p.clinic_id)?.trend_bucket(p.paid_at) {
                 acc.accum_payment(&PaymentFact {
                     clinic_id: p.clinic_id,
-                    doctor_id: doctor_of.get(&p.invoice_id).copied().flatten(),
+                    doctor_id: invoice_of.get(&p.invoice_id).and_then(|(_, d)| *d),
                     bucket,
                     method: p.method,
                     payments: 1,

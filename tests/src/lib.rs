@@ -98,6 +98,24 @@ fn compare_trend(
     }
 }
 
+/// The test database, from `DATABASE_URL` (set by `scripts/test-all.sh`).
+///
+/// # Panics
+/// When `DATABASE_URL` is not set: these tests need the real server.
+pub fn database_url() -> String {
+    std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| panic!("DATABASE_URL is not set: run the database tests through scripts/test-all.sh"))
+}
+
+/// Another database of the same server (same credentials).
+pub fn database_url_for(db: &str) -> String {
+    let url = database_url();
+    match url.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{db}"),
+        None => url,
+    }
+}
+
 /// Panics with every difference, one per line, when there are any.
 pub fn assert_no_differences(what: &str, errors: &[String]) {
     assert!(errors.is_empty(), "{what}: {} difference(s)\n{}", errors.len(), errors.join("\n"));

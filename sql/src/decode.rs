@@ -1,0 +1,215 @@
+//! One decoder per statement: a result row becomes a core fact.
+
+use crate::queries::QueryKind;
+use chrono::NaiveTime;
+use odx_core::financial::{InvoiceFact, LabCostFact, PaymentFact, ReceivableFact};
+use odx_core::operations::{AppointmentFact, PatientGrain, PatientsFact, RoomsFact};
+use odx_core::tables::{ClinicHoursRow, DoctorScheduleRow};
+use odx_core::{
+    AgingBucket, AppointmentStatus, FinancialAcc, InvoiceStatus, LabStatus, OdxError, OperationsAcc, Payer,
+    PaymentMethod,
+};
+use rust_decimal::Decimal;
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a result row could not become a fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowError {
+    /// The driver could not read a column.
+    Driver(String),
+    /// A column that is never null was null.
+    Null {
+        /// 0-based column.
+        column: usize,
+    },
+    /// A text column did not parse as its type.
+    Parse {
+        /// 0-based column.
+        column: usize,
+        /// The text.
+        value: String,
+    },
+    /// Core refused the fact.
+    Core(OdxError),
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RowError::Driver(e) => write!(f, "reading a result row: {e}"),
+            RowError::Null { column } => write!(f, "result column {column} is null"),
+            RowError::Parse { column, value } => write!(f, "result column {column}: cannot parse {value:?}"),
+            RowError::Core(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RowError {}
+
+impl From<OdxError> for RowError {
+    fn from(e: OdxError) -> Self {
+        RowError::Core(e)
+    }
+}
+
+/// A result row, as a driver reads it (0-based columns).
+pub trait Row {
+    /// A `bigint` column.
+    ///
+    /// # Errors
+    /// [`RowError::Driver`].
+    fn int8(&self, column: usize) -> Result<Option<i64>, RowError>;
+    /// An `integer` column.
+    ///
+    /// # Errors
+    /// [`RowError::Driver`].
+    fn int4(&self, column: usize) -> Result<Option<i32>, RowError>;
+    /// A `boolean` column.
+    ///
+    /// # Errors
+    /// [`RowError::Driver`].
+    fn boolean(&self, column: usize) -> Result<Option<bool>, RowError>;
+    /// A `text` column.
+    ///
+    /// # Errors
+    /// [`RowError::Driver`].
+    fn text(&self, column: usize) -> Result<Option<String>, RowError>;
+}
+
+fn need<T>(v: Option<T>, column: usize) -> Result<T, RowError> {
+    v.ok_or(RowError::Null { column })
+}
+
+fn id(r: &impl Row, c: usize) -> Result<i64, RowError> {
+    need(r.int8(c)?, c)
+}
+
+fn count(r: &impl Row, c: usize) -> Result<u64, RowError> {
+    let n = id(r, c)?;
+    u64::try_from(n).map_err(|_| RowError::Parse { column: c, value: n.to_string() })
+}
+
+fn money(r: &impl Row, c: usize) -> Result<Decimal, RowError> {
+    let t = need(r.text(c)?, c)?;
+    Decimal::from_str(&t).or_else(|_| Decimal::from_scientific(&t)).map_err(|_| RowError::Parse { column: c, value: t })
+}
+
+fn text(r: &impl Row, c: usize) -> Result<String, RowError> {
+    need(r.text(c)?, c)
+}
+
+fn index(r: &impl Row, c: usize) -> Result<u32, RowError> {
+    let n = need(r.int4(c)?, c)?;
+    u32::try_from(n).map_err(|_| RowError::Parse { column: c, value: n.to_string() })
+}
+
+fn time(r: &impl Row, c: usize) -> Result<NaiveTime, RowError> {
+    let t = text(r, c)?;
+    NaiveTime::parse_from_str(&t, "%H:%M:%S%.f").map_err(|_| RowError::Parse { column: c, value: t })
+}
+
+fn weekday(r: &impl Row, c: usize) -> Result<i16, RowError> {
+    let n = need(r.int4(c)?, c)?;
+    // Out-of-range weekdays are bad data that core counts; keep them out of i16 range trouble.
+    Ok(i16::try_from(n).unwrap_or(0))
+}
+
+fn invoice_fact(r: &impl Row) -> Result<InvoiceFact, RowError> {
+    Ok(InvoiceFact {
+        clinic_id: id(r, 0)?,
+        doctor_id: r.int8(1)?,
+        bucket: index(r, 2)?,
+        status: InvoiceStatus::from_db(&text(r, 3)?),
+        invoices: count(r, 4)?,
+        total: money(r, 5)?,
+        materials: money(r, 6)?,
+    })
+}
+
+/// Adds one row of a financial statement to the accumulator.
+///
+/// # Errors
+/// [`RowError`] for an unreadable row or a fact core refuses.
+pub fn feed_financial(acc: &mut FinancialAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+    match kind {
+        QueryKind::Invoices => acc.accum_invoice(&invoice_fact(r)?)?,
+        QueryKind::Payments => acc.accum_payment(&PaymentFact {
+            clinic_id: id(r, 0)?,
+            doctor_id: r.int8(1)?,
+            bucket: index(r, 2)?,
+            method: PaymentMethod::from_db(&text(r, 3)?),
+            payments: count(r, 4)?,
+            amount: money(r, 5)?,
+        })?,
+        QueryKind::Receivables => {
+            let position = index(r, 2)?;
+            let aging = AgingBucket::from_cut_position(position)
+                .ok_or(RowError::Parse { column: 2, value: position.to_string() })?;
+            acc.accum_receivable(&ReceivableFact {
+                clinic_id: id(r, 0)?,
+                doctor_id: r.int8(1)?,
+                aging,
+                status: InvoiceStatus::from_db(&text(r, 3)?),
+                payer: Payer::from_db(&text(r, 4)?),
+                invoices: count(r, 5)?,
+                balance: money(r, 6)?,
+            })?
+        }
+        QueryKind::LabCosts => acc.accum_lab_cost(&LabCostFact {
+            clinic_id: id(r, 0)?,
+            status: LabStatus::from_db(&text(r, 1)?),
+            cases: count(r, 2)?,
+            cost: money(r, 3)?,
+        })?,
+        other => return Err(RowError::Driver(format!("{other:?} rows are not financial"))),
+    }
+    Ok(())
+}
+
+/// Adds one row of an operations statement to the accumulator.
+///
+/// # Errors
+/// [`RowError`] for an unreadable row or a fact core refuses.
+pub fn feed_operations(acc: &mut OperationsAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+    match kind {
+        QueryKind::Appointments => acc.accum_appointment(&AppointmentFact {
+            clinic_id: id(r, 0)?,
+            doctor_id: r.int8(1)?,
+            has_doctor: need(r.boolean(2)?, 2)?,
+            has_room: need(r.boolean(3)?, 3)?,
+            status: AppointmentStatus::from_db(&text(r, 4)?),
+            ended_by_as_of: need(r.boolean(5)?, 5)?,
+            duration_min: need(r.int4(6)?, 6)?,
+            appointments: count(r, 7)?,
+        })?,
+        QueryKind::Patients => {
+            let grain = if need(r.boolean(1)?, 1)? { PatientGrain::Doctor(r.int8(2)?) } else { PatientGrain::Clinic };
+            acc.accum_patients(&PatientsFact {
+                clinic_id: id(r, 0)?,
+                grain,
+                first_visit_position: index(r, 3)?,
+                patients: count(r, 4)?,
+            })?
+        }
+        QueryKind::Tickets => acc.accum_invoice(&invoice_fact(r)?)?,
+        QueryKind::Schedules => acc.accum_schedule(&DoctorScheduleRow {
+            clinic_id: id(r, 0)?,
+            doctor_id: id(r, 1)?,
+            weekday: weekday(r, 2)?,
+            starts: time(r, 3)?,
+            ends: time(r, 4)?,
+        })?,
+        QueryKind::OpeningHours => acc.accum_opening_hours(&ClinicHoursRow {
+            clinic_id: id(r, 0)?,
+            weekday: weekday(r, 1)?,
+            opens: time(r, 2)?,
+            closes: time(r, 3)?,
+        })?,
+        QueryKind::Rooms => {
+            acc.accum_rooms(&RoomsFact { clinic_id: id(r, 0)?, active: need(r.boolean(1)?, 1)?, rooms: count(r, 2)? })?
+        }
+        other => return Err(RowError::Driver(format!("{other:?} rows are not operations"))),
+    }
+    Ok(())
+}

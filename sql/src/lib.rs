@@ -1,0 +1,26 @@
+//! # odx-sql
+//!
+//! The set-based SQL of odx: Postgres scans, buckets and groups; the small
+//! grouped result becomes `odx-core` facts, which core finishes. Shared by the
+//! Postgres extension (through SPI) and the Node engine (through sqlx), so the
+//! two run exactly the same statements.
+//!
+//! * No rule is written here: range, trend and aging cuts are instants that
+//!   core computes per clinic ([`odx_core::ClinicClock`]) and that travel as
+//!   parameters (`width_bucket` against them); status values are core's.
+//! * Every parameter is a `bigint[]`, `text[]`, `text` or `bool`, and every
+//!   non-integer column comes back as text, so both drivers bind and read the
+//!   same plain types; [`Row`] is all a driver implements.
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod decode;
+mod queries;
+mod schema;
+
+pub use decode::{feed_financial, feed_operations, Row, RowError};
+pub use queries::{Query, QueryKind, ScopeParams, CLINIC_ZONES_SQL, FINANCIAL, OPERATIONS};
+pub use schema::{missing_relations, Domain, RequiredRelation, COLUMNS_SQL};
+
+#[cfg(feature = "sqlx")]
+pub mod pg_sqlx;

@@ -1,0 +1,156 @@
+//! The sqlx driver: runs a domain's statements on a pool and finishes the
+//! report in core. Bound parameters only, never string-built SQL.
+
+use crate::decode::{feed_financial, feed_operations, Row, RowError};
+use crate::queries::{Query, ScopeParams, CLINIC_ZONES_SQL};
+use crate::schema::{missing_relations, Domain, COLUMNS_SQL};
+use odx_core::{
+    ClinicDirectory, FinancialAcc, FinancialReport, Frame, MetricScope, OdxError, OperationsAcc, OperationsReport,
+};
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::Row as _;
+use std::fmt;
+
+impl Row for PgRow {
+    fn int8(&self, c: usize) -> Result<Option<i64>, RowError> {
+        self.try_get(c).map_err(|e| RowError::Driver(e.to_string()))
+    }
+    fn int4(&self, c: usize) -> Result<Option<i32>, RowError> {
+        self.try_get(c).map_err(|e| RowError::Driver(e.to_string()))
+    }
+    fn boolean(&self, c: usize) -> Result<Option<bool>, RowError> {
+        self.try_get(c).map_err(|e| RowError::Driver(e.to_string()))
+    }
+    fn text(&self, c: usize) -> Result<Option<String>, RowError> {
+        self.try_get(c).map_err(|e| RowError::Driver(e.to_string()))
+    }
+}
+
+/// Why a domain could not be computed.
+#[derive(Debug)]
+pub enum EngineError {
+    /// Core refused the request (bad scope, unknown clinic ...).
+    Core(OdxError),
+    /// The database failed or could not be reached.
+    Database(sqlx::Error),
+    /// A result row could not be read.
+    Row(RowError),
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EngineError::Core(e) => e.fmt(f),
+            EngineError::Database(e) => write!(f, "database: {e}"),
+            EngineError::Row(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+impl From<sqlx::Error> for EngineError {
+    fn from(e: sqlx::Error) -> Self {
+        EngineError::Database(e)
+    }
+}
+
+impl From<OdxError> for EngineError {
+    fn from(e: OdxError) -> Self {
+        EngineError::Core(e)
+    }
+}
+
+impl From<RowError> for EngineError {
+    fn from(e: RowError) -> Self {
+        match e {
+            RowError::Core(c) => EngineError::Core(c),
+            other => EngineError::Row(other),
+        }
+    }
+}
+
+/// A domain's report, or what it misses.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome<R> {
+    /// Every table and column was there.
+    Report(R),
+    /// The domain's missing relations (`app.table` or `app.table.column`).
+    Degraded(Vec<String>),
+}
+
+/// The `(table, column)` pairs of schema `app`.
+///
+/// # Errors
+/// [`EngineError::Database`].
+pub async fn present_columns(pool: &PgPool) -> Result<Vec<(String, String)>, EngineError> {
+    let rows = sqlx::query(COLUMNS_SQL).fetch_all(pool).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(Into::into)
+}
+
+/// The frame of a scope, with the clinics' time zones read from `app.clinics`.
+///
+/// # Errors
+/// [`EngineError::Core`] for an unknown clinic or time zone, [`EngineError::Database`].
+pub async fn frame(pool: &PgPool, scope: &MetricScope) -> Result<Frame, EngineError> {
+    let rows = sqlx::query(CLINIC_ZONES_SQL).bind(scope.clinic_ids()).fetch_all(pool).await?;
+    let pairs = rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?)));
+    let directory = ClinicDirectory::new(pairs.collect::<Result<Vec<_>, sqlx::Error>>()?);
+    Ok(Frame::new(scope, &directory)?)
+}
+
+async fn run<F>(pool: &PgPool, queries: &'static [Query], p: &ScopeParams, mut feed: F) -> Result<(), EngineError>
+where
+    F: FnMut(&Query, &PgRow) -> Result<(), RowError>,
+{
+    for q in queries {
+        let sql: &'static str = q.sql.as_str();
+        let rows = sqlx::query(sql)
+            .bind(&p.clinic_ids)
+            .bind(&p.trend_cuts)
+            .bind(&p.range_starts)
+            .bind(&p.as_ofs)
+            .bind(&p.aging_cuts)
+            .bind(&p.from)
+            .bind(&p.to)
+            .bind(p.by_doctor)
+            .fetch_all(pool)
+            .await?;
+        for row in &rows {
+            feed(q, row)?;
+        }
+    }
+    Ok(())
+}
+
+/// The financial report of a scope, computed by Postgres and core.
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn financial(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<FinancialReport>, EngineError> {
+    let missing = missing_relations(Domain::Financial, &present_columns(pool).await?);
+    if !missing.is_empty() {
+        return Ok(Outcome::Degraded(missing));
+    }
+    let frame = frame(pool, scope).await?;
+    let mut acc = FinancialAcc::with_frame(frame.clone());
+    run(pool, Domain::Financial.queries(), &ScopeParams::new(&frame), |q, r| feed_financial(&mut acc, q.kind, r))
+        .await?;
+    Ok(Outcome::Report(acc.finish()?))
+}
+
+/// The operations report of a scope, computed by Postgres and core.
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn operations(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<OperationsReport>, EngineError> {
+    let missing = missing_relations(Domain::Operations, &present_columns(pool).await?);
+    if !missing.is_empty() {
+        return Ok(Outcome::Degraded(missing));
+    }
+    let frame = frame(pool, scope).await?;
+    let mut acc = OperationsAcc::with_frame(frame.clone());
+    run(pool, Domain::Operations.queries(), &ScopeParams::new(&frame), |q, r| feed_operations(&mut acc, q.kind, r))
+        .await?;
+    Ok(Outcome::Report(acc.finish()?))
+}

@@ -1,0 +1,133 @@
+//! What each domain reads, for degraded mode: a domain whose tables or
+//! columns are missing reports them instead of failing.
+
+use crate::queries::{Query, FINANCIAL, OPERATIONS};
+use serde::Serialize;
+
+/// A domain (console module).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Domain {
+    /// Financial.
+    Financial,
+    /// Appointments / operations.
+    Operations,
+}
+
+impl Domain {
+    /// Its statements.
+    pub fn queries(self) -> &'static [Query] {
+        match self {
+            Domain::Financial => &FINANCIAL,
+            Domain::Operations => &OPERATIONS,
+        }
+    }
+
+    /// The tables and columns it reads.
+    pub fn required(self) -> &'static [RequiredRelation] {
+        match self {
+            Domain::Financial => &[
+                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
+                RequiredRelation {
+                    table: "invoices",
+                    columns: &["id", "clinic_id", "doctor_id", "issued_at", "total", "status", "payer"],
+                },
+                RequiredRelation { table: "invoice_items", columns: &["invoice_id", "qty", "unit_cost"] },
+                RequiredRelation {
+                    table: "payments",
+                    columns: &["clinic_id", "invoice_id", "paid_at", "amount", "method"],
+                },
+                RequiredRelation { table: "lab_cases", columns: &["clinic_id", "sent_on", "cost", "status"] },
+            ],
+            Domain::Operations => &[
+                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
+                RequiredRelation {
+                    table: "appointments",
+                    columns: &[
+                        "clinic_id",
+                        "patient_id",
+                        "doctor_id",
+                        "room_id",
+                        "starts_at",
+                        "duration_min",
+                        "status",
+                    ],
+                },
+                RequiredRelation {
+                    table: "invoices",
+                    columns: &["clinic_id", "doctor_id", "issued_at", "total", "status"],
+                },
+                RequiredRelation {
+                    table: "doctor_schedules",
+                    columns: &["clinic_id", "doctor_id", "weekday", "starts", "ends"],
+                },
+                RequiredRelation { table: "clinic_hours", columns: &["clinic_id", "weekday", "opens", "closes"] },
+                RequiredRelation { table: "rooms", columns: &["clinic_id", "active"] },
+            ],
+        }
+    }
+}
+
+/// A table of schema `app` and the columns a domain reads from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequiredRelation {
+    /// Table name in schema `app`.
+    pub table: &'static str,
+    /// Column names.
+    pub columns: &'static [&'static str],
+}
+
+/// Every `(table, column)` of schema `app` (no parameters).
+pub const COLUMNS_SQL: &str = "SELECT c.table_name::text, c.column_name::text
+FROM information_schema.columns c WHERE c.table_schema = 'app'";
+
+/// What a domain misses, given the `(table, column)` pairs that exist:
+/// `app.table` for a missing table, `app.table.column` for a missing column.
+pub fn missing_relations(domain: Domain, present: &[(String, String)]) -> Vec<String> {
+    let mut missing = Vec::new();
+    for rel in domain.required() {
+        if !present.iter().any(|(t, _)| t == rel.table) {
+            missing.push(format!("app.{}", rel.table));
+            continue;
+        }
+        for col in rel.columns {
+            if !present.iter().any(|(t, c)| t == rel.table && c == col) {
+                missing.push(format!("app.{}.{col}", rel.table));
+            }
+        }
+    }
+    missing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_a_statement_reads_is_required_and_the_reverse() {
+        for domain in [Domain::Financial, Domain::Operations] {
+            let required: Vec<&str> = domain.required().iter().map(|r| r.table).collect();
+            for q in domain.queries() {
+                for t in q.relations {
+                    assert!(required.contains(t), "{domain:?}: {t} is read but not required");
+                    assert!(q.sql.contains(&format!("app.{t} ")), "{domain:?} {:?}: does not read app.{t}", q.kind);
+                }
+                for table in q.sql.split("app.").skip(1).filter_map(|s| s.split_whitespace().next()) {
+                    assert!(q.relations.contains(&table), "{domain:?} {:?}: reads app.{table} undeclared", q.kind);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn missing_tables_and_columns_are_named() {
+        let present: Vec<(String, String)> = [("clinics", "id"), ("clinics", "timezone"), ("invoices", "id")]
+            .iter()
+            .map(|(t, c)| (t.to_string(), c.to_string()))
+            .collect();
+        let m = missing_relations(Domain::Financial, &present);
+        assert!(m.contains(&"app.invoices.payer".to_owned()));
+        assert!(m.contains(&"app.payments".to_owned()));
+        assert!(!m.iter().any(|x| x.starts_with("app.clinics")));
+    }
+}

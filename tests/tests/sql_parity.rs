@@ -1,0 +1,162 @@
+//! The SQL path (odx-sql's statements on the real server, through sqlx) and
+//! the in-memory path give the same reports on the same rows; and both agree
+//! with an independent per-clinic report written by hand in plain SQL.
+
+use chrono::NaiveDate;
+use odx_core::{GroupBy, MetricScope, OdxError, Tables};
+use odx_fixtures::generator::{generate, NetworkConfig};
+use odx_fixtures::known_answer;
+use odx_sql::pg_sqlx::{self, EngineError, Outcome};
+use odx_tests::{database_url, database_url_for};
+use rust_decimal::Decimal;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::Row;
+
+async fn pool(url: &str) -> PgPool {
+    PgPoolOptions::new().max_connections(2).connect(url).await.unwrap_or_else(|e| panic!("connect {url}: {e}"))
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn report<R>(o: Outcome<R>) -> R {
+    match o {
+        Outcome::Report(r) => r,
+        Outcome::Degraded(m) => panic!("unexpectedly degraded: {m:?}"),
+    }
+}
+
+/// Every scope shape over the given tables: each grouping, each clinic alone,
+/// the network, an empty list, a daily and a monthly range.
+fn scopes(ids: &[i64], ranges: &[(&str, &str)]) -> Vec<MetricScope> {
+    let mut out = Vec::new();
+    for (from, to) in ranges {
+        for g in [GroupBy::Clinic, GroupBy::Doctor, GroupBy::None] {
+            out.push(MetricScope::new(ids.iter().copied(), d(from), d(to), g).unwrap());
+        }
+        for id in ids {
+            out.push(MetricScope::new([*id], d(from), d(to), GroupBy::Clinic).unwrap());
+        }
+        out.push(MetricScope::new([], d(from), d(to), GroupBy::Clinic).unwrap());
+    }
+    out
+}
+
+async fn assert_parity(pool: &PgPool, tables: &Tables, scopes: &[MetricScope]) {
+    for s in scopes {
+        let sql = report(pg_sqlx::financial(pool, s).await.unwrap());
+        assert_eq!(sql, tables.financial(s).unwrap(), "financial: SQL == in memory for {s:?}");
+        let sql = report(pg_sqlx::operations(pool, s).await.unwrap());
+        assert_eq!(sql, tables.operations(s).unwrap(), "operations: SQL == in memory for {s:?}");
+    }
+}
+
+#[tokio::test]
+async fn known_answer_sql_equals_in_memory_for_every_scope() {
+    let pool = pool(&database_url()).await;
+    let ranges = [(known_answer::FROM, known_answer::TO), ("2026-01-01", "2026-06-30"), ("2026-06-30", "2026-06-30")];
+    assert_parity(&pool, &known_answer::tables(), &scopes(&known_answer::CLINICS, &ranges)).await;
+}
+
+#[tokio::test]
+async fn demo_network_sql_equals_in_memory() {
+    let pool = pool(&database_url()).await;
+    let config = NetworkConfig::demo();
+    let ranges = [("2026-06-01", "2026-06-30"), ("2026-01-01", "2026-06-30")];
+    assert_parity(&pool, &generate(&config), &scopes(&config.clinic_ids(), &ranges)).await;
+}
+
+#[tokio::test]
+async fn unknown_clinic_is_a_typed_error() {
+    let pool = pool(&database_url()).await;
+    let s = MetricScope::new([1, 424242], d("2026-06-01"), d("2026-06-30"), GroupBy::Clinic).unwrap();
+    match pg_sqlx::financial(&pool, &s).await {
+        Err(EngineError::Core(OdxError::UnknownClinic { clinic_id: 424242 })) => {}
+        other => panic!("expected ODX_UNKNOWN_CLINIC, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_missing_table_or_column_degrades_only_the_domain_that_reads_it() {
+    let pool = pool(&database_url_for("odx_degraded")).await;
+    let s = MetricScope::new(known_answer::CLINICS, d("2026-06-01"), d("2026-06-30"), GroupBy::Clinic).unwrap();
+    match pg_sqlx::financial(&pool, &s).await.unwrap() {
+        Outcome::Degraded(m) => assert_eq!(m, ["app.lab_cases"]),
+        Outcome::Report(_) => panic!("financial reads lab_cases, which is missing"),
+    }
+    match pg_sqlx::operations(&pool, &s).await.unwrap() {
+        Outcome::Degraded(m) => assert_eq!(m, ["app.appointments.room_id"]),
+        Outcome::Report(_) => panic!("operations reads appointments.room_id, which is missing"),
+    }
+}
+
+/// The per-clinic dashboard, written by hand in plain SQL with local dates
+/// (`AT TIME ZONE`), independent of core's cuts: billed, invoice count,
+/// collected, outstanding and its aging, credits, appointment counts.
+const DASHBOARD_SQL: &str = "
+WITH c AS (SELECT id, timezone FROM app.clinics WHERE id = $1),
+inv AS (
+    SELECT i.*, (i.issued_at AT TIME ZONE c.timezone)::date AS local_day
+    FROM app.invoices i JOIN c ON c.id = i.clinic_id
+),
+bal AS (
+    SELECT inv.id, inv.payer, $3::date - inv.local_day AS age,
+           inv.total - coalesce((SELECT sum(p.amount) FROM app.payments p, c
+                                 WHERE p.invoice_id = inv.id
+                                   AND (p.paid_at AT TIME ZONE c.timezone)::date <= $3::date), 0) AS balance
+    FROM inv WHERE inv.status IN ('issued', 'partially_paid', 'paid') AND inv.local_day <= $3::date
+)
+SELECT
+  (SELECT coalesce(sum(total), 0) FROM inv WHERE status IN ('issued', 'partially_paid', 'paid')
+       AND local_day BETWEEN $2::date AND $3::date)::text AS billed,
+  (SELECT count(*) FROM inv WHERE status IN ('issued', 'partially_paid', 'paid')
+       AND local_day BETWEEN $2::date AND $3::date) AS invoices,
+  (SELECT coalesce(sum(p.amount), 0) FROM app.payments p JOIN c ON c.id = p.clinic_id
+       WHERE (p.paid_at AT TIME ZONE c.timezone)::date BETWEEN $2::date AND $3::date)::text AS collected,
+  (SELECT coalesce(sum(balance), 0) FROM bal WHERE balance > 0)::text AS outstanding,
+  (SELECT coalesce(sum(balance), 0) FROM bal WHERE balance > 0 AND age <= 30)::text AS ar_0_30,
+  (SELECT coalesce(sum(balance), 0) FROM bal WHERE balance > 0 AND age BETWEEN 31 AND 60)::text AS ar_31_60,
+  (SELECT coalesce(sum(balance), 0) FROM bal WHERE balance > 0 AND age BETWEEN 61 AND 90)::text AS ar_61_90,
+  (SELECT coalesce(sum(balance), 0) FROM bal WHERE balance > 0 AND age > 90)::text AS ar_90,
+  (SELECT coalesce(-sum(balance), 0) FROM bal WHERE balance < 0)::text AS credits,
+  (SELECT count(*) FROM app.appointments a JOIN c ON c.id = a.clinic_id
+       WHERE (a.starts_at AT TIME ZONE c.timezone)::date BETWEEN $2::date AND $3::date
+         AND a.status = 'no_show') AS no_shows,
+  (SELECT count(*) FROM app.appointments a JOIN c ON c.id = a.clinic_id
+       WHERE (a.starts_at AT TIME ZONE c.timezone)::date BETWEEN $2::date AND $3::date
+         AND a.status = 'cancelled') AS cancelled,
+  (SELECT count(*) FROM app.appointments a JOIN c ON c.id = a.clinic_id
+       WHERE (a.starts_at AT TIME ZONE c.timezone)::date BETWEEN $2::date AND $3::date
+         AND a.status = 'completed') AS completed";
+
+#[tokio::test]
+async fn the_per_clinic_dashboard_written_by_hand_agrees() {
+    let pool = pool(&database_url()).await;
+    let cases: Vec<(i64, &str, &str)> = known_answer::CLINICS
+        .iter()
+        .map(|c| (*c, known_answer::FROM, known_answer::TO))
+        .chain(NetworkConfig::demo().clinic_ids().into_iter().map(|c| (c, "2026-06-01", "2026-06-30")))
+        .collect();
+    for (clinic, from, to) in cases {
+        let s = MetricScope::new([clinic], d(from), d(to), GroupBy::Clinic).unwrap();
+        let fin = report(pg_sqlx::financial(&pool, &s).await.unwrap()).totals;
+        let ops = report(pg_sqlx::operations(&pool, &s).await.unwrap()).totals;
+        let row = sqlx::query(DASHBOARD_SQL).bind(clinic).bind(from).bind(to).fetch_one(&pool).await.unwrap();
+        let dec = |name: &str| row.get::<String, _>(name).parse::<Decimal>().unwrap();
+        let n = |name: &str| row.get::<i64, _>(name) as u64;
+        let what = format!("clinic {clinic}, {from}..{to}");
+        assert_eq!(fin.billed, dec("billed"), "billed, {what}");
+        assert_eq!(fin.invoice_count, n("invoices"), "invoice_count, {what}");
+        assert_eq!(fin.collected, dec("collected"), "collected, {what}");
+        assert_eq!(fin.outstanding, dec("outstanding"), "outstanding, {what}");
+        assert_eq!(fin.ar_aging.days_0_30, dec("ar_0_30"), "AR 0-30, {what}");
+        assert_eq!(fin.ar_aging.days_31_60, dec("ar_31_60"), "AR 31-60, {what}");
+        assert_eq!(fin.ar_aging.days_61_90, dec("ar_61_90"), "AR 61-90, {what}");
+        assert_eq!(fin.ar_aging.over_90, dec("ar_90"), "AR 90+, {what}");
+        assert_eq!(fin.credits, dec("credits"), "credits, {what}");
+        assert_eq!(ops.appointments.no_show, n("no_shows"), "no_show, {what}");
+        assert_eq!(ops.appointments.cancelled, n("cancelled"), "cancelled, {what}");
+        assert_eq!(ops.appointments.completed, n("completed"), "completed, {what}");
+    }
+}
