@@ -1,43 +1,78 @@
 #!/usr/bin/env bash
-# Installs (if missing) and starts PostgreSQL 15, creates the `odx` login role,
-# and rebuilds the test databases from the fixtures. Idempotent.
-# Prints the DATABASE_URL of the test database on its last line.
+# PostgreSQL for the tests. Idempotent.
+#   pg-setup.sh server     install PostgreSQL 15 and the build tools if missing,
+#                          start the cluster, create the `odx` login role
+#   pg-setup.sh toolchain  install cargo-pgrx =0.18.1 if missing, pgrx init on
+#                          the system pg_config
+#   pg-setup.sh extension  build and install the odx extension into the server
+#   pg-setup.sh databases  rebuild the test databases from the fixtures (with the
+#                          extension); prints the test DATABASE_URL last
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 PG_BIN=/usr/lib/postgresql/15/bin
-PACKAGES=(postgresql-15 postgresql-server-dev-15 clang libclang-dev sudo)
-
-if ! dpkg -s "${PACKAGES[@]}" >/dev/null 2>&1; then
-    echo "installing ${PACKAGES[*]}" >&2
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${PACKAGES[@]}" >&2
-fi
-pg_lsclusters -h 2>/dev/null | grep -q '^15 \+main ' || pg_createcluster 15 main >&2
-pg_ctlcluster 15 main status >/dev/null 2>&1 || pg_ctlcluster 15 main start >&2
-for _ in $(seq 1 60); do
-    "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p 5432 && break
-    sleep 1
-done
-"$PG_BIN/pg_isready" -h 127.0.0.1 -p 5432 >&2
-
+PGRX_VERSION=0.18.1
 psql_admin() { runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-psql_admin -d postgres <<'SQL' >&2
+
+server() {
+    local packages=(postgresql-15 postgresql-server-dev-15 clang libclang-dev sudo)
+    if ! dpkg -s "${packages[@]}" >/dev/null 2>&1; then
+        echo "installing ${packages[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}"
+    fi
+    pg_lsclusters -h 2>/dev/null | grep -q '^15 \+main ' || pg_createcluster 15 main
+    pg_ctlcluster 15 main status >/dev/null 2>&1 || pg_ctlcluster 15 main start
+    for _ in $(seq 1 60); do
+        "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p 5432 && break
+        sleep 1
+    done
+    "$PG_BIN/pg_isready" -h 127.0.0.1 -p 5432
+    psql_admin -d postgres <<'SQL'
 DO $$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'odx') THEN
         CREATE ROLE odx LOGIN SUPERUSER PASSWORD 'odx';
     END IF;
 END $$;
 SQL
+}
 
-FIXTURES=(cargo run -q --locked --release -p odx-fixtures --)
-for db in odx_test odx_degraded; do
-    psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db OWNER odx" >&2
+toolchain() {
+    if [ "$(cargo pgrx --version 2>/dev/null)" != "cargo-pgrx $PGRX_VERSION" ]; then
+        echo "installing cargo-pgrx $PGRX_VERSION (a few minutes)"
+        cargo install cargo-pgrx --version "=$PGRX_VERSION" --locked
+    fi
+    local home=${PGRX_HOME:-$HOME/.pgrx}
+    if ! grep -qs "pg15 = \"$PG_CONFIG\"" "$home/config.toml"; then
+        cargo pgrx init --pg15 "$PG_CONFIG"
+    fi
+}
+
+extension() {
+    (cd pg_ext && cargo pgrx install --release --pg-config "$PG_CONFIG")
+}
+
+databases() {
+    local fixtures=(cargo run -q --locked --release -p odx-fixtures --)
+    for db in odx_test odx_degraded; do
+        psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db OWNER odx"
+    done
+    { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer; "${fixtures[@]}" demo
+      echo "CREATE EXTENSION odx;"; } | psql_admin -d odx_test
+    # A database missing one table and one column, for degraded mode.
+    { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer
+      echo "DROP TABLE app.lab_cases; ALTER TABLE app.appointments DROP COLUMN room_id; CREATE EXTENSION odx;"; } \
+        | psql_admin -d odx_degraded
+    psql_admin -d odx_test -c "ANALYZE"
+    psql_admin -d odx_degraded -c "ANALYZE"
+    echo "postgres://odx:odx@127.0.0.1:5432/odx_test"
+}
+
+for step in "$@"; do
+    case "$step" in
+        server | toolchain | extension) "$step" ;;
+        databases) databases ;;
+        *) echo "unknown step $step" >&2; exit 2 ;;
+    esac
 done
-{ "${FIXTURES[@]}" schema; "${FIXTURES[@]}" known-answer; "${FIXTURES[@]}" demo; } | psql_admin -d odx_test >&2
-# A database missing one table and one column, for degraded mode.
-{ "${FIXTURES[@]}" schema; "${FIXTURES[@]}" known-answer
-  echo "DROP TABLE app.lab_cases; ALTER TABLE app.appointments DROP COLUMN room_id;"; } | psql_admin -d odx_degraded >&2
-psql_admin -d odx_test -c "ANALYZE" >&2
-psql_admin -d odx_degraded -c "ANALYZE" >&2
-echo "postgres://odx:odx@127.0.0.1:5432/odx_test"

@@ -1,0 +1,157 @@
+//! Set-returning forms for SQL users who join and filter: one row per branch,
+//! money and rates as `numeric` (NULL when a rate has no data).
+
+use crate::{count, numeric, scope, Computed, Result};
+use odx_core::GroupBy;
+use pgrx::prelude::*;
+use pgrx::AnyNumeric;
+
+fn opt(d: Option<rust_decimal::Decimal>) -> Result<Option<AnyNumeric>> {
+    d.map(numeric).transpose()
+}
+
+fn warn_degraded(module: &str, missing: &[String]) {
+    pgrx::warning!("odx: {module} is degraded, missing {}", missing.join(", "));
+}
+
+/// One row per branch of the financial report (see `odx_financial`).
+#[pg_extern(stable, parallel_safe)]
+pub fn odx_financial_by_branch(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(clinic_id, i64),
+            name!(billed, AnyNumeric),
+            name!(invoice_count, i64),
+            name!(avg_ticket, Option<AnyNumeric>),
+            name!(collected, AnyNumeric),
+            name!(collection_rate, Option<AnyNumeric>),
+            name!(outstanding, AnyNumeric),
+            name!(outstanding_self, AnyNumeric),
+            name!(outstanding_insurance, AnyNumeric),
+            name!(credits, AnyNumeric),
+            name!(ar_0_30, AnyNumeric),
+            name!(ar_31_60, AnyNumeric),
+            name!(ar_61_90, AnyNumeric),
+            name!(ar_90_plus, AnyNumeric),
+            name!(direct_cost, AnyNumeric),
+            name!(gross_profit, AnyNumeric),
+            name!(margin, Option<AnyNumeric>),
+        ),
+    >,
+> {
+    let scope = scope(clinic_ids, from_date, to_date, GroupBy::Clinic.as_str())?;
+    let report = match crate::financial(&scope)? {
+        Computed::Report(r) => r,
+        Computed::Degraded(missing) => {
+            warn_degraded("financial", &missing);
+            return Ok(TableIterator::new(Vec::new()));
+        }
+    };
+    let mut rows = Vec::with_capacity(report.groups.len());
+    for g in report.groups {
+        let m = g.metrics;
+        rows.push((
+            g.clinic_id,
+            numeric(m.billed)?,
+            count(m.invoice_count),
+            opt(m.avg_ticket)?,
+            numeric(m.collected)?,
+            opt(m.collection_rate)?,
+            numeric(m.outstanding)?,
+            numeric(m.outstanding_by_payer.self_pay)?,
+            numeric(m.outstanding_by_payer.insurance)?,
+            numeric(m.credits)?,
+            numeric(m.ar_aging.days_0_30)?,
+            numeric(m.ar_aging.days_31_60)?,
+            numeric(m.ar_aging.days_61_90)?,
+            numeric(m.ar_aging.over_90)?,
+            numeric(m.direct_cost)?,
+            numeric(m.gross_profit)?,
+            opt(m.margin)?,
+        ));
+    }
+    Ok(TableIterator::new(rows))
+}
+
+/// One row per branch of the operations report (see `odx_operations`).
+#[pg_extern(stable, parallel_safe)]
+pub fn odx_operations_by_branch(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(clinic_id, i64),
+            name!(appointments, i64),
+            name!(booked, i64),
+            name!(arrived, i64),
+            name!(completed, i64),
+            name!(cancelled, i64),
+            name!(no_show, i64),
+            name!(missed, i64),
+            name!(scheduled, i64),
+            name!(no_show_rate, Option<AnyNumeric>),
+            name!(cancel_rate, Option<AnyNumeric>),
+            name!(arrival_rate, Option<AnyNumeric>),
+            name!(completion_rate, Option<AnyNumeric>),
+            name!(no_show_bleed, Option<AnyNumeric>),
+            name!(new_patients, i64),
+            name!(returning_patients, i64),
+            name!(doctor_utilization, Option<AnyNumeric>),
+            name!(chair_utilization, Option<AnyNumeric>),
+        ),
+    >,
+> {
+    let scope = scope(clinic_ids, from_date, to_date, GroupBy::Clinic.as_str())?;
+    let report = match crate::operations(&scope)? {
+        Computed::Report(r) => r,
+        Computed::Degraded(missing) => {
+            warn_degraded("operations", &missing);
+            return Ok(TableIterator::new(Vec::new()));
+        }
+    };
+    let mut rows = Vec::with_capacity(report.groups.len());
+    for g in report.groups {
+        let m = g.metrics;
+        let a = m.appointments;
+        rows.push((
+            g.clinic_id,
+            count(a.total),
+            count(a.booked),
+            count(a.arrived),
+            count(a.completed),
+            count(a.cancelled),
+            count(a.no_show),
+            count(a.missed),
+            count(m.scheduled),
+            opt(m.no_show_rate)?,
+            opt(m.cancel_rate)?,
+            opt(m.arrival_rate)?,
+            opt(m.completion_rate)?,
+            opt(m.no_show_bleed)?,
+            count(m.new_patients),
+            count(m.returning_patients),
+            opt(m.doctor_utilization)?,
+            opt(m.chair_utilization)?,
+        ));
+    }
+    Ok(TableIterator::new(rows))
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_financial_by_branch(bigint[], date, date) IS
+'One row per branch of odx_financial: money and rates as numeric, rates NULL when their denominator is zero.';
+COMMENT ON FUNCTION odx_operations_by_branch(bigint[], date, date) IS
+'One row per branch of odx_operations: counts as bigint, rates and the no-show bleed as numeric, rates NULL when their denominator is zero.';
+"#,
+    name = "by_branch_comments",
+    requires = [odx_financial_by_branch, odx_operations_by_branch],
+);

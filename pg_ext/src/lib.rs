@@ -1,0 +1,263 @@
+//! # odx inside PostgreSQL
+//!
+//! Thin adapters: every function validates its arguments into a core
+//! `MetricScope`, runs odx-sql's set-based statements through SPI (Postgres
+//! scans and groups; only the small grouped result crosses into Rust), feeds
+//! the rows to core's accumulators and returns what core finished. No KPI
+//! rule lives here. Core errors become real SQLSTATEs in one place
+//! ([`report`]); no panic is an error path.
+
+// pgrx's `ErrorReport` is the error that carries a SQLSTATE: large by design.
+#![allow(clippy::result_large_err)]
+// pgrx reads a table function's column names from the tuple written inline.
+#![allow(clippy::type_complexity)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+use odx_core::{AgingBucket, FinancialAcc, GroupBy, MetricScope, OdxError, OperationsAcc};
+use odx_sql::{
+    feed_financial, feed_operations, missing_relations, Domain, QueryKind, Row, RowError, ScopeParams,
+    CLINIC_ZONES_SQL, COLUMNS_SQL,
+};
+use pgrx::datum::DatumWithOid;
+use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::prelude::*;
+use pgrx::spi::{SpiClient, SpiError, SpiHeapTupleData};
+use pgrx::{AnyNumeric, JsonB, PgSqlErrorCode};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+mod by_branch;
+
+pgrx::pg_module_magic!();
+
+type Result<T> = std::result::Result<T, ErrorReport>;
+
+/// The one mapping of core errors to SQLSTATEs.
+pub(crate) fn report(e: OdxError) -> ErrorReport {
+    use PgSqlErrorCode::*;
+    let code = match &e {
+        OdxError::InvalidRange { .. }
+        | OdxError::RangeTooLong { .. }
+        | OdxError::InvalidOption { .. }
+        | OdxError::UnknownClinic { .. }
+        | OdxError::UnknownTimeZone { .. } => ERRCODE_INVALID_PARAMETER_VALUE,
+        OdxError::DateOutOfBounds { .. } => ERRCODE_DATETIME_FIELD_OVERFLOW,
+        OdxError::Overflow { .. } => ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+        _ => ERRCODE_INTERNAL_ERROR,
+    };
+    ErrorReport::new(code, format!("{e}"), "odx").set_detail(format!("odx error code {}", e.code()))
+}
+
+fn internal(message: String) -> ErrorReport {
+    ErrorReport::new(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, message, "odx")
+}
+
+fn spi(e: SpiError) -> ErrorReport {
+    internal(format!("odx: SPI failed: {e}"))
+}
+
+fn row_error(e: RowError) -> ErrorReport {
+    match e {
+        RowError::Core(c) => report(c),
+        other => internal(format!("odx: {other}")),
+    }
+}
+
+struct SpiRow<'a, 'conn>(&'a SpiHeapTupleData<'conn>);
+
+impl Row for SpiRow<'_, '_> {
+    fn int8(&self, c: usize) -> std::result::Result<Option<i64>, RowError> {
+        self.0.get::<i64>(c + 1).map_err(|e| RowError::Driver(e.to_string()))
+    }
+    fn int4(&self, c: usize) -> std::result::Result<Option<i32>, RowError> {
+        self.0.get::<i32>(c + 1).map_err(|e| RowError::Driver(e.to_string()))
+    }
+    fn boolean(&self, c: usize) -> std::result::Result<Option<bool>, RowError> {
+        self.0.get::<bool>(c + 1).map_err(|e| RowError::Driver(e.to_string()))
+    }
+    fn text(&self, c: usize) -> std::result::Result<Option<String>, RowError> {
+        self.0.get::<String>(c + 1).map_err(|e| RowError::Driver(e.to_string()))
+    }
+}
+
+fn date(d: pgrx::datum::Date, field: &'static str) -> Result<chrono::NaiveDate> {
+    if d.is_infinity() || d.is_neg_infinity() {
+        return Err(report(OdxError::DateOutOfBounds { field }));
+    }
+    chrono::NaiveDate::from_ymd_opt(d.year(), d.month().into(), d.day().into())
+        .ok_or_else(|| report(OdxError::DateOutOfBounds { field }))
+}
+
+/// The scope of a call; a NULL element of `clinic_ids` is refused (22004),
+/// never silently dropped.
+pub(crate) fn scope(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: &str,
+) -> Result<MetricScope> {
+    let mut ids = Vec::with_capacity(clinic_ids.len());
+    for id in clinic_ids.iter() {
+        ids.push(id.ok_or_else(|| {
+            ErrorReport::new(PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED, "clinic_ids must not contain NULL", "odx")
+        })?);
+    }
+    let group_by: GroupBy = group_by.parse().map_err(report)?;
+    MetricScope::new(ids, date(from_date, "from_date")?, date(to_date, "to_date")?, group_by).map_err(report)
+}
+
+/// A domain computed, or what it misses.
+pub(crate) enum Computed<R> {
+    Report(R),
+    Degraded(Vec<String>),
+}
+
+fn run(
+    client: &SpiClient<'_>,
+    domain: Domain,
+    p: &ScopeParams,
+    mut feed: impl FnMut(QueryKind, &SpiRow) -> std::result::Result<(), RowError>,
+) -> Result<()> {
+    for q in domain.queries() {
+        let args: [DatumWithOid; 8] = [
+            p.clinic_ids.clone().into(),
+            p.trend_cuts.clone().into(),
+            p.range_starts.clone().into(),
+            p.as_ofs.clone().into(),
+            p.aging_cuts.clone().into(),
+            p.from.clone().into(),
+            p.to.clone().into(),
+            p.by_doctor.into(),
+        ];
+        for row in client.select(q.sql.as_str(), None, &args).map_err(spi)? {
+            feed(q.kind, &SpiRow(&row)).map_err(row_error)?;
+        }
+    }
+    Ok(())
+}
+
+fn missing(client: &SpiClient<'_>, domain: Domain) -> Result<Vec<String>> {
+    let mut present = Vec::new();
+    for row in client.select(COLUMNS_SQL, None, &[]).map_err(spi)? {
+        let r = SpiRow(&row);
+        if let (Ok(Some(t)), Ok(Some(c))) = (r.text(0), r.text(1)) {
+            present.push((t, c));
+        }
+    }
+    Ok(missing_relations(domain, &present))
+}
+
+fn frame(client: &SpiClient<'_>, scope: &MetricScope) -> Result<odx_core::Frame> {
+    let mut zones = Vec::new();
+    let ids: DatumWithOid = scope.clinic_ids().to_vec().into();
+    for row in client.select(CLINIC_ZONES_SQL, None, &[ids]).map_err(spi)? {
+        let r = SpiRow(&row);
+        match (r.int8(0), r.text(1)) {
+            (Ok(Some(id)), Ok(tz)) => zones.push((id, tz.unwrap_or_default())),
+            _ => return Err(internal("odx: unreadable app.clinics row".into())),
+        }
+    }
+    odx_core::Frame::new(scope, &odx_core::ClinicDirectory::new(zones)).map_err(report)
+}
+
+/// Computes the financial domain of a scope.
+pub(crate) fn financial(scope: &MetricScope) -> Result<Computed<odx_core::FinancialReport>> {
+    Spi::connect(|client| {
+        let missing = missing(client, Domain::Financial)?;
+        if !missing.is_empty() {
+            return Ok(Computed::Degraded(missing));
+        }
+        let frame = frame(client, scope)?;
+        let mut acc = FinancialAcc::with_frame(frame.clone());
+        run(client, Domain::Financial, &ScopeParams::new(&frame), |k, r| feed_financial(&mut acc, k, r))?;
+        Ok(Computed::Report(acc.finish().map_err(report)?))
+    })
+}
+
+/// Computes the operations domain of a scope.
+pub(crate) fn operations(scope: &MetricScope) -> Result<Computed<odx_core::OperationsReport>> {
+    Spi::connect(|client| {
+        let missing = missing(client, Domain::Operations)?;
+        if !missing.is_empty() {
+            return Ok(Computed::Degraded(missing));
+        }
+        let frame = frame(client, scope)?;
+        let mut acc = OperationsAcc::with_frame(frame.clone());
+        run(client, Domain::Operations, &ScopeParams::new(&frame), |k, r| feed_operations(&mut acc, k, r))?;
+        Ok(Computed::Report(acc.finish().map_err(report)?))
+    })
+}
+
+/// `{ "degraded": false, totals, groups, ... }` as core shapes it, or
+/// `{ "degraded": true, "module": ..., "missing": [...], "totals": null, "groups": [] }`.
+fn to_jsonb<R: Serialize>(module: Domain, computed: Computed<R>) -> Result<JsonB> {
+    let mut value = match computed {
+        Computed::Report(r) => serde_json::to_value(r).map_err(|e| internal(format!("odx: {e}")))?,
+        Computed::Degraded(missing) => serde_json::json!({
+            "module": module, "missing": missing, "totals": null, "groups": [],
+        }),
+    };
+    let degraded = value.get("missing").is_some();
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("degraded".into(), degraded.into());
+    }
+    Ok(JsonB(value))
+}
+
+/// The financial report of `clinic_ids` over `from_date..=to_date`.
+#[pg_extern(stable, parallel_safe)]
+fn odx_financial(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: default!(&str, "'clinic'"),
+) -> Result<JsonB> {
+    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
+    to_jsonb(Domain::Financial, financial(&scope)?)
+}
+
+/// The operations report of `clinic_ids` over `from_date..=to_date`.
+#[pg_extern(stable, parallel_safe)]
+fn odx_operations(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: default!(&str, "'clinic'"),
+) -> Result<JsonB> {
+    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
+    to_jsonb(Domain::Operations, operations(&scope)?)
+}
+
+/// The AR aging bucket of an age in days (`0-30`, `31-60`, `61-90`, `90+`);
+/// NULL for a negative age.
+#[pg_extern(immutable, parallel_safe)]
+fn odx_aging_bucket(days: i32) -> Option<&'static str> {
+    AgingBucket::from_age_days(days.into()).map(AgingBucket::label)
+}
+
+pub(crate) fn numeric(d: Decimal) -> Result<AnyNumeric> {
+    AnyNumeric::try_from(d.to_string().as_str()).map_err(|e| internal(format!("odx: numeric {d}: {e}")))
+}
+
+pub(crate) fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_financial(bigint[], date, date, text) IS
+'Financial KPIs of the clinics over from_date..to_date (local dates, inclusive; balances as of the end of to_date), computed by odx-core: { degraded, totals, groups }. group_by: clinic (default), doctor or none.';
+COMMENT ON FUNCTION odx_operations(bigint[], date, date, text) IS
+'Appointments / operations KPIs of the clinics over from_date..to_date, computed by odx-core: { degraded, totals, groups }. group_by: clinic (default), doctor or none.';
+COMMENT ON FUNCTION odx_aging_bucket(integer) IS
+'The AR aging bucket of an age in days: 0-30, 31-60, 61-90 or 90+ (NULL for a negative age).';
+"#,
+    name = "comments",
+    requires = [
+        odx_financial,
+        odx_operations,
+        odx_aging_bucket,
+        by_branch::odx_financial_by_branch,
+        by_branch::odx_operations_by_branch
+    ],
+);

@@ -1,0 +1,160 @@
+//! The extension inside the real server returns exactly what core computes on
+//! the same rows: `odx_financial` / `odx_operations` (jsonb) equal the
+//! in-memory reports field for field, for every clinic alone and for the
+//! network; the `_by_branch` tables agree with the jsonb rows; bad input gets
+//! the right SQLSTATE; missing relations degrade instead of failing.
+
+use odx_core::{GroupBy, MetricScope, Tables};
+use odx_fixtures::generator::{generate, NetworkConfig};
+use odx_fixtures::known_answer;
+use odx_tests::{database_url, database_url_for};
+use serde_json::Value;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::Row;
+
+async fn pool(url: &str) -> PgPool {
+    PgPoolOptions::new().max_connections(2).connect(url).await.unwrap_or_else(|e| panic!("connect {url}: {e}"))
+}
+
+async fn call(pool: &PgPool, function: &str, ids: &[i64], from: &str, to: &str, group_by: &str) -> Value {
+    let sql = format!("SELECT {function}($1, $2::date, $3::date, $4)::text");
+    let text: String = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(ids)
+        .bind(from)
+        .bind(to)
+        .bind(group_by)
+        .fetch_one(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{function}: {e}"))
+        .get(0);
+    serde_json::from_str(&text).unwrap()
+}
+
+fn with_degraded_false(mut v: Value) -> Value {
+    v.as_object_mut().unwrap().insert("degraded".into(), Value::Bool(false));
+    v
+}
+
+async fn assert_extension_equals_core(pool: &PgPool, tables: &Tables, ids: &[i64], from: &str, to: &str) {
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let mut cases: Vec<(Vec<i64>, GroupBy)> =
+        [GroupBy::Clinic, GroupBy::Doctor, GroupBy::None].into_iter().map(|g| (ids.to_vec(), g)).collect();
+    cases.extend(ids.iter().map(|id| (vec![*id], GroupBy::Clinic)));
+    for (ids, g) in cases {
+        let scope = MetricScope::new(ids.iter().copied(), d(from), d(to), g).unwrap();
+        let want = with_degraded_false(serde_json::to_value(tables.financial(&scope).unwrap()).unwrap());
+        let got = call(pool, "odx_financial", &ids, from, to, g.as_str()).await;
+        assert_eq!(got, want, "odx_financial({ids:?}, {from}, {to}, {g}) == core");
+        let want = with_degraded_false(serde_json::to_value(tables.operations(&scope).unwrap()).unwrap());
+        let got = call(pool, "odx_operations", &ids, from, to, g.as_str()).await;
+        assert_eq!(got, want, "odx_operations({ids:?}, {from}, {to}, {g}) == core");
+    }
+}
+
+#[tokio::test]
+async fn jsonb_functions_equal_core_on_the_known_answer_fixture() {
+    let pool = pool(&database_url()).await;
+    let t = known_answer::tables();
+    assert_extension_equals_core(&pool, &t, &known_answer::CLINICS, known_answer::FROM, known_answer::TO).await;
+    assert_extension_equals_core(&pool, &t, &known_answer::CLINICS, "2026-01-01", "2026-06-30").await;
+}
+
+#[tokio::test]
+async fn jsonb_functions_equal_core_on_the_demo_network() {
+    let pool = pool(&database_url()).await;
+    let config = NetworkConfig::demo();
+    assert_extension_equals_core(&pool, &generate(&config), &config.clinic_ids(), "2026-06-01", "2026-06-30").await;
+}
+
+#[tokio::test]
+async fn by_branch_tables_agree_with_the_jsonb_rows() {
+    let pool = pool(&database_url()).await;
+    let ids = NetworkConfig::demo().clinic_ids();
+    let json = call(&pool, "odx_financial", &ids, "2026-06-01", "2026-06-30", "clinic").await;
+    let rows = sqlx::query(
+        "SELECT clinic_id, billed::text, collected::text, outstanding::text, ar_90_plus::text, margin::text
+         FROM odx_financial_by_branch($1, '2026-06-01', '2026-06-30') ORDER BY clinic_id",
+    )
+    .bind(&ids)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), ids.len());
+    let dec = |v: &Value| v.as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap();
+    let col = |r: &sqlx::postgres::PgRow, i: usize| r.get::<String, _>(i).parse::<rust_decimal::Decimal>().unwrap();
+    for (row, g) in rows.iter().zip(json["groups"].as_array().unwrap()) {
+        assert_eq!(row.get::<i64, _>(0), g["clinic_id"].as_i64().unwrap());
+        assert_eq!(col(row, 1), dec(&g["billed"]), "billed");
+        assert_eq!(col(row, 2), dec(&g["collected"]), "collected");
+        assert_eq!(col(row, 3), dec(&g["outstanding"]), "outstanding");
+        assert_eq!(col(row, 4), dec(&g["ar_aging"]["90+"]), "AR 90+");
+        assert_eq!(col(row, 5), dec(&g["margin"]), "margin");
+    }
+    let ops = sqlx::query("SELECT count(*) FROM odx_operations_by_branch($1, '2026-06-01', '2026-06-30')")
+        .bind(&ids)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(ops.get::<i64, _>(0), ids.len() as i64);
+}
+
+async fn sqlstate(pool: &PgPool, sql: &'static str) -> String {
+    match sqlx::query(sql).fetch_one(pool).await {
+        Ok(_) => panic!("{sql}: expected an error"),
+        Err(sqlx::Error::Database(e)) => e.code().map(|c| c.to_string()).unwrap_or_default(),
+        Err(e) => panic!("{sql}: {e}"),
+    }
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_sqlstate_and_the_backend_survives() {
+    let pool = pool(&database_url()).await;
+    let cases = [
+        ("SELECT odx_financial(ARRAY[1]::bigint[], '2026-07-01', '2026-06-30')", "22023"),
+        ("SELECT odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30', 'branch')", "22023"),
+        ("SELECT odx_financial(ARRAY[1, NULL]::bigint[], '2026-06-01', '2026-06-30')", "22004"),
+        ("SELECT odx_financial(ARRAY[1, 999999]::bigint[], '2026-06-01', '2026-06-30')", "22023"),
+        ("SELECT odx_operations(ARRAY[1]::bigint[], '2000-01-01', '2026-06-30')", "22023"),
+        ("SELECT odx_financial(ARRAY[1]::bigint[], '-infinity', '2026-06-30')", "22008"),
+    ];
+    for (sql, code) in cases {
+        assert_eq!(sqlstate(&pool, sql).await, code, "{sql}");
+    }
+    // NULL arguments: the functions are strict.
+    let null: Option<String> = sqlx::query("SELECT odx_financial(NULL, '2026-06-01', '2026-06-30')::text")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(null, None);
+    // An empty array: zeroed totals and no groups.
+    let empty = call(&pool, "odx_financial", &[], "2026-06-01", "2026-06-30", "clinic").await;
+    assert_eq!(empty["groups"], Value::Array(vec![]));
+    assert_eq!(empty["totals"]["billed"], Value::from("0"));
+    // 100,000 ids that are not clinics: one typed error, not a crash.
+    let many: Vec<i64> = (1_000_000..1_100_000).collect();
+    let err = sqlx::query("SELECT odx_financial($1, '2026-06-01', '2026-06-30')").bind(&many).fetch_one(&pool).await;
+    assert!(matches!(err, Err(sqlx::Error::Database(ref e)) if e.code().as_deref() == Some("22023")), "{err:?}");
+    // The connection (and its backend) is still there.
+    let one: i32 = sqlx::query("SELECT 1").fetch_one(&pool).await.unwrap().get(0);
+    assert_eq!(one, 1);
+    let bucket: Option<String> = sqlx::query("SELECT odx_aging_bucket(91)").fetch_one(&pool).await.unwrap().get(0);
+    assert_eq!(bucket.as_deref(), Some("90+"));
+}
+
+#[tokio::test]
+async fn missing_relations_degrade_the_module_instead_of_failing() {
+    let pool = pool(&database_url_for("odx_degraded")).await;
+    let fin = call(&pool, "odx_financial", &known_answer::CLINICS, "2026-06-01", "2026-06-30", "clinic").await;
+    assert_eq!(fin["degraded"], Value::Bool(true));
+    assert_eq!(fin["module"], Value::from("financial"));
+    assert_eq!(fin["missing"], serde_json::json!(["app.lab_cases"]));
+    let ops = call(&pool, "odx_operations", &known_answer::CLINICS, "2026-06-01", "2026-06-30", "clinic").await;
+    assert_eq!(ops["missing"], serde_json::json!(["app.appointments.room_id"]));
+    let rows =
+        sqlx::query("SELECT count(*) FROM odx_financial_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30')")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(rows.get::<i64, _>(0), 0, "the table form returns no rows (with a WARNING naming what is missing)");
+}
