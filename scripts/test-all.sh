@@ -53,6 +53,11 @@ step "cargo tests (unit, known-answer, properties, generator, SQL and extension 
 cargo test --workspace --exclude odx-pg --locked 2>&1 | tee "$LOG_DIR/cargo.log"
 tally_cargo "$LOG_DIR/cargo.log"
 
+step "SQL regression tests (pg_regress: pg_ext/test/sql against pg_ext/test/expected)"
+bash scripts/sql-regress.sh 2>&1 | tee "$LOG_DIR/sql.log"
+PASSED=$((PASSED + $(awk '/^sql: / {print $2}' "$LOG_DIR/sql.log")))
+FAILED=$((FAILED + $(awk '/^sql: / {print $4}' "$LOG_DIR/sql.log")))
+
 step "summary"
 echo "total: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]

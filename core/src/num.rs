@@ -57,9 +57,11 @@ pub fn count_rate(numerator: u64, denominator: u64) -> Option<Decimal> {
 }
 
 /// Rounds a derived amount (an average, a product with a rate) to paisa,
-/// half away from zero.
+/// half away from zero, and writes it with exactly two decimals.
 pub fn round_money(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(MONEY_SCALE, RoundingStrategy::MidpointAwayFromZero)
+    let mut r = d.round_dp_with_strategy(MONEY_SCALE, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(MONEY_SCALE);
+    r
 }
 
 /// `total / count` rounded to paisa; `None` when `count` is 0.
@@ -95,6 +97,12 @@ mod tests {
         let mut c = u64::MAX;
         assert!(add_count(&mut c, 1, "count").is_err());
         assert!(rate(Decimal::MAX, Decimal::from_str("0.01").unwrap()).is_err());
+    }
+
+    #[test]
+    fn derived_money_always_has_two_decimals() {
+        assert_eq!(average_money(Decimal::from(39000), 4).unwrap().unwrap().to_string(), "9750.00");
+        assert_eq!(round_money(Decimal::new(5, 0)).to_string(), "5.00");
     }
 
     #[test]

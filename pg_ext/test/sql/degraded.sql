@@ -1,0 +1,13 @@
+-- A missing table or column degrades the module that reads it; never an ERROR.
+BEGIN;
+DROP TABLE app.lab_cases;
+SELECT r ->> 'degraded' AS degraded, r ->> 'module' AS module, r -> 'missing' AS missing, r -> 'totals' AS totals
+FROM (VALUES (odx_financial(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30'))) v(r);
+SELECT odx_operations(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS operations_degraded;
+SELECT count(*) AS rows FROM odx_financial_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30');
+ROLLBACK;
+BEGIN;
+ALTER TABLE app.appointments DROP COLUMN room_id;
+SELECT odx_operations(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') -> 'missing' AS missing;
+SELECT odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS financial_degraded;
+ROLLBACK;
