@@ -45,7 +45,7 @@ pub fn odx_financial_by_branch(
     >,
 > {
     let scope = scope(clinic_ids, from_date, to_date, GroupBy::Clinic.as_str())?;
-    let report = match crate::financial(&scope)? {
+    let report = match crate::compute::<odx_core::FinancialAcc>(&scope)? {
         Computed::Report(r) => r,
         Computed::Degraded(missing) => {
             warn_degraded("financial", &missing);
@@ -110,7 +110,7 @@ pub fn odx_operations_by_branch(
     >,
 > {
     let scope = scope(clinic_ids, from_date, to_date, GroupBy::Clinic.as_str())?;
-    let report = match crate::operations(&scope)? {
+    let report = match crate::compute::<odx_core::OperationsAcc>(&scope)? {
         Computed::Report(r) => r,
         Computed::Degraded(missing) => {
             warn_degraded("operations", &missing);

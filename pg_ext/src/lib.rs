@@ -14,10 +14,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use odx_core::{AgingBucket, FinancialAcc, GroupBy, MetricScope, OdxError, OperationsAcc};
-use odx_sql::{
-    feed_financial, feed_operations, missing_relations, Domain, QueryKind, Row, RowError, ScopeParams,
-    CLINIC_ZONES_SQL, COLUMNS_SQL,
-};
+use odx_sql::{missing_relations, Domain, DomainAcc, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
@@ -112,30 +109,6 @@ pub(crate) enum Computed<R> {
     Degraded(Vec<String>),
 }
 
-fn run(
-    client: &SpiClient<'_>,
-    domain: Domain,
-    p: &ScopeParams,
-    mut feed: impl FnMut(QueryKind, &SpiRow) -> std::result::Result<(), RowError>,
-) -> Result<()> {
-    for q in domain.queries() {
-        let args: [DatumWithOid; 8] = [
-            p.clinic_ids.clone().into(),
-            p.trend_cuts.clone().into(),
-            p.range_starts.clone().into(),
-            p.as_ofs.clone().into(),
-            p.aging_cuts.clone().into(),
-            p.from.clone().into(),
-            p.to.clone().into(),
-            p.by_doctor.into(),
-        ];
-        for row in client.select(q.sql.as_str(), None, &args).map_err(spi)? {
-            feed(q.kind, &SpiRow(&row)).map_err(row_error)?;
-        }
-    }
-    Ok(())
-}
-
 fn missing(client: &SpiClient<'_>, domain: Domain) -> Result<Vec<String>> {
     let mut present = Vec::new();
     for row in client.select(COLUMNS_SQL, None, &[]).map_err(spi)? {
@@ -160,31 +133,33 @@ fn frame(client: &SpiClient<'_>, scope: &MetricScope) -> Result<odx_core::Frame>
     odx_core::Frame::new(scope, &odx_core::ClinicDirectory::new(zones)).map_err(report)
 }
 
-/// Computes the financial domain of a scope.
-pub(crate) fn financial(scope: &MetricScope) -> Result<Computed<odx_core::FinancialReport>> {
+/// Computes a domain of a scope: `A` is its accumulator. Postgres groups,
+/// core finishes.
+pub(crate) fn compute<A: DomainAcc>(scope: &MetricScope) -> Result<Computed<A::Report>> {
     Spi::connect(|client| {
-        let missing = missing(client, Domain::Financial)?;
+        let missing = missing(client, A::DOMAIN)?;
         if !missing.is_empty() {
             return Ok(Computed::Degraded(missing));
         }
         let frame = frame(client, scope)?;
-        let mut acc = FinancialAcc::with_frame(frame.clone());
-        run(client, Domain::Financial, &ScopeParams::new(&frame), |k, r| feed_financial(&mut acc, k, r))?;
-        Ok(Computed::Report(acc.finish().map_err(report)?))
-    })
-}
-
-/// Computes the operations domain of a scope.
-pub(crate) fn operations(scope: &MetricScope) -> Result<Computed<odx_core::OperationsReport>> {
-    Spi::connect(|client| {
-        let missing = missing(client, Domain::Operations)?;
-        if !missing.is_empty() {
-            return Ok(Computed::Degraded(missing));
+        let p = ScopeParams::new(&frame);
+        let mut acc = A::with_frame(frame);
+        for q in A::DOMAIN.queries() {
+            let args: [DatumWithOid; 8] = [
+                p.clinic_ids.clone().into(),
+                p.trend_cuts.clone().into(),
+                p.range_starts.clone().into(),
+                p.as_ofs.clone().into(),
+                p.aging_cuts.clone().into(),
+                p.from.clone().into(),
+                p.to.clone().into(),
+                p.by_doctor.into(),
+            ];
+            for row in client.select(q.sql.as_str(), None, &args).map_err(spi)? {
+                acc.feed(q.kind, &SpiRow(&row)).map_err(row_error)?;
+            }
         }
-        let frame = frame(client, scope)?;
-        let mut acc = OperationsAcc::with_frame(frame.clone());
-        run(client, Domain::Operations, &ScopeParams::new(&frame), |k, r| feed_operations(&mut acc, k, r))?;
-        Ok(Computed::Report(acc.finish().map_err(report)?))
+        Ok(Computed::Report(acc.finish_report().map_err(report)?))
     })
 }
 
@@ -213,7 +188,7 @@ fn odx_financial(
     group_by: default!(&str, "'clinic'"),
 ) -> Result<JsonB> {
     let scope = scope(clinic_ids, from_date, to_date, group_by)?;
-    to_jsonb(Domain::Financial, financial(&scope)?)
+    to_jsonb(Domain::Financial, compute::<FinancialAcc>(&scope)?)
 }
 
 /// The operations report of `clinic_ids` over `from_date..=to_date`.
@@ -225,7 +200,7 @@ fn odx_operations(
     group_by: default!(&str, "'clinic'"),
 ) -> Result<JsonB> {
     let scope = scope(clinic_ids, from_date, to_date, group_by)?;
-    to_jsonb(Domain::Operations, operations(&scope)?)
+    to_jsonb(Domain::Operations, compute::<OperationsAcc>(&scope)?)
 }
 
 /// The AR aging bucket of an age in days (`0-30`, `31-60`, `61-90`, `90+`);

@@ -213,3 +213,52 @@ pub fn feed_operations(acc: &mut OperationsAcc, kind: QueryKind, r: &impl Row) -
     }
     Ok(())
 }
+
+/// A domain accumulator that statements' rows can feed: what a driver needs
+/// to compute any domain with one generic function.
+pub trait DomainAcc: Sized {
+    /// The finished report.
+    type Report: serde::Serialize;
+    /// The domain (its statements and required relations).
+    const DOMAIN: crate::schema::Domain;
+    /// An empty accumulator on a frame.
+    fn with_frame(frame: odx_core::Frame) -> Self;
+    /// Adds one result row of one of the domain's statements.
+    ///
+    /// # Errors
+    /// [`RowError`].
+    fn feed<R: Row>(&mut self, kind: QueryKind, row: &R) -> Result<(), RowError>;
+    /// Finishes the report.
+    ///
+    /// # Errors
+    /// [`OdxError`].
+    fn finish_report(&self) -> Result<Self::Report, OdxError>;
+}
+
+impl DomainAcc for FinancialAcc {
+    type Report = odx_core::FinancialReport;
+    const DOMAIN: crate::schema::Domain = crate::schema::Domain::Financial;
+    fn with_frame(frame: odx_core::Frame) -> Self {
+        FinancialAcc::with_frame(frame)
+    }
+    fn feed<R: Row>(&mut self, kind: QueryKind, row: &R) -> Result<(), RowError> {
+        feed_financial(self, kind, row)
+    }
+    fn finish_report(&self) -> Result<Self::Report, OdxError> {
+        self.finish()
+    }
+}
+
+impl DomainAcc for OperationsAcc {
+    type Report = odx_core::OperationsReport;
+    const DOMAIN: crate::schema::Domain = crate::schema::Domain::Operations;
+    fn with_frame(frame: odx_core::Frame) -> Self {
+        OperationsAcc::with_frame(frame)
+    }
+    fn feed<R: Row>(&mut self, kind: QueryKind, row: &R) -> Result<(), RowError> {
+        feed_operations(self, kind, row)
+    }
+    fn finish_report(&self) -> Result<Self::Report, OdxError> {
+        self.finish()
+    }
+}

@@ -1,9 +1,9 @@
 //! The sqlx driver: runs a domain's statements on a pool and finishes the
 //! report in core. Bound parameters only, never string-built SQL.
 
-use crate::decode::{feed_financial, feed_operations, Row, RowError};
-use crate::queries::{Query, ScopeParams, CLINIC_ZONES_SQL};
-use crate::schema::{missing_relations, Domain, COLUMNS_SQL};
+use crate::decode::{DomainAcc, Row, RowError};
+use crate::queries::{ScopeParams, CLINIC_ZONES_SQL};
+use crate::schema::{missing_relations, COLUMNS_SQL};
 use odx_core::{
     ClinicDirectory, FinancialAcc, FinancialReport, Frame, MetricScope, OdxError, OperationsAcc, OperationsReport,
 };
@@ -99,11 +99,20 @@ pub async fn frame(pool: &PgPool, scope: &MetricScope) -> Result<Frame, EngineEr
     Ok(Frame::new(scope, &directory)?)
 }
 
-async fn run<F>(pool: &PgPool, queries: &'static [Query], p: &ScopeParams, mut feed: F) -> Result<(), EngineError>
-where
-    F: FnMut(&Query, &PgRow) -> Result<(), RowError>,
-{
-    for q in queries {
+/// A domain's report of a scope, computed by Postgres and core: `A` is the
+/// domain's accumulator (`FinancialAcc`, `OperationsAcc` ...).
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn compute<A: DomainAcc>(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<A::Report>, EngineError> {
+    let missing = missing_relations(A::DOMAIN, &present_columns(pool).await?);
+    if !missing.is_empty() {
+        return Ok(Outcome::Degraded(missing));
+    }
+    let frame = frame(pool, scope).await?;
+    let p = ScopeParams::new(&frame);
+    let mut acc = A::with_frame(frame);
+    for q in A::DOMAIN.queries() {
         let sql: &'static str = q.sql.as_str();
         let rows = sqlx::query(sql)
             .bind(&p.clinic_ids)
@@ -117,40 +126,24 @@ where
             .fetch_all(pool)
             .await?;
         for row in &rows {
-            feed(q, row)?;
+            acc.feed(q.kind, row)?;
         }
     }
-    Ok(())
+    Ok(Outcome::Report(acc.finish_report()?))
 }
 
-/// The financial report of a scope, computed by Postgres and core.
+/// The financial report of a scope ([`compute`] with `FinancialAcc`).
 ///
 /// # Errors
 /// [`EngineError`].
 pub async fn financial(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<FinancialReport>, EngineError> {
-    let missing = missing_relations(Domain::Financial, &present_columns(pool).await?);
-    if !missing.is_empty() {
-        return Ok(Outcome::Degraded(missing));
-    }
-    let frame = frame(pool, scope).await?;
-    let mut acc = FinancialAcc::with_frame(frame.clone());
-    run(pool, Domain::Financial.queries(), &ScopeParams::new(&frame), |q, r| feed_financial(&mut acc, q.kind, r))
-        .await?;
-    Ok(Outcome::Report(acc.finish()?))
+    compute::<FinancialAcc>(pool, scope).await
 }
 
-/// The operations report of a scope, computed by Postgres and core.
+/// The operations report of a scope ([`compute`] with `OperationsAcc`).
 ///
 /// # Errors
 /// [`EngineError`].
 pub async fn operations(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<OperationsReport>, EngineError> {
-    let missing = missing_relations(Domain::Operations, &present_columns(pool).await?);
-    if !missing.is_empty() {
-        return Ok(Outcome::Degraded(missing));
-    }
-    let frame = frame(pool, scope).await?;
-    let mut acc = OperationsAcc::with_frame(frame.clone());
-    run(pool, Domain::Operations.queries(), &ScopeParams::new(&frame), |q, r| feed_operations(&mut acc, q.kind, r))
-        .await?;
-    Ok(Outcome::Report(acc.finish()?))
+    compute::<OperationsAcc>(pool, scope).await
 }

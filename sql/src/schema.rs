@@ -112,7 +112,8 @@ mod tests {
                     assert!(required.contains(t), "{domain:?}: {t} is read but not required");
                     assert!(q.sql.contains(&format!("app.{t} ")), "{domain:?} {:?}: does not read app.{t}", q.kind);
                 }
-                for table in q.sql.split("app.").skip(1).filter_map(|s| s.split_whitespace().next()) {
+                for (at, _) in q.sql.match_indices("app.") {
+                    let table = q.sql[at + 4..].split_whitespace().next().unwrap_or_default();
                     assert!(q.relations.contains(&table), "{domain:?} {:?}: reads app.{table} undeclared", q.kind);
                 }
             }
