@@ -3,6 +3,7 @@
 
 use crate::{count, numeric, scope, Computed, Result};
 use odx_core::GroupBy;
+use odx_sql::DomainAcc;
 use pgrx::prelude::*;
 use pgrx::AnyNumeric;
 
@@ -10,8 +11,22 @@ fn opt(d: Option<rust_decimal::Decimal>) -> Result<Option<AnyNumeric>> {
     d.map(numeric).transpose()
 }
 
-fn warn_degraded(module: &str, missing: &[String]) {
-    pgrx::warning!("odx: {module} is degraded, missing {}", missing.join(", "));
+/// The report of a branch-grouped scope, or `None` (with a WARNING naming
+/// what is missing) when the domain is degraded: the table forms then return
+/// no rows instead of failing.
+fn branch_report<A: DomainAcc>(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+) -> Result<Option<A::Report>> {
+    let scope = scope(clinic_ids, from_date, to_date, GroupBy::Clinic.as_str())?;
+    Ok(match crate::compute::<A>(&scope)? {
+        Computed::Report(r) => Some(r),
+        Computed::Degraded(missing) => {
+            pgrx::warning!("odx: {} is degraded, missing {}", A::DOMAIN.as_str(), missing.join(", "));
+            None
+        }
+    })
 }
 
 /// One row per branch of the financial report (see `odx_financial`).
@@ -44,13 +59,8 @@ pub fn odx_financial_by_branch(
         ),
     >,
 > {
-    let scope = scope(clinic_ids, from_date, to_date, GroupBy::Clinic.as_str())?;
-    let report = match crate::compute::<odx_core::FinancialAcc>(&scope)? {
-        Computed::Report(r) => r,
-        Computed::Degraded(missing) => {
-            warn_degraded("financial", &missing);
-            return Ok(TableIterator::new(Vec::new()));
-        }
+    let Some(report) = branch_report::<odx_core::FinancialAcc>(clinic_ids, from_date, to_date)? else {
+        return Ok(TableIterator::new(Vec::new()));
     };
     let mut rows = Vec::with_capacity(report.groups.len());
     for g in report.groups {
@@ -109,13 +119,8 @@ pub fn odx_operations_by_branch(
         ),
     >,
 > {
-    let scope = scope(clinic_ids, from_date, to_date, GroupBy::Clinic.as_str())?;
-    let report = match crate::compute::<odx_core::OperationsAcc>(&scope)? {
-        Computed::Report(r) => r,
-        Computed::Degraded(missing) => {
-            warn_degraded("operations", &missing);
-            return Ok(TableIterator::new(Vec::new()));
-        }
+    let Some(report) = branch_report::<odx_core::OperationsAcc>(clinic_ids, from_date, to_date)? else {
+        return Ok(TableIterator::new(Vec::new()));
     };
     let mut rows = Vec::with_capacity(report.groups.len());
     for g in report.groups {

@@ -235,30 +235,24 @@ pub trait DomainAcc: Sized {
     fn finish_report(&self) -> Result<Self::Report, OdxError>;
 }
 
-impl DomainAcc for FinancialAcc {
-    type Report = odx_core::FinancialReport;
-    const DOMAIN: crate::schema::Domain = crate::schema::Domain::Financial;
-    fn with_frame(frame: odx_core::Frame) -> Self {
-        FinancialAcc::with_frame(frame)
-    }
-    fn feed<R: Row>(&mut self, kind: QueryKind, row: &R) -> Result<(), RowError> {
-        feed_financial(self, kind, row)
-    }
-    fn finish_report(&self) -> Result<Self::Report, OdxError> {
-        self.finish()
-    }
+/// `DomainAcc` for a core accumulator: its report, domain and row decoder.
+macro_rules! domain_acc {
+    ($acc:ty, $report:ty, $domain:ident, $feed:ident) => {
+        impl DomainAcc for $acc {
+            type Report = $report;
+            const DOMAIN: crate::schema::Domain = crate::schema::Domain::$domain;
+            fn with_frame(frame: odx_core::Frame) -> Self {
+                <$acc>::with_frame(frame)
+            }
+            fn feed<R: Row>(&mut self, kind: QueryKind, row: &R) -> Result<(), RowError> {
+                $feed(self, kind, row)
+            }
+            fn finish_report(&self) -> Result<Self::Report, OdxError> {
+                self.finish()
+            }
+        }
+    };
 }
 
-impl DomainAcc for OperationsAcc {
-    type Report = odx_core::OperationsReport;
-    const DOMAIN: crate::schema::Domain = crate::schema::Domain::Operations;
-    fn with_frame(frame: odx_core::Frame) -> Self {
-        OperationsAcc::with_frame(frame)
-    }
-    fn feed<R: Row>(&mut self, kind: QueryKind, row: &R) -> Result<(), RowError> {
-        feed_operations(self, kind, row)
-    }
-    fn finish_report(&self) -> Result<Self::Report, OdxError> {
-        self.finish()
-    }
-}
+domain_acc!(FinancialAcc, odx_core::FinancialReport, Financial, feed_financial);
+domain_acc!(OperationsAcc, odx_core::OperationsReport, Operations, feed_operations);

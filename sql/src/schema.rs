@@ -15,6 +15,14 @@ pub enum Domain {
 }
 
 impl Domain {
+    /// The module name used in reports (`financial`, `operations`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Domain::Financial => "financial",
+            Domain::Operations => "operations",
+        }
+    }
+
     /// Its statements.
     pub fn queries(self) -> &'static [Query] {
         match self {
@@ -117,6 +125,14 @@ mod tests {
                     assert!(q.relations.contains(&table), "{domain:?} {:?}: reads app.{table} undeclared", q.kind);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn module_names_match_their_serialized_form() {
+        for d in [Domain::Financial, Domain::Operations] {
+            let json = serde_json::to_value(d).unwrap();
+            assert_eq!(json.as_str(), Some(d.as_str()));
         }
     }
 
