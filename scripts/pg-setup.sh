@@ -51,6 +51,18 @@ toolchain() {
 
 extension() {
     (cd pg_ext && cargo pgrx install --release --pg-config "$PG_CONFIG")
+    # cargo pgrx installs the current version's script and the upgrade
+    # scripts; the released base scripts that upgrades start from come from
+    # pg_ext/sql as well.
+    local extdir current
+    extdir="$("$PG_CONFIG" --sharedir)/extension"
+    current=$(sed -n 's/^version = "\(.*\)"/\1/p' pg_ext/Cargo.toml)
+    for base in pg_ext/sql/odx--*.sql; do
+        case "$base" in
+            *--*--*.sql | */odx--"$current".sql) ;;
+            *) install -m 644 "$base" "$extdir/" ;;
+        esac
+    done
 }
 
 databases() {

@@ -210,6 +210,25 @@ fn odx_aging_bucket(days: i32) -> Option<&'static str> {
     AgingBucket::from_age_days(days.into()).map(AgingBucket::label)
 }
 
+/// The first instant of local date `day` in `time_zone` (a clinic's
+/// `clinics.timezone`; blank means Asia/Karachi), exactly as odx cuts days:
+/// local midnight, or the first instant after a daylight-saving gap. Since 0.1.1.
+#[pg_extern(immutable, parallel_safe)]
+fn odx_day_start(time_zone: &str, day: pgrx::datum::Date) -> Result<TimestampWithTimeZone> {
+    let tz = odx_core::calendar::parse_time_zone(0, time_zone).map_err(|_| {
+        ErrorReport::new(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("unknown time zone {time_zone:?}: expected an IANA name such as Asia/Karachi"),
+            "odx",
+        )
+    })?;
+    let start = odx_core::calendar::local_midnight(tz, date(day, "day")?);
+    // Postgres counts microseconds from 2000-01-01 00:00 UTC.
+    const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
+    TimestampWithTimeZone::try_from(start.timestamp_micros() - PG_EPOCH_MICROS)
+        .map_err(|_| report(OdxError::DateOutOfBounds { field: "day" }))
+}
+
 pub(crate) fn numeric(d: Decimal) -> Result<AnyNumeric> {
     AnyNumeric::try_from(d.to_string().as_str()).map_err(|e| internal(format!("odx: numeric {d}: {e}")))
 }
@@ -226,12 +245,15 @@ COMMENT ON FUNCTION odx_operations(bigint[], date, date, text) IS
 'Appointments / operations KPIs of the clinics over from_date..to_date, computed by odx-core: { degraded, totals, groups }. group_by: clinic (default), doctor or none.';
 COMMENT ON FUNCTION odx_aging_bucket(integer) IS
 'The AR aging bucket of an age in days: 0-30, 31-60, 61-90 or 90+ (NULL for a negative age).';
+COMMENT ON FUNCTION odx_day_start(text, date) IS
+'The first instant of local date day in time_zone (a clinic''s timezone; blank means Asia/Karachi), as odx cuts days: local midnight, or the first instant after a daylight-saving gap.';
 "#,
     name = "comments",
     requires = [
         odx_financial,
         odx_operations,
         odx_aging_bucket,
+        odx_day_start,
         by_branch::odx_financial_by_branch,
         by_branch::odx_operations_by_branch
     ],

@@ -18,13 +18,17 @@ SELECT q, pg_temp.outcome(q) FROM (VALUES
     ($$SELECT odx_financial(ARRAY[1, NULL]::bigint[], '2026-06-01', '2026-06-30')$$),
     ($$SELECT odx_financial(ARRAY[1, 424242]::bigint[], '2026-06-01', '2026-06-30')$$),
     ($$SELECT odx_financial(ARRAY[1]::bigint[], '-infinity', '2026-06-30')$$),
-    ($$SELECT odx_operations(ARRAY[1]::bigint[], '2026-06-01', 'infinity')$$)
+    ($$SELECT odx_operations(ARRAY[1]::bigint[], '2026-06-01', 'infinity')$$),
+    ($$SELECT odx_day_start('Mars/Olympus', '2026-06-01')$$),
+    ($$SELECT odx_day_start('Asia/Karachi', 'infinity')$$),
+    ($$SELECT odx_day_start('Asia/Karachi', '4000-01-01 BC')$$)
 ) t(q);
 -- NULL arguments: strict functions return NULL
 SELECT odx_financial(NULL, '2026-06-01', '2026-06-30') IS NULL AS null_ids,
        odx_operations(ARRAY[1]::bigint[], NULL, '2026-06-30') IS NULL AS null_from,
        odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30', NULL) IS NULL AS null_group_by,
-       odx_aging_bucket(NULL) IS NULL AS null_days;
+       odx_aging_bucket(NULL) IS NULL AS null_days,
+       odx_day_start(NULL, '2026-06-01') IS NULL AS null_time_zone;
 -- a bad time zone in app.clinics: refused for scopes that use the clinic only
 UPDATE app.clinics SET timezone = 'Mars/Olympus' WHERE id = 2;
 SELECT pg_temp.outcome($$SELECT odx_financial(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30')$$);
