@@ -35,7 +35,8 @@ pub struct AppointmentFact {
     pub has_room: bool,
     /// `appointments.status`.
     pub status: AppointmentStatus,
-    /// Whether the appointment's end is before the as-of instant.
+    /// Whether the appointment's end is before the as-of instant (read only
+    /// for `booked` ones: a producer may leave it false for any other status).
     pub ended_by_as_of: bool,
     /// `appointments.duration_min` (negative values are bad data).
     pub duration_min: i32,

@@ -145,7 +145,7 @@ pub(crate) fn compute<A: DomainAcc>(scope: &MetricScope) -> Result<Computed<A::R
         let p = ScopeParams::new(&frame);
         let mut acc = A::with_frame(frame);
         for q in A::DOMAIN.queries() {
-            let args: [DatumWithOid; 8] = [
+            let args: [DatumWithOid; 10] = [
                 p.clinic_ids.clone().into(),
                 p.trend_cuts.clone().into(),
                 p.range_starts.clone().into(),
@@ -154,6 +154,8 @@ pub(crate) fn compute<A: DomainAcc>(scope: &MetricScope) -> Result<Computed<A::R
                 p.from.clone().into(),
                 p.to.clone().into(),
                 p.by_doctor.into(),
+                timestamptz(p.earliest)?.into(),
+                timestamptz(p.latest)?.into(),
             ];
             for row in client.select(q.sql.as_str(), None, &args).map_err(spi)? {
                 acc.feed(q.kind, &SpiRow(&row)).map_err(row_error)?;
@@ -222,10 +224,14 @@ fn odx_day_start(time_zone: &str, day: pgrx::datum::Date) -> Result<TimestampWit
             "odx",
         )
     })?;
-    let start = odx_core::calendar::local_midnight(tz, date(day, "day")?);
+    timestamptz(odx_core::calendar::local_midnight(tz, date(day, "day")?))
+}
+
+/// An instant as a Postgres `timestamptz`.
+fn timestamptz(t: chrono::DateTime<chrono::Utc>) -> Result<TimestampWithTimeZone> {
     // Postgres counts microseconds from 2000-01-01 00:00 UTC.
     const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
-    TimestampWithTimeZone::try_from(start.timestamp_micros() - PG_EPOCH_MICROS)
+    TimestampWithTimeZone::try_from(t.timestamp_micros() - PG_EPOCH_MICROS)
         .map_err(|_| report(OdxError::DateOutOfBounds { field: "day" }))
 }
 

@@ -123,6 +123,8 @@ pub async fn compute<A: DomainAcc>(pool: &PgPool, scope: &MetricScope) -> Result
             .bind(&p.from)
             .bind(&p.to)
             .bind(p.by_doctor)
+            .bind(p.earliest)
+            .bind(p.latest)
             .fetch_all(pool)
             .await?;
         for row in &rows {

@@ -15,6 +15,14 @@ use std::sync::LazyLock;
 /// | `$6` | `text` | `from` (a date) |
 /// | `$7` | `text` | `to` (a date) |
 /// | `$8` | `bool` | group by doctor |
+/// | `$9` | `timestamptz` | the earliest range start of the scope's clinics |
+/// | `$10` | `timestamptz` | the latest as-of instant of the scope's clinics |
+///
+/// `$9` and `$10` bound every scan with constants the planner can estimate
+/// from the column statistics. The exact per-clinic bounds are never a join
+/// filter (the planner would guess their selectivity): rows are bucketed
+/// against the clinic's cuts and the groups outside its range are dropped
+/// after aggregation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScopeParams {
     /// `$1`.
@@ -33,6 +41,10 @@ pub struct ScopeParams {
     pub to: String,
     /// `$8`.
     pub by_doctor: bool,
+    /// `$9`.
+    pub earliest: chrono::DateTime<chrono::Utc>,
+    /// `$10`.
+    pub latest: chrono::DateTime<chrono::Utc>,
 }
 
 fn ts(t: &chrono::DateTime<chrono::Utc>) -> String {
@@ -58,6 +70,9 @@ impl ScopeParams {
             from: scope.from().to_string(),
             to: scope.to().to_string(),
             by_doctor: scope.group_by() == GroupBy::Doctor,
+            // An empty scope scans nothing: an empty interval.
+            earliest: clocks.iter().map(|c| c.range_start()).min().unwrap_or_default(),
+            latest: clocks.iter().map(|c| c.as_of()).max().unwrap_or_default(),
         }
     }
 }
@@ -94,13 +109,17 @@ pub struct Query {
     pub kind: QueryKind,
     /// The tables it reads (for degraded mode).
     pub relations: &'static [&'static str],
-    /// The SQL text, parameters `$1..$8` of [`ScopeParams`].
+    /// The SQL text, parameters `$1..$10` of [`ScopeParams`].
     pub sql: String,
 }
 
-/// The scope as a relation: one row per clinic with its cuts.
+/// The scope as a relation: one row per clinic with its cuts (`cuts`: the
+/// trend bucket starts then the as-of instant, so `width_bucket(t, cuts) - 1`
+/// is in `0..buckets` exactly for an in-range `t`).
 const SCOPE_CTE: &str = "WITH s AS MATERIALIZED (
-    SELECT u.clinic_id, u.trend_cuts::timestamptz[] AS trend_cuts, u.range_start::timestamptz AS range_start,
+    SELECT u.clinic_id, u.trend_cuts::timestamptz[] || u.as_of::timestamptz AS cuts,
+           cardinality(u.trend_cuts::text[]) AS buckets, u.range_start::timestamptz AS range_start,
+           ARRAY[u.range_start::timestamptz, u.as_of::timestamptz] AS range_cuts,
            u.as_of::timestamptz AS as_of, u.aging_cuts::timestamptz[] AS aging_cuts
     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])
          AS u(clinic_id, trend_cuts, range_start, as_of, aging_cuts)
@@ -113,23 +132,30 @@ fn invoices() -> Query {
     Query {
         kind: QueryKind::Invoices,
         relations: &["invoices", "invoice_items"],
+        // Invoices and their items aggregate straight into the (clinic,
+        // doctor, bucket, status) groups: no per-invoice aggregate.
         sql: format!(
             "{SCOPE_CTE},
-inv AS MATERIALIZED (
+inv AS NOT MATERIALIZED (
     SELECT i.id, i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id,
-           width_bucket(i.issued_at, s.trend_cuts) - 1 AS bucket, i.status, i.total
+           width_bucket(i.issued_at, s.cuts) - 1 AS bucket, s.buckets,
+           i.status, i.total
     FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id
-    WHERE i.issued_at >= s.range_start AND i.issued_at < s.as_of
+    WHERE i.issued_at >= $9 AND i.issued_at < $10
 ),
-mat AS (
-    SELECT it.invoice_id, sum(it.qty * it.unit_cost) AS materials
-    FROM app.invoice_items it JOIN inv ON inv.id = it.invoice_id
-    GROUP BY it.invoice_id
+g AS MATERIALIZED (
+    SELECT clinic_id, doctor_id, bucket, status, max(buckets) AS buckets, sum(n) AS n, sum(total) AS total,
+           sum(materials) AS materials
+    FROM (
+        SELECT clinic_id, doctor_id, bucket, buckets, status, 1 AS n, total, 0::numeric AS materials FROM inv
+        UNION ALL
+        SELECT inv.clinic_id, inv.doctor_id, inv.bucket, inv.buckets, inv.status, 0, 0::numeric, it.qty * it.unit_cost
+        FROM inv JOIN app.invoice_items it ON it.invoice_id = inv.id
+    ) x
+    GROUP BY 1, 2, 3, 4
 )
-SELECT inv.clinic_id, inv.doctor_id, inv.bucket::int4, inv.status::text, count(*)::int8,
-       sum(inv.total)::text, coalesce(sum(mat.materials), 0)::text
-FROM inv LEFT JOIN mat ON mat.invoice_id = inv.id
-GROUP BY 1, 2, 3, 4"
+SELECT clinic_id, doctor_id, bucket::int4, status::text, n::int8, total::text, materials::text
+FROM g WHERE bucket >= 0 AND bucket < buckets"
         ),
     }
 }
@@ -138,13 +164,19 @@ fn tickets() -> Query {
     Query {
         kind: QueryKind::Tickets,
         relations: &["invoices"],
+        // Only billed totals and counts matter (the average ticket): no
+        // trend bucket (0), no materials.
         sql: format!(
-            "{SCOPE_CTE}
-SELECT i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END, (width_bucket(i.issued_at, s.trend_cuts) - 1)::int4,
-       i.status::text, count(*)::int8, sum(i.total)::text, '0'
-FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id
-WHERE i.issued_at >= s.range_start AND i.issued_at < s.as_of
-GROUP BY 1, 2, 3, 4"
+            "{SCOPE_CTE},
+g AS MATERIALIZED (
+    SELECT i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id,
+           i.issued_at >= s.range_start AND i.issued_at < s.as_of AS in_range, i.status,
+           count(*) AS n, sum(i.total) AS total
+    FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id
+    WHERE i.issued_at >= $9 AND i.issued_at < $10
+    GROUP BY 1, 2, 3, 4
+)
+SELECT clinic_id, doctor_id, 0::int4, status::text, n::int8, total::text, '0' FROM g WHERE in_range"
         ),
     }
 }
@@ -154,13 +186,18 @@ fn payments() -> Query {
         kind: QueryKind::Payments,
         relations: &["payments", "invoices"],
         sql: format!(
-            "{SCOPE_CTE}
-SELECT p.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END, (width_bucket(p.paid_at, s.trend_cuts) - 1)::int4,
-       p.method::text, count(*)::int8, sum(p.amount)::text
-FROM s JOIN app.payments p ON p.clinic_id = s.clinic_id
-LEFT JOIN app.invoices i ON $8::bool AND i.id = p.invoice_id
-WHERE p.paid_at >= s.range_start AND p.paid_at < s.as_of
-GROUP BY 1, 2, 3, 4"
+            "{SCOPE_CTE},
+g AS MATERIALIZED (
+    SELECT p.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id,
+           width_bucket(p.paid_at, s.cuts) - 1 AS bucket, p.method, max(s.buckets) AS buckets,
+           count(*) AS n, sum(p.amount) AS amount
+    FROM s JOIN app.payments p ON p.clinic_id = s.clinic_id
+    LEFT JOIN app.invoices i ON $8::bool AND i.id = p.invoice_id
+    WHERE p.paid_at >= $9 AND p.paid_at < $10
+    GROUP BY 1, 2, 3, 4
+)
+SELECT clinic_id, doctor_id, bucket::int4, method::text, n::int8, amount::text
+FROM g WHERE bucket >= 0 AND bucket < buckets"
         ),
     }
 }
@@ -169,28 +206,27 @@ fn receivables() -> Query {
     Query {
         kind: QueryKind::Receivables,
         relations: &["invoices", "payments"],
+        // Paid-to-date per invoice: payments before the invoice clinic's
+        // as-of instant (a FILTER, not a join filter).
         sql: format!(
             "{SCOPE_CTE},
-inv AS MATERIALIZED (
-    SELECT i.id, i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id, s.as_of,
-           width_bucket(i.issued_at, s.aging_cuts) AS aging, i.status, i.payer, i.total
-    FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id
-    WHERE i.issued_at < s.as_of
-),
 paid AS (
-    SELECT p.invoice_id, sum(p.amount) AS paid
-    FROM app.payments p JOIN inv ON inv.id = p.invoice_id
-    WHERE p.paid_at < inv.as_of
+    SELECT p.invoice_id, sum(p.amount) FILTER (WHERE p.paid_at < s.as_of) AS paid
+    FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id
+    JOIN app.payments p ON p.invoice_id = i.id
+    WHERE i.issued_at < $10 AND p.paid_at < $10
     GROUP BY p.invoice_id
 ),
-bal AS (
-    SELECT inv.clinic_id, inv.doctor_id, inv.aging, inv.status, inv.payer,
-           inv.total - coalesce(paid.paid, 0) AS balance
-    FROM inv LEFT JOIN paid ON paid.invoice_id = inv.id
+g AS MATERIALIZED (
+    SELECT i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id, i.issued_at < s.as_of AS issued,
+           width_bucket(i.issued_at, s.aging_cuts) AS aging, i.status, i.payer, count(*) AS n,
+           sum(i.total - coalesce(paid.paid, 0)) AS balance
+    FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id
+    LEFT JOIN paid ON paid.invoice_id = i.id
+    WHERE i.issued_at < $10
+    GROUP BY 1, 2, 3, 4, 5, 6, i.total - coalesce(paid.paid, 0) > 0
 )
-SELECT clinic_id, doctor_id, aging::int4, status::text, payer::text, count(*)::int8, sum(balance)::text
-FROM bal
-GROUP BY clinic_id, doctor_id, aging, status, payer, balance > 0"
+SELECT clinic_id, doctor_id, aging::int4, status::text, payer::text, n::int8, balance::text FROM g WHERE issued"
         ),
     }
 }
@@ -208,17 +244,26 @@ GROUP BY 1, 2"
 }
 
 fn appointments() -> Query {
+    // Only a still-booked appointment can be missed: the end instant is
+    // computed for those rows alone.
+    let booked = AppointmentStatus::Booked.as_str();
     Query {
         kind: QueryKind::Appointments,
         relations: &["appointments"],
         sql: format!(
-            "{SCOPE_CTE}
-SELECT a.clinic_id, CASE WHEN $8::bool THEN a.doctor_id END, a.doctor_id IS NOT NULL, a.room_id IS NOT NULL,
-       a.status::text, (a.starts_at + make_interval(mins => a.duration_min)) < s.as_of, a.duration_min,
-       count(*)::int8
-FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id
-WHERE a.starts_at >= s.range_start AND a.starts_at < s.as_of
-GROUP BY 1, 2, 3, 4, 5, 6, 7"
+            "{SCOPE_CTE},
+g AS MATERIALIZED (
+    SELECT a.clinic_id, CASE WHEN $8::bool THEN a.doctor_id END AS doctor_id, a.doctor_id IS NOT NULL AS has_doctor,
+           a.room_id IS NOT NULL AS has_room, a.status,
+           a.status = '{booked}' AND a.starts_at + make_interval(mins => a.duration_min) < s.as_of AS ended,
+           a.duration_min,
+           a.starts_at >= s.range_start AND a.starts_at < s.as_of AS in_range, count(*) AS n
+    FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id
+    WHERE a.starts_at >= $9 AND a.starts_at < $10
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+)
+SELECT clinic_id, doctor_id, has_doctor, has_room, status::text, ended, duration_min, n::int8
+FROM g WHERE in_range"
         ),
     }
 }
@@ -228,28 +273,32 @@ fn patients() -> Query {
     Query {
         kind: QueryKind::Patients,
         relations: &["appointments"],
+        // One pass over the clinic's completed visits up to the as-of instant:
+        // each patient's first one, and whether they were seen in range. The
+        // doctor rows (only when grouping by doctor) count the patients each
+        // doctor saw in range against the clinic-wide first visit.
         sql: format!(
             "{SCOPE_CTE},
-seen AS (
-    SELECT DISTINCT a.clinic_id, g.by_doctor, CASE WHEN g.by_doctor THEN a.doctor_id END AS doctor_id, a.patient_id
+v AS MATERIALIZED (
+    SELECT a.clinic_id, a.patient_id, min(a.starts_at) FILTER (WHERE a.starts_at < s.as_of) AS first_at,
+           coalesce(bool_or(a.starts_at >= s.range_start AND a.starts_at < s.as_of), false) AS seen
     FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id
-    CROSS JOIN (VALUES (false), (true)) AS g(by_doctor)
-    WHERE a.status = '{completed}' AND a.starts_at >= s.range_start AND a.starts_at < s.as_of
-      AND (NOT g.by_doctor OR $8::bool)
-),
-first AS (
-    SELECT a.clinic_id, a.patient_id, min(a.starts_at) AS first_at
-    FROM app.appointments a
-    JOIN (SELECT DISTINCT clinic_id, patient_id FROM seen) p ON p.clinic_id = a.clinic_id AND p.patient_id = a.patient_id
-    WHERE a.status = '{completed}'
+    WHERE a.status = '{completed}' AND a.starts_at < $10
     GROUP BY a.clinic_id, a.patient_id
 )
-SELECT seen.clinic_id, seen.by_doctor, seen.doctor_id,
-       width_bucket(first.first_at, ARRAY[s.range_start, s.as_of])::int4, count(*)::int8
-FROM seen
-JOIN first ON first.clinic_id = seen.clinic_id AND first.patient_id = seen.patient_id
-JOIN s ON s.clinic_id = seen.clinic_id
-GROUP BY 1, 2, 3, 4"
+SELECT v.clinic_id, false, NULL::int8, width_bucket(v.first_at, s.range_cuts)::int4, count(*)::int8
+FROM v JOIN s ON s.clinic_id = v.clinic_id
+WHERE v.seen
+GROUP BY 1, 2, 3, 4
+UNION ALL
+SELECT a.clinic_id, true, a.doctor_id, width_bucket(v.first_at, s.range_cuts)::int4,
+       count(DISTINCT a.patient_id) FILTER (WHERE a.starts_at >= s.range_start AND a.starts_at < s.as_of)::int8
+FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id
+JOIN v ON v.clinic_id = a.clinic_id AND v.patient_id = a.patient_id
+WHERE $8::bool AND v.seen AND a.status = '{completed}'
+  AND a.starts_at >= $9 AND a.starts_at < $10
+GROUP BY 1, 2, 3, 4
+HAVING count(*) FILTER (WHERE a.starts_at >= s.range_start AND a.starts_at < s.as_of) > 0"
         ),
     }
 }
