@@ -2,6 +2,8 @@
 //! and folds that the criterion benches and the memory probe both run.
 #![deny(missing_docs)]
 
+pub mod side_by_side;
+
 use chrono::NaiveDate;
 use odx_core::tables::{AppointmentRow, InvoiceRow};
 use odx_core::{ClinicDirectory, FinancialAcc, Frame, GroupBy, InvoiceStatus, MetricScope, OperationsAcc, Result};

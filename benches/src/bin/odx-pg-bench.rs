@@ -9,14 +9,10 @@
 //! data; nothing here asserts a time.
 
 use chrono::NaiveDate;
+use odx_benches::side_by_side::{check, run_query, Case, Domain, Failure};
 use odx_fixtures::generator::NetworkConfig;
-use rust_decimal::Decimal;
-use serde_json::Value;
-use sqlx::postgres::PgRow;
-use sqlx::{Connection, PgConnection, Row};
-use std::collections::BTreeMap;
+use sqlx::{Connection, PgConnection};
 use std::process::ExitCode;
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 const USAGE: &str = "odx-pg-bench [--url URL] [--runs N] [--memory-calls N]
@@ -32,247 +28,6 @@ const DAYS: u32 = 365;
 const SEED: u64 = 7;
 fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default()
-}
-
-type Failure = Box<dyn std::error::Error>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Domain {
-    Financial,
-    Operations,
-}
-
-/// How a hand-written column compares with a field of odx's JSON.
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    /// Exact decimal (or both null).
-    Money,
-    /// Exact count.
-    Count,
-    /// A ratio: within 1e-14 (Postgres divides to at least 16 significant
-    /// digits, rust_decimal to 28), or both null.
-    Rate,
-    /// `method:payments:amount` items against `payment_mix`.
-    PaymentMix,
-    /// Bucket amounts in order against `trend.points[*].<name>`.
-    Trend(&'static str),
-}
-
-/// Hand-written column, JSON pointer into one odx metrics object, kind.
-type Field = (&'static str, &'static str, Kind);
-
-const FINANCIAL_FIELDS: &[Field] = &[
-    ("billed", "/billed", Kind::Money),
-    ("invoice_count", "/invoice_count", Kind::Count),
-    ("avg_ticket", "/avg_ticket", Kind::Money),
-    ("collected", "/collected", Kind::Money),
-    ("collection_rate", "/collection_rate", Kind::Rate),
-    ("outstanding", "/outstanding", Kind::Money),
-    ("outstanding_self", "/outstanding_by_payer/self", Kind::Money),
-    ("outstanding_insurance", "/outstanding_by_payer/insurance", Kind::Money),
-    ("open_invoices", "/open_invoices", Kind::Count),
-    ("credits", "/credits", Kind::Money),
-    ("ar_0_30", "/ar_aging/0-30", Kind::Money),
-    ("ar_31_60", "/ar_aging/31-60", Kind::Money),
-    ("ar_61_90", "/ar_aging/61-90", Kind::Money),
-    ("ar_90_plus", "/ar_aging/90+", Kind::Money),
-    ("materials_cost", "/materials_cost", Kind::Money),
-    ("lab_cost", "/lab_cost", Kind::Money),
-    ("direct_cost", "/direct_cost", Kind::Money),
-    ("gross_profit", "/gross_profit", Kind::Money),
-    ("margin", "/margin", Kind::Rate),
-    ("draft", "/status_counts/draft", Kind::Count),
-    ("issued", "/status_counts/issued", Kind::Count),
-    ("partially_paid", "/status_counts/partially_paid", Kind::Count),
-    ("paid", "/status_counts/paid", Kind::Count),
-    ("void", "/status_counts/void", Kind::Count),
-    ("payment_mix", "/payment_mix", Kind::PaymentMix),
-    ("trend_billed", "/trend/points", Kind::Trend("billed")),
-    ("trend_collected", "/trend/points", Kind::Trend("collected")),
-];
-
-const OPERATIONS_FIELDS: &[Field] = &[
-    ("total", "/appointments/total", Kind::Count),
-    ("booked", "/appointments/booked", Kind::Count),
-    ("arrived", "/appointments/arrived", Kind::Count),
-    ("completed", "/appointments/completed", Kind::Count),
-    ("cancelled", "/appointments/cancelled", Kind::Count),
-    ("no_show", "/appointments/no_show", Kind::Count),
-    ("missed", "/appointments/missed", Kind::Count),
-    ("scheduled", "/scheduled", Kind::Count),
-    ("no_show_rate", "/no_show_rate", Kind::Rate),
-    ("cancel_rate", "/cancel_rate", Kind::Rate),
-    ("arrival_rate", "/arrival_rate", Kind::Rate),
-    ("completion_rate", "/completion_rate", Kind::Rate),
-    ("avg_ticket", "/avg_ticket", Kind::Money),
-    ("no_show_bleed", "/no_show_bleed", Kind::Money),
-    ("new_patients", "/new_patients", Kind::Count),
-    ("returning_patients", "/returning_patients", Kind::Count),
-    ("doctor_booked_minutes", "/doctor_booked_minutes", Kind::Count),
-    ("doctor_capacity_minutes", "/doctor_capacity_minutes", Kind::Count),
-    ("doctor_utilization", "/doctor_utilization", Kind::Rate),
-    ("chair_booked_minutes", "/chair_booked_minutes", Kind::Count),
-    ("chair_capacity_minutes", "/chair_capacity_minutes", Kind::Count),
-    ("chair_utilization", "/chair_utilization", Kind::Rate),
-];
-
-impl Domain {
-    fn name(self) -> &'static str {
-        match self {
-            Domain::Financial => "financial",
-            Domain::Operations => "operations",
-        }
-    }
-    fn extension_sql(self) -> &'static str {
-        match self {
-            Domain::Financial => "SELECT odx_financial($1::bigint[], $2::date, $3::date)::text",
-            Domain::Operations => "SELECT odx_operations($1::bigint[], $2::date, $3::date)::text",
-        }
-    }
-    fn hand_sql(self) -> &'static str {
-        match self {
-            Domain::Financial => include_str!("../../sql/financial.sql"),
-            Domain::Operations => include_str!("../../sql/operations.sql"),
-        }
-    }
-    fn fields(self) -> &'static [Field] {
-        match self {
-            Domain::Financial => FINANCIAL_FIELDS,
-            Domain::Operations => OPERATIONS_FIELDS,
-        }
-    }
-}
-
-/// One scope: the first `branches` clinics over `days` days ending on the
-/// data set's last day.
-#[derive(Debug, Clone)]
-struct Case {
-    branches: u32,
-    days: u32,
-    ids: Vec<i64>,
-    from: String,
-    to: String,
-}
-
-impl Case {
-    fn new(all_ids: &[i64], branches: u32, days: u32) -> Case {
-        let last = start() + chrono::Duration::days(i64::from(DAYS) - 1);
-        let from = last - chrono::Duration::days(i64::from(days) - 1);
-        Case {
-            branches,
-            days,
-            ids: all_ids.iter().take(branches as usize).copied().collect(),
-            from: from.to_string(),
-            to: last.to_string(),
-        }
-    }
-}
-
-async fn run_query(conn: &mut PgConnection, sql: &'static str, case: &Case) -> Result<Vec<PgRow>, sqlx::Error> {
-    sqlx::query(sql).bind(&case.ids).bind(&case.from).bind(&case.to).fetch_all(conn).await
-}
-
-fn dec(s: &str) -> Result<Decimal, Failure> {
-    Decimal::from_str(s).or_else(|_| Decimal::from_scientific(s)).map_err(|e| format!("{s:?}: {e}").into())
-}
-
-fn json_dec(v: &Value) -> Result<Option<Decimal>, Failure> {
-    match v {
-        Value::Null => Ok(None),
-        Value::String(s) => Ok(Some(dec(s)?)),
-        other => Err(format!("expected a decimal string, found {other}").into()),
-    }
-}
-
-fn rate_eq(a: Option<Decimal>, b: Option<Decimal>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => (a - b).abs() <= Decimal::new(1, 14),
-        (a, b) => a.is_none() && b.is_none(),
-    }
-}
-
-/// Compares one hand-written row with one odx metrics object.
-fn compare_row(row: &PgRow, metrics: &Value, fields: &[Field]) -> Result<(), Failure> {
-    for &(column, pointer, kind) in fields {
-        let ours = metrics.pointer(pointer).ok_or_else(|| format!("odx has no {pointer}"))?;
-        let agree = match kind {
-            Kind::Money => {
-                json_dec(ours)? == row.try_get::<Option<String>, _>(column)?.as_deref().map(dec).transpose()?
-            }
-            Kind::Rate => {
-                rate_eq(json_dec(ours)?, row.try_get::<Option<String>, _>(column)?.as_deref().map(dec).transpose()?)
-            }
-            Kind::Count => ours.as_i64() == Some(row.try_get::<i64, _>(column)?),
-            Kind::PaymentMix => {
-                let mut hand = BTreeMap::new();
-                for item in row.try_get::<Option<Vec<String>>, _>(column)?.unwrap_or_default() {
-                    let mut parts = item.splitn(3, ':');
-                    let (m, n, a) = (parts.next(), parts.next(), parts.next());
-                    let (Some(m), Some(n), Some(a)) = (m, n, a) else {
-                        return Err(format!("bad mix item {item}").into());
-                    };
-                    hand.insert(m.to_owned(), (n.parse::<u64>()?, dec(a)?));
-                }
-                let mut odx = BTreeMap::new();
-                for share in ours.as_array().ok_or("payment_mix is not an array")? {
-                    let n = share["payments"].as_u64().ok_or("payments is not a count")?;
-                    if n > 0 {
-                        let method = share["method"].as_str().ok_or("method is not a string")?;
-                        odx.insert(method.to_owned(), (n, json_dec(&share["amount"])?.unwrap_or_default()));
-                    }
-                }
-                hand == odx
-            }
-            Kind::Trend(name) => {
-                let hand: Vec<Decimal> = row
-                    .try_get::<Option<Vec<String>>, _>(column)?
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|s| dec(s))
-                    .collect::<Result<_, _>>()?;
-                let odx: Vec<Decimal> = ours
-                    .as_array()
-                    .ok_or("trend points are not an array")?
-                    .iter()
-                    .map(|p| json_dec(&p[name]).map(Option::unwrap_or_default))
-                    .collect::<Result<_, _>>()?;
-                hand == odx
-            }
-        };
-        if !agree {
-            return Err(format!("{column}: odx {ours} differs from the hand-written SQL").into());
-        }
-    }
-    Ok(())
-}
-
-/// Both sides return the same numbers for every branch and for the network.
-async fn check(conn: &mut PgConnection, domain: Domain, case: &Case) -> Result<(), Failure> {
-    let odx_rows = run_query(conn, domain.extension_sql(), case).await?;
-    let text: String = odx_rows.first().ok_or("odx returned no row")?.try_get(0)?;
-    let report: Value = serde_json::from_str(&text)?;
-    if report["degraded"] != Value::Bool(false) {
-        return Err(format!("odx is degraded on the benchmark data: {}", report["missing"]).into());
-    }
-    let mut by_clinic = BTreeMap::new();
-    for g in report["groups"].as_array().ok_or("groups is not an array")? {
-        by_clinic.insert(g["clinic_id"].as_i64().ok_or("clinic_id")?, g);
-    }
-    let hand = run_query(conn, domain.hand_sql(), case).await?;
-    if hand.len() != by_clinic.len() + 1 {
-        return Err(format!("{} hand-written rows for {} odx groups + totals", hand.len(), by_clinic.len()).into());
-    }
-    for row in &hand {
-        let clinic: Option<i64> = row.try_get("clinic_id")?;
-        let metrics = match clinic {
-            None => &report["totals"],
-            Some(id) => by_clinic.get(&id).copied().ok_or_else(|| format!("odx has no group for clinic {id}"))?,
-        };
-        let who = clinic.map_or("the network".to_owned(), |id| format!("clinic {id}"));
-        compare_row(row, metrics, domain.fields())
-            .map_err(|e| format!("{} {}x{}d, {who}: {e}", domain.name(), case.branches, case.days))?;
-    }
-    Ok(())
 }
 
 fn median(mut xs: Vec<Duration>) -> Duration {
@@ -422,8 +177,9 @@ async fn run(o: Opts) -> Result<(), Failure> {
     println!("Each figure: median of {} alternating runs on one connection, after one warm-up each.\n", o.runs);
     println!("| domain | branches | days | odx (ms) | hand-written SQL (ms) | ratio odx / hand |");
     println!("|---|---:|---:|---:|---:|---:|");
-    let mut cases: Vec<Case> = [1, 5, 10, 20, 40].iter().map(|b| Case::new(&all_ids, *b, DAYS)).collect();
-    cases.extend([30, 90, 180].iter().map(|d| Case::new(&all_ids, BRANCHES, *d)));
+    let last = start() + chrono::Duration::days(i64::from(DAYS) - 1);
+    let mut cases: Vec<Case> = [1, 5, 10, 20, 40].iter().map(|b| Case::new(&all_ids, *b, DAYS, last)).collect();
+    cases.extend([30, 90, 180].iter().map(|d| Case::new(&all_ids, BRANCHES, *d, last)));
     for domain in [Domain::Financial, Domain::Operations] {
         for case in &cases {
             check(&mut conn, domain, case).await?;
@@ -445,7 +201,7 @@ async fn run(o: Opts) -> Result<(), Failure> {
     if o.memory_calls == 0 {
         return Ok(());
     }
-    let month = Case::new(&all_ids, BRANCHES, 30);
+    let month = Case::new(&all_ids, BRANCHES, 30, last);
     memory(&o.url, &month, o.memory_calls).await
 }
 

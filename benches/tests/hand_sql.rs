@@ -1,0 +1,36 @@
+//! The benchmark's hand-written statements return exactly odx's numbers on the
+//! test fixtures (the known-answer clinics with their bad data and time-zone
+//! edges, and the demo network), so the side-by-side benchmark compares equal
+//! work. Needs the test database (`DATABASE_URL`, set by scripts/test-all.sh).
+
+use chrono::NaiveDate;
+use odx_benches::side_by_side::{check, Case, Domain};
+use odx_fixtures::generator::NetworkConfig;
+use sqlx::{Connection, PgConnection};
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+#[tokio::test]
+async fn hand_written_statements_equal_the_extension_on_the_fixtures() {
+    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL: run through scripts/test-all.sh");
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    let known = [1i64, 2];
+    let demo = NetworkConfig::demo().clinic_ids();
+    let cases = [
+        Case::new(&known, 2, 30, day("2026-06-30")),
+        Case::new(&known, 1, 30, day("2026-06-30")),
+        Case::new(&known, 2, 1, day("2026-06-15")),
+        Case::new(&demo, demo.len() as u32, 30, day("2026-06-30")),
+        Case::new(&demo, demo.len() as u32, 181, day("2026-06-30")),
+        Case::new(&demo, 1, 90, day("2026-05-31")),
+    ];
+    for domain in [Domain::Financial, Domain::Operations] {
+        for case in &cases {
+            if let Err(e) = check(&mut conn, domain, case).await {
+                panic!("{} {:?} {}..{}: {e}", domain.name(), case.ids, case.from, case.to);
+            }
+        }
+    }
+}
