@@ -64,6 +64,11 @@ pub enum OdxError {
     },
     /// Two accumulators built for different scopes were combined.
     ScopeMismatch,
+    /// A requested clinic is outside the principal's scope.
+    ForbiddenScope {
+        /// The clinic refused.
+        clinic_id: i64,
+    },
     /// An exact sum left the range of `Decimal` (about 7.9e28) or of a counter.
     Overflow {
         /// Which quantity overflowed.
@@ -84,6 +89,7 @@ impl OdxError {
             OdxError::RowOutsideScope { .. } => "ODX_ROW_OUTSIDE_SCOPE",
             OdxError::BucketOutOfRange { .. } => "ODX_BUCKET_OUT_OF_RANGE",
             OdxError::ScopeMismatch => "ODX_SCOPE_MISMATCH",
+            OdxError::ForbiddenScope { .. } => "ODX_FORBIDDEN_SCOPE",
             OdxError::Overflow { .. } => "ODX_OVERFLOW",
         }
     }
@@ -118,6 +124,7 @@ impl fmt::Display for OdxError {
                 write!(f, "cannot combine accumulators built for different scopes")
             }
             OdxError::Overflow { what } => write!(f, "{what} overflowed"),
+            OdxError::ForbiddenScope { clinic_id } => write!(f, "clinic {clinic_id} is outside the caller's scope"),
         }
     }
 }

@@ -121,6 +121,18 @@ impl MetricScope {
         Ok(MetricScope { clinic_ids, from, to, group_by })
     }
 
+    /// This scope, when every clinic in it is one of `allowed` (the
+    /// principal's clinics). A clinic outside is refused, never filtered away.
+    ///
+    /// # Errors
+    /// [`OdxError::ForbiddenScope`] naming the first clinic outside `allowed`.
+    pub fn within(self, allowed: &[i64]) -> Result<Self> {
+        match self.clinic_ids.iter().find(|id| !allowed.contains(id)) {
+            Some(id) => Err(OdxError::ForbiddenScope { clinic_id: *id }),
+            None => Ok(self),
+        }
+    }
+
     /// The clinics, ascending, without duplicates.
     pub fn clinic_ids(&self) -> &[i64] {
         &self.clinic_ids
@@ -192,6 +204,15 @@ mod tests {
     fn from_after_to_is_a_typed_error() {
         let e = MetricScope::new([1], d("2026-06-02"), d("2026-06-01"), GroupBy::Clinic).unwrap_err();
         assert_eq!(e, OdxError::InvalidRange { from: d("2026-06-02"), to: d("2026-06-01") });
+    }
+
+    #[test]
+    fn a_clinic_outside_the_allowed_set_is_refused_not_dropped() {
+        let s = MetricScope::new([3, 1], d("2026-06-01"), d("2026-06-30"), GroupBy::Clinic).unwrap();
+        assert_eq!(s.clone().within(&[1, 2]).unwrap_err(), OdxError::ForbiddenScope { clinic_id: 3 });
+        assert_eq!(s.clone().within(&[1, 2, 3]).unwrap(), s);
+        let empty = MetricScope::new([], d("2026-06-01"), d("2026-06-30"), GroupBy::Clinic).unwrap();
+        assert!(empty.within(&[]).is_ok());
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub(crate) fn report(e: OdxError) -> ErrorReport {
         | OdxError::UnknownTimeZone { .. } => ERRCODE_INVALID_PARAMETER_VALUE,
         OdxError::DateOutOfBounds { .. } => ERRCODE_DATETIME_FIELD_OVERFLOW,
         OdxError::Overflow { .. } => ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+        OdxError::ForbiddenScope { .. } => ERRCODE_INSUFFICIENT_PRIVILEGE,
         _ => ERRCODE_INTERNAL_ERROR,
     };
     ErrorReport::new(code, format!("{e}"), "odx").set_detail(format!("odx error code {}", e.code()))

@@ -1,0 +1,146 @@
+//! Arguments from JavaScript, checked field by field: a bad argument is an
+//! `ODX_INVALID_ARGUMENT` error that names the field, never a crash.
+
+use chrono::NaiveDate;
+use odx_core::{GroupBy, MetricScope};
+use serde_json::{Map, Value};
+
+/// A bad argument: the field and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadArgument {
+    /// The field, e.g. `clinicIds[2]`.
+    pub field: String,
+    /// What it should be.
+    pub message: String,
+}
+
+impl BadArgument {
+    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        BadArgument { field: field.into(), message: message.into() }
+    }
+}
+
+type Checked<T> = Result<T, BadArgument>;
+
+/// The object argument itself.
+pub fn object<'a>(value: &'a Value, name: &str) -> Checked<&'a Map<String, Value>> {
+    value.as_object().ok_or_else(|| BadArgument::new(name, "must be an object"))
+}
+
+/// A required `YYYY-MM-DD` date.
+pub fn date(obj: &Map<String, Value>, field: &str) -> Checked<NaiveDate> {
+    let s = obj
+        .get(field)
+        .ok_or_else(|| BadArgument::new(field, "is required (a YYYY-MM-DD date)"))?
+        .as_str()
+        .ok_or_else(|| BadArgument::new(field, "must be a YYYY-MM-DD string"))?;
+    let valid_shape = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    let parsed = if valid_shape { NaiveDate::parse_from_str(s, "%Y-%m-%d").ok() } else { None };
+    parsed.ok_or_else(|| BadArgument::new(field, format!("{s:?} is not a valid YYYY-MM-DD date")))
+}
+
+/// A required array of clinic ids (safe integers).
+pub fn ids(obj: &Map<String, Value>, field: &str) -> Checked<Vec<i64>> {
+    let items = obj
+        .get(field)
+        .ok_or_else(|| BadArgument::new(field, "is required (an array of clinic ids)"))?
+        .as_array()
+        .ok_or_else(|| BadArgument::new(field, "must be an array of clinic ids"))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.as_i64().filter(|n| n.unsigned_abs() < (1 << 53)).ok_or_else(|| {
+                BadArgument::new(format!("{field}[{i}]"), format!("must be an integer clinic id, not {v}"))
+            })
+        })
+        .collect()
+}
+
+/// An optional array of clinic ids: `None` when absent or `null`.
+pub fn optional_ids(obj: &Map<String, Value>, field: &str) -> Checked<Option<Vec<i64>>> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(_) => ids(obj, field).map(Some),
+    }
+}
+
+/// `groupBy`: `clinic` (the default), `doctor` or `none`.
+pub fn group_by(obj: &Map<String, Value>, field: &str) -> Checked<GroupBy> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(GroupBy::Clinic),
+        Some(Value::String(s)) => {
+            s.parse().map_err(|_| BadArgument::new(field, format!("{s:?} is not one of clinic, doctor, none")))
+        }
+        Some(other) => Err(BadArgument::new(field, format!("must be clinic, doctor or none, not {other}"))),
+    }
+}
+
+/// A request's scope: `{ clinicIds, from, to, groupBy? }`, and the clinics the
+/// caller may see (`allowedClinicIds`, when the route passes the principal's
+/// scope). Range rules are core's, checked by [`MetricScope::new`].
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The requested clinics, dates and grouping.
+    pub clinic_ids: Vec<i64>,
+    /// First local date.
+    pub from: NaiveDate,
+    /// Last local date.
+    pub to: NaiveDate,
+    /// Grouping.
+    pub group_by: GroupBy,
+    /// The principal's clinics, when given.
+    pub allowed: Option<Vec<i64>>,
+}
+
+impl Request {
+    /// Reads a request object.
+    ///
+    /// # Errors
+    /// [`BadArgument`] naming the first bad field.
+    pub fn read(value: &Value, name: &str) -> Checked<Request> {
+        let obj = object(value, name)?;
+        Ok(Request {
+            clinic_ids: ids(obj, "clinicIds")?,
+            from: date(obj, "from")?,
+            to: date(obj, "to")?,
+            group_by: group_by(obj, "groupBy")?,
+            allowed: optional_ids(obj, "allowedClinicIds")?,
+        })
+    }
+
+    /// The core scope of the request.
+    ///
+    /// # Errors
+    /// Core's: an invalid range, a clinic outside `allowed`.
+    pub fn scope(&self) -> odx_core::Result<MetricScope> {
+        let scope = MetricScope::new(self.clinic_ids.iter().copied(), self.from, self.to, self.group_by)?;
+        match &self.allowed {
+            Some(allowed) => scope.within(allowed),
+            None => Ok(scope),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let bad = |v: Value| Request::read(&v, "params").unwrap_err().field;
+        assert_eq!(bad(json!(3)), "params");
+        assert_eq!(bad(json!({"from": "2026-06-01", "to": "2026-06-30"})), "clinicIds");
+        assert_eq!(bad(json!({"clinicIds": "1", "from": "2026-06-01", "to": "2026-06-30"})), "clinicIds");
+        assert_eq!(bad(json!({"clinicIds": [1, "2"], "from": "2026-06-01", "to": "2026-06-30"})), "clinicIds[1]");
+        assert_eq!(bad(json!({"clinicIds": [1.5], "from": "2026-06-01", "to": "2026-06-30"})), "clinicIds[0]");
+        assert_eq!(bad(json!({"clinicIds": [1], "from": "2026-6-1", "to": "2026-06-30"})), "from");
+        assert_eq!(bad(json!({"clinicIds": [1], "from": "2026-02-30", "to": "2026-06-30"})), "from");
+        assert_eq!(bad(json!({"clinicIds": [1], "from": "2026-06-01"})), "to");
+        assert_eq!(bad(json!({"clinicIds": [1], "from": "2026-06-01", "to": "2026-06-30", "groupBy": "x"})), "groupBy");
+        let ok = Request::read(&json!({"clinicIds": [1, 2], "from": "2026-06-01", "to": "2026-06-30"}), "p").unwrap();
+        assert_eq!(ok.group_by, GroupBy::Clinic);
+        assert!(ok.scope().is_ok());
+    }
+}

@@ -1,0 +1,260 @@
+//! # odx in Node
+//!
+//! The napi-rs addon the TypeScript server imports. Pure functions over core
+//! (scope validation, and reports over rows the caller already holds), and an
+//! [`Engine`] that reads Postgres itself through odx-sql's sqlx driver: the
+//! same set-based statements as the extension, bound parameters only, a
+//! bounded pool and a query timeout, and no need for the extension.
+//!
+//! Every error is a JavaScript `Error` with a stable `code` (`ODX_*`) and a
+//! message; no input crashes the process. Money crosses as decimal strings,
+//! rates as numbers or null, dates as `YYYY-MM-DD` strings.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod args;
+mod shape;
+
+use args::{BadArgument, Request};
+use napi::bindgen_prelude::PromiseRaw;
+use napi::{Env, Error, JsError};
+use napi_derive::napi;
+use odx_core::{OdxError, Tables};
+use odx_sql::pg_sqlx::{self, EngineError, Outcome};
+use serde::Serialize;
+use serde_json::{json, Value};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// An error whose JavaScript `code` is one of the stable `ODX_*` codes.
+type Failure = Error<String>;
+type Result<T> = std::result::Result<T, Failure>;
+
+fn fail(code: &str, message: impl ToString) -> Failure {
+    Error::new(code.to_owned(), message)
+}
+
+fn bad_argument(e: BadArgument) -> Failure {
+    fail("ODX_INVALID_ARGUMENT", format!("{}: {}", e.field, e.message))
+}
+
+fn core_error(e: OdxError) -> Failure {
+    fail(e.code(), e)
+}
+
+fn engine_error(e: EngineError) -> Failure {
+    match e {
+        EngineError::Core(c) => core_error(c),
+        EngineError::Row(r) => fail("ODX_INTERNAL", format!("an unreadable result row: {r}")),
+        EngineError::Database(d) => database_error(&d),
+    }
+}
+
+fn database_error(e: &sqlx::Error) -> Failure {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+            fail("ODX_DB_UNAVAILABLE", format!("the database is unavailable: {e}"))
+        }
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("57014") => {
+            fail("ODX_DB_TIMEOUT", format!("the query ran past its timeout: {d}"))
+        }
+        sqlx::Error::Configuration(_) => fail("ODX_INVALID_ARGUMENT", format!("url: {e}")),
+        other => fail("ODX_DB_ERROR", format!("the database failed: {other}")),
+    }
+}
+
+fn to_value<T: Serialize>(v: &T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| fail("ODX_INTERNAL", e))
+}
+
+/// A validated scope: `{ clinicIds, from, to, groupBy, days }`.
+///
+/// Checks the arguments the way every call does: `clinicIds` (integers),
+/// `from` and `to` (`YYYY-MM-DD`, `from <= to`, at most ten years), `groupBy`
+/// (`clinic` | `doctor` | `none`), and, when given, that every clinic is in
+/// `allowedClinicIds` (`ODX_FORBIDDEN_SCOPE` otherwise).
+#[napi(ts_args_type = "params: ScopeParams", ts_return_type = "ValidScope")]
+pub fn validate_scope(params: Value) -> Result<Value> {
+    let scope = Request::read(&params, "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+    Ok(json!({
+        "clinicIds": scope.clinic_ids(),
+        "from": scope.from().to_string(),
+        "to": scope.to().to_string(),
+        "groupBy": scope.group_by().as_str(),
+        "days": scope.days(),
+    }))
+}
+
+fn tables(rows: Value) -> Result<Tables> {
+    if !rows.is_object() {
+        return Err(fail("ODX_INVALID_ARGUMENT", "rows: must be an object of tables ({ clinics, invoices, ... })"));
+    }
+    serde_json::from_value(rows).map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("rows: {e}")))
+}
+
+/// The financial report of rows the caller already holds (`{ clinics,
+/// invoices, invoice_items, payments, lab_cases }`, column names as in the
+/// schema) for a scope: `{ totals, perBranch, ... }`.
+#[napi(ts_args_type = "rows: Rows, params: ScopeParams", ts_return_type = "FinancialReport")]
+pub fn financial(rows: Value, params: Value) -> Result<Value> {
+    let scope = Request::read(&params, "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+    let report = tables(rows)?.financial(&scope).map_err(core_error)?;
+    Ok(shape::to_js(to_value(&report)?))
+}
+
+/// The operations report of rows the caller already holds (`{ clinics,
+/// appointments, invoices, doctor_schedules, clinic_hours, rooms }`) for a
+/// scope: `{ totals, perBranch, ... }`.
+#[napi(ts_args_type = "rows: Rows, params: ScopeParams", ts_return_type = "OperationsReport")]
+pub fn operations(rows: Value, params: Value) -> Result<Value> {
+    let scope = Request::read(&params, "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+    let report = tables(rows)?.operations(&scope).map_err(core_error)?;
+    Ok(shape::to_js(to_value(&report)?))
+}
+
+/// How the engine connects. Every field is optional.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    max_connections: u32,
+    query_timeout: Duration,
+    connect_timeout: Duration,
+}
+
+impl Limits {
+    fn read(options: Option<Value>) -> Result<Limits> {
+        let mut l = Limits {
+            max_connections: 8,
+            query_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(5),
+        };
+        let Some(options) = options.filter(|o| !o.is_null()) else { return Ok(l) };
+        let obj = args::object(&options, "options").map_err(bad_argument)?;
+        let positive = |field: &str, max: u64| -> Result<Option<u64>> {
+            match obj.get(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(v) => v.as_u64().filter(|n| (1..=max).contains(n)).map(Some).ok_or_else(|| {
+                    fail("ODX_INVALID_ARGUMENT", format!("options.{field}: must be an integer from 1 to {max}"))
+                }),
+            }
+        };
+        if let Some(n) = positive("maxConnections", 100)? {
+            l.max_connections = n as u32;
+        }
+        if let Some(ms) = positive("queryTimeoutMs", 3_600_000)? {
+            l.query_timeout = Duration::from_millis(ms);
+        }
+        if let Some(ms) = positive("connectTimeoutMs", 600_000)? {
+            l.connect_timeout = Duration::from_millis(ms);
+        }
+        Ok(l)
+    }
+}
+
+/// Reads Postgres itself (a read replica in production) and computes reports
+/// with the same statements as the extension.
+#[napi]
+pub struct Engine {
+    pool: PgPool,
+    limits: Limits,
+}
+
+/// A Promise of `work` that resolves with its value, or rejects with a
+/// JavaScript `Error` carrying the failure's `ODX_*` code.
+fn promise<'env, T, F>(env: &'env Env, work: F) -> Result<PromiseRaw<'env, T>>
+where
+    T: napi::bindgen_prelude::ToNapiValue + Send + 'static,
+    F: std::future::Future<Output = Result<T>> + Send + 'static,
+{
+    let settled = async move { Ok::<_, Error>(work.await) };
+    env.spawn_future_with_callback(settled, |env, outcome| match outcome {
+        Ok(value) => Ok(value),
+        // A JS error object made here, on the JS thread, keeps its `code`
+        // when the promise rejects with it.
+        Err(failure) => Err(Error::from(JsError::from(failure).into_unknown(Env::from_raw(env.raw())))),
+    })
+    .map_err(|e| fail("ODX_INTERNAL", format!("could not start the work: {e}")))
+}
+
+#[napi]
+impl Engine {
+    /// Connects a bounded pool to `url` (`postgres://...`) and checks it with
+    /// one round trip. `options`: `{ maxConnections = 8, queryTimeoutMs =
+    /// 30000, connectTimeoutMs = 5000 }`. A database that cannot be reached
+    /// rejects with `ODX_DB_UNAVAILABLE` after at most `connectTimeoutMs`.
+    #[napi(ts_args_type = "url: string, options?: EngineOptions", ts_return_type = "Promise<Engine>")]
+    pub fn connect<'env>(env: &'env Env, url: String, options: Option<Value>) -> Result<PromiseRaw<'env, Engine>> {
+        promise(env, async move {
+            let limits = Limits::read(options)?;
+            let connect = PgConnectOptions::from_str(&url)
+                .map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("url: {e}")))?
+                .options([("statement_timeout", limits.query_timeout.as_millis().to_string())]);
+            let pool = PgPoolOptions::new()
+                .max_connections(limits.max_connections)
+                .acquire_timeout(limits.connect_timeout)
+                .connect_lazy_with(connect);
+            let ping = tokio::time::timeout(limits.connect_timeout, sqlx::query("SELECT 1").execute(&pool)).await;
+            match ping {
+                Ok(Ok(_)) => Ok(Engine { pool, limits }),
+                Ok(Err(e)) => Err(database_error(&e)),
+                Err(_) => Err(fail("ODX_DB_UNAVAILABLE", "the database did not answer within connectTimeoutMs")),
+            }
+        })
+    }
+
+    /// The financial report of `{ clinicIds, from, to, groupBy?,
+    /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
+    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<FinancialReport>")]
+    pub fn financial<'env>(&self, env: &'env Env, params: Value) -> Result<PromiseRaw<'env, Value>> {
+        let (pool, limits) = (self.pool.clone(), self.limits);
+        promise(env, async move {
+            let scope = Request::read(&params, "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+            bounded(limits, "financial", pg_sqlx::financial(&pool, &scope)).await
+        })
+    }
+
+    /// The operations report of `{ clinicIds, from, to, groupBy?,
+    /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
+    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<OperationsReport>")]
+    pub fn operations<'env>(&self, env: &'env Env, params: Value) -> Result<PromiseRaw<'env, Value>> {
+        let (pool, limits) = (self.pool.clone(), self.limits);
+        promise(env, async move {
+            let scope = Request::read(&params, "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+            bounded(limits, "operations", pg_sqlx::operations(&pool, &scope)).await
+        })
+    }
+
+    /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn close<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+        let pool = self.pool.clone();
+        promise(env, async move {
+            pool.close().await;
+            Ok(())
+        })
+    }
+}
+
+/// Runs a domain within the engine's time limit and shapes its outcome.
+async fn bounded<R: Serialize>(
+    limits: Limits,
+    module: &str,
+    work: impl std::future::Future<Output = std::result::Result<Outcome<R>, EngineError>>,
+) -> Result<Value> {
+    // The statements carry statement_timeout; this bounds the whole call
+    // (acquiring a connection included).
+    let limit = limits.query_timeout + limits.connect_timeout;
+    let outcome = tokio::time::timeout(limit, work)
+        .await
+        .map_err(|_| fail("ODX_DB_TIMEOUT", format!("{module} did not finish within the query timeout")))?
+        .map_err(engine_error)?;
+    let mut value = match outcome {
+        Outcome::Report(r) => shape::to_js(to_value(&r)?),
+        Outcome::Degraded(missing) => json!({ "module": module, "missing": missing, "totals": null, "perBranch": [] }),
+    };
+    let degraded = value.get("missing").is_some();
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("degraded".into(), degraded.into());
+    }
+    Ok(value)
+}
