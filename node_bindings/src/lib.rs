@@ -14,6 +14,7 @@
 
 mod args;
 mod shape;
+pub mod types;
 
 use args::{BadArgument, Request};
 use napi::bindgen_prelude::PromiseRaw;
@@ -96,7 +97,10 @@ fn tables(rows: Value) -> Result<Tables> {
 /// The financial report of rows the caller already holds (`{ clinics,
 /// invoices, invoice_items, payments, lab_cases }`, column names as in the
 /// schema) for a scope: `{ totals, perBranch, ... }`.
-#[napi(ts_args_type = "rows: Rows, params: ScopeParams", ts_return_type = "FinancialReport")]
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
+    ts_return_type = "Report"
+)]
 pub fn financial(rows: Value, params: Value) -> Result<Value> {
     let scope = Request::read(&params, "params").map_err(bad_argument)?.scope().map_err(core_error)?;
     let report = tables(rows)?.financial(&scope).map_err(core_error)?;
@@ -106,7 +110,10 @@ pub fn financial(rows: Value, params: Value) -> Result<Value> {
 /// The operations report of rows the caller already holds (`{ clinics,
 /// appointments, invoices, doctor_schedules, clinic_hours, rooms }`) for a
 /// scope: `{ totals, perBranch, ... }`.
-#[napi(ts_args_type = "rows: Rows, params: ScopeParams", ts_return_type = "OperationsReport")]
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
+    ts_return_type = "Report"
+)]
 pub fn operations(rows: Value, params: Value) -> Result<Value> {
     let scope = Request::read(&params, "params").map_err(bad_argument)?.scope().map_err(core_error)?;
     let report = tables(rows)?.operations(&scope).map_err(core_error)?;
@@ -204,7 +211,7 @@ impl Engine {
 
     /// The financial report of `{ clinicIds, from, to, groupBy?,
     /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<FinancialReport>")]
+    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<Report>")]
     pub fn financial<'env>(&self, env: &'env Env, params: Value) -> Result<PromiseRaw<'env, Value>> {
         let (pool, limits) = (self.pool.clone(), self.limits);
         promise(env, async move {
@@ -215,7 +222,7 @@ impl Engine {
 
     /// The operations report of `{ clinicIds, from, to, groupBy?,
     /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<OperationsReport>")]
+    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<Report>")]
     pub fn operations<'env>(&self, env: &'env Env, params: Value) -> Result<PromiseRaw<'env, Value>> {
         let (pool, limits) = (self.pool.clone(), self.limits);
         promise(env, async move {
