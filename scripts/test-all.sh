@@ -4,7 +4,8 @@
 # from Debian, cargo-pgrx =0.18.1), builds and installs the odx extension into
 # the server, loads the fixtures, and runs every suite: formatting, lints, and
 # the cargo tests (unit, known-answer, property, generator, doc tests, and the
-# SQL and extension parity tests on the real server).
+# SQL and extension parity tests on the real server), the SQL regression tests
+# and the Node suites of the addon (npm dependencies installed by npm install).
 # Idempotent: running it twice is fine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +58,11 @@ step "SQL regression tests (pg_regress: pg_ext/test/sql against pg_ext/test/expe
 bash scripts/sql-regress.sh 2>&1 | tee "$LOG_DIR/sql.log"
 PASSED=$((PASSED + $(awk '/^sql: / {print $2}' "$LOG_DIR/sql.log")))
 FAILED=$((FAILED + $(awk '/^sql: / {print $4}' "$LOG_DIR/sql.log")))
+
+step "Node suites (npm install, napi build, index.d.ts check, node --test against the server)"
+bash scripts/node-test.sh 2>&1 | tee "$LOG_DIR/node.log"
+PASSED=$((PASSED + $(awk '/^node: / {print $2}' "$LOG_DIR/node.log")))
+FAILED=$((FAILED + $(awk '/^node: / {print $4}' "$LOG_DIR/node.log")))
 
 step "summary"
 echo "total: $PASSED passed, $FAILED failed"

@@ -76,8 +76,8 @@ fn to_value<T: Serialize>(v: &T) -> Result<Value> {
 /// (`clinic` | `doctor` | `none`), and, when given, that every clinic is in
 /// `allowedClinicIds` (`ODX_FORBIDDEN_SCOPE` otherwise).
 #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "ValidScope")]
-pub fn validate_scope(params: Value) -> Result<Value> {
-    let scope = Request::read(&params, "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+pub fn validate_scope(params: Option<Value>) -> Result<Value> {
+    let scope = Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)?;
     Ok(json!({
         "clinicIds": scope.clinic_ids(),
         "from": scope.from().to_string(),
@@ -101,9 +101,9 @@ fn tables(rows: Value) -> Result<Tables> {
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
     ts_return_type = "Report"
 )]
-pub fn financial(rows: Value, params: Value) -> Result<Value> {
-    let scope = Request::read(&params, "params").map_err(bad_argument)?.scope().map_err(core_error)?;
-    let report = tables(rows)?.financial(&scope).map_err(core_error)?;
+pub fn financial(rows: Option<Value>, params: Option<Value>) -> Result<Value> {
+    let scope = Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+    let report = tables(rows.unwrap_or_default())?.financial(&scope).map_err(core_error)?;
     Ok(shape::to_js(to_value(&report)?))
 }
 
@@ -114,9 +114,9 @@ pub fn financial(rows: Value, params: Value) -> Result<Value> {
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
     ts_return_type = "Report"
 )]
-pub fn operations(rows: Value, params: Value) -> Result<Value> {
-    let scope = Request::read(&params, "params").map_err(bad_argument)?.scope().map_err(core_error)?;
-    let report = tables(rows)?.operations(&scope).map_err(core_error)?;
+pub fn operations(rows: Option<Value>, params: Option<Value>) -> Result<Value> {
+    let scope = Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+    let report = tables(rows.unwrap_or_default())?.operations(&scope).map_err(core_error)?;
     Ok(shape::to_js(to_value(&report)?))
 }
 
@@ -212,10 +212,10 @@ impl Engine {
     /// The financial report of `{ clinicIds, from, to, groupBy?,
     /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
     #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<Report>")]
-    pub fn financial<'env>(&self, env: &'env Env, params: Value) -> Result<PromiseRaw<'env, Value>> {
+    pub fn financial<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         let (pool, limits) = (self.pool.clone(), self.limits);
         promise(env, async move {
-            let scope = Request::read(&params, "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+            let scope = Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)?;
             bounded(limits, "financial", pg_sqlx::financial(&pool, &scope)).await
         })
     }
@@ -223,10 +223,10 @@ impl Engine {
     /// The operations report of `{ clinicIds, from, to, groupBy?,
     /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
     #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<Report>")]
-    pub fn operations<'env>(&self, env: &'env Env, params: Value) -> Result<PromiseRaw<'env, Value>> {
+    pub fn operations<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         let (pool, limits) = (self.pool.clone(), self.limits);
         promise(env, async move {
-            let scope = Request::read(&params, "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+            let scope = Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)?;
             bounded(limits, "operations", pg_sqlx::operations(&pool, &scope)).await
         })
     }

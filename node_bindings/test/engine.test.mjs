@@ -1,0 +1,111 @@
+// The engine on the real server: Node == extension (== core, which the cargo
+// suites prove) per clinic and for the network, every error code, bad
+// arguments, concurrency, and a database that is down.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { odx, url, extension, KNOWN, DEMO } from './helpers.mjs';
+
+let engine;
+before(async () => { engine = await odx.Engine.connect(url, { maxConnections: 4 }); });
+after(async () => { await engine.close(); });
+
+const scopes = [
+  KNOWN,
+  { ...KNOWN, groupBy: 'doctor' },
+  { ...KNOWN, groupBy: 'none' },
+  { clinicIds: [1], from: '2026-06-01', to: '2026-06-30' },
+  { clinicIds: [2], from: '2026-06-10', to: '2026-06-20' },
+  DEMO,
+  { ...DEMO, groupBy: 'doctor' },
+];
+
+for (const domain of ['financial', 'operations']) {
+  for (const scope of scopes) {
+    test(`${domain} ${JSON.stringify(scope)}: Node == the extension`, async () => {
+      const node = await engine[domain](scope);
+      assert.equal(node.degraded, false);
+      assert.deepStrictEqual(node, await extension(domain, scope));
+    });
+  }
+
+  test(`${domain}: each network row == that clinic alone`, async () => {
+    const network = await engine[domain](DEMO);
+    for (const row of network.perBranch) {
+      const alone = await engine[domain]({ ...DEMO, clinicIds: [row.clinicId] });
+      assert.deepStrictEqual(alone.perBranch, [row]);
+    }
+  });
+}
+
+test('money crosses as decimal strings, rates as numbers or null, dates as YYYY-MM-DD', async () => {
+  const r = await engine.financial(KNOWN);
+  assert.equal(typeof r.totals.billed, 'string');
+  assert.match(r.totals.billed, /^-?\d+(\.\d+)?$/);
+  assert.equal(typeof r.totals.collectionRate, 'number');
+  assert.equal(r.from, '2026-06-01');
+  const empty = await engine.financial({ clinicIds: [], from: '2026-06-01', to: '2026-06-30' });
+  assert.equal(empty.totals.collectionRate, null);
+  assert.deepStrictEqual(empty.perBranch, []);
+});
+
+const rejects = (promise, code, pattern) => assert.rejects(promise, (e) => {
+  assert.ok(e instanceof Error, 'an Error');
+  assert.equal(e.code, code);
+  if (pattern) assert.match(e.message, pattern);
+  return true;
+});
+
+test('every error is an Error with a stable code', async () => {
+  await rejects(engine.financial({ ...KNOWN, from: '2026-07-01' }), 'ODX_INVALID_RANGE', /after/);
+  await rejects(engine.operations({ ...KNOWN, from: '2010-01-01' }), 'ODX_RANGE_TOO_LONG');
+  await rejects(engine.financial({ ...KNOWN, allowedClinicIds: [1] }), 'ODX_FORBIDDEN_SCOPE', /clinic 2/);
+  await rejects(engine.financial({ ...KNOWN, clinicIds: [424242] }), 'ODX_UNKNOWN_CLINIC', /424242/);
+  await rejects(engine.financial({ ...KNOWN, groupBy: 'branch' }), 'ODX_INVALID_ARGUMENT', /groupBy/);
+});
+
+test('bad arguments are refused with a message naming the field', async () => {
+  const cases = [
+    [undefined, /params/], [42, /params/], [{ from: '2026-06-01', to: '2026-06-30' }, /clinicIds/],
+    [{ ...KNOWN, clinicIds: '1,2' }, /clinicIds/], [{ ...KNOWN, clinicIds: [1, null] }, /clinicIds\[1\]/],
+    [{ ...KNOWN, clinicIds: [1.5] }, /clinicIds\[0\]/], [{ ...KNOWN, from: 20260601 }, /from/],
+    [{ ...KNOWN, to: '2026-02-30' }, /to/], [{ ...KNOWN, to: undefined }, /to/],
+    [{ ...KNOWN, allowedClinicIds: 'all' }, /allowedClinicIds/],
+  ];
+  for (const [params, field] of cases) {
+    await rejects(engine.financial(params), 'ODX_INVALID_ARGUMENT', field);
+    assert.throws(() => odx.validateScope(params), (e) => e.code === 'ODX_INVALID_ARGUMENT' && field.test(e.message));
+  }
+  await rejects(odx.Engine.connect(url, { maxConnections: 0 }), 'ODX_INVALID_ARGUMENT', /maxConnections/);
+  await rejects(odx.Engine.connect('not a url'), 'ODX_INVALID_ARGUMENT', /url/);
+});
+
+test('200 concurrent calls give identical results', async () => {
+  const first = await engine.financial(DEMO);
+  const all = await Promise.all(Array.from({ length: 200 }, () => engine.financial(DEMO)));
+  for (const r of all) assert.deepStrictEqual(r, first);
+});
+
+test('a database that is down is a typed error within the timeout, not a hang', async () => {
+  const started = Date.now();
+  await rejects(odx.Engine.connect('postgres://odx:odx@127.0.0.1:5999/odx_test', { connectTimeoutMs: 500 }),
+    'ODX_DB_UNAVAILABLE');
+  assert.ok(Date.now() - started < 10_000, 'bounded by connectTimeoutMs');
+  const closed = await odx.Engine.connect(url);
+  await closed.close();
+  await rejects(closed.financial(KNOWN), 'ODX_DB_UNAVAILABLE');
+});
+
+test('a missing table degrades the module instead of failing', async () => {
+  const degradedUrl = url.replace(/\/odx_test$/, '/odx_degraded');
+  const e = await odx.Engine.connect(degradedUrl);
+  try {
+    const ops = await e.operations(KNOWN);
+    assert.equal(ops.degraded, true);
+    assert.deepStrictEqual(ops.missing, ['app.appointments.room_id']);
+    assert.equal(ops.totals, null);
+    const fin = await e.financial(KNOWN);
+    assert.equal(fin.degraded, true);
+  } finally {
+    await e.close();
+  }
+});

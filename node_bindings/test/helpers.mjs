@@ -1,0 +1,46 @@
+// Shared set-up of the Node suites: the built addon, the test database (the
+// same DATABASE_URL the cargo tests use) and a plain pg client for reading
+// the extension's own answers.
+import { createRequire } from 'node:module';
+import pg from 'pg';
+
+const require = createRequire(import.meta.url);
+export const odx = require('../index.js');
+
+export const url = process.env.DATABASE_URL;
+if (!url) throw new Error('DATABASE_URL is not set: run through scripts/test-all.sh');
+
+export async function sql(text, values = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+// The documented mapping of core's JSON to JavaScript's, written out here
+// independently of the addon: camelCase keys, groups -> perBranch, rates as
+// numbers, money as strings.
+const RATES = new Set(['collection_rate', 'margin', 'share', 'no_show_rate', 'cancel_rate', 'arrival_rate',
+  'completion_rate', 'doctor_utilization', 'chair_utilization']);
+export function asJs(v) {
+  if (Array.isArray(v)) return v.map(asJs);
+  if (v === null || typeof v !== 'object') return v;
+  const out = {};
+  for (const [k, x] of Object.entries(v)) {
+    const key = k === 'groups' ? 'perBranch' : k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+    out[key] = RATES.has(k) ? (x === null ? null : Number(x)) : asJs(x);
+  }
+  return out;
+}
+
+// The extension's report for the same call, in JavaScript's shape.
+export async function extension(domain, { clinicIds, from, to, groupBy = 'clinic' }) {
+  const rows = await sql(`SELECT odx_${domain}($1::bigint[], $2::date, $3::date, $4) AS r`, [clinicIds, from, to, groupBy]);
+  return asJs(rows[0].r);
+}
+
+export const KNOWN = { clinicIds: [1, 2], from: '2026-06-01', to: '2026-06-30' };
+export const DEMO = { clinicIds: [501, 502, 503, 504], from: '2026-01-01', to: '2026-06-30' };
