@@ -65,6 +65,11 @@ fn database_error(e: &sqlx::Error) -> Failure {
     }
 }
 
+/// The checked scope of a call's `params` (`undefined` is a bad argument).
+fn scope_of(params: Option<Value>) -> Result<odx_core::MetricScope> {
+    Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)
+}
+
 fn to_value<T: Serialize>(v: &T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| fail("ODX_INTERNAL", e))
 }
@@ -77,7 +82,7 @@ fn to_value<T: Serialize>(v: &T) -> Result<Value> {
 /// `allowedClinicIds` (`ODX_FORBIDDEN_SCOPE` otherwise).
 #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "ValidScope")]
 pub fn validate_scope(params: Option<Value>) -> Result<Value> {
-    let scope = Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+    let scope = scope_of(params)?;
     Ok(json!({
         "clinicIds": scope.clinic_ids(),
         "from": scope.from().to_string(),
@@ -102,7 +107,7 @@ fn tables(rows: Value) -> Result<Tables> {
     ts_return_type = "Report"
 )]
 pub fn financial(rows: Option<Value>, params: Option<Value>) -> Result<Value> {
-    let scope = Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+    let scope = scope_of(params)?;
     let report = tables(rows.unwrap_or_default())?.financial(&scope).map_err(core_error)?;
     Ok(shape::to_js(to_value(&report)?))
 }
@@ -115,7 +120,7 @@ pub fn financial(rows: Option<Value>, params: Option<Value>) -> Result<Value> {
     ts_return_type = "Report"
 )]
 pub fn operations(rows: Option<Value>, params: Option<Value>) -> Result<Value> {
-    let scope = Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+    let scope = scope_of(params)?;
     let report = tables(rows.unwrap_or_default())?.operations(&scope).map_err(core_error)?;
     Ok(shape::to_js(to_value(&report)?))
 }
@@ -215,7 +220,7 @@ impl Engine {
     pub fn financial<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         let (pool, limits) = (self.pool.clone(), self.limits);
         promise(env, async move {
-            let scope = Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+            let scope = scope_of(params)?;
             bounded(limits, "financial", pg_sqlx::financial(&pool, &scope)).await
         })
     }
@@ -226,7 +231,7 @@ impl Engine {
     pub fn operations<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         let (pool, limits) = (self.pool.clone(), self.limits);
         promise(env, async move {
-            let scope = Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)?;
+            let scope = scope_of(params)?;
             bounded(limits, "operations", pg_sqlx::operations(&pool, &scope)).await
         })
     }
