@@ -39,7 +39,10 @@ export declare class Engine {
 export interface EngineOptions {
   /** Pool size (default 8). */
   maxConnections?: number
-  /** Per-statement and per-call time limit in ms (default 30000). */
+  /**
+   * Time limit in ms of each statement, of each call, and of a call's wait
+   * for a free connection under load (default 30000).
+   */
   queryTimeoutMs?: number
   /** Time limit to reach the database in ms (default 5000). */
   connectTimeoutMs?: number

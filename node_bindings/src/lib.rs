@@ -203,7 +203,9 @@ impl Engine {
                 .options([("statement_timeout", limits.query_timeout.as_millis().to_string())]);
             let pool = PgPoolOptions::new()
                 .max_connections(limits.max_connections)
-                .acquire_timeout(limits.connect_timeout)
+                // A call may wait its turn for a connection as long as it may
+                // run: under load, calls queue instead of failing.
+                .acquire_timeout(limits.query_timeout)
                 .connect_lazy_with(connect);
             let ping = tokio::time::timeout(limits.connect_timeout, sqlx::query("SELECT 1").execute(&pool)).await;
             match ping {

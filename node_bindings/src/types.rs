@@ -41,7 +41,8 @@ pub struct ValidScope {
 pub struct EngineOptions {
     /// Pool size (default 8).
     pub max_connections: Option<u32>,
-    /// Per-statement and per-call time limit in ms (default 30000).
+    /// Time limit in ms of each statement, of each call, and of a call's wait
+    /// for a free connection under load (default 30000).
     pub query_timeout_ms: Option<u32>,
     /// Time limit to reach the database in ms (default 5000).
     pub connect_timeout_ms: Option<u32>,
