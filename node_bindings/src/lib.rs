@@ -20,8 +20,9 @@ use args::{BadArgument, Request};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Error, JsError};
 use napi_derive::napi;
-use odx_core::{OdxError, Tables};
+use odx_core::{FinancialAcc, OdxError, OperationsAcc, Tables};
 use odx_sql::pg_sqlx::{self, EngineError, Outcome};
+use odx_sql::DomainAcc;
 use serde::Serialize;
 use serde_json::{json, Value};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -107,9 +108,7 @@ fn tables(rows: Value) -> Result<Tables> {
     ts_return_type = "Report"
 )]
 pub fn financial(rows: Option<Value>, params: Option<Value>) -> Result<Value> {
-    let scope = scope_of(params)?;
-    let report = tables(rows.unwrap_or_default())?.financial(&scope).map_err(core_error)?;
-    Ok(shape::to_js(to_value(&report)?))
+    from_rows(rows, params, Tables::financial)
 }
 
 /// The operations report of rows the caller already holds (`{ clinics,
@@ -120,8 +119,17 @@ pub fn financial(rows: Option<Value>, params: Option<Value>) -> Result<Value> {
     ts_return_type = "Report"
 )]
 pub fn operations(rows: Option<Value>, params: Option<Value>) -> Result<Value> {
+    from_rows(rows, params, Tables::operations)
+}
+
+/// A domain's report over rows the caller holds, in JavaScript's shape.
+fn from_rows<R: Serialize>(
+    rows: Option<Value>,
+    params: Option<Value>,
+    report: fn(&Tables, &odx_core::MetricScope) -> odx_core::Result<R>,
+) -> Result<Value> {
     let scope = scope_of(params)?;
-    let report = tables(rows.unwrap_or_default())?.operations(&scope).map_err(core_error)?;
+    let report = report(&tables(rows.unwrap_or_default())?, &scope).map_err(core_error)?;
     Ok(shape::to_js(to_value(&report)?))
 }
 
@@ -220,22 +228,14 @@ impl Engine {
     /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
     #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<Report>")]
     pub fn financial<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let (pool, limits) = (self.pool.clone(), self.limits);
-        promise(env, async move {
-            let scope = scope_of(params)?;
-            bounded(limits, "financial", pg_sqlx::financial(&pool, &scope)).await
-        })
+        self.domain::<FinancialAcc>(env, params)
     }
 
     /// The operations report of `{ clinicIds, from, to, groupBy?,
     /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
     #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<Report>")]
     pub fn operations<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let (pool, limits) = (self.pool.clone(), self.limits);
-        promise(env, async move {
-            let scope = scope_of(params)?;
-            bounded(limits, "operations", pg_sqlx::operations(&pool, &scope)).await
-        })
+        self.domain::<OperationsAcc>(env, params)
     }
 
     /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.
@@ -249,26 +249,36 @@ impl Engine {
     }
 }
 
-/// Runs a domain within the engine's time limit and shapes its outcome.
-async fn bounded<R: Serialize>(
-    limits: Limits,
-    module: &str,
-    work: impl std::future::Future<Output = std::result::Result<Outcome<R>, EngineError>>,
-) -> Result<Value> {
-    // The statements carry statement_timeout; this bounds the whole call
-    // (acquiring a connection included).
-    let limit = limits.query_timeout + limits.connect_timeout;
-    let outcome = tokio::time::timeout(limit, work)
-        .await
-        .map_err(|_| fail("ODX_DB_TIMEOUT", format!("{module} did not finish within the query timeout")))?
-        .map_err(engine_error)?;
-    let mut value = match outcome {
-        Outcome::Report(r) => shape::to_js(to_value(&r)?),
-        Outcome::Degraded(missing) => json!({ "module": module, "missing": missing, "totals": null, "perBranch": [] }),
-    };
-    let degraded = value.get("missing").is_some();
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("degraded".into(), degraded.into());
+impl Engine {
+    /// A domain's report (`A` is its accumulator), computed by Postgres and
+    /// core within the engine's time limit, in JavaScript's shape.
+    fn domain<'env, A>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>>
+    where
+        A: DomainAcc + Send + 'static,
+        A::Report: Send,
+    {
+        let (pool, limits) = (self.pool.clone(), self.limits);
+        promise(env, async move {
+            let scope = scope_of(params)?;
+            let module = A::DOMAIN.as_str();
+            // The statements carry statement_timeout; this bounds the whole
+            // call (waiting for a connection included).
+            let limit = limits.query_timeout + limits.connect_timeout;
+            let outcome = tokio::time::timeout(limit, pg_sqlx::compute::<A>(&pool, &scope))
+                .await
+                .map_err(|_| fail("ODX_DB_TIMEOUT", format!("{module} did not finish within the query timeout")))?
+                .map_err(engine_error)?;
+            let mut value = match outcome {
+                Outcome::Report(r) => shape::to_js(to_value(&r)?),
+                Outcome::Degraded(missing) => {
+                    json!({ "module": module, "missing": missing, "totals": null, "perBranch": [] })
+                }
+            };
+            let degraded = value.get("missing").is_some();
+            if let Some(obj) = value.as_object_mut() {
+                obj.insert("degraded".into(), degraded.into());
+            }
+            Ok(value)
+        })
     }
-    Ok(value)
 }

@@ -155,8 +155,8 @@ pub(crate) fn compute<A: DomainAcc>(scope: &MetricScope) -> Result<Computed<A::R
                 p.from.clone().into(),
                 p.to.clone().into(),
                 p.by_doctor.into(),
-                timestamptz(p.earliest)?.into(),
-                timestamptz(p.latest)?.into(),
+                timestamptz(p.earliest, "from_date")?.into(),
+                timestamptz(p.latest, "to_date")?.into(),
             ];
             for row in client.select(q.sql.as_str(), None, &args).map_err(spi)? {
                 acc.feed(q.kind, &SpiRow(&row)).map_err(row_error)?;
@@ -225,15 +225,16 @@ fn odx_day_start(time_zone: &str, day: pgrx::datum::Date) -> Result<TimestampWit
             "odx",
         )
     })?;
-    timestamptz(odx_core::calendar::local_midnight(tz, date(day, "day")?))
+    timestamptz(odx_core::calendar::local_midnight(tz, date(day, "day")?), "day")
 }
 
-/// An instant as a Postgres `timestamptz`.
-fn timestamptz(t: chrono::DateTime<chrono::Utc>) -> Result<TimestampWithTimeZone> {
+/// An instant as a Postgres `timestamptz`; `field` names the argument it
+/// came from when it is outside Postgres's range.
+fn timestamptz(t: chrono::DateTime<chrono::Utc>, field: &'static str) -> Result<TimestampWithTimeZone> {
     // Postgres counts microseconds from 2000-01-01 00:00 UTC.
     const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
     TimestampWithTimeZone::try_from(t.timestamp_micros() - PG_EPOCH_MICROS)
-        .map_err(|_| report(OdxError::DateOutOfBounds { field: "day" }))
+        .map_err(|_| report(OdxError::DateOutOfBounds { field }))
 }
 
 pub(crate) fn numeric(d: Decimal) -> Result<AnyNumeric> {

@@ -125,7 +125,9 @@ struct Opts {
 
 fn opts() -> Result<Opts, String> {
     let mut o = Opts { url: "postgres://odx:odx@127.0.0.1:5432/odx_bench".to_owned(), runs: 5, memory_calls: 1000 };
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut argv = std::env::args();
+    argv.next(); // the program name
+    let args: Vec<String> = argv.collect();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
