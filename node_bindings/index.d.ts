@@ -25,14 +25,58 @@ export declare class Engine {
    * The financial report of `{ clinicIds, from, to, groupBy?,
    * allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
    */
-  financial(params: ScopeParams): Promise<Report>
+  financial(params: ScopeParams): Promise<FinancialReport>
   /**
    * The operations report of `{ clinicIds, from, to, groupBy?,
    * allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
    */
-  operations(params: ScopeParams): Promise<Report>
+  operations(params: ScopeParams): Promise<OperationsReport>
   /** Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`. */
   close(): Promise<void>
+}
+
+/** AR by days since issue, as of the end of `to`. */
+export interface AgingAmounts {
+  /** 0 to 30 days. */
+  '0-30': string
+  /** 31 to 60 days. */
+  '31-60': string
+  /** 61 to 90 days. */
+  '61-90': string
+  /** 91 days or more. */
+  '90+': string
+}
+
+/** Appointments by status. */
+export interface AppointmentCounts {
+  /** Still booked. */
+  booked: number
+  /** Arrived. */
+  arrived: number
+  /** Completed. */
+  completed: number
+  /** Cancelled. */
+  cancelled: number
+  /** No-show. */
+  noShow: number
+  /**
+   * Booked appointments that ended before the end of `to`: never resolved
+   * (a data-quality leak). A subset of `booked`.
+   */
+  missed: number
+  /** All of them. */
+  total: number
+}
+
+/** Whose row it is. */
+export interface BranchKey {
+  /** The branch (clinic id). */
+  clinicId: number
+  /**
+   * The doctor when grouping by doctor (null for appointments or invoices
+   * with no doctor, and always null when grouping by clinic).
+   */
+  doctorId: number | null
 }
 
 /** `Engine.connect`'s options. */
@@ -51,41 +95,229 @@ export interface EngineOptions {
 /**
  * The financial report of rows the caller already holds (`{ clinics,
  * invoices, invoice_items, payments, lab_cases }`, column names as in the
- * schema) for a scope: `{ totals, perBranch, ... }`.
+ * schema) for a scope. Ids are numbers, money decimal strings (a JS number is
+ * refused: it is not exact), instants `Date`s or ISO 8601 strings, dates
+ * `YYYY-MM-DD` and times `HH:MM:SS` strings; a missing table is empty.
  */
-export declare function financial(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): Report
+export declare function financial(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): FinancialReport
+
+/** Financial rows kept out, or counted under `unknown`. */
+export interface FinancialDataQuality {
+  /** Invoices issued in range whose status is not a listed one. */
+  unknownInvoiceStatus: number
+  /** Receivable invoices whose status is not a listed one. */
+  unknownReceivableStatus: number
+  /** Payments whose method is not listed (still collected, under `unknown`). */
+  unknownPaymentMethod: number
+  /** Open invoices whose payer is not listed (still AR, under `unknown`). */
+  unknownPayer: number
+  /** Lab cases whose status is not listed (kept out of lab cost). */
+  unknownLabStatus: number
+}
+
+/** Every financial KPI of a branch, a doctor or the network (PKR). */
+export interface FinancialMetrics {
+  /** Sum of invoice totals issued in range whose status is not draft or void. */
+  billed: string
+  /** Invoices counted in `billed`. */
+  invoiceCount: number
+  /** billed / invoiceCount, rounded to paisa; null without invoices. */
+  avgTicket: string | null
+  /** Sum of payments paid in range (cash basis, refunds negative). */
+  collected: string
+  /**
+   * collected / billed; null when nothing was billed. May exceed 1 when
+   * old AR is collected.
+   */
+  collectionRate: number | null
+  /**
+   * AR as of the end of `to`: the positive balances of billed invoices
+   * issued by then.
+   */
+  outstanding: string
+  /** `outstanding` by payer. */
+  outstandingByPayer: PayerAmounts
+  /** Invoices with a positive balance. */
+  openInvoices: number
+  /** Overpayments (negative balances), as a positive amount. */
+  credits: string
+  /**
+   * `outstanding` by age (local date `to` - local issue date); the four
+   * buckets sum to it exactly.
+   */
+  arAging: AgingAmounts
+  /** Sum of qty x unit cost of the items of the invoices in `billed`. */
+  materialsCost: string
+  /** Sum of the cost of lab cases sent in range, not cancelled. */
+  labCost: string
+  /** materialsCost + labCost. */
+  directCost: string
+  /** billed - directCost. */
+  grossProfit: string
+  /** grossProfit / billed; null when nothing was billed. */
+  margin: number | null
+  /** `collected` by payment method, every method listed. */
+  paymentMix: Array<PaymentShare>
+  /** Invoices issued in range by every status (draft and void included). */
+  statusCounts: InvoiceStatusCounts
+  /** Billed and collected per day (ranges up to 62 days) or per month. */
+  trend: Trend
+  /** Rows kept out, or kept under `unknown`, for values not in the schema. */
+  dataQuality: FinancialDataQuality
+}
 
 /**
- * The operations report of rows the caller already holds (`{ clinics,
- * appointments, invoices, doctor_schedules, clinic_hours, rooms }`) for a
- * scope: `{ totals, perBranch, ... }`.
+ * r" The financial report.
+ *
+ *  Degraded when a table or column the domain reads is missing: then
+ *  `module` and `missing` say what, `totals` is null and `perBranch`
+ *  empty.
  */
-export declare function operations(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): Report
-
-/**
- * A report: money as decimal strings, rates as numbers or null, dates as
- * `YYYY-MM-DD`. Degraded when a table or column is missing: then `module`
- * and `missing` say what, `totals` is null and `perBranch` empty.
- */
-export interface Report {
-  /** Whether a table or column the module reads is missing. */
+export interface FinancialReport {
+  /** Whether a table or column the domain reads is missing. */
   degraded: boolean
-  /** The module, when degraded. */
+  /** The domain, when degraded. */
   module?: string
   /** The missing relations (`app.table` or `app.table.column`), when degraded. */
   missing?: Array<string>
-  /** First local date. */
+  /** First local date (absent when degraded). */
   from?: string
-  /** Last local date. */
+  /** Last local date; balances are as of its end (absent when degraded). */
   to?: string
-  /** The grouping. */
-  groupBy?: string
-  /** The branches of the scope. */
+  /** The grouping (absent when degraded). */
+  groupBy?: 'clinic' | 'doctor' | 'none'
+  /** The branches of the scope, ascending (absent when degraded). */
   clinicIds?: Array<number>
-  /** The network's metrics, from merged facts. */
-  totals?: any
-  /** One row per branch (or per branch and doctor). */
-  perBranch: Array<any>
+  /** The whole scope, from merged facts (never averaged rows). */
+  totals: FinancialMetrics | null
+  /** One row per branch (or per branch and doctor); empty for `none`. */
+  perBranch: Array<BranchKey & FinancialMetrics>
+}
+
+/** Invoices issued in range by status. */
+export interface InvoiceStatusCounts {
+  /** Draft. */
+  draft: number
+  /** Issued. */
+  issued: number
+  /** Partially paid. */
+  partiallyPaid: number
+  /** Paid. */
+  paid: number
+  /** Void. */
+  void: number
+  /** Any other status. */
+  unknown: number
+}
+
+/**
+ * The operations report of rows the caller already holds (`{ clinics,
+ * appointments, invoices, doctor_schedules, clinic_hours, rooms }`), read
+ * as `financial`'s are, for a scope.
+ */
+export declare function operations(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): OperationsReport
+
+/** Operations rows kept out for bad values. */
+export interface OperationsDataQuality {
+  /** Appointments whose status is not a listed value. */
+  unknownAppointmentStatus: number
+  /** Appointments with a negative duration (counted, zero minutes). */
+  negativeDurations: number
+  /** Schedule rows with a weekday outside 1..=7 or ends <= starts. */
+  invalidSchedules: number
+  /** Opening-hours rows with a weekday outside 1..=7 or closes <= opens. */
+  invalidOpeningHours: number
+}
+
+/** Every operations KPI of a branch, a doctor or the network. */
+export interface OperationsMetrics {
+  /** Appointments starting in range, by status. */
+  appointments: AppointmentCounts
+  /** All appointments minus cancelled. */
+  scheduled: number
+  /** noShow / scheduled. */
+  noShowRate: number | null
+  /** cancelled / all appointments. */
+  cancelRate: number | null
+  /** (arrived + completed) / scheduled. */
+  arrivalRate: number | null
+  /** completed / scheduled. */
+  completionRate: number | null
+  /** The financial avgTicket of the same group (PKR). */
+  avgTicket: string | null
+  /**
+   * noShow x avgTicket (PKR); "0" without no-shows, null when there are
+   * no-shows but no ticket to price them.
+   */
+  noShowBleed: string | null
+  /** Patients whose first ever completed appointment at the branch is in range. */
+  newPatients: number
+  /** Other distinct patients with a completed appointment in range. */
+  returningPatients: number
+  /** Minutes of non-cancelled appointments in range that have a doctor. */
+  doctorBookedMinutes: number
+  /** The doctors' scheduled minutes over the range. */
+  doctorCapacityMinutes: number
+  /** doctorBookedMinutes / doctorCapacityMinutes. */
+  doctorUtilization: number | null
+  /** Minutes of non-cancelled appointments in range that have a room. */
+  chairBookedMinutes: number
+  /** Active rooms x opening minutes over the range (0 on doctor rows). */
+  chairCapacityMinutes: number
+  /** chairBookedMinutes / chairCapacityMinutes. */
+  chairUtilization: number | null
+  /** Rows kept out for bad values. */
+  dataQuality: OperationsDataQuality
+}
+
+/**
+ * r" The operations report.
+ *
+ *  Degraded when a table or column the domain reads is missing: then
+ *  `module` and `missing` say what, `totals` is null and `perBranch`
+ *  empty.
+ */
+export interface OperationsReport {
+  /** Whether a table or column the domain reads is missing. */
+  degraded: boolean
+  /** The domain, when degraded. */
+  module?: string
+  /** The missing relations (`app.table` or `app.table.column`), when degraded. */
+  missing?: Array<string>
+  /** First local date (absent when degraded). */
+  from?: string
+  /** Last local date; balances are as of its end (absent when degraded). */
+  to?: string
+  /** The grouping (absent when degraded). */
+  groupBy?: 'clinic' | 'doctor' | 'none'
+  /** The branches of the scope, ascending (absent when degraded). */
+  clinicIds?: Array<number>
+  /** The whole scope, from merged facts (never averaged rows). */
+  totals: OperationsMetrics | null
+  /** One row per branch (or per branch and doctor); empty for `none`. */
+  perBranch: Array<BranchKey & OperationsMetrics>
+}
+
+/** AR by payer. */
+export interface PayerAmounts {
+  /** Patients' own balances. */
+  self: string
+  /** Insurers' balances. */
+  insurance: string
+  /** Balances whose payer is not a listed value. */
+  unknown: string
+}
+
+/** Collected through one payment method. */
+export interface PaymentShare {
+  /** `cash`, `card`, `bank_transfer`, `insurance`, `wallet` or `unknown`. */
+  method: 'cash' | 'card' | 'bank_transfer' | 'insurance' | 'wallet' | 'unknown'
+  /** Number of payments (refunds included). */
+  payments: number
+  /** Sum of amounts, refunds negative. */
+  amount: string
+  /** amount / collected; null when nothing was collected. */
+  share: number | null
 }
 
 /** What every report call takes. */
@@ -97,12 +329,32 @@ export interface ScopeParams {
   /** Last local date, `YYYY-MM-DD` (balances are as of its end). */
   to: string
   /** `clinic` (default), `doctor` or `none`. */
-  groupBy?: string
+  groupBy?: 'clinic' | 'doctor' | 'none'
   /**
    * The principal's branches: any other requested branch is refused with
    * `ODX_FORBIDDEN_SCOPE`.
    */
   allowedClinicIds?: Array<number>
+}
+
+/** Billed and collected over time. */
+export interface Trend {
+  /** The width of a point. */
+  granularity: 'day' | 'month'
+  /** Consecutive points covering the range. */
+  points: Array<TrendPoint>
+}
+
+/** One point of a trend. */
+export interface TrendPoint {
+  /** First local date of the point. */
+  start: string
+  /** Last local date of the point. */
+  end: string
+  /** Billed in the point. */
+  billed: string
+  /** Collected in the point. */
+  collected: string
 }
 
 /**
@@ -124,7 +376,7 @@ export interface ValidScope {
   /** Last local date. */
   to: string
   /** The grouping. */
-  groupBy: string
+  groupBy: 'clinic' | 'doctor' | 'none'
   /** Days in the range. */
   days: number
 }

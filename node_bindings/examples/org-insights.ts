@@ -4,7 +4,7 @@
 // middleware); a `branch` outside them is a 403, never silently dropped.
 // Type-checked with tsc by the test command (node_bindings/test/example.test.mjs).
 import { Hono, type Context } from 'hono';
-import type { Engine, Report, ScopeParams } from '../index.js';
+import type { Engine, FinancialReport, OperationsReport, ScopeParams } from '../index.js';
 
 /** Who is asking: set by the server's auth middleware. */
 export interface Principal {
@@ -38,7 +38,7 @@ function params(c: Context<AppEnv>): ScopeParams {
   };
 }
 
-async function answer(c: Context<AppEnv>, run: () => Promise<Report>) {
+async function answer(c: Context<AppEnv>, run: () => Promise<FinancialReport | OperationsReport>) {
   try {
     return c.json(await run());
   } catch (e) {

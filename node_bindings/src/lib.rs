@@ -17,8 +17,8 @@ mod shape;
 pub mod types;
 
 use args::{BadArgument, Request};
-use napi::bindgen_prelude::PromiseRaw;
-use napi::{Env, Error, JsError};
+use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, Unknown};
+use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
 use odx_core::{FinancialAcc, OdxError, OperationsAcc, Tables};
 use odx_sql::pg_sqlx::{self, EngineError, Outcome};
@@ -93,44 +93,71 @@ pub fn validate_scope(params: Option<Value>) -> Result<Value> {
     }))
 }
 
-fn tables(rows: Value) -> Result<Tables> {
-    if !rows.is_object() {
+/// The tables of `rows`, read through `JSON.stringify` (so a `Date` becomes
+/// its ISO instant, as it would on the wire) and checked column by column: a
+/// bad value is `ODX_INVALID_ARGUMENT` naming its path, e.g.
+/// `rows.invoices[3].total`.
+fn tables(env: &Env, rows: Unknown<'_>) -> Result<Tables> {
+    let internal = |e: Error| fail("ODX_INTERNAL", format!("could not read rows: {e}"));
+    let is_table_object =
+        rows.get_type().map_err(internal)? == ValueType::Object && !rows.is_array().map_err(internal)?;
+    if !is_table_object {
         return Err(fail("ODX_INVALID_ARGUMENT", "rows: must be an object of tables ({ clinics, invoices, ... })"));
     }
-    serde_json::from_value(rows).map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("rows: {e}")))
+    let json: JSON = env.get_global().and_then(|g| g.get_named_property_unchecked("JSON")).map_err(internal)?;
+    // A throwing stringify (a BigInt, a cycle) has its exception cleared and
+    // turned into this error by napi.
+    let text = json
+        .stringify(rows)
+        .map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("rows: cannot be read as JSON ({})", e.reason)))?;
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&text))
+        .map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("rows.{}: {}", e.path(), e.inner())))
 }
 
 /// The financial report of rows the caller already holds (`{ clinics,
 /// invoices, invoice_items, payments, lab_cases }`, column names as in the
-/// schema) for a scope: `{ totals, perBranch, ... }`.
+/// schema) for a scope. Ids are numbers, money decimal strings (a JS number is
+/// refused: it is not exact), instants `Date`s or ISO 8601 strings, dates
+/// `YYYY-MM-DD` and times `HH:MM:SS` strings; a missing table is empty.
 #[napi(
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
-    ts_return_type = "Report"
+    ts_return_type = "FinancialReport"
 )]
-pub fn financial(rows: Option<Value>, params: Option<Value>) -> Result<Value> {
-    from_rows(rows, params, Tables::financial)
+pub fn financial(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    from_rows(env, rows, params, Tables::financial)
 }
 
 /// The operations report of rows the caller already holds (`{ clinics,
-/// appointments, invoices, doctor_schedules, clinic_hours, rooms }`) for a
-/// scope: `{ totals, perBranch, ... }`.
+/// appointments, invoices, doctor_schedules, clinic_hours, rooms }`), read
+/// as `financial`'s are, for a scope.
 #[napi(
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
-    ts_return_type = "Report"
+    ts_return_type = "OperationsReport"
 )]
-pub fn operations(rows: Option<Value>, params: Option<Value>) -> Result<Value> {
-    from_rows(rows, params, Tables::operations)
+pub fn operations(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    from_rows(env, rows, params, Tables::operations)
 }
 
-/// A domain's report over rows the caller holds, in JavaScript's shape.
+/// A domain's report over rows the caller holds, in JavaScript's shape
+/// (`degraded` is false: the caller's rows are all there is).
 fn from_rows<R: Serialize>(
-    rows: Option<Value>,
+    env: &Env,
+    rows: Unknown<'_>,
     params: Option<Value>,
     report: fn(&Tables, &odx_core::MetricScope) -> odx_core::Result<R>,
 ) -> Result<Value> {
     let scope = scope_of(params)?;
-    let report = report(&tables(rows.unwrap_or_default())?, &scope).map_err(core_error)?;
-    Ok(shape::to_js(to_value(&report)?))
+    let report = report(&tables(env, rows)?, &scope).map_err(core_error)?;
+    Ok(with_degraded(shape::to_js(to_value(&report)?)))
+}
+
+/// Adds `degraded`: true when the value says what is `missing`.
+fn with_degraded(mut value: Value) -> Value {
+    let degraded = value.get("missing").is_some();
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("degraded".into(), degraded.into());
+    }
+    value
 }
 
 /// How the engine connects. Every field is optional.
@@ -226,14 +253,14 @@ impl Engine {
 
     /// The financial report of `{ clinicIds, from, to, groupBy?,
     /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<Report>")]
+    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<FinancialReport>")]
     pub fn financial<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         self.domain::<FinancialAcc>(env, params)
     }
 
     /// The operations report of `{ clinicIds, from, to, groupBy?,
     /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<Report>")]
+    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<OperationsReport>")]
     pub fn operations<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         self.domain::<OperationsAcc>(env, params)
     }
@@ -268,17 +295,12 @@ impl Engine {
                 .await
                 .map_err(|_| fail("ODX_DB_TIMEOUT", format!("{module} did not finish within the query timeout")))?
                 .map_err(engine_error)?;
-            let mut value = match outcome {
+            Ok(with_degraded(match outcome {
                 Outcome::Report(r) => shape::to_js(to_value(&r)?),
                 Outcome::Degraded(missing) => {
                     json!({ "module": module, "missing": missing, "totals": null, "perBranch": [] })
                 }
-            };
-            let degraded = value.get("missing").is_some();
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert("degraded".into(), degraded.into());
-            }
-            Ok(value)
+            }))
         })
     }
 }

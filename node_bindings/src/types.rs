@@ -1,6 +1,12 @@
 //! The TypeScript shapes of the arguments and results, for `index.d.ts`.
 //! Arguments arrive as plain JSON and are checked field by field in
-//! [`crate::args`]; these structs only declare the shapes to TypeScript.
+//! [`crate::args`]; results are core's reports reshaped by [`crate::shape`].
+//! These structs only declare the shapes to TypeScript: the Node suites
+//! type-check real reports of every grouping against them with `tsc`
+//! (`test/types.test.mjs`), so a field that drifts from core fails the tests.
+//!
+//! Money is `string` (exact decimals), rates `number | null`, counts and
+//! minutes `number`, dates `YYYY-MM-DD` strings.
 
 use napi_derive::napi;
 use serde_json::Value;
@@ -15,6 +21,7 @@ pub struct ScopeParams {
     /// Last local date, `YYYY-MM-DD` (balances are as of its end).
     pub to: String,
     /// `clinic` (default), `doctor` or `none`.
+    #[napi(ts_type = "'clinic' | 'doctor' | 'none'")]
     pub group_by: Option<String>,
     /// The principal's branches: any other requested branch is refused with
     /// `ODX_FORBIDDEN_SCOPE`.
@@ -31,6 +38,7 @@ pub struct ValidScope {
     /// Last local date.
     pub to: String,
     /// The grouping.
+    #[napi(ts_type = "'clinic' | 'doctor' | 'none'")]
     pub group_by: String,
     /// Days in the range.
     pub days: i64,
@@ -48,27 +56,278 @@ pub struct EngineOptions {
     pub connect_timeout_ms: Option<u32>,
 }
 
-/// A report: money as decimal strings, rates as numbers or null, dates as
-/// `YYYY-MM-DD`. Degraded when a table or column is missing: then `module`
-/// and `missing` say what, `totals` is null and `perBranch` empty.
+/// A report's metrics, and its rows: `BranchKey & <Domain>Metrics` each.
+macro_rules! report {
+    ($(#[$doc:meta])* $name:ident, $totals:tt, $rows:tt) => {
+        $(#[$doc])*
+        ///
+        /// Degraded when a table or column the domain reads is missing: then
+        /// `module` and `missing` say what, `totals` is null and `perBranch`
+        /// empty.
+        #[napi(object)]
+        pub struct $name {
+            /// Whether a table or column the domain reads is missing.
+            pub degraded: bool,
+            /// The domain, when degraded.
+            pub module: Option<String>,
+            /// The missing relations (`app.table` or `app.table.column`), when degraded.
+            pub missing: Option<Vec<String>>,
+            /// First local date (absent when degraded).
+            pub from: Option<String>,
+            /// Last local date; balances are as of its end (absent when degraded).
+            pub to: Option<String>,
+            /// The grouping (absent when degraded).
+            #[napi(ts_type = "'clinic' | 'doctor' | 'none'")]
+            pub group_by: Option<String>,
+            /// The branches of the scope, ascending (absent when degraded).
+            pub clinic_ids: Option<Vec<i64>>,
+            /// The whole scope, from merged facts (never averaged rows).
+            #[napi(ts_type = $totals)]
+            pub totals: Value,
+            /// One row per branch (or per branch and doctor); empty for `none`.
+            #[napi(ts_type = $rows)]
+            pub per_branch: Vec<Value>,
+        }
+    };
+}
+
+/// Whose row it is.
+#[napi(object, use_nullable = true)]
+pub struct BranchKey {
+    /// The branch (clinic id).
+    pub clinic_id: i64,
+    /// The doctor when grouping by doctor (null for appointments or invoices
+    /// with no doctor, and always null when grouping by clinic).
+    pub doctor_id: Option<i64>,
+}
+
+report!(
+    /// The financial report.
+    FinancialReport,
+    "FinancialMetrics | null",
+    "Array<BranchKey & FinancialMetrics>"
+);
+
+report!(
+    /// The operations report.
+    OperationsReport,
+    "OperationsMetrics | null",
+    "Array<BranchKey & OperationsMetrics>"
+);
+
+/// Every financial KPI of a branch, a doctor or the network (PKR).
+#[napi(object, use_nullable = true)]
+pub struct FinancialMetrics {
+    /// Sum of invoice totals issued in range whose status is not draft or void.
+    pub billed: String,
+    /// Invoices counted in `billed`.
+    pub invoice_count: i64,
+    /// billed / invoiceCount, rounded to paisa; null without invoices.
+    pub avg_ticket: Option<String>,
+    /// Sum of payments paid in range (cash basis, refunds negative).
+    pub collected: String,
+    /// collected / billed; null when nothing was billed. May exceed 1 when
+    /// old AR is collected.
+    pub collection_rate: Option<f64>,
+    /// AR as of the end of `to`: the positive balances of billed invoices
+    /// issued by then.
+    pub outstanding: String,
+    /// `outstanding` by payer.
+    pub outstanding_by_payer: PayerAmounts,
+    /// Invoices with a positive balance.
+    pub open_invoices: i64,
+    /// Overpayments (negative balances), as a positive amount.
+    pub credits: String,
+    /// `outstanding` by age (local date `to` - local issue date); the four
+    /// buckets sum to it exactly.
+    pub ar_aging: AgingAmounts,
+    /// Sum of qty x unit cost of the items of the invoices in `billed`.
+    pub materials_cost: String,
+    /// Sum of the cost of lab cases sent in range, not cancelled.
+    pub lab_cost: String,
+    /// materialsCost + labCost.
+    pub direct_cost: String,
+    /// billed - directCost.
+    pub gross_profit: String,
+    /// grossProfit / billed; null when nothing was billed.
+    pub margin: Option<f64>,
+    /// `collected` by payment method, every method listed.
+    pub payment_mix: Vec<PaymentShare>,
+    /// Invoices issued in range by every status (draft and void included).
+    pub status_counts: InvoiceStatusCounts,
+    /// Billed and collected per day (ranges up to 62 days) or per month.
+    pub trend: Trend,
+    /// Rows kept out, or kept under `unknown`, for values not in the schema.
+    pub data_quality: FinancialDataQuality,
+}
+
+/// AR by payer.
 #[napi(object)]
-pub struct Report {
-    /// Whether a table or column the module reads is missing.
-    pub degraded: bool,
-    /// The module, when degraded.
-    pub module: Option<String>,
-    /// The missing relations (`app.table` or `app.table.column`), when degraded.
-    pub missing: Option<Vec<String>>,
-    /// First local date.
-    pub from: Option<String>,
-    /// Last local date.
-    pub to: Option<String>,
-    /// The grouping.
-    pub group_by: Option<String>,
-    /// The branches of the scope.
-    pub clinic_ids: Option<Vec<i64>>,
-    /// The network's metrics, from merged facts.
-    pub totals: Option<Value>,
-    /// One row per branch (or per branch and doctor).
-    pub per_branch: Vec<Value>,
+pub struct PayerAmounts {
+    /// Patients' own balances.
+    #[napi(js_name = "self")]
+    pub self_pay: String,
+    /// Insurers' balances.
+    pub insurance: String,
+    /// Balances whose payer is not a listed value.
+    pub unknown: String,
+}
+
+/// AR by days since issue, as of the end of `to`.
+#[napi(object)]
+pub struct AgingAmounts {
+    /// 0 to 30 days.
+    #[napi(js_name = "0-30")]
+    pub days_0_30: String,
+    /// 31 to 60 days.
+    #[napi(js_name = "31-60")]
+    pub days_31_60: String,
+    /// 61 to 90 days.
+    #[napi(js_name = "61-90")]
+    pub days_61_90: String,
+    /// 91 days or more.
+    #[napi(js_name = "90+")]
+    pub over_90: String,
+}
+
+/// Collected through one payment method.
+#[napi(object, use_nullable = true)]
+pub struct PaymentShare {
+    /// `cash`, `card`, `bank_transfer`, `insurance`, `wallet` or `unknown`.
+    #[napi(ts_type = "'cash' | 'card' | 'bank_transfer' | 'insurance' | 'wallet' | 'unknown'")]
+    pub method: String,
+    /// Number of payments (refunds included).
+    pub payments: i64,
+    /// Sum of amounts, refunds negative.
+    pub amount: String,
+    /// amount / collected; null when nothing was collected.
+    pub share: Option<f64>,
+}
+
+/// Invoices issued in range by status.
+#[napi(object)]
+pub struct InvoiceStatusCounts {
+    /// Draft.
+    pub draft: i64,
+    /// Issued.
+    pub issued: i64,
+    /// Partially paid.
+    pub partially_paid: i64,
+    /// Paid.
+    pub paid: i64,
+    /// Void.
+    pub void: i64,
+    /// Any other status.
+    pub unknown: i64,
+}
+
+/// Billed and collected over time.
+#[napi(object)]
+pub struct Trend {
+    /// The width of a point.
+    #[napi(ts_type = "'day' | 'month'")]
+    pub granularity: String,
+    /// Consecutive points covering the range.
+    pub points: Vec<TrendPoint>,
+}
+
+/// One point of a trend.
+#[napi(object)]
+pub struct TrendPoint {
+    /// First local date of the point.
+    pub start: String,
+    /// Last local date of the point.
+    pub end: String,
+    /// Billed in the point.
+    pub billed: String,
+    /// Collected in the point.
+    pub collected: String,
+}
+
+/// Financial rows kept out, or counted under `unknown`.
+#[napi(object)]
+pub struct FinancialDataQuality {
+    /// Invoices issued in range whose status is not a listed one.
+    pub unknown_invoice_status: i64,
+    /// Receivable invoices whose status is not a listed one.
+    pub unknown_receivable_status: i64,
+    /// Payments whose method is not listed (still collected, under `unknown`).
+    pub unknown_payment_method: i64,
+    /// Open invoices whose payer is not listed (still AR, under `unknown`).
+    pub unknown_payer: i64,
+    /// Lab cases whose status is not listed (kept out of lab cost).
+    pub unknown_lab_status: i64,
+}
+
+/// Every operations KPI of a branch, a doctor or the network.
+#[napi(object, use_nullable = true)]
+pub struct OperationsMetrics {
+    /// Appointments starting in range, by status.
+    pub appointments: AppointmentCounts,
+    /// All appointments minus cancelled.
+    pub scheduled: i64,
+    /// noShow / scheduled.
+    pub no_show_rate: Option<f64>,
+    /// cancelled / all appointments.
+    pub cancel_rate: Option<f64>,
+    /// (arrived + completed) / scheduled.
+    pub arrival_rate: Option<f64>,
+    /// completed / scheduled.
+    pub completion_rate: Option<f64>,
+    /// The financial avgTicket of the same group (PKR).
+    pub avg_ticket: Option<String>,
+    /// noShow x avgTicket (PKR); "0" without no-shows, null when there are
+    /// no-shows but no ticket to price them.
+    pub no_show_bleed: Option<String>,
+    /// Patients whose first ever completed appointment at the branch is in range.
+    pub new_patients: i64,
+    /// Other distinct patients with a completed appointment in range.
+    pub returning_patients: i64,
+    /// Minutes of non-cancelled appointments in range that have a doctor.
+    pub doctor_booked_minutes: i64,
+    /// The doctors' scheduled minutes over the range.
+    pub doctor_capacity_minutes: i64,
+    /// doctorBookedMinutes / doctorCapacityMinutes.
+    pub doctor_utilization: Option<f64>,
+    /// Minutes of non-cancelled appointments in range that have a room.
+    pub chair_booked_minutes: i64,
+    /// Active rooms x opening minutes over the range (0 on doctor rows).
+    pub chair_capacity_minutes: i64,
+    /// chairBookedMinutes / chairCapacityMinutes.
+    pub chair_utilization: Option<f64>,
+    /// Rows kept out for bad values.
+    pub data_quality: OperationsDataQuality,
+}
+
+/// Appointments by status.
+#[napi(object)]
+pub struct AppointmentCounts {
+    /// Still booked.
+    pub booked: i64,
+    /// Arrived.
+    pub arrived: i64,
+    /// Completed.
+    pub completed: i64,
+    /// Cancelled.
+    pub cancelled: i64,
+    /// No-show.
+    pub no_show: i64,
+    /// Booked appointments that ended before the end of `to`: never resolved
+    /// (a data-quality leak). A subset of `booked`.
+    pub missed: i64,
+    /// All of them.
+    pub total: i64,
+}
+
+/// Operations rows kept out for bad values.
+#[napi(object)]
+pub struct OperationsDataQuality {
+    /// Appointments whose status is not a listed value.
+    pub unknown_appointment_status: i64,
+    /// Appointments with a negative duration (counted, zero minutes).
+    pub negative_durations: i64,
+    /// Schedule rows with a weekday outside 1..=7 or ends <= starts.
+    pub invalid_schedules: i64,
+    /// Opening-hours rows with a weekday outside 1..=7 or closes <= opens.
+    pub invalid_opening_hours: i64,
 }

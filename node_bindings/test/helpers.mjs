@@ -44,3 +44,32 @@ export async function extension(domain, { clinicIds, from, to, groupBy = 'clinic
 
 export const KNOWN = { clinicIds: [1, 2], from: '2026-06-01', to: '2026-06-30' };
 export const DEMO = { clinicIds: [501, 502, 503, 504], from: '2026-01-01', to: '2026-06-30' };
+
+// Every table's rows of some clinics, as a pg-based server holds them:
+// bigint ids parsed as numbers, numerics as strings, instants as Dates, dates
+// and times as strings.
+const TABLES = ['clinics', 'clinic_hours', 'rooms', 'doctor_schedules', 'patients', 'appointments', 'invoices',
+  'invoice_items', 'payments', 'lab_cases'];
+export async function clinicRows(clinicIds) {
+  const types = {
+    getTypeParser(oid, format) {
+      if (oid === pg.types.builtins.INT8) return Number;
+      if (oid === pg.types.builtins.DATE) return String;
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const client = new pg.Client({ connectionString: url, types });
+  await client.connect();
+  try {
+    const rows = {};
+    for (const t of TABLES) {
+      const where = t === 'clinics' ? 'id = ANY($1)'
+        : t === 'invoice_items' ? 'invoice_id IN (SELECT id FROM app.invoices WHERE clinic_id = ANY($1))'
+          : 'clinic_id = ANY($1)';
+      rows[t] = (await client.query(`SELECT * FROM app.${t} WHERE ${where} ORDER BY 1`, [clinicIds])).rows;
+    }
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
