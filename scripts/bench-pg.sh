@@ -1,24 +1,9 @@
 #!/usr/bin/env bash
 # The side-by-side benchmark of the extension against hand-written SQL
 # (benches/sql/*.sql) on the generator's 40 branches x 365 days, loaded once
-# into the odx_bench database of the system cluster (reloaded only when the
-# data set changes). Arguments go to the odx-pg-bench binary (--help).
+# into the odx_bench database (scripts/bench-data.sh). Arguments go to the
+# odx-pg-bench binary (--help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/pg-setup.sh server toolchain extension
-psql_admin() { runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-network=(--branches 40 --days 365 --start 2025-07-01 --seed 7)
-marker="odx bench data: network ${network[*]}"
-current=$(psql_admin -At -d postgres -c \
-    "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = 'odx_bench'")
-if [ "$current" != "$marker" ]; then
-    echo "loading odx_bench: network ${network[*]}"
-    psql_admin -d postgres -c "DROP DATABASE IF EXISTS odx_bench WITH (FORCE)" -c "CREATE DATABASE odx_bench OWNER odx"
-    cargo build -q --locked --release -p odx-fixtures
-    { target/release/odx-fixtures schema; target/release/odx-fixtures network "${network[@]}"
-      echo "CREATE EXTENSION odx;"; } | psql_admin -d odx_bench
-    psql_admin -d odx_bench -c "VACUUM ANALYZE"
-    psql_admin -d postgres -c "COMMENT ON DATABASE odx_bench IS '$marker'"
-fi
-psql_admin -d odx_bench -c "ALTER EXTENSION odx UPDATE"
+bash scripts/bench-data.sh
 cargo run -q --locked --release -p odx-benches --bin odx-pg-bench -- "$@"

@@ -3,6 +3,9 @@
 // the extension's own answers.
 import { createRequire } from 'node:module';
 import pg from 'pg';
+import { asJs } from './shape.mjs';
+
+export { asJs };
 
 const require = createRequire(import.meta.url);
 export const odx = require('../index.js');
@@ -18,22 +21,6 @@ export async function sql(text, values = []) {
   } finally {
     await client.end();
   }
-}
-
-// The documented mapping of core's JSON to JavaScript's, written out here
-// independently of the addon: camelCase keys, groups -> perBranch, rates as
-// numbers, money as strings.
-const RATES = new Set(['collection_rate', 'margin', 'share', 'no_show_rate', 'cancel_rate', 'arrival_rate',
-  'completion_rate', 'doctor_utilization', 'chair_utilization']);
-export function asJs(v) {
-  if (Array.isArray(v)) return v.map(asJs);
-  if (v === null || typeof v !== 'object') return v;
-  const out = {};
-  for (const [k, x] of Object.entries(v)) {
-    const key = k === 'groups' ? 'perBranch' : k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-    out[key] = RATES.has(k) ? (x === null ? null : Number(x)) : asJs(x);
-  }
-  return out;
 }
 
 // The extension's report for the same call, in JavaScript's shape.

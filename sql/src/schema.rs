@@ -15,6 +15,14 @@ pub enum Domain {
 }
 
 impl Domain {
+    /// Every domain.
+    pub const ALL: [Domain; 2] = [Domain::Financial, Domain::Operations];
+
+    /// The domain of a module name (`financial`, `operations`).
+    pub fn parse(name: &str) -> Option<Domain> {
+        Domain::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+
     /// The module name used in reports (`financial`, `operations`).
     pub fn as_str(self) -> &'static str {
         match self {

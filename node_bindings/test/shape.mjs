@@ -1,0 +1,16 @@
+// The documented mapping of core's JSON to JavaScript's, written out here
+// independently of the addon: camelCase keys, groups -> perBranch, rates as
+// numbers, money as strings. Used by the tests and the benchmark to compare
+// the extension's jsonb with the addon's reports.
+const RATES = new Set(['collection_rate', 'margin', 'share', 'no_show_rate', 'cancel_rate', 'arrival_rate',
+  'completion_rate', 'doctor_utilization', 'chair_utilization']);
+export function asJs(v) {
+  if (Array.isArray(v)) return v.map(asJs);
+  if (v === null || typeof v !== 'object') return v;
+  const out = {};
+  for (const [k, x] of Object.entries(v)) {
+    const key = k === 'groups' ? 'perBranch' : k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+    out[key] = RATES.has(k) ? (x === null ? null : Number(x)) : asJs(x);
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Loads the benchmark network (the generator's 40 branches x 365 days) into
+# the odx_bench database of the system cluster, with the extension, once:
+# it is reloaded only when the data set changes (a marker comment on the
+# database names it). Used by bench-pg.sh and bench-node.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/pg-setup.sh server toolchain extension
+psql_admin() { runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+network=(--branches 40 --days 365 --start 2025-07-01 --seed 7)
+marker="odx bench data: network ${network[*]}"
+current=$(psql_admin -At -d postgres -c \
+    "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = 'odx_bench'")
+if [ "$current" != "$marker" ]; then
+    echo "loading odx_bench: network ${network[*]}"
+    psql_admin -d postgres -c "DROP DATABASE IF EXISTS odx_bench WITH (FORCE)" -c "CREATE DATABASE odx_bench OWNER odx"
+    cargo build -q --locked --release -p odx-fixtures
+    { target/release/odx-fixtures schema; target/release/odx-fixtures network "${network[@]}"
+      echo "CREATE EXTENSION odx;"; } | psql_admin -d odx_bench
+    psql_admin -d odx_bench -c "VACUUM ANALYZE"
+    psql_admin -d postgres -c "COMMENT ON DATABASE odx_bench IS '$marker'"
+fi
+psql_admin -d odx_bench -c "ALTER EXTENSION odx UPDATE"
