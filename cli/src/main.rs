@@ -1,6 +1,6 @@
 //! `odx`: the main job. With no arguments it generates the demo network in
 //! memory (no database) and prints, for June 2026, a per-branch financial and
-//! operations table with network totals.
+//! operations and accounting tables with network totals.
 //!
 //! ```text
 //! odx [--month YYYY-MM] [--branches N --seed S] [--json]
@@ -9,7 +9,7 @@
 //! branches; `--json` prints both reports as JSON instead of tables.
 
 use chrono::{Datelike, NaiveDate};
-use odx_core::{FinancialMetrics, GroupBy, MetricScope, OperationsMetrics, Report, Tables};
+use odx_core::{AccountingMetrics, FinancialMetrics, GroupBy, MetricScope, OperationsMetrics, Report, Tables};
 use odx_fixtures::generator::{generate, NetworkConfig};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
@@ -154,6 +154,35 @@ fn print_operations(r: &Report<OperationsMetrics>, names: &HashMap<i64, String>)
     println!("  The network's no-show bleed prices its no-shows at the network's own average ticket.");
 }
 
+fn print_accounting(r: &Report<AccountingMetrics>, names: &HashMap<i64, String>) {
+    println!("\nACCOUNTING, cash basis (PKR)");
+    println!(
+        "{:<20} {:>13} {:>12} {:>12} {:>12} {:>12} {:>13} {:>9}",
+        "Branch", "Receipts", "Direct cost", "Opex", "Payroll", "Rent", "Net profit", "Exp/Rev"
+    );
+    let row = |name: &str, m: &AccountingMetrics| {
+        let rent = m.opex_by_category.iter().find(|l| l.category == "rent").map_or(Decimal::ZERO, |l| l.amount);
+        println!(
+            "{:<20} {:>13} {:>12} {:>12} {:>12} {:>12} {:>13} {:>9}",
+            name,
+            pkr(m.receipts),
+            pkr(m.direct_cost),
+            pkr(m.opex),
+            pkr(m.payroll),
+            pkr(rent),
+            pkr(m.net_profit),
+            pct(m.expense_ratio)
+        );
+    };
+    for g in &r.groups {
+        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
+    }
+    row("Network", &r.totals);
+    println!(
+        "  Exp/Rev: (direct cost + opex + payroll) / receipts; above 100% the branch spends more than it takes in."
+    );
+}
+
 fn run(args: &Args) -> Result<(), String> {
     let config = match args.branches {
         Some(n) if n > 0 => {
@@ -169,8 +198,9 @@ fn run(args: &Args) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let financial = tables.financial(&scope).map_err(|e| e.to_string())?;
     let operations = tables.operations(&scope).map_err(|e| e.to_string())?;
+    let accounting = tables.accounting(&scope).map_err(|e| e.to_string())?;
     if args.json {
-        let both = serde_json::json!({ "financial": financial, "operations": operations });
+        let both = serde_json::json!({ "financial": financial, "operations": operations, "accounting": accounting });
         println!("{}", serde_json::to_string_pretty(&both).map_err(|e| e.to_string())?);
         return Ok(());
     }
@@ -185,6 +215,7 @@ fn run(args: &Args) -> Result<(), String> {
     );
     print_financial(&financial, &names);
     print_operations(&operations, &names);
+    print_accounting(&accounting, &names);
     Ok(())
 }
 

@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod accounting;
 pub mod calendar;
 pub mod category;
 pub mod error;
@@ -34,6 +35,7 @@ pub mod report;
 pub mod scope;
 pub mod tables;
 
+pub use accounting::{AccountingAcc, AccountingMetrics, AccountingReport};
 pub use calendar::{AgingBucket, Calendar, ClinicClock, Granularity, DEFAULT_TIME_ZONE};
 pub use category::{AppointmentStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod};
 pub use error::{OdxError, Result};

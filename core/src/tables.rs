@@ -7,6 +7,7 @@
 //! rule (range cut, bucket, status meaning) is applied by the accumulators
 //! and clocks of this crate.
 
+use crate::accounting::{AccountingAcc, AccountingReport, ExpenseFact, MaterialsFact, PayrollFact, ReceiptFact};
 use crate::category::{AppointmentStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod};
 use crate::error::Result;
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
@@ -255,6 +256,38 @@ pub struct LabCaseRow {
     pub status: LabStatus,
 }
 
+/// `app.expenses`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpenseRow {
+    /// Id.
+    pub id: i64,
+    /// The clinic.
+    pub clinic_id: i64,
+    /// Category text (`rent`, `utilities`, ... or any other).
+    pub category: String,
+    /// Amount (negative for a refund from a supplier).
+    pub amount: Decimal,
+    /// Local date spent.
+    pub spent_on: NaiveDate,
+}
+
+/// `app.payroll`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayrollRow {
+    /// Id.
+    pub id: i64,
+    /// The clinic.
+    pub clinic_id: i64,
+    /// The paid user.
+    pub user_id: i64,
+    /// First day of the month paid for.
+    pub period_month: NaiveDate,
+    /// Gross pay.
+    pub gross: Decimal,
+    /// Local date paid (cash basis uses this date).
+    pub paid_on: NaiveDate,
+}
+
 /// The tables odx reads, in memory. Missing tables deserialize as empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -287,6 +320,10 @@ pub struct Tables {
     pub payments: Vec<PaymentRow>,
     /// `lab_cases`.
     pub lab_cases: Vec<LabCaseRow>,
+    /// `expenses`.
+    pub expenses: Vec<ExpenseRow>,
+    /// `payroll`.
+    pub payroll: Vec<PayrollRow>,
 }
 
 impl Tables {
@@ -450,6 +487,68 @@ impl Tables {
                     materials: Decimal::ZERO,
                 })?;
             }
+        }
+        Ok(())
+    }
+
+    /// The accounting report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn accounting(&self, scope: &MetricScope) -> Result<AccountingReport> {
+        let mut acc = AccountingAcc::new(scope, &self.directory())?;
+        self.fold_accounting(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' accounting facts (scope clinics only) to an accumulator.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_accounting(&self, acc: &mut AccountingAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        let doctor_of: FxHashMap<i64, Option<i64>> = self.invoices.iter().map(|i| (i.id, i.doctor_id)).collect();
+        for p in self.payments.iter().filter(|p| scope.contains(p.clinic_id)) {
+            if frame.clock(p.clinic_id)?.in_range(p.paid_at) {
+                acc.accum_receipt(&ReceiptFact {
+                    clinic_id: p.clinic_id,
+                    doctor_id: doctor_of.get(&p.invoice_id).copied().flatten(),
+                    payments: 1,
+                    amount: p.amount,
+                })?;
+            }
+        }
+        let mut materials: FxHashMap<i64, Decimal> = FxHashMap::default();
+        for item in &self.invoice_items {
+            let cost = mul_money(Decimal::from(item.qty), item.unit_cost, "materials cost")?;
+            add_money(materials.entry(item.invoice_id).or_default(), cost, "materials cost")?;
+        }
+        for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
+            if frame.clock(i.clinic_id)?.in_range(i.issued_at) {
+                acc.accum_materials(&MaterialsFact {
+                    clinic_id: i.clinic_id,
+                    doctor_id: i.doctor_id,
+                    status: i.status,
+                    invoices: 1,
+                    materials: materials.get(&i.id).copied().unwrap_or_default(),
+                })?;
+            }
+        }
+        let in_range = |d: NaiveDate| frame.calendar().bucket_of_date(d).is_some();
+        for l in self.lab_cases.iter().filter(|l| scope.contains(l.clinic_id) && in_range(l.sent_on)) {
+            acc.accum_lab_cost(&LabCostFact { clinic_id: l.clinic_id, status: l.status, cases: 1, cost: l.cost })?;
+        }
+        for e in self.expenses.iter().filter(|e| scope.contains(e.clinic_id) && in_range(e.spent_on)) {
+            acc.accum_expense(&ExpenseFact {
+                clinic_id: e.clinic_id,
+                category: e.category.clone(),
+                expenses: 1,
+                amount: e.amount,
+            })?;
+        }
+        for p in self.payroll.iter().filter(|p| scope.contains(p.clinic_id) && in_range(p.paid_on)) {
+            acc.accum_payroll(&PayrollFact { clinic_id: p.clinic_id, entries: 1, gross: p.gross })?;
         }
         Ok(())
     }

@@ -2,12 +2,13 @@
 
 use crate::queries::QueryKind;
 use chrono::NaiveTime;
+use odx_core::accounting::{ExpenseFact, MaterialsFact, PayrollFact, ReceiptFact};
 use odx_core::financial::{InvoiceFact, LabCostFact, PaymentFact, ReceivableFact};
 use odx_core::operations::{AppointmentFact, PatientGrain, PatientsFact, RoomsFact};
 use odx_core::tables::{ClinicHoursRow, DoctorScheduleRow};
 use odx_core::{
-    AgingBucket, AppointmentStatus, FinancialAcc, InvoiceStatus, LabStatus, OdxError, OperationsAcc, Payer,
-    PaymentMethod,
+    AccountingAcc, AgingBucket, AppointmentStatus, FinancialAcc, InvoiceStatus, LabStatus, OdxError, OperationsAcc,
+    Payer, PaymentMethod,
 };
 use rust_decimal::Decimal;
 use std::fmt;
@@ -127,6 +128,15 @@ fn invoice_fact(r: &impl Row) -> Result<InvoiceFact, RowError> {
     })
 }
 
+fn lab_cost_fact(r: &impl Row) -> Result<LabCostFact, RowError> {
+    Ok(LabCostFact {
+        clinic_id: id(r, 0)?,
+        status: LabStatus::from_db(&text(r, 1)?),
+        cases: count(r, 2)?,
+        cost: money(r, 3)?,
+    })
+}
+
 /// Adds one row of a financial statement to the accumulator.
 ///
 /// # Errors
@@ -156,12 +166,7 @@ pub fn feed_financial(acc: &mut FinancialAcc, kind: QueryKind, r: &impl Row) -> 
                 balance: money(r, 6)?,
             })?
         }
-        QueryKind::LabCosts => acc.accum_lab_cost(&LabCostFact {
-            clinic_id: id(r, 0)?,
-            status: LabStatus::from_db(&text(r, 1)?),
-            cases: count(r, 2)?,
-            cost: money(r, 3)?,
-        })?,
+        QueryKind::LabCosts => acc.accum_lab_cost(&lab_cost_fact(r)?)?,
         other => return Err(RowError::Driver(format!("{other:?} rows are not financial"))),
     }
     Ok(())
@@ -214,6 +219,40 @@ pub fn feed_operations(acc: &mut OperationsAcc, kind: QueryKind, r: &impl Row) -
     Ok(())
 }
 
+/// Adds one row of an accounting statement to the accumulator.
+///
+/// # Errors
+/// [`RowError`] for an unreadable row or a fact core refuses.
+pub fn feed_accounting(acc: &mut AccountingAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+    match kind {
+        QueryKind::Receipts => acc.accum_receipt(&ReceiptFact {
+            clinic_id: id(r, 0)?,
+            doctor_id: r.int8(1)?,
+            payments: count(r, 2)?,
+            amount: money(r, 3)?,
+        })?,
+        QueryKind::Materials => acc.accum_materials(&MaterialsFact {
+            clinic_id: id(r, 0)?,
+            doctor_id: r.int8(1)?,
+            status: InvoiceStatus::from_db(&text(r, 2)?),
+            invoices: count(r, 3)?,
+            materials: money(r, 4)?,
+        })?,
+        QueryKind::LabCosts => acc.accum_lab_cost(&lab_cost_fact(r)?)?,
+        QueryKind::Expenses => acc.accum_expense(&ExpenseFact {
+            clinic_id: id(r, 0)?,
+            category: text(r, 1)?,
+            expenses: count(r, 2)?,
+            amount: money(r, 3)?,
+        })?,
+        QueryKind::Payroll => {
+            acc.accum_payroll(&PayrollFact { clinic_id: id(r, 0)?, entries: count(r, 1)?, gross: money(r, 2)? })?
+        }
+        other => return Err(RowError::Driver(format!("{other:?} rows are not accounting"))),
+    }
+    Ok(())
+}
+
 /// A domain accumulator that statements' rows can feed: what a driver needs
 /// to compute any domain with one generic function.
 pub trait DomainAcc: Sized {
@@ -256,3 +295,4 @@ macro_rules! domain_acc {
 
 domain_acc!(FinancialAcc, odx_core::FinancialReport, Financial, feed_financial);
 domain_acc!(OperationsAcc, odx_core::OperationsReport, Operations, feed_operations);
+domain_acc!(AccountingAcc, odx_core::AccountingReport, Accounting, feed_accounting);

@@ -18,8 +18,8 @@ mod decode;
 mod queries;
 mod schema;
 
-pub use decode::{feed_financial, feed_operations, DomainAcc, Row, RowError};
-pub use queries::{Query, QueryKind, ScopeParams, CLINIC_ZONES_SQL, FINANCIAL, OPERATIONS};
+pub use decode::{feed_accounting, feed_financial, feed_operations, DomainAcc, Row, RowError};
+pub use queries::{Query, QueryKind, ScopeParams, ACCOUNTING, CLINIC_ZONES_SQL, FINANCIAL, OPERATIONS};
 pub use schema::{missing_relations, Domain, RequiredRelation, COLUMNS_SQL};
 
 #[cfg(feature = "sqlx")]

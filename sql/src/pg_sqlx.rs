@@ -5,7 +5,8 @@ use crate::decode::{DomainAcc, Row, RowError};
 use crate::queries::{ScopeParams, CLINIC_ZONES_SQL};
 use crate::schema::{missing_relations, COLUMNS_SQL};
 use odx_core::{
-    ClinicDirectory, FinancialAcc, FinancialReport, Frame, MetricScope, OdxError, OperationsAcc, OperationsReport,
+    AccountingAcc, AccountingReport, ClinicDirectory, FinancialAcc, FinancialReport, Frame, MetricScope, OdxError,
+    OperationsAcc, OperationsReport,
 };
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::Row as _;
@@ -148,4 +149,12 @@ pub async fn financial(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<Fin
 /// [`EngineError`].
 pub async fn operations(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<OperationsReport>, EngineError> {
     compute::<OperationsAcc>(pool, scope).await
+}
+
+/// The accounting report of a scope ([`compute`] with `AccountingAcc`).
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn accounting(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<AccountingReport>, EngineError> {
+    compute::<AccountingAcc>(pool, scope).await
 }

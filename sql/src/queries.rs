@@ -100,6 +100,14 @@ pub enum QueryKind {
     OpeningHours,
     /// [`odx_core::operations::RoomsFact`] rows.
     Rooms,
+    /// [`odx_core::accounting::ReceiptFact`] rows.
+    Receipts,
+    /// [`odx_core::accounting::MaterialsFact`] rows.
+    Materials,
+    /// [`odx_core::accounting::ExpenseFact`] rows.
+    Expenses,
+    /// [`odx_core::accounting::PayrollFact`] rows.
+    Payroll,
 }
 
 /// One statement.
@@ -333,9 +341,85 @@ FROM app.rooms r WHERE r.clinic_id = ANY($1::bigint[]) GROUP BY 1, 2"
     }
 }
 
+fn receipts() -> Query {
+    Query {
+        kind: QueryKind::Receipts,
+        relations: &["payments", "invoices"],
+        sql: format!(
+            "{SCOPE_CTE},
+g AS MATERIALIZED (
+    SELECT p.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id,
+           p.paid_at >= s.range_start AND p.paid_at < s.as_of AS in_range, count(*) AS n, sum(p.amount) AS amount
+    FROM s JOIN app.payments p ON p.clinic_id = s.clinic_id
+    LEFT JOIN app.invoices i ON $8::bool AND i.id = p.invoice_id
+    WHERE p.paid_at >= $9 AND p.paid_at < $10
+    GROUP BY 1, 2, 3
+)
+SELECT clinic_id, doctor_id, n::int8, amount::text FROM g WHERE in_range"
+        ),
+    }
+}
+
+fn materials() -> Query {
+    Query {
+        kind: QueryKind::Materials,
+        relations: &["invoices", "invoice_items"],
+        // As the financial invoices statement: invoices (n = 1) and their
+        // items (the cost) aggregate straight into the groups.
+        sql: format!(
+            "{SCOPE_CTE},
+inv AS NOT MATERIALIZED (
+    SELECT i.id, i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id,
+           i.issued_at >= s.range_start AND i.issued_at < s.as_of AS in_range, i.status
+    FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id
+    WHERE i.issued_at >= $9 AND i.issued_at < $10
+),
+g AS MATERIALIZED (
+    SELECT clinic_id, doctor_id, in_range, status, sum(n) AS n, sum(materials) AS materials
+    FROM (
+        SELECT clinic_id, doctor_id, in_range, status, 1 AS n, 0::numeric AS materials FROM inv
+        UNION ALL
+        SELECT inv.clinic_id, inv.doctor_id, inv.in_range, inv.status, 0, it.qty * it.unit_cost
+        FROM inv JOIN app.invoice_items it ON it.invoice_id = inv.id
+    ) x
+    GROUP BY 1, 2, 3, 4
+)
+SELECT clinic_id, doctor_id, status::text, n::int8, materials::text FROM g WHERE in_range"
+        ),
+    }
+}
+
+fn expenses() -> Query {
+    Query {
+        kind: QueryKind::Expenses,
+        relations: &["expenses"],
+        sql: "SELECT e.clinic_id, e.category::text, count(*)::int8, sum(e.amount)::text
+FROM app.expenses e
+WHERE e.clinic_id = ANY($1::bigint[]) AND e.spent_on >= $6::date AND e.spent_on <= $7::date
+GROUP BY 1, 2"
+            .to_owned(),
+    }
+}
+
+fn payroll() -> Query {
+    Query {
+        kind: QueryKind::Payroll,
+        relations: &["payroll"],
+        sql: "SELECT w.clinic_id, count(*)::int8, sum(w.gross)::text
+FROM app.payroll w
+WHERE w.clinic_id = ANY($1::bigint[]) AND w.paid_on >= $6::date AND w.paid_on <= $7::date
+GROUP BY 1"
+            .to_owned(),
+    }
+}
+
 /// The statements of the financial domain.
 pub static FINANCIAL: LazyLock<Vec<Query>> = LazyLock::new(|| vec![invoices(), payments(), receivables(), lab_costs()]);
 
 /// The statements of the operations domain.
 pub static OPERATIONS: LazyLock<Vec<Query>> =
     LazyLock::new(|| vec![appointments(), patients(), tickets(), schedules(), opening_hours(), rooms()]);
+
+/// The statements of the accounting domain.
+pub static ACCOUNTING: LazyLock<Vec<Query>> =
+    LazyLock::new(|| vec![receipts(), materials(), lab_costs(), expenses(), payroll()]);

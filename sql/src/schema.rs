@@ -1,7 +1,7 @@
 //! What each domain reads, for degraded mode: a domain whose tables or
 //! columns are missing reports them instead of failing.
 
-use crate::queries::{Query, FINANCIAL, OPERATIONS};
+use crate::queries::{Query, ACCOUNTING, FINANCIAL, OPERATIONS};
 use serde::Serialize;
 
 /// A domain (console module).
@@ -12,11 +12,13 @@ pub enum Domain {
     Financial,
     /// Appointments / operations.
     Operations,
+    /// The cash-basis P&L.
+    Accounting,
 }
 
 impl Domain {
     /// Every domain.
-    pub const ALL: [Domain; 2] = [Domain::Financial, Domain::Operations];
+    pub const ALL: [Domain; 3] = [Domain::Financial, Domain::Operations, Domain::Accounting];
 
     /// The domain of a module name (`financial`, `operations`).
     pub fn parse(name: &str) -> Option<Domain> {
@@ -28,6 +30,7 @@ impl Domain {
         match self {
             Domain::Financial => "financial",
             Domain::Operations => "operations",
+            Domain::Accounting => "accounting",
         }
     }
 
@@ -36,6 +39,7 @@ impl Domain {
         match self {
             Domain::Financial => &FINANCIAL,
             Domain::Operations => &OPERATIONS,
+            Domain::Accounting => &ACCOUNTING,
         }
     }
 
@@ -80,6 +84,18 @@ impl Domain {
                 RequiredRelation { table: "clinic_hours", columns: &["clinic_id", "weekday", "opens", "closes"] },
                 RequiredRelation { table: "rooms", columns: &["clinic_id", "active"] },
             ],
+            Domain::Accounting => &[
+                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
+                RequiredRelation { table: "payments", columns: &["clinic_id", "invoice_id", "paid_at", "amount"] },
+                RequiredRelation {
+                    table: "invoices",
+                    columns: &["id", "clinic_id", "doctor_id", "issued_at", "status"],
+                },
+                RequiredRelation { table: "invoice_items", columns: &["invoice_id", "qty", "unit_cost"] },
+                RequiredRelation { table: "lab_cases", columns: &["clinic_id", "sent_on", "cost", "status"] },
+                RequiredRelation { table: "expenses", columns: &["clinic_id", "category", "amount", "spent_on"] },
+                RequiredRelation { table: "payroll", columns: &["clinic_id", "gross", "paid_on"] },
+            ],
         }
     }
 }
@@ -121,7 +137,7 @@ mod tests {
 
     #[test]
     fn every_table_a_statement_reads_is_required_and_the_reverse() {
-        for domain in [Domain::Financial, Domain::Operations] {
+        for domain in Domain::ALL {
             let required: Vec<&str> = domain.required().iter().map(|r| r.table).collect();
             for q in domain.queries() {
                 for t in q.relations {
@@ -138,7 +154,7 @@ mod tests {
 
     #[test]
     fn module_names_match_their_serialized_form() {
-        for d in [Domain::Financial, Domain::Operations] {
+        for d in Domain::ALL {
             let json = serde_json::to_value(d).unwrap();
             assert_eq!(json.as_str(), Some(d.as_str()));
         }

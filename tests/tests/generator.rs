@@ -52,7 +52,13 @@ fn the_demo_network_tells_its_story() {
     let scope = MetricScope::new(config.clinic_ids(), from, to, GroupBy::Clinic).unwrap();
     let fin = t.financial(&scope).unwrap();
     let ops = t.operations(&scope).unwrap();
+    let acc = t.accounting(&scope).unwrap();
     let [hq, gulberg, johar, karachi] = [501, 502, 503, 504];
+    let a = |id| acc.clinic_row(id).unwrap();
+    // Expense bloat: running costs (opex) per rupee received, and the whole
+    // expense ratio, are the worst at Gulberg, which runs at a loss.
+    let opex_share = |m: &odx_core::AccountingMetrics| m.opex / m.receipts;
+    assert!(a(gulberg).net_profit < Decimal::ZERO, "Gulberg runs at a loss: {}", a(gulberg).net_profit);
     let f = |id| fin.clinic_row(id).unwrap();
     let o = |id| ops.clinic_row(id).unwrap();
     let noshow = o(gulberg).no_show_rate.unwrap();
@@ -67,6 +73,9 @@ fn the_demo_network_tells_its_story() {
             "Gulberg has the lowest utilization (vs {id})"
         );
         assert!(aged(f(id)) < aged(f(gulberg)), "Gulberg has the heaviest 60+ day AR for its size (vs {id})");
+        assert!(opex_share(a(id)) < opex_share(a(gulberg)), "Gulberg's expense bloat (vs {id})");
+        assert!(a(id).expense_ratio < a(gulberg).expense_ratio, "Gulberg's expense ratio is the worst (vs {id})");
+        assert!(a(id).net_profit > Decimal::ZERO, "{id} is profitable");
     }
     for id in others(johar) {
         assert!(f(id).billed < f(johar).billed, "Johar-Town bills the most (vs {id})");

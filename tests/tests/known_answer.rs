@@ -1,4 +1,4 @@
-//! Known-answer tests: every field of the financial and operations reports
+//! Known-answer tests: every field of the financial, operations and accounting reports
 //! of the fixture, per clinic and for the network, against the values worked
 //! out by hand in `fixtures/known_answer/EXPECTED.md`.
 
@@ -50,6 +50,26 @@ fn operations_every_field_per_clinic_and_network() {
     check_domain("operations", json(&report));
 }
 
+#[test]
+fn accounting_every_field_per_clinic_and_network() {
+    let report = known_answer::tables().accounting(&scope(&known_answer::CLINICS, GroupBy::Clinic)).expect("report");
+    check_domain("accounting", json(&report));
+}
+
+#[test]
+fn accounting_doctor_rows_add_up_to_their_clinic() {
+    let t = known_answer::tables();
+    let report = t.accounting(&scope(&known_answer::CLINICS, GroupBy::Doctor)).expect("accounting");
+    check_doctors("accounting", json(&report));
+    let by_clinic = t.accounting(&scope(&known_answer::CLINICS, GroupBy::Clinic)).expect("accounting");
+    assert_eq!(report.totals, by_clinic.totals, "accounting totals by doctor == by clinic");
+    for id in known_answer::CLINICS {
+        let net: rust_decimal::Decimal =
+            report.groups.iter().filter(|g| g.clinic_id == id).map(|g| g.metrics.net_profit).sum();
+        assert_eq!(Some(net), by_clinic.clinic_row(id).map(|m| m.net_profit), "clinic {id}: doctor rows add up");
+    }
+}
+
 fn check_doctors(domain: &str, report: Value) {
     let e = &expected()[domain]["doctors"];
     let groups = report["groups"].as_array().expect("groups");
@@ -95,6 +115,8 @@ fn each_network_row_equals_that_clinic_alone() {
         let alone = network.only(id).expect("clinic in scope");
         let f = t.financial(&alone).expect("financial alone");
         let o = t.operations(&alone).expect("operations alone");
+        let a = t.accounting(&alone).expect("accounting alone");
+        assert_eq!(Some(&a.totals), t.accounting(&network).expect("accounting").clinic_row(id), "accounting: {id}");
         assert_eq!(Some(&f.totals), fin.clinic_row(id), "financial: clinic {id} alone == its network row");
         assert_eq!(Some(&o.totals), ops.clinic_row(id), "operations: clinic {id} alone == its network row");
         assert_eq!(f.clinic_row(id), Some(&f.totals), "financial: clinic {id} alone: row == totals");

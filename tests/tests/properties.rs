@@ -74,8 +74,11 @@ fn tables() -> impl Strategy<Value = Tables> {
     let schedules = proptest::collection::vec((1i64..=3, 1i64..=3, 0i16..=8, 0u32..24, 0u32..24), 0..8);
     let hours = proptest::collection::vec((1i64..=3, 0i16..=8, 6u32..12, 8u32..22), 0..10);
     let rooms = proptest::collection::vec((1i64..=3, any::<bool>()), 0..6);
-    (invoices, appointments, payments, items, labs, schedules, hours, rooms).prop_map(
-        |(invoices, appointments, payments, items, labs, schedules, hours, rooms)| {
+    let categories = prop_oneof![Just("rent"), Just(" Rent"), Just("supplies"), Just("legal"), Just("")];
+    let expenses = proptest::collection::vec((1i64..=3, -10i64..60, -100_000i64..5_000_000, categories), 0..10);
+    let payroll = proptest::collection::vec((1i64..=3, -10i64..60, 0i64..10_000_000), 0..8);
+    (invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll).prop_map(
+        |(invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll)| {
             let mut t = Tables {
                 clinics: (1..=3)
                     .map(|i| ClinicRow {
@@ -152,6 +155,29 @@ fn tables() -> impl Strategy<Value = Tables> {
                 .enumerate()
                 .map(|(i, (c, active))| RoomRow { id: i as i64 + 1, clinic_id: c, name: "r".into(), active })
                 .collect();
+            t.expenses = expenses
+                .into_iter()
+                .enumerate()
+                .map(|(i, (c, d, cents, category))| ExpenseRow {
+                    id: i as i64 + 1,
+                    clinic_id: c,
+                    category: category.into(),
+                    amount: Decimal::new(cents, 2),
+                    spent_on: day0 + Duration::days(d),
+                })
+                .collect();
+            t.payroll = payroll
+                .into_iter()
+                .enumerate()
+                .map(|(i, (c, d, cents))| PayrollRow {
+                    id: i as i64 + 1,
+                    clinic_id: c,
+                    user_id: c * 10 + 1,
+                    period_month: day0,
+                    gross: Decimal::new(cents, 2),
+                    paid_on: day0 + Duration::days(d),
+                })
+                .collect();
             t
         },
     )
@@ -201,6 +227,8 @@ fn split(t: &Tables, mask: u64) -> (Tables, Tables) {
     part(&t.doctor_schedules, |i, _| i as i64 + 7, side, &mut a.doctor_schedules, &mut b.doctor_schedules);
     part(&t.clinic_hours, |i, _| i as i64 + 13, side, &mut a.clinic_hours, &mut b.clinic_hours);
     part(&t.rooms, |_, r| r.id + 29, side, &mut a.rooms, &mut b.rooms);
+    part(&t.expenses, |_, r| r.id + 31, side, &mut a.expenses, &mut b.expenses);
+    part(&t.payroll, |_, r| r.id + 37, side, &mut a.payroll, &mut b.payroll);
     (a, b)
 }
 
@@ -278,6 +306,15 @@ fn operations_additive(m: &OperationsMetrics, with_patients: bool) -> Vec<u64> {
     v
 }
 
+fn accounting_additive(m: &AccountingMetrics) -> Vec<Decimal> {
+    let mut v =
+        vec![m.receipts, m.materials_cost, m.lab_cost, m.direct_cost, m.opex, m.payroll, m.total_costs, m.net_profit];
+    // The listed categories come first in every row; other ones vary by row.
+    v.extend(m.opex_by_category.iter().take(accounting::LISTED_CATEGORIES.len()).map(|l| l.amount));
+    v.push(Decimal::from(m.payments + m.payroll_entries));
+    v
+}
+
 fn sum_rows<T: Clone + std::ops::Add<Output = T> + Default>(rows: impl Iterator<Item = Vec<T>>, len: usize) -> Vec<T> {
     rows.fold(vec![T::default(); len], |acc, r| acc.into_iter().zip(r).map(|(a, b)| a + b).collect())
 }
@@ -307,8 +344,17 @@ proptest! {
         t.fold_operations(&mut one).expect("fold");
         let mut left = OperationsAcc::with_frame(frame.clone());
         a.fold_operations(&mut left).expect("fold a");
-        let mut right = OperationsAcc::with_frame(frame);
+        let mut right = OperationsAcc::with_frame(frame.clone());
         b.fold_operations(&mut right).expect("fold b");
+        left.combine(&right).expect("combine");
+        prop_assert_eq!(left.finish().expect("finish"), one.finish().expect("finish"));
+
+        let mut one = AccountingAcc::with_frame(frame.clone());
+        t.fold_accounting(&mut one).expect("fold");
+        let mut left = AccountingAcc::with_frame(frame.clone());
+        a.fold_accounting(&mut left).expect("fold a");
+        let mut right = AccountingAcc::with_frame(frame);
+        b.fold_accounting(&mut right).expect("fold b");
         left.combine(&right).expect("combine");
         prop_assert_eq!(left.finish().expect("finish"), one.finish().expect("finish"));
     }
@@ -334,6 +380,11 @@ proptest! {
             let n = operations_additive(&ops.totals, by_clinic).len();
             prop_assert_eq!(sum_rows(ops.groups.iter().map(|g| operations_additive(&g.metrics, by_clinic)), n),
                             operations_additive(&ops.totals, by_clinic));
+            // Every accounting amount is additive, by clinic and by doctor alike.
+            let acc = t.accounting(&scope).expect("accounting");
+            let n = accounting_additive(&acc.totals).len();
+            prop_assert_eq!(sum_rows(acc.groups.iter().map(|g| accounting_additive(&g.metrics)), n),
+                            accounting_additive(&acc.totals));
         }
     }
 
@@ -342,10 +393,12 @@ proptest! {
         let scope = scope.with_group_by(GroupBy::Clinic);
         let fin = t.financial(&scope).expect("financial");
         let ops = t.operations(&scope).expect("operations");
+        let acc = t.accounting(&scope).expect("accounting");
         for &id in scope.clinic_ids() {
             let alone = scope.only(id).expect("in scope");
             prop_assert_eq!(Some(&t.financial(&alone).expect("alone").totals), fin.clinic_row(id));
             prop_assert_eq!(Some(&t.operations(&alone).expect("alone").totals), ops.clinic_row(id));
+            prop_assert_eq!(Some(&t.accounting(&alone).expect("alone").totals), acc.clinic_row(id));
         }
     }
 

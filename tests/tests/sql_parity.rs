@@ -49,6 +49,8 @@ async fn assert_parity(pool: &PgPool, tables: &Tables, scopes: &[MetricScope]) {
         assert_eq!(sql, tables.financial(s).unwrap(), "financial: SQL == in memory for {s:?}");
         let sql = report(pg_sqlx::operations(pool, s).await.unwrap());
         assert_eq!(sql, tables.operations(s).unwrap(), "operations: SQL == in memory for {s:?}");
+        let sql = report(pg_sqlx::accounting(pool, s).await.unwrap());
+        assert_eq!(sql, tables.accounting(s).unwrap(), "accounting: SQL == in memory for {s:?}");
     }
 }
 
@@ -89,6 +91,10 @@ async fn a_missing_table_or_column_degrades_only_the_domain_that_reads_it() {
         Outcome::Degraded(m) => assert_eq!(m, ["app.appointments.room_id"]),
         Outcome::Report(_) => panic!("operations reads appointments.room_id, which is missing"),
     }
+    match pg_sqlx::accounting(&pool, &s).await.unwrap() {
+        Outcome::Degraded(m) => assert_eq!(m, ["app.lab_cases", "app.payroll"]),
+        Outcome::Report(_) => panic!("accounting reads lab_cases and payroll, which are missing"),
+    }
 }
 
 /// The per-clinic dashboard, written by hand in plain SQL with local dates
@@ -128,7 +134,21 @@ SELECT
          AND a.status = 'cancelled') AS cancelled,
   (SELECT count(*) FROM app.appointments a JOIN c ON c.id = a.clinic_id
        WHERE (a.starts_at AT TIME ZONE c.timezone)::date BETWEEN $2::date AND $3::date
-         AND a.status = 'completed') AS completed";
+         AND a.status = 'completed') AS completed,
+  (SELECT coalesce(sum(e.amount), 0) FROM app.expenses e
+       WHERE e.clinic_id = $1 AND e.spent_on BETWEEN $2::date AND $3::date)::text AS opex,
+  (SELECT coalesce(sum(w.gross), 0) FROM app.payroll w
+       WHERE w.clinic_id = $1 AND w.paid_on BETWEEN $2::date AND $3::date)::text AS payroll,
+  ((SELECT coalesce(sum(p.amount), 0) FROM app.payments p JOIN c ON c.id = p.clinic_id
+        WHERE (p.paid_at AT TIME ZONE c.timezone)::date BETWEEN $2::date AND $3::date)
+   - (SELECT coalesce(sum(it.qty * it.unit_cost), 0) FROM inv JOIN app.invoice_items it ON it.invoice_id = inv.id
+        WHERE inv.status IN ('issued', 'partially_paid', 'paid') AND inv.local_day BETWEEN $2::date AND $3::date)
+   - (SELECT coalesce(sum(l.cost), 0) FROM app.lab_cases l
+        WHERE l.clinic_id = $1 AND l.status IN ('sent', 'received') AND l.sent_on BETWEEN $2::date AND $3::date)
+   - (SELECT coalesce(sum(e.amount), 0) FROM app.expenses e
+        WHERE e.clinic_id = $1 AND e.spent_on BETWEEN $2::date AND $3::date)
+   - (SELECT coalesce(sum(w.gross), 0) FROM app.payroll w
+        WHERE w.clinic_id = $1 AND w.paid_on BETWEEN $2::date AND $3::date))::text AS net_profit";
 
 #[tokio::test]
 async fn the_per_clinic_dashboard_written_by_hand_agrees() {
@@ -142,6 +162,7 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         let s = MetricScope::new([clinic], d(from), d(to), GroupBy::Clinic).unwrap();
         let fin = report(pg_sqlx::financial(&pool, &s).await.unwrap()).totals;
         let ops = report(pg_sqlx::operations(&pool, &s).await.unwrap()).totals;
+        let acc = report(pg_sqlx::accounting(&pool, &s).await.unwrap()).totals;
         let row = sqlx::query(DASHBOARD_SQL).bind(clinic).bind(from).bind(to).fetch_one(&pool).await.unwrap();
         let dec = |name: &str| row.get::<String, _>(name).parse::<Decimal>().unwrap();
         let n = |name: &str| row.get::<i64, _>(name) as u64;
@@ -158,5 +179,9 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         assert_eq!(ops.appointments.no_show, n("no_shows"), "no_show, {what}");
         assert_eq!(ops.appointments.cancelled, n("cancelled"), "cancelled, {what}");
         assert_eq!(ops.appointments.completed, n("completed"), "completed, {what}");
+        assert_eq!(acc.receipts, dec("collected"), "receipts, {what}");
+        assert_eq!(acc.opex, dec("opex"), "opex, {what}");
+        assert_eq!(acc.payroll, dec("payroll"), "payroll, {what}");
+        assert_eq!(acc.net_profit, dec("net_profit"), "net profit, {what}");
     }
 }

@@ -1,0 +1,435 @@
+//! Accounting domain: the cash-basis P&L of a branch. Receipts (what was
+//! collected), the direct cost of the work billed (materials and lab),
+//! operating expenses by category, payroll paid, net profit and the expense
+//! ratio.
+//!
+//! Sources: `payments` (receipts, following the invoice's doctor), billed
+//! `invoices` with their `invoice_items` (materials), `lab_cases`,
+//! `expenses` and `payroll`.
+//!
+//! With doctor grouping, receipts and materials land on the invoice's doctor;
+//! lab cost, expenses and payroll are the clinic's overheads and land on its
+//! `doctor_id: null` row, so a clinic's doctor rows add up to its clinic row.
+
+use crate::category::{InvoiceStatus, LabStatus};
+use crate::error::{OdxError, Result};
+use crate::financial::LabCostFact;
+use crate::frame::{ClinicDirectory, Facts, Frame, Grouped};
+use crate::num::{add_count, add_money, rate};
+use crate::report::{assemble, Report};
+use crate::scope::MetricScope;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The expense categories of the schema, listed in every report (zero when
+/// unused) in this order; any other category follows, alphabetically.
+pub const LISTED_CATEGORIES: [&str; 6] = ["rent", "utilities", "supplies", "marketing", "maintenance", "other"];
+
+/// The category an `expenses.category` text is reported under: trimmed and
+/// lower-cased (`" Rent"` and `rent` are one category); blank is `other`.
+pub fn expense_category(text: &str) -> String {
+    let c = text.trim().to_lowercase();
+    if c.is_empty() {
+        "other".to_owned()
+    } else {
+        c
+    }
+}
+
+/// Payments paid in range, grouped by clinic and (when grouping by doctor)
+/// the doctor of the invoice they pay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptFact {
+    /// `payments.clinic_id`.
+    pub clinic_id: i64,
+    /// The paid invoice's `doctor_id` (the group key).
+    pub doctor_id: Option<i64>,
+    /// How many payments (refunds included).
+    pub payments: u64,
+    /// Sum of `payments.amount` (refunds negative).
+    pub amount: Decimal,
+}
+
+/// Materials of the invoices issued in range, grouped by clinic, doctor and
+/// invoice status (core keeps the billed ones).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialsFact {
+    /// `invoices.clinic_id`.
+    pub clinic_id: i64,
+    /// `invoices.doctor_id` (the group key).
+    pub doctor_id: Option<i64>,
+    /// `invoices.status`.
+    pub status: InvoiceStatus,
+    /// How many invoices.
+    pub invoices: u64,
+    /// Sum of qty x unit_cost of their items.
+    pub materials: Decimal,
+}
+
+/// Expenses spent in range (`spent_on`, a local date), grouped by clinic and
+/// category text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpenseFact {
+    /// `expenses.clinic_id`.
+    pub clinic_id: i64,
+    /// `expenses.category` as stored (core normalizes it).
+    pub category: String,
+    /// How many expense rows.
+    pub expenses: u64,
+    /// Sum of `expenses.amount` (a refund from a supplier is negative).
+    pub amount: Decimal,
+}
+
+/// Payroll paid in range (`paid_on`, cash basis), grouped by clinic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayrollFact {
+    /// `payroll.clinic_id`.
+    pub clinic_id: i64,
+    /// How many payroll rows.
+    pub entries: u64,
+    /// Sum of `payroll.gross`.
+    pub gross: Decimal,
+}
+
+/// Rows kept out of the KPIs for bad values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountingDataQuality {
+    /// Invoices issued in range whose status is not listed (their materials
+    /// are not a direct cost).
+    pub unknown_invoice_status: u64,
+    /// Lab cases sent in range whose status is not listed (kept out of lab cost).
+    pub unknown_lab_status: u64,
+}
+
+impl AccountingDataQuality {
+    fn merge(&mut self, o: &Self) -> Result<()> {
+        add_count(&mut self.unknown_invoice_status, o.unknown_invoice_status, "data quality")?;
+        add_count(&mut self.unknown_lab_status, o.unknown_lab_status, "data quality")
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct AccountingFacts {
+    receipts: Decimal,
+    payments: u64,
+    materials: Decimal,
+    lab_cost: Decimal,
+    /// Normalized category -> (rows, amount).
+    opex: BTreeMap<String, (u64, Decimal)>,
+    payroll: Decimal,
+    payroll_entries: u64,
+    dq: AccountingDataQuality,
+}
+
+impl Facts for AccountingFacts {
+    fn merge(&mut self, o: &Self) -> Result<()> {
+        add_money(&mut self.receipts, o.receipts, "receipts")?;
+        add_count(&mut self.payments, o.payments, "payments")?;
+        add_money(&mut self.materials, o.materials, "materials cost")?;
+        add_money(&mut self.lab_cost, o.lab_cost, "lab cost")?;
+        for (category, (n, amount)) in &o.opex {
+            self.add_opex(category.clone(), *n, *amount)?;
+        }
+        add_money(&mut self.payroll, o.payroll, "payroll")?;
+        add_count(&mut self.payroll_entries, o.payroll_entries, "payroll entries")?;
+        self.dq.merge(&o.dq)
+    }
+}
+
+impl AccountingFacts {
+    fn add_receipt(&mut self, f: &ReceiptFact) -> Result<()> {
+        add_money(&mut self.receipts, f.amount, "receipts")?;
+        add_count(&mut self.payments, f.payments, "payments")
+    }
+
+    fn add_materials(&mut self, f: &MaterialsFact) -> Result<()> {
+        if f.status == InvoiceStatus::Unknown {
+            return add_count(&mut self.dq.unknown_invoice_status, f.invoices, "data quality");
+        }
+        if f.status.is_billed() {
+            add_money(&mut self.materials, f.materials, "materials cost")?;
+        }
+        Ok(())
+    }
+
+    fn add_lab_cost(&mut self, f: &LabCostFact) -> Result<()> {
+        match f.status {
+            LabStatus::Cancelled => Ok(()),
+            LabStatus::Unknown => add_count(&mut self.dq.unknown_lab_status, f.cases, "data quality"),
+            LabStatus::Sent | LabStatus::Received => add_money(&mut self.lab_cost, f.cost, "lab cost"),
+        }
+    }
+
+    fn add_opex(&mut self, category: String, rows: u64, amount: Decimal) -> Result<()> {
+        let line = self.opex.entry(category).or_default();
+        add_count(&mut line.0, rows, "expense rows")?;
+        add_money(&mut line.1, amount, "opex")
+    }
+
+    fn add_payroll(&mut self, f: &PayrollFact) -> Result<()> {
+        add_money(&mut self.payroll, f.gross, "payroll")?;
+        add_count(&mut self.payroll_entries, f.entries, "payroll entries")
+    }
+}
+
+/// Operating expenses of one category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpexLine {
+    /// The category (see [`expense_category`]).
+    pub category: String,
+    /// How many expense rows.
+    pub expenses: u64,
+    /// Their sum.
+    pub amount: Decimal,
+    /// amount / opex; null when opex is zero.
+    pub share: Option<Decimal>,
+}
+
+/// Every accounting KPI of one group (or of the totals).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountingMetrics {
+    /// Payments paid in range (the financial `collected`, cash basis).
+    pub receipts: Decimal,
+    /// How many payments.
+    pub payments: u64,
+    /// Sum of qty x unit_cost of items on billed invoices issued in range.
+    pub materials_cost: Decimal,
+    /// Sum of `lab_cases.cost` sent in range, not cancelled.
+    pub lab_cost: Decimal,
+    /// materials_cost + lab_cost (as in financial).
+    pub direct_cost: Decimal,
+    /// Expenses spent in range (`spent_on`).
+    pub opex: Decimal,
+    /// `opex` by category: the listed ones always, then any other.
+    pub opex_by_category: Vec<OpexLine>,
+    /// Payroll paid in range (`paid_on`, whatever month it is for).
+    pub payroll: Decimal,
+    /// How many payroll rows.
+    pub payroll_entries: u64,
+    /// direct_cost + opex + payroll.
+    pub total_costs: Decimal,
+    /// receipts - total_costs (cash basis).
+    pub net_profit: Decimal,
+    /// total_costs / receipts; null when receipts are zero or negative.
+    pub expense_ratio: Option<Decimal>,
+    /// Rows kept out for bad values.
+    pub data_quality: AccountingDataQuality,
+}
+
+/// The accounting report.
+pub type AccountingReport = Report<AccountingMetrics>;
+
+/// The mergeable accounting accumulator of one scope.
+#[derive(Debug, Clone)]
+pub struct AccountingAcc {
+    frame: Frame,
+    groups: Grouped<AccountingFacts>,
+}
+
+impl AccountingAcc {
+    /// An empty accumulator for a scope.
+    ///
+    /// # Errors
+    /// As [`Frame::new`].
+    pub fn new(scope: &MetricScope, directory: &ClinicDirectory) -> Result<Self> {
+        Ok(AccountingAcc::with_frame(Frame::new(scope, directory)?))
+    }
+
+    /// An empty accumulator on an existing frame.
+    pub fn with_frame(frame: Frame) -> Self {
+        AccountingAcc { groups: Grouped::new(&frame, AccountingFacts::default()), frame }
+    }
+
+    /// The frame (scope, calendar, clocks).
+    pub fn frame(&self) -> &Frame {
+        &self.frame
+    }
+
+    /// Adds payments paid in range.
+    ///
+    /// # Errors
+    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    pub fn accum_receipt(&mut self, f: &ReceiptFact) -> Result<()> {
+        let slot = self.frame.slot(f.clinic_id)?;
+        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, f.doctor_id);
+        clinic.add_receipt(f)?;
+        doctor.map_or(Ok(()), |d| d.add_receipt(f))
+    }
+
+    /// Adds the materials of invoices issued in range.
+    ///
+    /// # Errors
+    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    pub fn accum_materials(&mut self, f: &MaterialsFact) -> Result<()> {
+        let slot = self.frame.slot(f.clinic_id)?;
+        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, f.doctor_id);
+        clinic.add_materials(f)?;
+        doctor.map_or(Ok(()), |d| d.add_materials(f))
+    }
+
+    /// Adds lab cases sent in range (on the clinic's no-doctor row).
+    ///
+    /// # Errors
+    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    pub fn accum_lab_cost(&mut self, f: &LabCostFact) -> Result<()> {
+        let slot = self.frame.slot(f.clinic_id)?;
+        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, None);
+        clinic.add_lab_cost(f)?;
+        doctor.map_or(Ok(()), |d| d.add_lab_cost(f))
+    }
+
+    /// Adds expenses spent in range (on the clinic's no-doctor row).
+    ///
+    /// # Errors
+    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    pub fn accum_expense(&mut self, f: &ExpenseFact) -> Result<()> {
+        let slot = self.frame.slot(f.clinic_id)?;
+        let category = expense_category(&f.category);
+        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, None);
+        clinic.add_opex(category.clone(), f.expenses, f.amount)?;
+        doctor.map_or(Ok(()), |d| d.add_opex(category, f.expenses, f.amount))
+    }
+
+    /// Adds payroll paid in range (on the clinic's no-doctor row).
+    ///
+    /// # Errors
+    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    pub fn accum_payroll(&mut self, f: &PayrollFact) -> Result<()> {
+        let slot = self.frame.slot(f.clinic_id)?;
+        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, None);
+        clinic.add_payroll(f)?;
+        doctor.map_or(Ok(()), |d| d.add_payroll(f))
+    }
+
+    /// Adds another partial state of the same scope.
+    ///
+    /// # Errors
+    /// [`OdxError::ScopeMismatch`] when the scopes differ; [`OdxError::Overflow`].
+    pub fn combine(&mut self, other: &AccountingAcc) -> Result<()> {
+        if !self.frame.same_as(&other.frame) {
+            return Err(OdxError::ScopeMismatch);
+        }
+        self.groups.merge(&other.groups)
+    }
+
+    /// Finishes the report: totals from the merged facts of every clinic.
+    ///
+    /// # Errors
+    /// [`OdxError::Overflow`].
+    pub fn finish(&self) -> Result<AccountingReport> {
+        let mut all = AccountingFacts::default();
+        for c in self.groups.clinic_facts() {
+            all.merge(c)?;
+        }
+        let totals = metrics(&all)?;
+        assemble(&self.frame, totals, self.groups.clinic_facts(), self.groups.doctor_rows(), metrics)
+    }
+}
+
+fn sum(parts: &[Decimal], what: &'static str) -> Result<Decimal> {
+    let mut total = Decimal::ZERO;
+    for p in parts {
+        add_money(&mut total, *p, what)?;
+    }
+    Ok(total)
+}
+
+fn metrics(f: &AccountingFacts) -> Result<AccountingMetrics> {
+    let direct_cost = sum(&[f.materials, f.lab_cost], "direct cost")?;
+    let opex = sum(&f.opex.values().map(|(_, a)| *a).collect::<Vec<_>>(), "opex")?;
+    let mut lines: Vec<OpexLine> = Vec::with_capacity(LISTED_CATEGORIES.len() + f.opex.len());
+    let line = |category: &str, (expenses, amount): (u64, Decimal)| -> Result<OpexLine> {
+        Ok(OpexLine { category: category.to_owned(), expenses, amount, share: rate(amount, opex)? })
+    };
+    for c in LISTED_CATEGORIES {
+        lines.push(line(c, f.opex.get(c).copied().unwrap_or_default())?);
+    }
+    for (c, v) in f.opex.iter().filter(|(c, _)| !LISTED_CATEGORIES.contains(&c.as_str())) {
+        lines.push(line(c, *v)?);
+    }
+    let total_costs = sum(&[direct_cost, opex, f.payroll], "total costs")?;
+    let net_profit = f.receipts.checked_sub(total_costs).ok_or(OdxError::Overflow { what: "net profit" })?;
+    let expense_ratio = if f.receipts > Decimal::ZERO { rate(total_costs, f.receipts)? } else { None };
+    Ok(AccountingMetrics {
+        receipts: f.receipts,
+        payments: f.payments,
+        materials_cost: f.materials,
+        lab_cost: f.lab_cost,
+        direct_cost,
+        opex,
+        opex_by_category: lines,
+        payroll: f.payroll,
+        payroll_entries: f.payroll_entries,
+        total_costs,
+        net_profit,
+        expense_ratio,
+        data_quality: f.dq,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scope::GroupBy;
+    use chrono::NaiveDate;
+
+    fn acc(group_by: GroupBy) -> AccountingAcc {
+        let d = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let scope = MetricScope::new([1, 2], d, d, group_by).unwrap();
+        AccountingAcc::new(&scope, &ClinicDirectory::with_default_zone([1, 2])).unwrap()
+    }
+
+    fn m(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn categories_are_normalized_and_listed_ones_always_reported() {
+        assert_eq!(expense_category(" Rent "), "rent");
+        assert_eq!(expense_category("  "), "other");
+        let mut a = acc(GroupBy::Clinic);
+        for (c, amount) in [("Rent", "100.00"), ("rent", "50.00"), ("legal", "25.00"), ("", "5.00")] {
+            a.accum_expense(&ExpenseFact { clinic_id: 1, category: c.into(), expenses: 1, amount: m(amount) }).unwrap();
+        }
+        let r = a.finish().unwrap();
+        let cats: Vec<_> = r.totals.opex_by_category.iter().map(|l| l.category.as_str()).collect();
+        assert_eq!(cats, ["rent", "utilities", "supplies", "marketing", "maintenance", "other", "legal"]);
+        assert_eq!(r.totals.opex, m("180.00"));
+        assert_eq!(r.totals.opex_by_category[0].amount, m("150.00"));
+        assert_eq!(r.totals.opex_by_category[0].expenses, 2);
+        assert_eq!(r.totals.opex_by_category[1].share, Some(Decimal::ZERO));
+    }
+
+    #[test]
+    fn no_receipts_means_no_expense_ratio_and_doctor_rows_add_up() {
+        let mut a = acc(GroupBy::Doctor);
+        a.accum_payroll(&PayrollFact { clinic_id: 1, entries: 1, gross: m("1000.00") }).unwrap();
+        let r = a.finish().unwrap();
+        assert_eq!(r.totals.expense_ratio, None);
+        assert_eq!(r.totals.net_profit, m("-1000.00"));
+        a.accum_receipt(&ReceiptFact { clinic_id: 1, doctor_id: Some(7), payments: 2, amount: m("4000.00") }).unwrap();
+        a.accum_materials(&MaterialsFact {
+            clinic_id: 1,
+            doctor_id: Some(7),
+            status: InvoiceStatus::Paid,
+            invoices: 1,
+            materials: m("500.00"),
+        })
+        .unwrap();
+        a.accum_materials(&MaterialsFact {
+            clinic_id: 1,
+            doctor_id: Some(7),
+            status: InvoiceStatus::Draft,
+            invoices: 1,
+            materials: m("900.00"),
+        })
+        .unwrap();
+        let r = a.finish().unwrap();
+        assert_eq!(r.totals.expense_ratio, Some(m("0.375")));
+        let keys: Vec<_> = r.groups.iter().map(|g| (g.clinic_id, g.doctor_id)).collect();
+        assert_eq!(keys, [(1, Some(7)), (1, None)]);
+        let net: Decimal = r.groups.iter().map(|g| g.metrics.net_profit).sum();
+        assert_eq!(net, r.totals.net_profit);
+    }
+}
