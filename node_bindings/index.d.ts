@@ -31,8 +31,93 @@ export declare class Engine {
    * allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
    */
   operations(params: ScopeParams): Promise<OperationsReport>
+  /**
+   * The accounting report (cash-basis P&L) of `{ clinicIds, from, to,
+   * groupBy?, allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
+   */
+  accounting(params: ScopeParams): Promise<AccountingReport>
   /** Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`. */
   close(): Promise<void>
+}
+
+/**
+ * The accounting report (cash-basis P&L) of rows the caller already holds
+ * (`{ clinics, payments, invoices, invoice_items, lab_cases, expenses,
+ * payroll }`), read as `financial`'s are, for a scope.
+ */
+export declare function accounting(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): AccountingReport
+
+/** Accounting rows kept out for bad values. */
+export interface AccountingDataQuality {
+  /** Invoices issued in range whose status is not listed. */
+  unknownInvoiceStatus: number
+  /** Lab cases sent in range whose status is not listed. */
+  unknownLabStatus: number
+}
+
+/**
+ * The cash-basis P&L of a branch, a doctor or the network (PKR). With doctor
+ * grouping, receipts and materials follow the invoice's doctor; lab cost,
+ * opex and payroll are overheads on the branch's `doctorId: null` row.
+ */
+export interface AccountingMetrics {
+  /** Payments paid in range (the financial `collected`, cash basis). */
+  receipts: string
+  /** How many payments. */
+  payments: number
+  /** Sum of qty x unit cost of items on billed invoices issued in range. */
+  materialsCost: string
+  /** Sum of the cost of lab cases sent in range, not cancelled. */
+  labCost: string
+  /** materialsCost + labCost. */
+  directCost: string
+  /** Expenses spent in range. */
+  opex: string
+  /**
+   * `opex` by category: rent, utilities, supplies, marketing, maintenance
+   * and other always, then any other category.
+   */
+  opexByCategory: Array<OpexLine>
+  /** Payroll paid in range (by paid date, whatever month it is for). */
+  payroll: string
+  /** How many payroll rows. */
+  payrollEntries: number
+  /** directCost + opex + payroll. */
+  totalCosts: string
+  /** receipts - totalCosts. */
+  netProfit: string
+  /** totalCosts / receipts; null when receipts are zero or negative. */
+  expenseRatio: number | null
+  /** Rows kept out for bad values. */
+  dataQuality: AccountingDataQuality
+}
+
+/**
+ * r" The accounting report (cash-basis P&L).
+ *
+ *  Degraded when a table or column the domain reads is missing: then
+ *  `module` and `missing` say what, `totals` is null and `perBranch`
+ *  empty.
+ */
+export interface AccountingReport {
+  /** Whether a table or column the domain reads is missing. */
+  degraded: boolean
+  /** The domain, when degraded. */
+  module?: string
+  /** The missing relations (`app.table` or `app.table.column`), when degraded. */
+  missing?: Array<string>
+  /** First local date (absent when degraded). */
+  from?: string
+  /** Last local date; balances are as of its end (absent when degraded). */
+  to?: string
+  /** The grouping (absent when degraded). */
+  groupBy?: 'clinic' | 'doctor' | 'none'
+  /** The branches of the scope, ascending (absent when degraded). */
+  clinicIds?: Array<number>
+  /** The whole scope, from merged facts (never averaged rows). */
+  totals: AccountingMetrics | null
+  /** One row per branch (or per branch and doctor); empty for `none`. */
+  perBranch: Array<BranchKey & AccountingMetrics>
 }
 
 /** AR by days since issue, as of the end of `to`. */
@@ -296,6 +381,18 @@ export interface OperationsReport {
   totals: OperationsMetrics | null
   /** One row per branch (or per branch and doctor); empty for `none`. */
   perBranch: Array<BranchKey & OperationsMetrics>
+}
+
+/** Operating expenses of one category. */
+export interface OpexLine {
+  /** The category, trimmed and lower-cased (blank is `other`). */
+  category: string
+  /** How many expense rows. */
+  expenses: number
+  /** Their sum. */
+  amount: string
+  /** amount / opex; null when opex is zero. */
+  share: number | null
 }
 
 /** AR by payer. */

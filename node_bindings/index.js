@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Engine = nativeBinding.Engine
+module.exports.accounting = nativeBinding.accounting
 module.exports.financial = nativeBinding.financial
 module.exports.operations = nativeBinding.operations
 module.exports.validateScope = nativeBinding.validateScope

@@ -1,10 +1,10 @@
 // The org-insights route of the TypeScript server, the way a Hono app mounts
-// it: GET /api/v1/org/insights/financial and /operations, ?from&to&branch.
+// it: GET /api/v1/org/insights/financial, /operations and /accounting, ?from&to&branch.
 // The principal's branches come from the request context (set by the auth
 // middleware); a `branch` outside them is a 403, never silently dropped.
 // Type-checked with tsc by the test command (node_bindings/test/example.test.mjs).
 import { Hono, type Context } from 'hono';
-import type { Engine, FinancialReport, OperationsReport, ScopeParams } from '../index.js';
+import type { AccountingReport, Engine, FinancialReport, OperationsReport, ScopeParams } from '../index.js';
 
 /** Who is asking: set by the server's auth middleware. */
 export interface Principal {
@@ -38,7 +38,7 @@ function params(c: Context<AppEnv>): ScopeParams {
   };
 }
 
-async function answer(c: Context<AppEnv>, run: () => Promise<FinancialReport | OperationsReport>) {
+async function answer(c: Context<AppEnv>, run: () => Promise<FinancialReport | OperationsReport | AccountingReport>) {
   try {
     return c.json(await run());
   } catch (e) {
@@ -53,5 +53,6 @@ export function orgInsights(engine: Engine): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/api/v1/org/insights/financial', (c) => answer(c, () => engine.financial(params(c))));
   app.get('/api/v1/org/insights/operations', (c) => answer(c, () => engine.operations(params(c))));
+  app.get('/api/v1/org/insights/accounting', (c) => answer(c, () => engine.accounting(params(c))));
   return app;
 }

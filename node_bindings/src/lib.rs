@@ -20,7 +20,7 @@ use args::{BadArgument, Request};
 use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, Unknown};
 use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
-use odx_core::{FinancialAcc, OdxError, OperationsAcc, Tables};
+use odx_core::{AccountingAcc, FinancialAcc, OdxError, OperationsAcc, Tables};
 use odx_sql::pg_sqlx::{self, EngineError, Outcome};
 use odx_sql::DomainAcc;
 use serde::Serialize;
@@ -136,6 +136,17 @@ pub fn financial(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<
 )]
 pub fn operations(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     from_rows(env, rows, params, Tables::operations)
+}
+
+/// The accounting report (cash-basis P&L) of rows the caller already holds
+/// (`{ clinics, payments, invoices, invoice_items, lab_cases, expenses,
+/// payroll }`), read as `financial`'s are, for a scope.
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
+    ts_return_type = "AccountingReport"
+)]
+pub fn accounting(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    from_rows(env, rows, params, Tables::accounting)
 }
 
 /// A domain's report over rows the caller holds, in JavaScript's shape
@@ -263,6 +274,13 @@ impl Engine {
     #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<OperationsReport>")]
     pub fn operations<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         self.domain::<OperationsAcc>(env, params)
+    }
+
+    /// The accounting report (cash-basis P&L) of `{ clinicIds, from, to,
+    /// groupBy?, allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
+    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<AccountingReport>")]
+    pub fn accounting<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        self.domain::<AccountingAcc>(env, params)
     }
 
     /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.

@@ -16,6 +16,7 @@ const RATES: &[&str] = &[
     "completion_rate",
     "doctor_utilization",
     "chair_utilization",
+    "expense_ratio",
 ];
 
 /// `no_show_rate` -> `noShowRate`; keys that are not snake_case words (such

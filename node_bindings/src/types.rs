@@ -115,6 +115,69 @@ report!(
     "Array<BranchKey & OperationsMetrics>"
 );
 
+report!(
+    /// The accounting report (cash-basis P&L).
+    AccountingReport,
+    "AccountingMetrics | null",
+    "Array<BranchKey & AccountingMetrics>"
+);
+
+/// The cash-basis P&L of a branch, a doctor or the network (PKR). With doctor
+/// grouping, receipts and materials follow the invoice's doctor; lab cost,
+/// opex and payroll are overheads on the branch's `doctorId: null` row.
+#[napi(object, use_nullable = true)]
+pub struct AccountingMetrics {
+    /// Payments paid in range (the financial `collected`, cash basis).
+    pub receipts: String,
+    /// How many payments.
+    pub payments: i64,
+    /// Sum of qty x unit cost of items on billed invoices issued in range.
+    pub materials_cost: String,
+    /// Sum of the cost of lab cases sent in range, not cancelled.
+    pub lab_cost: String,
+    /// materialsCost + labCost.
+    pub direct_cost: String,
+    /// Expenses spent in range.
+    pub opex: String,
+    /// `opex` by category: rent, utilities, supplies, marketing, maintenance
+    /// and other always, then any other category.
+    pub opex_by_category: Vec<OpexLine>,
+    /// Payroll paid in range (by paid date, whatever month it is for).
+    pub payroll: String,
+    /// How many payroll rows.
+    pub payroll_entries: i64,
+    /// directCost + opex + payroll.
+    pub total_costs: String,
+    /// receipts - totalCosts.
+    pub net_profit: String,
+    /// totalCosts / receipts; null when receipts are zero or negative.
+    pub expense_ratio: Option<f64>,
+    /// Rows kept out for bad values.
+    pub data_quality: AccountingDataQuality,
+}
+
+/// Operating expenses of one category.
+#[napi(object, use_nullable = true)]
+pub struct OpexLine {
+    /// The category, trimmed and lower-cased (blank is `other`).
+    pub category: String,
+    /// How many expense rows.
+    pub expenses: i64,
+    /// Their sum.
+    pub amount: String,
+    /// amount / opex; null when opex is zero.
+    pub share: Option<f64>,
+}
+
+/// Accounting rows kept out for bad values.
+#[napi(object)]
+pub struct AccountingDataQuality {
+    /// Invoices issued in range whose status is not listed.
+    pub unknown_invoice_status: i64,
+    /// Lab cases sent in range whose status is not listed.
+    pub unknown_lab_status: i64,
+}
+
 /// Every financial KPI of a branch, a doctor or the network (PKR).
 #[napi(object, use_nullable = true)]
 pub struct FinancialMetrics {

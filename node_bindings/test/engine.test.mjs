@@ -19,7 +19,7 @@ const scopes = [
   { ...DEMO, groupBy: 'doctor' },
 ];
 
-for (const domain of ['financial', 'operations']) {
+for (const domain of ['financial', 'operations', 'accounting']) {
   for (const scope of scopes) {
     test(`${domain} ${JSON.stringify(scope)}: Node == the extension`, async () => {
       const node = await engine[domain](scope);
@@ -105,6 +105,8 @@ test('a missing table degrades the module instead of failing', async () => {
     assert.equal(ops.totals, null);
     const fin = await e.financial(KNOWN);
     assert.equal(fin.degraded, true);
+    const acc = await e.accounting(KNOWN);
+    assert.deepStrictEqual(acc.missing, ['app.lab_cases', 'app.payroll']);
   } finally {
     await e.close();
   }

@@ -47,6 +47,12 @@ test('?branch narrows to one branch; a branch outside the principal is 403', asy
   assert.equal((await other.json()).error.code, 'ODX_FORBIDDEN_SCOPE');
 });
 
+test('GET /api/v1/org/insights/accounting answers the P&L', async () => {
+  const res = await app.request(`/api/v1/org/insights/accounting?from=${DEMO.from}&to=${DEMO.to}`);
+  assert.equal(res.status, 200);
+  assert.deepStrictEqual(await res.json(), await extension('accounting', DEMO));
+});
+
 test('a bad date is 400 naming the field', async () => {
   const res = await app.request('/api/v1/org/insights/financial?from=2026-13-01&to=2026-06-30');
   assert.equal(res.status, 400);

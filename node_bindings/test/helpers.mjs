@@ -36,7 +36,7 @@ export const DEMO = { clinicIds: [501, 502, 503, 504], from: '2026-01-01', to: '
 // bigint ids parsed as numbers, numerics as strings, instants as Dates, dates
 // and times as strings.
 const TABLES = ['clinics', 'clinic_hours', 'rooms', 'doctor_schedules', 'patients', 'appointments', 'invoices',
-  'invoice_items', 'payments', 'lab_cases'];
+  'invoice_items', 'payments', 'lab_cases', 'expenses', 'payroll'];
 export async function clinicRows(clinicIds) {
   const types = {
     getTypeParser(oid, format) {

@@ -19,7 +19,7 @@ const scopes = [
   { ...DEMO, groupBy: 'doctor' },
 ];
 
-for (const domain of ['financial', 'operations']) {
+for (const domain of ['financial', 'operations', 'accounting']) {
   for (const scope of scopes) {
     test(`${domain} ${JSON.stringify(scope)}: pure function on the rows == the engine`, async () => {
       const rows = await clinicRows(scope.clinicIds);

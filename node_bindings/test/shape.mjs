@@ -3,7 +3,7 @@
 // numbers, money as strings. Used by the tests and the benchmark to compare
 // the extension's jsonb with the addon's reports.
 const RATES = new Set(['collection_rate', 'margin', 'share', 'no_show_rate', 'cancel_rate', 'arrival_rate',
-  'completion_rate', 'doctor_utilization', 'chair_utilization']);
+  'completion_rate', 'doctor_utilization', 'chair_utilization', 'expense_ratio']);
 export function asJs(v) {
   if (Array.isArray(v)) return v.map(asJs);
   if (v === null || typeof v !== 'object') return v;

@@ -19,14 +19,14 @@ let engine;
 before(async () => { engine = await odx.Engine.connect(url); });
 after(async () => { await engine.close(); });
 
-const TYPE = { financial: 'FinancialReport', operations: 'OperationsReport' };
+const TYPE = { financial: 'FinancialReport', operations: 'OperationsReport', accounting: 'AccountingReport' };
 
 // Each file holds `const` declarations of [type, value] pairs.
 function write(name, decls) {
   const body = decls.map(([type, value], i) => `export const v${i}: ${type} = ${JSON.stringify(value, null, 1)};`);
   const file = path.join(dir, `${name}.ts`);
   fs.writeFileSync(file,
-    `import type { FinancialReport, OperationsReport, ValidScope } from '../../index.js';\n${body.join('\n')}\n`);
+    `import type { AccountingReport, FinancialReport, OperationsReport, ValidScope } from '../../index.js';\n${body.join('\n')}\n`);
   return file;
 }
 

@@ -150,6 +150,60 @@ pub fn odx_operations_by_branch(
     Ok(TableIterator::new(rows))
 }
 
+/// One row per branch of the accounting report (see `odx_accounting`).
+#[pg_extern(stable, parallel_safe)]
+pub fn odx_accounting_by_branch(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(clinic_id, i64),
+            name!(receipts, AnyNumeric),
+            name!(materials_cost, AnyNumeric),
+            name!(lab_cost, AnyNumeric),
+            name!(direct_cost, AnyNumeric),
+            name!(opex, AnyNumeric),
+            name!(payroll, AnyNumeric),
+            name!(total_costs, AnyNumeric),
+            name!(net_profit, AnyNumeric),
+            name!(expense_ratio, Option<AnyNumeric>),
+        ),
+    >,
+> {
+    let Some(report) = branch_report::<odx_core::AccountingAcc>(clinic_ids, from_date, to_date)? else {
+        return Ok(TableIterator::new(Vec::new()));
+    };
+    let mut rows = Vec::with_capacity(report.groups.len());
+    for g in report.groups {
+        let m = g.metrics;
+        rows.push((
+            g.clinic_id,
+            numeric(m.receipts)?,
+            numeric(m.materials_cost)?,
+            numeric(m.lab_cost)?,
+            numeric(m.direct_cost)?,
+            numeric(m.opex)?,
+            numeric(m.payroll)?,
+            numeric(m.total_costs)?,
+            numeric(m.net_profit)?,
+            opt(m.expense_ratio)?,
+        ));
+    }
+    Ok(TableIterator::new(rows))
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_accounting_by_branch(bigint[], date, date) IS
+'One row per branch of odx_accounting: money as numeric, the expense ratio NULL when there are no receipts. Since 0.2.0.';
+"#,
+    name = "accounting_by_branch_comments",
+    requires = [odx_accounting_by_branch],
+);
+
 extension_sql!(
     r#"
 COMMENT ON FUNCTION odx_financial_by_branch(bigint[], date, date) IS

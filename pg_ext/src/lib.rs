@@ -13,7 +13,7 @@
 #![allow(clippy::type_complexity)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-use odx_core::{AgingBucket, FinancialAcc, GroupBy, MetricScope, OdxError, OperationsAcc};
+use odx_core::{AccountingAcc, AgingBucket, FinancialAcc, GroupBy, MetricScope, OdxError, OperationsAcc};
 use odx_sql::{missing_relations, Domain, DomainAcc, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::panic::ErrorReport;
@@ -206,6 +206,19 @@ fn odx_operations(
     to_jsonb(Domain::Operations, compute::<OperationsAcc>(&scope)?)
 }
 
+/// The accounting report (cash-basis P&L) of `clinic_ids` over
+/// `from_date..=to_date`. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_accounting(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: default!(&str, "'clinic'"),
+) -> Result<JsonB> {
+    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
+    to_jsonb(Domain::Accounting, compute::<AccountingAcc>(&scope)?)
+}
+
 /// The AR aging bucket of an age in days (`0-30`, `31-60`, `61-90`, `90+`);
 /// NULL for a negative age.
 #[pg_extern(immutable, parallel_safe)]
@@ -244,6 +257,15 @@ pub(crate) fn numeric(d: Decimal) -> Result<AnyNumeric> {
 pub(crate) fn count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_accounting(bigint[], date, date, text) IS
+'The cash-basis P&L of the clinics over from_date..to_date, computed by odx-core: receipts, direct cost, opex by category, payroll, net profit, expense ratio; { degraded, totals, groups }. group_by: clinic (default), doctor (overheads on the doctor_id null row) or none. Since 0.2.0.';
+"#,
+    name = "accounting_comments",
+    requires = [odx_accounting],
+);
 
 extension_sql!(
     r#"

@@ -1,5 +1,5 @@
 //! The extension inside the real server returns exactly what core computes on
-//! the same rows: `odx_financial` / `odx_operations` (jsonb) equal the
+//! the same rows: `odx_financial` / `odx_operations` / `odx_accounting` (jsonb) equal the
 //! in-memory reports field for field, for every clinic alone and for the
 //! network; the `_by_branch` tables agree with the jsonb rows; bad input gets
 //! the right SQLSTATE; missing relations degrade instead of failing.
@@ -48,6 +48,9 @@ async fn assert_extension_equals_core(pool: &PgPool, tables: &Tables, ids: &[i64
         let want = with_degraded_false(serde_json::to_value(tables.operations(&scope).unwrap()).unwrap());
         let got = call(pool, "odx_operations", &ids, from, to, g.as_str()).await;
         assert_eq!(got, want, "odx_operations({ids:?}, {from}, {to}, {g}) == core");
+        let want = with_degraded_false(serde_json::to_value(tables.accounting(&scope).unwrap()).unwrap());
+        let got = call(pool, "odx_accounting", &ids, from, to, g.as_str()).await;
+        assert_eq!(got, want, "odx_accounting({ids:?}, {from}, {to}, {g}) == core");
     }
 }
 
@@ -96,6 +99,24 @@ async fn by_branch_tables_agree_with_the_jsonb_rows() {
         .await
         .unwrap();
     assert_eq!(ops.get::<i64, _>(0), ids.len() as i64);
+    let json = call(&pool, "odx_accounting", &ids, "2026-06-01", "2026-06-30", "clinic").await;
+    let rows = sqlx::query(
+        "SELECT clinic_id, receipts::text, opex::text, payroll::text, net_profit::text, expense_ratio::text
+         FROM odx_accounting_by_branch($1, '2026-06-01', '2026-06-30') ORDER BY clinic_id",
+    )
+    .bind(&ids)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), ids.len());
+    for (row, g) in rows.iter().zip(json["groups"].as_array().unwrap()) {
+        assert_eq!(row.get::<i64, _>(0), g["clinic_id"].as_i64().unwrap());
+        assert_eq!(col(row, 1), dec(&g["receipts"]), "receipts");
+        assert_eq!(col(row, 2), dec(&g["opex"]), "opex");
+        assert_eq!(col(row, 3), dec(&g["payroll"]), "payroll");
+        assert_eq!(col(row, 4), dec(&g["net_profit"]), "net profit");
+        assert_eq!(col(row, 5), dec(&g["expense_ratio"]), "expense ratio");
+    }
 }
 
 async fn sqlstate(pool: &PgPool, sql: &'static str) -> String {

@@ -11,3 +11,10 @@ ALTER TABLE app.appointments DROP COLUMN room_id;
 SELECT odx_operations(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') -> 'missing' AS missing;
 SELECT odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS financial_degraded;
 ROLLBACK;
+BEGIN;
+DROP TABLE app.payroll;
+SELECT odx_accounting(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30') -> 'missing' AS accounting_missing;
+SELECT odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS financial_degraded,
+       odx_operations(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS operations_degraded;
+SELECT count(*) AS rows FROM odx_accounting_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30');
+ROLLBACK;

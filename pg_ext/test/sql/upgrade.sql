@@ -25,5 +25,6 @@ SELECT 'only fresh' AS side, function FROM (SELECT * FROM fresh EXCEPT SELECT * 
 UNION ALL
 SELECT 'only upgraded', function FROM (SELECT * FROM odx_catalog EXCEPT SELECT * FROM fresh) u;
 SELECT odx_day_start('Asia/Karachi', '2026-06-01') AT TIME ZONE 'UTC' AS day_start_utc,
-       odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') -> 'totals' ->> 'billed' AS billed_at_0_1_1;
+       odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') -> 'totals' ->> 'billed' AS billed_updated,
+       odx_accounting(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') -> 'totals' ->> 'net_profit' AS net_profit_updated;
 ROLLBACK;
