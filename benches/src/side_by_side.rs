@@ -21,6 +21,8 @@ pub enum Domain {
     Financial,
     /// `odx_operations` against `benches/sql/operations.sql`.
     Operations,
+    /// `odx_accounting` against `benches/sql/accounting.sql`.
+    Accounting,
 }
 
 /// How a hand-written column compares with a field of odx's JSON.
@@ -97,12 +99,31 @@ const OPERATIONS_FIELDS: &[Field] = &[
     ("chair_utilization", "/chair_utilization", Kind::Rate),
 ];
 
+const ACCOUNTING_FIELDS: &[Field] = &[
+    ("receipts", "/receipts", Kind::Money),
+    ("payments", "/payments", Kind::Count),
+    ("materials_cost", "/materials_cost", Kind::Money),
+    ("lab_cost", "/lab_cost", Kind::Money),
+    ("direct_cost", "/direct_cost", Kind::Money),
+    ("opex", "/opex", Kind::Money),
+    ("rent", "/opex_by_category/0/amount", Kind::Money),
+    ("payroll", "/payroll", Kind::Money),
+    ("payroll_entries", "/payroll_entries", Kind::Count),
+    ("total_costs", "/total_costs", Kind::Money),
+    ("net_profit", "/net_profit", Kind::Money),
+    ("expense_ratio", "/expense_ratio", Kind::Rate),
+];
+
 impl Domain {
+    /// Every domain the benchmark covers.
+    pub const ALL: [Domain; 3] = [Domain::Financial, Domain::Operations, Domain::Accounting];
+
     /// The domain's name.
     pub fn name(self) -> &'static str {
         match self {
             Domain::Financial => "financial",
             Domain::Operations => "operations",
+            Domain::Accounting => "accounting",
         }
     }
     /// The extension's call, `$1..$3` = ids, from, to.
@@ -110,6 +131,7 @@ impl Domain {
         match self {
             Domain::Financial => "SELECT odx_financial($1::bigint[], $2::date, $3::date)::text",
             Domain::Operations => "SELECT odx_operations($1::bigint[], $2::date, $3::date)::text",
+            Domain::Accounting => "SELECT odx_accounting($1::bigint[], $2::date, $3::date)::text",
         }
     }
     /// The hand-written statement, same parameters.
@@ -117,6 +139,7 @@ impl Domain {
         match self {
             Domain::Financial => include_str!("../sql/financial.sql"),
             Domain::Operations => include_str!("../sql/operations.sql"),
+            Domain::Accounting => include_str!("../sql/accounting.sql"),
         }
     }
     /// What to compare.
@@ -124,6 +147,7 @@ impl Domain {
         match self {
             Domain::Financial => FINANCIAL_FIELDS,
             Domain::Operations => OPERATIONS_FIELDS,
+            Domain::Accounting => ACCOUNTING_FIELDS,
         }
     }
 }

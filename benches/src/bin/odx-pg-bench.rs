@@ -182,7 +182,7 @@ async fn run(o: Opts) -> Result<(), Failure> {
     let last = start() + chrono::Duration::days(i64::from(DAYS) - 1);
     let mut cases: Vec<Case> = [1, 5, 10, 20, 40].iter().map(|b| Case::new(&all_ids, *b, DAYS, last)).collect();
     cases.extend([30, 90, 180].iter().map(|d| Case::new(&all_ids, BRANCHES, *d, last)));
-    for domain in [Domain::Financial, Domain::Operations] {
+    for domain in Domain::ALL {
         for case in &cases {
             check(&mut conn, domain, case).await?;
             let (odx, hand) = time(&mut conn, domain, case, o.runs).await?;
