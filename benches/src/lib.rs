@@ -9,6 +9,42 @@ use odx_core::tables::{AppointmentRow, InvoiceRow};
 use odx_core::{ClinicDirectory, FinancialAcc, Frame, GroupBy, InvoiceStatus, MetricScope, OperationsAcc, Result};
 use rust_decimal::Decimal;
 
+/// The `main` of a database binary: options parsed by `opts` (a usage error
+/// exits 2), then `run` on a one-thread tokio runtime; an error is printed
+/// with the binary's `name` and exits 1.
+pub fn database_main<O, T, F>(
+    name: &str,
+    opts: impl FnOnce() -> std::result::Result<O, String>,
+    run: impl FnOnce(O) -> F,
+    done: impl FnOnce(T),
+) -> std::process::ExitCode
+where
+    F: std::future::Future<Output = std::result::Result<T, side_by_side::Failure>>,
+{
+    let o = match opts() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let outcome = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(side_by_side::Failure::from)
+        .and_then(|runtime| runtime.block_on(run(o)));
+    match outcome {
+        Ok(value) => {
+            done(value);
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Branches of the benchmark network.
 pub const BRANCHES: u32 = 40;
 /// First day of the benchmark year.

@@ -11,9 +11,9 @@
 //! lab cost, expenses and payroll are the clinic's overheads and land on its
 //! `doctor_id: null` row, so a clinic's doctor rows add up to its clinic row.
 
-use crate::category::{InvoiceStatus, LabStatus};
+use crate::category::InvoiceStatus;
 use crate::error::{OdxError, Result};
-use crate::financial::LabCostFact;
+use crate::financial::{lab_cost_counts, LabCostFact};
 use crate::frame::{ClinicDirectory, Facts, Frame, Grouped};
 use crate::num::{add_count, add_money, rate};
 use crate::report::{assemble, Report};
@@ -154,11 +154,10 @@ impl AccountingFacts {
     }
 
     fn add_lab_cost(&mut self, f: &LabCostFact) -> Result<()> {
-        match f.status {
-            LabStatus::Cancelled => Ok(()),
-            LabStatus::Unknown => add_count(&mut self.dq.unknown_lab_status, f.cases, "data quality"),
-            LabStatus::Sent | LabStatus::Received => add_money(&mut self.lab_cost, f.cost, "lab cost"),
+        if lab_cost_counts(f, &mut self.dq.unknown_lab_status)? {
+            add_money(&mut self.lab_cost, f.cost, "lab cost")?;
         }
+        Ok(())
     }
 
     fn add_opex(&mut self, category: String, rows: u64, amount: Decimal) -> Result<()> {

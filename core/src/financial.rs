@@ -208,14 +208,25 @@ impl FinancialFacts {
     }
 
     fn add_lab_cost(&mut self, f: &LabCostFact) -> Result<()> {
-        match f.status {
-            LabStatus::Cancelled => Ok(()),
-            LabStatus::Unknown => add_count(&mut self.dq.unknown_lab_status, f.cases, "data quality"),
-            LabStatus::Sent | LabStatus::Received => {
-                add_count(&mut self.lab_cases, f.cases, "lab cases")?;
-                add_money(&mut self.lab_cost, f.cost, "lab cost")
-            }
+        if lab_cost_counts(f, &mut self.dq.unknown_lab_status)? {
+            add_count(&mut self.lab_cases, f.cases, "lab cases")?;
+            add_money(&mut self.lab_cost, f.cost, "lab cost")?;
         }
+        Ok(())
+    }
+}
+
+/// The lab-cost rule, shared by every domain that reports lab cost: cases
+/// sent in range count unless cancelled; a status outside the schema's list is
+/// bad data, counted in `unknown_status` and kept out.
+///
+/// # Errors
+/// [`OdxError::Overflow`] of the data-quality count.
+pub(crate) fn lab_cost_counts(f: &LabCostFact, unknown_status: &mut u64) -> Result<bool> {
+    match f.status {
+        LabStatus::Cancelled => Ok(false),
+        LabStatus::Unknown => add_count(unknown_status, f.cases, "data quality").map(|()| false),
+        LabStatus::Sent | LabStatus::Received => Ok(true),
     }
 }
 

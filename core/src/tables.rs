@@ -355,11 +355,7 @@ impl Tables {
         let invoice_of: FxHashMap<i64, (i64, Option<i64>)> =
             self.invoices.iter().map(|i| (i.id, (i.clinic_id, i.doctor_id))).collect();
         let in_scope_invoice = |id: &i64| invoice_of.get(id).is_some_and(|(c, _)| scope.contains(*c));
-        let mut materials: FxHashMap<i64, Decimal> = FxHashMap::default();
-        for item in self.invoice_items.iter().filter(|it| in_scope_invoice(&it.invoice_id)) {
-            let cost = mul_money(Decimal::from(item.qty), item.unit_cost, "materials cost")?;
-            add_money(materials.entry(item.invoice_id).or_default(), cost, "materials cost")?;
-        }
+        let materials = self.materials_by_invoice(in_scope_invoice)?;
         // Paid to date: every payment against an invoice of the scope, before
         // the as-of instant of the invoice's clinic.
         let mut paid: FxHashMap<i64, Decimal> = FxHashMap::default();
@@ -491,6 +487,17 @@ impl Tables {
         Ok(())
     }
 
+    /// Materials cost per invoice (sum of qty x unit_cost of its items), for
+    /// the invoices `keep` accepts.
+    fn materials_by_invoice(&self, keep: impl Fn(&i64) -> bool) -> Result<FxHashMap<i64, Decimal>> {
+        let mut materials: FxHashMap<i64, Decimal> = FxHashMap::default();
+        for item in self.invoice_items.iter().filter(|it| keep(&it.invoice_id)) {
+            let cost = mul_money(Decimal::from(item.qty), item.unit_cost, "materials cost")?;
+            add_money(materials.entry(item.invoice_id).or_default(), cost, "materials cost")?;
+        }
+        Ok(materials)
+    }
+
     /// The accounting report of a scope over these rows.
     ///
     /// # Errors
@@ -519,11 +526,7 @@ impl Tables {
                 })?;
             }
         }
-        let mut materials: FxHashMap<i64, Decimal> = FxHashMap::default();
-        for item in &self.invoice_items {
-            let cost = mul_money(Decimal::from(item.qty), item.unit_cost, "materials cost")?;
-            add_money(materials.entry(item.invoice_id).or_default(), cost, "materials cost")?;
-        }
+        let materials = self.materials_by_invoice(|_| true)?;
         for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
             if frame.clock(i.clinic_id)?.in_range(i.issued_at) {
                 acc.accum_materials(&MaterialsFact {

@@ -128,19 +128,32 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn every_bad_field_is_named() {
-        let bad = |v: Value| Request::read(&v, "params").unwrap_err().field;
-        assert_eq!(bad(json!(3)), "params");
-        assert_eq!(bad(json!({"from": "2026-06-01", "to": "2026-06-30"})), "clinicIds");
-        assert_eq!(bad(json!({"clinicIds": "1", "from": "2026-06-01", "to": "2026-06-30"})), "clinicIds");
-        assert_eq!(bad(json!({"clinicIds": [1, "2"], "from": "2026-06-01", "to": "2026-06-30"})), "clinicIds[1]");
-        assert_eq!(bad(json!({"clinicIds": [1.5], "from": "2026-06-01", "to": "2026-06-30"})), "clinicIds[0]");
-        assert_eq!(bad(json!({"clinicIds": [1], "from": "2026-6-1", "to": "2026-06-30"})), "from");
-        assert_eq!(bad(json!({"clinicIds": [1], "from": "2026-02-30", "to": "2026-06-30"})), "from");
-        assert_eq!(bad(json!({"clinicIds": [1], "from": "2026-06-01"})), "to");
-        assert_eq!(bad(json!({"clinicIds": [1], "from": "2026-06-01", "to": "2026-06-30", "groupBy": "x"})), "groupBy");
-        let ok = Request::read(&json!({"clinicIds": [1, 2], "from": "2026-06-01", "to": "2026-06-30"}), "p").unwrap();
+    fn every_bad_field_is_named() -> Result<(), BadArgument> {
+        let bad = |v: Value| Request::read(&v, "params").err().map(|e| e.field);
+        assert_eq!(bad(json!(3)).as_deref(), Some("params"));
+        assert_eq!(bad(json!({"from": "2026-06-01", "to": "2026-06-30"})).as_deref(), Some("clinicIds"));
+        assert_eq!(
+            bad(json!({"clinicIds": "1", "from": "2026-06-01", "to": "2026-06-30"})).as_deref(),
+            Some("clinicIds")
+        );
+        assert_eq!(
+            bad(json!({"clinicIds": [1, "2"], "from": "2026-06-01", "to": "2026-06-30"})).as_deref(),
+            Some("clinicIds[1]")
+        );
+        assert_eq!(
+            bad(json!({"clinicIds": [1.5], "from": "2026-06-01", "to": "2026-06-30"})).as_deref(),
+            Some("clinicIds[0]")
+        );
+        assert_eq!(bad(json!({"clinicIds": [1], "from": "2026-6-1", "to": "2026-06-30"})).as_deref(), Some("from"));
+        assert_eq!(bad(json!({"clinicIds": [1], "from": "2026-02-30", "to": "2026-06-30"})).as_deref(), Some("from"));
+        assert_eq!(bad(json!({"clinicIds": [1], "from": "2026-06-01"})).as_deref(), Some("to"));
+        assert_eq!(
+            bad(json!({"clinicIds": [1], "from": "2026-06-01", "to": "2026-06-30", "groupBy": "x"})).as_deref(),
+            Some("groupBy")
+        );
+        let ok = Request::read(&json!({"clinicIds": [1, 2], "from": "2026-06-01", "to": "2026-06-30"}), "p")?;
         assert_eq!(ok.group_by, GroupBy::Clinic);
         assert!(ok.scope().is_ok());
+        Ok(())
     }
 }

@@ -208,25 +208,5 @@ async fn run(o: Opts) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
-    let o = match opts() {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("odx-pg-bench: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run(o)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("odx-pg-bench: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    odx_benches::database_main("odx-pg-bench", opts, run, |()| {})
 }

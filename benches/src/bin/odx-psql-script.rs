@@ -20,14 +20,14 @@ use std::process::ExitCode;
 
 const USAGE: &str =
     "odx-psql-script --domain D --clinics IDS --from DATE --to DATE [--group-by G] [--runs N] [--url URL]
-  --domain    financial | operations
+  --domain    financial | operations | accounting
   --clinics   comma-separated clinic ids, or `all` (every clinic of app.clinics)
   --from/--to local dates YYYY-MM-DD
   --group-by  clinic (default) | doctor | none
   --runs      how many times the statements are executed (default 6)
   --url       the database (default postgres://odx:odx@127.0.0.1:5432/odx_bench)";
 
-type Failure = Box<dyn std::error::Error>;
+use odx_benches::side_by_side::Failure;
 
 struct Opts {
     url: String,
@@ -157,28 +157,5 @@ async fn run(o: Opts) -> Result<String, Failure> {
 }
 
 fn main() -> ExitCode {
-    let o = match opts() {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("odx-psql-script: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run(o)) {
-        Ok(script) => {
-            print!("{script}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("odx-psql-script: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    odx_benches::database_main("odx-psql-script", opts, run, |script: String| print!("{script}"))
 }
