@@ -61,9 +61,11 @@ pub struct MaterialsFact {
     pub doctor_id: Option<i64>,
     /// `invoices.status`.
     pub status: InvoiceStatus,
-    /// How many invoices.
+    /// How many invoices. Core reads it for an unknown status only (data
+    /// quality), so a source may leave it zero for the listed ones.
     pub invoices: u64,
-    /// Sum of qty x unit_cost of their items.
+    /// Sum of qty x unit_cost of their items. Core reads it for a billed
+    /// status only, so a source may leave it zero for the others.
     pub materials: Decimal,
 }
 

@@ -29,6 +29,7 @@ pub mod category;
 pub mod error;
 pub mod financial;
 mod frame;
+pub mod lab;
 pub mod num;
 pub mod operations;
 pub mod report;
@@ -41,6 +42,7 @@ pub use category::{AppointmentStatus, InvoiceStatus, LabStatus, Payer, PaymentMe
 pub use error::{OdxError, Result};
 pub use financial::{FinancialAcc, FinancialMetrics, FinancialReport};
 pub use frame::{ClinicDirectory, Frame};
+pub use lab::{LabAcc, LabMetrics, LabReport};
 pub use operations::{OperationsAcc, OperationsMetrics, OperationsReport};
 pub use report::{GroupRow, Report};
 pub use scope::{GroupBy, MetricScope};

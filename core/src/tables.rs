@@ -12,6 +12,7 @@ use crate::category::{AppointmentStatus, InvoiceStatus, LabStatus, Payer, Paymen
 use crate::error::Result;
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
 use crate::frame::{ClinicDirectory, Frame};
+use crate::lab::{DatePos, LabAcc, LabCaseFact, LabReport};
 use crate::num::{add_money, mul_money};
 use crate::operations::{OperationsAcc, OperationsReport, PatientGrain, PatientsFact, RoomsFact};
 use crate::scope::MetricScope;
@@ -552,6 +553,40 @@ impl Tables {
         }
         for p in self.payroll.iter().filter(|p| scope.contains(p.clinic_id) && in_range(p.paid_on)) {
             acc.accum_payroll(&PayrollFact { clinic_id: p.clinic_id, entries: 1, gross: p.gross })?;
+        }
+        Ok(())
+    }
+
+    /// The lab report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn lab(&self, scope: &MetricScope) -> Result<LabReport> {
+        let mut acc = LabAcc::new(scope, &self.directory())?;
+        self.fold_lab(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' lab facts (scope clinics only) to an accumulator.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_lab(&self, acc: &mut LabAcc) -> Result<()> {
+        let scope = acc.frame().scope().clone();
+        let (from, to) = (scope.from(), scope.to());
+        for l in self.lab_cases.iter().filter(|l| scope.contains(l.clinic_id)) {
+            acc.accum_case(&LabCaseFact {
+                clinic_id: l.clinic_id,
+                vendor: l.vendor.clone(),
+                status: l.status,
+                sent: DatePos::of(l.sent_on, from, to),
+                received: l.received_on.map(|r| DatePos::of(r, from, to)),
+                due_before_to: l.due_on < to,
+                received_before_sent: l.received_on.is_some_and(|r| r < l.sent_on),
+                cases: 1,
+                cost: l.cost,
+                turnaround_days: l.received_on.map_or(0, |r| (r - l.sent_on).num_days()),
+            })?;
         }
         Ok(())
     }

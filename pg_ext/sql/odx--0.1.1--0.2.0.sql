@@ -1,5 +1,5 @@
--- odx 0.1.1 -> 0.2.0: the domains of the second seed document, starting with
--- accounting: odx_accounting (jsonb) and odx_accounting_by_branch (table).
+-- odx 0.1.1 -> 0.2.0: the domains of the second seed document, each as
+-- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab.
 -- Written by hand; a test compares the catalog after this upgrade with a
 -- fresh CREATE EXTENSION odx at 0.2.0, so the two cannot drift.
 \echo Use "ALTER EXTENSION odx UPDATE TO '0.2.0'" to load this file. \quit
@@ -39,3 +39,37 @@ AS 'MODULE_PATHNAME', 'odx_accounting_by_branch_wrapper';
 
 COMMENT ON FUNCTION odx_accounting_by_branch(bigint[], date, date) IS
 'One row per branch of odx_accounting: money as numeric, the expense ratio NULL when there are no receipts. Since 0.2.0.';
+
+CREATE FUNCTION "odx_lab"(
+	"clinic_ids" bigint[],
+	"from_date" date,
+	"to_date" date,
+	"group_by" TEXT DEFAULT 'clinic'
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_lab_wrapper';
+
+COMMENT ON FUNCTION odx_lab(bigint[], date, date, text) IS
+'Lab cases of the clinics, computed by odx-core: open and overdue as of the end of to_date, cases sent and their cost, cases received in range and the average turnaround in days, each per vendor too; { degraded, totals, groups }. Lab cases have no doctor: group_by doctor puts them on the doctor_id null row. Since 0.2.0.';
+
+CREATE FUNCTION "odx_lab_by_branch"(
+	"clinic_ids" bigint[],
+	"from_date" date,
+	"to_date" date
+) RETURNS TABLE (
+	"clinic_id" bigint,
+	"open_cases" bigint,
+	"overdue_cases" bigint,
+	"overdue_share" NUMERIC,
+	"cases_sent" bigint,
+	"lab_cost" NUMERIC,
+	"cases_received" bigint,
+	"avg_turnaround_days" NUMERIC
+)
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_lab_by_branch_wrapper';
+
+COMMENT ON FUNCTION odx_lab_by_branch(bigint[], date, date) IS
+'One row per branch of odx_lab over every vendor: counts as bigint, cost and turnaround as numeric, the overdue share and turnaround NULL when there is no data. Since 0.2.0.';

@@ -214,3 +214,53 @@ COMMENT ON FUNCTION odx_operations_by_branch(bigint[], date, date) IS
     name = "by_branch_comments",
     requires = [odx_financial_by_branch, odx_operations_by_branch],
 );
+
+/// One row per branch of the lab report (see `odx_lab`), over every vendor.
+#[pg_extern(stable, parallel_safe)]
+pub fn odx_lab_by_branch(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(clinic_id, i64),
+            name!(open_cases, i64),
+            name!(overdue_cases, i64),
+            name!(overdue_share, Option<AnyNumeric>),
+            name!(cases_sent, i64),
+            name!(lab_cost, AnyNumeric),
+            name!(cases_received, i64),
+            name!(avg_turnaround_days, Option<AnyNumeric>),
+        ),
+    >,
+> {
+    let Some(report) = branch_report::<odx_core::LabAcc>(clinic_ids, from_date, to_date)? else {
+        return Ok(TableIterator::new(Vec::new()));
+    };
+    let mut rows = Vec::with_capacity(report.groups.len());
+    for g in report.groups {
+        let m = g.metrics.figures;
+        rows.push((
+            g.clinic_id,
+            count(m.open_cases),
+            count(m.overdue_cases),
+            opt(m.overdue_share)?,
+            count(m.cases_sent),
+            numeric(m.lab_cost)?,
+            count(m.cases_received),
+            opt(m.avg_turnaround_days)?,
+        ));
+    }
+    Ok(TableIterator::new(rows))
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_lab_by_branch(bigint[], date, date) IS
+'One row per branch of odx_lab over every vendor: counts as bigint, cost and turnaround as numeric, the overdue share and turnaround NULL when there is no data. Since 0.2.0.';
+"#,
+    name = "lab_by_branch_comments",
+    requires = [odx_lab_by_branch],
+);

@@ -13,7 +13,7 @@
 #![allow(clippy::type_complexity)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-use odx_core::{AccountingAcc, AgingBucket, FinancialAcc, GroupBy, MetricScope, OdxError, OperationsAcc};
+use odx_core::{AccountingAcc, AgingBucket, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc};
 use odx_sql::{missing_relations, Domain, DomainAcc, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::panic::ErrorReport;
@@ -219,6 +219,20 @@ fn odx_accounting(
     to_jsonb(Domain::Accounting, compute::<AccountingAcc>(&scope)?)
 }
 
+/// The lab report of `clinic_ids` over `from_date..=to_date`: open and
+/// overdue cases as of the end of `to_date`, turnaround, cost, per vendor.
+/// Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_lab(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: default!(&str, "'clinic'"),
+) -> Result<JsonB> {
+    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
+    to_jsonb(Domain::Lab, compute::<LabAcc>(&scope)?)
+}
+
 /// The AR aging bucket of an age in days (`0-30`, `31-60`, `61-90`, `90+`);
 /// NULL for a negative age.
 #[pg_extern(immutable, parallel_safe)]
@@ -265,6 +279,15 @@ COMMENT ON FUNCTION odx_accounting(bigint[], date, date, text) IS
 "#,
     name = "accounting_comments",
     requires = [odx_accounting],
+);
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_lab(bigint[], date, date, text) IS
+'Lab cases of the clinics, computed by odx-core: open and overdue as of the end of to_date, cases sent and their cost, cases received in range and the average turnaround in days, each per vendor too; { degraded, totals, groups }. Lab cases have no doctor: group_by doctor puts them on the doctor_id null row. Since 0.2.0.';
+"#,
+    name = "lab_comments",
+    requires = [odx_lab],
 );
 
 extension_sql!(

@@ -4,11 +4,12 @@ use crate::queries::QueryKind;
 use chrono::NaiveTime;
 use odx_core::accounting::{ExpenseFact, MaterialsFact, PayrollFact, ReceiptFact};
 use odx_core::financial::{InvoiceFact, LabCostFact, PaymentFact, ReceivableFact};
+use odx_core::lab::{DatePos, LabCaseFact};
 use odx_core::operations::{AppointmentFact, PatientGrain, PatientsFact, RoomsFact};
 use odx_core::tables::{ClinicHoursRow, DoctorScheduleRow};
 use odx_core::{
-    AccountingAcc, AgingBucket, AppointmentStatus, FinancialAcc, InvoiceStatus, LabStatus, OdxError, OperationsAcc,
-    Payer, PaymentMethod,
+    AccountingAcc, AgingBucket, AppointmentStatus, FinancialAcc, InvoiceStatus, LabAcc, LabStatus, OdxError,
+    OperationsAcc, Payer, PaymentMethod,
 };
 use rust_decimal::Decimal;
 use std::fmt;
@@ -253,6 +254,30 @@ pub fn feed_accounting(acc: &mut AccountingAcc, kind: QueryKind, r: &impl Row) -
     Ok(())
 }
 
+/// Adds one row of a lab statement to the accumulator.
+///
+/// # Errors
+/// [`RowError`] for an unreadable row or a fact core refuses.
+pub fn feed_lab(acc: &mut LabAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+    let QueryKind::LabCases = kind else {
+        return Err(RowError::Driver(format!("{kind:?} rows are not lab")));
+    };
+    let pos = |column: usize, v: i32| DatePos::from_index(v).ok_or(RowError::Parse { column, value: v.to_string() });
+    acc.accum_case(&LabCaseFact {
+        clinic_id: id(r, 0)?,
+        vendor: text(r, 1)?,
+        status: LabStatus::from_db(&text(r, 2)?),
+        sent: pos(3, need(r.int4(3)?, 3)?)?,
+        received: r.int4(4)?.map(|v| pos(4, v)).transpose()?,
+        due_before_to: need(r.boolean(5)?, 5)?,
+        received_before_sent: need(r.boolean(6)?, 6)?,
+        cases: count(r, 7)?,
+        cost: money(r, 8)?,
+        turnaround_days: need(r.int8(9)?, 9)?,
+    })?;
+    Ok(())
+}
+
 /// A domain accumulator that statements' rows can feed: what a driver needs
 /// to compute any domain with one generic function.
 pub trait DomainAcc: Sized {
@@ -296,3 +321,4 @@ macro_rules! domain_acc {
 domain_acc!(FinancialAcc, odx_core::FinancialReport, Financial, feed_financial);
 domain_acc!(OperationsAcc, odx_core::OperationsReport, Operations, feed_operations);
 domain_acc!(AccountingAcc, odx_core::AccountingReport, Accounting, feed_accounting);
+domain_acc!(LabAcc, odx_core::LabReport, Lab, feed_lab);

@@ -3,10 +3,11 @@
 
 use crate::decode::{DomainAcc, Row, RowError};
 use crate::queries::{ScopeParams, CLINIC_ZONES_SQL};
+use crate::schema::Domain;
 use crate::schema::{missing_relations, COLUMNS_SQL};
 use odx_core::{
-    AccountingAcc, AccountingReport, ClinicDirectory, FinancialAcc, FinancialReport, Frame, MetricScope, OdxError,
-    OperationsAcc, OperationsReport,
+    AccountingAcc, AccountingReport, ClinicDirectory, FinancialAcc, FinancialReport, Frame, LabAcc, LabReport,
+    MetricScope, OdxError, OperationsAcc, OperationsReport,
 };
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::Row as _;
@@ -157,4 +158,38 @@ pub async fn operations(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<Op
 /// [`EngineError`].
 pub async fn accounting(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<AccountingReport>, EngineError> {
     compute::<AccountingAcc>(pool, scope).await
+}
+
+/// The lab report of a scope ([`compute`] with `LabAcc`).
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn lab(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<LabReport>, EngineError> {
+    compute::<LabAcc>(pool, scope).await
+}
+
+/// Any domain's report as JSON (the shape every surface serializes), for
+/// callers that pick the domain at run time.
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn report_json(
+    pool: &PgPool,
+    domain: Domain,
+    scope: &MetricScope,
+) -> Result<Outcome<serde_json::Value>, EngineError> {
+    async fn json<A: DomainAcc>(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<serde_json::Value>, EngineError> {
+        Ok(match compute::<A>(pool, scope).await? {
+            Outcome::Report(r) => {
+                Outcome::Report(serde_json::to_value(r).map_err(|e| EngineError::Row(RowError::Driver(e.to_string())))?)
+            }
+            Outcome::Degraded(m) => Outcome::Degraded(m),
+        })
+    }
+    match domain {
+        Domain::Financial => json::<FinancialAcc>(pool, scope).await,
+        Domain::Operations => json::<OperationsAcc>(pool, scope).await,
+        Domain::Accounting => json::<AccountingAcc>(pool, scope).await,
+        Domain::Lab => json::<LabAcc>(pool, scope).await,
+    }
 }

@@ -1,6 +1,6 @@
 //! The statements and their parameters.
 
-use odx_core::{AppointmentStatus, Frame, GroupBy};
+use odx_core::{AppointmentStatus, Frame, GroupBy, InvoiceStatus};
 use std::sync::LazyLock;
 
 /// The parameters every statement takes, in order:
@@ -108,6 +108,8 @@ pub enum QueryKind {
     Expenses,
     /// [`odx_core::accounting::PayrollFact`] rows.
     Payroll,
+    /// [`odx_core::lab::LabCaseFact`] rows.
+    LabCases,
 }
 
 /// One statement.
@@ -360,12 +362,20 @@ SELECT clinic_id, doctor_id, n::int8, amount::text FROM g WHERE in_range"
     }
 }
 
+/// `'a', 'b'`: SQL literals of the statuses core names.
+fn status_list(statuses: impl IntoIterator<Item = InvoiceStatus>) -> String {
+    statuses.into_iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+}
+
 fn materials() -> Query {
+    // Core counts materials of billed invoices only, and counts the invoices
+    // whose status it does not know (data quality): the statement reads the
+    // items of billed invoices alone, and counts only the unknown statuses.
+    let billed = status_list(InvoiceStatus::LISTED.iter().copied().filter(|s| s.is_billed()));
+    let listed = status_list(InvoiceStatus::LISTED.iter().copied());
     Query {
         kind: QueryKind::Materials,
         relations: &["invoices", "invoice_items"],
-        // As the financial invoices statement: invoices (n = 1) and their
-        // items (the cost) aggregate straight into the groups.
         sql: format!(
             "{SCOPE_CTE},
 inv AS NOT MATERIALIZED (
@@ -375,13 +385,13 @@ inv AS NOT MATERIALIZED (
     WHERE i.issued_at >= $9 AND i.issued_at < $10
 ),
 g AS MATERIALIZED (
-    SELECT clinic_id, doctor_id, in_range, status, sum(n) AS n, sum(materials) AS materials
-    FROM (
-        SELECT clinic_id, doctor_id, in_range, status, 1 AS n, 0::numeric AS materials FROM inv
-        UNION ALL
-        SELECT inv.clinic_id, inv.doctor_id, inv.in_range, inv.status, 0, it.qty * it.unit_cost
-        FROM inv JOIN app.invoice_items it ON it.invoice_id = inv.id
-    ) x
+    SELECT inv.clinic_id, inv.doctor_id, inv.in_range, inv.status, 0 AS n, sum(it.qty * it.unit_cost) AS materials
+    FROM inv JOIN app.invoice_items it ON it.invoice_id = inv.id
+    WHERE inv.status IN ({billed})
+    GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT clinic_id, doctor_id, in_range, status, count(*), 0 FROM inv
+    WHERE status NOT IN ({listed})
     GROUP BY 1, 2, 3, 4
 )
 SELECT clinic_id, doctor_id, status::text, n::int8, materials::text FROM g WHERE in_range"
@@ -413,6 +423,25 @@ GROUP BY 1"
     }
 }
 
+fn lab_cases() -> Query {
+    // Every case sent on or before `to` (the open backlog starts before the
+    // range), grouped by where its dates fall against `from..=to`
+    // (0 before, 1 in, 2 after; core decides what each means).
+    Query {
+        kind: QueryKind::LabCases,
+        relations: &["lab_cases"],
+        sql: "SELECT l.clinic_id, l.vendor::text, l.status::text,
+       ((l.sent_on >= $6::date)::int + (l.sent_on > $7::date)::int)::int4,
+       ((l.received_on >= $6::date)::int + (l.received_on > $7::date)::int)::int4,
+       l.due_on < $7::date, coalesce(l.received_on < l.sent_on, false),
+       count(*)::int8, sum(l.cost)::text, coalesce(sum(l.received_on - l.sent_on), 0)::int8
+FROM app.lab_cases l
+WHERE l.clinic_id = ANY($1::bigint[]) AND l.sent_on <= $7::date
+GROUP BY 1, 2, 3, 4, 5, 6, 7"
+            .to_owned(),
+    }
+}
+
 /// The statements of the financial domain.
 pub static FINANCIAL: LazyLock<Vec<Query>> = LazyLock::new(|| vec![invoices(), payments(), receivables(), lab_costs()]);
 
@@ -423,3 +452,6 @@ pub static OPERATIONS: LazyLock<Vec<Query>> =
 /// The statements of the accounting domain.
 pub static ACCOUNTING: LazyLock<Vec<Query>> =
     LazyLock::new(|| vec![receipts(), materials(), lab_costs(), expenses(), payroll()]);
+
+/// The statements of the lab domain.
+pub static LAB: LazyLock<Vec<Query>> = LazyLock::new(|| vec![lab_cases()]);

@@ -1,7 +1,7 @@
 //! What each domain reads, for degraded mode: a domain whose tables or
 //! columns are missing reports them instead of failing.
 
-use crate::queries::{Query, ACCOUNTING, FINANCIAL, OPERATIONS};
+use crate::queries::{Query, ACCOUNTING, FINANCIAL, LAB, OPERATIONS};
 use serde::Serialize;
 
 /// A domain (console module).
@@ -14,11 +14,13 @@ pub enum Domain {
     Operations,
     /// The cash-basis P&L.
     Accounting,
+    /// Lab cases: open, overdue, turnaround, cost, per vendor.
+    Lab,
 }
 
 impl Domain {
     /// Every domain.
-    pub const ALL: [Domain; 3] = [Domain::Financial, Domain::Operations, Domain::Accounting];
+    pub const ALL: [Domain; 4] = [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab];
 
     /// The domain of a module name (`financial`, `operations`).
     pub fn parse(name: &str) -> Option<Domain> {
@@ -31,6 +33,7 @@ impl Domain {
             Domain::Financial => "financial",
             Domain::Operations => "operations",
             Domain::Accounting => "accounting",
+            Domain::Lab => "lab",
         }
     }
 
@@ -40,6 +43,7 @@ impl Domain {
             Domain::Financial => &FINANCIAL,
             Domain::Operations => &OPERATIONS,
             Domain::Accounting => &ACCOUNTING,
+            Domain::Lab => &LAB,
         }
     }
 
@@ -95,6 +99,13 @@ impl Domain {
                 RequiredRelation { table: "lab_cases", columns: &["clinic_id", "sent_on", "cost", "status"] },
                 RequiredRelation { table: "expenses", columns: &["clinic_id", "category", "amount", "spent_on"] },
                 RequiredRelation { table: "payroll", columns: &["clinic_id", "gross", "paid_on"] },
+            ],
+            Domain::Lab => &[
+                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
+                RequiredRelation {
+                    table: "lab_cases",
+                    columns: &["clinic_id", "vendor", "sent_on", "due_on", "received_on", "cost", "status"],
+                },
             ],
         }
     }

@@ -116,6 +116,28 @@ pub fn database_url_for(db: &str) -> String {
     }
 }
 
+/// Any domain's in-memory report as JSON (what every surface serializes),
+/// for tests that go over `Domain::ALL`.
+///
+/// # Errors
+/// What the domain's report refuses.
+pub fn in_memory(
+    tables: &odx_core::Tables,
+    domain: odx_sql::Domain,
+    scope: &odx_core::MetricScope,
+) -> Result<Value, odx_core::OdxError> {
+    use odx_sql::Domain;
+    fn json<R: serde::Serialize>(r: R) -> Value {
+        serde_json::to_value(r).unwrap_or_else(|e| Value::String(format!("unserializable report: {e}")))
+    }
+    Ok(match domain {
+        Domain::Financial => json(tables.financial(scope)?),
+        Domain::Operations => json(tables.operations(scope)?),
+        Domain::Accounting => json(tables.accounting(scope)?),
+        Domain::Lab => json(tables.lab(scope)?),
+    })
+}
+
 /// Panics with every difference, one per line, when there are any.
 pub fn assert_no_differences(what: &str, errors: &[String]) {
     assert!(errors.is_empty(), "{what}: {} difference(s)\n{}", errors.len(), errors.join("\n"));

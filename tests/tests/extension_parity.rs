@@ -1,5 +1,5 @@
 //! The extension inside the real server returns exactly what core computes on
-//! the same rows: `odx_financial` / `odx_operations` / `odx_accounting` (jsonb) equal the
+//! the same rows: `odx_<domain>` (jsonb) of every domain equals the
 //! in-memory reports field for field, for every clinic alone and for the
 //! network; the `_by_branch` tables agree with the jsonb rows; bad input gets
 //! the right SQLSTATE; missing relations degrade instead of failing.
@@ -7,7 +7,7 @@
 use odx_core::{GroupBy, MetricScope, Tables};
 use odx_fixtures::generator::{generate, NetworkConfig};
 use odx_fixtures::known_answer;
-use odx_tests::{database_url, database_url_for};
+use odx_tests::{database_url, database_url_for, in_memory};
 use serde_json::Value;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::Row;
@@ -42,15 +42,12 @@ async fn assert_extension_equals_core(pool: &PgPool, tables: &Tables, ids: &[i64
     cases.extend(ids.iter().map(|id| (vec![*id], GroupBy::Clinic)));
     for (ids, g) in cases {
         let scope = MetricScope::new(ids.iter().copied(), d(from), d(to), g).unwrap();
-        let want = with_degraded_false(serde_json::to_value(tables.financial(&scope).unwrap()).unwrap());
-        let got = call(pool, "odx_financial", &ids, from, to, g.as_str()).await;
-        assert_eq!(got, want, "odx_financial({ids:?}, {from}, {to}, {g}) == core");
-        let want = with_degraded_false(serde_json::to_value(tables.operations(&scope).unwrap()).unwrap());
-        let got = call(pool, "odx_operations", &ids, from, to, g.as_str()).await;
-        assert_eq!(got, want, "odx_operations({ids:?}, {from}, {to}, {g}) == core");
-        let want = with_degraded_false(serde_json::to_value(tables.accounting(&scope).unwrap()).unwrap());
-        let got = call(pool, "odx_accounting", &ids, from, to, g.as_str()).await;
-        assert_eq!(got, want, "odx_accounting({ids:?}, {from}, {to}, {g}) == core");
+        for domain in odx_sql::Domain::ALL {
+            let function = format!("odx_{}", domain.as_str());
+            let want = with_degraded_false(in_memory(tables, domain, &scope).unwrap());
+            let got = call(pool, &function, &ids, from, to, g.as_str()).await;
+            assert_eq!(got, want, "{function}({ids:?}, {from}, {to}, {g}) == core");
+        }
     }
 }
 
@@ -116,6 +113,48 @@ async fn by_branch_tables_agree_with_the_jsonb_rows() {
         assert_eq!(col(row, 3), dec(&g["payroll"]), "payroll");
         assert_eq!(col(row, 4), dec(&g["net_profit"]), "net profit");
         assert_eq!(col(row, 5), dec(&g["expense_ratio"]), "expense ratio");
+    }
+}
+
+/// Every column of `odx_<domain>_by_branch` equals the field of the same
+/// name in the jsonb report's clinic rows (numbers compared as decimals).
+async fn assert_by_branch_columns_match_jsonb(pool: &PgPool, domain: &str, ids: &[i64]) {
+    let json = call(pool, &format!("odx_{domain}"), ids, "2026-06-01", "2026-06-30", "clinic").await;
+    // Every column as its exact text (a JSON number would go through f64).
+    let sql = format!(
+        "SELECT (SELECT jsonb_object_agg(key, value #>> '{{}}') FROM jsonb_each(to_jsonb(b)))::text
+         FROM odx_{domain}_by_branch($1, '2026-06-01', '2026-06-30') b"
+    );
+    let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(ids).fetch_all(pool).await.unwrap();
+    let groups = json["groups"].as_array().unwrap();
+    assert_eq!(rows.len(), groups.len(), "{domain}: one row per branch");
+    let norm = |v: &Value| match v {
+        Value::Number(n) => {
+            Value::String(n.to_string().parse::<rust_decimal::Decimal>().unwrap().normalize().to_string())
+        }
+        Value::String(s) => match s.parse::<rust_decimal::Decimal>() {
+            Ok(d) => Value::String(d.normalize().to_string()),
+            Err(_) => v.clone(),
+        },
+        other => other.clone(),
+    };
+    for (row, g) in rows.iter().zip(groups) {
+        let row: Value = serde_json::from_str(row).unwrap();
+        let columns = row.as_object().unwrap();
+        assert!(columns.len() > 2, "{domain}: the table has its KPI columns");
+        for (column, value) in columns {
+            assert_eq!(norm(value), norm(&g[column]), "{domain}_by_branch.{column} == jsonb row of {}", g["clinic_id"]);
+        }
+    }
+}
+
+#[tokio::test]
+async fn by_branch_columns_of_the_new_domains_are_their_jsonb_fields() {
+    let pool = pool(&database_url()).await;
+    for ids in [NetworkConfig::demo().clinic_ids(), known_answer::CLINICS.to_vec()] {
+        for domain in ["lab"] {
+            assert_by_branch_columns_match_jsonb(&pool, domain, &ids).await;
+        }
     }
 }
 

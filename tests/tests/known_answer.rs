@@ -4,7 +4,7 @@
 
 use odx_core::{GroupBy, MetricScope, OdxError};
 use odx_fixtures::{known_answer, EXPECTED_JSON};
-use odx_tests::{assert_no_differences, compare};
+use odx_tests::{assert_no_differences, compare, in_memory};
 use serde_json::Value;
 
 fn expected() -> Value {
@@ -67,6 +67,36 @@ fn accounting_doctor_rows_add_up_to_their_clinic() {
         let net: rust_decimal::Decimal =
             report.groups.iter().filter(|g| g.clinic_id == id).map(|g| g.metrics.net_profit).sum();
         assert_eq!(Some(net), by_clinic.clinic_row(id).map(|m| m.net_profit), "clinic {id}: doctor rows add up");
+    }
+}
+
+#[test]
+fn lab_every_field_per_clinic_and_network() {
+    let t = known_answer::tables();
+    let report = t.lab(&scope(&known_answer::CLINICS, GroupBy::Clinic)).expect("report");
+    check_domain("lab", json(&report));
+    // Lab cases have no doctor: by doctor, each clinic is one no-doctor row.
+    let by_doctor = t.lab(&scope(&known_answer::CLINICS, GroupBy::Doctor)).expect("by doctor");
+    assert_eq!(by_doctor.totals, report.totals);
+    let rows: Vec<_> = by_doctor.groups.iter().map(|g| (g.clinic_id, g.doctor_id, &g.metrics)).collect();
+    let want: Vec<_> = report.groups.iter().map(|g| (g.clinic_id, None, &g.metrics)).collect();
+    assert_eq!(rows, want);
+}
+
+#[test]
+fn every_domain_network_row_equals_that_clinic_alone() {
+    let t = known_answer::tables();
+    let network = scope(&known_answer::CLINICS, GroupBy::Clinic);
+    for domain in odx_sql::Domain::ALL {
+        let all = in_memory(&t, domain, &network).expect("network");
+        for (i, id) in known_answer::CLINICS.iter().enumerate() {
+            let alone = in_memory(&t, domain, &network.only(*id).expect("in scope")).expect("alone");
+            let mut row = all["groups"][i].clone();
+            let obj = row.as_object_mut().expect("row");
+            assert_eq!(obj.remove("clinic_id"), Some(Value::from(*id)));
+            assert_eq!(obj.remove("doctor_id"), Some(Value::Null));
+            assert_eq!(row, alone["totals"], "{}: clinic {id} alone == its network row", domain.as_str());
+        }
     }
 }
 

@@ -7,7 +7,8 @@ use odx_core::{GroupBy, MetricScope, OdxError, Tables};
 use odx_fixtures::generator::{generate, NetworkConfig};
 use odx_fixtures::known_answer;
 use odx_sql::pg_sqlx::{self, EngineError, Outcome};
-use odx_tests::{database_url, database_url_for};
+use odx_sql::Domain;
+use odx_tests::{database_url, database_url_for, in_memory};
 use rust_decimal::Decimal;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::Row;
@@ -45,12 +46,11 @@ fn scopes(ids: &[i64], ranges: &[(&str, &str)]) -> Vec<MetricScope> {
 
 async fn assert_parity(pool: &PgPool, tables: &Tables, scopes: &[MetricScope]) {
     for s in scopes {
-        let sql = report(pg_sqlx::financial(pool, s).await.unwrap());
-        assert_eq!(sql, tables.financial(s).unwrap(), "financial: SQL == in memory for {s:?}");
-        let sql = report(pg_sqlx::operations(pool, s).await.unwrap());
-        assert_eq!(sql, tables.operations(s).unwrap(), "operations: SQL == in memory for {s:?}");
-        let sql = report(pg_sqlx::accounting(pool, s).await.unwrap());
-        assert_eq!(sql, tables.accounting(s).unwrap(), "accounting: SQL == in memory for {s:?}");
+        for domain in Domain::ALL {
+            let sql = report(pg_sqlx::report_json(pool, domain, s).await.unwrap());
+            let want = in_memory(tables, domain, s).unwrap();
+            assert_eq!(sql, want, "{}: SQL == in memory for {s:?}", domain.as_str());
+        }
     }
 }
 
@@ -94,6 +94,10 @@ async fn a_missing_table_or_column_degrades_only_the_domain_that_reads_it() {
     match pg_sqlx::accounting(&pool, &s).await.unwrap() {
         Outcome::Degraded(m) => assert_eq!(m, ["app.lab_cases", "app.payroll"]),
         Outcome::Report(_) => panic!("accounting reads lab_cases and payroll, which are missing"),
+    }
+    match pg_sqlx::lab(&pool, &s).await.unwrap() {
+        Outcome::Degraded(m) => assert_eq!(m, ["app.lab_cases"]),
+        Outcome::Report(_) => panic!("lab reads lab_cases, which is missing"),
     }
 }
 

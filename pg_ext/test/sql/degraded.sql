@@ -5,6 +5,13 @@ SELECT r ->> 'degraded' AS degraded, r ->> 'module' AS module, r -> 'missing' AS
 FROM (VALUES (odx_financial(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30'))) v(r);
 SELECT odx_operations(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS operations_degraded;
 SELECT count(*) AS rows FROM odx_financial_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30');
+SELECT odx_lab(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30') -> 'missing' AS lab_missing;
+SELECT count(*) AS rows FROM odx_lab_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30');
+ROLLBACK;
+BEGIN;
+ALTER TABLE app.lab_cases DROP COLUMN received_on;
+SELECT odx_lab(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') -> 'missing' AS lab_missing,
+       odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS financial_degraded;
 ROLLBACK;
 BEGIN;
 ALTER TABLE app.appointments DROP COLUMN room_id;
