@@ -36,6 +36,12 @@ export declare class Engine {
    * groupBy?, allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
    */
   accounting(params: ScopeParams): Promise<AccountingReport>
+  /**
+   * The lab report (open and overdue cases as of the end of `to`,
+   * turnaround, cost, per vendor) of `{ clinicIds, from, to, groupBy?,
+   * allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
+   */
+  lab(params: ScopeParams): Promise<LabReport>
   /** Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`. */
   close(): Promise<void>
 }
@@ -293,6 +299,101 @@ export interface InvoiceStatusCounts {
   void: number
   /** Any other status. */
   unknown: number
+}
+
+/**
+ * The lab report of rows the caller already holds (`{ clinics, lab_cases }`),
+ * read as `financial`'s are, for a scope.
+ */
+export declare function lab(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): LabReport
+
+/** Lab cases kept out for bad values. */
+export interface LabDataQuality {
+  /** Cases sent by `to` whose status is not listed. */
+  unknownStatus: number
+  /** Cases `received` without a received date. */
+  receivedWithoutDate: number
+  /** Cases received in range before they were sent. */
+  receivedBeforeSent: number
+}
+
+/**
+ * The lab KPIs of a branch or the network, over every vendor. Lab cases
+ * have no doctor: with doctor grouping they are on the `doctorId: null` row.
+ */
+export interface LabMetrics {
+  /**
+   * Cases out at the lab as of the end of `to`: sent by then, status
+   * `sent`, or `received` after `to`.
+   */
+  openCases: number
+  /** Open cases due before `to`. */
+  overdueCases: number
+  /** overdueCases / openCases; null when nothing is open. */
+  overdueShare: number | null
+  /** Cases sent in range, not cancelled. */
+  casesSent: number
+  /** Their cost (PKR). */
+  labCost: string
+  /** Cases received in range. */
+  casesReceived: number
+  /**
+   * Mean days from sent to received over the cases received in range;
+   * null when none was.
+   */
+  avgTurnaroundDays: number | null
+  /** The same KPIs per vendor (trimmed name; blank is `unspecified`), by name. */
+  byVendor: Array<LabVendorLine>
+  /** Cases kept out for bad values. */
+  dataQuality: LabDataQuality
+}
+
+/**
+ * r" The lab report.
+ *
+ *  Degraded when a table or column the domain reads is missing: then
+ *  `module` and `missing` say what, `totals` is null and `perBranch`
+ *  empty.
+ */
+export interface LabReport {
+  /** Whether a table or column the domain reads is missing. */
+  degraded: boolean
+  /** The domain, when degraded. */
+  module?: string
+  /** The missing relations (`app.table` or `app.table.column`), when degraded. */
+  missing?: Array<string>
+  /** First local date (absent when degraded). */
+  from?: string
+  /** Last local date; balances are as of its end (absent when degraded). */
+  to?: string
+  /** The grouping (absent when degraded). */
+  groupBy?: 'clinic' | 'doctor' | 'none'
+  /** The branches of the scope, ascending (absent when degraded). */
+  clinicIds?: Array<number>
+  /** The whole scope, from merged facts (never averaged rows). */
+  totals: LabMetrics | null
+  /** One row per branch (or per branch and doctor); empty for `none`. */
+  perBranch: Array<BranchKey & LabMetrics>
+}
+
+/** One vendor's lab KPIs. */
+export interface LabVendorLine {
+  /** The vendor. */
+  vendor: string
+  /** Cases out at the lab as of the end of `to`. */
+  openCases: number
+  /** Open cases due before `to`. */
+  overdueCases: number
+  /** overdueCases / openCases; null when nothing is open. */
+  overdueShare: number | null
+  /** Cases sent in range, not cancelled. */
+  casesSent: number
+  /** Their cost (PKR). */
+  labCost: string
+  /** Cases received in range. */
+  casesReceived: number
+  /** Mean turnaround in days; null when none was received. */
+  avgTurnaroundDays: number | null
 }
 
 /**

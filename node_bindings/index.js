@@ -838,5 +838,6 @@ module.exports = nativeBinding
 module.exports.Engine = nativeBinding.Engine
 module.exports.accounting = nativeBinding.accounting
 module.exports.financial = nativeBinding.financial
+module.exports.lab = nativeBinding.lab
 module.exports.operations = nativeBinding.operations
 module.exports.validateScope = nativeBinding.validateScope

@@ -20,7 +20,7 @@ use args::{BadArgument, Request};
 use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, Unknown};
 use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
-use odx_core::{AccountingAcc, FinancialAcc, OdxError, OperationsAcc, Tables};
+use odx_core::{AccountingAcc, FinancialAcc, LabAcc, OdxError, OperationsAcc, Tables};
 use odx_sql::pg_sqlx::{self, EngineError, Outcome};
 use odx_sql::DomainAcc;
 use serde::Serialize;
@@ -147,6 +147,16 @@ pub fn operations(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result
 )]
 pub fn accounting(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     from_rows(env, rows, params, Tables::accounting)
+}
+
+/// The lab report of rows the caller already holds (`{ clinics, lab_cases }`),
+/// read as `financial`'s are, for a scope.
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
+    ts_return_type = "LabReport"
+)]
+pub fn lab(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    from_rows(env, rows, params, Tables::lab)
 }
 
 /// A domain's report over rows the caller holds, in JavaScript's shape
@@ -281,6 +291,14 @@ impl Engine {
     #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<AccountingReport>")]
     pub fn accounting<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         self.domain::<AccountingAcc>(env, params)
+    }
+
+    /// The lab report (open and overdue cases as of the end of `to`,
+    /// turnaround, cost, per vendor) of `{ clinicIds, from, to, groupBy?,
+    /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
+    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<LabReport>")]
+    pub fn lab<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        self.domain::<LabAcc>(env, params)
     }
 
     /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.

@@ -4,7 +4,8 @@
 
 use serde_json::{Map, Value};
 
-/// The fields that are ratios (0..1 fractions): numbers in JavaScript.
+/// The fields that are ratios (0..1 fractions), or other decimals that are
+/// not money (days): numbers in JavaScript.
 /// Every other decimal is money and stays an exact decimal string.
 const RATES: &[&str] = &[
     "collection_rate",
@@ -17,6 +18,9 @@ const RATES: &[&str] = &[
     "doctor_utilization",
     "chair_utilization",
     "expense_ratio",
+    "overdue_share",
+    // Not a ratio but not money either: a mean number of days.
+    "avg_turnaround_days",
 ];
 
 /// `no_show_rate` -> `noShowRate`; keys that are not snake_case words (such

@@ -122,6 +122,71 @@ report!(
     "Array<BranchKey & AccountingMetrics>"
 );
 
+report!(
+    /// The lab report.
+    LabReport,
+    "LabMetrics | null",
+    "Array<BranchKey & LabMetrics>"
+);
+
+/// The lab KPIs of a branch or the network, over every vendor. Lab cases
+/// have no doctor: with doctor grouping they are on the `doctorId: null` row.
+#[napi(object, use_nullable = true)]
+pub struct LabMetrics {
+    /// Cases out at the lab as of the end of `to`: sent by then, status
+    /// `sent`, or `received` after `to`.
+    pub open_cases: i64,
+    /// Open cases due before `to`.
+    pub overdue_cases: i64,
+    /// overdueCases / openCases; null when nothing is open.
+    pub overdue_share: Option<f64>,
+    /// Cases sent in range, not cancelled.
+    pub cases_sent: i64,
+    /// Their cost (PKR).
+    pub lab_cost: String,
+    /// Cases received in range.
+    pub cases_received: i64,
+    /// Mean days from sent to received over the cases received in range;
+    /// null when none was.
+    pub avg_turnaround_days: Option<f64>,
+    /// The same KPIs per vendor (trimmed name; blank is `unspecified`), by name.
+    pub by_vendor: Vec<LabVendorLine>,
+    /// Cases kept out for bad values.
+    pub data_quality: LabDataQuality,
+}
+
+/// One vendor's lab KPIs.
+#[napi(object, use_nullable = true)]
+pub struct LabVendorLine {
+    /// The vendor.
+    pub vendor: String,
+    /// Cases out at the lab as of the end of `to`.
+    pub open_cases: i64,
+    /// Open cases due before `to`.
+    pub overdue_cases: i64,
+    /// overdueCases / openCases; null when nothing is open.
+    pub overdue_share: Option<f64>,
+    /// Cases sent in range, not cancelled.
+    pub cases_sent: i64,
+    /// Their cost (PKR).
+    pub lab_cost: String,
+    /// Cases received in range.
+    pub cases_received: i64,
+    /// Mean turnaround in days; null when none was received.
+    pub avg_turnaround_days: Option<f64>,
+}
+
+/// Lab cases kept out for bad values.
+#[napi(object)]
+pub struct LabDataQuality {
+    /// Cases sent by `to` whose status is not listed.
+    pub unknown_status: i64,
+    /// Cases `received` without a received date.
+    pub received_without_date: i64,
+    /// Cases received in range before they were sent.
+    pub received_before_sent: i64,
+}
+
 /// The cash-basis P&L of a branch, a doctor or the network (PKR). With doctor
 /// grouping, receipts and materials follow the invoice's doctor; lab cost,
 /// opex and payroll are overheads on the branch's `doctorId: null` row.

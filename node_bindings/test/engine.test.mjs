@@ -3,7 +3,7 @@
 // arguments, concurrency, and a database that is down.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { odx, url, extension, KNOWN, DEMO } from './helpers.mjs';
+import { odx, url, extension, KNOWN, DEMO, DOMAINS } from './helpers.mjs';
 
 let engine;
 before(async () => { engine = await odx.Engine.connect(url, { maxConnections: 4 }); });
@@ -19,7 +19,7 @@ const scopes = [
   { ...DEMO, groupBy: 'doctor' },
 ];
 
-for (const domain of ['financial', 'operations', 'accounting']) {
+for (const domain of DOMAINS) {
   for (const scope of scopes) {
     test(`${domain} ${JSON.stringify(scope)}: Node == the extension`, async () => {
       const node = await engine[domain](scope);

@@ -4,7 +4,7 @@
 // Bad rows are refused with a message naming the row and column.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { odx, url, KNOWN, DEMO, clinicRows } from './helpers.mjs';
+import { odx, url, KNOWN, DEMO, clinicRows, DOMAINS } from './helpers.mjs';
 
 let engine;
 before(async () => { engine = await odx.Engine.connect(url); });
@@ -19,7 +19,7 @@ const scopes = [
   { ...DEMO, groupBy: 'doctor' },
 ];
 
-for (const domain of ['financial', 'operations', 'accounting']) {
+for (const domain of DOMAINS) {
   for (const scope of scopes) {
     test(`${domain} ${JSON.stringify(scope)}: pure function on the rows == the engine`, async () => {
       const rows = await clinicRows(scope.clinicIds);

@@ -1,9 +1,10 @@
 // The documented mapping of core's JSON to JavaScript's, written out here
 // independently of the addon: camelCase keys, groups -> perBranch, rates as
-// numbers, money as strings. Used by the tests and the benchmark to compare
+// numbers (and the other non-money decimals, such as days), money as strings. Used by the tests and the benchmark to compare
 // the extension's jsonb with the addon's reports.
 const RATES = new Set(['collection_rate', 'margin', 'share', 'no_show_rate', 'cancel_rate', 'arrival_rate',
-  'completion_rate', 'doctor_utilization', 'chair_utilization', 'expense_ratio']);
+  'completion_rate', 'doctor_utilization', 'chair_utilization', 'expense_ratio', 'overdue_share',
+  'avg_turnaround_days']);
 export function asJs(v) {
   if (Array.isArray(v)) return v.map(asJs);
   if (v === null || typeof v !== 'object') return v;

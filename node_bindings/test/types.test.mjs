@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
-import { odx, url, KNOWN, DEMO, clinicRows } from './helpers.mjs';
+import { odx, url, KNOWN, DEMO, clinicRows, DOMAINS } from './helpers.mjs';
 
 const pkg = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = path.join(pkg, 'node_modules', '.bin', 'tsc');
@@ -19,14 +19,14 @@ let engine;
 before(async () => { engine = await odx.Engine.connect(url); });
 after(async () => { await engine.close(); });
 
-const TYPE = { financial: 'FinancialReport', operations: 'OperationsReport', accounting: 'AccountingReport' };
+const TYPE = Object.fromEntries(DOMAINS.map((d) => [d, `${d[0].toUpperCase()}${d.slice(1)}Report`]));
 
 // Each file holds `const` declarations of [type, value] pairs.
 function write(name, decls) {
   const body = decls.map(([type, value], i) => `export const v${i}: ${type} = ${JSON.stringify(value, null, 1)};`);
   const file = path.join(dir, `${name}.ts`);
   fs.writeFileSync(file,
-    `import type { AccountingReport, FinancialReport, OperationsReport, ValidScope } from '../../index.js';\n${body.join('\n')}\n`);
+    `import type { ${Object.values(TYPE).join(', ')}, ValidScope } from '../../index.js';\n${body.join('\n')}\n`);
   return file;
 }
 
