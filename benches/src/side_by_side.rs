@@ -23,6 +23,8 @@ pub enum Domain {
     Operations,
     /// `odx_accounting` against `benches/sql/accounting.sql`.
     Accounting,
+    /// `odx_lab` against `benches/sql/lab.sql`.
+    Lab,
 }
 
 /// How a hand-written column compares with a field of odx's JSON.
@@ -114,9 +116,19 @@ const ACCOUNTING_FIELDS: &[Field] = &[
     ("expense_ratio", "/expense_ratio", Kind::Rate),
 ];
 
+const LAB_FIELDS: &[Field] = &[
+    ("open_cases", "/open_cases", Kind::Count),
+    ("overdue_cases", "/overdue_cases", Kind::Count),
+    ("overdue_share", "/overdue_share", Kind::Rate),
+    ("cases_sent", "/cases_sent", Kind::Count),
+    ("lab_cost", "/lab_cost", Kind::Money),
+    ("cases_received", "/cases_received", Kind::Count),
+    ("avg_turnaround_days", "/avg_turnaround_days", Kind::Rate),
+];
+
 impl Domain {
     /// Every domain the benchmark covers.
-    pub const ALL: [Domain; 3] = [Domain::Financial, Domain::Operations, Domain::Accounting];
+    pub const ALL: [Domain; 4] = [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab];
 
     /// The domain's name.
     pub fn name(self) -> &'static str {
@@ -124,6 +136,7 @@ impl Domain {
             Domain::Financial => "financial",
             Domain::Operations => "operations",
             Domain::Accounting => "accounting",
+            Domain::Lab => "lab",
         }
     }
     /// The extension's call, `$1..$3` = ids, from, to.
@@ -132,6 +145,7 @@ impl Domain {
             Domain::Financial => "SELECT odx_financial($1::bigint[], $2::date, $3::date)::text",
             Domain::Operations => "SELECT odx_operations($1::bigint[], $2::date, $3::date)::text",
             Domain::Accounting => "SELECT odx_accounting($1::bigint[], $2::date, $3::date)::text",
+            Domain::Lab => "SELECT odx_lab($1::bigint[], $2::date, $3::date)::text",
         }
     }
     /// The hand-written statement, same parameters.
@@ -140,6 +154,7 @@ impl Domain {
             Domain::Financial => include_str!("../sql/financial.sql"),
             Domain::Operations => include_str!("../sql/operations.sql"),
             Domain::Accounting => include_str!("../sql/accounting.sql"),
+            Domain::Lab => include_str!("../sql/lab.sql"),
         }
     }
     /// What to compare.
@@ -148,6 +163,7 @@ impl Domain {
             Domain::Financial => FINANCIAL_FIELDS,
             Domain::Operations => OPERATIONS_FIELDS,
             Domain::Accounting => ACCOUNTING_FIELDS,
+            Domain::Lab => LAB_FIELDS,
         }
     }
 }

@@ -1,15 +1,17 @@
 //! `odx`: the main job. With no arguments it generates the demo network in
-//! memory (no database) and prints, for June 2026, a per-branch financial and
-//! operations and accounting tables with network totals.
+//! memory (no database) and prints, for June 2026, per-branch financial,
+//! operations, accounting and lab tables with network totals.
 //!
 //! ```text
 //! odx [--month YYYY-MM] [--branches N --seed S] [--json]
 //! ```
 //! `--branches N` swaps the demo network for a generated network of N
-//! branches; `--json` prints both reports as JSON instead of tables.
+//! branches; `--json` prints the reports as JSON instead of tables.
 
 use chrono::{Datelike, NaiveDate};
-use odx_core::{AccountingMetrics, FinancialMetrics, GroupBy, MetricScope, OperationsMetrics, Report, Tables};
+use odx_core::{
+    AccountingMetrics, FinancialMetrics, GroupBy, LabMetrics, MetricScope, OperationsMetrics, Report, Tables,
+};
 use odx_fixtures::generator::{generate, NetworkConfig};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
@@ -183,6 +185,39 @@ fn print_accounting(r: &Report<AccountingMetrics>, names: &HashMap<i64, String>)
     );
 }
 
+fn print_lab(r: &Report<LabMetrics>, names: &HashMap<i64, String>) {
+    println!("\nLAB (open and overdue as of the end of the range)");
+    println!(
+        "{:<20} {:>6} {:>8} {:>9} {:>6} {:>12} {:>9} {:>11}",
+        "Branch", "Open", "Overdue", "Overdue%", "Sent", "Lab cost", "Received", "Turnaround"
+    );
+    let row = |name: &str, m: &LabMetrics| {
+        let f = &m.figures;
+        println!(
+            "{:<20} {:>6} {:>8} {:>9} {:>6} {:>12} {:>9} {:>11}",
+            name,
+            f.open_cases,
+            f.overdue_cases,
+            pct(f.overdue_share),
+            f.cases_sent,
+            pkr(f.lab_cost),
+            f.cases_received,
+            f.avg_turnaround_days.map_or("-".into(), |d| format!("{:.1} d", d.round_dp(1)))
+        );
+    };
+    for g in &r.groups {
+        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
+    }
+    row("Network", &r.totals);
+    let vendors: Vec<String> = r
+        .totals
+        .by_vendor
+        .iter()
+        .map(|v| format!("{} {} open / {} overdue", v.vendor, v.figures.open_cases, v.figures.overdue_cases))
+        .collect();
+    println!("  By vendor: {}", vendors.join("; "));
+}
+
 fn run(args: &Args) -> Result<(), String> {
     let config = match args.branches {
         Some(n) if n > 0 => {
@@ -199,8 +234,11 @@ fn run(args: &Args) -> Result<(), String> {
     let financial = tables.financial(&scope).map_err(|e| e.to_string())?;
     let operations = tables.operations(&scope).map_err(|e| e.to_string())?;
     let accounting = tables.accounting(&scope).map_err(|e| e.to_string())?;
+    let lab = tables.lab(&scope).map_err(|e| e.to_string())?;
     if args.json {
-        let both = serde_json::json!({ "financial": financial, "operations": operations, "accounting": accounting });
+        let both = serde_json::json!({
+            "financial": financial, "operations": operations, "accounting": accounting, "lab": lab
+        });
         println!("{}", serde_json::to_string_pretty(&both).map_err(|e| e.to_string())?);
         return Ok(());
     }
@@ -216,6 +254,7 @@ fn run(args: &Args) -> Result<(), String> {
     print_financial(&financial, &names);
     print_operations(&operations, &names);
     print_accounting(&accounting, &names);
+    print_lab(&lab, &names);
     Ok(())
 }
 

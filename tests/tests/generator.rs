@@ -53,6 +53,8 @@ fn the_demo_network_tells_its_story() {
     let fin = t.financial(&scope).unwrap();
     let ops = t.operations(&scope).unwrap();
     let acc = t.accounting(&scope).unwrap();
+    let lab = t.lab(&scope).unwrap();
+    let l = |id| lab.clinic_row(id).unwrap();
     let [hq, gulberg, johar, karachi] = [501, 502, 503, 504];
     let a = |id| acc.clinic_row(id).unwrap();
     // Expense bloat: running costs (opex) per rupee received, and the whole
@@ -76,6 +78,9 @@ fn the_demo_network_tells_its_story() {
         assert!(opex_share(a(id)) < opex_share(a(gulberg)), "Gulberg's expense bloat (vs {id})");
         assert!(a(id).expense_ratio < a(gulberg).expense_ratio, "Gulberg's expense ratio is the worst (vs {id})");
         assert!(a(id).net_profit > Decimal::ZERO, "{id} is profitable");
+        let (lab_me, lab_them) = (&l(gulberg).figures, &l(id).figures);
+        assert!(lab_them.overdue_cases < lab_me.overdue_cases, "Gulberg's lab delays: most overdue cases (vs {id})");
+        assert!(lab_them.avg_turnaround_days < lab_me.avg_turnaround_days, "Gulberg's slowest turnaround (vs {id})");
     }
     for id in others(johar) {
         assert!(f(id).billed < f(johar).billed, "Johar-Town bills the most (vs {id})");

@@ -68,8 +68,16 @@ fn tables() -> impl Strategy<Value = Tables> {
     );
     let items = proptest::collection::vec((any::<usize>(), 0i32..4, 0i64..500_000), 0..20);
     let labs = proptest::collection::vec(
-        (1i64..=3, -10i64..40, 1i64..5_000_000, status(LabStatus::LISTED, LabStatus::Unknown)),
-        0..8,
+        (
+            1i64..=3,
+            -10i64..40,
+            1i64..5_000_000,
+            status(LabStatus::LISTED, LabStatus::Unknown),
+            prop_oneof![Just("Smile Lab"), Just(" Smile Lab"), Just("Ceramics"), Just("")],
+            -3i64..20,
+            proptest::option::of(-3i64..40),
+        ),
+        0..12,
     );
     let schedules = proptest::collection::vec((1i64..=3, 1i64..=3, 0i16..=8, 0u32..24, 0u32..24), 0..8);
     let hours = proptest::collection::vec((1i64..=3, 0i16..=8, 6u32..12, 8u32..22), 0..10);
@@ -121,16 +129,16 @@ fn tables() -> impl Strategy<Value = Tables> {
             t.lab_cases = labs
                 .into_iter()
                 .enumerate()
-                .map(|(i, (clinic, d, cost, status))| {
+                .map(|(i, (clinic, d, cost, status, vendor, due, received))| {
                     let sent = day0 + Duration::days(d);
                     LabCaseRow {
                         id: i as i64 + 1,
                         clinic_id: clinic,
                         patient_id: clinic * 100 + 1,
-                        vendor: "v".into(),
+                        vendor: vendor.into(),
                         sent_on: sent,
-                        due_on: sent + Duration::days(7),
-                        received_on: None,
+                        due_on: sent + Duration::days(due),
+                        received_on: received.map(|r| sent + Duration::days(r)),
                         cost: Decimal::new(cost, 2),
                         status,
                     }
@@ -315,6 +323,19 @@ fn accounting_additive(m: &AccountingMetrics) -> Vec<Decimal> {
     v
 }
 
+fn lab_figures(f: &odx_core::lab::LabFigures) -> Vec<Decimal> {
+    let mut v = vec![f.lab_cost];
+    v.extend([f.open_cases, f.overdue_cases, f.cases_sent, f.cases_received].map(Decimal::from));
+    v
+}
+
+fn lab_additive(m: &LabMetrics) -> Vec<Decimal> {
+    let mut v = lab_figures(&m.figures);
+    let dq = m.data_quality;
+    v.push(Decimal::from(dq.unknown_status + dq.received_without_date + dq.received_before_sent));
+    v
+}
+
 fn sum_rows<T: Clone + std::ops::Add<Output = T> + Default>(rows: impl Iterator<Item = Vec<T>>, len: usize) -> Vec<T> {
     rows.fold(vec![T::default(); len], |acc, r| acc.into_iter().zip(r).map(|(a, b)| a + b).collect())
 }
@@ -353,8 +374,17 @@ proptest! {
         t.fold_accounting(&mut one).expect("fold");
         let mut left = AccountingAcc::with_frame(frame.clone());
         a.fold_accounting(&mut left).expect("fold a");
-        let mut right = AccountingAcc::with_frame(frame);
+        let mut right = AccountingAcc::with_frame(frame.clone());
         b.fold_accounting(&mut right).expect("fold b");
+        left.combine(&right).expect("combine");
+        prop_assert_eq!(left.finish().expect("finish"), one.finish().expect("finish"));
+
+        let mut one = LabAcc::with_frame(frame.clone());
+        t.fold_lab(&mut one).expect("fold");
+        let mut left = LabAcc::with_frame(frame.clone());
+        a.fold_lab(&mut left).expect("fold a");
+        let mut right = LabAcc::with_frame(frame);
+        b.fold_lab(&mut right).expect("fold b");
         left.combine(&right).expect("combine");
         prop_assert_eq!(left.finish().expect("finish"), one.finish().expect("finish"));
     }
@@ -385,6 +415,15 @@ proptest! {
             let n = accounting_additive(&acc.totals).len();
             prop_assert_eq!(sum_rows(acc.groups.iter().map(|g| accounting_additive(&g.metrics)), n),
                             accounting_additive(&acc.totals));
+            // Lab counts and cost, over every vendor and per vendor.
+            let lab = t.lab(&scope).expect("lab");
+            let n = lab_additive(&lab.totals).len();
+            prop_assert_eq!(sum_rows(lab.groups.iter().map(|g| lab_additive(&g.metrics)), n), lab_additive(&lab.totals));
+            for m in lab.groups.iter().map(|g| &g.metrics).chain([&lab.totals]) {
+                let f = &m.figures;
+                let lines = sum_rows(m.by_vendor.iter().map(|l| lab_figures(&l.figures)), 5);
+                prop_assert_eq!(lines, lab_figures(f), "vendor lines add up to their group");
+            }
         }
     }
 
@@ -394,11 +433,13 @@ proptest! {
         let fin = t.financial(&scope).expect("financial");
         let ops = t.operations(&scope).expect("operations");
         let acc = t.accounting(&scope).expect("accounting");
+        let lab = t.lab(&scope).expect("lab");
         for &id in scope.clinic_ids() {
             let alone = scope.only(id).expect("in scope");
             prop_assert_eq!(Some(&t.financial(&alone).expect("alone").totals), fin.clinic_row(id));
             prop_assert_eq!(Some(&t.operations(&alone).expect("alone").totals), ops.clinic_row(id));
             prop_assert_eq!(Some(&t.accounting(&alone).expect("alone").totals), acc.clinic_row(id));
+            prop_assert_eq!(Some(&t.lab(&alone).expect("alone").totals), lab.clinic_row(id));
         }
     }
 

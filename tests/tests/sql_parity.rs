@@ -152,7 +152,16 @@ SELECT
    - (SELECT coalesce(sum(e.amount), 0) FROM app.expenses e
         WHERE e.clinic_id = $1 AND e.spent_on BETWEEN $2::date AND $3::date)
    - (SELECT coalesce(sum(w.gross), 0) FROM app.payroll w
-        WHERE w.clinic_id = $1 AND w.paid_on BETWEEN $2::date AND $3::date))::text AS net_profit";
+        WHERE w.clinic_id = $1 AND w.paid_on BETWEEN $2::date AND $3::date))::text AS net_profit,
+  (SELECT count(*) FROM app.lab_cases l
+       WHERE l.clinic_id = $1 AND l.sent_on <= $3::date
+         AND (l.status = 'sent' OR (l.status = 'received' AND l.received_on > $3::date))) AS lab_open,
+  (SELECT count(*) FROM app.lab_cases l
+       WHERE l.clinic_id = $1 AND l.sent_on <= $3::date AND l.due_on < $3::date
+         AND (l.status = 'sent' OR (l.status = 'received' AND l.received_on > $3::date))) AS lab_overdue,
+  (SELECT coalesce(avg(l.received_on - l.sent_on), -1) FROM app.lab_cases l
+       WHERE l.clinic_id = $1 AND l.status = 'received' AND l.received_on BETWEEN $2::date AND $3::date
+         AND l.received_on >= l.sent_on)::text AS lab_turnaround";
 
 #[tokio::test]
 async fn the_per_clinic_dashboard_written_by_hand_agrees() {
@@ -167,6 +176,7 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         let fin = report(pg_sqlx::financial(&pool, &s).await.unwrap()).totals;
         let ops = report(pg_sqlx::operations(&pool, &s).await.unwrap()).totals;
         let acc = report(pg_sqlx::accounting(&pool, &s).await.unwrap()).totals;
+        let lab = report(pg_sqlx::lab(&pool, &s).await.unwrap()).totals.figures;
         let row = sqlx::query(DASHBOARD_SQL).bind(clinic).bind(from).bind(to).fetch_one(&pool).await.unwrap();
         let dec = |name: &str| row.get::<String, _>(name).parse::<Decimal>().unwrap();
         let n = |name: &str| row.get::<i64, _>(name) as u64;
@@ -187,5 +197,11 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         assert_eq!(acc.opex, dec("opex"), "opex, {what}");
         assert_eq!(acc.payroll, dec("payroll"), "payroll, {what}");
         assert_eq!(acc.net_profit, dec("net_profit"), "net profit, {what}");
+        assert_eq!(lab.open_cases, n("lab_open"), "lab open cases, {what}");
+        assert_eq!(lab.overdue_cases, n("lab_overdue"), "lab overdue cases, {what}");
+        assert_eq!(lab.lab_cost, acc.lab_cost, "lab cost == accounting's, {what}");
+        // Postgres rounds the mean to 16 places; core keeps 28 digits.
+        let turnaround = lab.avg_turnaround_days.map(|t| t.round_dp(12)).unwrap_or(Decimal::NEGATIVE_ONE);
+        assert_eq!(turnaround, dec("lab_turnaround").round_dp(12), "lab turnaround, {what}");
     }
 }
