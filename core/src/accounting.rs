@@ -14,10 +14,9 @@
 use crate::category::InvoiceStatus;
 use crate::error::{OdxError, Result};
 use crate::financial::{lab_cost_counts, LabCostFact};
-use crate::frame::{ClinicDirectory, Facts, Frame, Grouped};
+use crate::frame::{accumulator, Facts};
 use crate::num::{add_count, add_money, rate};
-use crate::report::{assemble, Report};
-use crate::scope::MetricScope;
+use crate::report::Report;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -221,41 +220,21 @@ pub struct AccountingMetrics {
 /// The accounting report.
 pub type AccountingReport = Report<AccountingMetrics>;
 
-/// The mergeable accounting accumulator of one scope.
-#[derive(Debug, Clone)]
-pub struct AccountingAcc {
-    frame: Frame,
-    groups: Grouped<AccountingFacts>,
-}
+accumulator!(
+    /// The mergeable accounting accumulator of one scope.
+    AccountingAcc,
+    AccountingFacts,
+    AccountingReport,
+    metrics
+);
 
 impl AccountingAcc {
-    /// An empty accumulator for a scope.
-    ///
-    /// # Errors
-    /// As [`Frame::new`].
-    pub fn new(scope: &MetricScope, directory: &ClinicDirectory) -> Result<Self> {
-        Ok(AccountingAcc::with_frame(Frame::new(scope, directory)?))
-    }
-
-    /// An empty accumulator on an existing frame.
-    pub fn with_frame(frame: Frame) -> Self {
-        AccountingAcc { groups: Grouped::new(&frame, AccountingFacts::default()), frame }
-    }
-
-    /// The frame (scope, calendar, clocks).
-    pub fn frame(&self) -> &Frame {
-        &self.frame
-    }
-
     /// Adds payments paid in range.
     ///
     /// # Errors
     /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
     pub fn accum_receipt(&mut self, f: &ReceiptFact) -> Result<()> {
-        let slot = self.frame.slot(f.clinic_id)?;
-        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, f.doctor_id);
-        clinic.add_receipt(f)?;
-        doctor.map_or(Ok(()), |d| d.add_receipt(f))
+        self.each(f.clinic_id, f.doctor_id, |facts| facts.add_receipt(f))
     }
 
     /// Adds the materials of invoices issued in range.
@@ -263,10 +242,7 @@ impl AccountingAcc {
     /// # Errors
     /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
     pub fn accum_materials(&mut self, f: &MaterialsFact) -> Result<()> {
-        let slot = self.frame.slot(f.clinic_id)?;
-        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, f.doctor_id);
-        clinic.add_materials(f)?;
-        doctor.map_or(Ok(()), |d| d.add_materials(f))
+        self.each(f.clinic_id, f.doctor_id, |facts| facts.add_materials(f))
     }
 
     /// Adds lab cases sent in range (on the clinic's no-doctor row).
@@ -274,10 +250,7 @@ impl AccountingAcc {
     /// # Errors
     /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
     pub fn accum_lab_cost(&mut self, f: &LabCostFact) -> Result<()> {
-        let slot = self.frame.slot(f.clinic_id)?;
-        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, None);
-        clinic.add_lab_cost(f)?;
-        doctor.map_or(Ok(()), |d| d.add_lab_cost(f))
+        self.each(f.clinic_id, None, |facts| facts.add_lab_cost(f))
     }
 
     /// Adds expenses spent in range (on the clinic's no-doctor row).
@@ -285,11 +258,8 @@ impl AccountingAcc {
     /// # Errors
     /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
     pub fn accum_expense(&mut self, f: &ExpenseFact) -> Result<()> {
-        let slot = self.frame.slot(f.clinic_id)?;
         let category = expense_category(&f.category);
-        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, None);
-        clinic.add_opex(category.clone(), f.expenses, f.amount)?;
-        doctor.map_or(Ok(()), |d| d.add_opex(category, f.expenses, f.amount))
+        self.each(f.clinic_id, None, |facts| facts.add_opex(category.clone(), f.expenses, f.amount))
     }
 
     /// Adds payroll paid in range (on the clinic's no-doctor row).
@@ -297,34 +267,7 @@ impl AccountingAcc {
     /// # Errors
     /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
     pub fn accum_payroll(&mut self, f: &PayrollFact) -> Result<()> {
-        let slot = self.frame.slot(f.clinic_id)?;
-        let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, None);
-        clinic.add_payroll(f)?;
-        doctor.map_or(Ok(()), |d| d.add_payroll(f))
-    }
-
-    /// Adds another partial state of the same scope.
-    ///
-    /// # Errors
-    /// [`OdxError::ScopeMismatch`] when the scopes differ; [`OdxError::Overflow`].
-    pub fn combine(&mut self, other: &AccountingAcc) -> Result<()> {
-        if !self.frame.same_as(&other.frame) {
-            return Err(OdxError::ScopeMismatch);
-        }
-        self.groups.merge(&other.groups)
-    }
-
-    /// Finishes the report: totals from the merged facts of every clinic.
-    ///
-    /// # Errors
-    /// [`OdxError::Overflow`].
-    pub fn finish(&self) -> Result<AccountingReport> {
-        let mut all = AccountingFacts::default();
-        for c in self.groups.clinic_facts() {
-            all.merge(c)?;
-        }
-        let totals = metrics(&all)?;
-        assemble(&self.frame, totals, self.groups.clinic_facts(), self.groups.doctor_rows(), metrics)
+        self.each(f.clinic_id, None, |facts| facts.add_payroll(f))
     }
 }
 
@@ -372,7 +315,8 @@ fn metrics(f: &AccountingFacts) -> Result<AccountingMetrics> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scope::GroupBy;
+    use crate::scope::{GroupBy, MetricScope};
+    use crate::ClinicDirectory;
     use chrono::NaiveDate;
 
     fn acc(group_by: GroupBy) -> AccountingAcc {

@@ -138,6 +138,38 @@ category! {
     }
 }
 
+category! {
+    /// `users.role`.
+    UserRole {
+        /// Runs the branch.
+        ClinicAdmin = "clinic_admin",
+        /// A dentist.
+        Doctor = "doctor",
+        /// Front desk.
+        Receptionist = "receptionist",
+        /// Hygienist.
+        Hygienist = "hygienist",
+        /// Dental assistant.
+        Assistant = "assistant",
+        /// Anyone else.
+        Other = "other",
+    }
+}
+
+category! {
+    /// `attendance_days.status`.
+    AttendanceStatus {
+        /// At work (possibly late).
+        Present = "present",
+        /// Expected and not at work.
+        Absent = "absent",
+        /// On approved leave.
+        Leave = "leave",
+        /// A day off.
+        Off = "off",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@
 //! and clocks of this crate.
 
 use crate::accounting::{AccountingAcc, AccountingReport, ExpenseFact, MaterialsFact, PayrollFact, ReceiptFact};
-use crate::category::{AppointmentStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod};
+use crate::category::{AppointmentStatus, AttendanceStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod, UserRole};
 use crate::error::Result;
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
 use crate::frame::{ClinicDirectory, Frame};
@@ -16,6 +16,7 @@ use crate::lab::{DatePos, LabAcc, LabCaseFact, LabReport};
 use crate::num::{add_money, mul_money};
 use crate::operations::{OperationsAcc, OperationsReport, PatientGrain, PatientsFact, RoomsFact};
 use crate::scope::MetricScope;
+use crate::staff::{user_active, AttendanceFact, BilledFact, StaffAcc, StaffFact, StaffReport, LATE_AFTER_MINUTES};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -289,6 +290,22 @@ pub struct PayrollRow {
     pub paid_on: NaiveDate,
 }
 
+/// `app.attendance_days`: one kiosk day summary per user and day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceDayRow {
+    /// The clinic.
+    pub clinic_id: i64,
+    /// The user.
+    pub user_id: i64,
+    /// Local date.
+    pub day: NaiveDate,
+    /// `present`, `absent`, `leave` or `off`.
+    pub status: AttendanceStatus,
+    /// Minutes late (present days).
+    #[serde(default)]
+    pub late_minutes: i32,
+}
+
 /// The tables odx reads, in memory. Missing tables deserialize as empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -325,6 +342,8 @@ pub struct Tables {
     pub expenses: Vec<ExpenseRow>,
     /// `payroll`.
     pub payroll: Vec<PayrollRow>,
+    /// `attendance_days`.
+    pub attendance_days: Vec<AttendanceDayRow>,
 }
 
 impl Tables {
@@ -587,6 +606,58 @@ impl Tables {
                 cost: l.cost,
                 turnaround_days: l.received_on.map_or(0, |r| (r - l.sent_on).num_days()),
             })?;
+        }
+        Ok(())
+    }
+
+    /// The staff report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn staff(&self, scope: &MetricScope) -> Result<StaffReport> {
+        let mut acc = StaffAcc::new(scope, &self.directory())?;
+        self.fold_staff(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' staff facts (scope clinics only) to an accumulator.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_staff(&self, acc: &mut StaffAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        let (from, to) = (scope.from(), scope.to());
+        for u in &self.users {
+            let Some(clinic_id) = u.clinic_id.filter(|c| scope.contains(*c)) else { continue };
+            acc.accum_staff(&StaffFact {
+                clinic_id,
+                role: UserRole::from_db(&u.role),
+                active: user_active(&u.status),
+                hired_by_to: u.hired_on.is_none_or(|h| h <= to),
+                users: 1,
+            })?;
+        }
+        for a in self.attendance_days.iter().filter(|a| scope.contains(a.clinic_id)) {
+            if a.day >= from && a.day <= to {
+                acc.accum_attendance(&AttendanceFact {
+                    clinic_id: a.clinic_id,
+                    status: a.status,
+                    today: a.day == to,
+                    late: a.late_minutes > LATE_AFTER_MINUTES,
+                    days: 1,
+                })?;
+            }
+        }
+        for p in self.payroll.iter().filter(|p| scope.contains(p.clinic_id)) {
+            if p.paid_on >= from && p.paid_on <= to {
+                acc.accum_payroll(&PayrollFact { clinic_id: p.clinic_id, entries: 1, gross: p.gross })?;
+            }
+        }
+        for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
+            if frame.clock(i.clinic_id)?.in_range(i.issued_at) {
+                acc.accum_billed(&BilledFact { clinic_id: i.clinic_id, status: i.status, total: i.total })?;
+            }
         }
         Ok(())
     }

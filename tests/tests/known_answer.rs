@@ -84,6 +84,22 @@ fn lab_every_field_per_clinic_and_network() {
 }
 
 #[test]
+fn staff_every_field_per_clinic_and_network() {
+    let t = known_answer::tables();
+    let network = scope(&known_answer::CLINICS, GroupBy::Clinic);
+    let report = t.staff(&network).expect("report");
+    check_domain("staff", json(&report));
+    for id in known_answer::CLINICS {
+        let alone = t.staff(&network.only(id).expect("in scope")).expect("alone");
+        assert_eq!(Some(&alone.totals), report.clinic_row(id), "staff: clinic {id} alone == its network row");
+    }
+    // Staff belong to their branch: by doctor, each branch is one no-doctor row.
+    let by_doctor = t.staff(&scope(&known_answer::CLINICS, GroupBy::Doctor)).expect("by doctor");
+    assert_eq!(by_doctor.totals, report.totals);
+    assert!(by_doctor.groups.iter().all(|g| g.doctor_id.is_none()));
+}
+
+#[test]
 fn every_domain_network_row_equals_that_clinic_alone() {
     let t = known_answer::tables();
     let network = scope(&known_answer::CLINICS, GroupBy::Clinic);
