@@ -9,7 +9,7 @@ use crate::calendar::{AgingBucket, Granularity};
 use crate::category::{InvoiceStatus, LabStatus, Payer, PaymentMethod};
 use crate::error::{OdxError, Result};
 use crate::frame::{ClinicDirectory, Facts, Frame, Grouped};
-use crate::num::{add_count, add_money, average_money, rate};
+use crate::num::{add_count, add_money, average_money, merge_counts, rate};
 use crate::report::{assemble, Report};
 use crate::scope::MetricScope;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -232,10 +232,6 @@ pub(crate) fn lab_cost_counts(f: &LabCostFact, unknown_status: &mut u64) -> Resu
 
 fn merge_money(a: &mut [Decimal], b: &[Decimal], what: &'static str) -> Result<()> {
     a.iter_mut().zip(b).filter(|(_, y)| !y.is_zero()).try_for_each(|(x, y)| add_money(x, *y, what))
-}
-
-fn merge_counts<const N: usize>(a: &mut [u64; N], b: &[u64; N], what: &'static str) -> Result<()> {
-    a.iter_mut().zip(b).try_for_each(|(x, y)| add_count(x, *y, what))
 }
 
 impl Facts for FinancialFacts {

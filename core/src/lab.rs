@@ -98,6 +98,14 @@ pub struct LabDataQuality {
     pub received_before_sent: u64,
 }
 
+impl LabDataQuality {
+    fn merge(&mut self, o: &Self) -> Result<()> {
+        add_count(&mut self.unknown_status, o.unknown_status, "data quality")?;
+        add_count(&mut self.received_without_date, o.received_without_date, "data quality")?;
+        add_count(&mut self.received_before_sent, o.received_before_sent, "data quality")
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct LabCounts {
     open: u64,
@@ -136,9 +144,7 @@ impl Facts for LabFacts {
         for (v, c) in &o.vendors {
             self.vendors.entry(v.clone()).or_default().merge(c)?;
         }
-        add_count(&mut self.dq.unknown_status, o.dq.unknown_status, "data quality")?;
-        add_count(&mut self.dq.received_without_date, o.dq.received_without_date, "data quality")?;
-        add_count(&mut self.dq.received_before_sent, o.dq.received_before_sent, "data quality")
+        self.dq.merge(&o.dq)
     }
 }
 
@@ -148,9 +154,7 @@ impl LabFacts {
         if *counts != LabCounts::default() {
             self.vendors.entry(lab_vendor(&f.vendor)).or_default().merge(counts)?;
         }
-        add_count(&mut self.dq.unknown_status, dq.unknown_status, "data quality")?;
-        add_count(&mut self.dq.received_without_date, dq.received_without_date, "data quality")?;
-        add_count(&mut self.dq.received_before_sent, dq.received_before_sent, "data quality")
+        self.dq.merge(dq)
     }
 }
 

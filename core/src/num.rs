@@ -47,6 +47,14 @@ pub fn rate(numerator: Decimal, denominator: Decimal) -> Result<Option<Decimal>>
     numerator.checked_div(denominator).map(|q| Some(q.normalize())).ok_or(OdxError::Overflow { what: "rate" })
 }
 
+/// Adds per-category counts element-wise (`a[i] += b[i]`).
+///
+/// # Errors
+/// [`OdxError::Overflow`] naming `what`.
+pub(crate) fn merge_counts<const N: usize>(a: &mut [u64; N], b: &[u64; N], what: &'static str) -> Result<()> {
+    a.iter_mut().zip(b).try_for_each(|(x, y)| add_count(x, *y, what))
+}
+
 /// A rate of two counts; `None` when `denominator` is 0.
 pub fn count_rate(numerator: u64, denominator: u64) -> Option<Decimal> {
     if denominator == 0 {

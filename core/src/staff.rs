@@ -12,7 +12,7 @@ use crate::accounting::PayrollFact;
 use crate::category::{AttendanceStatus, InvoiceStatus, UserRole};
 use crate::error::Result;
 use crate::frame::{accumulator, Facts};
-use crate::num::{add_count, add_money, average_money, count_rate};
+use crate::num::{add_count, add_money, average_money, count_rate, merge_counts};
 use crate::report::Report;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -103,14 +103,10 @@ struct StaffFacts {
     dq: StaffDataQuality,
 }
 
-fn add_counts<const N: usize>(a: &mut [u64; N], b: &[u64; N], what: &'static str) -> Result<()> {
-    a.iter_mut().zip(b).try_for_each(|(x, y)| add_count(x, *y, what))
-}
-
 impl Facts for StaffFacts {
     fn merge(&mut self, o: &Self) -> Result<()> {
-        add_counts(&mut self.roles, &o.roles, "headcount")?;
-        add_counts(&mut self.days, &o.days, "attendance days")?;
+        merge_counts(&mut self.roles, &o.roles, "headcount")?;
+        merge_counts(&mut self.days, &o.days, "attendance days")?;
         add_count(&mut self.late, o.late, "late arrivals")?;
         add_count(&mut self.present_today, o.present_today, "present today")?;
         add_count(&mut self.on_leave_today, o.on_leave_today, "on leave today")?;
