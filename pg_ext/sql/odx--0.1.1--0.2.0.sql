@@ -1,5 +1,5 @@
 -- odx 0.1.1 -> 0.2.0: the domains of the second seed document, each as
--- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab.
+-- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff.
 -- Written by hand; a test compares the catalog after this upgrade with a
 -- fresh CREATE EXTENSION odx at 0.2.0, so the two cannot drift.
 \echo Use "ALTER EXTENSION odx UPDATE TO '0.2.0'" to load this file. \quit
@@ -73,3 +73,44 @@ AS 'MODULE_PATHNAME', 'odx_lab_by_branch_wrapper';
 
 COMMENT ON FUNCTION odx_lab_by_branch(bigint[], date, date) IS
 'One row per branch of odx_lab over every vendor: counts as bigint, cost and turnaround as numeric, the overdue share and turnaround NULL when there is no data. Since 0.2.0.';
+
+CREATE FUNCTION "odx_staff"(
+	"clinic_ids" bigint[],
+	"from_date" date,
+	"to_date" date,
+	"group_by" TEXT DEFAULT 'clinic'
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_staff_wrapper';
+
+COMMENT ON FUNCTION odx_staff(bigint[], date, date, text) IS
+'Staff of the clinics, computed by odx-core: headcount by role (active users hired by to_date), attendance, leave and off days, attendance and absenteeism rates, late arrivals (more than 10 minutes), present and on leave on to_date, payroll paid in range, billed and revenue per staff; { degraded, totals, groups }. Staff belong to the branch: group_by doctor puts them on the doctor_id null row. Since 0.2.0.';
+
+CREATE FUNCTION "odx_staff_by_branch"(
+	"clinic_ids" bigint[],
+	"from_date" date,
+	"to_date" date
+) RETURNS TABLE (
+	"clinic_id" bigint,
+	"headcount" bigint,
+	"present_days" bigint,
+	"absent_days" bigint,
+	"leave_days" bigint,
+	"off_days" bigint,
+	"attendance_rate" NUMERIC,
+	"absenteeism_rate" NUMERIC,
+	"late_arrivals" bigint,
+	"present_today" bigint,
+	"on_leave_today" bigint,
+	"payroll_cost" NUMERIC,
+	"payroll_entries" bigint,
+	"billed" NUMERIC,
+	"revenue_per_staff" NUMERIC
+)
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_staff_by_branch_wrapper';
+
+COMMENT ON FUNCTION odx_staff_by_branch(bigint[], date, date) IS
+'One row per branch of odx_staff (the per-role headcount is in odx_staff): counts as bigint, money and rates as numeric, rates NULL without attendance days and revenue per staff NULL without staff. Since 0.2.0.';

@@ -264,3 +264,68 @@ COMMENT ON FUNCTION odx_lab_by_branch(bigint[], date, date) IS
     name = "lab_by_branch_comments",
     requires = [odx_lab_by_branch],
 );
+
+/// One row per branch of the staff report (see `odx_staff`), without the
+/// per-role headcount (that list is in `odx_staff`).
+#[pg_extern(stable, parallel_safe)]
+pub fn odx_staff_by_branch(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(clinic_id, i64),
+            name!(headcount, i64),
+            name!(present_days, i64),
+            name!(absent_days, i64),
+            name!(leave_days, i64),
+            name!(off_days, i64),
+            name!(attendance_rate, Option<AnyNumeric>),
+            name!(absenteeism_rate, Option<AnyNumeric>),
+            name!(late_arrivals, i64),
+            name!(present_today, i64),
+            name!(on_leave_today, i64),
+            name!(payroll_cost, AnyNumeric),
+            name!(payroll_entries, i64),
+            name!(billed, AnyNumeric),
+            name!(revenue_per_staff, Option<AnyNumeric>),
+        ),
+    >,
+> {
+    let Some(report) = branch_report::<odx_core::StaffAcc>(clinic_ids, from_date, to_date)? else {
+        return Ok(TableIterator::new(Vec::new()));
+    };
+    let mut rows = Vec::with_capacity(report.groups.len());
+    for g in report.groups {
+        let m = g.metrics;
+        rows.push((
+            g.clinic_id,
+            count(m.headcount),
+            count(m.present_days),
+            count(m.absent_days),
+            count(m.leave_days),
+            count(m.off_days),
+            opt(m.attendance_rate)?,
+            opt(m.absenteeism_rate)?,
+            count(m.late_arrivals),
+            count(m.present_today),
+            count(m.on_leave_today),
+            numeric(m.payroll_cost)?,
+            count(m.payroll_entries),
+            numeric(m.billed)?,
+            opt(m.revenue_per_staff)?,
+        ));
+    }
+    Ok(TableIterator::new(rows))
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_staff_by_branch(bigint[], date, date) IS
+'One row per branch of odx_staff (the per-role headcount is in odx_staff): counts as bigint, money and rates as numeric, rates NULL without attendance days and revenue per staff NULL without staff. Since 0.2.0.';
+"#,
+    name = "staff_by_branch_comments",
+    requires = [odx_staff_by_branch],
+);

@@ -13,7 +13,9 @@
 #![allow(clippy::type_complexity)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-use odx_core::{AccountingAcc, AgingBucket, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc};
+use odx_core::{
+    AccountingAcc, AgingBucket, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc, StaffAcc,
+};
 use odx_sql::{missing_relations, Domain, DomainAcc, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::panic::ErrorReport;
@@ -233,6 +235,20 @@ fn odx_lab(
     to_jsonb(Domain::Lab, compute::<LabAcc>(&scope)?)
 }
 
+/// The staff report of `clinic_ids` over `from_date..=to_date`: headcount by
+/// role on `to_date`, attendance and absenteeism, late arrivals, who is in
+/// and on leave on `to_date`, payroll cost, revenue per staff. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_staff(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: default!(&str, "'clinic'"),
+) -> Result<JsonB> {
+    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
+    to_jsonb(Domain::Staff, compute::<StaffAcc>(&scope)?)
+}
+
 /// The AR aging bucket of an age in days (`0-30`, `31-60`, `61-90`, `90+`);
 /// NULL for a negative age.
 #[pg_extern(immutable, parallel_safe)]
@@ -288,6 +304,15 @@ COMMENT ON FUNCTION odx_lab(bigint[], date, date, text) IS
 "#,
     name = "lab_comments",
     requires = [odx_lab],
+);
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_staff(bigint[], date, date, text) IS
+'Staff of the clinics, computed by odx-core: headcount by role (active users hired by to_date), attendance, leave and off days, attendance and absenteeism rates, late arrivals (more than 10 minutes), present and on leave on to_date, payroll paid in range, billed and revenue per staff; { degraded, totals, groups }. Staff belong to the branch: group_by doctor puts them on the doctor_id null row. Since 0.2.0.';
+"#,
+    name = "staff_comments",
+    requires = [odx_staff],
 );
 
 extension_sql!(

@@ -6,10 +6,11 @@ use odx_core::accounting::{ExpenseFact, MaterialsFact, PayrollFact, ReceiptFact}
 use odx_core::financial::{InvoiceFact, LabCostFact, PaymentFact, ReceivableFact};
 use odx_core::lab::{DatePos, LabCaseFact};
 use odx_core::operations::{AppointmentFact, PatientGrain, PatientsFact, RoomsFact};
+use odx_core::staff::{user_active, AttendanceFact, BilledFact, StaffFact};
 use odx_core::tables::{ClinicHoursRow, DoctorScheduleRow};
 use odx_core::{
-    AccountingAcc, AgingBucket, AppointmentStatus, FinancialAcc, InvoiceStatus, LabAcc, LabStatus, OdxError,
-    OperationsAcc, Payer, PaymentMethod,
+    AccountingAcc, AgingBucket, AppointmentStatus, AttendanceStatus, FinancialAcc, InvoiceStatus, LabAcc, LabStatus,
+    OdxError, OperationsAcc, Payer, PaymentMethod, StaffAcc, UserRole,
 };
 use rust_decimal::Decimal;
 use std::fmt;
@@ -278,6 +279,38 @@ pub fn feed_lab(acc: &mut LabAcc, kind: QueryKind, r: &impl Row) -> Result<(), R
     Ok(())
 }
 
+/// Adds one row of a staff statement to the accumulator.
+///
+/// # Errors
+/// [`RowError`] for an unreadable row or a fact core refuses.
+pub fn feed_staff(acc: &mut StaffAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+    match kind {
+        QueryKind::Staff => acc.accum_staff(&StaffFact {
+            clinic_id: id(r, 0)?,
+            role: UserRole::from_db(&text(r, 1)?),
+            active: user_active(&text(r, 2)?),
+            hired_by_to: need(r.boolean(3)?, 3)?,
+            users: count(r, 4)?,
+        })?,
+        QueryKind::Attendance => acc.accum_attendance(&AttendanceFact {
+            clinic_id: id(r, 0)?,
+            status: AttendanceStatus::from_db(&text(r, 1)?),
+            today: need(r.boolean(2)?, 2)?,
+            late: need(r.boolean(3)?, 3)?,
+            days: count(r, 4)?,
+        })?,
+        QueryKind::Payroll => {
+            acc.accum_payroll(&PayrollFact { clinic_id: id(r, 0)?, entries: count(r, 1)?, gross: money(r, 2)? })?
+        }
+        QueryKind::Tickets => {
+            let i = invoice_fact(r)?;
+            acc.accum_billed(&BilledFact { clinic_id: i.clinic_id, status: i.status, total: i.total })?
+        }
+        other => return Err(RowError::Driver(format!("{other:?} rows are not staff"))),
+    }
+    Ok(())
+}
+
 /// A domain accumulator that statements' rows can feed: what a driver needs
 /// to compute any domain with one generic function.
 pub trait DomainAcc: Sized {
@@ -322,3 +355,4 @@ domain_acc!(FinancialAcc, odx_core::FinancialReport, Financial, feed_financial);
 domain_acc!(OperationsAcc, odx_core::OperationsReport, Operations, feed_operations);
 domain_acc!(AccountingAcc, odx_core::AccountingReport, Accounting, feed_accounting);
 domain_acc!(LabAcc, odx_core::LabReport, Lab, feed_lab);
+domain_acc!(StaffAcc, odx_core::StaffReport, Staff, feed_staff);

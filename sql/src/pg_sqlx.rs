@@ -7,7 +7,7 @@ use crate::schema::Domain;
 use crate::schema::{missing_relations, COLUMNS_SQL};
 use odx_core::{
     AccountingAcc, AccountingReport, ClinicDirectory, FinancialAcc, FinancialReport, Frame, LabAcc, LabReport,
-    MetricScope, OdxError, OperationsAcc, OperationsReport,
+    MetricScope, OdxError, OperationsAcc, OperationsReport, StaffAcc, StaffReport,
 };
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::Row as _;
@@ -168,6 +168,14 @@ pub async fn lab(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<LabReport
     compute::<LabAcc>(pool, scope).await
 }
 
+/// The staff report of a scope ([`compute`] with `StaffAcc`).
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn staff(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<StaffReport>, EngineError> {
+    compute::<StaffAcc>(pool, scope).await
+}
+
 /// Any domain's report as JSON (the shape every surface serializes), for
 /// callers that pick the domain at run time.
 ///
@@ -191,5 +199,6 @@ pub async fn report_json(
         Domain::Operations => json::<OperationsAcc>(pool, scope).await,
         Domain::Accounting => json::<AccountingAcc>(pool, scope).await,
         Domain::Lab => json::<LabAcc>(pool, scope).await,
+        Domain::Staff => json::<StaffAcc>(pool, scope).await,
     }
 }

@@ -1,5 +1,6 @@
 //! The statements and their parameters.
 
+use odx_core::staff::LATE_AFTER_MINUTES;
 use odx_core::{AppointmentStatus, Frame, GroupBy, InvoiceStatus};
 use std::sync::LazyLock;
 
@@ -110,6 +111,10 @@ pub enum QueryKind {
     Payroll,
     /// [`odx_core::lab::LabCaseFact`] rows.
     LabCases,
+    /// [`odx_core::staff::StaffFact`] rows.
+    Staff,
+    /// [`odx_core::staff::AttendanceFact`] rows.
+    Attendance,
 }
 
 /// One statement.
@@ -442,6 +447,34 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7"
     }
 }
 
+fn staff() -> Query {
+    // The users table is small: every user of the scope's branches, grouped
+    // by what core needs to decide who is staff on `to`.
+    Query {
+        kind: QueryKind::Staff,
+        relations: &["users"],
+        sql: "SELECT u.clinic_id, u.role::text, u.status::text, (u.hired_on IS NULL OR u.hired_on <= $7::date),
+       count(*)::int8
+FROM app.users u
+WHERE u.clinic_id = ANY($1::bigint[])
+GROUP BY 1, 2, 3, 4"
+            .to_owned(),
+    }
+}
+
+fn attendance() -> Query {
+    Query {
+        kind: QueryKind::Attendance,
+        relations: &["attendance_days"],
+        sql: format!(
+            "SELECT a.clinic_id, a.status::text, a.day = $7::date, a.late_minutes > {LATE_AFTER_MINUTES}, count(*)::int8
+FROM app.attendance_days a
+WHERE a.clinic_id = ANY($1::bigint[]) AND a.day >= $6::date AND a.day <= $7::date
+GROUP BY 1, 2, 3, 4"
+        ),
+    }
+}
+
 /// The statements of the financial domain.
 pub static FINANCIAL: LazyLock<Vec<Query>> = LazyLock::new(|| vec![invoices(), payments(), receivables(), lab_costs()]);
 
@@ -455,3 +488,7 @@ pub static ACCOUNTING: LazyLock<Vec<Query>> =
 
 /// The statements of the lab domain.
 pub static LAB: LazyLock<Vec<Query>> = LazyLock::new(|| vec![lab_cases()]);
+
+/// The statements of the staff domain (billed comes from the average-ticket
+/// statement: invoices in range by status).
+pub static STAFF: LazyLock<Vec<Query>> = LazyLock::new(|| vec![staff(), attendance(), payroll(), tickets()]);

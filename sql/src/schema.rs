@@ -1,7 +1,7 @@
 //! What each domain reads, for degraded mode: a domain whose tables or
 //! columns are missing reports them instead of failing.
 
-use crate::queries::{Query, ACCOUNTING, FINANCIAL, LAB, OPERATIONS};
+use crate::queries::{Query, ACCOUNTING, FINANCIAL, LAB, OPERATIONS, STAFF};
 use serde::Serialize;
 
 /// A domain (console module).
@@ -16,11 +16,14 @@ pub enum Domain {
     Accounting,
     /// Lab cases: open, overdue, turnaround, cost, per vendor.
     Lab,
+    /// Staff: headcount, attendance, payroll, revenue per staff.
+    Staff,
 }
 
 impl Domain {
     /// Every domain.
-    pub const ALL: [Domain; 4] = [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab];
+    pub const ALL: [Domain; 5] =
+        [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab, Domain::Staff];
 
     /// The domain of a module name (`financial`, `operations`).
     pub fn parse(name: &str) -> Option<Domain> {
@@ -34,6 +37,7 @@ impl Domain {
             Domain::Operations => "operations",
             Domain::Accounting => "accounting",
             Domain::Lab => "lab",
+            Domain::Staff => "staff",
         }
     }
 
@@ -44,6 +48,7 @@ impl Domain {
             Domain::Operations => &OPERATIONS,
             Domain::Accounting => &ACCOUNTING,
             Domain::Lab => &LAB,
+            Domain::Staff => &STAFF,
         }
     }
 
@@ -105,6 +110,16 @@ impl Domain {
                 RequiredRelation {
                     table: "lab_cases",
                     columns: &["clinic_id", "vendor", "sent_on", "due_on", "received_on", "cost", "status"],
+                },
+            ],
+            Domain::Staff => &[
+                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
+                RequiredRelation { table: "users", columns: &["clinic_id", "role", "status", "hired_on"] },
+                RequiredRelation { table: "attendance_days", columns: &["clinic_id", "day", "status", "late_minutes"] },
+                RequiredRelation { table: "payroll", columns: &["clinic_id", "gross", "paid_on"] },
+                RequiredRelation {
+                    table: "invoices",
+                    columns: &["clinic_id", "doctor_id", "issued_at", "total", "status"],
                 },
             ],
         }

@@ -135,6 +135,7 @@ pub fn in_memory(
         Domain::Operations => json(tables.operations(scope)?),
         Domain::Accounting => json(tables.accounting(scope)?),
         Domain::Lab => json(tables.lab(scope)?),
+        Domain::Staff => json(tables.staff(scope)?),
     })
 }
 

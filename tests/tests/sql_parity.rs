@@ -99,6 +99,10 @@ async fn a_missing_table_or_column_degrades_only_the_domain_that_reads_it() {
         Outcome::Degraded(m) => assert_eq!(m, ["app.lab_cases"]),
         Outcome::Report(_) => panic!("lab reads lab_cases, which is missing"),
     }
+    match pg_sqlx::staff(&pool, &s).await.unwrap() {
+        Outcome::Degraded(m) => assert_eq!(m, ["app.payroll"]),
+        Outcome::Report(_) => panic!("staff reads payroll, which is missing"),
+    }
 }
 
 /// The per-clinic dashboard, written by hand in plain SQL with local dates
@@ -161,7 +165,17 @@ SELECT
          AND (l.status = 'sent' OR (l.status = 'received' AND l.received_on > $3::date))) AS lab_overdue,
   (SELECT coalesce(avg(l.received_on - l.sent_on), -1) FROM app.lab_cases l
        WHERE l.clinic_id = $1 AND l.status = 'received' AND l.received_on BETWEEN $2::date AND $3::date
-         AND l.received_on >= l.sent_on)::text AS lab_turnaround";
+         AND l.received_on >= l.sent_on)::text AS lab_turnaround,
+  (SELECT count(*) FROM app.users u
+       WHERE u.clinic_id = $1 AND u.status = 'active' AND coalesce(u.hired_on <= $3::date, true)) AS headcount,
+  (SELECT count(*) FROM app.attendance_days a
+       WHERE a.clinic_id = $1 AND a.day BETWEEN $2::date AND $3::date AND a.status = 'absent') AS absent_days,
+  (SELECT coalesce(round(count(*) FILTER (WHERE a.status = 'absent')::numeric / nullif(count(*), 0), 12), -1)
+       FROM app.attendance_days a
+       WHERE a.clinic_id = $1 AND a.day BETWEEN $2::date AND $3::date
+         AND a.status IN ('present', 'absent'))::text AS absenteeism,
+  (SELECT count(*) FROM app.attendance_days a
+       WHERE a.clinic_id = $1 AND a.day = $3::date AND a.status = 'present') AS present_today";
 
 #[tokio::test]
 async fn the_per_clinic_dashboard_written_by_hand_agrees() {
@@ -177,6 +191,7 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         let ops = report(pg_sqlx::operations(&pool, &s).await.unwrap()).totals;
         let acc = report(pg_sqlx::accounting(&pool, &s).await.unwrap()).totals;
         let lab = report(pg_sqlx::lab(&pool, &s).await.unwrap()).totals.figures;
+        let staff = report(pg_sqlx::staff(&pool, &s).await.unwrap()).totals;
         let row = sqlx::query(DASHBOARD_SQL).bind(clinic).bind(from).bind(to).fetch_one(&pool).await.unwrap();
         let dec = |name: &str| row.get::<String, _>(name).parse::<Decimal>().unwrap();
         let n = |name: &str| row.get::<i64, _>(name) as u64;
@@ -203,5 +218,12 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         // Postgres rounds the mean to 16 places; core keeps 28 digits.
         let turnaround = lab.avg_turnaround_days.map(|t| t.round_dp(12)).unwrap_or(Decimal::NEGATIVE_ONE);
         assert_eq!(turnaround, dec("lab_turnaround").round_dp(12), "lab turnaround, {what}");
+        assert_eq!(staff.headcount, n("headcount"), "headcount, {what}");
+        assert_eq!(staff.absent_days, n("absent_days"), "absent days, {what}");
+        let absenteeism = staff.absenteeism_rate.map(|r| r.round_dp(12)).unwrap_or(Decimal::NEGATIVE_ONE);
+        assert_eq!(absenteeism, dec("absenteeism"), "absenteeism rate, {what}");
+        assert_eq!(staff.present_today, n("present_today"), "present today, {what}");
+        assert_eq!(staff.payroll_cost, acc.payroll, "payroll cost == accounting's payroll, {what}");
+        assert_eq!(staff.billed, fin.billed, "staff billed == financial billed, {what}");
     }
 }
