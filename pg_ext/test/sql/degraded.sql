@@ -25,3 +25,9 @@ SELECT odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degrad
        odx_operations(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS operations_degraded;
 SELECT count(*) AS rows FROM odx_accounting_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30');
 ROLLBACK;
+BEGIN;
+DROP TABLE app.attendance_days;
+SELECT odx_staff(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30') -> 'missing' AS staff_missing;
+SELECT count(*) AS rows FROM odx_staff_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30');
+SELECT odx_accounting(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS accounting_degraded;
+ROLLBACK;
