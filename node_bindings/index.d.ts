@@ -42,6 +42,13 @@ export declare class Engine {
    * allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
    */
   lab(params: ScopeParams): Promise<LabReport>
+  /**
+   * The staff report (headcount by role on `to`, attendance and
+   * absenteeism, late arrivals, present and on leave on `to`, payroll
+   * cost, revenue per staff) of `{ clinicIds, from, to, groupBy?,
+   * allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
+   */
+  staff(params: ScopeParams): Promise<StaffReport>
   /** Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`. */
   close(): Promise<void>
 }
@@ -518,6 +525,14 @@ export interface PaymentShare {
   share: number | null
 }
 
+/** The active headcount of one role. */
+export interface RoleHeadcount {
+  /** `clinic_admin`, `doctor`, `receptionist`, `hygienist`, `assistant` or `other`. */
+  role: 'clinic_admin' | 'doctor' | 'receptionist' | 'hygienist' | 'assistant' | 'other'
+  /** Active users of that role, hired by `to`. */
+  staff: number
+}
+
 /** What every report call takes. */
 export interface ScopeParams {
   /** The branches (clinic ids). */
@@ -533,6 +548,93 @@ export interface ScopeParams {
    * `ODX_FORBIDDEN_SCOPE`.
    */
   allowedClinicIds?: Array<number>
+}
+
+/**
+ * The staff report of rows the caller already holds (`{ clinics, users,
+ * attendance_days, payroll, invoices }`), read as `financial`'s are, for a
+ * scope.
+ */
+export declare function staff(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): StaffReport
+
+/** Staff rows kept out for bad values. */
+export interface StaffDataQuality {
+  /** Active users whose role is not listed (counted under `other`). */
+  unknownRole: number
+  /** Users whose status is neither active nor inactive (not counted). */
+  unknownUserStatus: number
+  /** Attendance days in range whose status is not listed (not counted). */
+  unknownAttendanceStatus: number
+}
+
+/**
+ * The staff KPIs of a branch or the network. Staff belong to the branch:
+ * with doctor grouping they are on the `doctorId: null` row.
+ */
+export interface StaffMetrics {
+  /** Active users assigned to the branch, hired by `to` (or with no hiring date). */
+  headcount: number
+  /**
+   * `headcount` by role, every listed role in schema order (an unlisted
+   * role counts as `other`).
+   */
+  headcountByRole: Array<RoleHeadcount>
+  /** Attendance days in range with status present. */
+  presentDays: number
+  /** ... absent. */
+  absentDays: number
+  /** ... leave. */
+  leaveDays: number
+  /** ... off. */
+  offDays: number
+  /** presentDays / (presentDays + absentDays); null without such days. */
+  attendanceRate: number | null
+  /** absentDays / (presentDays + absentDays); null without such days. */
+  absenteeismRate: number | null
+  /** Present days in range more than 10 minutes late. */
+  lateArrivals: number
+  /** Staff present on `to`. */
+  presentToday: number
+  /** Staff on leave on `to`. */
+  onLeaveToday: number
+  /** Payroll paid in range (PKR; the accounting `payroll`). */
+  payrollCost: string
+  /** How many payroll rows. */
+  payrollEntries: number
+  /** Billed in range (PKR; the financial `billed`). */
+  billed: string
+  /** billed / headcount, rounded to paisa (PKR); null without staff. */
+  revenuePerStaff: string | null
+  /** Rows kept out for bad values. */
+  dataQuality: StaffDataQuality
+}
+
+/**
+ * r" The staff report.
+ *
+ *  Degraded when a table or column the domain reads is missing: then
+ *  `module` and `missing` say what, `totals` is null and `perBranch`
+ *  empty.
+ */
+export interface StaffReport {
+  /** Whether a table or column the domain reads is missing. */
+  degraded: boolean
+  /** The domain, when degraded. */
+  module?: string
+  /** The missing relations (`app.table` or `app.table.column`), when degraded. */
+  missing?: Array<string>
+  /** First local date (absent when degraded). */
+  from?: string
+  /** Last local date; balances are as of its end (absent when degraded). */
+  to?: string
+  /** The grouping (absent when degraded). */
+  groupBy?: 'clinic' | 'doctor' | 'none'
+  /** The branches of the scope, ascending (absent when degraded). */
+  clinicIds?: Array<number>
+  /** The whole scope, from merged facts (never averaged rows). */
+  totals: StaffMetrics | null
+  /** One row per branch (or per branch and doctor); empty for `none`. */
+  perBranch: Array<BranchKey & StaffMetrics>
 }
 
 /** Billed and collected over time. */

@@ -840,4 +840,5 @@ module.exports.accounting = nativeBinding.accounting
 module.exports.financial = nativeBinding.financial
 module.exports.lab = nativeBinding.lab
 module.exports.operations = nativeBinding.operations
+module.exports.staff = nativeBinding.staff
 module.exports.validateScope = nativeBinding.validateScope

@@ -20,7 +20,7 @@ use args::{BadArgument, Request};
 use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, Unknown};
 use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
-use odx_core::{AccountingAcc, FinancialAcc, LabAcc, OdxError, OperationsAcc, Tables};
+use odx_core::{AccountingAcc, FinancialAcc, LabAcc, OdxError, OperationsAcc, StaffAcc, Tables};
 use odx_sql::pg_sqlx::{self, EngineError, Outcome};
 use odx_sql::DomainAcc;
 use serde::Serialize;
@@ -157,6 +157,17 @@ pub fn accounting(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result
 )]
 pub fn lab(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     from_rows(env, rows, params, Tables::lab)
+}
+
+/// The staff report of rows the caller already holds (`{ clinics, users,
+/// attendance_days, payroll, invoices }`), read as `financial`'s are, for a
+/// scope.
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
+    ts_return_type = "StaffReport"
+)]
+pub fn staff(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    from_rows(env, rows, params, Tables::staff)
 }
 
 /// A domain's report over rows the caller holds, in JavaScript's shape
@@ -299,6 +310,15 @@ impl Engine {
     #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<LabReport>")]
     pub fn lab<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         self.domain::<LabAcc>(env, params)
+    }
+
+    /// The staff report (headcount by role on `to`, attendance and
+    /// absenteeism, late arrivals, present and on leave on `to`, payroll
+    /// cost, revenue per staff) of `{ clinicIds, from, to, groupBy?,
+    /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
+    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<StaffReport>")]
+    pub fn staff<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        self.domain::<StaffAcc>(env, params)
     }
 
     /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.

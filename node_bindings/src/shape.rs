@@ -19,6 +19,8 @@ const RATES: &[&str] = &[
     "chair_utilization",
     "expense_ratio",
     "overdue_share",
+    "attendance_rate",
+    "absenteeism_rate",
     // Not a ratio but not money either: a mean number of days.
     "avg_turnaround_days",
 ];

@@ -187,6 +187,73 @@ pub struct LabDataQuality {
     pub received_before_sent: i64,
 }
 
+report!(
+    /// The staff report.
+    StaffReport,
+    "StaffMetrics | null",
+    "Array<BranchKey & StaffMetrics>"
+);
+
+/// The staff KPIs of a branch or the network. Staff belong to the branch:
+/// with doctor grouping they are on the `doctorId: null` row.
+#[napi(object, use_nullable = true)]
+pub struct StaffMetrics {
+    /// Active users assigned to the branch, hired by `to` (or with no hiring date).
+    pub headcount: i64,
+    /// `headcount` by role, every listed role in schema order (an unlisted
+    /// role counts as `other`).
+    pub headcount_by_role: Vec<RoleHeadcount>,
+    /// Attendance days in range with status present.
+    pub present_days: i64,
+    /// ... absent.
+    pub absent_days: i64,
+    /// ... leave.
+    pub leave_days: i64,
+    /// ... off.
+    pub off_days: i64,
+    /// presentDays / (presentDays + absentDays); null without such days.
+    pub attendance_rate: Option<f64>,
+    /// absentDays / (presentDays + absentDays); null without such days.
+    pub absenteeism_rate: Option<f64>,
+    /// Present days in range more than 10 minutes late.
+    pub late_arrivals: i64,
+    /// Staff present on `to`.
+    pub present_today: i64,
+    /// Staff on leave on `to`.
+    pub on_leave_today: i64,
+    /// Payroll paid in range (PKR; the accounting `payroll`).
+    pub payroll_cost: String,
+    /// How many payroll rows.
+    pub payroll_entries: i64,
+    /// Billed in range (PKR; the financial `billed`).
+    pub billed: String,
+    /// billed / headcount, rounded to paisa (PKR); null without staff.
+    pub revenue_per_staff: Option<String>,
+    /// Rows kept out for bad values.
+    pub data_quality: StaffDataQuality,
+}
+
+/// The active headcount of one role.
+#[napi(object)]
+pub struct RoleHeadcount {
+    /// `clinic_admin`, `doctor`, `receptionist`, `hygienist`, `assistant` or `other`.
+    #[napi(ts_type = "'clinic_admin' | 'doctor' | 'receptionist' | 'hygienist' | 'assistant' | 'other'")]
+    pub role: String,
+    /// Active users of that role, hired by `to`.
+    pub staff: i64,
+}
+
+/// Staff rows kept out for bad values.
+#[napi(object)]
+pub struct StaffDataQuality {
+    /// Active users whose role is not listed (counted under `other`).
+    pub unknown_role: i64,
+    /// Users whose status is neither active nor inactive (not counted).
+    pub unknown_user_status: i64,
+    /// Attendance days in range whose status is not listed (not counted).
+    pub unknown_attendance_status: i64,
+}
+
 /// The cash-basis P&L of a branch, a doctor or the network (PKR). With doctor
 /// grouping, receipts and materials follow the invoice's doctor; lab cost,
 /// opex and payroll are overheads on the branch's `doctorId: null` row.

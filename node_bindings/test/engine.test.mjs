@@ -107,6 +107,9 @@ test('a missing table degrades the module instead of failing', async () => {
     assert.equal(fin.degraded, true);
     const acc = await e.accounting(KNOWN);
     assert.deepStrictEqual(acc.missing, ['app.lab_cases', 'app.payroll']);
+    const staff = await e.staff(KNOWN);
+    assert.deepStrictEqual(staff.missing, ['app.payroll']);
+    assert.equal(staff.module, 'staff');
   } finally {
     await e.close();
   }

@@ -30,7 +30,7 @@ export async function extension(domain, { clinicIds, from, to, groupBy = 'clinic
 }
 
 // Every domain of the engine, in the order of odx_sql::Domain::ALL.
-export const DOMAINS = ['financial', 'operations', 'accounting', 'lab'];
+export const DOMAINS = ['financial', 'operations', 'accounting', 'lab', 'staff'];
 
 export const KNOWN = { clinicIds: [1, 2], from: '2026-06-01', to: '2026-06-30' };
 export const DEMO = { clinicIds: [501, 502, 503, 504], from: '2026-01-01', to: '2026-06-30' };
@@ -39,7 +39,7 @@ export const DEMO = { clinicIds: [501, 502, 503, 504], from: '2026-01-01', to: '
 // bigint ids parsed as numbers, numerics as strings, instants as Dates, dates
 // and times as strings.
 const TABLES = ['clinics', 'clinic_hours', 'rooms', 'doctor_schedules', 'patients', 'appointments', 'invoices',
-  'invoice_items', 'payments', 'lab_cases', 'expenses', 'payroll'];
+  'invoice_items', 'payments', 'lab_cases', 'expenses', 'payroll', 'users', 'attendance_days'];
 export async function clinicRows(clinicIds) {
   const types = {
     getTypeParser(oid, format) {
