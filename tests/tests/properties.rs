@@ -85,110 +85,147 @@ fn tables() -> impl Strategy<Value = Tables> {
     let categories = prop_oneof![Just("rent"), Just(" Rent"), Just("supplies"), Just("legal"), Just("")];
     let expenses = proptest::collection::vec((1i64..=3, -10i64..60, -100_000i64..5_000_000, categories), 0..10);
     let payroll = proptest::collection::vec((1i64..=3, -10i64..60, 0i64..10_000_000), 0..8);
-    (invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll).prop_map(
-        |(invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll)| {
-            let mut t = Tables {
-                clinics: (1..=3)
-                    .map(|i| ClinicRow {
-                        id: i,
-                        name: format!("C{i}"),
-                        city: "x".into(),
-                        status: "active".into(),
-                        timezone: ZONES[i as usize - 1].into(),
-                    })
-                    .collect(),
-                ..Tables::default()
-            };
-            if !invoices.is_empty() {
-                for (i, (inv, secs, cents, method)) in payments.into_iter().enumerate() {
-                    let invoice: &InvoiceRow = &invoices[inv % invoices.len()];
-                    t.payments.push(PaymentRow {
-                        id: i as i64 + 1,
-                        clinic_id: invoice.clinic_id,
-                        invoice_id: invoice.id,
-                        paid_at: base() + Duration::seconds(secs),
-                        amount: Decimal::new(cents, 2),
-                        method,
-                    });
-                }
-                for (i, (inv, qty, cost)) in items.into_iter().enumerate() {
-                    t.invoice_items.push(InvoiceItemRow {
-                        id: i as i64 + 1,
-                        invoice_id: invoices[inv % invoices.len()].id,
-                        procedure_code: "D0150".into(),
-                        description: "x".into(),
-                        qty,
-                        unit_price: Decimal::ONE,
-                        unit_cost: Decimal::new(cost, 2),
-                    });
-                }
-            }
-            t.invoices = invoices;
-            t.appointments = appointments;
-            let day0 = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
-            t.lab_cases = labs
-                .into_iter()
-                .enumerate()
-                .map(|(i, (clinic, d, cost, status, vendor, due, received))| {
-                    let sent = day0 + Duration::days(d);
-                    LabCaseRow {
-                        id: i as i64 + 1,
-                        clinic_id: clinic,
-                        patient_id: clinic * 100 + 1,
-                        vendor: vendor.into(),
-                        sent_on: sent,
-                        due_on: sent + Duration::days(due),
-                        received_on: received.map(|r| sent + Duration::days(r)),
-                        cost: Decimal::new(cost, 2),
-                        status,
+    let roles = prop_oneof![Just("doctor"), Just("assistant"), Just("receptionist"), Just("dentist"), Just("")];
+    let user_status = prop_oneof![Just("active"), Just("active"), Just("inactive"), Just("on_hold")];
+    let users = proptest::collection::vec(
+        (proptest::option::of(1i64..=3), roles, user_status, proptest::option::of(-400i64..60)),
+        0..10,
+    );
+    let attendance = proptest::collection::vec(
+        (1i64..=3, -10i64..60, status(AttendanceStatus::LISTED, AttendanceStatus::Unknown), -5i32..30),
+        0..30,
+    );
+    ((invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll), (users, attendance))
+        .prop_map(
+            |(
+                (invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll),
+                (users, attendance),
+            )| {
+                let mut t = Tables {
+                    clinics: (1..=3)
+                        .map(|i| ClinicRow {
+                            id: i,
+                            name: format!("C{i}"),
+                            city: "x".into(),
+                            status: "active".into(),
+                            timezone: ZONES[i as usize - 1].into(),
+                        })
+                        .collect(),
+                    ..Tables::default()
+                };
+                if !invoices.is_empty() {
+                    for (i, (inv, secs, cents, method)) in payments.into_iter().enumerate() {
+                        let invoice: &InvoiceRow = &invoices[inv % invoices.len()];
+                        t.payments.push(PaymentRow {
+                            id: i as i64 + 1,
+                            clinic_id: invoice.clinic_id,
+                            invoice_id: invoice.id,
+                            paid_at: base() + Duration::seconds(secs),
+                            amount: Decimal::new(cents, 2),
+                            method,
+                        });
                     }
-                })
-                .collect();
-            t.doctor_schedules = schedules
-                .into_iter()
-                .map(|(c, d, w, s, e)| DoctorScheduleRow {
-                    clinic_id: c,
-                    doctor_id: c * 10 + d,
-                    weekday: w,
-                    starts: time(s),
-                    ends: time(e),
-                })
-                .collect();
-            t.clinic_hours = hours
-                .into_iter()
-                .map(|(c, w, o, cl)| ClinicHoursRow { clinic_id: c, weekday: w, opens: time(o), closes: time(cl) })
-                .collect();
-            t.rooms = rooms
-                .into_iter()
-                .enumerate()
-                .map(|(i, (c, active))| RoomRow { id: i as i64 + 1, clinic_id: c, name: "r".into(), active })
-                .collect();
-            t.expenses = expenses
-                .into_iter()
-                .enumerate()
-                .map(|(i, (c, d, cents, category))| ExpenseRow {
-                    id: i as i64 + 1,
-                    clinic_id: c,
-                    category: category.into(),
-                    amount: Decimal::new(cents, 2),
-                    spent_on: day0 + Duration::days(d),
-                })
-                .collect();
-            t.payroll = payroll
-                .into_iter()
-                .enumerate()
-                .map(|(i, (c, d, cents))| PayrollRow {
-                    id: i as i64 + 1,
-                    clinic_id: c,
-                    user_id: c * 10 + 1,
-                    period_month: day0,
-                    gross: Decimal::new(cents, 2),
-                    paid_on: day0 + Duration::days(d),
-                })
-                .collect();
-            t
-        },
-    )
+                    for (i, (inv, qty, cost)) in items.into_iter().enumerate() {
+                        t.invoice_items.push(InvoiceItemRow {
+                            id: i as i64 + 1,
+                            invoice_id: invoices[inv % invoices.len()].id,
+                            procedure_code: "D0150".into(),
+                            description: "x".into(),
+                            qty,
+                            unit_price: Decimal::ONE,
+                            unit_cost: Decimal::new(cost, 2),
+                        });
+                    }
+                }
+                t.invoices = invoices;
+                t.appointments = appointments;
+                let day0 = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+                t.lab_cases = labs
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (clinic, d, cost, status, vendor, due, received))| {
+                        let sent = day0 + Duration::days(d);
+                        LabCaseRow {
+                            id: i as i64 + 1,
+                            clinic_id: clinic,
+                            patient_id: clinic * 100 + 1,
+                            vendor: vendor.into(),
+                            sent_on: sent,
+                            due_on: sent + Duration::days(due),
+                            received_on: received.map(|r| sent + Duration::days(r)),
+                            cost: Decimal::new(cost, 2),
+                            status,
+                        }
+                    })
+                    .collect();
+                t.doctor_schedules = schedules
+                    .into_iter()
+                    .map(|(c, d, w, s, e)| DoctorScheduleRow {
+                        clinic_id: c,
+                        doctor_id: c * 10 + d,
+                        weekday: w,
+                        starts: time(s),
+                        ends: time(e),
+                    })
+                    .collect();
+                t.clinic_hours = hours
+                    .into_iter()
+                    .map(|(c, w, o, cl)| ClinicHoursRow { clinic_id: c, weekday: w, opens: time(o), closes: time(cl) })
+                    .collect();
+                t.rooms = rooms
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (c, active))| RoomRow { id: i as i64 + 1, clinic_id: c, name: "r".into(), active })
+                    .collect();
+                t.expenses = expenses
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (c, d, cents, category))| ExpenseRow {
+                        id: i as i64 + 1,
+                        clinic_id: c,
+                        category: category.into(),
+                        amount: Decimal::new(cents, 2),
+                        spent_on: day0 + Duration::days(d),
+                    })
+                    .collect();
+                t.payroll = payroll
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (c, d, cents))| PayrollRow {
+                        id: i as i64 + 1,
+                        clinic_id: c,
+                        user_id: c * 10 + 1,
+                        period_month: day0,
+                        gross: Decimal::new(cents, 2),
+                        paid_on: day0 + Duration::days(d),
+                    })
+                    .collect();
+                t.users = users
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (clinic_id, role, status, hired))| UserRow {
+                        id: i as i64 + 1,
+                        clinic_id,
+                        name: "u".into(),
+                        role: role.into(),
+                        status: status.into(),
+                        hired_on: hired.map(|d| day0 + Duration::days(d)),
+                    })
+                    .collect();
+                t.attendance_days = attendance
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (clinic_id, d, status, late_minutes))| AttendanceDayRow {
+                        clinic_id,
+                        user_id: i as i64 + 1,
+                        day: day0 + Duration::days(d),
+                        status,
+                        late_minutes,
+                    })
+                    .collect();
+                t
+            },
+        )
 }
 
 fn scope_strategy() -> impl Strategy<Value = MetricScope> {
@@ -237,6 +274,8 @@ fn split(t: &Tables, mask: u64) -> (Tables, Tables) {
     part(&t.rooms, |_, r| r.id + 29, side, &mut a.rooms, &mut b.rooms);
     part(&t.expenses, |_, r| r.id + 31, side, &mut a.expenses, &mut b.expenses);
     part(&t.payroll, |_, r| r.id + 37, side, &mut a.payroll, &mut b.payroll);
+    part(&t.users, |_, r| r.id + 41, side, &mut a.users, &mut b.users);
+    part(&t.attendance_days, |_, r| r.user_id + 43, side, &mut a.attendance_days, &mut b.attendance_days);
     (a, b)
 }
 
@@ -336,6 +375,30 @@ fn lab_additive(m: &LabMetrics) -> Vec<Decimal> {
     v
 }
 
+fn staff_additive(m: &StaffMetrics) -> Vec<Decimal> {
+    let dq = m.data_quality;
+    let mut v = vec![m.payroll_cost, m.billed];
+    v.extend(
+        [
+            m.headcount,
+            m.present_days,
+            m.absent_days,
+            m.leave_days,
+            m.off_days,
+            m.late_arrivals,
+            m.present_today,
+            m.on_leave_today,
+            m.payroll_entries,
+            dq.unknown_role,
+            dq.unknown_user_status,
+            dq.unknown_attendance_status,
+        ]
+        .map(Decimal::from),
+    );
+    v.extend(m.headcount_by_role.iter().map(|r| Decimal::from(r.staff)));
+    v
+}
+
 fn sum_rows<T: Clone + std::ops::Add<Output = T> + Default>(rows: impl Iterator<Item = Vec<T>>, len: usize) -> Vec<T> {
     rows.fold(vec![T::default(); len], |acc, r| acc.into_iter().zip(r).map(|(a, b)| a + b).collect())
 }
@@ -352,41 +415,24 @@ proptest! {
     fn combining_partial_states_equals_one_pass(t in tables(), scope in scope_strategy(), mask in any::<u64>()) {
         let frame = t.frame(&scope).expect("frame");
         let (a, b) = split(&t, mask);
-        let mut one = FinancialAcc::with_frame(frame.clone());
-        t.fold_financial(&mut one).expect("fold");
-        let mut left = FinancialAcc::with_frame(frame.clone());
-        a.fold_financial(&mut left).expect("fold a");
-        let mut right = FinancialAcc::with_frame(frame.clone());
-        b.fold_financial(&mut right).expect("fold b");
-        left.combine(&right).expect("combine");
-        prop_assert_eq!(left.finish().expect("finish"), one.finish().expect("finish"));
-
-        let mut one = OperationsAcc::with_frame(frame.clone());
-        t.fold_operations(&mut one).expect("fold");
-        let mut left = OperationsAcc::with_frame(frame.clone());
-        a.fold_operations(&mut left).expect("fold a");
-        let mut right = OperationsAcc::with_frame(frame.clone());
-        b.fold_operations(&mut right).expect("fold b");
-        left.combine(&right).expect("combine");
-        prop_assert_eq!(left.finish().expect("finish"), one.finish().expect("finish"));
-
-        let mut one = AccountingAcc::with_frame(frame.clone());
-        t.fold_accounting(&mut one).expect("fold");
-        let mut left = AccountingAcc::with_frame(frame.clone());
-        a.fold_accounting(&mut left).expect("fold a");
-        let mut right = AccountingAcc::with_frame(frame.clone());
-        b.fold_accounting(&mut right).expect("fold b");
-        left.combine(&right).expect("combine");
-        prop_assert_eq!(left.finish().expect("finish"), one.finish().expect("finish"));
-
-        let mut one = LabAcc::with_frame(frame.clone());
-        t.fold_lab(&mut one).expect("fold");
-        let mut left = LabAcc::with_frame(frame.clone());
-        a.fold_lab(&mut left).expect("fold a");
-        let mut right = LabAcc::with_frame(frame);
-        b.fold_lab(&mut right).expect("fold b");
-        left.combine(&right).expect("combine");
-        prop_assert_eq!(left.finish().expect("finish"), one.finish().expect("finish"));
+        // Each domain: fold all rows once, or fold each half and combine.
+        macro_rules! combined_equals_one_pass {
+            ($acc:ty, $fold:ident) => {{
+                let mut one = <$acc>::with_frame(frame.clone());
+                t.$fold(&mut one).expect("fold");
+                let mut left = <$acc>::with_frame(frame.clone());
+                a.$fold(&mut left).expect("fold a");
+                let mut right = <$acc>::with_frame(frame.clone());
+                b.$fold(&mut right).expect("fold b");
+                left.combine(&right).expect("combine");
+                prop_assert_eq!(left.finish().expect("finish"), one.finish().expect("finish"), "{}", stringify!($acc));
+            }};
+        }
+        combined_equals_one_pass!(FinancialAcc, fold_financial);
+        combined_equals_one_pass!(OperationsAcc, fold_operations);
+        combined_equals_one_pass!(AccountingAcc, fold_accounting);
+        combined_equals_one_pass!(LabAcc, fold_lab);
+        combined_equals_one_pass!(StaffAcc, fold_staff);
     }
 
     #[test]
@@ -424,6 +470,17 @@ proptest! {
                 let lines = sum_rows(m.by_vendor.iter().map(|l| lab_figures(&l.figures)), 5);
                 prop_assert_eq!(lines, lab_figures(f), "vendor lines add up to their group");
             }
+            // Every staff count and amount (staff are on their branch's row).
+            let staff = t.staff(&scope).expect("staff");
+            let n = staff_additive(&staff.totals).len();
+            prop_assert_eq!(sum_rows(staff.groups.iter().map(|g| staff_additive(&g.metrics)), n),
+                            staff_additive(&staff.totals));
+            for m in staff.groups.iter().map(|g| &g.metrics).chain([&staff.totals]) {
+                let roles: u64 = m.headcount_by_role.iter().map(|r| r.staff).sum();
+                prop_assert_eq!(roles, m.headcount, "roles add up to the headcount");
+                prop_assert!(m.present_today + m.on_leave_today <= m.present_days + m.leave_days);
+                prop_assert!(m.late_arrivals <= m.present_days);
+            }
         }
     }
 
@@ -434,12 +491,14 @@ proptest! {
         let ops = t.operations(&scope).expect("operations");
         let acc = t.accounting(&scope).expect("accounting");
         let lab = t.lab(&scope).expect("lab");
+        let staff = t.staff(&scope).expect("staff");
         for &id in scope.clinic_ids() {
             let alone = scope.only(id).expect("in scope");
             prop_assert_eq!(Some(&t.financial(&alone).expect("alone").totals), fin.clinic_row(id));
             prop_assert_eq!(Some(&t.operations(&alone).expect("alone").totals), ops.clinic_row(id));
             prop_assert_eq!(Some(&t.accounting(&alone).expect("alone").totals), acc.clinic_row(id));
             prop_assert_eq!(Some(&t.lab(&alone).expect("alone").totals), lab.clinic_row(id));
+            prop_assert_eq!(Some(&t.staff(&alone).expect("alone").totals), staff.clinic_row(id));
         }
     }
 
