@@ -55,6 +55,9 @@ fn the_demo_network_tells_its_story() {
     let acc = t.accounting(&scope).unwrap();
     let lab = t.lab(&scope).unwrap();
     let l = |id| lab.clinic_row(id).unwrap();
+    let staff = t.staff(&scope).unwrap();
+    let st = |id| staff.clinic_row(id).unwrap();
+    let late_share = |m: &odx_core::StaffMetrics| Decimal::from(m.late_arrivals) / Decimal::from(m.present_days);
     let [hq, gulberg, johar, karachi] = [501, 502, 503, 504];
     let a = |id| acc.clinic_row(id).unwrap();
     // Expense bloat: running costs (opex) per rupee received, and the whole
@@ -81,7 +84,28 @@ fn the_demo_network_tells_its_story() {
         let (lab_me, lab_them) = (&l(gulberg).figures, &l(id).figures);
         assert!(lab_them.overdue_cases < lab_me.overdue_cases, "Gulberg's lab delays: most overdue cases (vs {id})");
         assert!(lab_them.avg_turnaround_days < lab_me.avg_turnaround_days, "Gulberg's slowest turnaround (vs {id})");
+        assert!(st(id).absenteeism_rate < st(gulberg).absenteeism_rate, "Gulberg's absenteeism (vs {id})");
+        assert!(late_share(st(id)) < late_share(st(gulberg)), "Gulberg's staff are late most often (vs {id})");
     }
+    let absent = st(gulberg).absenteeism_rate.unwrap();
+    assert!(absent > Decimal::new(10, 2) && absent < Decimal::new(19, 2), "Gulberg absenteeism near 14%: {absent}");
+    for id in [hq, gulberg, johar, karachi] {
+        let m = st(id);
+        // Manager, receptionist, assistant, hygienist, the doctors and the
+        // receptionist hired on May 1; the former assistant is not staff.
+        assert_eq!(m.headcount, 4 + config.branches[(id - hq) as usize].doctors as u64 + 1, "headcount of {id}");
+        assert_eq!(m.payroll_cost, a(id).payroll, "staff payroll == accounting payroll at {id}");
+        assert!(m.present_days > 0 && m.revenue_per_staff.is_some());
+    }
+    let january = MetricScope::new(
+        config.clinic_ids(),
+        config.start,
+        NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),
+        GroupBy::Clinic,
+    )
+    .unwrap();
+    let jan = t.staff(&january).unwrap();
+    assert_eq!(jan.totals.headcount + 4, staff.totals.headcount, "the May hires are not staff in January");
     for id in others(johar) {
         assert!(f(id).billed < f(johar).billed, "Johar-Town bills the most (vs {id})");
         assert!(o(id).no_show_rate > o(johar).no_show_rate, "Johar-Town has the lowest no-show (vs {id})");
