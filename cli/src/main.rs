@@ -1,6 +1,6 @@
 //! `odx`: the main job. With no arguments it generates the demo network in
 //! memory (no database) and prints, for June 2026, per-branch financial,
-//! operations, accounting and lab tables with network totals.
+//! operations, accounting, lab and staff tables with network totals.
 //!
 //! ```text
 //! odx [--month YYYY-MM] [--branches N --seed S] [--json]
@@ -10,7 +10,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use odx_core::{
-    AccountingMetrics, FinancialMetrics, GroupBy, LabMetrics, MetricScope, OperationsMetrics, Report, Tables,
+    AccountingMetrics, FinancialMetrics, GroupBy, LabMetrics, MetricScope, OperationsMetrics, Report, StaffMetrics,
+    Tables,
 };
 use odx_fixtures::generator::{generate, NetworkConfig};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -218,6 +219,38 @@ fn print_lab(r: &Report<LabMetrics>, names: &HashMap<i64, String>) {
     println!("  By vendor: {}", vendors.join("; "));
 }
 
+fn print_staff(r: &Report<StaffMetrics>, names: &HashMap<i64, String>) {
+    println!("\nSTAFF (headcount and who is in on the last day)");
+    println!(
+        "{:<20} {:>6} {:>8} {:>9} {:>6} {:>8} {:>6} {:>12} {:>12}",
+        "Branch", "Staff", "Attend%", "Absent%", "Late", "In today", "Leave", "Payroll", "Rev/staff"
+    );
+    let row = |name: &str, m: &StaffMetrics| {
+        println!(
+            "{:<20} {:>6} {:>8} {:>9} {:>6} {:>8} {:>6} {:>12} {:>12}",
+            name,
+            m.headcount,
+            pct(m.attendance_rate),
+            pct(m.absenteeism_rate),
+            m.late_arrivals,
+            m.present_today,
+            m.on_leave_today,
+            pkr(m.payroll_cost),
+            m.revenue_per_staff.map_or("-".into(), pkr)
+        );
+    };
+    for g in &r.groups {
+        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
+    }
+    row("Network", &r.totals);
+    let roles: Vec<String> =
+        r.totals.headcount_by_role.iter().map(|h| format!("{} {}", h.role.as_str(), h.staff)).collect();
+    println!(
+        "  By role: {}. Absent%: absent / (present + absent) working days; Late: more than 10 minutes.",
+        roles.join(", ")
+    );
+}
+
 fn run(args: &Args) -> Result<(), String> {
     let config = match args.branches {
         Some(n) if n > 0 => {
@@ -235,9 +268,10 @@ fn run(args: &Args) -> Result<(), String> {
     let operations = tables.operations(&scope).map_err(|e| e.to_string())?;
     let accounting = tables.accounting(&scope).map_err(|e| e.to_string())?;
     let lab = tables.lab(&scope).map_err(|e| e.to_string())?;
+    let staff = tables.staff(&scope).map_err(|e| e.to_string())?;
     if args.json {
         let both = serde_json::json!({
-            "financial": financial, "operations": operations, "accounting": accounting, "lab": lab
+            "financial": financial, "operations": operations, "accounting": accounting, "lab": lab, "staff": staff
         });
         println!("{}", serde_json::to_string_pretty(&both).map_err(|e| e.to_string())?);
         return Ok(());
@@ -255,6 +289,7 @@ fn run(args: &Args) -> Result<(), String> {
     print_operations(&operations, &names);
     print_accounting(&accounting, &names);
     print_lab(&lab, &names);
+    print_staff(&staff, &names);
     Ok(())
 }
 
