@@ -25,6 +25,8 @@ pub enum Domain {
     Accounting,
     /// `odx_lab` against `benches/sql/lab.sql`.
     Lab,
+    /// `odx_staff` against `benches/sql/staff.sql`.
+    Staff,
 }
 
 /// How a hand-written column compares with a field of odx's JSON.
@@ -126,9 +128,27 @@ const LAB_FIELDS: &[Field] = &[
     ("avg_turnaround_days", "/avg_turnaround_days", Kind::Rate),
 ];
 
+const STAFF_FIELDS: &[Field] = &[
+    ("headcount", "/headcount", Kind::Count),
+    ("present_days", "/present_days", Kind::Count),
+    ("absent_days", "/absent_days", Kind::Count),
+    ("leave_days", "/leave_days", Kind::Count),
+    ("off_days", "/off_days", Kind::Count),
+    ("attendance_rate", "/attendance_rate", Kind::Rate),
+    ("absenteeism_rate", "/absenteeism_rate", Kind::Rate),
+    ("late_arrivals", "/late_arrivals", Kind::Count),
+    ("present_today", "/present_today", Kind::Count),
+    ("on_leave_today", "/on_leave_today", Kind::Count),
+    ("payroll_cost", "/payroll_cost", Kind::Money),
+    ("payroll_entries", "/payroll_entries", Kind::Count),
+    ("billed", "/billed", Kind::Money),
+    ("revenue_per_staff", "/revenue_per_staff", Kind::Money),
+];
+
 impl Domain {
     /// Every domain the benchmark covers.
-    pub const ALL: [Domain; 4] = [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab];
+    pub const ALL: [Domain; 5] =
+        [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab, Domain::Staff];
 
     /// The domain's name.
     pub fn name(self) -> &'static str {
@@ -137,6 +157,7 @@ impl Domain {
             Domain::Operations => "operations",
             Domain::Accounting => "accounting",
             Domain::Lab => "lab",
+            Domain::Staff => "staff",
         }
     }
     /// The extension's call, `$1..$3` = ids, from, to.
@@ -146,6 +167,7 @@ impl Domain {
             Domain::Operations => "SELECT odx_operations($1::bigint[], $2::date, $3::date)::text",
             Domain::Accounting => "SELECT odx_accounting($1::bigint[], $2::date, $3::date)::text",
             Domain::Lab => "SELECT odx_lab($1::bigint[], $2::date, $3::date)::text",
+            Domain::Staff => "SELECT odx_staff($1::bigint[], $2::date, $3::date)::text",
         }
     }
     /// The hand-written statement, same parameters.
@@ -155,6 +177,7 @@ impl Domain {
             Domain::Operations => include_str!("../sql/operations.sql"),
             Domain::Accounting => include_str!("../sql/accounting.sql"),
             Domain::Lab => include_str!("../sql/lab.sql"),
+            Domain::Staff => include_str!("../sql/staff.sql"),
         }
     }
     /// What to compare.
@@ -164,6 +187,7 @@ impl Domain {
             Domain::Operations => OPERATIONS_FIELDS,
             Domain::Accounting => ACCOUNTING_FIELDS,
             Domain::Lab => LAB_FIELDS,
+            Domain::Staff => STAFF_FIELDS,
         }
     }
 }
