@@ -170,6 +170,77 @@ category! {
     }
 }
 
+category! {
+    /// `treatment_plans.status`.
+    PlanStatus {
+        /// Being written: not a plan yet.
+        Draft = "draft",
+        /// Presented to the patient.
+        Proposed = "proposed",
+        /// The patient accepted it.
+        Accepted = "accepted",
+        /// Treatment under way.
+        InProgress = "in_progress",
+        /// Every procedure done.
+        Completed = "completed",
+        /// The patient declined it.
+        Rejected = "rejected",
+    }
+}
+
+impl PlanStatus {
+    /// Whether the patient accepted the plan (accepted, in progress or completed).
+    #[inline]
+    pub fn is_accepted(self) -> bool {
+        matches!(self, PlanStatus::Accepted | PlanStatus::InProgress | PlanStatus::Completed)
+    }
+
+    /// Whether its planned procedures are pipeline (proposed, accepted or in progress).
+    #[inline]
+    pub fn is_pipeline(self) -> bool {
+        matches!(self, PlanStatus::Proposed | PlanStatus::Accepted | PlanStatus::InProgress)
+    }
+}
+
+category! {
+    /// `treatment_plan_procedures.status`.
+    ProcedureStatus {
+        /// Still to do.
+        Planned = "planned",
+        /// Done.
+        Completed = "completed",
+        /// Dropped from the plan.
+        Cancelled = "cancelled",
+    }
+}
+
+category! {
+    /// `quotations.status`.
+    QuotationStatus {
+        /// Not sent yet.
+        Draft = "draft",
+        /// Sent to the patient, no answer yet.
+        Sent = "sent",
+        /// Accepted.
+        Accepted = "accepted",
+        /// Rejected.
+        Rejected = "rejected",
+        /// Lapsed without an answer.
+        Expired = "expired",
+    }
+}
+
+/// A free-text label as reported (lab vendors, procedure codes): trimmed;
+/// blank is `unspecified`.
+pub fn label(text: &str) -> String {
+    let v = text.trim();
+    if v.is_empty() {
+        "unspecified".to_owned()
+    } else {
+        v.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,12 +54,7 @@ impl DatePos {
 /// The vendor a `lab_cases.vendor` text is reported under: trimmed; blank is
 /// `unspecified`.
 pub fn lab_vendor(text: &str) -> String {
-    let v = text.trim();
-    if v.is_empty() {
-        "unspecified".to_owned()
-    } else {
-        v.to_owned()
-    }
+    crate::category::label(text)
 }
 
 /// Lab cases grouped by clinic, vendor, status and where their dates fall.

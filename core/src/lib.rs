@@ -26,6 +26,7 @@
 pub mod accounting;
 pub mod calendar;
 pub mod category;
+pub mod clinical;
 pub mod error;
 pub mod financial;
 mod frame;
@@ -39,7 +40,11 @@ pub mod tables;
 
 pub use accounting::{AccountingAcc, AccountingMetrics, AccountingReport};
 pub use calendar::{AgingBucket, Calendar, ClinicClock, Granularity, DEFAULT_TIME_ZONE};
-pub use category::{AppointmentStatus, AttendanceStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod, UserRole};
+pub use category::{
+    AppointmentStatus, AttendanceStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod, PlanStatus, ProcedureStatus,
+    QuotationStatus, UserRole,
+};
+pub use clinical::{ClinicalAcc, ClinicalMetrics, ClinicalReport};
 pub use error::{OdxError, Result};
 pub use financial::{FinancialAcc, FinancialMetrics, FinancialReport};
 pub use frame::{ClinicDirectory, Frame};

@@ -8,7 +8,11 @@
 //! and clocks of this crate.
 
 use crate::accounting::{AccountingAcc, AccountingReport, ExpenseFact, MaterialsFact, PayrollFact, ReceiptFact};
-use crate::category::{AppointmentStatus, AttendanceStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod, UserRole};
+use crate::category::{
+    AppointmentStatus, AttendanceStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod, PlanStatus, ProcedureStatus,
+    QuotationStatus, UserRole,
+};
+use crate::clinical::{ClinicalAcc, ClinicalReport, PlanFact, PlanFeesFact, ProcedureLineFact, QuotationFact};
 use crate::error::Result;
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
 use crate::frame::{ClinicDirectory, Frame};
@@ -306,6 +310,66 @@ pub struct AttendanceDayRow {
     pub late_minutes: i32,
 }
 
+/// `app.treatment_plans`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreatmentPlanRow {
+    /// Id.
+    pub id: i64,
+    /// The clinic.
+    pub clinic_id: i64,
+    /// The patient.
+    pub patient_id: i64,
+    /// The doctor.
+    pub doctor_id: Option<i64>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Status.
+    pub status: PlanStatus,
+    /// Accepted.
+    #[serde(default)]
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// Completed.
+    #[serde(default)]
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// `app.treatment_plan_procedures`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreatmentPlanProcedureRow {
+    /// Id.
+    pub id: i64,
+    /// The plan.
+    pub plan_id: i64,
+    /// Procedure code.
+    pub procedure_code: String,
+    /// Fee.
+    pub fee: Decimal,
+    /// Status.
+    pub status: ProcedureStatus,
+    /// Completed.
+    #[serde(default)]
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// `app.quotations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotationRow {
+    /// Id.
+    pub id: i64,
+    /// The clinic.
+    pub clinic_id: i64,
+    /// The patient.
+    pub patient_id: i64,
+    /// The plan quoted, if any.
+    pub plan_id: Option<i64>,
+    /// Amount.
+    pub amount: Decimal,
+    /// Status.
+    pub status: QuotationStatus,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
 /// The tables odx reads, in memory. Missing tables deserialize as empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -344,6 +408,12 @@ pub struct Tables {
     pub payroll: Vec<PayrollRow>,
     /// `attendance_days`.
     pub attendance_days: Vec<AttendanceDayRow>,
+    /// `treatment_plans`.
+    pub treatment_plans: Vec<TreatmentPlanRow>,
+    /// `treatment_plan_procedures`.
+    pub treatment_plan_procedures: Vec<TreatmentPlanProcedureRow>,
+    /// `quotations`.
+    pub quotations: Vec<QuotationRow>,
 }
 
 impl Tables {
@@ -657,6 +727,80 @@ impl Tables {
         for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
             if frame.clock(i.clinic_id)?.in_range(i.issued_at) {
                 acc.accum_billed(&BilledFact { clinic_id: i.clinic_id, status: i.status, total: i.total })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The clinical report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn clinical(&self, scope: &MetricScope) -> Result<ClinicalReport> {
+        let mut acc = ClinicalAcc::new(scope, &self.directory())?;
+        self.fold_clinical(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' clinical facts (scope clinics only) to an accumulator.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_clinical(&self, acc: &mut ClinicalAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        let mut plans: FxHashMap<i64, &TreatmentPlanRow> = FxHashMap::default();
+        for p in self.treatment_plans.iter().filter(|p| scope.contains(p.clinic_id)) {
+            if frame.clock(p.clinic_id)?.in_range(p.created_at) {
+                plans.insert(p.id, p);
+                acc.accum_plan(&PlanFact {
+                    clinic_id: p.clinic_id,
+                    doctor_id: p.doctor_id,
+                    status: p.status,
+                    plans: 1,
+                })?;
+            }
+        }
+        for pp in &self.treatment_plan_procedures {
+            if let Some(p) = plans.get(&pp.plan_id) {
+                acc.accum_plan_fees(&PlanFeesFact {
+                    clinic_id: p.clinic_id,
+                    doctor_id: p.doctor_id,
+                    plan_status: p.status,
+                    procedure_status: pp.status,
+                    procedures: 1,
+                    fees: pp.fee,
+                })?;
+            }
+        }
+        let doctor_of: FxHashMap<i64, Option<i64>> = self.treatment_plans.iter().map(|p| (p.id, p.doctor_id)).collect();
+        for q in self.quotations.iter().filter(|q| scope.contains(q.clinic_id)) {
+            if frame.clock(q.clinic_id)?.in_range(q.created_at) {
+                let doctor_id = q.plan_id.and_then(|id| doctor_of.get(&id).copied().flatten());
+                acc.accum_quotation(&QuotationFact {
+                    clinic_id: q.clinic_id,
+                    doctor_id,
+                    status: q.status,
+                    quotations: 1,
+                })?;
+            }
+        }
+        let mut invoices: FxHashMap<i64, &InvoiceRow> = FxHashMap::default();
+        for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
+            if frame.clock(i.clinic_id)?.in_range(i.issued_at) {
+                invoices.insert(i.id, i);
+            }
+        }
+        for it in &self.invoice_items {
+            if let Some(i) = invoices.get(&it.invoice_id) {
+                acc.accum_procedure_line(&ProcedureLineFact {
+                    clinic_id: i.clinic_id,
+                    doctor_id: i.doctor_id,
+                    status: i.status,
+                    procedure_code: it.procedure_code.clone(),
+                    qty: i64::from(it.qty),
+                    revenue: mul_money(Decimal::from(it.qty), it.unit_price, "procedure revenue")?,
+                })?;
             }
         }
         Ok(())

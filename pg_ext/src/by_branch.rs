@@ -329,3 +329,60 @@ COMMENT ON FUNCTION odx_staff_by_branch(bigint[], date, date) IS
     name = "staff_by_branch_comments",
     requires = [odx_staff_by_branch],
 );
+
+/// One row per branch of the clinical report (see `odx_clinical`), without
+/// its lists (per-doctor acceptance, top procedures: those are in `odx_clinical`).
+#[pg_extern(stable, parallel_safe)]
+pub fn odx_clinical_by_branch(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(clinic_id, i64),
+            name!(plans_created, i64),
+            name!(plans_accepted, i64),
+            name!(acceptance_rate, Option<AnyNumeric>),
+            name!(pipeline_value, AnyNumeric),
+            name!(plan_value, AnyNumeric),
+            name!(avg_plan_value, Option<AnyNumeric>),
+            name!(accepted_value, AnyNumeric),
+            name!(completed_value, AnyNumeric),
+            name!(completion_rate, Option<AnyNumeric>),
+            name!(quotation_conversion, Option<AnyNumeric>),
+        ),
+    >,
+> {
+    let Some(report) = branch_report::<odx_core::ClinicalAcc>(clinic_ids, from_date, to_date)? else {
+        return Ok(TableIterator::new(Vec::new()));
+    };
+    let mut rows = Vec::with_capacity(report.groups.len());
+    for g in report.groups {
+        let m = g.metrics;
+        rows.push((
+            g.clinic_id,
+            count(m.plans_created),
+            count(m.plans_accepted),
+            opt(m.acceptance_rate)?,
+            numeric(m.pipeline_value)?,
+            numeric(m.plan_value)?,
+            opt(m.avg_plan_value)?,
+            numeric(m.accepted_value)?,
+            numeric(m.completed_value)?,
+            opt(m.completion_rate)?,
+            opt(m.quotation_conversion)?,
+        ));
+    }
+    Ok(TableIterator::new(rows))
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_clinical_by_branch(bigint[], date, date) IS
+'One row per branch of odx_clinical (the per-doctor acceptance and top procedure lists are in odx_clinical): counts as bigint, money and rates as numeric, rates and the average NULL when their denominator is zero. Since 0.2.0.';
+"#,
+    name = "clinical_by_branch_comments",
+    requires = [odx_clinical_by_branch],
+);

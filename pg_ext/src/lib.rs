@@ -14,7 +14,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use odx_core::{
-    AccountingAcc, AgingBucket, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc, StaffAcc,
+    AccountingAcc, AgingBucket, ClinicalAcc, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc,
+    StaffAcc,
 };
 use odx_sql::{missing_relations, Domain, DomainAcc, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
 use pgrx::datum::DatumWithOid;
@@ -249,6 +250,21 @@ fn odx_staff(
     to_jsonb(Domain::Staff, compute::<StaffAcc>(&scope)?)
 }
 
+/// The clinical report of `clinic_ids` over `from_date..=to_date`: treatment
+/// plans created (acceptance, also per doctor; pipeline; average value;
+/// completion), quotation conversion, and the top procedures billed by
+/// volume and by revenue. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_clinical(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: default!(&str, "'clinic'"),
+) -> Result<JsonB> {
+    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
+    to_jsonb(Domain::Clinical, compute::<ClinicalAcc>(&scope)?)
+}
+
 /// The AR aging bucket of an age in days (`0-30`, `31-60`, `61-90`, `90+`);
 /// NULL for a negative age.
 #[pg_extern(immutable, parallel_safe)]
@@ -313,6 +329,15 @@ COMMENT ON FUNCTION odx_staff(bigint[], date, date, text) IS
 "#,
     name = "staff_comments",
     requires = [odx_staff],
+);
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_clinical(bigint[], date, date, text) IS
+'Treatment plans, quotations and procedures of the clinics, computed by odx-core: plans created in range (not draft), accepted, acceptance rate (and per doctor), pipeline value, average plan value, completion rate, quotation conversion, the top 10 procedures billed by volume and by revenue; { degraded, totals, groups }. group_by doctor: plans by their doctor, quotations by their plan''s doctor, procedures by their invoice''s doctor. Since 0.2.0.';
+"#,
+    name = "clinical_comments",
+    requires = [odx_clinical],
 );
 
 extension_sql!(

@@ -3,14 +3,16 @@
 use crate::queries::QueryKind;
 use chrono::NaiveTime;
 use odx_core::accounting::{ExpenseFact, MaterialsFact, PayrollFact, ReceiptFact};
+use odx_core::clinical::{PlanFact, PlanFeesFact, ProcedureLineFact, QuotationFact};
 use odx_core::financial::{InvoiceFact, LabCostFact, PaymentFact, ReceivableFact};
 use odx_core::lab::{DatePos, LabCaseFact};
 use odx_core::operations::{AppointmentFact, PatientGrain, PatientsFact, RoomsFact};
 use odx_core::staff::{user_active, AttendanceFact, BilledFact, StaffFact};
 use odx_core::tables::{ClinicHoursRow, DoctorScheduleRow};
 use odx_core::{
-    AccountingAcc, AgingBucket, AppointmentStatus, AttendanceStatus, FinancialAcc, InvoiceStatus, LabAcc, LabStatus,
-    OdxError, OperationsAcc, Payer, PaymentMethod, StaffAcc, UserRole,
+    AccountingAcc, AgingBucket, AppointmentStatus, AttendanceStatus, ClinicalAcc, FinancialAcc, InvoiceStatus, LabAcc,
+    LabStatus, OdxError, OperationsAcc, Payer, PaymentMethod, PlanStatus, ProcedureStatus, QuotationStatus, StaffAcc,
+    UserRole,
 };
 use rust_decimal::Decimal;
 use std::fmt;
@@ -311,6 +313,45 @@ pub fn feed_staff(acc: &mut StaffAcc, kind: QueryKind, r: &impl Row) -> Result<(
     Ok(())
 }
 
+/// Adds one row of a clinical statement to the accumulator.
+///
+/// # Errors
+/// [`RowError`] for an unreadable row or a fact core refuses.
+pub fn feed_clinical(acc: &mut ClinicalAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+    match kind {
+        QueryKind::Plans => acc.accum_plan(&PlanFact {
+            clinic_id: id(r, 0)?,
+            doctor_id: r.int8(1)?,
+            status: PlanStatus::from_db(&text(r, 2)?),
+            plans: count(r, 3)?,
+        })?,
+        QueryKind::PlanFees => acc.accum_plan_fees(&PlanFeesFact {
+            clinic_id: id(r, 0)?,
+            doctor_id: r.int8(1)?,
+            plan_status: PlanStatus::from_db(&text(r, 2)?),
+            procedure_status: ProcedureStatus::from_db(&text(r, 3)?),
+            procedures: count(r, 4)?,
+            fees: money(r, 5)?,
+        })?,
+        QueryKind::Quotations => acc.accum_quotation(&QuotationFact {
+            clinic_id: id(r, 0)?,
+            doctor_id: r.int8(1)?,
+            status: QuotationStatus::from_db(&text(r, 2)?),
+            quotations: count(r, 3)?,
+        })?,
+        QueryKind::ProcedureLines => acc.accum_procedure_line(&ProcedureLineFact {
+            clinic_id: id(r, 0)?,
+            doctor_id: r.int8(1)?,
+            status: InvoiceStatus::from_db(&text(r, 2)?),
+            procedure_code: text(r, 3)?,
+            qty: need(r.int8(4)?, 4)?,
+            revenue: money(r, 5)?,
+        })?,
+        other => return Err(RowError::Driver(format!("{other:?} rows are not clinical"))),
+    }
+    Ok(())
+}
+
 /// A domain accumulator that statements' rows can feed: what a driver needs
 /// to compute any domain with one generic function.
 pub trait DomainAcc: Sized {
@@ -356,3 +397,4 @@ domain_acc!(OperationsAcc, odx_core::OperationsReport, Operations, feed_operatio
 domain_acc!(AccountingAcc, odx_core::AccountingReport, Accounting, feed_accounting);
 domain_acc!(LabAcc, odx_core::LabReport, Lab, feed_lab);
 domain_acc!(StaffAcc, odx_core::StaffReport, Staff, feed_staff);
+domain_acc!(ClinicalAcc, odx_core::ClinicalReport, Clinical, feed_clinical);

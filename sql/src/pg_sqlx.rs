@@ -6,8 +6,8 @@ use crate::queries::{ScopeParams, CLINIC_ZONES_SQL};
 use crate::schema::Domain;
 use crate::schema::{missing_relations, COLUMNS_SQL};
 use odx_core::{
-    AccountingAcc, AccountingReport, ClinicDirectory, FinancialAcc, FinancialReport, Frame, LabAcc, LabReport,
-    MetricScope, OdxError, OperationsAcc, OperationsReport, StaffAcc, StaffReport,
+    AccountingAcc, AccountingReport, ClinicDirectory, ClinicalAcc, ClinicalReport, FinancialAcc, FinancialReport,
+    Frame, LabAcc, LabReport, MetricScope, OdxError, OperationsAcc, OperationsReport, StaffAcc, StaffReport,
 };
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::Row as _;
@@ -176,6 +176,14 @@ pub async fn staff(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<StaffRe
     compute::<StaffAcc>(pool, scope).await
 }
 
+/// The clinical report of a scope ([`compute`] with `ClinicalAcc`).
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn clinical(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<ClinicalReport>, EngineError> {
+    compute::<ClinicalAcc>(pool, scope).await
+}
+
 /// Any domain's report as JSON (the shape every surface serializes), for
 /// callers that pick the domain at run time.
 ///
@@ -200,5 +208,6 @@ pub async fn report_json(
         Domain::Accounting => json::<AccountingAcc>(pool, scope).await,
         Domain::Lab => json::<LabAcc>(pool, scope).await,
         Domain::Staff => json::<StaffAcc>(pool, scope).await,
+        Domain::Clinical => json::<ClinicalAcc>(pool, scope).await,
     }
 }

@@ -115,6 +115,14 @@ pub enum QueryKind {
     Staff,
     /// [`odx_core::staff::AttendanceFact`] rows.
     Attendance,
+    /// [`odx_core::clinical::PlanFact`] rows.
+    Plans,
+    /// [`odx_core::clinical::PlanFeesFact`] rows.
+    PlanFees,
+    /// [`odx_core::clinical::QuotationFact`] rows.
+    Quotations,
+    /// [`odx_core::clinical::ProcedureLineFact`] rows.
+    ProcedureLines,
 }
 
 /// One statement.
@@ -475,6 +483,85 @@ GROUP BY 1, 2, 3, 4"
     }
 }
 
+fn plans() -> Query {
+    // The plan's doctor in every grouping: core lists acceptance per doctor.
+    Query {
+        kind: QueryKind::Plans,
+        relations: &["treatment_plans"],
+        sql: format!(
+            "{SCOPE_CTE},
+g AS MATERIALIZED (
+    SELECT t.clinic_id, t.doctor_id, t.status,
+           t.created_at >= s.range_start AND t.created_at < s.as_of AS in_range, count(*) AS n
+    FROM s JOIN app.treatment_plans t ON t.clinic_id = s.clinic_id
+    WHERE t.created_at >= $9 AND t.created_at < $10
+    GROUP BY 1, 2, 3, 4
+)
+SELECT clinic_id, doctor_id, status::text, n::int8 FROM g WHERE in_range"
+        ),
+    }
+}
+
+fn plan_fees() -> Query {
+    Query {
+        kind: QueryKind::PlanFees,
+        relations: &["treatment_plans", "treatment_plan_procedures"],
+        sql: format!(
+            "{SCOPE_CTE},
+g AS MATERIALIZED (
+    SELECT t.clinic_id, CASE WHEN $8::bool THEN t.doctor_id END AS doctor_id, t.status AS plan_status, pp.status,
+           t.created_at >= s.range_start AND t.created_at < s.as_of AS in_range, count(*) AS n, sum(pp.fee) AS fees
+    FROM s JOIN app.treatment_plans t ON t.clinic_id = s.clinic_id
+    JOIN app.treatment_plan_procedures pp ON pp.plan_id = t.id
+    WHERE t.created_at >= $9 AND t.created_at < $10
+    GROUP BY 1, 2, 3, 4, 5
+)
+SELECT clinic_id, doctor_id, plan_status::text, status::text, n::int8, fees::text FROM g WHERE in_range"
+        ),
+    }
+}
+
+fn quotations() -> Query {
+    Query {
+        kind: QueryKind::Quotations,
+        relations: &["quotations", "treatment_plans"],
+        sql: format!(
+            "{SCOPE_CTE},
+g AS MATERIALIZED (
+    SELECT q.clinic_id, CASE WHEN $8::bool THEN t.doctor_id END AS doctor_id, q.status,
+           q.created_at >= s.range_start AND q.created_at < s.as_of AS in_range, count(*) AS n
+    FROM s JOIN app.quotations q ON q.clinic_id = s.clinic_id
+    LEFT JOIN app.treatment_plans t ON $8::bool AND t.id = q.plan_id
+    WHERE q.created_at >= $9 AND q.created_at < $10
+    GROUP BY 1, 2, 3, 4
+)
+SELECT clinic_id, doctor_id, status::text, n::int8 FROM g WHERE in_range"
+        ),
+    }
+}
+
+fn procedure_lines() -> Query {
+    // Core keeps the items of billed invoices: the statement reads only those.
+    let billed = status_list(InvoiceStatus::LISTED.iter().copied().filter(|s| s.is_billed()));
+    Query {
+        kind: QueryKind::ProcedureLines,
+        relations: &["invoices", "invoice_items"],
+        sql: format!(
+            "{SCOPE_CTE},
+g AS MATERIALIZED (
+    SELECT i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id, i.status, it.procedure_code,
+           i.issued_at >= s.range_start AND i.issued_at < s.as_of AS in_range,
+           sum(it.qty) AS qty, sum(it.qty * it.unit_price) AS revenue
+    FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id
+    JOIN app.invoice_items it ON it.invoice_id = i.id
+    WHERE i.issued_at >= $9 AND i.issued_at < $10 AND i.status IN ({billed})
+    GROUP BY 1, 2, 3, 4, 5
+)
+SELECT clinic_id, doctor_id, status::text, procedure_code::text, qty::int8, revenue::text FROM g WHERE in_range"
+        ),
+    }
+}
+
 /// The statements of the financial domain.
 pub static FINANCIAL: LazyLock<Vec<Query>> = LazyLock::new(|| vec![invoices(), payments(), receivables(), lab_costs()]);
 
@@ -492,3 +579,7 @@ pub static LAB: LazyLock<Vec<Query>> = LazyLock::new(|| vec![lab_cases()]);
 /// The statements of the staff domain (billed comes from the average-ticket
 /// statement: invoices in range by status).
 pub static STAFF: LazyLock<Vec<Query>> = LazyLock::new(|| vec![staff(), attendance(), payroll(), tickets()]);
+
+/// The statements of the clinical domain.
+pub static CLINICAL: LazyLock<Vec<Query>> =
+    LazyLock::new(|| vec![plans(), plan_fees(), quotations(), procedure_lines()]);

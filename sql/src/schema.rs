@@ -1,7 +1,7 @@
 //! What each domain reads, for degraded mode: a domain whose tables or
 //! columns are missing reports them instead of failing.
 
-use crate::queries::{Query, ACCOUNTING, FINANCIAL, LAB, OPERATIONS, STAFF};
+use crate::queries::{Query, ACCOUNTING, CLINICAL, FINANCIAL, LAB, OPERATIONS, STAFF};
 use serde::Serialize;
 
 /// A domain (console module).
@@ -18,12 +18,14 @@ pub enum Domain {
     Lab,
     /// Staff: headcount, attendance, payroll, revenue per staff.
     Staff,
+    /// Clinical: treatment plans, quotations, top procedures.
+    Clinical,
 }
 
 impl Domain {
     /// Every domain.
-    pub const ALL: [Domain; 5] =
-        [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab, Domain::Staff];
+    pub const ALL: [Domain; 6] =
+        [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab, Domain::Staff, Domain::Clinical];
 
     /// The domain of a module name (`financial`, `operations`).
     pub fn parse(name: &str) -> Option<Domain> {
@@ -38,6 +40,7 @@ impl Domain {
             Domain::Accounting => "accounting",
             Domain::Lab => "lab",
             Domain::Staff => "staff",
+            Domain::Clinical => "clinical",
         }
     }
 
@@ -49,6 +52,7 @@ impl Domain {
             Domain::Accounting => &ACCOUNTING,
             Domain::Lab => &LAB,
             Domain::Staff => &STAFF,
+            Domain::Clinical => &CLINICAL,
         }
     }
 
@@ -120,6 +124,23 @@ impl Domain {
                 RequiredRelation {
                     table: "invoices",
                     columns: &["clinic_id", "doctor_id", "issued_at", "total", "status"],
+                },
+            ],
+            Domain::Clinical => &[
+                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
+                RequiredRelation {
+                    table: "treatment_plans",
+                    columns: &["id", "clinic_id", "doctor_id", "created_at", "status"],
+                },
+                RequiredRelation { table: "treatment_plan_procedures", columns: &["plan_id", "fee", "status"] },
+                RequiredRelation { table: "quotations", columns: &["clinic_id", "plan_id", "status", "created_at"] },
+                RequiredRelation {
+                    table: "invoices",
+                    columns: &["id", "clinic_id", "doctor_id", "issued_at", "status"],
+                },
+                RequiredRelation {
+                    table: "invoice_items",
+                    columns: &["invoice_id", "procedure_code", "qty", "unit_price"],
                 },
             ],
         }

@@ -136,6 +136,7 @@ pub fn in_memory(
         Domain::Accounting => json(tables.accounting(scope)?),
         Domain::Lab => json(tables.lab(scope)?),
         Domain::Staff => json(tables.staff(scope)?),
+        Domain::Clinical => json(tables.clinical(scope)?),
     })
 }
 

@@ -100,6 +100,30 @@ fn staff_every_field_per_clinic_and_network() {
 }
 
 #[test]
+fn clinical_every_field_per_clinic_and_network() {
+    let t = known_answer::tables();
+    let report = t.clinical(&scope(&known_answer::CLINICS, GroupBy::Clinic)).expect("report");
+    check_domain("clinical", json(&report));
+    // Per doctor: each doctor's row holds that doctor's plans (acceptance
+    // equals its line in the clinic's list); quotations follow their plan's doctor.
+    let by_doctor = t.clinical(&scope(&known_answer::CLINICS, GroupBy::Doctor)).expect("by doctor");
+    assert_eq!(by_doctor.totals, report.totals, "grouping does not change the totals");
+    for g in &by_doctor.groups {
+        let m = &g.metrics;
+        let clinic = report.clinic_row(g.clinic_id).expect("clinic row");
+        let line = clinic.acceptance_by_doctor.iter().find(|l| l.doctor_id == g.doctor_id);
+        assert_eq!(m.acceptance_by_doctor.iter().next(), line, "clinic {} doctor {:?}", g.clinic_id, g.doctor_id);
+        assert_eq!(m.plans_created, line.map_or(0, |l| l.plans_created));
+    }
+    let doctor =
+        |c, d| by_doctor.groups.iter().find(|g| g.clinic_id == c && g.doctor_id == d).expect("row").metrics.clone();
+    // Dr 11: Q1 accepted, Q2 rejected, Q3 sent; Dr 12: Q8 accepted; no doctor: Q4 expired, Q5 is draft of plan 6 (Dr 11).
+    assert_eq!(doctor(1, Some(11)).quotation_conversion, odx_core::num::count_rate(1, 3));
+    assert_eq!(doctor(1, Some(12)).quotations.accepted, 1);
+    assert_eq!(doctor(1, None).quotations.expired, 1);
+}
+
+#[test]
 fn every_domain_network_row_equals_that_clinic_alone() {
     let t = known_answer::tables();
     let network = scope(&known_answer::CLINICS, GroupBy::Clinic);
