@@ -422,19 +422,19 @@ mod tests {
         a.accum_plan(&plan(Some(7), PlanStatus::InProgress, 1)).unwrap();
         a.accum_plan(&plan(Some(8), PlanStatus::Draft, 4)).unwrap();
         a.accum_plan(&plan(None, PlanStatus::Unknown, 1)).unwrap();
-        let fees = |plan_status, procedure_status, cents| PlanFeesFact {
+        let fees = |plan_status, procedure_status, rupees: i64| PlanFeesFact {
             clinic_id: 1,
             doctor_id: Some(7),
             plan_status,
             procedure_status,
             procedures: 1,
-            fees: Decimal::new(cents, 2),
+            fees: Decimal::from(rupees),
         };
-        a.accum_plan_fees(&fees(PlanStatus::Proposed, ProcedureStatus::Planned, 1_000_00)).unwrap();
-        a.accum_plan_fees(&fees(PlanStatus::InProgress, ProcedureStatus::Planned, 300_00)).unwrap();
-        a.accum_plan_fees(&fees(PlanStatus::InProgress, ProcedureStatus::Completed, 600_00)).unwrap();
-        a.accum_plan_fees(&fees(PlanStatus::InProgress, ProcedureStatus::Cancelled, 100_00)).unwrap();
-        a.accum_plan_fees(&fees(PlanStatus::Draft, ProcedureStatus::Planned, 9_999_00)).unwrap();
+        a.accum_plan_fees(&fees(PlanStatus::Proposed, ProcedureStatus::Planned, 1000)).unwrap();
+        a.accum_plan_fees(&fees(PlanStatus::InProgress, ProcedureStatus::Planned, 300)).unwrap();
+        a.accum_plan_fees(&fees(PlanStatus::InProgress, ProcedureStatus::Completed, 600)).unwrap();
+        a.accum_plan_fees(&fees(PlanStatus::InProgress, ProcedureStatus::Cancelled, 100)).unwrap();
+        a.accum_plan_fees(&fees(PlanStatus::Draft, ProcedureStatus::Planned, 9999)).unwrap();
         for (status, n) in [(QuotationStatus::Draft, 5), (QuotationStatus::Sent, 1), (QuotationStatus::Accepted, 3)] {
             a.accum_quotation(&QuotationFact { clinic_id: 1, doctor_id: None, status, quotations: n }).unwrap();
         }
@@ -442,9 +442,9 @@ mod tests {
         let t = &r.totals;
         assert_eq!((t.plans_created, t.plans_accepted), (3, 1));
         assert_eq!(t.acceptance_rate, count_rate(1, 3));
-        assert_eq!(t.pipeline_value, Decimal::new(1_300_00, 2));
-        assert_eq!(t.plan_value, Decimal::new(2_000_00, 2));
-        assert_eq!(t.avg_plan_value, Some(Decimal::new(666_67, 2)));
+        assert_eq!(t.pipeline_value, Decimal::from(1300));
+        assert_eq!(t.plan_value, Decimal::from(2000));
+        assert_eq!(t.avg_plan_value, Some(Decimal::new(66_667, 2)));
         assert_eq!(t.completion_rate, Some(Decimal::new(6, 1)));
         assert_eq!(t.quotation_conversion, Some(Decimal::new(75, 2)));
         assert_eq!(t.acceptance_by_doctor.len(), 1, "the draft-only doctor has created nothing");

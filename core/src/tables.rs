@@ -26,6 +26,17 @@ use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+/// `qty x amount` as Postgres's `numeric` computes it: exact, with the scale
+/// of the amount even when the product is zero (where `Decimal` would drop
+/// it), so the in-memory path prints the same money text as the SQL path.
+fn item_amount(qty: i32, amount: Decimal, what: &'static str) -> Result<Decimal> {
+    let mut product = mul_money(Decimal::from(qty), amount, what)?;
+    if product.is_zero() {
+        product.rescale(amount.scale());
+    }
+    Ok(product)
+}
+
 fn default_active() -> String {
     "active".to_owned()
 }
@@ -582,7 +593,7 @@ impl Tables {
     fn materials_by_invoice(&self, keep: impl Fn(&i64) -> bool) -> Result<FxHashMap<i64, Decimal>> {
         let mut materials: FxHashMap<i64, Decimal> = FxHashMap::default();
         for item in self.invoice_items.iter().filter(|it| keep(&it.invoice_id)) {
-            let cost = mul_money(Decimal::from(item.qty), item.unit_cost, "materials cost")?;
+            let cost = item_amount(item.qty, item.unit_cost, "materials cost")?;
             add_money(materials.entry(item.invoice_id).or_default(), cost, "materials cost")?;
         }
         Ok(materials)
@@ -799,7 +810,7 @@ impl Tables {
                     status: i.status,
                     procedure_code: it.procedure_code.clone(),
                     qty: i64::from(it.qty),
-                    revenue: mul_money(Decimal::from(it.qty), it.unit_price, "procedure revenue")?,
+                    revenue: item_amount(it.qty, it.unit_price, "procedure revenue")?,
                 })?;
             }
         }

@@ -1,5 +1,5 @@
 -- odx 0.1.1 -> 0.2.0: the domains of the second seed document, each as
--- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff.
+-- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical.
 -- Written by hand; a test compares the catalog after this upgrade with a
 -- fresh CREATE EXTENSION odx at 0.2.0, so the two cannot drift.
 \echo Use "ALTER EXTENSION odx UPDATE TO '0.2.0'" to load this file. \quit
@@ -114,3 +114,40 @@ AS 'MODULE_PATHNAME', 'odx_staff_by_branch_wrapper';
 
 COMMENT ON FUNCTION odx_staff_by_branch(bigint[], date, date) IS
 'One row per branch of odx_staff (the per-role headcount is in odx_staff): counts as bigint, money and rates as numeric, rates NULL without attendance days and revenue per staff NULL without staff. Since 0.2.0.';
+
+CREATE FUNCTION "odx_clinical"(
+	"clinic_ids" bigint[],
+	"from_date" date,
+	"to_date" date,
+	"group_by" TEXT DEFAULT 'clinic'
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_clinical_wrapper';
+
+COMMENT ON FUNCTION odx_clinical(bigint[], date, date, text) IS
+'Treatment plans, quotations and procedures of the clinics, computed by odx-core: plans created in range (not draft), accepted, acceptance rate (and per doctor), pipeline value, average plan value, completion rate, quotation conversion, the top 10 procedures billed by volume and by revenue; { degraded, totals, groups }. group_by doctor: plans by their doctor, quotations by their plan''s doctor, procedures by their invoice''s doctor. Since 0.2.0.';
+
+CREATE FUNCTION "odx_clinical_by_branch"(
+	"clinic_ids" bigint[],
+	"from_date" date,
+	"to_date" date
+) RETURNS TABLE (
+	"clinic_id" bigint,
+	"plans_created" bigint,
+	"plans_accepted" bigint,
+	"acceptance_rate" NUMERIC,
+	"pipeline_value" NUMERIC,
+	"plan_value" NUMERIC,
+	"avg_plan_value" NUMERIC,
+	"accepted_value" NUMERIC,
+	"completed_value" NUMERIC,
+	"completion_rate" NUMERIC,
+	"quotation_conversion" NUMERIC
+)
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_clinical_by_branch_wrapper';
+
+COMMENT ON FUNCTION odx_clinical_by_branch(bigint[], date, date) IS
+'One row per branch of odx_clinical (the per-doctor acceptance and top procedure lists are in odx_clinical): counts as bigint, money and rates as numeric, rates and the average NULL when their denominator is zero. Since 0.2.0.';

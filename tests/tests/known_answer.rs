@@ -112,7 +112,7 @@ fn clinical_every_field_per_clinic_and_network() {
         let m = &g.metrics;
         let clinic = report.clinic_row(g.clinic_id).expect("clinic row");
         let line = clinic.acceptance_by_doctor.iter().find(|l| l.doctor_id == g.doctor_id);
-        assert_eq!(m.acceptance_by_doctor.iter().next(), line, "clinic {} doctor {:?}", g.clinic_id, g.doctor_id);
+        assert_eq!(m.acceptance_by_doctor.first(), line, "clinic {} doctor {:?}", g.clinic_id, g.doctor_id);
         assert_eq!(m.plans_created, line.map_or(0, |l| l.plans_created));
     }
     let doctor =

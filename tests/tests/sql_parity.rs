@@ -103,6 +103,9 @@ async fn a_missing_table_or_column_degrades_only_the_domain_that_reads_it() {
         Outcome::Degraded(m) => assert_eq!(m, ["app.payroll"]),
         Outcome::Report(_) => panic!("staff reads payroll, which is missing"),
     }
+    // Clinical reads none of the missing relations: it computes.
+    let clinical = report(pg_sqlx::clinical(&pool, &s).await.unwrap());
+    assert_eq!(clinical.totals.plans_created, 9);
 }
 
 /// The per-clinic dashboard, written by hand in plain SQL with local dates
@@ -174,6 +177,16 @@ SELECT
        FROM app.attendance_days a
        WHERE a.clinic_id = $1 AND a.day BETWEEN $2::date AND $3::date
          AND a.status IN ('present', 'absent'))::text AS absenteeism,
+  (SELECT count(*) FROM app.treatment_plans t JOIN c ON c.id = t.clinic_id
+       WHERE (t.created_at AT TIME ZONE c.timezone)::date BETWEEN $2::date AND $3::date
+         AND t.status IN ('proposed', 'accepted', 'in_progress', 'completed', 'rejected')) AS plans_created,
+  (SELECT count(*) FROM app.treatment_plans t JOIN c ON c.id = t.clinic_id
+       WHERE (t.created_at AT TIME ZONE c.timezone)::date BETWEEN $2::date AND $3::date
+         AND t.status IN ('accepted', 'in_progress', 'completed')) AS plans_accepted,
+  (SELECT coalesce(sum(pp.fee), 0) FROM app.treatment_plans t JOIN c ON c.id = t.clinic_id
+       JOIN app.treatment_plan_procedures pp ON pp.plan_id = t.id
+       WHERE (t.created_at AT TIME ZONE c.timezone)::date BETWEEN $2::date AND $3::date
+         AND t.status IN ('proposed', 'accepted', 'in_progress') AND pp.status = 'planned')::text AS pipeline,
   (SELECT count(*) FROM app.attendance_days a
        WHERE a.clinic_id = $1 AND a.day = $3::date AND a.status = 'present') AS present_today";
 
@@ -192,6 +205,7 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         let acc = report(pg_sqlx::accounting(&pool, &s).await.unwrap()).totals;
         let lab = report(pg_sqlx::lab(&pool, &s).await.unwrap()).totals.figures;
         let staff = report(pg_sqlx::staff(&pool, &s).await.unwrap()).totals;
+        let clinical = report(pg_sqlx::clinical(&pool, &s).await.unwrap()).totals;
         let row = sqlx::query(DASHBOARD_SQL).bind(clinic).bind(from).bind(to).fetch_one(&pool).await.unwrap();
         let dec = |name: &str| row.get::<String, _>(name).parse::<Decimal>().unwrap();
         let n = |name: &str| row.get::<i64, _>(name) as u64;
@@ -225,5 +239,8 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         assert_eq!(staff.present_today, n("present_today"), "present today, {what}");
         assert_eq!(staff.payroll_cost, acc.payroll, "payroll cost == accounting's payroll, {what}");
         assert_eq!(staff.billed, fin.billed, "staff billed == financial billed, {what}");
+        assert_eq!(clinical.plans_created, n("plans_created"), "plans created, {what}");
+        assert_eq!(clinical.plans_accepted, n("plans_accepted"), "plans accepted, {what}");
+        assert_eq!(clinical.pipeline_value, dec("pipeline"), "pipeline value, {what}");
     }
 }

@@ -31,3 +31,9 @@ SELECT odx_staff(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30') -> 'missing' 
 SELECT count(*) AS rows FROM odx_staff_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30');
 SELECT odx_accounting(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS accounting_degraded;
 ROLLBACK;
+BEGIN;
+DROP TABLE app.quotations;
+SELECT odx_clinical(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30') -> 'missing' AS clinical_missing;
+SELECT count(*) AS rows FROM odx_clinical_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30');
+SELECT odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS financial_degraded;
+ROLLBACK;
