@@ -49,6 +49,13 @@ export declare class Engine {
    * allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
    */
   staff(params: ScopeParams): Promise<StaffReport>
+  /**
+   * The clinical report (treatment plans and their acceptance, also per
+   * doctor; pipeline; completion; quotation conversion; top procedures
+   * billed) of `{ clinicIds, from, to, groupBy?, allowedClinicIds? }`:
+   * `{ degraded, totals, perBranch, ... }`.
+   */
+  clinical(params: ScopeParams): Promise<ClinicalReport>
   /** Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`. */
   close(): Promise<void>
 }
@@ -175,6 +182,100 @@ export interface BranchKey {
    * with no doctor, and always null when grouping by clinic).
    */
   doctorId: number | null
+}
+
+/**
+ * The clinical report of rows the caller already holds (`{ clinics,
+ * treatment_plans, treatment_plan_procedures, quotations, invoices,
+ * invoice_items }`), read as `financial`'s are, for a scope.
+ */
+export declare function clinical(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): ClinicalReport
+
+/** Clinical rows kept out for bad values. */
+export interface ClinicalDataQuality {
+  /** Plans whose status is not listed (not counted, nor their procedures). */
+  unknownPlanStatus: number
+  /** Procedures whose status is not listed (in the plan value only). */
+  unknownProcedureStatus: number
+  /** Quotations whose status is not listed (not counted). */
+  unknownQuotationStatus: number
+}
+
+/**
+ * The clinical KPIs of a branch, a doctor or the network: plans created in
+ * range (not draft), quotations created in range, procedures billed in range.
+ */
+export interface ClinicalMetrics {
+  /** Plans created in range, not draft. */
+  plansCreated: number
+  /** Of those, accepted, in progress or completed. */
+  plansAccepted: number
+  /** plansAccepted / plansCreated; null without plans. */
+  acceptanceRate: number | null
+  /** Fees of planned procedures on proposed, accepted and in-progress plans (PKR). */
+  pipelineValue: string
+  /** Fees of every procedure on the plans created (PKR). */
+  planValue: string
+  /** planValue / plansCreated, rounded to paisa (PKR); null without plans. */
+  avgPlanValue: string | null
+  /** Fees of every procedure on the accepted plans (PKR). */
+  acceptedValue: string
+  /** Fees of the completed procedures on the accepted plans (PKR). */
+  completedValue: string
+  /** completedValue / acceptedValue; null when nothing was accepted. */
+  completionRate: number | null
+  /** Quotations created in range by status. */
+  quotations: QuotationCounts
+  /** accepted / (sent + accepted + rejected + expired); null without any. */
+  quotationConversion: number | null
+  /** Acceptance per doctor of the plans (no doctor first, then by id). */
+  acceptanceByDoctor: Array<DoctorAcceptance>
+  /** The top 10 procedure codes by billed volume (ties by code). */
+  topProceduresByVolume: Array<ProcedureLine>
+  /** The top 10 procedure codes by billed revenue (ties by code). */
+  topProceduresByRevenue: Array<ProcedureLine>
+  /** Rows kept out for bad values. */
+  dataQuality: ClinicalDataQuality
+}
+
+/**
+ * r" The clinical report.
+ *
+ *  Degraded when a table or column the domain reads is missing: then
+ *  `module` and `missing` say what, `totals` is null and `perBranch`
+ *  empty.
+ */
+export interface ClinicalReport {
+  /** Whether a table or column the domain reads is missing. */
+  degraded: boolean
+  /** The domain, when degraded. */
+  module?: string
+  /** The missing relations (`app.table` or `app.table.column`), when degraded. */
+  missing?: Array<string>
+  /** First local date (absent when degraded). */
+  from?: string
+  /** Last local date; balances are as of its end (absent when degraded). */
+  to?: string
+  /** The grouping (absent when degraded). */
+  groupBy?: 'clinic' | 'doctor' | 'none'
+  /** The branches of the scope, ascending (absent when degraded). */
+  clinicIds?: Array<number>
+  /** The whole scope, from merged facts (never averaged rows). */
+  totals: ClinicalMetrics | null
+  /** One row per branch (or per branch and doctor); empty for `none`. */
+  perBranch: Array<BranchKey & ClinicalMetrics>
+}
+
+/** One doctor's plan acceptance. */
+export interface DoctorAcceptance {
+  /** The plans' doctor (null for plans without one). */
+  doctorId: number | null
+  /** Plans created in range, not draft. */
+  plansCreated: number
+  /** Of those, accepted, in progress or completed. */
+  plansAccepted: number
+  /** plansAccepted / plansCreated. */
+  acceptanceRate: number | null
 }
 
 /** `Engine.connect`'s options. */
@@ -523,6 +624,30 @@ export interface PaymentShare {
   amount: string
   /** amount / collected; null when nothing was collected. */
   share: number | null
+}
+
+/** One procedure code's billed volume and revenue. */
+export interface ProcedureLine {
+  /** The code (trimmed; blank is `unspecified`). */
+  procedureCode: string
+  /** Sum of qty on billed invoices issued in range. */
+  volume: number
+  /** Sum of qty x unit price (PKR). */
+  revenue: string
+}
+
+/** Quotations created in range by status. */
+export interface QuotationCounts {
+  /** Not sent (kept out of the conversion). */
+  draft: number
+  /** Sent, no answer yet. */
+  sent: number
+  /** Accepted. */
+  accepted: number
+  /** Rejected. */
+  rejected: number
+  /** Expired. */
+  expired: number
 }
 
 /** The active headcount of one role. */

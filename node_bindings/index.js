@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Engine = nativeBinding.Engine
 module.exports.accounting = nativeBinding.accounting
+module.exports.clinical = nativeBinding.clinical
 module.exports.financial = nativeBinding.financial
 module.exports.lab = nativeBinding.lab
 module.exports.operations = nativeBinding.operations

@@ -20,7 +20,7 @@ use args::{BadArgument, Request};
 use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, Unknown};
 use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
-use odx_core::{AccountingAcc, FinancialAcc, LabAcc, OdxError, OperationsAcc, StaffAcc, Tables};
+use odx_core::{AccountingAcc, ClinicalAcc, FinancialAcc, LabAcc, OdxError, OperationsAcc, StaffAcc, Tables};
 use odx_sql::pg_sqlx::{self, EngineError, Outcome};
 use odx_sql::DomainAcc;
 use serde::Serialize;
@@ -168,6 +168,17 @@ pub fn lab(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value>
 )]
 pub fn staff(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     from_rows(env, rows, params, Tables::staff)
+}
+
+/// The clinical report of rows the caller already holds (`{ clinics,
+/// treatment_plans, treatment_plan_procedures, quotations, invoices,
+/// invoice_items }`), read as `financial`'s are, for a scope.
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
+    ts_return_type = "ClinicalReport"
+)]
+pub fn clinical(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    from_rows(env, rows, params, Tables::clinical)
 }
 
 /// A domain's report over rows the caller holds, in JavaScript's shape
@@ -319,6 +330,15 @@ impl Engine {
     #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<StaffReport>")]
     pub fn staff<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         self.domain::<StaffAcc>(env, params)
+    }
+
+    /// The clinical report (treatment plans and their acceptance, also per
+    /// doctor; pipeline; completion; quotation conversion; top procedures
+    /// billed) of `{ clinicIds, from, to, groupBy?, allowedClinicIds? }`:
+    /// `{ degraded, totals, perBranch, ... }`.
+    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<ClinicalReport>")]
+    pub fn clinical<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        self.domain::<ClinicalAcc>(env, params)
     }
 
     /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.

@@ -21,6 +21,9 @@ const RATES: &[&str] = &[
     "overdue_share",
     "attendance_rate",
     "absenteeism_rate",
+    "acceptance_rate",
+    "completion_rate",
+    "quotation_conversion",
     // Not a ratio but not money either: a mean number of days.
     "avg_turnaround_days",
 ];

@@ -254,6 +254,99 @@ pub struct StaffDataQuality {
     pub unknown_attendance_status: i64,
 }
 
+report!(
+    /// The clinical report.
+    ClinicalReport,
+    "ClinicalMetrics | null",
+    "Array<BranchKey & ClinicalMetrics>"
+);
+
+/// The clinical KPIs of a branch, a doctor or the network: plans created in
+/// range (not draft), quotations created in range, procedures billed in range.
+#[napi(object, use_nullable = true)]
+pub struct ClinicalMetrics {
+    /// Plans created in range, not draft.
+    pub plans_created: i64,
+    /// Of those, accepted, in progress or completed.
+    pub plans_accepted: i64,
+    /// plansAccepted / plansCreated; null without plans.
+    pub acceptance_rate: Option<f64>,
+    /// Fees of planned procedures on proposed, accepted and in-progress plans (PKR).
+    pub pipeline_value: String,
+    /// Fees of every procedure on the plans created (PKR).
+    pub plan_value: String,
+    /// planValue / plansCreated, rounded to paisa (PKR); null without plans.
+    pub avg_plan_value: Option<String>,
+    /// Fees of every procedure on the accepted plans (PKR).
+    pub accepted_value: String,
+    /// Fees of the completed procedures on the accepted plans (PKR).
+    pub completed_value: String,
+    /// completedValue / acceptedValue; null when nothing was accepted.
+    pub completion_rate: Option<f64>,
+    /// Quotations created in range by status.
+    pub quotations: QuotationCounts,
+    /// accepted / (sent + accepted + rejected + expired); null without any.
+    pub quotation_conversion: Option<f64>,
+    /// Acceptance per doctor of the plans (no doctor first, then by id).
+    pub acceptance_by_doctor: Vec<DoctorAcceptance>,
+    /// The top 10 procedure codes by billed volume (ties by code).
+    pub top_procedures_by_volume: Vec<ProcedureLine>,
+    /// The top 10 procedure codes by billed revenue (ties by code).
+    pub top_procedures_by_revenue: Vec<ProcedureLine>,
+    /// Rows kept out for bad values.
+    pub data_quality: ClinicalDataQuality,
+}
+
+/// Quotations created in range by status.
+#[napi(object)]
+pub struct QuotationCounts {
+    /// Not sent (kept out of the conversion).
+    pub draft: i64,
+    /// Sent, no answer yet.
+    pub sent: i64,
+    /// Accepted.
+    pub accepted: i64,
+    /// Rejected.
+    pub rejected: i64,
+    /// Expired.
+    pub expired: i64,
+}
+
+/// One doctor's plan acceptance.
+#[napi(object, use_nullable = true)]
+pub struct DoctorAcceptance {
+    /// The plans' doctor (null for plans without one).
+    pub doctor_id: Option<i64>,
+    /// Plans created in range, not draft.
+    pub plans_created: i64,
+    /// Of those, accepted, in progress or completed.
+    pub plans_accepted: i64,
+    /// plansAccepted / plansCreated.
+    pub acceptance_rate: Option<f64>,
+}
+
+/// One procedure code's billed volume and revenue.
+#[napi(object)]
+pub struct ProcedureLine {
+    /// The code (trimmed; blank is `unspecified`).
+    pub procedure_code: String,
+    /// Sum of qty on billed invoices issued in range.
+    pub volume: i64,
+    /// Sum of qty x unit price (PKR).
+    pub revenue: String,
+}
+
+/// Clinical rows kept out for bad values.
+#[napi(object)]
+pub struct ClinicalDataQuality {
+    /// Plans whose status is not listed (not counted, nor their procedures).
+    pub unknown_plan_status: i64,
+    /// Procedures whose status is not listed (in the plan value only).
+    pub unknown_procedure_status: i64,
+    /// Quotations whose status is not listed (not counted).
+    pub unknown_quotation_status: i64,
+}
+
 /// The cash-basis P&L of a branch, a doctor or the network (PKR). With doctor
 /// grouping, receipts and materials follow the invoice's doctor; lab cost,
 /// opex and payroll are overheads on the branch's `doctorId: null` row.
