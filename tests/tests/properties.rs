@@ -95,11 +95,38 @@ fn tables() -> impl Strategy<Value = Tables> {
         (1i64..=3, -10i64..60, status(AttendanceStatus::LISTED, AttendanceStatus::Unknown), -5i32..30),
         0..30,
     );
-    ((invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll), (users, attendance))
+    let plans = proptest::collection::vec(
+        (
+            1i64..=3,
+            proptest::option::of(1i64..=3),
+            -100i64 * 86_400..40 * 86_400,
+            status(PlanStatus::LISTED, PlanStatus::Unknown),
+        ),
+        0..12,
+    );
+    let procedures = proptest::collection::vec(
+        (any::<usize>(), 0i64..5_000_000, status(ProcedureStatus::LISTED, ProcedureStatus::Unknown)),
+        0..20,
+    );
+    let quotations = proptest::collection::vec(
+        (
+            1i64..=3,
+            proptest::option::of(any::<usize>()),
+            -100i64 * 86_400..40 * 86_400,
+            status(QuotationStatus::LISTED, QuotationStatus::Unknown),
+        ),
+        0..10,
+    );
+    (
+        (invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll),
+        (users, attendance),
+        (plans, procedures, quotations),
+    )
         .prop_map(
             |(
                 (invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll),
                 (users, attendance),
+                (plans, procedures, quotations),
             )| {
                 let mut t = Tables {
                     clinics: (1..=3)
@@ -212,6 +239,49 @@ fn tables() -> impl Strategy<Value = Tables> {
                         hired_on: hired.map(|d| day0 + Duration::days(d)),
                     })
                     .collect();
+                t.treatment_plans = plans
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (clinic_id, doctor, secs, status))| TreatmentPlanRow {
+                        id: i as i64 + 1,
+                        clinic_id,
+                        patient_id: clinic_id * 100 + 1,
+                        doctor_id: doctor.map(|d| clinic_id * 10 + d),
+                        created_at: base() + Duration::seconds(secs),
+                        status,
+                        accepted_at: None,
+                        completed_at: None,
+                    })
+                    .collect();
+                if !t.treatment_plans.is_empty() {
+                    let n = t.treatment_plans.len();
+                    t.treatment_plan_procedures = procedures
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (plan, cents, status))| TreatmentPlanProcedureRow {
+                            id: i as i64 + 1,
+                            plan_id: (plan % n) as i64 + 1,
+                            procedure_code: "D2740".into(),
+                            fee: Decimal::new(cents, 2),
+                            status,
+                            completed_at: None,
+                        })
+                        .collect();
+                }
+                let plan_count = t.treatment_plans.len();
+                t.quotations = quotations
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (clinic_id, plan, secs, status))| QuotationRow {
+                        id: i as i64 + 1,
+                        clinic_id,
+                        patient_id: clinic_id * 100 + 1,
+                        plan_id: plan.filter(|_| plan_count > 0).map(|p| (p % plan_count) as i64 + 1),
+                        amount: Decimal::ONE,
+                        status,
+                        created_at: base() + Duration::seconds(secs),
+                    })
+                    .collect();
                 t.attendance_days = attendance
                     .into_iter()
                     .enumerate()
@@ -276,6 +346,17 @@ fn split(t: &Tables, mask: u64) -> (Tables, Tables) {
     part(&t.payroll, |_, r| r.id + 37, side, &mut a.payroll, &mut b.payroll);
     part(&t.users, |_, r| r.id + 41, side, &mut a.users, &mut b.users);
     part(&t.attendance_days, |_, r| r.user_id + 43, side, &mut a.attendance_days, &mut b.attendance_days);
+    // A plan's procedures and quotations go with it (they are read through it).
+    part(&t.treatment_plans, |_, r| r.id + 47, side, &mut a.treatment_plans, &mut b.treatment_plans);
+    let plan_side = |plan_id: i64| plan_id + 47;
+    part(
+        &t.treatment_plan_procedures,
+        |_, r| plan_side(r.plan_id),
+        side,
+        &mut a.treatment_plan_procedures,
+        &mut b.treatment_plan_procedures,
+    );
+    part(&t.quotations, |_, r| r.plan_id.map_or(r.id + 53, plan_side), side, &mut a.quotations, &mut b.quotations);
     (a, b)
 }
 
@@ -399,6 +480,28 @@ fn staff_additive(m: &StaffMetrics) -> Vec<Decimal> {
     v
 }
 
+fn clinical_additive(m: &ClinicalMetrics) -> Vec<Decimal> {
+    let q = m.quotations;
+    let dq = m.data_quality;
+    let mut v = vec![m.pipeline_value, m.plan_value, m.accepted_value, m.completed_value];
+    v.extend(
+        [
+            m.plans_created,
+            m.plans_accepted,
+            q.draft,
+            q.sent,
+            q.accepted,
+            q.rejected,
+            q.expired,
+            dq.unknown_plan_status,
+            dq.unknown_procedure_status,
+            dq.unknown_quotation_status,
+        ]
+        .map(Decimal::from),
+    );
+    v
+}
+
 fn sum_rows<T: Clone + std::ops::Add<Output = T> + Default>(rows: impl Iterator<Item = Vec<T>>, len: usize) -> Vec<T> {
     rows.fold(vec![T::default(); len], |acc, r| acc.into_iter().zip(r).map(|(a, b)| a + b).collect())
 }
@@ -433,6 +536,7 @@ proptest! {
         combined_equals_one_pass!(AccountingAcc, fold_accounting);
         combined_equals_one_pass!(LabAcc, fold_lab);
         combined_equals_one_pass!(StaffAcc, fold_staff);
+        combined_equals_one_pass!(ClinicalAcc, fold_clinical);
     }
 
     #[test]
@@ -481,6 +585,18 @@ proptest! {
                 prop_assert!(m.present_today + m.on_leave_today <= m.present_days + m.leave_days);
                 prop_assert!(m.late_arrivals <= m.present_days);
             }
+            // Clinical counts and fees; per-doctor acceptance lines add up to their row.
+            let clinical = t.clinical(&scope).expect("clinical");
+            let n = clinical_additive(&clinical.totals).len();
+            prop_assert_eq!(sum_rows(clinical.groups.iter().map(|g| clinical_additive(&g.metrics)), n),
+                            clinical_additive(&clinical.totals));
+            for m in clinical.groups.iter().map(|g| &g.metrics).chain([&clinical.totals]) {
+                let created: u64 = m.acceptance_by_doctor.iter().map(|d| d.plans_created).sum();
+                let accepted: u64 = m.acceptance_by_doctor.iter().map(|d| d.plans_accepted).sum();
+                prop_assert_eq!((created, accepted), (m.plans_created, m.plans_accepted));
+                prop_assert!(m.completed_value <= m.accepted_value || m.accepted_value < Decimal::ZERO);
+                prop_assert!(m.top_procedures_by_volume.len() <= odx_core::clinical::TOP_PROCEDURES);
+            }
         }
     }
 
@@ -492,6 +608,7 @@ proptest! {
         let acc = t.accounting(&scope).expect("accounting");
         let lab = t.lab(&scope).expect("lab");
         let staff = t.staff(&scope).expect("staff");
+        let clinical = t.clinical(&scope).expect("clinical");
         for &id in scope.clinic_ids() {
             let alone = scope.only(id).expect("in scope");
             prop_assert_eq!(Some(&t.financial(&alone).expect("alone").totals), fin.clinic_row(id));
@@ -499,6 +616,7 @@ proptest! {
             prop_assert_eq!(Some(&t.accounting(&alone).expect("alone").totals), acc.clinic_row(id));
             prop_assert_eq!(Some(&t.lab(&alone).expect("alone").totals), lab.clinic_row(id));
             prop_assert_eq!(Some(&t.staff(&alone).expect("alone").totals), staff.clinic_row(id));
+            prop_assert_eq!(Some(&t.clinical(&alone).expect("alone").totals), clinical.clinic_row(id));
         }
     }
 
