@@ -156,10 +156,10 @@ fn tables() -> impl Strategy<Value = Tables> {
                         t.invoice_items.push(InvoiceItemRow {
                             id: i as i64 + 1,
                             invoice_id: invoices[inv % invoices.len()].id,
-                            procedure_code: "D0150".into(),
+                            procedure_code: ["D0150", " D0150", "D1110", "D2740"][cost as usize % 4].into(),
                             description: "x".into(),
                             qty,
-                            unit_price: Decimal::ONE,
+                            unit_price: Decimal::new(cost % 7 * 100_000, 2),
                             unit_cost: Decimal::new(cost, 2),
                         });
                     }
