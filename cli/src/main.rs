@@ -1,6 +1,6 @@
 //! `odx`: the main job. With no arguments it generates the demo network in
 //! memory (no database) and prints, for June 2026, per-branch financial,
-//! operations, accounting, lab and staff tables with network totals.
+//! operations, accounting, lab, staff and clinical tables with network totals.
 //!
 //! ```text
 //! odx [--month YYYY-MM] [--branches N --seed S] [--json]
@@ -10,8 +10,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use odx_core::{
-    AccountingMetrics, FinancialMetrics, GroupBy, LabMetrics, MetricScope, OperationsMetrics, Report, StaffMetrics,
-    Tables,
+    AccountingMetrics, ClinicalMetrics, FinancialMetrics, GroupBy, LabMetrics, MetricScope, OperationsMetrics, Report,
+    StaffMetrics, Tables,
 };
 use odx_fixtures::generator::{generate, NetworkConfig};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -251,6 +251,38 @@ fn print_staff(r: &Report<StaffMetrics>, names: &HashMap<i64, String>) {
     );
 }
 
+fn print_clinical(r: &Report<ClinicalMetrics>, names: &HashMap<i64, String>) {
+    println!("\nCLINICAL (treatment plans created in the range)");
+    println!(
+        "{:<20} {:>6} {:>8} {:>13} {:>11} {:>10} {:>8}",
+        "Branch", "Plans", "Accept%", "Pipeline", "Avg plan", "Complete%", "Quote%"
+    );
+    let row = |name: &str, m: &ClinicalMetrics| {
+        println!(
+            "{:<20} {:>6} {:>8} {:>13} {:>11} {:>10} {:>8}",
+            name,
+            m.plans_created,
+            pct(m.acceptance_rate),
+            pkr(m.pipeline_value),
+            m.avg_plan_value.map_or("-".into(), pkr),
+            pct(m.completion_rate),
+            pct(m.quotation_conversion)
+        );
+    };
+    for g in &r.groups {
+        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
+    }
+    row("Network", &r.totals);
+    let top: Vec<String> = r
+        .totals
+        .top_procedures_by_revenue
+        .iter()
+        .take(3)
+        .map(|l| format!("{} {} ({})", l.procedure_code, pkr(l.revenue), l.volume))
+        .collect();
+    println!("  Top procedures by revenue: {}.", top.join(", "));
+}
+
 fn run(args: &Args) -> Result<(), String> {
     let config = match args.branches {
         Some(n) if n > 0 => {
@@ -269,9 +301,11 @@ fn run(args: &Args) -> Result<(), String> {
     let accounting = tables.accounting(&scope).map_err(|e| e.to_string())?;
     let lab = tables.lab(&scope).map_err(|e| e.to_string())?;
     let staff = tables.staff(&scope).map_err(|e| e.to_string())?;
+    let clinical = tables.clinical(&scope).map_err(|e| e.to_string())?;
     if args.json {
         let both = serde_json::json!({
-            "financial": financial, "operations": operations, "accounting": accounting, "lab": lab, "staff": staff
+            "financial": financial, "operations": operations, "accounting": accounting, "lab": lab, "staff": staff,
+            "clinical": clinical
         });
         println!("{}", serde_json::to_string_pretty(&both).map_err(|e| e.to_string())?);
         return Ok(());
@@ -290,6 +324,7 @@ fn run(args: &Args) -> Result<(), String> {
     print_accounting(&accounting, &names);
     print_lab(&lab, &names);
     print_staff(&staff, &names);
+    print_clinical(&clinical, &names);
     Ok(())
 }
 

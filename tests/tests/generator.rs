@@ -57,6 +57,8 @@ fn the_demo_network_tells_its_story() {
     let l = |id| lab.clinic_row(id).unwrap();
     let staff = t.staff(&scope).unwrap();
     let st = |id| staff.clinic_row(id).unwrap();
+    let clinical = t.clinical(&scope).unwrap();
+    let acceptance = |id| clinical.clinic_row(id).unwrap().acceptance_rate.unwrap();
     let late_share = |m: &odx_core::StaffMetrics| Decimal::from(m.late_arrivals) / Decimal::from(m.present_days);
     let [hq, gulberg, johar, karachi] = [501, 502, 503, 504];
     let a = |id| acc.clinic_row(id).unwrap();
@@ -86,6 +88,7 @@ fn the_demo_network_tells_its_story() {
         assert!(lab_them.avg_turnaround_days < lab_me.avg_turnaround_days, "Gulberg's slowest turnaround (vs {id})");
         assert!(st(id).absenteeism_rate < st(gulberg).absenteeism_rate, "Gulberg's absenteeism (vs {id})");
         assert!(late_share(st(id)) < late_share(st(gulberg)), "Gulberg's staff are late most often (vs {id})");
+        assert!(acceptance(gulberg) < acceptance(id), "Gulberg converts the fewest plans (vs {id})");
     }
     let absent = st(gulberg).absenteeism_rate.unwrap();
     assert!(absent > Decimal::new(10, 2) && absent < Decimal::new(19, 2), "Gulberg absenteeism near 14%: {absent}");
@@ -96,6 +99,12 @@ fn the_demo_network_tells_its_story() {
         assert_eq!(m.headcount, 4 + config.branches[(id - hq) as usize].doctors as u64 + 1, "headcount of {id}");
         assert_eq!(m.payroll_cost, a(id).payroll, "staff payroll == accounting payroll at {id}");
         assert!(m.present_days > 0 && m.revenue_per_staff.is_some());
+    }
+    for id in [hq, gulberg, johar, karachi] {
+        let c = clinical.clinic_row(id).unwrap();
+        assert!(c.plans_created > 20 && c.pipeline_value > Decimal::ZERO, "{id}: plans and a pipeline");
+        assert!(c.quotation_conversion.is_some() && c.completion_rate.is_some());
+        assert_eq!(c.top_procedures_by_volume.len(), 10, "{id}: the whole catalog is billed in a month");
     }
     let january = MetricScope::new(
         config.clinic_ids(),
@@ -109,6 +118,7 @@ fn the_demo_network_tells_its_story() {
     for id in others(johar) {
         assert!(f(id).billed < f(johar).billed, "Johar-Town bills the most (vs {id})");
         assert!(o(id).no_show_rate > o(johar).no_show_rate, "Johar-Town has the lowest no-show (vs {id})");
+        assert!(acceptance(id) < acceptance(johar), "Johar-Town has the highest treatment acceptance (vs {id})");
     }
     for id in others(karachi) {
         assert!(
