@@ -15,7 +15,8 @@ use sqlx::{Connection, PgConnection};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "odx-pg-bench [--url URL] [--runs N] [--memory-calls N]
+const USAGE: &str = "odx-pg-bench [--url URL] [--runs N] [--memory-calls N] [--domain NAME]...
+  --domain        only this domain (repeatable; default every domain)
   --url           the database holding the benchmark network
                   (default postgres://odx:odx@127.0.0.1:5432/odx_bench)
   --runs          timed rounds per case and side (default 5; the median is reported)
@@ -121,10 +122,16 @@ struct Opts {
     url: String,
     runs: usize,
     memory_calls: usize,
+    domains: Vec<Domain>,
 }
 
 fn opts() -> Result<Opts, String> {
-    let mut o = Opts { url: "postgres://odx:odx@127.0.0.1:5432/odx_bench".to_owned(), runs: 5, memory_calls: 1000 };
+    let mut o = Opts {
+        url: "postgres://odx:odx@127.0.0.1:5432/odx_bench".to_owned(),
+        runs: 5,
+        memory_calls: 1000,
+        domains: Vec::new(),
+    };
     let mut argv = std::env::args();
     argv.next(); // the program name
     let args: Vec<String> = argv.collect();
@@ -135,9 +142,17 @@ fn opts() -> Result<Opts, String> {
             "--url" => o.url = value()?,
             "--runs" => o.runs = value()?.parse().map_err(|e| format!("--runs: {e}"))?,
             "--memory-calls" => o.memory_calls = value()?.parse().map_err(|e| format!("--memory-calls: {e}"))?,
+            "--domain" => {
+                let name = value()?;
+                let d = Domain::ALL.into_iter().find(|d| d.name() == name);
+                o.domains.push(d.ok_or_else(|| format!("--domain {name:?}: not a domain\n{USAGE}"))?);
+            }
             "--help" | "-h" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
+    }
+    if o.domains.is_empty() {
+        o.domains = Domain::ALL.to_vec();
     }
     if o.runs == 0 {
         return Err("--runs must be positive".to_owned());
@@ -182,7 +197,7 @@ async fn run(o: Opts) -> Result<(), Failure> {
     let last = start() + chrono::Duration::days(i64::from(DAYS) - 1);
     let mut cases: Vec<Case> = [1, 5, 10, 20, 40].iter().map(|b| Case::new(&all_ids, *b, DAYS, last)).collect();
     cases.extend([30, 90, 180].iter().map(|d| Case::new(&all_ids, BRANCHES, *d, last)));
-    for domain in Domain::ALL {
+    for &domain in &o.domains {
         for case in &cases {
             check(&mut conn, domain, case).await?;
             let (odx, hand) = time(&mut conn, domain, case, o.runs).await?;
