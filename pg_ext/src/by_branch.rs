@@ -29,6 +29,25 @@ fn branch_report<A: DomainAcc>(
     })
 }
 
+/// One row per branch of a domain's report, each made by `row` from the
+/// branch's id and metrics; no rows when the domain is degraded.
+fn branch_rows<A, M, T>(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    row: impl Fn(i64, M) -> Result<T>,
+) -> Result<TableIterator<'static, T>>
+where
+    A: DomainAcc<Report = odx_core::Report<M>>,
+    T: 'static,
+{
+    let rows = match branch_report::<A>(clinic_ids, from_date, to_date)? {
+        Some(report) => report.groups.into_iter().map(|g| row(g.clinic_id, g.metrics)).collect::<Result<Vec<T>>>()?,
+        None => Vec::new(),
+    };
+    Ok(TableIterator::new(rows))
+}
+
 /// One row per branch of the financial report (see `odx_financial`).
 #[pg_extern(stable, parallel_safe)]
 pub fn odx_financial_by_branch(
@@ -59,14 +78,9 @@ pub fn odx_financial_by_branch(
         ),
     >,
 > {
-    let Some(report) = branch_report::<odx_core::FinancialAcc>(clinic_ids, from_date, to_date)? else {
-        return Ok(TableIterator::new(Vec::new()));
-    };
-    let mut rows = Vec::with_capacity(report.groups.len());
-    for g in report.groups {
-        let m = g.metrics;
-        rows.push((
-            g.clinic_id,
+    branch_rows::<odx_core::FinancialAcc, _, _>(clinic_ids, from_date, to_date, |clinic_id, m| {
+        Ok((
+            clinic_id,
             numeric(m.billed)?,
             count(m.invoice_count),
             opt(m.avg_ticket)?,
@@ -83,9 +97,8 @@ pub fn odx_financial_by_branch(
             numeric(m.direct_cost)?,
             numeric(m.gross_profit)?,
             opt(m.margin)?,
-        ));
-    }
-    Ok(TableIterator::new(rows))
+        ))
+    })
 }
 
 /// One row per branch of the operations report (see `odx_operations`).
@@ -119,15 +132,10 @@ pub fn odx_operations_by_branch(
         ),
     >,
 > {
-    let Some(report) = branch_report::<odx_core::OperationsAcc>(clinic_ids, from_date, to_date)? else {
-        return Ok(TableIterator::new(Vec::new()));
-    };
-    let mut rows = Vec::with_capacity(report.groups.len());
-    for g in report.groups {
-        let m = g.metrics;
-        let a = m.appointments;
-        rows.push((
-            g.clinic_id,
+    branch_rows::<odx_core::OperationsAcc, _, _>(clinic_ids, from_date, to_date, |clinic_id, m| {
+        let a = &m.appointments;
+        Ok((
+            clinic_id,
             count(a.total),
             count(a.booked),
             count(a.arrived),
@@ -145,9 +153,8 @@ pub fn odx_operations_by_branch(
             count(m.returning_patients),
             opt(m.doctor_utilization)?,
             opt(m.chair_utilization)?,
-        ));
-    }
-    Ok(TableIterator::new(rows))
+        ))
+    })
 }
 
 /// One row per branch of the accounting report (see `odx_accounting`).
@@ -173,14 +180,9 @@ pub fn odx_accounting_by_branch(
         ),
     >,
 > {
-    let Some(report) = branch_report::<odx_core::AccountingAcc>(clinic_ids, from_date, to_date)? else {
-        return Ok(TableIterator::new(Vec::new()));
-    };
-    let mut rows = Vec::with_capacity(report.groups.len());
-    for g in report.groups {
-        let m = g.metrics;
-        rows.push((
-            g.clinic_id,
+    branch_rows::<odx_core::AccountingAcc, _, _>(clinic_ids, from_date, to_date, |clinic_id, m| {
+        Ok((
+            clinic_id,
             numeric(m.receipts)?,
             numeric(m.materials_cost)?,
             numeric(m.lab_cost)?,
@@ -190,9 +192,8 @@ pub fn odx_accounting_by_branch(
             numeric(m.total_costs)?,
             numeric(m.net_profit)?,
             opt(m.expense_ratio)?,
-        ));
-    }
-    Ok(TableIterator::new(rows))
+        ))
+    })
 }
 
 extension_sql!(
@@ -236,14 +237,10 @@ pub fn odx_lab_by_branch(
         ),
     >,
 > {
-    let Some(report) = branch_report::<odx_core::LabAcc>(clinic_ids, from_date, to_date)? else {
-        return Ok(TableIterator::new(Vec::new()));
-    };
-    let mut rows = Vec::with_capacity(report.groups.len());
-    for g in report.groups {
-        let m = g.metrics.figures;
-        rows.push((
-            g.clinic_id,
+    branch_rows::<odx_core::LabAcc, _, _>(clinic_ids, from_date, to_date, |clinic_id, m| {
+        let m = m.figures;
+        Ok((
+            clinic_id,
             count(m.open_cases),
             count(m.overdue_cases),
             opt(m.overdue_share)?,
@@ -251,9 +248,8 @@ pub fn odx_lab_by_branch(
             numeric(m.lab_cost)?,
             count(m.cases_received),
             opt(m.avg_turnaround_days)?,
-        ));
-    }
-    Ok(TableIterator::new(rows))
+        ))
+    })
 }
 
 extension_sql!(
@@ -294,14 +290,9 @@ pub fn odx_staff_by_branch(
         ),
     >,
 > {
-    let Some(report) = branch_report::<odx_core::StaffAcc>(clinic_ids, from_date, to_date)? else {
-        return Ok(TableIterator::new(Vec::new()));
-    };
-    let mut rows = Vec::with_capacity(report.groups.len());
-    for g in report.groups {
-        let m = g.metrics;
-        rows.push((
-            g.clinic_id,
+    branch_rows::<odx_core::StaffAcc, _, _>(clinic_ids, from_date, to_date, |clinic_id, m| {
+        Ok((
+            clinic_id,
             count(m.headcount),
             count(m.present_days),
             count(m.absent_days),
@@ -316,9 +307,8 @@ pub fn odx_staff_by_branch(
             count(m.payroll_entries),
             numeric(m.billed)?,
             opt(m.revenue_per_staff)?,
-        ));
-    }
-    Ok(TableIterator::new(rows))
+        ))
+    })
 }
 
 extension_sql!(
@@ -355,14 +345,9 @@ pub fn odx_clinical_by_branch(
         ),
     >,
 > {
-    let Some(report) = branch_report::<odx_core::ClinicalAcc>(clinic_ids, from_date, to_date)? else {
-        return Ok(TableIterator::new(Vec::new()));
-    };
-    let mut rows = Vec::with_capacity(report.groups.len());
-    for g in report.groups {
-        let m = g.metrics;
-        rows.push((
-            g.clinic_id,
+    branch_rows::<odx_core::ClinicalAcc, _, _>(clinic_ids, from_date, to_date, |clinic_id, m| {
+        Ok((
+            clinic_id,
             count(m.plans_created),
             count(m.plans_accepted),
             opt(m.acceptance_rate)?,
@@ -373,9 +358,8 @@ pub fn odx_clinical_by_branch(
             numeric(m.completed_value)?,
             opt(m.completion_rate)?,
             opt(m.quotation_conversion)?,
-        ));
-    }
-    Ok(TableIterator::new(rows))
+        ))
+    })
 }
 
 extension_sql!(
