@@ -51,12 +51,6 @@ impl DatePos {
     }
 }
 
-/// The vendor a `lab_cases.vendor` text is reported under: trimmed; blank is
-/// `unspecified`.
-pub fn lab_vendor(text: &str) -> String {
-    crate::category::label(text)
-}
-
 /// Lab cases grouped by clinic, vendor, status and where their dates fall.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabCaseFact {
@@ -147,7 +141,7 @@ impl LabFacts {
     fn add(&mut self, f: &LabCaseFact, counts: &LabCounts, dq: &LabDataQuality) -> Result<()> {
         self.all.merge(counts)?;
         if *counts != LabCounts::default() {
-            self.vendors.entry(lab_vendor(&f.vendor)).or_default().merge(counts)?;
+            self.vendors.entry(crate::category::label(&f.vendor)).or_default().merge(counts)?;
         }
         self.dq.merge(dq)
     }
@@ -222,7 +216,7 @@ pub struct LabFigures {
 /// One vendor's lab KPIs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabVendorLine {
-    /// The vendor (see [`lab_vendor`]).
+    /// The vendor (trimmed; blank is `unspecified`: [`crate::category::label`]).
     pub vendor: String,
     /// Its KPIs.
     #[serde(flatten)]
