@@ -56,6 +56,13 @@ export declare class Engine {
    * `{ degraded, totals, perBranch, ... }`.
    */
   clinical(params: ScopeParams): Promise<ClinicalReport>
+  /**
+   * The patients report (active over `activeWindowMonths`, 18 by default;
+   * new and returning; recall due and overdue; churn risk and the most
+   * valuable at-risk patients) of `{ clinicIds, from, to, groupBy?,
+   * allowedClinicIds?, activeWindowMonths? }`: `{ degraded, totals, perBranch, ... }`.
+   */
+  patients(params: ScopeParams): Promise<PatientsReport>
   /** Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`. */
   close(): Promise<void>
 }
@@ -171,6 +178,18 @@ export interface AppointmentCounts {
   missed: number
   /** All of them. */
   total: number
+}
+
+/** One at-risk patient. */
+export interface AtRiskPatient {
+  /** The patient's branch. */
+  clinicId: number
+  /** The patient. */
+  patientId: number
+  /** Billed over the patient's history up to the end of `to` (PKR). */
+  lifetimeBilled: string
+  /** Local date of the last completed visit, `YYYY-MM-DD`. */
+  lastVisitOn: string
 }
 
 /** Whose row it is. */
@@ -604,6 +623,72 @@ export interface OpexLine {
   share: number | null
 }
 
+/**
+ * The patients report of rows the caller already holds (`{ clinics,
+ * patients, appointments, invoices }`), read as `financial`'s are, for a
+ * scope (`activeWindowMonths` sets the active window, 18 by default).
+ */
+export declare function patients(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): PatientsReport
+
+/**
+ * The patients KPIs of a branch or the network. Patients belong to the
+ * branch: with doctor grouping they are on the `doctorId: null` row.
+ */
+export interface PatientsMetrics {
+  /** Patient records of the branch. */
+  patientsOnFile: number
+  /**
+   * Patients with a completed visit in the active window
+   * (`activeWindowMonths` up to `to`, 18 by default).
+   */
+  activePatients: number
+  /** Patients seen in range whose first completed visit is in range. */
+  newPatients: number
+  /** Patients seen in range who had been seen before it. */
+  returningPatients: number
+  /** returning / (new + returning); null when nobody was seen. */
+  returningShare: number | null
+  /** Patients whose recall falls due in range. */
+  recallDue: number
+  /** Recall due before `to` and not seen since. */
+  recallOverdue: number
+  /**
+   * Patients last seen 9 calendar months or more before `to`, with nothing
+   * booked after it.
+   */
+  churnRisk: number
+  /** The most valuable of them (lifetime billed, highest first), at most 100. */
+  churnList: Array<AtRiskPatient>
+}
+
+/**
+ * r" The patients report.
+ *
+ *  Degraded when a table or column the domain reads is missing: then
+ *  `module` and `missing` say what, `totals` is null and `perBranch`
+ *  empty.
+ */
+export interface PatientsReport {
+  /** Whether a table or column the domain reads is missing. */
+  degraded: boolean
+  /** The domain, when degraded. */
+  module?: string
+  /** The missing relations (`app.table` or `app.table.column`), when degraded. */
+  missing?: Array<string>
+  /** First local date (absent when degraded). */
+  from?: string
+  /** Last local date; balances are as of its end (absent when degraded). */
+  to?: string
+  /** The grouping (absent when degraded). */
+  groupBy?: 'clinic' | 'doctor' | 'none'
+  /** The branches of the scope, ascending (absent when degraded). */
+  clinicIds?: Array<number>
+  /** The whole scope, from merged facts (never averaged rows). */
+  totals: PatientsMetrics | null
+  /** One row per branch (or per branch and doctor); empty for `none`. */
+  perBranch: Array<BranchKey & PatientsMetrics>
+}
+
 /** AR by payer. */
 export interface PayerAmounts {
   /** Patients' own balances. */
@@ -673,6 +758,8 @@ export interface ScopeParams {
    * `ODX_FORBIDDEN_SCOPE`.
    */
   allowedClinicIds?: Array<number>
+  /** The patients domain's active window in months, 1 to 120 (default 18). */
+  activeWindowMonths?: number
 }
 
 /**
@@ -804,4 +891,6 @@ export interface ValidScope {
   groupBy: 'clinic' | 'doctor' | 'none'
   /** Days in the range. */
   days: number
+  /** The patients domain's active window in months. */
+  activeWindowMonths: number
 }

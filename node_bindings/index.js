@@ -841,5 +841,6 @@ module.exports.clinical = nativeBinding.clinical
 module.exports.financial = nativeBinding.financial
 module.exports.lab = nativeBinding.lab
 module.exports.operations = nativeBinding.operations
+module.exports.patients = nativeBinding.patients
 module.exports.staff = nativeBinding.staff
 module.exports.validateScope = nativeBinding.validateScope

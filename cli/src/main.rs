@@ -1,6 +1,7 @@
 //! `odx`: the main job. With no arguments it generates the demo network in
 //! memory (no database) and prints, for June 2026, per-branch financial,
-//! operations, accounting, lab, staff and clinical tables with network totals.
+//! operations, accounting, lab, staff, clinical and patients tables with network
+//! totals.
 //!
 //! ```text
 //! odx [--month YYYY-MM] [--branches N --seed S] [--json]
@@ -10,8 +11,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use odx_core::{
-    AccountingMetrics, ClinicalMetrics, FinancialMetrics, GroupBy, LabMetrics, MetricScope, OperationsMetrics, Report,
-    StaffMetrics, Tables,
+    AccountingMetrics, ClinicalMetrics, FinancialMetrics, GroupBy, LabMetrics, MetricScope, OperationsMetrics,
+    PatientsMetrics, Report, StaffMetrics, Tables,
 };
 use odx_fixtures::generator::{generate, NetworkConfig};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -283,6 +284,42 @@ fn print_clinical(r: &Report<ClinicalMetrics>, names: &HashMap<i64, String>) {
     println!("  Top procedures by revenue: {}.", top.join(", "));
 }
 
+fn print_patients(r: &Report<PatientsMetrics>, names: &HashMap<i64, String>) {
+    println!("\nPATIENTS (active over the 18 months up to the last day)");
+    println!(
+        "{:<20} {:>7} {:>7} {:>5} {:>10} {:>7} {:>8} {:>7}",
+        "Branch", "On file", "Active", "New", "Returning%", "Recall", "Overdue", "At risk"
+    );
+    let row = |name: &str, m: &PatientsMetrics| {
+        println!(
+            "{:<20} {:>7} {:>7} {:>5} {:>10} {:>7} {:>8} {:>7}",
+            name,
+            m.patients_on_file,
+            m.active_patients,
+            m.new_patients,
+            pct(m.returning_share),
+            m.recall_due,
+            m.recall_overdue,
+            m.churn_risk
+        );
+    };
+    for g in &r.groups {
+        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
+    }
+    row("Network", &r.totals);
+    let top: Vec<String> = r
+        .totals
+        .churn_list
+        .iter()
+        .take(3)
+        .map(|p| {
+            let branch = names.get(&p.clinic_id).map_or("?", String::as_str);
+            format!("#{} at {branch} ({}, last seen {})", p.patient_id, pkr(p.lifetime_billed), p.last_visit_on)
+        })
+        .collect();
+    println!("  Most valuable at risk (last visit 9+ months ago, nothing booked): {}.", top.join("; "));
+}
+
 fn run(args: &Args) -> Result<(), String> {
     let config = match args.branches {
         Some(n) if n > 0 => {
@@ -302,10 +339,11 @@ fn run(args: &Args) -> Result<(), String> {
     let lab = tables.lab(&scope).map_err(|e| e.to_string())?;
     let staff = tables.staff(&scope).map_err(|e| e.to_string())?;
     let clinical = tables.clinical(&scope).map_err(|e| e.to_string())?;
+    let patients = tables.patients(&scope).map_err(|e| e.to_string())?;
     if args.json {
         let both = serde_json::json!({
             "financial": financial, "operations": operations, "accounting": accounting, "lab": lab, "staff": staff,
-            "clinical": clinical
+            "clinical": clinical, "patients": patients
         });
         println!("{}", serde_json::to_string_pretty(&both).map_err(|e| e.to_string())?);
         return Ok(());
@@ -325,6 +363,7 @@ fn run(args: &Args) -> Result<(), String> {
     print_lab(&lab, &names);
     print_staff(&staff, &names);
     print_clinical(&clinical, &names);
+    print_patients(&patients, &names);
     Ok(())
 }
 

@@ -8,7 +8,7 @@
 
 use crate::error::{OdxError, Result};
 use crate::scope::MetricScope;
-use chrono::{DateTime, Datelike, Days, LocalResult, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, LocalResult, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +39,12 @@ pub struct Calendar {
     /// `starts[i + 1]`, the last one on `to`.
     starts: Vec<NaiveDate>,
     weekday_counts: [u32; 7],
+    /// First day of the patients domain's active window: `to + 1 day` less
+    /// the window's months.
+    active_since: NaiveDate,
+    /// The latest last-visit date of a patient at churn risk: `to` less
+    /// [`crate::patients::CHURN_AFTER_MONTHS`] calendar months.
+    churn_by: NaiveDate,
 }
 
 impl Calendar {
@@ -63,7 +69,22 @@ impl Calendar {
                 None => break,
             };
         }
-        Calendar { from, to, granularity, starts, weekday_counts }
+        // MetricScope::new keeps 4000 days either side of the range
+        // representable, more than the longest window.
+        let after_to = to.succ_opt().unwrap_or(to);
+        let active_since = after_to.checked_sub_months(Months::new(scope.active_window_months())).unwrap_or(from);
+        let churn_by = to.checked_sub_months(Months::new(crate::patients::CHURN_AFTER_MONTHS)).unwrap_or(from);
+        Calendar { from, to, granularity, starts, weekday_counts, active_since, churn_by }
+    }
+
+    /// First day of the active window (patients).
+    pub fn active_since(&self) -> NaiveDate {
+        self.active_since
+    }
+
+    /// The latest last-visit date that puts a patient at churn risk.
+    pub fn churn_by(&self) -> NaiveDate {
+        self.churn_by
     }
 
     /// Day or month.
@@ -233,6 +254,9 @@ pub struct ClinicClock {
     /// The same instants in Unix seconds, for the classification hot path.
     cut_secs: Vec<i64>,
     aging_secs: [i64; 3],
+    /// Local midnights of the active window's first day and of the day after
+    /// the churn date (patients).
+    patient_cuts: [DateTime<Utc>; 2],
 }
 
 impl ClinicClock {
@@ -250,7 +274,9 @@ impl ClinicClock {
         let aging = [cut(AgingBucket::Days61To90), cut(AgingBucket::Days31To60), cut(AgingBucket::Days0To30)];
         let cut_secs = cuts.iter().map(|c| c.timestamp()).collect();
         let aging_secs = aging.map(|c| c.timestamp());
-        ClinicClock { tz, cuts, aging, cut_secs, aging_secs }
+        let churn_end = calendar.churn_by.succ_opt().unwrap_or(calendar.churn_by);
+        let patient_cuts = [local_midnight(tz, calendar.active_since), local_midnight(tz, churn_end)];
+        ClinicClock { tz, cuts, aging, cut_secs, aging_secs, patient_cuts }
     }
 
     /// The clinic's time zone.
@@ -326,6 +352,13 @@ impl ClinicClock {
             return None;
         }
         AgingBucket::from_cut_position(self.aging_secs.partition_point(|c| *c <= s) as u32)
+    }
+
+    /// The patients cuts: `[active window start, churn end]`. A last visit at
+    /// or after the first is in the active window; one before the second
+    /// (on or before [`Calendar::churn_by`]) is long enough ago for churn.
+    pub fn patient_cuts(&self) -> [DateTime<Utc>; 2] {
+        self.patient_cuts
     }
 
     /// The local calendar date of an instant.

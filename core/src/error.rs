@@ -37,6 +37,14 @@ pub enum OdxError {
         /// The values that are allowed.
         allowed: &'static [&'static str],
     },
+    /// The patients domain's active window is not a whole number of months
+    /// in `1..=max`.
+    InvalidWindow {
+        /// What was given.
+        months: i64,
+        /// The most allowed.
+        max: u32,
+    },
     /// A clinic's `timezone` is not an IANA time-zone name.
     UnknownTimeZone {
         /// The clinic.
@@ -83,7 +91,7 @@ impl OdxError {
             OdxError::InvalidRange { .. } => "ODX_INVALID_RANGE",
             OdxError::RangeTooLong { .. } => "ODX_RANGE_TOO_LONG",
             OdxError::DateOutOfBounds { .. } => "ODX_INVALID_DATE",
-            OdxError::InvalidOption { .. } => "ODX_INVALID_ARGUMENT",
+            OdxError::InvalidOption { .. } | OdxError::InvalidWindow { .. } => "ODX_INVALID_ARGUMENT",
             OdxError::UnknownTimeZone { .. } => "ODX_BAD_TIME_ZONE",
             OdxError::UnknownClinic { .. } => "ODX_UNKNOWN_CLINIC",
             OdxError::RowOutsideScope { .. } => "ODX_ROW_OUTSIDE_SCOPE",
@@ -109,6 +117,9 @@ impl fmt::Display for OdxError {
             }
             OdxError::InvalidOption { field, value, allowed } => {
                 write!(f, "invalid {field} {value:?}: expected one of {}", allowed.join(", "))
+            }
+            OdxError::InvalidWindow { months, max } => {
+                write!(f, "invalid active_window_months {months}: expected whole months from 1 to {max}")
             }
             OdxError::UnknownTimeZone { clinic_id, name } => {
                 write!(f, "clinic {clinic_id} has an unknown time zone {name:?}")

@@ -71,6 +71,21 @@ pub struct PatientsFact {
     pub patients: u64,
 }
 
+/// Whether a patient seen in range is new: the range position of the first
+/// ever completed visit is 1 (in the range), 0 (before it) for a returning
+/// patient. The patients domain counts new and returning by this same rule.
+///
+/// # Errors
+/// [`OdxError::BucketOutOfRange`] for any other position: a first visit after
+/// the range cannot go with a visit in it.
+pub fn is_new_patient(first_visit_position: u32) -> Result<bool> {
+    match first_visit_position {
+        0 => Ok(false),
+        1 => Ok(true),
+        bucket => Err(OdxError::BucketOutOfRange { bucket, buckets: 2 }),
+    }
+}
+
 /// Rooms (chairs) of a clinic, grouped by `active`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoomsFact {
@@ -344,11 +359,7 @@ impl OperationsAcc {
     /// position other than 0 or 1, [`OdxError::Overflow`].
     pub fn accum_patients(&mut self, f: &PatientsFact) -> Result<()> {
         let slot = self.frame.slot(f.clinic_id)?;
-        let is_new = match f.first_visit_position {
-            0 => false,
-            1 => true,
-            bucket => return Err(OdxError::BucketOutOfRange { bucket, buckets: 2 }),
-        };
+        let is_new = is_new_patient(f.first_visit_position)?;
         let target = match f.grain {
             PatientGrain::Clinic => Some(self.groups.clinic(slot)),
             PatientGrain::Doctor(d) => self.groups.doctor((f.clinic_id, d)),

@@ -10,6 +10,13 @@ use std::str::FromStr;
 /// It bounds every accumulator's trend and calendar state.
 pub const MAX_RANGE_DAYS: i64 = 3_660;
 
+/// The patients domain's default active window: a patient is active with a
+/// completed visit in the 18 months up to `to`.
+pub const DEFAULT_ACTIVE_WINDOW_MONTHS: u32 = 18;
+
+/// The longest active window, in months (ten years).
+pub const MAX_ACTIVE_WINDOW_MONTHS: u32 = 120;
+
 /// How a domain report splits its rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -65,13 +72,15 @@ impl FromStr for GroupBy {
 /// Which clinics, which calendar days (both inclusive, local to each clinic),
 /// and how to group. Built only through [`MetricScope::new`], so a scope that
 /// exists is valid: `from <= to`, at most [`MAX_RANGE_DAYS`] days, clinic ids
-/// sorted with duplicates removed.
+/// sorted with duplicates removed. The patients domain also reads the active
+/// window ([`MetricScope::with_active_window_months`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MetricScope {
     clinic_ids: Vec<i64>,
     from: NaiveDate,
     to: NaiveDate,
     group_by: GroupBy,
+    active_window_months: u32,
 }
 
 impl MetricScope {
@@ -107,18 +116,37 @@ impl MetricScope {
         if days > MAX_RANGE_DAYS {
             return Err(OdxError::RangeTooLong { days, max: MAX_RANGE_DAYS });
         }
-        // Local midnights of `from - 90 days` (aging) and `to + 1 day` (as-of)
-        // must exist in the calendar.
-        if from.checked_sub_days(chrono::Days::new(400)).is_none() {
+        // Local midnights of `from - 90 days` (aging), `to + 1 day` (as-of) and
+        // `to + 1 day - 120 months` (the longest active window) must exist in
+        // the calendar.
+        if from.checked_sub_days(chrono::Days::new(4_000)).is_none() {
             return Err(OdxError::DateOutOfBounds { field: "from" });
         }
-        if to.checked_add_days(chrono::Days::new(400)).is_none() {
+        if to.checked_add_days(chrono::Days::new(4_000)).is_none() {
             return Err(OdxError::DateOutOfBounds { field: "to" });
         }
         let mut clinic_ids: Vec<i64> = clinic_ids.into_iter().collect();
         clinic_ids.sort_unstable();
         clinic_ids.dedup();
-        Ok(MetricScope { clinic_ids, from, to, group_by })
+        Ok(MetricScope { clinic_ids, from, to, group_by, active_window_months: DEFAULT_ACTIVE_WINDOW_MONTHS })
+    }
+
+    /// The same scope with another active window for the patients domain:
+    /// active patients are those with a completed visit in the `months`
+    /// calendar months up to `to`.
+    ///
+    /// # Errors
+    /// [`OdxError::InvalidWindow`] outside `1..=`[`MAX_ACTIVE_WINDOW_MONTHS`].
+    pub fn with_active_window_months(self, months: i64) -> Result<Self> {
+        match u32::try_from(months) {
+            Ok(m) if (1..=MAX_ACTIVE_WINDOW_MONTHS).contains(&m) => Ok(MetricScope { active_window_months: m, ..self }),
+            _ => Err(OdxError::InvalidWindow { months, max: MAX_ACTIVE_WINDOW_MONTHS }),
+        }
+    }
+
+    /// The active window of the patients domain, in months.
+    pub fn active_window_months(&self) -> u32 {
+        self.active_window_months
     }
 
     /// This scope, when every clinic in it is one of `allowed` (the
@@ -172,7 +200,8 @@ impl MetricScope {
         let len = chrono::Days::new(self.days() as u64);
         let from = self.from.checked_sub_days(len).ok_or(OdxError::DateOutOfBounds { field: "from" })?;
         let to = self.from.pred_opt().ok_or(OdxError::DateOutOfBounds { field: "from" })?;
-        MetricScope::new(self.clinic_ids.iter().copied(), from, to, self.group_by)
+        let previous = MetricScope::new(self.clinic_ids.iter().copied(), from, to, self.group_by)?;
+        Ok(MetricScope { active_window_months: self.active_window_months, ..previous })
     }
 
     /// The same range and clinics, grouped differently.

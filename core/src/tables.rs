@@ -19,6 +19,7 @@ use crate::frame::{ClinicDirectory, Frame};
 use crate::lab::{DatePos, LabAcc, LabCaseFact, LabReport};
 use crate::num::{add_money, mul_money};
 use crate::operations::{OperationsAcc, OperationsReport, PatientGrain, PatientsFact, RoomsFact};
+use crate::patients::{DormantPatient, PatientFact, PatientsAcc, PatientsReport};
 use crate::scope::MetricScope;
 use crate::staff::{user_active, AttendanceFact, BilledFact, StaffAcc, StaffFact, StaffReport, LATE_AFTER_MINUTES};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -686,6 +687,79 @@ impl Tables {
                 cases: 1,
                 cost: l.cost,
                 turnaround_days: l.received_on.map_or(0, |r| (r - l.sent_on).num_days()),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The patients report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn patients(&self, scope: &MetricScope) -> Result<PatientsReport> {
+        let mut acc = PatientsAcc::new(scope, &self.directory())?;
+        self.fold_patients(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' patients facts (scope clinics only) to an accumulator:
+    /// one fact per patient.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_patients(&self, acc: &mut PatientsAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        let (from, to) = (scope.from(), scope.to());
+        // Per (clinic, patient): first and last completed visit before the
+        // as-of instant, and whether anything is booked from it on.
+        #[derive(Default)]
+        struct Visits {
+            first: Option<DateTime<Utc>>,
+            last: Option<DateTime<Utc>>,
+            booked_after: bool,
+        }
+        let mut visits: FxHashMap<(i64, i64), Visits> = FxHashMap::default();
+        for a in self.appointments.iter().filter(|a| scope.contains(a.clinic_id)) {
+            let as_of = frame.clock(a.clinic_id)?.as_of();
+            let v = visits.entry((a.clinic_id, a.patient_id)).or_default();
+            match a.status {
+                AppointmentStatus::Completed if a.starts_at < as_of => {
+                    v.first = Some(v.first.map_or(a.starts_at, |f| f.min(a.starts_at)));
+                    v.last = Some(v.last.map_or(a.starts_at, |l| l.max(a.starts_at)));
+                }
+                AppointmentStatus::Booked if a.starts_at >= as_of => v.booked_after = true,
+                _ => {}
+            }
+        }
+        let mut billed: FxHashMap<(i64, i64), Decimal> = FxHashMap::default();
+        for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id) && i.status.is_billed()) {
+            if i.issued_at < frame.clock(i.clinic_id)?.as_of() {
+                add_money(billed.entry((i.clinic_id, i.patient_id)).or_default(), i.total, "lifetime billed")?;
+            }
+        }
+        for p in self.patients.iter().filter(|p| scope.contains(p.clinic_id)) {
+            let clock = frame.clock(p.clinic_id)?;
+            let [window_start, churn_cut] = clock.patient_cuts();
+            let v = visits.get(&(p.clinic_id, p.id));
+            let (first, last) = (v.and_then(|v| v.first), v.and_then(|v| v.last));
+            let dormant = last.filter(|l| *l < churn_cut).map(|l| DormantPatient {
+                patient_id: p.id,
+                lifetime_billed: billed.get(&(p.clinic_id, p.id)).copied().unwrap_or_default(),
+                last_visit_on: clock.local_date(l),
+            });
+            acc.accum_patient(&PatientFact {
+                clinic_id: p.clinic_id,
+                first_visit: first.map(|f| clock.range_position(f)),
+                seen_in_range: last.is_some_and(|l| l >= clock.range_start()),
+                seen_in_window: last.is_some_and(|l| l >= window_start),
+                last_visit_before_churn_cut: dormant.is_some(),
+                booked_after_to: v.is_some_and(|v| v.booked_after),
+                recall: p.recall_due_on.map(|r| DatePos::of(r, from, to)),
+                recall_before_to: p.recall_due_on.is_some_and(|r| r < to),
+                visited_since_recall: last.zip(p.recall_due_on).is_some_and(|(l, r)| clock.local_date(l) >= r),
+                patients: 1,
+                dormant,
             })?;
         }
         Ok(())

@@ -65,6 +65,16 @@ pub fn optional_ids(obj: &Map<String, Value>, field: &str) -> Checked<Option<Vec
     }
 }
 
+/// An optional whole number: `None` when absent or `null`.
+pub fn optional_integer(obj: &Map<String, Value>, field: &str) -> Checked<Option<i64>> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => {
+            v.as_i64().map(Some).ok_or_else(|| BadArgument::new(field, format!("must be a whole number, not {v}")))
+        }
+    }
+}
+
 /// `groupBy`: `clinic` (the default), `doctor` or `none`.
 pub fn group_by(obj: &Map<String, Value>, field: &str) -> Checked<GroupBy> {
     match obj.get(field) {
@@ -91,6 +101,8 @@ pub struct Request {
     pub group_by: GroupBy,
     /// The principal's clinics, when given.
     pub allowed: Option<Vec<i64>>,
+    /// The patients domain's active window, when given.
+    pub active_window_months: Option<i64>,
 }
 
 impl Request {
@@ -106,6 +118,7 @@ impl Request {
             to: date(obj, "to")?,
             group_by: group_by(obj, "groupBy")?,
             allowed: optional_ids(obj, "allowedClinicIds")?,
+            active_window_months: optional_integer(obj, "activeWindowMonths")?,
         })
     }
 
@@ -114,7 +127,10 @@ impl Request {
     /// # Errors
     /// Core's: an invalid range, a clinic outside `allowed`.
     pub fn scope(&self) -> odx_core::Result<MetricScope> {
-        let scope = MetricScope::new(self.clinic_ids.iter().copied(), self.from, self.to, self.group_by)?;
+        let mut scope = MetricScope::new(self.clinic_ids.iter().copied(), self.from, self.to, self.group_by)?;
+        if let Some(months) = self.active_window_months {
+            scope = scope.with_active_window_months(months)?;
+        }
         match &self.allowed {
             Some(allowed) => scope.within(allowed),
             None => Ok(scope),

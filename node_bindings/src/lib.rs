@@ -20,7 +20,9 @@ use args::{BadArgument, Request};
 use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, Unknown};
 use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
-use odx_core::{AccountingAcc, ClinicalAcc, FinancialAcc, LabAcc, OdxError, OperationsAcc, StaffAcc, Tables};
+use odx_core::{
+    AccountingAcc, ClinicalAcc, FinancialAcc, LabAcc, OdxError, OperationsAcc, PatientsAcc, StaffAcc, Tables,
+};
 use odx_sql::pg_sqlx::{self, EngineError, Outcome};
 use odx_sql::DomainAcc;
 use serde::Serialize;
@@ -90,6 +92,7 @@ pub fn validate_scope(params: Option<Value>) -> Result<Value> {
         "to": scope.to().to_string(),
         "groupBy": scope.group_by().as_str(),
         "days": scope.days(),
+        "activeWindowMonths": scope.active_window_months(),
     }))
 }
 
@@ -179,6 +182,17 @@ pub fn staff(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Valu
 )]
 pub fn clinical(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     from_rows(env, rows, params, Tables::clinical)
+}
+
+/// The patients report of rows the caller already holds (`{ clinics,
+/// patients, appointments, invoices }`), read as `financial`'s are, for a
+/// scope (`activeWindowMonths` sets the active window, 18 by default).
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
+    ts_return_type = "PatientsReport"
+)]
+pub fn patients(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    from_rows(env, rows, params, Tables::patients)
 }
 
 /// A domain's report over rows the caller holds, in JavaScript's shape
@@ -339,6 +353,15 @@ impl Engine {
     #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<ClinicalReport>")]
     pub fn clinical<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         self.domain::<ClinicalAcc>(env, params)
+    }
+
+    /// The patients report (active over `activeWindowMonths`, 18 by default;
+    /// new and returning; recall due and overdue; churn risk and the most
+    /// valuable at-risk patients) of `{ clinicIds, from, to, groupBy?,
+    /// allowedClinicIds?, activeWindowMonths? }`: `{ degraded, totals, perBranch, ... }`.
+    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<PatientsReport>")]
+    pub fn patients<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        self.domain::<PatientsAcc>(env, params)
     }
 
     /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.

@@ -24,6 +24,7 @@ const RATES: &[&str] = &[
     "acceptance_rate",
     "completion_rate",
     "quotation_conversion",
+    "returning_share",
     // Not a ratio but not money either: a mean number of days.
     "avg_turnaround_days",
 ];

@@ -26,6 +26,8 @@ pub struct ScopeParams {
     /// The principal's branches: any other requested branch is refused with
     /// `ODX_FORBIDDEN_SCOPE`.
     pub allowed_clinic_ids: Option<Vec<i64>>,
+    /// The patients domain's active window in months, 1 to 120 (default 18).
+    pub active_window_months: Option<u32>,
 }
 
 /// `validateScope`'s answer.
@@ -42,6 +44,8 @@ pub struct ValidScope {
     pub group_by: String,
     /// Days in the range.
     pub days: i64,
+    /// The patients domain's active window in months.
+    pub active_window_months: u32,
 }
 
 /// `Engine.connect`'s options.
@@ -185,6 +189,52 @@ pub struct LabDataQuality {
     pub received_without_date: i64,
     /// Cases received in range before they were sent.
     pub received_before_sent: i64,
+}
+
+report!(
+    /// The patients report.
+    PatientsReport,
+    "PatientsMetrics | null",
+    "Array<BranchKey & PatientsMetrics>"
+);
+
+/// The patients KPIs of a branch or the network. Patients belong to the
+/// branch: with doctor grouping they are on the `doctorId: null` row.
+#[napi(object, use_nullable = true)]
+pub struct PatientsMetrics {
+    /// Patient records of the branch.
+    pub patients_on_file: i64,
+    /// Patients with a completed visit in the active window
+    /// (`activeWindowMonths` up to `to`, 18 by default).
+    pub active_patients: i64,
+    /// Patients seen in range whose first completed visit is in range.
+    pub new_patients: i64,
+    /// Patients seen in range who had been seen before it.
+    pub returning_patients: i64,
+    /// returning / (new + returning); null when nobody was seen.
+    pub returning_share: Option<f64>,
+    /// Patients whose recall falls due in range.
+    pub recall_due: i64,
+    /// Recall due before `to` and not seen since.
+    pub recall_overdue: i64,
+    /// Patients last seen 9 calendar months or more before `to`, with nothing
+    /// booked after it.
+    pub churn_risk: i64,
+    /// The most valuable of them (lifetime billed, highest first), at most 100.
+    pub churn_list: Vec<AtRiskPatient>,
+}
+
+/// One at-risk patient.
+#[napi(object)]
+pub struct AtRiskPatient {
+    /// The patient's branch.
+    pub clinic_id: i64,
+    /// The patient.
+    pub patient_id: i64,
+    /// Billed over the patient's history up to the end of `to` (PKR).
+    pub lifetime_billed: String,
+    /// Local date of the last completed visit, `YYYY-MM-DD`.
+    pub last_visit_on: String,
 }
 
 report!(

@@ -3,7 +3,7 @@
 // arguments, concurrency, and a database that is down.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { odx, url, extension, KNOWN, DEMO, DOMAINS } from './helpers.mjs';
+import { odx, url, sql, asJs, extension, KNOWN, DEMO, DOMAINS } from './helpers.mjs';
 
 let engine;
 before(async () => { engine = await odx.Engine.connect(url, { maxConnections: 4 }); });
@@ -110,7 +110,37 @@ test('a missing table degrades the module instead of failing', async () => {
     const staff = await e.staff(KNOWN);
     assert.deepStrictEqual(staff.missing, ['app.payroll']);
     assert.equal(staff.module, 'staff');
+    // Patients reads none of the missing relations.
+    const patients = await e.patients(KNOWN);
+    assert.equal(patients.degraded, false);
+    assert.equal(patients.totals.churnRisk, 4);
   } finally {
     await e.close();
   }
+});
+
+test('patients: activeWindowMonths is the extension\'s active_window_months, checked by core', async () => {
+  for (const months of [1, 6, 18, 120]) {
+    const node = await engine.patients({ ...DEMO, activeWindowMonths: months });
+    const [{ r }] = await sql('SELECT odx_patients($1::bigint[], $2::date, $3::date, \'clinic\', $4) AS r',
+      [DEMO.clinicIds, DEMO.from, DEMO.to, months]);
+    assert.deepStrictEqual(node, asJs(r), `${months} months`);
+  }
+  const short = await engine.patients({ ...KNOWN, activeWindowMonths: 6 });
+  assert.equal(short.totals.activePatients, 7);
+  assert.equal(odx.validateScope({ ...KNOWN, activeWindowMonths: 6 }).activeWindowMonths, 6);
+  assert.equal(odx.validateScope(KNOWN).activeWindowMonths, 18);
+  await rejects(engine.patients({ ...KNOWN, activeWindowMonths: 0 }), 'ODX_INVALID_ARGUMENT', /active_window_months 0/);
+  await rejects(engine.patients({ ...KNOWN, activeWindowMonths: 121 }), 'ODX_INVALID_ARGUMENT', /120/);
+  await rejects(engine.patients({ ...KNOWN, activeWindowMonths: 1.5 }), 'ODX_INVALID_ARGUMENT', /activeWindowMonths/);
+  await rejects(engine.patients({ ...KNOWN, activeWindowMonths: '6' }), 'ODX_INVALID_ARGUMENT', /activeWindowMonths/);
+});
+
+test('patients: the at-risk list, most valuable first, money as strings', async () => {
+  const r = await engine.patients(KNOWN);
+  assert.deepStrictEqual(r.totals.churnList.map((p) => [p.clinicId, p.patientId, p.lifetimeBilled, p.lastVisitOn]), [
+    [1, 106, '5000.00', '2025-05-05'], [2, 203, '3000.00', '2025-08-15'], [1, 107, '0', '2025-01-01'],
+    [1, 109, '0', '2025-09-30'],
+  ]);
+  assert.equal(r.totals.returningShare, 0.5);
 });

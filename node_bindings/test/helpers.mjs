@@ -30,7 +30,7 @@ export async function extension(domain, { clinicIds, from, to, groupBy = 'clinic
 }
 
 // Every domain of the engine, in the order of odx_sql::Domain::ALL.
-export const DOMAINS = ['financial', 'operations', 'accounting', 'lab', 'staff', 'clinical'];
+export const DOMAINS = ['financial', 'operations', 'accounting', 'lab', 'staff', 'clinical', 'patients'];
 
 export const KNOWN = { clinicIds: [1, 2], from: '2026-06-01', to: '2026-06-30' };
 export const DEMO = { clinicIds: [501, 502, 503, 504], from: '2026-01-01', to: '2026-06-30' };

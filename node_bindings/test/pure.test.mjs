@@ -59,3 +59,9 @@ test('bad rows are ODX_INVALID_ARGUMENT naming the row and column, never a crash
   // The process is still healthy after all of that.
   assert.equal(odx.financial(rows, scope).degraded, false);
 });
+
+test('patients: the pure function takes activeWindowMonths too', async () => {
+  const rows = await clinicRows(DEMO.clinicIds);
+  const scope = { ...DEMO, activeWindowMonths: 3 };
+  assert.deepStrictEqual(odx.patients(rows, scope), await engine.patients(scope));
+});

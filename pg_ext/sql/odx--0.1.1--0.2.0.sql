@@ -1,5 +1,5 @@
 -- odx 0.1.1 -> 0.2.0: the domains of the second seed document, each as
--- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical.
+-- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients.
 -- Written by hand; a test compares the catalog after this upgrade with a
 -- fresh CREATE EXTENSION odx at 0.2.0, so the two cannot drift.
 \echo Use "ALTER EXTENSION odx UPDATE TO '0.2.0'" to load this file. \quit
@@ -151,3 +151,40 @@ AS 'MODULE_PATHNAME', 'odx_clinical_by_branch_wrapper';
 
 COMMENT ON FUNCTION odx_clinical_by_branch(bigint[], date, date) IS
 'One row per branch of odx_clinical (the per-doctor acceptance and top procedure lists are in odx_clinical): counts as bigint, money and rates as numeric, rates and the average NULL when their denominator is zero. Since 0.2.0.';
+
+CREATE FUNCTION "odx_patients"(
+	"clinic_ids" bigint[],
+	"from_date" date,
+	"to_date" date,
+	"group_by" TEXT DEFAULT 'clinic',
+	"active_window_months" INT DEFAULT 18
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_patients_wrapper';
+
+COMMENT ON FUNCTION odx_patients(bigint[], date, date, text, integer) IS
+'Patients of the clinics, computed by odx-core: patients on file, active (a completed visit in the active_window_months up to to_date, 18 by default), new and returning in range and the returning share, recall due in range and overdue (due before to_date, not seen since), churn risk (last completed visit 9 calendar months or more before to_date, nothing booked after it) and churn_list, the 100 most valuable at-risk patients by lifetime billed; { degraded, totals, groups }. Patients belong to the branch: group_by doctor puts them on the doctor_id null row. Since 0.2.0.';
+
+CREATE FUNCTION "odx_patients_by_branch"(
+	"clinic_ids" bigint[],
+	"from_date" date,
+	"to_date" date,
+	"active_window_months" INT DEFAULT 18
+) RETURNS TABLE (
+	"clinic_id" bigint,
+	"patients_on_file" bigint,
+	"active_patients" bigint,
+	"new_patients" bigint,
+	"returning_patients" bigint,
+	"returning_share" NUMERIC,
+	"recall_due" bigint,
+	"recall_overdue" bigint,
+	"churn_risk" bigint
+)
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_patients_by_branch_wrapper';
+
+COMMENT ON FUNCTION odx_patients_by_branch(bigint[], date, date, integer) IS
+'One row per branch of odx_patients (the ranked at-risk list is in odx_patients): counts as bigint, returning_share as numeric (NULL when nobody was seen in range). Since 0.2.0.';

@@ -2,7 +2,7 @@
 //! money and rates as `numeric` (NULL when a rate has no data).
 
 use crate::{count, numeric, scope, Computed, Result};
-use odx_core::GroupBy;
+use odx_core::{GroupBy, MetricScope};
 use odx_sql::DomainAcc;
 use pgrx::prelude::*;
 use pgrx::AnyNumeric;
@@ -14,13 +14,8 @@ fn opt(d: Option<rust_decimal::Decimal>) -> Result<Option<AnyNumeric>> {
 /// The report of a branch-grouped scope, or `None` (with a WARNING naming
 /// what is missing) when the domain is degraded: the table forms then return
 /// no rows instead of failing.
-fn branch_report<A: DomainAcc>(
-    clinic_ids: Array<i64>,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-) -> Result<Option<A::Report>> {
-    let scope = scope(clinic_ids, from_date, to_date, GroupBy::Clinic.as_str())?;
-    Ok(match crate::compute::<A>(&scope)? {
+fn branch_report<A: DomainAcc>(scope: &MetricScope) -> Result<Option<A::Report>> {
+    Ok(match crate::compute::<A>(scope)? {
         Computed::Report(r) => Some(r),
         Computed::Degraded(missing) => {
             pgrx::warning!("odx: {} is degraded, missing {}", A::DOMAIN.as_str(), missing.join(", "));
@@ -29,19 +24,19 @@ fn branch_report<A: DomainAcc>(
     })
 }
 
+/// The branch-grouped scope of a table form's arguments.
+fn branches(clinic_ids: Array<i64>, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<MetricScope> {
+    scope(clinic_ids, from_date, to_date, GroupBy::Clinic.as_str())
+}
+
 /// One row per branch of a domain's report, each made by `row` from the
 /// branch's id and metrics; no rows when the domain is degraded.
-fn branch_rows<A, M, T>(
-    clinic_ids: Array<i64>,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-    row: impl Fn(i64, M) -> Result<T>,
-) -> Result<TableIterator<'static, T>>
+fn branch_rows<A, M, T>(scope: MetricScope, row: impl Fn(i64, M) -> Result<T>) -> Result<TableIterator<'static, T>>
 where
     A: DomainAcc<Report = odx_core::Report<M>>,
     T: 'static,
 {
-    let rows = match branch_report::<A>(clinic_ids, from_date, to_date)? {
+    let rows = match branch_report::<A>(&scope)? {
         Some(report) => report.groups.into_iter().map(|g| row(g.clinic_id, g.metrics)).collect::<Result<Vec<T>>>()?,
         None => Vec::new(),
     };
@@ -78,7 +73,7 @@ pub fn odx_financial_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::FinancialAcc, _, _>(clinic_ids, from_date, to_date, |clinic_id, m| {
+    branch_rows::<odx_core::FinancialAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
         Ok((
             clinic_id,
             numeric(m.billed)?,
@@ -132,7 +127,7 @@ pub fn odx_operations_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::OperationsAcc, _, _>(clinic_ids, from_date, to_date, |clinic_id, m| {
+    branch_rows::<odx_core::OperationsAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
         let a = &m.appointments;
         Ok((
             clinic_id,
@@ -180,7 +175,7 @@ pub fn odx_accounting_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::AccountingAcc, _, _>(clinic_ids, from_date, to_date, |clinic_id, m| {
+    branch_rows::<odx_core::AccountingAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
         Ok((
             clinic_id,
             numeric(m.receipts)?,
@@ -237,7 +232,7 @@ pub fn odx_lab_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::LabAcc, _, _>(clinic_ids, from_date, to_date, |clinic_id, m| {
+    branch_rows::<odx_core::LabAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
         let m = m.figures;
         Ok((
             clinic_id,
@@ -290,7 +285,7 @@ pub fn odx_staff_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::StaffAcc, _, _>(clinic_ids, from_date, to_date, |clinic_id, m| {
+    branch_rows::<odx_core::StaffAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
         Ok((
             clinic_id,
             count(m.headcount),
@@ -345,7 +340,7 @@ pub fn odx_clinical_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::ClinicalAcc, _, _>(clinic_ids, from_date, to_date, |clinic_id, m| {
+    branch_rows::<odx_core::ClinicalAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
         Ok((
             clinic_id,
             count(m.plans_created),
@@ -369,4 +364,53 @@ COMMENT ON FUNCTION odx_clinical_by_branch(bigint[], date, date) IS
 "#,
     name = "clinical_by_branch_comments",
     requires = [odx_clinical_by_branch],
+);
+
+/// One row per branch of the patients report (see `odx_patients`), without
+/// the at-risk list (that is in `odx_patients`).
+#[pg_extern(stable, parallel_safe)]
+pub fn odx_patients_by_branch(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    active_window_months: default!(i32, 18),
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(clinic_id, i64),
+            name!(patients_on_file, i64),
+            name!(active_patients, i64),
+            name!(new_patients, i64),
+            name!(returning_patients, i64),
+            name!(returning_share, Option<AnyNumeric>),
+            name!(recall_due, i64),
+            name!(recall_overdue, i64),
+            name!(churn_risk, i64),
+        ),
+    >,
+> {
+    let scope = crate::with_window(branches(clinic_ids, from_date, to_date)?, active_window_months)?;
+    branch_rows::<odx_core::PatientsAcc, _, _>(scope, |clinic_id, m| {
+        Ok((
+            clinic_id,
+            count(m.patients_on_file),
+            count(m.active_patients),
+            count(m.new_patients),
+            count(m.returning_patients),
+            opt(m.returning_share)?,
+            count(m.recall_due),
+            count(m.recall_overdue),
+            count(m.churn_risk),
+        ))
+    })
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_patients_by_branch(bigint[], date, date, integer) IS
+'One row per branch of odx_patients (the ranked at-risk list is in odx_patients): counts as bigint, returning_share as numeric (NULL when nobody was seen in range). Since 0.2.0.';
+"#,
+    name = "patients_by_branch_comments",
+    requires = [odx_patients_by_branch],
 );

@@ -15,7 +15,7 @@
 
 use odx_core::{
     AccountingAcc, AgingBucket, ClinicalAcc, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc,
-    StaffAcc,
+    PatientsAcc, StaffAcc,
 };
 use odx_sql::{missing_relations, Domain, DomainAcc, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
 use pgrx::datum::DatumWithOid;
@@ -39,6 +39,7 @@ pub(crate) fn report(e: OdxError) -> ErrorReport {
         OdxError::InvalidRange { .. }
         | OdxError::RangeTooLong { .. }
         | OdxError::InvalidOption { .. }
+        | OdxError::InvalidWindow { .. }
         | OdxError::UnknownClinic { .. }
         | OdxError::UnknownTimeZone { .. } => ERRCODE_INVALID_PARAMETER_VALUE,
         OdxError::DateOutOfBounds { .. } => ERRCODE_DATETIME_FIELD_OVERFLOW,
@@ -107,6 +108,11 @@ pub(crate) fn scope(
     MetricScope::new(ids, date(from_date, "from_date")?, date(to_date, "to_date")?, group_by).map_err(report)
 }
 
+/// The scope with the patients domain's active window.
+pub(crate) fn with_window(scope: MetricScope, active_window_months: i32) -> Result<MetricScope> {
+    scope.with_active_window_months(active_window_months.into()).map_err(report)
+}
+
 /// A domain computed, or what it misses.
 pub(crate) enum Computed<R> {
     Report(R),
@@ -149,7 +155,7 @@ pub(crate) fn compute<A: DomainAcc>(scope: &MetricScope) -> Result<Computed<A::R
         let p = ScopeParams::new(&frame);
         let mut acc = A::with_frame(frame);
         for q in A::DOMAIN.queries() {
-            let args: [DatumWithOid; 10] = [
+            let args: [DatumWithOid; 12] = [
                 p.clinic_ids.clone().into(),
                 p.trend_cuts.clone().into(),
                 p.range_starts.clone().into(),
@@ -160,6 +166,8 @@ pub(crate) fn compute<A: DomainAcc>(scope: &MetricScope) -> Result<Computed<A::R
                 p.by_doctor.into(),
                 timestamptz(p.earliest, "from_date")?.into(),
                 timestamptz(p.latest, "to_date")?.into(),
+                p.patient_cuts.clone().into(),
+                p.zones.clone().into(),
             ];
             for row in client.select(q.sql.as_str(), None, &args).map_err(spi)? {
                 acc.feed(q.kind, &SpiRow(&row)).map_err(row_error)?;
@@ -265,6 +273,22 @@ fn odx_clinical(
     to_jsonb(Domain::Clinical, compute::<ClinicalAcc>(&scope)?)
 }
 
+/// The patients report of `clinic_ids` over `from_date..=to_date`: active
+/// patients over the last `active_window_months` months up to `to_date`, new
+/// and returning, recall due and overdue, churn risk and the most valuable
+/// at-risk patients. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_patients(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: default!(&str, "'clinic'"),
+    active_window_months: default!(i32, 18),
+) -> Result<JsonB> {
+    let scope = with_window(scope(clinic_ids, from_date, to_date, group_by)?, active_window_months)?;
+    to_jsonb(Domain::Patients, compute::<PatientsAcc>(&scope)?)
+}
+
 /// The AR aging bucket of an age in days (`0-30`, `31-60`, `61-90`, `90+`);
 /// NULL for a negative age.
 #[pg_extern(immutable, parallel_safe)]
@@ -338,6 +362,15 @@ COMMENT ON FUNCTION odx_clinical(bigint[], date, date, text) IS
 "#,
     name = "clinical_comments",
     requires = [odx_clinical],
+);
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_patients(bigint[], date, date, text, integer) IS
+'Patients of the clinics, computed by odx-core: patients on file, active (a completed visit in the active_window_months up to to_date, 18 by default), new and returning in range and the returning share, recall due in range and overdue (due before to_date, not seen since), churn risk (last completed visit 9 calendar months or more before to_date, nothing booked after it) and churn_list, the 100 most valuable at-risk patients by lifetime billed; { degraded, totals, groups }. Patients belong to the branch: group_by doctor puts them on the doctor_id null row. Since 0.2.0.';
+"#,
+    name = "patients_comments",
+    requires = [odx_patients],
 );
 
 extension_sql!(

@@ -7,12 +7,13 @@ use odx_core::clinical::{PlanFact, PlanFeesFact, ProcedureLineFact, QuotationFac
 use odx_core::financial::{InvoiceFact, LabCostFact, PaymentFact, ReceivableFact};
 use odx_core::lab::{DatePos, LabCaseFact};
 use odx_core::operations::{AppointmentFact, PatientGrain, PatientsFact, RoomsFact};
+use odx_core::patients::{DormantPatient, PatientFact};
 use odx_core::staff::{user_active, AttendanceFact, BilledFact, StaffFact};
 use odx_core::tables::{ClinicHoursRow, DoctorScheduleRow};
 use odx_core::{
     AccountingAcc, AgingBucket, AppointmentStatus, AttendanceStatus, ClinicalAcc, FinancialAcc, InvoiceStatus, LabAcc,
-    LabStatus, OdxError, OperationsAcc, Payer, PaymentMethod, PlanStatus, ProcedureStatus, QuotationStatus, StaffAcc,
-    UserRole,
+    LabStatus, OdxError, OperationsAcc, PatientsAcc, Payer, PaymentMethod, PlanStatus, ProcedureStatus,
+    QuotationStatus, StaffAcc, UserRole,
 };
 use rust_decimal::Decimal;
 use std::fmt;
@@ -352,6 +353,42 @@ pub fn feed_clinical(acc: &mut ClinicalAcc, kind: QueryKind, r: &impl Row) -> Re
     Ok(())
 }
 
+/// Adds one row of the patients statement to the accumulator.
+///
+/// # Errors
+/// [`RowError`] for an unreadable row or a fact core refuses.
+pub fn feed_patients(acc: &mut PatientsAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+    let QueryKind::PatientRecords = kind else {
+        return Err(RowError::Driver(format!("{kind:?} rows are not patients")));
+    };
+    let first_visit =
+        r.int4(1)?.map(|v| u32::try_from(v).map_err(|_| RowError::Parse { column: 1, value: v.to_string() }));
+    let recall = r.int4(6)?.map(|v| DatePos::from_index(v).ok_or(RowError::Parse { column: 6, value: v.to_string() }));
+    let dormant = match r.int8(9)? {
+        None => None,
+        Some(patient_id) => {
+            let day = text(r, 10)?;
+            let last_visit_on = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                .map_err(|_| RowError::Parse { column: 10, value: day })?;
+            Some(DormantPatient { patient_id, lifetime_billed: money(r, 11)?, last_visit_on })
+        }
+    };
+    acc.accum_patient(&PatientFact {
+        clinic_id: id(r, 0)?,
+        first_visit: first_visit.transpose()?,
+        seen_in_range: need(r.boolean(2)?, 2)?,
+        seen_in_window: need(r.boolean(3)?, 3)?,
+        last_visit_before_churn_cut: need(r.boolean(4)?, 4)?,
+        booked_after_to: need(r.boolean(5)?, 5)?,
+        recall: recall.transpose()?,
+        recall_before_to: need(r.boolean(7)?, 7)?,
+        visited_since_recall: need(r.boolean(8)?, 8)?,
+        patients: count(r, 12)?,
+        dormant,
+    })?;
+    Ok(())
+}
+
 /// A domain accumulator that statements' rows can feed: what a driver needs
 /// to compute any domain with one generic function.
 pub trait DomainAcc: Sized {
@@ -398,3 +435,4 @@ domain_acc!(AccountingAcc, odx_core::AccountingReport, Accounting, feed_accounti
 domain_acc!(LabAcc, odx_core::LabReport, Lab, feed_lab);
 domain_acc!(StaffAcc, odx_core::StaffReport, Staff, feed_staff);
 domain_acc!(ClinicalAcc, odx_core::ClinicalReport, Clinical, feed_clinical);
+domain_acc!(PatientsAcc, odx_core::PatientsReport, Patients, feed_patients);

@@ -7,7 +7,8 @@ use crate::schema::Domain;
 use crate::schema::{missing_relations, COLUMNS_SQL};
 use odx_core::{
     AccountingAcc, AccountingReport, ClinicDirectory, ClinicalAcc, ClinicalReport, FinancialAcc, FinancialReport,
-    Frame, LabAcc, LabReport, MetricScope, OdxError, OperationsAcc, OperationsReport, StaffAcc, StaffReport,
+    Frame, LabAcc, LabReport, MetricScope, OdxError, OperationsAcc, OperationsReport, PatientsAcc, PatientsReport,
+    StaffAcc, StaffReport,
 };
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::Row as _;
@@ -127,6 +128,8 @@ pub async fn compute<A: DomainAcc>(pool: &PgPool, scope: &MetricScope) -> Result
             .bind(p.by_doctor)
             .bind(p.earliest)
             .bind(p.latest)
+            .bind(&p.patient_cuts)
+            .bind(&p.zones)
             .fetch_all(pool)
             .await?;
         for row in &rows {
@@ -184,6 +187,15 @@ pub async fn clinical(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<Clin
     compute::<ClinicalAcc>(pool, scope).await
 }
 
+/// The patients report of a scope ([`compute`] with `PatientsAcc`); the
+/// active window is the scope's.
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn patients(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<PatientsReport>, EngineError> {
+    compute::<PatientsAcc>(pool, scope).await
+}
+
 /// Any domain's report as JSON (the shape every surface serializes), for
 /// callers that pick the domain at run time.
 ///
@@ -209,5 +221,6 @@ pub async fn report_json(
         Domain::Lab => json::<LabAcc>(pool, scope).await,
         Domain::Staff => json::<StaffAcc>(pool, scope).await,
         Domain::Clinical => json::<ClinicalAcc>(pool, scope).await,
+        Domain::Patients => json::<PatientsAcc>(pool, scope).await,
     }
 }

@@ -18,6 +18,8 @@ use std::sync::LazyLock;
 /// | `$8` | `bool` | group by doctor |
 /// | `$9` | `timestamptz` | the earliest range start of the scope's clinics |
 /// | `$10` | `timestamptz` | the latest as-of instant of the scope's clinics |
+/// | `$11` | `text[]` | per clinic, its patients cuts (active window start, churn cut) |
+/// | `$12` | `text[]` | per clinic, the IANA name of the time zone core resolved |
 ///
 /// `$9` and `$10` bound every scan with constants the planner can estimate
 /// from the column statistics. The exact per-clinic bounds are never a join
@@ -46,6 +48,10 @@ pub struct ScopeParams {
     pub earliest: chrono::DateTime<chrono::Utc>,
     /// `$10`.
     pub latest: chrono::DateTime<chrono::Utc>,
+    /// `$11`.
+    pub patient_cuts: Vec<String>,
+    /// `$12`.
+    pub zones: Vec<String>,
 }
 
 fn ts(t: &chrono::DateTime<chrono::Utc>) -> String {
@@ -74,6 +80,8 @@ impl ScopeParams {
             // An empty scope scans nothing: an empty interval.
             earliest: clocks.iter().map(|c| c.range_start()).min().unwrap_or_default(),
             latest: clocks.iter().map(|c| c.as_of()).max().unwrap_or_default(),
+            patient_cuts: clocks.iter().map(|c| array_literal(&c.patient_cuts())).collect(),
+            zones: clocks.iter().map(|c| c.time_zone().name().to_owned()).collect(),
         }
     }
 }
@@ -123,6 +131,8 @@ pub enum QueryKind {
     Quotations,
     /// [`odx_core::clinical::ProcedureLineFact`] rows.
     ProcedureLines,
+    /// [`odx_core::patients::PatientFact`] rows.
+    PatientRecords,
 }
 
 /// One statement.
@@ -132,7 +142,7 @@ pub struct Query {
     pub kind: QueryKind,
     /// The tables it reads (for degraded mode).
     pub relations: &'static [&'static str],
-    /// The SQL text, parameters `$1..$10` of [`ScopeParams`].
+    /// The SQL text, parameters `$1..$12` of [`ScopeParams`].
     pub sql: String,
 }
 
@@ -143,9 +153,10 @@ const SCOPE_CTE: &str = "WITH s AS MATERIALIZED (
     SELECT u.clinic_id, u.trend_cuts::timestamptz[] || u.as_of::timestamptz AS cuts,
            cardinality(u.trend_cuts::text[]) AS buckets, u.range_start::timestamptz AS range_start,
            ARRAY[u.range_start::timestamptz, u.as_of::timestamptz] AS range_cuts,
-           u.as_of::timestamptz AS as_of, u.aging_cuts::timestamptz[] AS aging_cuts
-    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])
-         AS u(clinic_id, trend_cuts, range_start, as_of, aging_cuts)
+           u.as_of::timestamptz AS as_of, u.aging_cuts::timestamptz[] AS aging_cuts,
+           u.patient_cuts::timestamptz[] AS patient_cuts, u.zone
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $11::text[], $12::text[])
+         AS u(clinic_id, trend_cuts, range_start, as_of, aging_cuts, patient_cuts, zone)
 )";
 
 /// `id, timezone` of the scope's clinics (`$1` only): the clinic directory.
@@ -562,6 +573,55 @@ SELECT clinic_id, doctor_id, status::text, procedure_code::text, qty::int8, reve
     }
 }
 
+fn patient_records() -> Query {
+    let completed = AppointmentStatus::Completed.as_str();
+    let booked = AppointmentStatus::Booked.as_str();
+    let billed = status_list(InvoiceStatus::LISTED.iter().copied().filter(|s| s.is_billed()));
+    Query {
+        kind: QueryKind::PatientRecords,
+        relations: &["patients", "appointments", "invoices"],
+        // Every patient of the scope's branches with the first and last
+        // completed visit before the as-of instant and whether anything is
+        // booked from it on, grouped by where those fall against core's cuts.
+        // Only a patient whose last visit is before the churn cut is its own
+        // group, with its identity, last visit (local date) and lifetime
+        // billed: the only per-patient rows that leave Postgres.
+        sql: format!(
+            "{SCOPE_CTE},
+v AS MATERIALIZED (
+    SELECT a.clinic_id, a.patient_id,
+           min(a.starts_at) FILTER (WHERE a.status = '{completed}' AND a.starts_at < s.as_of) AS first_at,
+           max(a.starts_at) FILTER (WHERE a.status = '{completed}' AND a.starts_at < s.as_of) AS last_at,
+           coalesce(bool_or(a.status = '{booked}' AND a.starts_at >= s.as_of), false) AS booked_after
+    FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id
+    WHERE a.status IN ('{completed}', '{booked}')
+    GROUP BY 1, 2
+),
+p AS MATERIALIZED (
+    SELECT pt.clinic_id, pt.id, pt.recall_due_on, v.first_at, v.last_at, coalesce(v.booked_after, false) AS booked_after,
+           coalesce(v.last_at < s.patient_cuts[2], false) AS dormant, (v.last_at AT TIME ZONE s.zone)::date AS last_on,
+           s.range_cuts, s.range_start, s.patient_cuts[1] AS window_start, s.as_of
+    FROM s JOIN app.patients pt ON pt.clinic_id = s.clinic_id
+    LEFT JOIN v ON v.clinic_id = pt.clinic_id AND v.patient_id = pt.id
+),
+b AS (
+    SELECT i.clinic_id, i.patient_id, sum(i.total) AS billed
+    FROM p JOIN app.invoices i ON i.clinic_id = p.clinic_id AND i.patient_id = p.id
+    WHERE p.dormant AND i.status IN ({billed}) AND i.issued_at < p.as_of
+    GROUP BY 1, 2
+)
+SELECT p.clinic_id, width_bucket(p.first_at, p.range_cuts)::int4,
+       coalesce(p.last_at >= p.range_start, false), coalesce(p.last_at >= p.window_start, false), p.dormant,
+       p.booked_after, ((p.recall_due_on >= $6::date)::int + (p.recall_due_on > $7::date)::int)::int4,
+       coalesce(p.recall_due_on < $7::date, false), coalesce(p.last_on >= p.recall_due_on, false),
+       CASE WHEN p.dormant THEN p.id END, CASE WHEN p.dormant THEN to_char(p.last_on, 'YYYY-MM-DD') END,
+       CASE WHEN p.dormant THEN coalesce(b.billed, 0)::text END, count(*)::int8
+FROM p LEFT JOIN b ON b.clinic_id = p.clinic_id AND b.patient_id = p.id
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"
+        ),
+    }
+}
+
 /// The statements of the financial domain.
 pub static FINANCIAL: LazyLock<Vec<Query>> = LazyLock::new(|| vec![invoices(), payments(), receivables(), lab_costs()]);
 
@@ -583,3 +643,6 @@ pub static STAFF: LazyLock<Vec<Query>> = LazyLock::new(|| vec![staff(), attendan
 /// The statements of the clinical domain.
 pub static CLINICAL: LazyLock<Vec<Query>> =
     LazyLock::new(|| vec![plans(), plan_fees(), quotations(), procedure_lines()]);
+
+/// The statements of the patients domain.
+pub static PATIENTS: LazyLock<Vec<Query>> = LazyLock::new(|| vec![patient_records()]);

@@ -1,7 +1,7 @@
 //! What each domain reads, for degraded mode: a domain whose tables or
 //! columns are missing reports them instead of failing.
 
-use crate::queries::{Query, ACCOUNTING, CLINICAL, FINANCIAL, LAB, OPERATIONS, STAFF};
+use crate::queries::{Query, ACCOUNTING, CLINICAL, FINANCIAL, LAB, OPERATIONS, PATIENTS, STAFF};
 use serde::Serialize;
 
 /// A domain (console module).
@@ -20,12 +20,21 @@ pub enum Domain {
     Staff,
     /// Clinical: treatment plans, quotations, top procedures.
     Clinical,
+    /// Patients: active, new and returning, recall, churn risk.
+    Patients,
 }
 
 impl Domain {
     /// Every domain.
-    pub const ALL: [Domain; 6] =
-        [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab, Domain::Staff, Domain::Clinical];
+    pub const ALL: [Domain; 7] = [
+        Domain::Financial,
+        Domain::Operations,
+        Domain::Accounting,
+        Domain::Lab,
+        Domain::Staff,
+        Domain::Clinical,
+        Domain::Patients,
+    ];
 
     /// The domain of a module name (`financial`, `operations`).
     pub fn parse(name: &str) -> Option<Domain> {
@@ -41,6 +50,7 @@ impl Domain {
             Domain::Lab => "lab",
             Domain::Staff => "staff",
             Domain::Clinical => "clinical",
+            Domain::Patients => "patients",
         }
     }
 
@@ -53,6 +63,7 @@ impl Domain {
             Domain::Lab => &LAB,
             Domain::Staff => &STAFF,
             Domain::Clinical => &CLINICAL,
+            Domain::Patients => &PATIENTS,
         }
     }
 
@@ -141,6 +152,18 @@ impl Domain {
                 RequiredRelation {
                     table: "invoice_items",
                     columns: &["invoice_id", "procedure_code", "qty", "unit_price"],
+                },
+            ],
+            Domain::Patients => &[
+                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
+                RequiredRelation { table: "patients", columns: &["id", "clinic_id", "recall_due_on"] },
+                RequiredRelation {
+                    table: "appointments",
+                    columns: &["clinic_id", "patient_id", "starts_at", "status"],
+                },
+                RequiredRelation {
+                    table: "invoices",
+                    columns: &["clinic_id", "patient_id", "issued_at", "total", "status"],
                 },
             ],
         }

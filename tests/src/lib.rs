@@ -137,6 +137,7 @@ pub fn in_memory(
         Domain::Lab => json(tables.lab(scope)?),
         Domain::Staff => json(tables.staff(scope)?),
         Domain::Clinical => json(tables.clinical(scope)?),
+        Domain::Patients => json(tables.patients(scope)?),
     })
 }
 

@@ -67,6 +67,30 @@ async fn jsonb_functions_equal_core_on_the_demo_network() {
 }
 
 #[tokio::test]
+async fn the_active_window_argument_is_cores() {
+    let pool = pool(&database_url()).await;
+    let config = NetworkConfig::demo();
+    let t = generate(&config);
+    let ids = config.clinic_ids();
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    for months in [1, 6, 18, 120] {
+        let scope = MetricScope::new(ids.iter().copied(), d("2026-06-01"), d("2026-06-30"), GroupBy::Clinic)
+            .unwrap()
+            .with_active_window_months(months)
+            .unwrap();
+        let want = with_degraded_false(serde_json::to_value(t.patients(&scope).unwrap()).unwrap());
+        let got: String = sqlx::query("SELECT odx_patients($1, '2026-06-01', '2026-06-30', 'clinic', $2)::text")
+            .bind(&ids)
+            .bind(months as i32)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(serde_json::from_str::<Value>(&got).unwrap(), want, "active window {months} months");
+    }
+}
+
+#[tokio::test]
 async fn by_branch_tables_agree_with_the_jsonb_rows() {
     let pool = pool(&database_url()).await;
     let ids = NetworkConfig::demo().clinic_ids();
@@ -152,7 +176,7 @@ async fn assert_by_branch_columns_match_jsonb(pool: &PgPool, domain: &str, ids: 
 async fn by_branch_columns_of_the_new_domains_are_their_jsonb_fields() {
     let pool = pool(&database_url()).await;
     for ids in [NetworkConfig::demo().clinic_ids(), known_answer::CLINICS.to_vec()] {
-        for domain in ["lab", "staff", "clinical"] {
+        for domain in ["lab", "staff", "clinical", "patients"] {
             assert_by_branch_columns_match_jsonb(&pool, domain, &ids).await;
         }
     }
@@ -176,6 +200,8 @@ async fn bad_input_gets_a_sqlstate_and_the_backend_survives() {
         ("SELECT odx_financial(ARRAY[1, 999999]::bigint[], '2026-06-01', '2026-06-30')", "22023"),
         ("SELECT odx_operations(ARRAY[1]::bigint[], '2000-01-01', '2026-06-30')", "22023"),
         ("SELECT odx_financial(ARRAY[1]::bigint[], '-infinity', '2026-06-30')", "22008"),
+        ("SELECT odx_patients(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30', 'clinic', 0)", "22023"),
+        ("SELECT odx_patients_by_branch(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30', -18)", "22023"),
     ];
     for (sql, code) in cases {
         assert_eq!(sqlstate(&pool, sql).await, code, "{sql}");

@@ -27,7 +27,11 @@ fn volumes_are_tens_of_appointments_per_branch_per_day() {
     let config = NetworkConfig::sized(5, start, 28, 3);
     let t = generate(&config);
     let open_days = 24; // 28 days minus 4 Sundays
-    let per_branch_day = t.appointments.len() as f64 / (5 * open_days) as f64;
+                        // Lapsed patients' visits before the period do not count.
+    let first =
+        chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(start.and_hms_opt(0, 0, 0).unwrap(), chrono::Utc);
+    let in_period = t.appointments.iter().filter(|a| a.starts_at >= first - chrono::Duration::hours(5)).count();
+    let per_branch_day = in_period as f64 / (5 * open_days) as f64;
     assert!((15.0..=60.0).contains(&per_branch_day), "{per_branch_day} appointments per branch per day");
     assert!(t.invoices.len() > t.appointments.len() / 2, "most visits are billed");
     assert!(t.invoice_items.len() >= t.invoices.len() && !t.payments.is_empty() && !t.lab_cases.is_empty());
@@ -59,6 +63,9 @@ fn the_demo_network_tells_its_story() {
     let st = |id| staff.clinic_row(id).unwrap();
     let clinical = t.clinical(&scope).unwrap();
     let acceptance = |id| clinical.clinic_row(id).unwrap().acceptance_rate.unwrap();
+    let patients = t.patients(&scope).unwrap();
+    let pat = |id| patients.clinic_row(id).unwrap();
+    let churn_share = |id| Decimal::from(pat(id).churn_risk) / Decimal::from(pat(id).patients_on_file);
     let late_share = |m: &odx_core::StaffMetrics| Decimal::from(m.late_arrivals) / Decimal::from(m.present_days);
     let [hq, gulberg, johar, karachi] = [501, 502, 503, 504];
     let a = |id| acc.clinic_row(id).unwrap();
@@ -89,6 +96,18 @@ fn the_demo_network_tells_its_story() {
         assert!(st(id).absenteeism_rate < st(gulberg).absenteeism_rate, "Gulberg's absenteeism (vs {id})");
         assert!(late_share(st(id)) < late_share(st(gulberg)), "Gulberg's staff are late most often (vs {id})");
         assert!(acceptance(gulberg) < acceptance(id), "Gulberg converts the fewest plans (vs {id})");
+        assert!(churn_share(id) < churn_share(gulberg), "Gulberg loses the most lapsed patients (vs {id})");
+    }
+    for id in [hq, gulberg, johar, karachi] {
+        let m = pat(id);
+        // Lapsed patients from before 2026 are the churn risk; June's new and
+        // returning are the operations domain's.
+        assert!(m.churn_risk > 20 && m.churn_list.len() == m.churn_risk.min(100) as usize, "{id}: churn list");
+        assert!(m.churn_list[0].lifetime_billed > Decimal::ZERO, "{id}: the most valuable lapsed patient first");
+        assert!(m.recall_due > 0 && m.recall_overdue > m.recall_due, "{id}: recalls due and a backlog");
+        assert!(m.active_patients > m.new_patients + m.returning_patients, "{id}: active over 18 months");
+        let ops_row = o(id);
+        assert_eq!((m.new_patients, m.returning_patients), (ops_row.new_patients, ops_row.returning_patients));
     }
     let absent = st(gulberg).absenteeism_rate.unwrap();
     assert!(absent > Decimal::new(10, 2) && absent < Decimal::new(19, 2), "Gulberg absenteeism near 14%: {absent}");

@@ -124,6 +124,38 @@ fn clinical_every_field_per_clinic_and_network() {
 }
 
 #[test]
+fn patients_every_field_per_clinic_and_network() {
+    let t = known_answer::tables();
+    let report = t.patients(&scope(&known_answer::CLINICS, GroupBy::Clinic)).expect("report");
+    check_domain("patients", json(&report));
+    // Patients belong to the branch: by doctor, each clinic is one no-doctor row.
+    let by_doctor = t.patients(&scope(&known_answer::CLINICS, GroupBy::Doctor)).expect("by doctor");
+    assert_eq!(by_doctor.totals, report.totals);
+    assert_eq!(by_doctor.groups.iter().map(|g| (g.clinic_id, g.doctor_id)).collect::<Vec<_>>(), [(1, None), (2, None)]);
+    // New and returning are the operations domain's, patient for patient.
+    let ops = t.operations(&scope(&known_answer::CLINICS, GroupBy::Clinic)).expect("operations");
+    assert_eq!(
+        (report.totals.new_patients, report.totals.returning_patients),
+        (ops.totals.new_patients, ops.totals.returning_patients)
+    );
+    // A 6-month window changes the active count alone.
+    let e = &expected()["patients"]["active_patients_6_months"];
+    let six = scope(&known_answer::CLINICS, GroupBy::Clinic).with_active_window_months(6).expect("window");
+    let short = t.patients(&six).expect("6 months");
+    assert_eq!(Value::from(short.totals.active_patients), e["network"]);
+    for id in known_answer::CLINICS {
+        let row = short.clinic_row(id).expect("row");
+        assert_eq!(Value::from(row.active_patients), e[id.to_string()], "clinic {id}");
+        let default = report.clinic_row(id).expect("row");
+        assert_eq!(
+            odx_core::PatientsMetrics { active_patients: default.active_patients, ..row.clone() },
+            *default,
+            "clinic {id}: only active_patients moves"
+        );
+    }
+}
+
+#[test]
 fn every_domain_network_row_equals_that_clinic_alone() {
     let t = known_answer::tables();
     let network = scope(&known_answer::CLINICS, GroupBy::Clinic);

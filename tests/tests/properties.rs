@@ -30,22 +30,27 @@ fn status<T: Copy + std::fmt::Debug + 'static>(listed: &'static [T], unknown: T)
 }
 
 prop_compose! {
-    fn invoice_row(id: i64)(clinic in 1i64..=3, doctor in proptest::option::of(1i64..=3),
+    fn invoice_row(id: i64)(clinic in 1i64..=3, patient in 1i64..=6, doctor in proptest::option::of(1i64..=3),
                             secs in -150i64 * 86_400..40 * 86_400, total in amount(),
                             status in status(InvoiceStatus::LISTED, InvoiceStatus::Unknown),
                             payer in status(Payer::LISTED, Payer::Unknown)) -> InvoiceRow {
-        InvoiceRow { id, clinic_id: clinic, patient_id: clinic * 100 + 1, doctor_id: doctor.map(|d| clinic * 10 + d),
+        InvoiceRow { id, clinic_id: clinic, patient_id: clinic * 100 + patient, doctor_id: doctor.map(|d| clinic * 10 + d),
                      issued_at: base() + Duration::seconds(secs), total, status, payer }
     }
 }
 
 prop_compose! {
     fn appointment_row(id: i64)(clinic in 1i64..=3, patient in 1i64..=6, doctor in proptest::option::of(1i64..=3),
-                                room in any::<bool>(), secs in -120i64 * 86_400..40 * 86_400, duration in -30i32..=120,
+                                room in any::<bool>(), secs in visit_secs(), duration in -30i32..=120,
                                 status in status(AppointmentStatus::LISTED, AppointmentStatus::Unknown)) -> AppointmentRow {
         AppointmentRow { id, clinic_id: clinic, patient_id: clinic * 100 + patient, doctor_id: doctor.map(|d| clinic * 10 + d),
                          room_id: room.then_some(clinic * 10), starts_at: base() + Duration::seconds(secs), duration_min: duration, status }
     }
+}
+
+/// Mostly around the ranges; some visits a year back (churn, the active window).
+fn visit_secs() -> impl Strategy<Value = i64> {
+    prop_oneof![3 => -120i64 * 86_400..40 * 86_400, 1 => -420i64 * 86_400..-120 * 86_400]
 }
 
 fn time(h: u32) -> NaiveTime {
@@ -95,6 +100,9 @@ fn tables() -> impl Strategy<Value = Tables> {
         (1i64..=3, -10i64..60, status(AttendanceStatus::LISTED, AttendanceStatus::Unknown), -5i32..30),
         0..30,
     );
+    // Patients 1..=6 of each clinic (the ids appointments and invoices use),
+    // each with a recall date or none.
+    let recalls = proptest::collection::vec(proptest::option::of(-200i64..60), 18);
     let plans = proptest::collection::vec(
         (
             1i64..=3,
@@ -119,13 +127,13 @@ fn tables() -> impl Strategy<Value = Tables> {
     );
     (
         (invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll),
-        (users, attendance),
+        (users, attendance, recalls),
         (plans, procedures, quotations),
     )
         .prop_map(
             |(
                 (invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll),
-                (users, attendance),
+                (users, attendance, recalls),
                 (plans, procedures, quotations),
             )| {
                 let mut t = Tables {
@@ -167,6 +175,16 @@ fn tables() -> impl Strategy<Value = Tables> {
                 t.invoices = invoices;
                 t.appointments = appointments;
                 let day0 = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+                t.patients = recalls
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, recall)| PatientRow {
+                        id: (i as i64 / 6 + 1) * 100 + i as i64 % 6 + 1,
+                        clinic_id: i as i64 / 6 + 1,
+                        created_at: base(),
+                        recall_due_on: recall.map(|d| day0 + Duration::days(d)),
+                    })
+                    .collect();
                 t.lab_cases = labs
                     .into_iter()
                     .enumerate()
@@ -334,9 +352,15 @@ fn split(t: &Tables, mask: u64) -> (Tables, Tables) {
     let side = |id: i64| (mask >> (id.unsigned_abs() % 64)) & 1 == 1;
     let mut a = Tables { clinics: t.clinics.clone(), ..Tables::default() };
     let mut b = a.clone();
-    part(&t.invoices, |_, r| r.id, side, &mut a.invoices, &mut b.invoices);
-    part(&t.payments, |_, r| r.invoice_id, side, &mut a.payments, &mut b.payments);
-    part(&t.invoice_items, |_, r| r.invoice_id, side, &mut a.invoice_items, &mut b.invoice_items);
+    // A patient's appointments and invoices go with it (its lifetime billed
+    // and visits are read together), and an invoice's payments and items
+    // with the invoice.
+    let patient_of: BTreeMap<i64, i64> = t.invoices.iter().map(|i| (i.id, i.patient_id)).collect();
+    let by_invoice = |invoice_id: i64| patient_of.get(&invoice_id).copied().unwrap_or(invoice_id);
+    part(&t.patients, |_, r| r.id, side, &mut a.patients, &mut b.patients);
+    part(&t.invoices, |_, r| r.patient_id, side, &mut a.invoices, &mut b.invoices);
+    part(&t.payments, |_, r| by_invoice(r.invoice_id), side, &mut a.payments, &mut b.payments);
+    part(&t.invoice_items, |_, r| by_invoice(r.invoice_id), side, &mut a.invoice_items, &mut b.invoice_items);
     part(&t.appointments, |_, r| r.patient_id, side, &mut a.appointments, &mut b.appointments);
     part(&t.lab_cases, |i, _| i as i64, side, &mut a.lab_cases, &mut b.lab_cases);
     part(&t.doctor_schedules, |i, _| i as i64 + 7, side, &mut a.doctor_schedules, &mut b.doctor_schedules);
@@ -502,6 +526,18 @@ fn clinical_additive(m: &ClinicalMetrics) -> Vec<Decimal> {
     v
 }
 
+fn patients_additive(m: &PatientsMetrics) -> Vec<u64> {
+    vec![
+        m.patients_on_file,
+        m.active_patients,
+        m.new_patients,
+        m.returning_patients,
+        m.recall_due,
+        m.recall_overdue,
+        m.churn_risk,
+    ]
+}
+
 fn sum_rows<T: Clone + std::ops::Add<Output = T> + Default>(rows: impl Iterator<Item = Vec<T>>, len: usize) -> Vec<T> {
     rows.fold(vec![T::default(); len], |acc, r| acc.into_iter().zip(r).map(|(a, b)| a + b).collect())
 }
@@ -537,6 +573,7 @@ proptest! {
         combined_equals_one_pass!(LabAcc, fold_lab);
         combined_equals_one_pass!(StaffAcc, fold_staff);
         combined_equals_one_pass!(ClinicalAcc, fold_clinical);
+        combined_equals_one_pass!(PatientsAcc, fold_patients);
     }
 
     #[test]
@@ -597,6 +634,20 @@ proptest! {
                 prop_assert!(m.completed_value <= m.accepted_value || m.accepted_value < Decimal::ZERO);
                 prop_assert!(m.top_procedures_by_volume.len() <= odx_core::clinical::TOP_PROCEDURES);
             }
+            // Patient counts (patients are on their branch's row); the
+            // totals' at-risk list is the head of the rows' lists merged.
+            let patients = t.patients(&scope).expect("patients");
+            let n = patients_additive(&patients.totals).len();
+            prop_assert_eq!(sum_rows(patients.groups.iter().map(|g| patients_additive(&g.metrics)), n),
+                            patients_additive(&patients.totals));
+            let mut merged: Vec<_> = patients.groups.iter().flat_map(|g| g.metrics.churn_list.clone()).collect();
+            merged.sort_by(|a, b| b.lifetime_billed.cmp(&a.lifetime_billed).then(a.clinic_id.cmp(&b.clinic_id)).then(a.patient_id.cmp(&b.patient_id)));
+            merged.truncate(odx_core::patients::CHURN_LIST_LEN);
+            prop_assert_eq!(&merged, &patients.totals.churn_list);
+            for m in patients.groups.iter().map(|g| &g.metrics).chain([&patients.totals]) {
+                prop_assert!(m.active_patients <= m.patients_on_file && m.churn_risk <= m.patients_on_file);
+                prop_assert!(m.recall_overdue <= m.patients_on_file && m.churn_list.len() as u64 <= m.churn_risk);
+            }
         }
     }
 
@@ -609,6 +660,7 @@ proptest! {
         let lab = t.lab(&scope).expect("lab");
         let staff = t.staff(&scope).expect("staff");
         let clinical = t.clinical(&scope).expect("clinical");
+        let patients = t.patients(&scope).expect("patients");
         for &id in scope.clinic_ids() {
             let alone = scope.only(id).expect("in scope");
             prop_assert_eq!(Some(&t.financial(&alone).expect("alone").totals), fin.clinic_row(id));
@@ -617,6 +669,7 @@ proptest! {
             prop_assert_eq!(Some(&t.lab(&alone).expect("alone").totals), lab.clinic_row(id));
             prop_assert_eq!(Some(&t.staff(&alone).expect("alone").totals), staff.clinic_row(id));
             prop_assert_eq!(Some(&t.clinical(&alone).expect("alone").totals), clinical.clinic_row(id));
+            prop_assert_eq!(Some(&t.patients(&alone).expect("alone").totals), patients.clinic_row(id));
         }
     }
 

@@ -103,9 +103,11 @@ async fn a_missing_table_or_column_degrades_only_the_domain_that_reads_it() {
         Outcome::Degraded(m) => assert_eq!(m, ["app.payroll"]),
         Outcome::Report(_) => panic!("staff reads payroll, which is missing"),
     }
-    // Clinical reads none of the missing relations: it computes.
+    // Clinical and patients read none of the missing relations: they compute.
     let clinical = report(pg_sqlx::clinical(&pool, &s).await.unwrap());
     assert_eq!(clinical.totals.plans_created, 9);
+    let patients = report(pg_sqlx::patients(&pool, &s).await.unwrap());
+    assert_eq!(patients.totals.churn_risk, 4);
 }
 
 /// The per-clinic dashboard, written by hand in plain SQL with local dates
@@ -188,7 +190,27 @@ SELECT
        WHERE (t.created_at AT TIME ZONE c.timezone)::date BETWEEN $2::date AND $3::date
          AND t.status IN ('proposed', 'accepted', 'in_progress') AND pp.status = 'planned')::text AS pipeline,
   (SELECT count(*) FROM app.attendance_days a
-       WHERE a.clinic_id = $1 AND a.day = $3::date AND a.status = 'present') AS present_today";
+       WHERE a.clinic_id = $1 AND a.day = $3::date AND a.status = 'present') AS present_today,
+  (SELECT count(DISTINCT a.patient_id) FROM app.appointments a JOIN c ON c.id = a.clinic_id
+       WHERE a.status = 'completed'
+         AND (a.starts_at AT TIME ZONE c.timezone)::date
+             BETWEEN ($3::date + 1 - interval '18 months')::date AND $3::date) AS active_patients,
+  (SELECT count(*) FROM app.patients pt
+       WHERE pt.clinic_id = $1 AND pt.recall_due_on BETWEEN $2::date AND $3::date) AS recall_due,
+  (SELECT count(*) FROM app.patients pt
+       WHERE pt.clinic_id = $1 AND pt.recall_due_on < $3::date
+         AND NOT EXISTS (SELECT 1 FROM app.appointments a JOIN c ON c.id = a.clinic_id
+                         WHERE a.patient_id = pt.id AND a.status = 'completed'
+                           AND (a.starts_at AT TIME ZONE c.timezone)::date
+                               BETWEEN pt.recall_due_on AND $3::date)) AS recall_overdue,
+  (SELECT count(*) FROM (
+       SELECT a.patient_id FROM app.appointments a JOIN c ON c.id = a.clinic_id
+       WHERE a.status = 'completed' AND (a.starts_at AT TIME ZONE c.timezone)::date <= $3::date
+       GROUP BY a.patient_id
+       HAVING max((a.starts_at AT TIME ZONE c.timezone)::date) <= ($3::date - interval '9 months')::date
+          AND NOT EXISTS (SELECT 1 FROM app.appointments b
+                          WHERE b.patient_id = a.patient_id AND b.status = 'booked'
+                            AND (b.starts_at AT TIME ZONE max(c.timezone))::date > $3::date)) x) AS churn_risk";
 
 #[tokio::test]
 async fn the_per_clinic_dashboard_written_by_hand_agrees() {
@@ -206,6 +228,7 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         let lab = report(pg_sqlx::lab(&pool, &s).await.unwrap()).totals.figures;
         let staff = report(pg_sqlx::staff(&pool, &s).await.unwrap()).totals;
         let clinical = report(pg_sqlx::clinical(&pool, &s).await.unwrap()).totals;
+        let patients = report(pg_sqlx::patients(&pool, &s).await.unwrap()).totals;
         let row = sqlx::query(DASHBOARD_SQL).bind(clinic).bind(from).bind(to).fetch_one(&pool).await.unwrap();
         let dec = |name: &str| row.get::<String, _>(name).parse::<Decimal>().unwrap();
         let n = |name: &str| row.get::<i64, _>(name) as u64;
@@ -242,5 +265,14 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         assert_eq!(clinical.plans_created, n("plans_created"), "plans created, {what}");
         assert_eq!(clinical.plans_accepted, n("plans_accepted"), "plans accepted, {what}");
         assert_eq!(clinical.pipeline_value, dec("pipeline"), "pipeline value, {what}");
+        assert_eq!(patients.active_patients, n("active_patients"), "active patients, {what}");
+        assert_eq!(patients.recall_due, n("recall_due"), "recall due, {what}");
+        assert_eq!(patients.recall_overdue, n("recall_overdue"), "recall overdue, {what}");
+        assert_eq!(patients.churn_risk, n("churn_risk"), "churn risk, {what}");
+        assert_eq!(
+            (patients.new_patients, patients.returning_patients),
+            (ops.new_patients, ops.returning_patients),
+            "patients' new and returning == operations', {what}"
+        );
     }
 }

@@ -125,6 +125,8 @@ async fn run(o: Opts) -> Result<String, Failure> {
         p.by_doctor.to_string(),
         ts(&p.earliest),
         ts(&p.latest),
+        text_array(&p.patient_cuts),
+        text_array(&p.zones),
     ]
     .join(", ");
     let mut out = String::new();
@@ -140,7 +142,8 @@ async fn run(o: Opts) -> Result<String, Failure> {
     writeln!(out, "\\set ON_ERROR_STOP on")?;
     writeln!(out, "PREPARE odx_columns AS {COLUMNS_SQL};")?;
     writeln!(out, "PREPARE odx_zones (bigint[]) AS {CLINIC_ZONES_SQL};")?;
-    let types = "bigint[], text[], text[], text[], text[], text, text, boolean, timestamptz, timestamptz";
+    let types =
+        "bigint[], text[], text[], text[], text[], text, text, boolean, timestamptz, timestamptz, text[], text[]";
     for (i, q) in o.domain.queries().iter().enumerate() {
         writeln!(out, "PREPARE odx_q{i} ({types}) AS\n{};", q.sql)?;
     }

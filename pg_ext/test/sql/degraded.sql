@@ -37,3 +37,9 @@ SELECT odx_clinical(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30') -> 'missin
 SELECT count(*) AS rows FROM odx_clinical_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30');
 SELECT odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS financial_degraded;
 ROLLBACK;
+BEGIN;
+ALTER TABLE app.patients DROP COLUMN recall_due_on;
+SELECT odx_patients(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30') -> 'missing' AS patients_missing;
+SELECT count(*) AS rows FROM odx_patients_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30');
+SELECT odx_operations(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS operations_degraded;
+ROLLBACK;
