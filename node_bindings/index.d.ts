@@ -63,6 +63,13 @@ export declare class Engine {
    * allowedClinicIds?, activeWindowMonths? }`: `{ degraded, totals, perBranch, ... }`.
    */
   patients(params: ScopeParams): Promise<PatientsReport>
+  /**
+   * The inventory report (stock, expiry, cover, reorder needs and
+   * cross-branch rebalance suggestions, as of the end of `to`) of `{
+   * clinicIds, from, to, groupBy?, allowedClinicIds? }`: `{ degraded,
+   * totals, perBranch, ... }`.
+   */
+  inventory(params: ScopeParams): Promise<InventoryReport>
   /** Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`. */
   close(): Promise<void>
 }
@@ -412,6 +419,87 @@ export interface FinancialReport {
   perBranch: Array<BranchKey & FinancialMetrics>
 }
 
+/**
+ * The inventory report of rows the caller already holds (`{ clinics,
+ * inventory_items, inventory_movements }`), read as `financial`'s are, for a
+ * scope.
+ */
+export declare function inventory(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): InventoryReport
+
+/** Inventory rows kept out for bad values. */
+export interface InventoryDataQuality {
+  /** Movements in range whose kind is not listed. */
+  unknownMovementKind: number
+  /** Items with negative stock. */
+  negativeStock: number
+}
+
+/**
+ * The inventory KPIs of a branch or the network, as of the end of `to`.
+ * Stock belongs to the branch: with doctor grouping it is on the
+ * `doctorId: null` row.
+ */
+export interface InventoryMetrics {
+  /** Item rows (batches). */
+  items: number
+  /** Distinct (branch, sku) positions. */
+  skus: number
+  /** Value of the stock on hand (PKR). */
+  stockValue: string
+  /** Positions with no stock. */
+  outOfStock: number
+  /** Positions at or under their reorder level. */
+  lowStock: number
+  /** Batches with stock expiring within 30 days after `to`. */
+  expiring: number
+  /** Their value (PKR). */
+  expiringValue: string
+  /** Batches expired on or before `to`. */
+  expired: number
+  /** The value of expired stock still on hand (PKR). */
+  expiredValue: string
+  /** Value consumed per day over the range (PKR). */
+  dailyConsumptionValue: string
+  /** stockValue / dailyConsumptionValue; null without consumption. */
+  daysOfCover: number | null
+  /** Positions out, low or under 14 days of cover. */
+  reorderNeeded: number
+  /** Those positions, the least cover first (at most 100). */
+  reorderItems: Array<ReorderLine>
+  /** Transfers between the branches of the scope (at most 100). */
+  rebalance: Array<RebalanceLine>
+  /** Rows kept out for bad values. */
+  dataQuality: InventoryDataQuality
+}
+
+/**
+ * r" The inventory report.
+ *
+ *  Degraded when a table or column the domain reads is missing: then
+ *  `module` and `missing` say what, `totals` is null and `perBranch`
+ *  empty.
+ */
+export interface InventoryReport {
+  /** Whether a table or column the domain reads is missing. */
+  degraded: boolean
+  /** The domain, when degraded. */
+  module?: string
+  /** The missing relations (`app.table` or `app.table.column`), when degraded. */
+  missing?: Array<string>
+  /** First local date (absent when degraded). */
+  from?: string
+  /** Last local date; balances are as of its end (absent when degraded). */
+  to?: string
+  /** The grouping (absent when degraded). */
+  groupBy?: 'clinic' | 'doctor' | 'none'
+  /** The branches of the scope, ascending (absent when degraded). */
+  clinicIds?: Array<number>
+  /** The whole scope, from merged facts (never averaged rows). */
+  totals: InventoryMetrics | null
+  /** One row per branch (or per branch and doctor); empty for `none`. */
+  perBranch: Array<BranchKey & InventoryMetrics>
+}
+
 /** Invoices issued in range by status. */
 export interface InvoiceStatusCounts {
   /** Draft. */
@@ -733,6 +821,32 @@ export interface QuotationCounts {
   rejected: number
   /** Expired. */
   expired: number
+}
+
+/** A suggested transfer. */
+export interface RebalanceLine {
+  /** The sku. */
+  sku: string
+  /** The sending branch (more than 90 days of cover). */
+  fromClinicId: number
+  /** The receiving branch (needs a reorder). */
+  toClinicId: number
+  /** Whole units (decimal string). */
+  qty: string
+}
+
+/** A (branch, sku) needing a reorder. */
+export interface ReorderLine {
+  /** The branch. */
+  clinicId: number
+  /** The sku. */
+  sku: string
+  /** Stock as of the end of `to` (exact decimal string). */
+  qtyOnHand: string
+  /** Units consumed per day; null when none was. */
+  dailyConsumption: number | null
+  /** Days the stock lasts; null without consumption, 0 when out. */
+  daysOfCover: number | null
 }
 
 /** The active headcount of one role. */

@@ -839,6 +839,7 @@ module.exports.Engine = nativeBinding.Engine
 module.exports.accounting = nativeBinding.accounting
 module.exports.clinical = nativeBinding.clinical
 module.exports.financial = nativeBinding.financial
+module.exports.inventory = nativeBinding.inventory
 module.exports.lab = nativeBinding.lab
 module.exports.operations = nativeBinding.operations
 module.exports.patients = nativeBinding.patients

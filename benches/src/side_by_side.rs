@@ -29,6 +29,10 @@ pub enum Domain {
     Staff,
     /// `odx_clinical` against `benches/sql/clinical.sql`.
     Clinical,
+    /// `odx_patients` against `benches/sql/patients.sql`.
+    Patients,
+    /// `odx_inventory` against `benches/sql/inventory.sql`.
+    Inventory,
 }
 
 /// How a hand-written column compares with a field of odx's JSON.
@@ -162,10 +166,46 @@ const CLINICAL_FIELDS: &[Field] = &[
     ("top_revenue", "/top_procedures_by_revenue/0/revenue", Kind::Money),
 ];
 
+const PATIENTS_FIELDS: &[Field] = &[
+    ("patients_on_file", "/patients_on_file", Kind::Count),
+    ("active_patients", "/active_patients", Kind::Count),
+    ("new_patients", "/new_patients", Kind::Count),
+    ("returning_patients", "/returning_patients", Kind::Count),
+    ("returning_share", "/returning_share", Kind::Rate),
+    ("recall_due", "/recall_due", Kind::Count),
+    ("recall_overdue", "/recall_overdue", Kind::Count),
+    ("churn_risk", "/churn_risk", Kind::Count),
+    ("top_patient", "/churn_list/0/patient_id", Kind::Count),
+    ("top_billed", "/churn_list/0/lifetime_billed", Kind::Money),
+];
+
+const INVENTORY_FIELDS: &[Field] = &[
+    ("items", "/items", Kind::Count),
+    ("skus", "/skus", Kind::Count),
+    ("stock_value", "/stock_value", Kind::Money),
+    ("out_of_stock", "/out_of_stock", Kind::Count),
+    ("low_stock", "/low_stock", Kind::Count),
+    ("expiring", "/expiring", Kind::Count),
+    ("expiring_value", "/expiring_value", Kind::Money),
+    ("expired", "/expired", Kind::Count),
+    ("expired_value", "/expired_value", Kind::Money),
+    ("daily_consumption_value", "/daily_consumption_value", Kind::Money),
+    ("days_of_cover", "/days_of_cover", Kind::Rate),
+    ("reorder_needed", "/reorder_needed", Kind::Count),
+];
+
 impl Domain {
     /// Every domain the benchmark covers.
-    pub const ALL: [Domain; 6] =
-        [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab, Domain::Staff, Domain::Clinical];
+    pub const ALL: [Domain; 8] = [
+        Domain::Financial,
+        Domain::Operations,
+        Domain::Accounting,
+        Domain::Lab,
+        Domain::Staff,
+        Domain::Clinical,
+        Domain::Patients,
+        Domain::Inventory,
+    ];
 
     /// The domain's name.
     pub fn name(self) -> &'static str {
@@ -176,6 +216,8 @@ impl Domain {
             Domain::Lab => "lab",
             Domain::Staff => "staff",
             Domain::Clinical => "clinical",
+            Domain::Patients => "patients",
+            Domain::Inventory => "inventory",
         }
     }
     /// The extension's call, `$1..$3` = ids, from, to.
@@ -187,6 +229,8 @@ impl Domain {
             Domain::Lab => "SELECT odx_lab($1::bigint[], $2::date, $3::date)::text",
             Domain::Staff => "SELECT odx_staff($1::bigint[], $2::date, $3::date)::text",
             Domain::Clinical => "SELECT odx_clinical($1::bigint[], $2::date, $3::date)::text",
+            Domain::Patients => "SELECT odx_patients($1::bigint[], $2::date, $3::date)::text",
+            Domain::Inventory => "SELECT odx_inventory($1::bigint[], $2::date, $3::date)::text",
         }
     }
     /// The hand-written statement, same parameters.
@@ -198,6 +242,8 @@ impl Domain {
             Domain::Lab => include_str!("../sql/lab.sql"),
             Domain::Staff => include_str!("../sql/staff.sql"),
             Domain::Clinical => include_str!("../sql/clinical.sql"),
+            Domain::Patients => include_str!("../sql/patients.sql"),
+            Domain::Inventory => include_str!("../sql/inventory.sql"),
         }
     }
     /// What to compare.
@@ -209,6 +255,8 @@ impl Domain {
             Domain::Lab => LAB_FIELDS,
             Domain::Staff => STAFF_FIELDS,
             Domain::Clinical => CLINICAL_FIELDS,
+            Domain::Patients => PATIENTS_FIELDS,
+            Domain::Inventory => INVENTORY_FIELDS,
         }
     }
 }

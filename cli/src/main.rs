@@ -1,7 +1,7 @@
 //! `odx`: the main job. With no arguments it generates the demo network in
 //! memory (no database) and prints, for June 2026, per-branch financial,
-//! operations, accounting, lab, staff, clinical and patients tables with network
-//! totals.
+//! operations, accounting, lab, staff, clinical, patients and inventory tables
+//! with network totals and the suggested stock transfers.
 //!
 //! ```text
 //! odx [--month YYYY-MM] [--branches N --seed S] [--json]
@@ -11,8 +11,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use odx_core::{
-    AccountingMetrics, ClinicalMetrics, FinancialMetrics, GroupBy, LabMetrics, MetricScope, OperationsMetrics,
-    PatientsMetrics, Report, StaffMetrics, Tables,
+    AccountingMetrics, ClinicalMetrics, FinancialMetrics, GroupBy, InventoryMetrics, LabMetrics, MetricScope,
+    OperationsMetrics, PatientsMetrics, Report, StaffMetrics, Tables,
 };
 use odx_fixtures::generator::{generate, NetworkConfig};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -320,6 +320,39 @@ fn print_patients(r: &Report<PatientsMetrics>, names: &HashMap<i64, String>) {
     println!("  Most valuable at risk (last visit 9+ months ago, nothing booked): {}.", top.join("; "));
 }
 
+fn print_inventory(r: &Report<InventoryMetrics>, names: &HashMap<i64, String>) {
+    println!("\nINVENTORY (stock as of the last day, consumption over the range)");
+    println!(
+        "{:<20} {:>12} {:>6} {:>5} {:>9} {:>8} {:>11} {:>6} {:>8}",
+        "Branch", "Stock value", "Out", "Low", "Expiring", "Expired", "Use/day", "Cover", "Reorder"
+    );
+    let row = |name: &str, m: &InventoryMetrics| {
+        println!(
+            "{:<20} {:>12} {:>6} {:>5} {:>9} {:>8} {:>11} {:>6} {:>8}",
+            name,
+            pkr(m.stock_value),
+            m.out_of_stock,
+            m.low_stock,
+            m.expiring,
+            m.expired,
+            pkr(m.daily_consumption_value),
+            m.days_of_cover.map_or("-".into(), |d| format!("{}d", d.round())),
+            m.reorder_needed
+        );
+    };
+    for g in &r.groups {
+        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
+    }
+    row("Network", &r.totals);
+    let name = |id: i64| names.get(&id).map_or("?".to_owned(), String::clone);
+    for l in r.totals.rebalance.iter().take(5) {
+        println!("  Transfer {} x {} from {} to {}", l.qty, l.sku, name(l.from_clinic_id), name(l.to_clinic_id));
+    }
+    if r.totals.rebalance.len() > 5 {
+        println!("  ... and {} more transfers", r.totals.rebalance.len() - 5);
+    }
+}
+
 fn run(args: &Args) -> Result<(), String> {
     let config = match args.branches {
         Some(n) if n > 0 => {
@@ -340,10 +373,11 @@ fn run(args: &Args) -> Result<(), String> {
     let staff = tables.staff(&scope).map_err(|e| e.to_string())?;
     let clinical = tables.clinical(&scope).map_err(|e| e.to_string())?;
     let patients = tables.patients(&scope).map_err(|e| e.to_string())?;
+    let inventory = tables.inventory(&scope).map_err(|e| e.to_string())?;
     if args.json {
         let both = serde_json::json!({
             "financial": financial, "operations": operations, "accounting": accounting, "lab": lab, "staff": staff,
-            "clinical": clinical, "patients": patients
+            "clinical": clinical, "patients": patients, "inventory": inventory
         });
         println!("{}", serde_json::to_string_pretty(&both).map_err(|e| e.to_string())?);
         return Ok(());
@@ -364,6 +398,7 @@ fn run(args: &Args) -> Result<(), String> {
     print_staff(&staff, &names);
     print_clinical(&clinical, &names);
     print_patients(&patients, &names);
+    print_inventory(&inventory, &names);
     Ok(())
 }
 

@@ -215,6 +215,22 @@ category! {
 }
 
 category! {
+    /// `inventory_movements.kind` (the quantity's sign says in or out).
+    MovementKind {
+        /// Stock bought in.
+        Purchase = "purchase",
+        /// Stock used up (negative quantity).
+        Consumption = "consumption",
+        /// Stock received from another branch.
+        TransferIn = "transfer_in",
+        /// Stock sent to another branch.
+        TransferOut = "transfer_out",
+        /// A count correction.
+        Adjustment = "adjustment",
+    }
+}
+
+category! {
     /// `quotations.status`.
     QuotationStatus {
         /// Not sent yet.

@@ -30,6 +30,7 @@ pub mod clinical;
 pub mod error;
 pub mod financial;
 mod frame;
+pub mod inventory;
 pub mod lab;
 pub mod num;
 pub mod operations;
@@ -42,13 +43,14 @@ pub mod tables;
 pub use accounting::{AccountingAcc, AccountingMetrics, AccountingReport};
 pub use calendar::{AgingBucket, Calendar, ClinicClock, Granularity, DEFAULT_TIME_ZONE};
 pub use category::{
-    AppointmentStatus, AttendanceStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod, PlanStatus, ProcedureStatus,
-    QuotationStatus, UserRole,
+    AppointmentStatus, AttendanceStatus, InvoiceStatus, LabStatus, MovementKind, Payer, PaymentMethod, PlanStatus,
+    ProcedureStatus, QuotationStatus, UserRole,
 };
 pub use clinical::{ClinicalAcc, ClinicalMetrics, ClinicalReport};
 pub use error::{OdxError, Result};
 pub use financial::{FinancialAcc, FinancialMetrics, FinancialReport};
 pub use frame::{ClinicDirectory, Frame};
+pub use inventory::{InventoryAcc, InventoryMetrics, InventoryReport};
 pub use lab::{LabAcc, LabMetrics, LabReport};
 pub use operations::{OperationsAcc, OperationsMetrics, OperationsReport};
 pub use patients::{PatientsAcc, PatientsMetrics, PatientsReport};

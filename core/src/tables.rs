@@ -9,13 +9,14 @@
 
 use crate::accounting::{AccountingAcc, AccountingReport, ExpenseFact, MaterialsFact, PayrollFact, ReceiptFact};
 use crate::category::{
-    AppointmentStatus, AttendanceStatus, InvoiceStatus, LabStatus, Payer, PaymentMethod, PlanStatus, ProcedureStatus,
-    QuotationStatus, UserRole,
+    AppointmentStatus, AttendanceStatus, InvoiceStatus, LabStatus, MovementKind, Payer, PaymentMethod, PlanStatus,
+    ProcedureStatus, QuotationStatus, UserRole,
 };
 use crate::clinical::{ClinicalAcc, ClinicalReport, PlanFact, PlanFeesFact, ProcedureLineFact, QuotationFact};
 use crate::error::Result;
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
 use crate::frame::{ClinicDirectory, Frame};
+use crate::inventory::{InventoryAcc, InventoryItemFact, InventoryReport};
 use crate::lab::{DatePos, LabAcc, LabCaseFact, LabReport};
 use crate::num::{add_money, mul_money};
 use crate::operations::{OperationsAcc, OperationsReport, PatientGrain, PatientsFact, RoomsFact};
@@ -382,6 +383,45 @@ pub struct QuotationRow {
     pub created_at: DateTime<Utc>,
 }
 
+/// `app.inventory_items`: stock on hand now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryItemRow {
+    /// Id.
+    pub id: i64,
+    /// The clinic.
+    pub clinic_id: i64,
+    /// Stock keeping unit (the same sku across branches is the same product).
+    pub sku: String,
+    /// Name.
+    pub name: String,
+    /// Unit cost.
+    pub unit_cost: Decimal,
+    /// Quantity on hand now.
+    pub qty_on_hand: Decimal,
+    /// Reorder level.
+    #[serde(default)]
+    pub reorder_level: Decimal,
+    /// Expiry date of the batch, if any.
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// `app.inventory_movements`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryMovementRow {
+    /// Id.
+    pub id: i64,
+    /// The clinic.
+    pub clinic_id: i64,
+    /// The item moved.
+    pub item_id: i64,
+    /// When.
+    pub moved_at: DateTime<Utc>,
+    /// Quantity (negative = stock out).
+    pub qty: Decimal,
+    /// Kind.
+    pub kind: MovementKind,
+}
+
 /// The tables odx reads, in memory. Missing tables deserialize as empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -426,6 +466,10 @@ pub struct Tables {
     pub treatment_plan_procedures: Vec<TreatmentPlanProcedureRow>,
     /// `quotations`.
     pub quotations: Vec<QuotationRow>,
+    /// `inventory_items`.
+    pub inventory_items: Vec<InventoryItemRow>,
+    /// `inventory_movements`.
+    pub inventory_movements: Vec<InventoryMovementRow>,
 }
 
 impl Tables {
@@ -760,6 +804,62 @@ impl Tables {
                 visited_since_recall: last.zip(p.recall_due_on).is_some_and(|(l, r)| clock.local_date(l) >= r),
                 patients: 1,
                 dormant,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The inventory report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn inventory(&self, scope: &MetricScope) -> Result<InventoryReport> {
+        let mut acc = InventoryAcc::new(scope, &self.directory())?;
+        self.fold_inventory(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' inventory facts (scope clinics only) to an
+    /// accumulator: one fact per item with its movements.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_inventory(&self, acc: &mut InventoryAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        let clinic_of: FxHashMap<i64, i64> = self.inventory_items.iter().map(|i| (i.id, i.clinic_id)).collect();
+        // Per item: net movement at or after the as-of instant, consumption
+        // and unknown kinds in range (by the item's clinic clock).
+        let mut moves: FxHashMap<i64, (Decimal, Decimal, u64)> = FxHashMap::default();
+        for m in &self.inventory_movements {
+            let Some(&clinic) = clinic_of.get(&m.item_id).filter(|c| scope.contains(**c)) else { continue };
+            let clock = frame.clock(clinic)?;
+            let e = moves.entry(m.item_id).or_default();
+            if m.moved_at >= clock.as_of() {
+                add_money(&mut e.0, m.qty, "movements")?;
+            } else if clock.in_range(m.moved_at) {
+                match m.kind {
+                    MovementKind::Consumption => add_money(&mut e.1, -m.qty, "consumption")?,
+                    MovementKind::Unknown => e.2 += 1,
+                    _ => {}
+                }
+            }
+        }
+        let to = scope.to();
+        for i in self.inventory_items.iter().filter(|i| scope.contains(i.clinic_id)) {
+            let (moved_after, consumed, unknown) = moves.get(&i.id).cloned().unwrap_or_default();
+            acc.accum_item(&InventoryItemFact {
+                clinic_id: i.clinic_id,
+                sku: i.sku.clone(),
+                unit_cost: i.unit_cost,
+                qty_on_hand: i.qty_on_hand,
+                moved_after,
+                reorder_level: i.reorder_level,
+                expires_in_days: i
+                    .expires_on
+                    .map(|e| (e - to).num_days().clamp(i32::MIN.into(), i32::MAX.into()) as i32),
+                consumed,
+                unknown_kind_movements: unknown,
             })?;
         }
         Ok(())

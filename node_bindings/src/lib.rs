@@ -21,7 +21,8 @@ use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, Unknown};
 use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
 use odx_core::{
-    AccountingAcc, ClinicalAcc, FinancialAcc, LabAcc, OdxError, OperationsAcc, PatientsAcc, StaffAcc, Tables,
+    AccountingAcc, ClinicalAcc, FinancialAcc, InventoryAcc, LabAcc, OdxError, OperationsAcc, PatientsAcc, StaffAcc,
+    Tables,
 };
 use odx_sql::pg_sqlx::{self, EngineError, Outcome};
 use odx_sql::DomainAcc;
@@ -195,6 +196,17 @@ pub fn patients(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<V
     from_rows(env, rows, params, Tables::patients)
 }
 
+/// The inventory report of rows the caller already holds (`{ clinics,
+/// inventory_items, inventory_movements }`), read as `financial`'s are, for a
+/// scope.
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
+    ts_return_type = "InventoryReport"
+)]
+pub fn inventory(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    from_rows(env, rows, params, Tables::inventory)
+}
+
 /// A domain's report over rows the caller holds, in JavaScript's shape
 /// (`degraded` is false: the caller's rows are all there is).
 fn from_rows<R: Serialize>(
@@ -362,6 +374,15 @@ impl Engine {
     #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<PatientsReport>")]
     pub fn patients<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         self.domain::<PatientsAcc>(env, params)
+    }
+
+    /// The inventory report (stock, expiry, cover, reorder needs and
+    /// cross-branch rebalance suggestions, as of the end of `to`) of `{
+    /// clinicIds, from, to, groupBy?, allowedClinicIds? }`: `{ degraded,
+    /// totals, perBranch, ... }`.
+    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<InventoryReport>")]
+    pub fn inventory<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        self.domain::<InventoryAcc>(env, params)
     }
 
     /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.

@@ -25,6 +25,9 @@ const RATES: &[&str] = &[
     "completion_rate",
     "quotation_conversion",
     "returning_share",
+    // Not ratios nor money: units per day and days.
+    "daily_consumption",
+    "days_of_cover",
     // Not a ratio but not money either: a mean number of days.
     "avg_turnaround_days",
 ];

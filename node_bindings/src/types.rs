@@ -238,6 +238,87 @@ pub struct AtRiskPatient {
 }
 
 report!(
+    /// The inventory report.
+    InventoryReport,
+    "InventoryMetrics | null",
+    "Array<BranchKey & InventoryMetrics>"
+);
+
+/// The inventory KPIs of a branch or the network, as of the end of `to`.
+/// Stock belongs to the branch: with doctor grouping it is on the
+/// `doctorId: null` row.
+#[napi(object, use_nullable = true)]
+pub struct InventoryMetrics {
+    /// Item rows (batches).
+    pub items: i64,
+    /// Distinct (branch, sku) positions.
+    pub skus: i64,
+    /// Value of the stock on hand (PKR).
+    pub stock_value: String,
+    /// Positions with no stock.
+    pub out_of_stock: i64,
+    /// Positions at or under their reorder level.
+    pub low_stock: i64,
+    /// Batches with stock expiring within 30 days after `to`.
+    pub expiring: i64,
+    /// Their value (PKR).
+    pub expiring_value: String,
+    /// Batches expired on or before `to`.
+    pub expired: i64,
+    /// The value of expired stock still on hand (PKR).
+    pub expired_value: String,
+    /// Value consumed per day over the range (PKR).
+    pub daily_consumption_value: String,
+    /// stockValue / dailyConsumptionValue; null without consumption.
+    pub days_of_cover: Option<f64>,
+    /// Positions out, low or under 14 days of cover.
+    pub reorder_needed: i64,
+    /// Those positions, the least cover first (at most 100).
+    pub reorder_items: Vec<ReorderLine>,
+    /// Transfers between the branches of the scope (at most 100).
+    pub rebalance: Vec<RebalanceLine>,
+    /// Rows kept out for bad values.
+    pub data_quality: InventoryDataQuality,
+}
+
+/// A (branch, sku) needing a reorder.
+#[napi(object, use_nullable = true)]
+pub struct ReorderLine {
+    /// The branch.
+    pub clinic_id: i64,
+    /// The sku.
+    pub sku: String,
+    /// Stock as of the end of `to` (exact decimal string).
+    pub qty_on_hand: String,
+    /// Units consumed per day; null when none was.
+    pub daily_consumption: Option<f64>,
+    /// Days the stock lasts; null without consumption, 0 when out.
+    pub days_of_cover: Option<f64>,
+}
+
+/// A suggested transfer.
+#[napi(object)]
+pub struct RebalanceLine {
+    /// The sku.
+    pub sku: String,
+    /// The sending branch (more than 90 days of cover).
+    pub from_clinic_id: i64,
+    /// The receiving branch (needs a reorder).
+    pub to_clinic_id: i64,
+    /// Whole units (decimal string).
+    pub qty: String,
+}
+
+/// Inventory rows kept out for bad values.
+#[napi(object)]
+pub struct InventoryDataQuality {
+    /// Movements in range whose kind is not listed.
+    pub unknown_movement_kind: i64,
+    /// Items with negative stock.
+    pub negative_stock: i64,
+}
+
+report!(
     /// The staff report.
     StaffReport,
     "StaffMetrics | null",

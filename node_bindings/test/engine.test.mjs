@@ -114,6 +114,9 @@ test('a missing table degrades the module instead of failing', async () => {
     const patients = await e.patients(KNOWN);
     assert.equal(patients.degraded, false);
     assert.equal(patients.totals.churnRisk, 4);
+    const inventory = await e.inventory(KNOWN);
+    assert.equal(inventory.degraded, false);
+    assert.equal(inventory.totals.stockValue, '123890.00');
   } finally {
     await e.close();
   }
@@ -143,4 +146,14 @@ test('patients: the at-risk list, most valuable first, money as strings', async 
     [1, 109, '0', '2025-09-30'],
   ]);
   assert.equal(r.totals.returningShare, 0.5);
+});
+
+test('inventory: rebalance suggestions cross branches, quantities as exact strings, cover as numbers', async () => {
+  const r = await engine.inventory(KNOWN);
+  assert.deepStrictEqual(r.totals.rebalance.map((l) => [l.sku, l.fromClinicId, l.toClinicId, l.qty]), [
+    ['ANE-02', 2, 1, '28'], ['BUR-04', 2, 1, '15'], ['GLV-01', 1, 2, '50'],
+  ]);
+  assert.equal(r.totals.reorderItems[1].daysOfCover, 2.5);
+  assert.equal(r.totals.reorderItems[3].daysOfCover, null);
+  for (const row of r.perBranch) assert.deepStrictEqual(row.rebalance, []);
 });

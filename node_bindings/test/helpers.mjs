@@ -30,7 +30,7 @@ export async function extension(domain, { clinicIds, from, to, groupBy = 'clinic
 }
 
 // Every domain of the engine, in the order of odx_sql::Domain::ALL.
-export const DOMAINS = ['financial', 'operations', 'accounting', 'lab', 'staff', 'clinical', 'patients'];
+export const DOMAINS = ['financial', 'operations', 'accounting', 'lab', 'staff', 'clinical', 'patients', 'inventory'];
 
 export const KNOWN = { clinicIds: [1, 2], from: '2026-06-01', to: '2026-06-30' };
 export const DEMO = { clinicIds: [501, 502, 503, 504], from: '2026-01-01', to: '2026-06-30' };
@@ -40,7 +40,7 @@ export const DEMO = { clinicIds: [501, 502, 503, 504], from: '2026-01-01', to: '
 // and times as strings.
 const TABLES = ['clinics', 'clinic_hours', 'rooms', 'doctor_schedules', 'patients', 'appointments', 'invoices',
   'invoice_items', 'payments', 'lab_cases', 'expenses', 'payroll', 'users', 'attendance_days', 'treatment_plans',
-  'treatment_plan_procedures', 'quotations'];
+  'treatment_plan_procedures', 'quotations', 'inventory_items', 'inventory_movements'];
 export async function clinicRows(clinicIds) {
   const types = {
     getTypeParser(oid, format) {
@@ -57,6 +57,7 @@ export async function clinicRows(clinicIds) {
       const where = t === 'clinics' ? 'id = ANY($1)'
         : t === 'invoice_items' ? 'invoice_id IN (SELECT id FROM app.invoices WHERE clinic_id = ANY($1))'
         : t === 'treatment_plan_procedures' ? 'plan_id IN (SELECT id FROM app.treatment_plans WHERE clinic_id = ANY($1))'
+        : t === 'inventory_movements' ? 'item_id IN (SELECT id FROM app.inventory_items WHERE clinic_id = ANY($1))'
           : 'clinic_id = ANY($1)';
       rows[t] = (await client.query(`SELECT * FROM app.${t} WHERE ${where} ORDER BY 1`, [clinicIds])).rows;
     }

@@ -1,5 +1,5 @@
 -- odx 0.1.1 -> 0.2.0: the domains of the second seed document, each as
--- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients.
+-- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory.
 -- Written by hand; a test compares the catalog after this upgrade with a
 -- fresh CREATE EXTENSION odx at 0.2.0, so the two cannot drift.
 \echo Use "ALTER EXTENSION odx UPDATE TO '0.2.0'" to load this file. \quit
@@ -188,3 +188,42 @@ AS 'MODULE_PATHNAME', 'odx_patients_by_branch_wrapper';
 
 COMMENT ON FUNCTION odx_patients_by_branch(bigint[], date, date, integer) IS
 'One row per branch of odx_patients (the ranked at-risk list is in odx_patients): counts as bigint, returning_share as numeric (NULL when nobody was seen in range). Since 0.2.0.';
+
+CREATE FUNCTION "odx_inventory"(
+	"clinic_ids" bigint[],
+	"from_date" date,
+	"to_date" date,
+	"group_by" TEXT DEFAULT 'clinic'
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_inventory_wrapper';
+
+COMMENT ON FUNCTION odx_inventory(bigint[], date, date, text) IS
+'Inventory of the clinics, computed by odx-core: stock as of the end of to_date (qty_on_hand less later movements) and its value, out of stock and low stock (per branch and sku), batches expiring within 30 days after to_date and expired, consumption per day over the range and days of cover, reorder needs (out, low or under 14 days of cover, the least cover first) and rebalance: whole-unit transfers of a sku from a branch with more than 90 days of cover (keeping 60 days, above its reorder level) to a branch needing a reorder (up to 30 days of cover); { degraded, totals, groups }. Stock belongs to the branch: group_by doctor puts it on the doctor_id null row. Since 0.2.0.';
+
+CREATE FUNCTION "odx_inventory_by_branch"(
+	"clinic_ids" bigint[],
+	"from_date" date,
+	"to_date" date
+) RETURNS TABLE (
+	"clinic_id" bigint,
+	"items" bigint,
+	"skus" bigint,
+	"stock_value" NUMERIC,
+	"out_of_stock" bigint,
+	"low_stock" bigint,
+	"expiring" bigint,
+	"expiring_value" NUMERIC,
+	"expired" bigint,
+	"expired_value" NUMERIC,
+	"daily_consumption_value" NUMERIC,
+	"days_of_cover" NUMERIC,
+	"reorder_needed" bigint
+)
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_inventory_by_branch_wrapper';
+
+COMMENT ON FUNCTION odx_inventory_by_branch(bigint[], date, date) IS
+'One row per branch of odx_inventory (the reorder list and the rebalance suggestions are in odx_inventory): counts as bigint, money and days of cover as numeric (NULL without consumption). Since 0.2.0.';

@@ -414,3 +414,58 @@ COMMENT ON FUNCTION odx_patients_by_branch(bigint[], date, date, integer) IS
     name = "patients_by_branch_comments",
     requires = [odx_patients_by_branch],
 );
+
+/// One row per branch of the inventory report (see `odx_inventory`), without
+/// its lists (reorder items, rebalance: those are in `odx_inventory`).
+#[pg_extern(stable, parallel_safe)]
+pub fn odx_inventory_by_branch(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(clinic_id, i64),
+            name!(items, i64),
+            name!(skus, i64),
+            name!(stock_value, AnyNumeric),
+            name!(out_of_stock, i64),
+            name!(low_stock, i64),
+            name!(expiring, i64),
+            name!(expiring_value, AnyNumeric),
+            name!(expired, i64),
+            name!(expired_value, AnyNumeric),
+            name!(daily_consumption_value, AnyNumeric),
+            name!(days_of_cover, Option<AnyNumeric>),
+            name!(reorder_needed, i64),
+        ),
+    >,
+> {
+    branch_rows::<odx_core::InventoryAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
+        Ok((
+            clinic_id,
+            count(m.items),
+            count(m.skus),
+            numeric(m.stock_value)?,
+            count(m.out_of_stock),
+            count(m.low_stock),
+            count(m.expiring),
+            numeric(m.expiring_value)?,
+            count(m.expired),
+            numeric(m.expired_value)?,
+            numeric(m.daily_consumption_value)?,
+            opt(m.days_of_cover)?,
+            count(m.reorder_needed),
+        ))
+    })
+}
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_inventory_by_branch(bigint[], date, date) IS
+'One row per branch of odx_inventory (the reorder list and the rebalance suggestions are in odx_inventory): counts as bigint, money and days of cover as numeric (NULL without consumption). Since 0.2.0.';
+"#,
+    name = "inventory_by_branch_comments",
+    requires = [odx_inventory_by_branch],
+);

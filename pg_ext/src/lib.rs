@@ -14,8 +14,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use odx_core::{
-    AccountingAcc, AgingBucket, ClinicalAcc, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc,
-    PatientsAcc, StaffAcc,
+    AccountingAcc, AgingBucket, ClinicalAcc, FinancialAcc, GroupBy, InventoryAcc, LabAcc, MetricScope, OdxError,
+    OperationsAcc, PatientsAcc, StaffAcc,
 };
 use odx_sql::{missing_relations, Domain, DomainAcc, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
 use pgrx::datum::DatumWithOid;
@@ -289,6 +289,21 @@ fn odx_patients(
     to_jsonb(Domain::Patients, compute::<PatientsAcc>(&scope)?)
 }
 
+/// The inventory report of `clinic_ids` as of the end of `to_date`
+/// (consumption over `from_date..=to_date`): stock value, out of stock, low
+/// stock, expiring and expired batches, cover, reorder needs and cross-branch
+/// rebalance suggestions. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_inventory(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: default!(&str, "'clinic'"),
+) -> Result<JsonB> {
+    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
+    to_jsonb(Domain::Inventory, compute::<InventoryAcc>(&scope)?)
+}
+
 /// The AR aging bucket of an age in days (`0-30`, `31-60`, `61-90`, `90+`);
 /// NULL for a negative age.
 #[pg_extern(immutable, parallel_safe)]
@@ -371,6 +386,15 @@ COMMENT ON FUNCTION odx_patients(bigint[], date, date, text, integer) IS
 "#,
     name = "patients_comments",
     requires = [odx_patients],
+);
+
+extension_sql!(
+    r#"
+COMMENT ON FUNCTION odx_inventory(bigint[], date, date, text) IS
+'Inventory of the clinics, computed by odx-core: stock as of the end of to_date (qty_on_hand less later movements) and its value, out of stock and low stock (per branch and sku), batches expiring within 30 days after to_date and expired, consumption per day over the range and days of cover, reorder needs (out, low or under 14 days of cover, the least cover first) and rebalance: whole-unit transfers of a sku from a branch with more than 90 days of cover (keeping 60 days, above its reorder level) to a branch needing a reorder (up to 30 days of cover); { degraded, totals, groups }. Stock belongs to the branch: group_by doctor puts it on the doctor_id null row. Since 0.2.0.';
+"#,
+    name = "inventory_comments",
+    requires = [odx_inventory],
 );
 
 extension_sql!(

@@ -5,15 +5,16 @@ use chrono::NaiveTime;
 use odx_core::accounting::{ExpenseFact, MaterialsFact, PayrollFact, ReceiptFact};
 use odx_core::clinical::{PlanFact, PlanFeesFact, ProcedureLineFact, QuotationFact};
 use odx_core::financial::{InvoiceFact, LabCostFact, PaymentFact, ReceivableFact};
+use odx_core::inventory::InventoryItemFact;
 use odx_core::lab::{DatePos, LabCaseFact};
 use odx_core::operations::{AppointmentFact, PatientGrain, PatientsFact, RoomsFact};
 use odx_core::patients::{DormantPatient, PatientFact};
 use odx_core::staff::{user_active, AttendanceFact, BilledFact, StaffFact};
 use odx_core::tables::{ClinicHoursRow, DoctorScheduleRow};
 use odx_core::{
-    AccountingAcc, AgingBucket, AppointmentStatus, AttendanceStatus, ClinicalAcc, FinancialAcc, InvoiceStatus, LabAcc,
-    LabStatus, OdxError, OperationsAcc, PatientsAcc, Payer, PaymentMethod, PlanStatus, ProcedureStatus,
-    QuotationStatus, StaffAcc, UserRole,
+    AccountingAcc, AgingBucket, AppointmentStatus, AttendanceStatus, ClinicalAcc, FinancialAcc, InventoryAcc,
+    InvoiceStatus, LabAcc, LabStatus, OdxError, OperationsAcc, PatientsAcc, Payer, PaymentMethod, PlanStatus,
+    ProcedureStatus, QuotationStatus, StaffAcc, UserRole,
 };
 use rust_decimal::Decimal;
 use std::fmt;
@@ -389,6 +390,28 @@ pub fn feed_patients(acc: &mut PatientsAcc, kind: QueryKind, r: &impl Row) -> Re
     Ok(())
 }
 
+/// Adds one row of the inventory statement to the accumulator.
+///
+/// # Errors
+/// [`RowError`] for an unreadable row or a fact core refuses.
+pub fn feed_inventory(acc: &mut InventoryAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+    let QueryKind::InventoryItems = kind else {
+        return Err(RowError::Driver(format!("{kind:?} rows are not inventory")));
+    };
+    acc.accum_item(&InventoryItemFact {
+        clinic_id: id(r, 0)?,
+        sku: text(r, 1)?,
+        unit_cost: money(r, 2)?,
+        qty_on_hand: money(r, 3)?,
+        moved_after: money(r, 4)?,
+        reorder_level: money(r, 5)?,
+        expires_in_days: r.int4(6)?,
+        consumed: money(r, 7)?,
+        unknown_kind_movements: count(r, 8)?,
+    })?;
+    Ok(())
+}
+
 /// A domain accumulator that statements' rows can feed: what a driver needs
 /// to compute any domain with one generic function.
 pub trait DomainAcc: Sized {
@@ -436,3 +459,4 @@ domain_acc!(LabAcc, odx_core::LabReport, Lab, feed_lab);
 domain_acc!(StaffAcc, odx_core::StaffReport, Staff, feed_staff);
 domain_acc!(ClinicalAcc, odx_core::ClinicalReport, Clinical, feed_clinical);
 domain_acc!(PatientsAcc, odx_core::PatientsReport, Patients, feed_patients);
+domain_acc!(InventoryAcc, odx_core::InventoryReport, Inventory, feed_inventory);

@@ -7,8 +7,8 @@ use crate::schema::Domain;
 use crate::schema::{missing_relations, COLUMNS_SQL};
 use odx_core::{
     AccountingAcc, AccountingReport, ClinicDirectory, ClinicalAcc, ClinicalReport, FinancialAcc, FinancialReport,
-    Frame, LabAcc, LabReport, MetricScope, OdxError, OperationsAcc, OperationsReport, PatientsAcc, PatientsReport,
-    StaffAcc, StaffReport,
+    Frame, InventoryAcc, InventoryReport, LabAcc, LabReport, MetricScope, OdxError, OperationsAcc, OperationsReport,
+    PatientsAcc, PatientsReport, StaffAcc, StaffReport,
 };
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::Row as _;
@@ -196,6 +196,14 @@ pub async fn patients(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<Pati
     compute::<PatientsAcc>(pool, scope).await
 }
 
+/// The inventory report of a scope ([`compute`] with `InventoryAcc`).
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn inventory(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<InventoryReport>, EngineError> {
+    compute::<InventoryAcc>(pool, scope).await
+}
+
 /// Any domain's report as JSON (the shape every surface serializes), for
 /// callers that pick the domain at run time.
 ///
@@ -222,5 +230,6 @@ pub async fn report_json(
         Domain::Staff => json::<StaffAcc>(pool, scope).await,
         Domain::Clinical => json::<ClinicalAcc>(pool, scope).await,
         Domain::Patients => json::<PatientsAcc>(pool, scope).await,
+        Domain::Inventory => json::<InventoryAcc>(pool, scope).await,
     }
 }

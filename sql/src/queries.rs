@@ -1,7 +1,7 @@
 //! The statements and their parameters.
 
 use odx_core::staff::LATE_AFTER_MINUTES;
-use odx_core::{AppointmentStatus, Frame, GroupBy, InvoiceStatus};
+use odx_core::{AppointmentStatus, Frame, GroupBy, InvoiceStatus, MovementKind};
 use std::sync::LazyLock;
 
 /// The parameters every statement takes, in order:
@@ -133,6 +133,8 @@ pub enum QueryKind {
     ProcedureLines,
     /// [`odx_core::patients::PatientFact`] rows.
     PatientRecords,
+    /// [`odx_core::inventory::InventoryItemFact`] rows.
+    InventoryItems,
 }
 
 /// One statement.
@@ -622,6 +624,37 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"
     }
 }
 
+fn inventory_items() -> Query {
+    let consumption = MovementKind::Consumption.as_str();
+    let kinds = MovementKind::LISTED.iter().map(|k| format!("'{}'", k.as_str())).collect::<Vec<_>>().join(", ");
+    Query {
+        kind: QueryKind::InventoryItems,
+        relations: &["inventory_items", "inventory_movements"],
+        // One row per item (the grain of stock): its movements at or after
+        // the as-of instant (to undo), consumption and unknown kinds in range.
+        sql: format!(
+            "{SCOPE_CTE},
+m AS MATERIALIZED (
+    SELECT mv.item_id,
+           coalesce(sum(mv.qty) FILTER (WHERE mv.moved_at >= s.as_of), 0) AS moved_after,
+           coalesce(sum(-mv.qty) FILTER (WHERE mv.kind = '{consumption}' AND mv.moved_at >= s.range_start
+                                           AND mv.moved_at < s.as_of), 0) AS consumed,
+           count(*) FILTER (WHERE mv.kind NOT IN ({kinds}) AND mv.moved_at >= s.range_start
+                              AND mv.moved_at < s.as_of) AS unknown_kind
+    FROM s JOIN app.inventory_items i ON i.clinic_id = s.clinic_id
+    JOIN app.inventory_movements mv ON mv.item_id = i.id
+    WHERE mv.moved_at >= $9
+    GROUP BY mv.item_id
+)
+SELECT i.clinic_id, i.sku::text, i.unit_cost::text, i.qty_on_hand::text, coalesce(m.moved_after, 0)::text,
+       i.reorder_level::text, (i.expires_on - $7::date)::int4, coalesce(m.consumed, 0)::text,
+       coalesce(m.unknown_kind, 0)::int8
+FROM s JOIN app.inventory_items i ON i.clinic_id = s.clinic_id
+LEFT JOIN m ON m.item_id = i.id"
+        ),
+    }
+}
+
 /// The statements of the financial domain.
 pub static FINANCIAL: LazyLock<Vec<Query>> = LazyLock::new(|| vec![invoices(), payments(), receivables(), lab_costs()]);
 
@@ -646,3 +679,6 @@ pub static CLINICAL: LazyLock<Vec<Query>> =
 
 /// The statements of the patients domain.
 pub static PATIENTS: LazyLock<Vec<Query>> = LazyLock::new(|| vec![patient_records()]);
+
+/// The statements of the inventory domain.
+pub static INVENTORY: LazyLock<Vec<Query>> = LazyLock::new(|| vec![inventory_items()]);

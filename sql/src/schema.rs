@@ -1,7 +1,7 @@
 //! What each domain reads, for degraded mode: a domain whose tables or
 //! columns are missing reports them instead of failing.
 
-use crate::queries::{Query, ACCOUNTING, CLINICAL, FINANCIAL, LAB, OPERATIONS, PATIENTS, STAFF};
+use crate::queries::{Query, ACCOUNTING, CLINICAL, FINANCIAL, INVENTORY, LAB, OPERATIONS, PATIENTS, STAFF};
 use serde::Serialize;
 
 /// A domain (console module).
@@ -22,11 +22,13 @@ pub enum Domain {
     Clinical,
     /// Patients: active, new and returning, recall, churn risk.
     Patients,
+    /// Inventory: stock, expiry, cover, reorder, rebalance.
+    Inventory,
 }
 
 impl Domain {
     /// Every domain.
-    pub const ALL: [Domain; 7] = [
+    pub const ALL: [Domain; 8] = [
         Domain::Financial,
         Domain::Operations,
         Domain::Accounting,
@@ -34,6 +36,7 @@ impl Domain {
         Domain::Staff,
         Domain::Clinical,
         Domain::Patients,
+        Domain::Inventory,
     ];
 
     /// The domain of a module name (`financial`, `operations`).
@@ -51,6 +54,7 @@ impl Domain {
             Domain::Staff => "staff",
             Domain::Clinical => "clinical",
             Domain::Patients => "patients",
+            Domain::Inventory => "inventory",
         }
     }
 
@@ -64,6 +68,7 @@ impl Domain {
             Domain::Staff => &STAFF,
             Domain::Clinical => &CLINICAL,
             Domain::Patients => &PATIENTS,
+            Domain::Inventory => &INVENTORY,
         }
     }
 
@@ -165,6 +170,14 @@ impl Domain {
                     table: "invoices",
                     columns: &["clinic_id", "patient_id", "issued_at", "total", "status"],
                 },
+            ],
+            Domain::Inventory => &[
+                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
+                RequiredRelation {
+                    table: "inventory_items",
+                    columns: &["id", "clinic_id", "sku", "unit_cost", "qty_on_hand", "reorder_level", "expires_on"],
+                },
+                RequiredRelation { table: "inventory_movements", columns: &["item_id", "moved_at", "qty", "kind"] },
             ],
         }
     }

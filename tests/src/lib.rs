@@ -138,6 +138,7 @@ pub fn in_memory(
         Domain::Staff => json(tables.staff(scope)?),
         Domain::Clinical => json(tables.clinical(scope)?),
         Domain::Patients => json(tables.patients(scope)?),
+        Domain::Inventory => json(tables.inventory(scope)?),
     })
 }
 

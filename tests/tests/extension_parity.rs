@@ -176,7 +176,7 @@ async fn assert_by_branch_columns_match_jsonb(pool: &PgPool, domain: &str, ids: 
 async fn by_branch_columns_of_the_new_domains_are_their_jsonb_fields() {
     let pool = pool(&database_url()).await;
     for ids in [NetworkConfig::demo().clinic_ids(), known_answer::CLINICS.to_vec()] {
-        for domain in ["lab", "staff", "clinical", "patients"] {
+        for domain in ["lab", "staff", "clinical", "patients", "inventory"] {
             assert_by_branch_columns_match_jsonb(&pool, domain, &ids).await;
         }
     }

@@ -63,6 +63,7 @@ fn the_demo_network_tells_its_story() {
     let st = |id| staff.clinic_row(id).unwrap();
     let clinical = t.clinical(&scope).unwrap();
     let acceptance = |id| clinical.clinic_row(id).unwrap().acceptance_rate.unwrap();
+    let inv = t.inventory(&scope).unwrap();
     let patients = t.patients(&scope).unwrap();
     let pat = |id| patients.clinic_row(id).unwrap();
     let churn_share = |id| Decimal::from(pat(id).churn_risk) / Decimal::from(pat(id).patients_on_file);
@@ -97,6 +98,18 @@ fn the_demo_network_tells_its_story() {
         assert!(late_share(st(id)) < late_share(st(gulberg)), "Gulberg's staff are late most often (vs {id})");
         assert!(acceptance(gulberg) < acceptance(id), "Gulberg converts the fewest plans (vs {id})");
         assert!(churn_share(id) < churn_share(gulberg), "Gulberg loses the most lapsed patients (vs {id})");
+        let cover = |id| inv.clinic_row(id).unwrap().days_of_cover.unwrap();
+        assert!(cover(id) < cover(gulberg), "Gulberg over-orders: the most days of cover (vs {id})");
+    }
+    // The rebalance moves Gulberg's overstock to the branches running short.
+    let lines = &inv.totals.rebalance;
+    assert!(lines.len() >= 3, "rebalance suggestions: {lines:?}");
+    assert!(lines.iter().all(|l| l.from_clinic_id == gulberg), "Gulberg is the sender: {lines:?}");
+    assert!(lines.iter().any(|l| l.to_clinic_id == johar), "busy Johar-Town receives: {lines:?}");
+    for id in [hq, gulberg, johar, karachi] {
+        let m = inv.clinic_row(id).unwrap();
+        assert_eq!((m.items, m.skus), (12, 12), "{id}: the whole catalog");
+        assert!(m.stock_value > Decimal::ZERO && m.rebalance.is_empty(), "{id}: stock; no transfer within a branch");
     }
     for id in [hq, gulberg, johar, karachi] {
         let m = pat(id);

@@ -156,6 +156,17 @@ fn patients_every_field_per_clinic_and_network() {
 }
 
 #[test]
+fn inventory_every_field_per_clinic_and_network() {
+    let t = known_answer::tables();
+    let report = t.inventory(&scope(&known_answer::CLINICS, GroupBy::Clinic)).expect("report");
+    check_domain("inventory", json(&report));
+    // Stock belongs to the branch: by doctor, each clinic is one no-doctor row.
+    let by_doctor = t.inventory(&scope(&known_answer::CLINICS, GroupBy::Doctor)).expect("by doctor");
+    assert_eq!(by_doctor.totals, report.totals);
+    assert_eq!(by_doctor.groups.iter().map(|g| (g.clinic_id, g.doctor_id)).collect::<Vec<_>>(), [(1, None), (2, None)]);
+}
+
+#[test]
 fn every_domain_network_row_equals_that_clinic_alone() {
     let t = known_answer::tables();
     let network = scope(&known_answer::CLINICS, GroupBy::Clinic);

@@ -103,6 +103,26 @@ fn tables() -> impl Strategy<Value = Tables> {
     // Patients 1..=6 of each clinic (the ids appointments and invoices use),
     // each with a recall date or none.
     let recalls = proptest::collection::vec(proptest::option::of(-200i64..60), 18);
+    let stock = proptest::collection::vec(
+        (
+            1i64..=3,
+            prop_oneof![Just("GLV"), Just(" GLV"), Just("ANE"), Just("")],
+            1i64..1_000_000,
+            -500i64..20_000,
+            0i64..3_000,
+            proptest::option::of(-40i64..70),
+        ),
+        0..12,
+    );
+    let moves = proptest::collection::vec(
+        (
+            any::<usize>(),
+            -100i64 * 86_400..40 * 86_400,
+            -5_000i64..3_000,
+            status(MovementKind::LISTED, MovementKind::Unknown),
+        ),
+        0..40,
+    );
     let plans = proptest::collection::vec(
         (
             1i64..=3,
@@ -129,12 +149,14 @@ fn tables() -> impl Strategy<Value = Tables> {
         (invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll),
         (users, attendance, recalls),
         (plans, procedures, quotations),
+        (stock, moves),
     )
         .prop_map(
             |(
                 (invoices, appointments, payments, items, labs, schedules, hours, rooms, expenses, payroll),
                 (users, attendance, recalls),
                 (plans, procedures, quotations),
+                (stock, moves),
             )| {
                 let mut t = Tables {
                     clinics: (1..=3)
@@ -300,6 +322,35 @@ fn tables() -> impl Strategy<Value = Tables> {
                         created_at: base() + Duration::seconds(secs),
                     })
                     .collect();
+                t.inventory_items = stock
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (clinic_id, sku, cost, qty, reorder, expires))| InventoryItemRow {
+                        id: i as i64 + 1,
+                        clinic_id,
+                        sku: sku.into(),
+                        name: "x".into(),
+                        unit_cost: Decimal::new(cost, 2),
+                        qty_on_hand: Decimal::new(qty, 2),
+                        reorder_level: Decimal::new(reorder, 2),
+                        expires_on: expires.map(|d| day0 + Duration::days(d)),
+                    })
+                    .collect();
+                if !t.inventory_items.is_empty() {
+                    let n = t.inventory_items.len();
+                    t.inventory_movements = moves
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (item, secs, qty, kind))| InventoryMovementRow {
+                            id: i as i64 + 1,
+                            clinic_id: t.inventory_items[item % n].clinic_id,
+                            item_id: (item % n) as i64 + 1,
+                            moved_at: base() + Duration::seconds(secs),
+                            qty: Decimal::new(qty, 2),
+                            kind,
+                        })
+                        .collect();
+                }
                 t.attendance_days = attendance
                     .into_iter()
                     .enumerate()
@@ -358,6 +409,9 @@ fn split(t: &Tables, mask: u64) -> (Tables, Tables) {
     let patient_of: BTreeMap<i64, i64> = t.invoices.iter().map(|i| (i.id, i.patient_id)).collect();
     let by_invoice = |invoice_id: i64| patient_of.get(&invoice_id).copied().unwrap_or(invoice_id);
     part(&t.patients, |_, r| r.id, side, &mut a.patients, &mut b.patients);
+    // An item's movements go with it.
+    part(&t.inventory_items, |_, r| r.id + 59, side, &mut a.inventory_items, &mut b.inventory_items);
+    part(&t.inventory_movements, |_, r| r.item_id + 59, side, &mut a.inventory_movements, &mut b.inventory_movements);
     part(&t.invoices, |_, r| r.patient_id, side, &mut a.invoices, &mut b.invoices);
     part(&t.payments, |_, r| by_invoice(r.invoice_id), side, &mut a.payments, &mut b.payments);
     part(&t.invoice_items, |_, r| by_invoice(r.invoice_id), side, &mut a.invoice_items, &mut b.invoice_items);
@@ -538,6 +592,21 @@ fn patients_additive(m: &PatientsMetrics) -> Vec<u64> {
     ]
 }
 
+fn inventory_additive(m: &InventoryMetrics) -> Vec<u64> {
+    let dq = m.data_quality;
+    vec![
+        m.items,
+        m.skus,
+        m.out_of_stock,
+        m.low_stock,
+        m.expiring,
+        m.expired,
+        m.reorder_needed,
+        dq.unknown_movement_kind,
+        dq.negative_stock,
+    ]
+}
+
 fn sum_rows<T: Clone + std::ops::Add<Output = T> + Default>(rows: impl Iterator<Item = Vec<T>>, len: usize) -> Vec<T> {
     rows.fold(vec![T::default(); len], |acc, r| acc.into_iter().zip(r).map(|(a, b)| a + b).collect())
 }
@@ -574,6 +643,7 @@ proptest! {
         combined_equals_one_pass!(StaffAcc, fold_staff);
         combined_equals_one_pass!(ClinicalAcc, fold_clinical);
         combined_equals_one_pass!(PatientsAcc, fold_patients);
+        combined_equals_one_pass!(InventoryAcc, fold_inventory);
     }
 
     #[test]
@@ -644,6 +714,18 @@ proptest! {
             merged.sort_by(|a, b| b.lifetime_billed.cmp(&a.lifetime_billed).then(a.clinic_id.cmp(&b.clinic_id)).then(a.patient_id.cmp(&b.patient_id)));
             merged.truncate(odx_core::patients::CHURN_LIST_LEN);
             prop_assert_eq!(&merged, &patients.totals.churn_list);
+            // Inventory counts (stock is on its branch's row; amounts are
+            // rounded to paisa from exact sums, so only counts add up).
+            let inv = t.inventory(&scope).expect("inventory");
+            let n = inventory_additive(&inv.totals).len();
+            prop_assert_eq!(sum_rows(inv.groups.iter().map(|g| inventory_additive(&g.metrics)), n),
+                            inventory_additive(&inv.totals));
+            for g in &inv.groups {
+                prop_assert!(g.metrics.rebalance.is_empty(), "no transfer within one branch");
+            }
+            for l in &inv.totals.rebalance {
+                prop_assert!(l.from_clinic_id != l.to_clinic_id && l.qty > Decimal::ZERO && l.qty.fract().is_zero());
+            }
             for m in patients.groups.iter().map(|g| &g.metrics).chain([&patients.totals]) {
                 prop_assert!(m.active_patients <= m.patients_on_file && m.churn_risk <= m.patients_on_file);
                 prop_assert!(m.recall_overdue <= m.patients_on_file && m.churn_list.len() as u64 <= m.churn_risk);
@@ -661,6 +743,7 @@ proptest! {
         let staff = t.staff(&scope).expect("staff");
         let clinical = t.clinical(&scope).expect("clinical");
         let patients = t.patients(&scope).expect("patients");
+        let inventory = t.inventory(&scope).expect("inventory");
         for &id in scope.clinic_ids() {
             let alone = scope.only(id).expect("in scope");
             prop_assert_eq!(Some(&t.financial(&alone).expect("alone").totals), fin.clinic_row(id));
@@ -670,6 +753,7 @@ proptest! {
             prop_assert_eq!(Some(&t.staff(&alone).expect("alone").totals), staff.clinic_row(id));
             prop_assert_eq!(Some(&t.clinical(&alone).expect("alone").totals), clinical.clinic_row(id));
             prop_assert_eq!(Some(&t.patients(&alone).expect("alone").totals), patients.clinic_row(id));
+            prop_assert_eq!(Some(&t.inventory(&alone).expect("alone").totals), inventory.clinic_row(id));
         }
     }
 

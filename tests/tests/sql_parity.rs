@@ -108,6 +108,8 @@ async fn a_missing_table_or_column_degrades_only_the_domain_that_reads_it() {
     assert_eq!(clinical.totals.plans_created, 9);
     let patients = report(pg_sqlx::patients(&pool, &s).await.unwrap());
     assert_eq!(patients.totals.churn_risk, 4);
+    let inventory = report(pg_sqlx::inventory(&pool, &s).await.unwrap());
+    assert_eq!(inventory.totals.rebalance.len(), 3);
 }
 
 /// The per-clinic dashboard, written by hand in plain SQL with local dates
@@ -210,7 +212,13 @@ SELECT
        HAVING max((a.starts_at AT TIME ZONE c.timezone)::date) <= ($3::date - interval '9 months')::date
           AND NOT EXISTS (SELECT 1 FROM app.appointments b
                           WHERE b.patient_id = a.patient_id AND b.status = 'booked'
-                            AND (b.starts_at AT TIME ZONE max(c.timezone))::date > $3::date)) x) AS churn_risk";
+                            AND (b.starts_at AT TIME ZONE max(c.timezone))::date > $3::date)) x) AS churn_risk,
+  (SELECT coalesce(round(sum(q.qty * q.unit_cost) FILTER (WHERE q.qty > 0), 2), 0) FROM (
+       SELECT i.unit_cost, i.qty_on_hand - coalesce((SELECT sum(m.qty) FROM app.inventory_movements m
+                                                     WHERE m.item_id = i.id
+                                                       AND (m.moved_at AT TIME ZONE c.timezone)::date > $3::date), 0) AS qty
+       FROM app.inventory_items i JOIN c ON c.id = i.clinic_id) q)::text AS stock_value,
+  (SELECT count(*) FROM app.inventory_items i WHERE i.clinic_id = $1 AND i.expires_on <= $3::date) AS expired_batches";
 
 #[tokio::test]
 async fn the_per_clinic_dashboard_written_by_hand_agrees() {
@@ -229,6 +237,7 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         let staff = report(pg_sqlx::staff(&pool, &s).await.unwrap()).totals;
         let clinical = report(pg_sqlx::clinical(&pool, &s).await.unwrap()).totals;
         let patients = report(pg_sqlx::patients(&pool, &s).await.unwrap()).totals;
+        let inventory = report(pg_sqlx::inventory(&pool, &s).await.unwrap()).totals;
         let row = sqlx::query(DASHBOARD_SQL).bind(clinic).bind(from).bind(to).fetch_one(&pool).await.unwrap();
         let dec = |name: &str| row.get::<String, _>(name).parse::<Decimal>().unwrap();
         let n = |name: &str| row.get::<i64, _>(name) as u64;
@@ -269,6 +278,8 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         assert_eq!(patients.recall_due, n("recall_due"), "recall due, {what}");
         assert_eq!(patients.recall_overdue, n("recall_overdue"), "recall overdue, {what}");
         assert_eq!(patients.churn_risk, n("churn_risk"), "churn risk, {what}");
+        assert_eq!(inventory.stock_value, dec("stock_value"), "stock value, {what}");
+        assert_eq!(inventory.expired, n("expired_batches"), "expired batches, {what}");
         assert_eq!(
             (patients.new_patients, patients.returning_patients),
             (ops.new_patients, ops.returning_patients),

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 const USAGE: &str =
     "odx-psql-script --domain D --clinics IDS --from DATE --to DATE [--group-by G] [--runs N] [--url URL]
-  --domain    financial | operations | accounting | lab | staff | clinical
+  --domain    financial | operations | accounting | lab | staff | clinical | patients | inventory
   --clinics   comma-separated clinic ids, or `all` (every clinic of app.clinics)
   --from/--to local dates YYYY-MM-DD
   --group-by  clinic (default) | doctor | none

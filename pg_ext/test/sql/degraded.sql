@@ -43,3 +43,9 @@ SELECT odx_patients(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30') -> 'missin
 SELECT count(*) AS rows FROM odx_patients_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30');
 SELECT odx_operations(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS operations_degraded;
 ROLLBACK;
+BEGIN;
+DROP TABLE app.inventory_movements;
+SELECT odx_inventory(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30') -> 'missing' AS inventory_missing;
+SELECT count(*) AS rows FROM odx_inventory_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30');
+SELECT odx_patients(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') ->> 'degraded' AS patients_degraded;
+ROLLBACK;
