@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::frame::{accumulator, Facts};
 use crate::num::{add_count, add_money, mul_money, rate, round_money};
 use crate::report::Report;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -381,7 +381,6 @@ fn metrics(f: &InventoryFacts) -> Result<InventoryMetrics> {
     let mut rebalance = rebalance(f)?;
     rebalance.truncate(INVENTORY_LIST_LEN);
     let daily = if f.days > 0 { rate(consumed_value, Decimal::from(f.days))? } else { None };
-    let daily_value = daily.unwrap_or_default().round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let days_of_cover = match daily {
         Some(d) if d > Decimal::ZERO => rate(stock_value, d)?,
         _ => None,
@@ -396,7 +395,7 @@ fn metrics(f: &InventoryFacts) -> Result<InventoryMetrics> {
         expiring_value: round_money(f.expiring_value),
         expired: f.expired,
         expired_value: round_money(f.expired_value),
-        daily_consumption_value: round_money(daily_value),
+        daily_consumption_value: round_money(daily.unwrap_or_default()),
         days_of_cover,
         reorder_needed,
         reorder_items: reorder,

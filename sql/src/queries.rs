@@ -388,17 +388,22 @@ SELECT clinic_id, doctor_id, n::int8, amount::text FROM g WHERE in_range"
     }
 }
 
-/// `'a', 'b'`: SQL literals of the statuses core names.
-fn status_list(statuses: impl IntoIterator<Item = InvoiceStatus>) -> String {
-    statuses.into_iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+/// `'a', 'b'`: SQL literals of the category values core names.
+fn sql_list<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
+    values.into_iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
+}
+
+/// The invoice statuses core counts as billed, as SQL literals.
+fn billed_statuses() -> String {
+    sql_list(InvoiceStatus::LISTED.iter().filter(|s| s.is_billed()).map(|s| s.as_str()))
 }
 
 fn materials() -> Query {
     // Core counts materials of billed invoices only, and counts the invoices
     // whose status it does not know (data quality): the statement reads the
     // items of billed invoices alone, and counts only the unknown statuses.
-    let billed = status_list(InvoiceStatus::LISTED.iter().copied().filter(|s| s.is_billed()));
-    let listed = status_list(InvoiceStatus::LISTED.iter().copied());
+    let billed = billed_statuses();
+    let listed = sql_list(InvoiceStatus::LISTED.iter().map(|s| s.as_str()));
     Query {
         kind: QueryKind::Materials,
         relations: &["invoices", "invoice_items"],
@@ -555,7 +560,7 @@ SELECT clinic_id, doctor_id, status::text, n::int8 FROM g WHERE in_range"
 
 fn procedure_lines() -> Query {
     // Core keeps the items of billed invoices: the statement reads only those.
-    let billed = status_list(InvoiceStatus::LISTED.iter().copied().filter(|s| s.is_billed()));
+    let billed = billed_statuses();
     Query {
         kind: QueryKind::ProcedureLines,
         relations: &["invoices", "invoice_items"],
@@ -578,7 +583,7 @@ SELECT clinic_id, doctor_id, status::text, procedure_code::text, qty::int8, reve
 fn patient_records() -> Query {
     let completed = AppointmentStatus::Completed.as_str();
     let booked = AppointmentStatus::Booked.as_str();
-    let billed = status_list(InvoiceStatus::LISTED.iter().copied().filter(|s| s.is_billed()));
+    let billed = billed_statuses();
     Query {
         kind: QueryKind::PatientRecords,
         relations: &["patients", "appointments", "invoices"],
@@ -626,7 +631,7 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"
 
 fn inventory_items() -> Query {
     let consumption = MovementKind::Consumption.as_str();
-    let kinds = MovementKind::LISTED.iter().map(|k| format!("'{}'", k.as_str())).collect::<Vec<_>>().join(", ");
+    let kinds = sql_list(MovementKind::LISTED.iter().map(|k| k.as_str()));
     Query {
         kind: QueryKind::InventoryItems,
         relations: &["inventory_items", "inventory_movements"],
