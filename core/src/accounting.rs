@@ -50,22 +50,33 @@ pub struct ReceiptFact {
     pub amount: Decimal,
 }
 
-/// Materials of the invoices issued in range, grouped by clinic, doctor and
-/// invoice status (core keeps the billed ones).
+/// Materials of the invoices issued in range, grouped by clinic and doctor:
+/// the items of billed invoices ([`InvoiceStatus::is_billed`]) and how many
+/// invoices have a status core does not know. [`MaterialsFact::of_invoice`]
+/// is one invoice's fact; a source that groups must apply the same rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaterialsFact {
     /// `invoices.clinic_id`.
     pub clinic_id: i64,
     /// `invoices.doctor_id` (the group key).
     pub doctor_id: Option<i64>,
-    /// `invoices.status`.
-    pub status: InvoiceStatus,
-    /// How many invoices. Core reads it for an unknown status only (data
-    /// quality), so a source may leave it zero for the listed ones.
-    pub invoices: u64,
-    /// Sum of qty x unit_cost of their items. Core reads it for a billed
-    /// status only, so a source may leave it zero for the others.
+    /// How many of the invoices have an unknown status (data quality).
+    pub unknown_status: u64,
+    /// Sum of qty x unit_cost of the items of the billed invoices.
     pub materials: Decimal,
+}
+
+impl MaterialsFact {
+    /// One invoice's fact: its items' cost counts when it is billed, and an
+    /// unknown status is counted.
+    pub fn of_invoice(clinic_id: i64, doctor_id: Option<i64>, status: InvoiceStatus, items_cost: Decimal) -> Self {
+        MaterialsFact {
+            clinic_id,
+            doctor_id,
+            unknown_status: u64::from(status == InvoiceStatus::Unknown),
+            materials: if status.is_billed() { items_cost } else { Decimal::ZERO },
+        }
+    }
 }
 
 /// Expenses spent in range (`spent_on`, a local date), grouped by clinic and
@@ -145,13 +156,8 @@ impl AccountingFacts {
     }
 
     fn add_materials(&mut self, f: &MaterialsFact) -> Result<()> {
-        if f.status == InvoiceStatus::Unknown {
-            return add_count(&mut self.dq.unknown_invoice_status, f.invoices, "data quality");
-        }
-        if f.status.is_billed() {
-            add_money(&mut self.materials, f.materials, "materials cost")?;
-        }
-        Ok(())
+        add_count(&mut self.dq.unknown_invoice_status, f.unknown_status, "data quality")?;
+        add_money(&mut self.materials, f.materials, "materials cost")
     }
 
     fn add_lab_cost(&mut self, f: &LabCostFact) -> Result<()> {
@@ -354,24 +360,12 @@ mod tests {
         assert_eq!(r.totals.expense_ratio, None);
         assert_eq!(r.totals.net_profit, m("-1000.00"));
         a.accum_receipt(&ReceiptFact { clinic_id: 1, doctor_id: Some(7), payments: 2, amount: m("4000.00") }).unwrap();
-        a.accum_materials(&MaterialsFact {
-            clinic_id: 1,
-            doctor_id: Some(7),
-            status: InvoiceStatus::Paid,
-            invoices: 1,
-            materials: m("500.00"),
-        })
-        .unwrap();
-        a.accum_materials(&MaterialsFact {
-            clinic_id: 1,
-            doctor_id: Some(7),
-            status: InvoiceStatus::Draft,
-            invoices: 1,
-            materials: m("900.00"),
-        })
-        .unwrap();
+        a.accum_materials(&MaterialsFact::of_invoice(1, Some(7), InvoiceStatus::Paid, m("500.00"))).unwrap();
+        a.accum_materials(&MaterialsFact::of_invoice(1, Some(7), InvoiceStatus::Draft, m("900.00"))).unwrap();
+        a.accum_materials(&MaterialsFact::of_invoice(1, Some(7), InvoiceStatus::Unknown, m("300.00"))).unwrap();
         let r = a.finish().unwrap();
         assert_eq!(r.totals.expense_ratio, Some(m("0.375")));
+        assert_eq!(r.totals.data_quality.unknown_invoice_status, 1);
         let keys: Vec<_> = r.groups.iter().map(|g| (g.clinic_id, g.doctor_id)).collect();
         assert_eq!(keys, [(1, Some(7)), (1, None)]);
         let net: Decimal = r.groups.iter().map(|g| g.metrics.net_profit).sum();

@@ -675,13 +675,8 @@ impl Tables {
         let materials = self.materials_by_invoice(|_| true)?;
         for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
             if frame.clock(i.clinic_id)?.in_range(i.issued_at) {
-                acc.accum_materials(&MaterialsFact {
-                    clinic_id: i.clinic_id,
-                    doctor_id: i.doctor_id,
-                    status: i.status,
-                    invoices: 1,
-                    materials: materials.get(&i.id).copied().unwrap_or_default(),
-                })?;
+                let items_cost = materials.get(&i.id).copied().unwrap_or_default();
+                acc.accum_materials(&MaterialsFact::of_invoice(i.clinic_id, i.doctor_id, i.status, items_cost))?;
             }
         }
         let in_range = |d: NaiveDate| frame.calendar().bucket_of_date(d).is_some();

@@ -240,9 +240,8 @@ pub fn feed_accounting(acc: &mut AccountingAcc, kind: QueryKind, r: &impl Row) -
         QueryKind::Materials => acc.accum_materials(&MaterialsFact {
             clinic_id: id(r, 0)?,
             doctor_id: r.int8(1)?,
-            status: InvoiceStatus::from_db(&text(r, 2)?),
-            invoices: count(r, 3)?,
-            materials: money(r, 4)?,
+            unknown_status: count(r, 2)?,
+            materials: money(r, 3)?,
         })?,
         QueryKind::LabCosts => acc.accum_lab_cost(&lab_cost_fact(r)?)?,
         QueryKind::Expenses => acc.accum_expense(&ExpenseFact {
