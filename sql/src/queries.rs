@@ -565,11 +565,8 @@ SELECT clinic_id, doctor_id, plan_status::text, status::text, n::int8, fees::tex
 }
 
 fn quotations() -> Query {
-    let groups = by_doctor_groups(
-        "app.treatment_plans d ON d.id = r.plan_id",
-        &["r.status", "r.in_range"],
-        "count(*) AS n",
-    );
+    let groups =
+        by_doctor_groups("app.treatment_plans d ON d.id = r.plan_id", &["r.status", "r.in_range"], "count(*) AS n");
     Query {
         kind: QueryKind::Quotations,
         relations: &["quotations", "treatment_plans"],
