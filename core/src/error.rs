@@ -77,6 +77,18 @@ pub enum OdxError {
         /// The clinic refused.
         clinic_id: i64,
     },
+    /// The user has no console role (org_admin or branch_manager) in the
+    /// organization asked for.
+    NoConsoleAccess {
+        /// The user.
+        user_id: i64,
+    },
+    /// The user has a console role in several organizations and the request
+    /// named none.
+    AmbiguousOrganization {
+        /// The user.
+        user_id: i64,
+    },
     /// An exact sum left the range of `Decimal` (about 7.9e28) or of a counter.
     Overflow {
         /// Which quantity overflowed.
@@ -98,6 +110,8 @@ impl OdxError {
             OdxError::BucketOutOfRange { .. } => "ODX_BUCKET_OUT_OF_RANGE",
             OdxError::ScopeMismatch => "ODX_SCOPE_MISMATCH",
             OdxError::ForbiddenScope { .. } => "ODX_FORBIDDEN_SCOPE",
+            OdxError::NoConsoleAccess { .. } => "ODX_NO_CONSOLE_ACCESS",
+            OdxError::AmbiguousOrganization { .. } => "ODX_INVALID_ARGUMENT",
             OdxError::Overflow { .. } => "ODX_OVERFLOW",
         }
     }
@@ -136,6 +150,12 @@ impl fmt::Display for OdxError {
             }
             OdxError::Overflow { what } => write!(f, "{what} overflowed"),
             OdxError::ForbiddenScope { clinic_id } => write!(f, "clinic {clinic_id} is outside the caller's scope"),
+            OdxError::NoConsoleAccess { user_id } => {
+                write!(f, "user {user_id} has no console role (org_admin or branch_manager) here")
+            }
+            OdxError::AmbiguousOrganization { user_id } => {
+                write!(f, "user {user_id} has a console role in several organizations: name one")
+            }
         }
     }
 }

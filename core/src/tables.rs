@@ -13,6 +13,7 @@ use crate::category::{
     ProcedureStatus, QuotationStatus, UserRole,
 };
 use crate::clinical::{ClinicalAcc, ClinicalReport, PlanFact, PlanFeesFact, ProcedureLineFact, QuotationFact};
+use crate::command::{command_center, command_scopes, CommandCenter, DomainReports};
 use crate::error::Result;
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
 use crate::frame::{ClinicDirectory, Frame};
@@ -23,6 +24,7 @@ use crate::operations::{OperationsAcc, OperationsReport, PatientGrain, PatientsF
 use crate::patients::{DormantPatient, PatientFact, PatientsAcc, PatientsReport};
 use crate::scope::MetricScope;
 use crate::staff::{user_active, AttendanceFact, BilledFact, StaffAcc, StaffFact, StaffReport, LATE_AFTER_MINUTES};
+use crate::targets::OpsTargetRow;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -470,6 +472,8 @@ pub struct Tables {
     pub inventory_items: Vec<InventoryItemRow>,
     /// `inventory_movements`.
     pub inventory_movements: Vec<InventoryMovementRow>,
+    /// `ops_targets`.
+    pub ops_targets: Vec<OpsTargetRow>,
 }
 
 impl Tables {
@@ -652,6 +656,33 @@ impl Tables {
         let mut acc = AccountingAcc::new(scope, &self.directory())?;
         self.fold_accounting(&mut acc)?;
         acc.finish()
+    }
+
+    /// The Command Center of `clinic_ids` over `from..=to` with the targets
+    /// of `organization_id` (every domain report computed twice: over the
+    /// range and over the month to date of `to`).
+    ///
+    /// # Errors
+    /// As [`Tables::financial`] and [`command_center`].
+    pub fn command(
+        &self,
+        organization_id: i64,
+        clinic_ids: Vec<i64>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<CommandCenter> {
+        let (range, mtd) = command_scopes(clinic_ids, from, to)?;
+        let reports = |scope: &MetricScope| -> Result<DomainReports> {
+            Ok(DomainReports {
+                financial: self.financial(scope)?,
+                operations: self.operations(scope)?,
+                accounting: self.accounting(scope)?,
+                lab: self.lab(scope)?,
+            })
+        };
+        let targets: Vec<OpsTargetRow> =
+            self.ops_targets.iter().filter(|t| t.organization_id == organization_id).cloned().collect();
+        command_center(&reports(&range)?, &reports(&mtd)?, &targets)
     }
 
     /// Adds these rows' accounting facts (scope clinics only) to an accumulator.

@@ -1,5 +1,5 @@
 -- odx 0.1.1 -> 0.2.0: the domains of the second seed document, each as
--- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory.
+-- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory; and odx_command, the Command Center.
 -- Written by hand; a test compares the catalog after this upgrade with a
 -- fresh CREATE EXTENSION odx at 0.2.0, so the two cannot drift.
 \echo Use "ALTER EXTENSION odx UPDATE TO '0.2.0'" to load this file. \quit
@@ -227,3 +227,15 @@ AS 'MODULE_PATHNAME', 'odx_inventory_by_branch_wrapper';
 
 COMMENT ON FUNCTION odx_inventory_by_branch(bigint[], date, date) IS
 'One row per branch of odx_inventory (the reorder list and the rebalance suggestions are in odx_inventory): counts as bigint, money and days of cover as numeric (NULL without consumption). Since 0.2.0.';
+
+CREATE FUNCTION "odx_command"(
+	"organization_id" bigint,
+	"from_date" date,
+	"to_date" date
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_command_wrapper';
+
+COMMENT ON FUNCTION odx_command(bigint, date, date) IS
+'The Command Center of an organization over from_date..to_date, computed by odx-core: revenue_mtd (billed from the first of to_date''s month against the network revenue_monthly target prorated by elapsed days), billed, collected, collection_rate, no_show_rate, no_show_bleed, net_profit and expense_ratio of the range, the alerts of app.ops_targets judged on the month to date (warning within 10% of the target, critical beyond), every target''s evaluation, and the leaderboard of branches by billed with the worst no-show rate and the largest AR over 90 days flagged; { degraded, ... }. Since 0.2.0.';

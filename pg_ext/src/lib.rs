@@ -27,6 +27,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 mod by_branch;
+mod console;
 
 pgrx::pg_module_magic!();
 
@@ -41,10 +42,11 @@ pub(crate) fn report(e: OdxError) -> ErrorReport {
         | OdxError::InvalidOption { .. }
         | OdxError::InvalidWindow { .. }
         | OdxError::UnknownClinic { .. }
-        | OdxError::UnknownTimeZone { .. } => ERRCODE_INVALID_PARAMETER_VALUE,
+        | OdxError::UnknownTimeZone { .. }
+        | OdxError::AmbiguousOrganization { .. } => ERRCODE_INVALID_PARAMETER_VALUE,
         OdxError::DateOutOfBounds { .. } => ERRCODE_DATETIME_FIELD_OVERFLOW,
         OdxError::Overflow { .. } => ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-        OdxError::ForbiddenScope { .. } => ERRCODE_INSUFFICIENT_PRIVILEGE,
+        OdxError::ForbiddenScope { .. } | OdxError::NoConsoleAccess { .. } => ERRCODE_INSUFFICIENT_PRIVILEGE,
         _ => ERRCODE_INTERNAL_ERROR,
     };
     ErrorReport::new(code, format!("{e}"), "odx").set_detail(format!("odx error code {}", e.code()))

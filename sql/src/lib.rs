@@ -22,7 +22,10 @@ pub use decode::{
     feed_accounting, feed_clinical, feed_financial, feed_inventory, feed_lab, feed_operations, feed_patients,
     feed_staff, DomainAcc, Row, RowError,
 };
-pub use queries::{Query, QueryKind, ScopeParams, ACCOUNTING, CLINIC_ZONES_SQL, FINANCIAL, OPERATIONS};
+pub use queries::{
+    Query, QueryKind, ScopeParams, ACCOUNTING, CLINIC_ZONES_SQL, FINANCIAL, OPERATIONS, OPS_TARGETS_SQL,
+    ORG_CLINICS_SQL,
+};
 pub use schema::{missing_relations, Domain, RequiredRelation, COLUMNS_SQL};
 
 #[cfg(feature = "sqlx")]

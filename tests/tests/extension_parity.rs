@@ -244,3 +244,31 @@ async fn missing_relations_degrade_the_module_instead_of_failing() {
             .unwrap();
     assert_eq!(rows.get::<i64, _>(0), 0, "the table form returns no rows (with a WARNING naming what is missing)");
 }
+
+async fn command(pool: &PgPool, org: i64, from: &str, to: &str) -> Value {
+    let text: String = sqlx::query("SELECT odx_command($1, $2::date, $3::date)::text")
+        .bind(org)
+        .bind(from)
+        .bind(to)
+        .fetch_one(pool)
+        .await
+        .unwrap_or_else(|e| panic!("odx_command: {e}"))
+        .get(0);
+    serde_json::from_str(&text).unwrap()
+}
+
+#[tokio::test]
+async fn odx_command_equals_core_on_the_known_answer_fixture() {
+    let pool = pool(&database_url()).await;
+    let t = known_answer::tables();
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    // the range is the month to date; mid-month; a range longer than the month
+    for (from, to) in [("2026-06-01", "2026-06-30"), ("2026-06-01", "2026-06-15"), ("2026-05-01", "2026-06-30")] {
+        let want = t.command(known_answer::ORG_ID, known_answer::CLINICS.to_vec(), d(from), d(to)).unwrap();
+        let want = with_degraded_false(serde_json::to_value(want).unwrap());
+        assert_eq!(command(&pool, known_answer::ORG_ID, from, to).await, want, "odx_command({from}, {to}) == core");
+    }
+    // an organization without branches: zeroed, no alerts, an empty leaderboard
+    let empty = command(&pool, 999, "2026-06-01", "2026-06-30").await;
+    assert_eq!((empty["billed"].as_str(), empty["leaderboard"].as_array().map(Vec::len)), (Some("0"), Some(0)));
+}

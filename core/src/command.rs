@@ -1,0 +1,260 @@
+//! The Command Center: the head office's first screen, rolled up from the
+//! domain reports of one scope (every branch at once, grouped by clinic).
+//!
+//! * revenue month to date (billed from the first of `to`'s month through
+//!   `to`) against the network's `revenue_monthly` target prorated by elapsed
+//!   days;
+//! * over the range asked: billed, collected and the collection rate, the
+//!   no-show rate and its PKR bleed, cash-basis net profit;
+//! * the alert strip: every target of the organization judged on the month
+//!   to date (see [`crate::targets`]);
+//! * the branch leaderboard: branches ranked by billed over the range
+//!   (ties by clinic id), flagging the worst no-show rate and the largest AR
+//!   over 90 days (every branch tied for the worst; no flag when the worst
+//!   is zero or no branch has data).
+
+use crate::accounting::{AccountingMetrics, AccountingReport};
+use crate::error::{OdxError, Result};
+use crate::financial::{FinancialMetrics, FinancialReport};
+use crate::lab::{LabMetrics, LabReport};
+use crate::num::rate;
+use crate::operations::{OperationsMetrics, OperationsReport};
+use crate::report::Report;
+use crate::scope::{GroupBy, MetricScope};
+use crate::targets::{evaluate_targets, month_to_date, Actuals, Alert, OpsTargetRow, TargetMetric, TargetsReport};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// The domain reports the Command Center reads for one scope and range,
+/// grouped by clinic.
+#[derive(Debug, Clone)]
+pub struct DomainReports {
+    /// Financial.
+    pub financial: FinancialReport,
+    /// Operations.
+    pub operations: OperationsReport,
+    /// Accounting.
+    pub accounting: AccountingReport,
+    /// Lab.
+    pub lab: LabReport,
+}
+
+/// The scopes a Command Center needs: the range asked, and the month to date
+/// of `to` (the same scope when the range is exactly that month to date).
+///
+/// # Errors
+/// As [`MetricScope::new`].
+pub fn command_scopes(clinic_ids: Vec<i64>, from: NaiveDate, to: NaiveDate) -> Result<(MetricScope, MetricScope)> {
+    let (month_start, _, _) = month_to_date(to);
+    Ok((
+        MetricScope::new(clinic_ids.clone(), from, to, GroupBy::Clinic)?,
+        MetricScope::new(clinic_ids, month_start, to, GroupBy::Clinic)?,
+    ))
+}
+
+/// Revenue month to date against the network target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevenueMtd {
+    /// First day of the month.
+    pub month_start: NaiveDate,
+    /// Elapsed days (through `to`).
+    pub elapsed_days: u32,
+    /// Days of the month.
+    pub month_days: u32,
+    /// Billed month to date.
+    pub billed: Decimal,
+    /// The network's monthly revenue target, when one is set (the first by id).
+    pub target_monthly: Option<Decimal>,
+    /// That target prorated by elapsed days.
+    pub target_to_date: Option<Decimal>,
+    /// billed / target_to_date.
+    pub attainment: Option<Decimal>,
+}
+
+/// One branch on the leaderboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderRow {
+    /// 1 = most billed.
+    pub rank: u32,
+    /// The branch.
+    pub clinic_id: i64,
+    /// Billed over the range.
+    pub billed: Decimal,
+    /// Collected over the range.
+    pub collected: Decimal,
+    /// collected / billed.
+    pub collection_rate: Option<Decimal>,
+    /// No-show rate over the range.
+    pub no_show_rate: Option<Decimal>,
+    /// No-show bleed (PKR) over the range.
+    pub no_show_bleed: Option<Decimal>,
+    /// AR over 90 days as of `to`.
+    pub ar_90: Decimal,
+    /// Cash-basis net profit over the range.
+    pub net_profit: Decimal,
+    /// This branch has the worst no-show rate.
+    pub worst_no_show: bool,
+    /// This branch has the largest AR over 90 days.
+    pub largest_ar_90: bool,
+    /// How many alerts name this branch.
+    pub alerts: u32,
+}
+
+/// The Command Center of a scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandCenter {
+    /// First day of the range.
+    pub from: NaiveDate,
+    /// Last day (balances and the month to date are as of its end).
+    pub to: NaiveDate,
+    /// The branches, ascending.
+    pub clinic_ids: Vec<i64>,
+    /// Revenue month to date against target.
+    pub revenue_mtd: RevenueMtd,
+    /// Billed over the range.
+    pub billed: Decimal,
+    /// Collected over the range.
+    pub collected: Decimal,
+    /// collected / billed.
+    pub collection_rate: Option<Decimal>,
+    /// No-show rate over the range.
+    pub no_show_rate: Option<Decimal>,
+    /// No-show bleed (PKR) over the range.
+    pub no_show_bleed: Option<Decimal>,
+    /// Cash-basis net profit over the range.
+    pub net_profit: Decimal,
+    /// Expense ratio over the range.
+    pub expense_ratio: Option<Decimal>,
+    /// The alert strip (critical first).
+    pub alerts: Vec<Alert>,
+    /// Every target judged.
+    pub targets: TargetsReport,
+    /// The branches ranked by billed.
+    pub leaderboard: Vec<LeaderRow>,
+}
+
+fn row<M>(report: &Report<M>, clinic_id: i64) -> Result<&M> {
+    report
+        .groups
+        .iter()
+        .find(|g| g.clinic_id == clinic_id && g.doctor_id.is_none())
+        .map(|g| &g.metrics)
+        .ok_or(OdxError::ScopeMismatch)
+}
+
+fn check<M>(report: &Report<M>, clinic_ids: &[i64], from: NaiveDate, to: NaiveDate) -> Result<()> {
+    if report.clinic_ids != clinic_ids || report.from != from || report.to != to || report.group_by != GroupBy::Clinic {
+        return Err(OdxError::ScopeMismatch);
+    }
+    Ok(())
+}
+
+struct Branch<'a> {
+    financial: &'a FinancialMetrics,
+    operations: &'a OperationsMetrics,
+    accounting: &'a AccountingMetrics,
+    lab: &'a LabMetrics,
+}
+
+fn branch(r: &DomainReports, clinic_id: i64) -> Result<Branch<'_>> {
+    Ok(Branch {
+        financial: row(&r.financial, clinic_id)?,
+        operations: row(&r.operations, clinic_id)?,
+        accounting: row(&r.accounting, clinic_id)?,
+        lab: row(&r.lab, clinic_id)?,
+    })
+}
+
+/// The Command Center of `range` (the reports of the range asked) and `mtd`
+/// (the month to date of its `to`), with the organization's targets.
+///
+/// # Errors
+/// [`OdxError::ScopeMismatch`] when the reports are not of one set of
+/// clinics grouped by clinic, `range` and `mtd` do not end on the same day,
+/// or `mtd` does not start on the first of that month; [`OdxError::Overflow`].
+pub fn command_center(range: &DomainReports, mtd: &DomainReports, targets: &[OpsTargetRow]) -> Result<CommandCenter> {
+    let (from, to) = (range.financial.from, range.financial.to);
+    let clinic_ids = range.financial.clinic_ids.clone();
+    let (month_start, elapsed_days, month_days) = month_to_date(to);
+    for (r, f) in [(range, from), (mtd, month_start)] {
+        check(&r.financial, &clinic_ids, f, to)?;
+        check(&r.operations, &clinic_ids, f, to)?;
+        check(&r.accounting, &clinic_ids, f, to)?;
+        check(&r.lab, &clinic_ids, f, to)?;
+    }
+    let actuals = |b: &Branch<'_>| Actuals::new(b.financial, b.operations, Some(b.accounting), Some(b.lab));
+    let network = Actuals::new(
+        &mtd.financial.totals,
+        &mtd.operations.totals,
+        Some(&mtd.accounting.totals),
+        Some(&mtd.lab.totals),
+    );
+    let mut per_branch = Vec::with_capacity(clinic_ids.len());
+    for c in &clinic_ids {
+        per_branch.push((*c, actuals(&branch(mtd, *c)?)));
+    }
+    let targets_report = evaluate_targets(targets, to, &network, &per_branch)?;
+
+    let revenue_target =
+        targets_report.evaluations.iter().find(|e| e.metric == TargetMetric::RevenueMonthly && e.clinic_id.is_none());
+    let target_to_date = revenue_target.map(|e| e.target);
+    let revenue_mtd = RevenueMtd {
+        month_start,
+        elapsed_days,
+        month_days,
+        billed: mtd.financial.totals.billed,
+        target_monthly: revenue_target.map(|e| e.target_value),
+        target_to_date,
+        attainment: match target_to_date {
+            Some(t) => rate(mtd.financial.totals.billed, t)?,
+            None => None,
+        },
+    };
+
+    let mut leaderboard = Vec::with_capacity(clinic_ids.len());
+    for c in &clinic_ids {
+        let b = branch(range, *c)?;
+        let alerts = targets_report.alerts.iter().filter(|a| a.clinic_id == Some(*c)).count();
+        leaderboard.push(LeaderRow {
+            rank: 0,
+            clinic_id: *c,
+            billed: b.financial.billed,
+            collected: b.financial.collected,
+            collection_rate: b.financial.collection_rate,
+            no_show_rate: b.operations.no_show_rate,
+            no_show_bleed: b.operations.no_show_bleed,
+            ar_90: b.financial.ar_aging.over_90,
+            net_profit: b.accounting.net_profit,
+            worst_no_show: false,
+            largest_ar_90: false,
+            alerts: u32::try_from(alerts).unwrap_or(u32::MAX),
+        });
+    }
+    leaderboard.sort_by(|a, b| b.billed.cmp(&a.billed).then(a.clinic_id.cmp(&b.clinic_id)));
+    let worst = leaderboard.iter().filter_map(|r| r.no_show_rate).max().filter(|w| *w > Decimal::ZERO);
+    let largest = leaderboard.iter().map(|r| r.ar_90).max().filter(|m| *m > Decimal::ZERO);
+    for (i, r) in leaderboard.iter_mut().enumerate() {
+        r.rank = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        r.worst_no_show = worst.is_some() && r.no_show_rate == worst;
+        r.largest_ar_90 = largest == Some(r.ar_90);
+    }
+
+    let t = &range;
+    Ok(CommandCenter {
+        from,
+        to,
+        clinic_ids,
+        revenue_mtd,
+        billed: t.financial.totals.billed,
+        collected: t.financial.totals.collected,
+        collection_rate: t.financial.totals.collection_rate,
+        no_show_rate: t.operations.totals.no_show_rate,
+        no_show_bleed: t.operations.totals.no_show_bleed,
+        net_profit: t.accounting.totals.net_profit,
+        expense_ratio: t.accounting.totals.expense_ratio,
+        alerts: targets_report.alerts.clone(),
+        targets: targets_report,
+        leaderboard,
+    })
+}

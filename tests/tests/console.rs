@@ -1,0 +1,181 @@
+//! Known answers of the console layer on the known-answer fixture: scope
+//! resolution, targets and alerts, and the Command Center (EXPECTED.md,
+//! "Targets and the Command Center", works every value by hand).
+
+use chrono::NaiveDate;
+use odx_core::policy::{resolve_scope, Level, OrgDirectory};
+use odx_core::targets::{Severity, TargetMetric, TargetStatus};
+use odx_core::{GroupBy, MetricScope, OdxError};
+use odx_fixtures::known_answer::{tables, ORG_ID};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn m(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn frac(n: &str, over: &str) -> Decimal {
+    m(n) / m(over)
+}
+
+#[test]
+fn the_org_admin_resolves_to_both_branches() {
+    let t = tables();
+    let dir = OrgDirectory::new(&t.organization_clinics, &t.clinics);
+    let s = resolve_scope(90, &t.user_organization_assignments, &dir, None, None).unwrap();
+    assert_eq!((s.level, s.clinic_ids, s.organization_id), (Level::Network, vec![1, 2], ORG_ID));
+    assert_eq!(
+        resolve_scope(90, &t.user_organization_assignments, &dir, None, Some(3)),
+        Err(OdxError::ForbiddenScope { clinic_id: 3 })
+    );
+    assert_eq!(
+        resolve_scope(11, &t.user_organization_assignments, &dir, None, None),
+        Err(OdxError::NoConsoleAccess { user_id: 11 })
+    );
+}
+
+#[test]
+fn command_center_of_june() {
+    let t = tables();
+    let c = t.command(ORG_ID, vec![1, 2], d("2026-06-01"), d("2026-06-30")).unwrap();
+
+    // revenue month to date: the whole of June, 50,000 billed against 55,000
+    assert_eq!(
+        (c.revenue_mtd.month_start, c.revenue_mtd.elapsed_days, c.revenue_mtd.month_days),
+        (d("2026-06-01"), 30, 30)
+    );
+    assert_eq!(c.revenue_mtd.billed, m("50000.00"));
+    assert_eq!(c.revenue_mtd.target_monthly, Some(m("55000")));
+    assert_eq!(c.revenue_mtd.target_to_date, Some(m("55000.00")));
+    assert_eq!(c.revenue_mtd.attainment, Some(frac("50000", "55000").normalize()));
+
+    // the range's headline numbers (the domains' known answers)
+    assert_eq!((c.billed, c.collected), (m("50000.00"), m("37000.00")));
+    assert_eq!(c.collection_rate, Some(m("0.74")));
+    assert_eq!(c.no_show_rate, Some(frac("3", "14").normalize()));
+    assert_eq!(c.no_show_bleed, Some(m("21428.58")));
+    assert_eq!(c.net_profit, m("-9300.00"));
+    assert_eq!(c.expense_ratio, Some(frac("46300", "37000").normalize()));
+
+    // every target judged, in id order; 11 (unknown metric) and 12 (weekly) kept out
+    let judged: Vec<_> = c.targets.evaluations.iter().map(|e| (e.target_id, e.status, e.severity)).collect();
+    use Severity::*;
+    use TargetStatus::*;
+    assert_eq!(
+        judged,
+        [
+            (1, Breached, Some(Warning)),
+            (2, Breached, Some(Critical)),
+            (3, Met, None),
+            (4, Breached, Some(Warning)),
+            (5, Met, None),
+            (6, Breached, Some(Critical)),
+            (7, Met, None),
+            (8, Breached, Some(Critical)),
+            (9, Met, None),
+            (10, Breached, Some(Warning)),
+        ]
+    );
+    assert_eq!((c.targets.data_quality.unknown_metric, c.targets.data_quality.unknown_period), (1, 1));
+
+    // the alert strip: critical first (the zero target's unbounded miss
+    // leads), then the largest miss
+    let strip: Vec<_> =
+        c.alerts.iter().map(|a| (a.metric, a.clinic_id, a.actual, a.target, a.severity, a.miss)).collect();
+    assert_eq!(
+        strip,
+        [
+            (TargetMetric::LabOverdueMax, Some(1), m("2"), m("0"), Critical, None),
+            (
+                TargetMetric::NoshowRateMax,
+                Some(1),
+                m("0.2"),
+                m("0.18"),
+                Critical,
+                Some(frac("0.02", "0.18").normalize())
+            ),
+            (TargetMetric::Ar90Max, Some(1), m("4000.00"), m("3600"), Critical, Some(frac("400", "3600").normalize())),
+            (
+                TargetMetric::RevenueMonthly,
+                None,
+                m("50000.00"),
+                m("55000.00"),
+                Warning,
+                Some(frac("5000", "55000").normalize())
+            ),
+            (
+                TargetMetric::UtilizationMin,
+                None,
+                frac("525", "9600").normalize(),
+                m("0.06"),
+                Warning,
+                Some(m("0.0885416666666666666666666667"))
+            ),
+            (TargetMetric::CollectionRateMin, None, m("0.74"), m("0.80"), Warning, Some(m("0.075"))),
+        ]
+    );
+
+    // the leaderboard: Lahore (39,000) over Dubai (11,000); Dubai has the
+    // worst no-show rate (1/4 against 2/10), Lahore the largest AR 90+
+    let board: Vec<_> = c
+        .leaderboard
+        .iter()
+        .map(|r| (r.rank, r.clinic_id, r.billed, r.worst_no_show, r.largest_ar_90, r.alerts))
+        .collect();
+    assert_eq!(board, [(1, 1, m("39000.00"), false, true, 3), (2, 2, m("11000.00"), true, false, 0)]);
+    assert_eq!(c.leaderboard[0].net_profit, m("-10200.00"));
+    assert_eq!(c.leaderboard[1].ar_90, m("1500.00"));
+}
+
+#[test]
+fn mid_month_prorates_and_a_longer_range_keeps_the_month_to_date() {
+    let t = tables();
+    let c = t.command(ORG_ID, vec![1, 2], d("2026-06-01"), d("2026-06-15")).unwrap();
+    // 55,000 x 15 / 30
+    assert_eq!(c.revenue_mtd.target_to_date, Some(m("27500.00")));
+    assert_eq!(c.revenue_mtd.elapsed_days, 15);
+    let half =
+        t.financial(&MetricScope::new(vec![1, 2], d("2026-06-01"), d("2026-06-15"), GroupBy::Clinic).unwrap()).unwrap();
+    assert_eq!(c.revenue_mtd.billed, half.totals.billed);
+
+    // May and June: the leaderboard and headline read the range, the
+    // targets and revenue to date read June alone
+    let long = t.command(ORG_ID, vec![1, 2], d("2026-05-01"), d("2026-06-30")).unwrap();
+    let june = t.command(ORG_ID, vec![1, 2], d("2026-06-01"), d("2026-06-30")).unwrap();
+    assert_eq!(long.revenue_mtd, june.revenue_mtd);
+    assert_eq!(long.alerts, june.alerts);
+    let both =
+        t.financial(&MetricScope::new(vec![1, 2], d("2026-05-01"), d("2026-06-30"), GroupBy::Clinic).unwrap()).unwrap();
+    assert_eq!(long.billed, both.totals.billed);
+    for r in &long.leaderboard {
+        let g = both.groups.iter().find(|g| g.clinic_id == r.clinic_id).unwrap();
+        assert_eq!(r.billed, g.metrics.billed);
+    }
+}
+
+#[test]
+fn a_branch_alone_is_its_leaderboard_row() {
+    let t = tables();
+    let network = t.command(ORG_ID, vec![1, 2], d("2026-06-01"), d("2026-06-30")).unwrap();
+    for row in &network.leaderboard {
+        let alone = t.command(ORG_ID, vec![row.clinic_id], d("2026-06-01"), d("2026-06-30")).unwrap();
+        let mine = &alone.leaderboard[0];
+        assert_eq!(
+            (mine.billed, mine.collected, mine.ar_90, mine.net_profit),
+            (row.billed, row.collected, row.ar_90, row.net_profit)
+        );
+        assert_eq!(
+            (mine.no_show_rate, mine.no_show_bleed, mine.alerts),
+            (row.no_show_rate, row.no_show_bleed, row.alerts)
+        );
+        // branch targets are judged the same alone; network targets then read that branch's totals
+        let branch_alerts = |c: &odx_core::command::CommandCenter| -> Vec<_> {
+            c.alerts.iter().filter(|a| a.clinic_id == Some(row.clinic_id)).cloned().collect()
+        };
+        assert_eq!(branch_alerts(&alone), branch_alerts(&network));
+    }
+}
