@@ -41,16 +41,21 @@ pub struct DomainReports {
 }
 
 /// The scopes a Command Center needs: the range asked, and the month to date
-/// of `to` (the same scope when the range is exactly that month to date).
+/// of `to` when the range is not exactly it (none: the range's reports serve
+/// for both).
 ///
 /// # Errors
 /// As [`MetricScope::new`].
-pub fn command_scopes(clinic_ids: Vec<i64>, from: NaiveDate, to: NaiveDate) -> Result<(MetricScope, MetricScope)> {
+pub fn command_scopes(
+    clinic_ids: Vec<i64>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(MetricScope, Option<MetricScope>)> {
     let (month_start, _, _) = month_to_date(to);
-    Ok((
-        MetricScope::new(clinic_ids.clone(), from, to, GroupBy::Clinic)?,
-        MetricScope::new(clinic_ids, month_start, to, GroupBy::Clinic)?,
-    ))
+    let range = MetricScope::new(clinic_ids.clone(), from, to, GroupBy::Clinic)?;
+    let mtd =
+        (from != month_start).then(|| MetricScope::new(clinic_ids, month_start, to, GroupBy::Clinic)).transpose()?;
+    Ok((range, mtd))
 }
 
 /// Revenue month to date against the network target.

@@ -170,7 +170,8 @@ pub fn resolve_scope(
 pub struct Principal {
     /// The user.
     pub user_id: i64,
-    /// `users.clinic_id`: the branch the user works in (none: HQ-only).
+    /// `users.clinic_id`: the branch the user works in (none: HQ-only, or
+    /// an inactive user, who holds no branch role).
     pub clinic_id: Option<i64>,
     /// `users.role`: `clinic_admin`, `doctor`, `receptionist`, ...
     pub clinic_role: String,

@@ -659,8 +659,8 @@ impl Tables {
     }
 
     /// The Command Center of `clinic_ids` over `from..=to` with the targets
-    /// of `organization_id` (every domain report computed twice: over the
-    /// range and over the month to date of `to`).
+    /// of `organization_id` (the domain reports of the range, and of the
+    /// month to date of `to` when the range is not it).
     ///
     /// # Errors
     /// As [`Tables::financial`] and [`command_center`].
@@ -682,7 +682,11 @@ impl Tables {
         };
         let targets: Vec<OpsTargetRow> =
             self.ops_targets.iter().filter(|t| t.organization_id == organization_id).cloned().collect();
-        command_center(&reports(&range)?, &reports(&mtd)?, &targets)
+        let range_reports = reports(&range)?;
+        match mtd {
+            Some(mtd) => command_center(&range_reports, &reports(&mtd)?, &targets),
+            None => command_center(&range_reports, &range_reports, &targets),
+        }
     }
 
     /// Adds these rows' accounting facts (scope clinics only) to an accumulator.

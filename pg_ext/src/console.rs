@@ -3,7 +3,7 @@
 //! (small tables); the domains run their set-based statements over every
 //! branch at once; core rolls them up.
 
-use crate::{compute, date, internal, report, spi, Computed, Result, SpiRow};
+use crate::{compute, date, internal, report, spi, to_jsonb, Computed, Result, SpiRow};
 use odx_core::command::{command_center, command_scopes, DomainReports};
 use odx_core::targets::OpsTargetRow;
 use odx_core::{AccountingAcc, FinancialAcc, LabAcc, MetricScope, OperationsAcc};
@@ -60,7 +60,7 @@ fn report_of<R>(computed: Computed<R>, missing: &mut Vec<String>) -> Option<R> {
 }
 
 /// The four domain reports of a scope, or the relations they miss.
-fn reports(scope: &MetricScope) -> Result<std::result::Result<DomainReports, Vec<String>>> {
+fn reports(scope: &MetricScope) -> Result<Computed<DomainReports>> {
     let mut missing = Vec::new();
     let financial = report_of(compute::<FinancialAcc>(scope)?, &mut missing);
     let operations = report_of(compute::<OperationsAcc>(scope)?, &mut missing);
@@ -68,12 +68,12 @@ fn reports(scope: &MetricScope) -> Result<std::result::Result<DomainReports, Vec
     let lab = report_of(compute::<LabAcc>(scope)?, &mut missing);
     Ok(match (financial, operations, accounting, lab) {
         (Some(financial), Some(operations), Some(accounting), Some(lab)) => {
-            Ok(DomainReports { financial, operations, accounting, lab })
+            Computed::Report(DomainReports { financial, operations, accounting, lab })
         }
         _ => {
             missing.sort();
             missing.dedup();
-            Err(missing)
+            Computed::Degraded(missing)
         }
     })
 }
@@ -87,23 +87,21 @@ fn reports(scope: &MetricScope) -> Result<std::result::Result<DomainReports, Vec
 fn odx_command(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<JsonB> {
     let (from, to) = (date(from_date, "from_date")?, date(to_date, "to_date")?);
     let (range, mtd) = command_scopes(org_clinics(organization_id)?, from, to).map_err(report)?;
-    let range_reports = reports(&range)?;
-    let mtd_reports = if mtd == range { None } else { Some(reports(&mtd)?) };
-    let value = match (range_reports, mtd_reports) {
-        (Ok(r), None) => serde_json::to_value(command_center(&r, &r, &targets(organization_id)?).map_err(report)?),
-        (Ok(r), Some(Ok(m))) => {
-            serde_json::to_value(command_center(&r, &m, &targets(organization_id)?).map_err(report)?)
-        }
-        (Err(missing), _) | (_, Some(Err(missing))) => {
-            Ok(serde_json::json!({ "module": "command", "missing": missing }))
-        }
+    let range = reports(&range)?;
+    let mtd = match mtd {
+        Some(scope) => Some(reports(&scope)?),
+        None => None,
     };
-    let mut value = value.map_err(|e| internal(format!("odx: {e}")))?;
-    let degraded = value.get("missing").is_some();
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("degraded".into(), degraded.into());
-    }
-    Ok(JsonB(value))
+    let computed = match (range, mtd) {
+        (Computed::Report(r), None) => {
+            Computed::Report(command_center(&r, &r, &targets(organization_id)?).map_err(report)?)
+        }
+        (Computed::Report(r), Some(Computed::Report(m))) => {
+            Computed::Report(command_center(&r, &m, &targets(organization_id)?).map_err(report)?)
+        }
+        (Computed::Degraded(missing), _) | (_, Some(Computed::Degraded(missing))) => Computed::Degraded(missing),
+    };
+    to_jsonb("command", computed)
 }
 
 extension_sql!(

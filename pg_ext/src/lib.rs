@@ -181,7 +181,7 @@ pub(crate) fn compute<A: DomainAcc>(scope: &MetricScope) -> Result<Computed<A::R
 
 /// `{ "degraded": false, totals, groups, ... }` as core shapes it, or
 /// `{ "degraded": true, "module": ..., "missing": [...], "totals": null, "groups": [] }`.
-fn to_jsonb<R: Serialize>(module: Domain, computed: Computed<R>) -> Result<JsonB> {
+pub(crate) fn to_jsonb<R: Serialize>(module: impl Serialize, computed: Computed<R>) -> Result<JsonB> {
     let mut value = match computed {
         Computed::Report(r) => serde_json::to_value(r).map_err(|e| internal(format!("odx: {e}")))?,
         Computed::Degraded(missing) => serde_json::json!({
