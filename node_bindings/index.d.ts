@@ -70,6 +70,23 @@ export declare class Engine {
    * totals, perBranch, ... }`.
    */
   inventory(params: ScopeParams): Promise<InventoryReport>
+  /**
+   * The Command Center of `{ organizationId, from, to, clinicIds?,
+   * allowedClinicIds? }`: revenue month to date against target, the
+   * range's collection rate, no-show bleed and net profit, the alert strip
+   * and the branch leaderboard; every domain runs once over all branches.
+   */
+  command(params: ConsoleParams): Promise<CommandCenterReady | Degraded>
+  /**
+   * The console scope of `{ userId, organizationId?, focusClinicId? }`,
+   * read from the org layer's tables (see `insightsScope`).
+   */
+  insightsScope(params: UserScopeParams): Promise<InsightsScope>
+  /**
+   * One permission decision for `{ userId, action, resource }`, read
+   * from the org layer's tables (see `authorize`).
+   */
+  authorize(params: AuthorizeParams): Promise<Decision>
   /** Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`. */
   close(): Promise<void>
 }
@@ -166,6 +183,22 @@ export interface AgingAmounts {
   '90+': string
 }
 
+/** A breached target. */
+export interface Alert {
+  /** The metric. */
+  metric: 'revenue_monthly' | 'noshow_rate_max' | 'collection_rate_min' | 'utilization_min' | 'ar_90_max' | 'expense_ratio_max' | 'lab_overdue_max'
+  /** The branch; null for the network. */
+  clinicId: number | null
+  /** The actual (exact decimal). */
+  actual: string
+  /** The target compared with (exact decimal; revenue prorated). */
+  target: string
+  /** How bad. */
+  severity: 'warning' | 'critical'
+  /** The miss as a fraction of the target (null for a zero target). */
+  miss: number | null
+}
+
 /** Appointments by status. */
 export interface AppointmentCounts {
   /** Still booked. */
@@ -197,6 +230,23 @@ export interface AtRiskPatient {
   lifetimeBilled: string
   /** Local date of the last completed visit, `YYYY-MM-DD`. */
   lastVisitOn: string
+}
+
+/**
+ * One permission decision over rows the caller holds (`{ users,
+ * user_organization_assignments, organization_clinics, clinics }`) for `{
+ * userId, action, resource }`: `{ allowed, reason }`.
+ */
+export declare function authorize(rows: Record<string, Array<Record<string, unknown>>>, params: AuthorizeParams): Decision
+
+/** What `authorize` takes. */
+export interface AuthorizeParams {
+  /** The user. */
+  userId: number
+  /** What the user asks to do. */
+  action: { action: 'clinic_admin'; permission: string } | { action: 'open_module'; module: 'overview' | 'analytics' | 'branch_management' | 'staff_permissions' | 'shared_templates' | 'billing' } | { action: 'view_insights' | 'view_template' | 'create_template' | 'edit_template' | 'delete_template' | 'change_plan' | 'set_role_defaults' }
+  /** What it is about. */
+  resource: { kind: 'clinic'; clinicId: number } | { kind: 'organization'; organizationId: number } | { kind: 'template'; organizationId: number; clinicId?: number | null }
 }
 
 /** Whose row it is. */
@@ -292,6 +342,96 @@ export interface ClinicalReport {
   perBranch: Array<BranchKey & ClinicalMetrics>
 }
 
+/**
+ * The Command Center of rows the caller already holds (`{ clinics,
+ * organization_clinics, ops_targets, invoices, invoice_items, payments,
+ * lab_cases, appointments, doctor_schedules, clinic_hours, rooms, expenses,
+ * payroll }`) for `{ organizationId, from, to, clinicIds?,
+ * allowedClinicIds? }`: every branch of the organization unless
+ * `clinicIds` names some (`ODX_FORBIDDEN_SCOPE` for one that is not its
+ * branch or not allowed).
+ */
+export declare function command(rows: Record<string, Array<Record<string, unknown>>>, params: ConsoleParams): CommandCenterReady | Degraded
+
+/** The Command Center (or a [`Degraded`] answer). */
+export interface CommandCenterReady {
+  /** False. */
+  degraded: boolean
+  /** First local date. */
+  from: string
+  /** Last local date. */
+  to: string
+  /** The branches, ascending. */
+  clinicIds: Array<number>
+  /** Revenue month to date against target. */
+  revenueMtd: RevenueMtd
+  /** Billed over the range (PKR). */
+  billed: string
+  /** Collected over the range (PKR). */
+  collected: string
+  /** collected / billed. */
+  collectionRate: number | null
+  /** No-show rate over the range. */
+  noShowRate: number | null
+  /** No-show bleed over the range (PKR). */
+  noShowBleed: string | null
+  /** Cash-basis net profit over the range (PKR). */
+  netProfit: string
+  /** Expense ratio over the range. */
+  expenseRatio: number | null
+  /** The alert strip (critical first). */
+  alerts: Array<Alert>
+  /** Every target judged. */
+  targets: TargetsReport
+  /** The branches ranked by billed. */
+  leaderboard: Array<LeaderRow>
+}
+
+/** What the console calls of an organization take. */
+export interface ConsoleParams {
+  /** The organization. */
+  organizationId: number
+  /** First local date, `YYYY-MM-DD`. */
+  from: string
+  /**
+   * Last local date, `YYYY-MM-DD` (balances and the month to date are as
+   * of its end).
+   */
+  to: string
+  /**
+   * Some of its branches (default: all of them); one that is not its
+   * branch is refused with `ODX_FORBIDDEN_SCOPE`.
+   */
+  clinicIds?: Array<number>
+  /** The principal's branches: any other is refused with `ODX_FORBIDDEN_SCOPE`. */
+  allowedClinicIds?: Array<number>
+}
+
+/** A permission decision. */
+export interface Decision {
+  /** Whether the action is allowed. */
+  allowed: boolean
+  /** Why (a stable code). */
+  reason: 'org_admin' | 'clinic_admin' | 'branch_manager' | 'branch_staff' | 'outside_organization' | 'network_only' | 'org_template_protected' | 'not_permitted' | 'wrong_resource'
+}
+
+/**
+ * A console answer that could not be computed: a table or column it reads
+ * is missing.
+ */
+export interface Degraded {
+  /** Always true. */
+  degraded: boolean
+  /** Which call. */
+  module: string
+  /** The missing relations (`app.table` or `app.table.column`). */
+  missing: Array<string>
+  /** Always null. */
+  totals: null
+  /** Always empty. */
+  perBranch: []
+}
+
 /** One doctor's plan acceptance. */
 export interface DoctorAcceptance {
   /** The plans' doctor (null for plans without one). */
@@ -315,6 +455,28 @@ export interface EngineOptions {
   queryTimeoutMs?: number
   /** Time limit to reach the database in ms (default 5000). */
   connectTimeoutMs?: number
+}
+
+/** One target judged. */
+export interface Evaluation {
+  /** `ops_targets.id`. */
+  targetId: number
+  /** The metric. */
+  metric: 'revenue_monthly' | 'noshow_rate_max' | 'collection_rate_min' | 'utilization_min' | 'ar_90_max' | 'expense_ratio_max' | 'lab_overdue_max'
+  /** The branch; null for the network. */
+  clinicId: number | null
+  /** The actual (null: no data). */
+  actual: string | null
+  /** The target compared with. */
+  target: string
+  /** The stored target value. */
+  targetValue: string
+  /** Where it stands. */
+  status: 'met' | 'breached' | 'no_data'
+  /** The miss as a fraction of the target (breaches only). */
+  miss: number | null
+  /** For a breach. */
+  severity: 'warning' | 'critical' | null | null
 }
 
 /**
@@ -417,6 +579,33 @@ export interface FinancialReport {
   totals: FinancialMetrics | null
   /** One row per branch (or per branch and doctor); empty for `none`. */
   perBranch: Array<BranchKey & FinancialMetrics>
+}
+
+/**
+ * The console scope of a user over rows the caller holds (`{
+ * user_organization_assignments, organization_clinics, clinics }`) for `{
+ * userId, organizationId?, focusClinicId? }`: org_admin -> every branch of
+ * the organization, branch_manager -> its branch; `ODX_NO_CONSOLE_ACCESS`
+ * for anyone else, `ODX_FORBIDDEN_SCOPE` for a focus outside the scope.
+ */
+export declare function insightsScope(rows: Record<string, Array<Record<string, unknown>>>, params: UserScopeParams): InsightsScope
+
+/** A user's console scope. */
+export interface InsightsScope {
+  /** The user. */
+  userId: number
+  /** The organization. */
+  organizationId: number
+  /** The console role. */
+  role: 'org_admin' | 'branch_manager'
+  /** Network (every branch) or branch. */
+  level: 'network' | 'branch'
+  /** The focus branch, when the request named one. */
+  focus: number | null
+  /** The branches, ascending (inactive ones included, for history). */
+  clinicIds: Array<number>
+  /** The active ones among them. */
+  activeClinicIds: Array<number>
 }
 
 /**
@@ -609,6 +798,34 @@ export interface LabVendorLine {
   casesReceived: number
   /** Mean turnaround in days; null when none was received. */
   avgTurnaroundDays: number | null
+}
+
+/** One branch on the leaderboard. */
+export interface LeaderRow {
+  /** 1 = most billed. */
+  rank: number
+  /** The branch. */
+  clinicId: number
+  /** Billed (PKR). */
+  billed: string
+  /** Collected (PKR). */
+  collected: string
+  /** collected / billed. */
+  collectionRate: number | null
+  /** No-show rate. */
+  noShowRate: number | null
+  /** No-show bleed (PKR). */
+  noShowBleed: string | null
+  /** AR over 90 days as of `to` (PKR). */
+  ar90: string
+  /** Cash-basis net profit (PKR). */
+  netProfit: string
+  /** This branch has the worst no-show rate. */
+  worstNoShow: boolean
+  /** This branch has the largest AR over 90 days. */
+  largestAr90: boolean
+  /** Alerts naming this branch. */
+  alerts: number
 }
 
 /**
@@ -849,6 +1066,24 @@ export interface ReorderLine {
   daysOfCover: number | null
 }
 
+/** Revenue month to date against the network target. */
+export interface RevenueMtd {
+  /** First day of the month. */
+  monthStart: string
+  /** Elapsed days, through `to`. */
+  elapsedDays: number
+  /** Days of the month. */
+  monthDays: number
+  /** Billed month to date (PKR). */
+  billed: string
+  /** The network's monthly revenue target (PKR), when set. */
+  targetMonthly: string | null
+  /** That target prorated by elapsed days (PKR). */
+  targetToDate: string | null
+  /** billed / targetToDate. */
+  attainment: number | null
+}
+
 /** The active headcount of one role. */
 export interface RoleHeadcount {
   /** `clinic_admin`, `doctor`, `receptionist`, `hygienist`, `assistant` or `other`. */
@@ -963,6 +1198,34 @@ export interface StaffReport {
   perBranch: Array<BranchKey & StaffMetrics>
 }
 
+/** Target rows kept out. */
+export interface TargetsDataQuality {
+  /** Unknown metric. */
+  unknownMetric: number
+  /** Period not `monthly`. */
+  unknownPeriod: number
+  /** A branch outside the scope. */
+  outsideScope: number
+}
+
+/** Every target judged on the month to date. */
+export interface TargetsReport {
+  /** First day of the month. */
+  monthStart: string
+  /** The as-of day. */
+  to: string
+  /** Elapsed days. */
+  elapsedDays: number
+  /** Days of the month. */
+  monthDays: number
+  /** One per target, by id. */
+  evaluations: Array<Evaluation>
+  /** The breaches. */
+  alerts: Array<Alert>
+  /** Target rows kept out. */
+  dataQuality: TargetsDataQuality
+}
+
 /** Billed and collected over time. */
 export interface Trend {
   /** The width of a point. */
@@ -981,6 +1244,16 @@ export interface TrendPoint {
   billed: string
   /** Collected in the point. */
   collected: string
+}
+
+/** What `insightsScope` takes. */
+export interface UserScopeParams {
+  /** The user. */
+  userId: number
+  /** The organization (needed only for a user with console roles in several). */
+  organizationId?: number
+  /** Narrow the scope to this branch. */
+  focusClinicId?: number
 }
 
 /**

@@ -89,6 +89,19 @@ pub enum OdxError {
         /// The user.
         user_id: i64,
     },
+    /// The user is not in `users`.
+    UnknownUser {
+        /// The user.
+        user_id: i64,
+    },
+    /// A structured argument (a permission request, a CSV table name ...)
+    /// could not be read.
+    InvalidArgument {
+        /// The argument, e.g. `action`.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
     /// An exact sum left the range of `Decimal` (about 7.9e28) or of a counter.
     Overflow {
         /// Which quantity overflowed.
@@ -111,7 +124,8 @@ impl OdxError {
             OdxError::ScopeMismatch => "ODX_SCOPE_MISMATCH",
             OdxError::ForbiddenScope { .. } => "ODX_FORBIDDEN_SCOPE",
             OdxError::NoConsoleAccess { .. } => "ODX_NO_CONSOLE_ACCESS",
-            OdxError::AmbiguousOrganization { .. } => "ODX_INVALID_ARGUMENT",
+            OdxError::AmbiguousOrganization { .. } | OdxError::InvalidArgument { .. } => "ODX_INVALID_ARGUMENT",
+            OdxError::UnknownUser { .. } => "ODX_UNKNOWN_USER",
             OdxError::Overflow { .. } => "ODX_OVERFLOW",
         }
     }
@@ -156,6 +170,8 @@ impl fmt::Display for OdxError {
             OdxError::AmbiguousOrganization { user_id } => {
                 write!(f, "user {user_id} has a console role in several organizations: name one")
             }
+            OdxError::UnknownUser { user_id } => write!(f, "unknown user {user_id}"),
+            OdxError::InvalidArgument { field, message } => write!(f, "invalid {field}: {message}"),
         }
     }
 }

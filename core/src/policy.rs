@@ -201,8 +201,13 @@ impl Principal {
         organization_id.is_some_and(|org| self.org_roles.iter().any(|(o, r, _)| *o == org && *r == OrgRole::OrgAdmin))
     }
 
-    fn branch_manager_of(&self, clinic_id: i64) -> bool {
-        self.org_roles.iter().any(|(_, r, c)| *r == OrgRole::BranchManager && *c == Some(clinic_id))
+    /// Branch manager of `clinic_id` by an assignment of the branch's own
+    /// organization (an assignment naming another organization's branch
+    /// grants nothing).
+    fn branch_manager_of(&self, clinic_id: i64, organization_id: Option<i64>) -> bool {
+        organization_id.is_some_and(|org| {
+            self.org_roles.iter().any(|(o, r, c)| *o == org && *r == OrgRole::BranchManager && *c == Some(clinic_id))
+        })
     }
 
     fn works_in(&self, clinic_id: i64) -> bool {
@@ -372,7 +377,7 @@ pub fn authorize(principal: &Principal, directory: &OrgDirectory, action: &Actio
         (Action::ViewInsights, Resource::Clinic { clinic_id }) => {
             if org_admin {
                 allow(Reason::OrgAdmin)
-            } else if principal.branch_manager_of(clinic_id) && org.is_some() {
+            } else if principal.branch_manager_of(clinic_id, org) {
                 allow(Reason::BranchManager)
             } else {
                 deny(if member_of_org { Reason::NotPermitted } else { Reason::OutsideOrganization })
@@ -398,7 +403,7 @@ pub fn authorize(principal: &Principal, directory: &OrgDirectory, action: &Actio
             }
             match (action, clinic_id) {
                 (Action::ViewTemplate, None) if member_of_org => allow(Reason::BranchStaff),
-                (Action::ViewTemplate, Some(c)) if principal.works_in(c) || principal.branch_manager_of(c) => {
+                (Action::ViewTemplate, Some(c)) if principal.works_in(c) || principal.branch_manager_of(c, org) => {
                     allow(Reason::BranchStaff)
                 }
                 (_, None) if member_of_org => deny(Reason::OrgTemplateProtected),
@@ -408,6 +413,46 @@ pub fn authorize(principal: &Principal, directory: &OrgDirectory, action: &Actio
         }
         _ => deny(Reason::WrongResource),
     }
+}
+
+/// The principal of `user_id` among `users` and their assignments.
+///
+/// # Errors
+/// [`OdxError::UnknownUser`] when `users` has no such user.
+pub fn principal_of(
+    user_id: i64,
+    users: &[UserRow],
+    assignments: &[UserOrganizationAssignmentRow],
+) -> Result<Principal> {
+    let user = users.iter().find(|u| u.id == user_id).ok_or(OdxError::UnknownUser { user_id })?;
+    Ok(Principal::new(user, assignments))
+}
+
+/// An [`Action`] and a [`Resource`] read from their JSON, as the SQL and
+/// Node surfaces receive them: `{"action": "clinic_admin", "permission":
+/// "appointments.edit"}` and `{"kind": "clinic", "clinic_id": 3}`.
+///
+/// # Errors
+/// [`OdxError::InvalidArgument`] naming `action` or `resource`, with the
+/// kinds accepted.
+pub fn read_request(action: &str, resource: &str) -> Result<(Action, Resource)> {
+    let action = serde_json::from_str(action).map_err(|e| OdxError::InvalidArgument {
+        field: "action",
+        message: format!(
+            "{e}; expected {{\"action\": \"clinic_admin\", \"permission\": ...}}, {{\"action\": \"open_module\", \
+             \"module\": \"overview\" | \"analytics\" | \"branch_management\" | \"staff_permissions\" | \
+             \"shared_templates\" | \"billing\"}} or {{\"action\": \"view_insights\" | \"view_template\" | \
+             \"create_template\" | \"edit_template\" | \"delete_template\" | \"change_plan\" | \"set_role_defaults\"}}"
+        ),
+    })?;
+    let resource = serde_json::from_str(resource).map_err(|e| OdxError::InvalidArgument {
+        field: "resource",
+        message: format!(
+            "{e}; expected {{\"kind\": \"clinic\", \"clinic_id\": ...}}, {{\"kind\": \"organization\", \
+             \"organization_id\": ...}} or {{\"kind\": \"template\", \"organization_id\": ..., \"clinic_id\": null | ...}}"
+        ),
+    })?;
+    Ok((action, resource))
 }
 
 /// Role permissions: role -> the permissions it holds.

@@ -14,7 +14,7 @@ use crate::category::{
 };
 use crate::clinical::{ClinicalAcc, ClinicalReport, PlanFact, PlanFeesFact, ProcedureLineFact, QuotationFact};
 use crate::command::{command_center, command_scopes, CommandCenter, DomainReports};
-use crate::error::Result;
+use crate::error::{OdxError, Result};
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
 use crate::frame::{ClinicDirectory, Frame};
 use crate::inventory::{InventoryAcc, InventoryItemFact, InventoryReport};
@@ -22,6 +22,7 @@ use crate::lab::{DatePos, LabAcc, LabCaseFact, LabReport};
 use crate::num::{add_money, mul_money};
 use crate::operations::{OperationsAcc, OperationsReport, PatientGrain, PatientsFact, RoomsFact};
 use crate::patients::{DormantPatient, PatientFact, PatientsAcc, PatientsReport};
+use crate::policy::{authorize, principal_of, resolve_scope, Action, Decision, InsightsScope, OrgDirectory, Resource};
 use crate::scope::MetricScope;
 use crate::staff::{user_active, AttendanceFact, BilledFact, StaffAcc, StaffFact, StaffReport, LATE_AFTER_MINUTES};
 use crate::targets::OpsTargetRow;
@@ -658,19 +659,51 @@ impl Tables {
         acc.finish()
     }
 
-    /// The Command Center of `clinic_ids` over `from..=to` with the targets
-    /// of `organization_id` (the domain reports of the range, and of the
-    /// month to date of `to` when the range is not it).
+    /// The branches of every organization (`organization_clinics` and
+    /// `clinics.status`).
+    pub fn org_directory(&self) -> OrgDirectory {
+        OrgDirectory::new(&self.organization_clinics, &self.clinics)
+    }
+
+    /// The console scope of `user_id` ([`resolve_scope`] over these rows).
     ///
     /// # Errors
-    /// As [`Tables::financial`] and [`command_center`].
+    /// As [`resolve_scope`].
+    pub fn insights_scope(
+        &self,
+        user_id: i64,
+        organization_id: Option<i64>,
+        focus: Option<i64>,
+    ) -> Result<InsightsScope> {
+        resolve_scope(user_id, &self.user_organization_assignments, &self.org_directory(), organization_id, focus)
+    }
+
+    /// Whether `user_id` may do `action` on `resource` ([`authorize`] over
+    /// these rows).
+    ///
+    /// # Errors
+    /// [`OdxError::UnknownUser`] when `users` has no such user.
+    pub fn authorize(&self, user_id: i64, action: &Action, resource: &Resource) -> Result<Decision> {
+        let principal = principal_of(user_id, &self.users, &self.user_organization_assignments)?;
+        Ok(authorize(&principal, &self.org_directory(), action, resource))
+    }
+
+    /// The Command Center of `clinic_ids` (branches of `organization_id`;
+    /// every branch when `None`) over `from..=to` with the organization's
+    /// targets (the domain reports of the range, and of the month to date of
+    /// `to` when the range is not it).
+    ///
+    /// # Errors
+    /// [`OdxError::ForbiddenScope`] for a clinic that is not a branch of the
+    /// organization; as [`Tables::financial`] and [`command_center`].
     pub fn command(
         &self,
         organization_id: i64,
-        clinic_ids: Vec<i64>,
+        clinic_ids: Option<Vec<i64>>,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<CommandCenter> {
+        let clinic_ids = self.org_branches(organization_id, clinic_ids, None)?;
         let (range, mtd) = command_scopes(clinic_ids, from, to)?;
         let reports = |scope: &MetricScope| -> Result<DomainReports> {
             Ok(DomainReports {
@@ -686,6 +719,27 @@ impl Tables {
         match mtd {
             Some(mtd) => command_center(&range_reports, &reports(&mtd)?, &targets),
             None => command_center(&range_reports, &range_reports, &targets),
+        }
+    }
+
+    /// `clinic_ids` checked to be branches of `organization_id` (all of its
+    /// branches when `None`), and, when `allowed` is given (the principal's
+    /// clinics), to be among those: a request never widens a scope.
+    ///
+    /// # Errors
+    /// [`OdxError::ForbiddenScope`] for a clinic that is not one of its
+    /// branches or not allowed.
+    pub fn org_branches(
+        &self,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        allowed: Option<&[i64]>,
+    ) -> Result<Vec<i64>> {
+        let branches = self.org_directory().branches(organization_id);
+        let ids = clinic_ids.unwrap_or_else(|| branches.clone());
+        match ids.iter().find(|c| !branches.contains(c) || allowed.is_some_and(|a| !a.contains(c))) {
+            Some(c) => Err(OdxError::ForbiddenScope { clinic_id: *c }),
+            None => Ok(ids),
         }
     }
 

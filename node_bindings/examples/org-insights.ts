@@ -1,16 +1,18 @@
 // The org-insights route of the TypeScript server, the way a Hono app mounts
-// it: GET /api/v1/org/insights/financial, /operations and /accounting, ?from&to&branch.
-// The principal's branches come from the request context (set by the auth
-// middleware); a `branch` outside them is a 403, never silently dropped.
+// it: GET /api/v1/org/insights/financial, /operations, /accounting and
+// /command, ?from&to&branch. The user comes from the request context (set by
+// the auth middleware); odx resolves the user's branches from the org layer
+// (engine.insightsScope): a `branch` outside them is a 403, never silently
+// dropped, and a user without a console role is a 403 too.
 // Type-checked with tsc by the test command (node_bindings/test/example.test.mjs).
 import { Hono, type Context } from 'hono';
-import type { AccountingReport, Engine, FinancialReport, OperationsReport, ScopeParams } from '../index.js';
+import type {
+  AccountingReport, CommandCenterReady, Degraded, Engine, FinancialReport, OperationsReport, ScopeParams,
+} from '../index.js';
 
 /** Who is asking: set by the server's auth middleware. */
 export interface Principal {
   userId: number;
-  /** Every branch of the organization for an org_admin, the one branch of a branch_manager. */
-  clinicIds: number[];
 }
 
 type AppEnv = { Variables: { principal: Principal } };
@@ -22,23 +24,32 @@ const STATUS: Record<string, 400 | 403 | 404 | 500 | 503 | 504> = {
   ODX_RANGE_TOO_LONG: 400,
   ODX_INVALID_DATE: 400,
   ODX_FORBIDDEN_SCOPE: 403,
+  ODX_NO_CONSOLE_ACCESS: 403,
+  ODX_UNKNOWN_USER: 403,
   ODX_UNKNOWN_CLINIC: 404,
   ODX_DB_UNAVAILABLE: 503,
   ODX_DB_TIMEOUT: 504,
 };
 
-function params(c: Context<AppEnv>): ScopeParams {
-  const principal = c.get('principal');
+/** The user's console scope, narrowed to `?branch` when given (refused when outside it). */
+async function params(engine: Engine, c: Context<AppEnv>): Promise<ScopeParams & { organizationId: number }> {
   const branch = c.req.query('branch');
+  const scope = await engine.insightsScope({
+    userId: c.get('principal').userId,
+    focusClinicId: branch === undefined ? undefined : Number(branch),
+  });
   return {
-    clinicIds: branch === undefined ? principal.clinicIds : [Number(branch)],
+    organizationId: scope.organizationId,
+    clinicIds: scope.clinicIds,
     from: c.req.query('from') ?? '',
     to: c.req.query('to') ?? '',
-    allowedClinicIds: principal.clinicIds,
+    allowedClinicIds: scope.clinicIds,
   };
 }
 
-async function answer(c: Context<AppEnv>, run: () => Promise<FinancialReport | OperationsReport | AccountingReport>) {
+type Answer = FinancialReport | OperationsReport | AccountingReport | CommandCenterReady | Degraded;
+
+async function answer(c: Context<AppEnv>, run: () => Promise<Answer>) {
   try {
     return c.json(await run());
   } catch (e) {
@@ -51,8 +62,9 @@ async function answer(c: Context<AppEnv>, run: () => Promise<FinancialReport | O
 /** The routes, over one engine shared by the server. */
 export function orgInsights(engine: Engine): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/api/v1/org/insights/financial', (c) => answer(c, () => engine.financial(params(c))));
-  app.get('/api/v1/org/insights/operations', (c) => answer(c, () => engine.operations(params(c))));
-  app.get('/api/v1/org/insights/accounting', (c) => answer(c, () => engine.accounting(params(c))));
+  app.get('/api/v1/org/insights/financial', (c) => answer(c, async () => engine.financial(await params(engine, c))));
+  app.get('/api/v1/org/insights/operations', (c) => answer(c, async () => engine.operations(await params(engine, c))));
+  app.get('/api/v1/org/insights/accounting', (c) => answer(c, async () => engine.accounting(await params(engine, c))));
+  app.get('/api/v1/org/insights/command', (c) => answer(c, async () => engine.command(await params(engine, c))));
   return app;
 }

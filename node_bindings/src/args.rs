@@ -75,6 +75,36 @@ pub fn optional_integer(obj: &Map<String, Value>, field: &str) -> Checked<Option
     }
 }
 
+/// A required whole number (an id).
+pub fn integer(obj: &Map<String, Value>, field: &str) -> Checked<i64> {
+    optional_integer(obj, field)?.ok_or_else(|| BadArgument::new(field, "is required (a whole number)"))
+}
+
+/// A copy of `value` with every object key in snake_case (`clinicId` ->
+/// `clinic_id`); values are kept as they are.
+pub fn snake_keys(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let mut key = String::with_capacity(k.len() + 4);
+                    for c in k.chars() {
+                        if c.is_ascii_uppercase() {
+                            key.push('_');
+                            key.push(c.to_ascii_lowercase());
+                        } else {
+                            key.push(c);
+                        }
+                    }
+                    (key, snake_keys(v))
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(snake_keys).collect()),
+        other => other.clone(),
+    }
+}
+
 /// `groupBy`: `clinic` (the default), `doctor` or `none`.
 pub fn group_by(obj: &Map<String, Value>, field: &str) -> Checked<GroupBy> {
     match obj.get(field) {
@@ -135,6 +165,74 @@ impl Request {
             Some(allowed) => scope.within(allowed),
             None => Ok(scope),
         }
+    }
+}
+
+/// A console request of an organization: `{ organizationId, from, to,
+/// clinicIds?, allowedClinicIds? }` (every branch when `clinicIds` is
+/// absent).
+#[derive(Debug, Clone)]
+pub struct ConsoleRequest {
+    /// The organization.
+    pub organization_id: i64,
+    /// Some of its branches, or all.
+    pub clinic_ids: Option<Vec<i64>>,
+    /// The principal's clinics, when given.
+    pub allowed: Option<Vec<i64>>,
+    /// First local date.
+    pub from: NaiveDate,
+    /// Last local date.
+    pub to: NaiveDate,
+}
+
+impl ConsoleRequest {
+    /// Reads a console request object.
+    ///
+    /// # Errors
+    /// [`BadArgument`] naming the first bad field.
+    pub fn read(value: &Value, name: &str) -> Checked<ConsoleRequest> {
+        let obj = object(value, name)?;
+        Ok(ConsoleRequest {
+            organization_id: integer(obj, "organizationId")?,
+            clinic_ids: optional_ids(obj, "clinicIds")?,
+            allowed: optional_ids(obj, "allowedClinicIds")?,
+            from: date(obj, "from")?,
+            to: date(obj, "to")?,
+        })
+    }
+}
+
+/// A policy request of a user: `{ userId, organizationId?, focusClinicId?,
+/// action?, resource? }` (the action and resource in snake_case for core).
+#[derive(Debug, Clone)]
+pub struct UserRequest {
+    /// The user.
+    pub user_id: i64,
+    /// The organization asked for.
+    pub organization_id: Option<i64>,
+    /// The focus branch.
+    pub focus: Option<i64>,
+    /// The action, as JSON.
+    pub action: String,
+    /// The resource, as JSON.
+    pub resource: String,
+}
+
+impl UserRequest {
+    /// Reads a policy request object.
+    ///
+    /// # Errors
+    /// [`BadArgument`] naming the first bad field.
+    pub fn read(value: &Value, name: &str) -> Checked<UserRequest> {
+        let obj = object(value, name)?;
+        let json = |field: &str| obj.get(field).map(|v| snake_keys(v).to_string()).unwrap_or_default();
+        Ok(UserRequest {
+            user_id: integer(obj, "userId")?,
+            organization_id: optional_integer(obj, "organizationId")?,
+            focus: optional_integer(obj, "focusClinicId")?,
+            action: json("action"),
+            resource: json("resource"),
+        })
     }
 }
 

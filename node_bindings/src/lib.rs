@@ -13,10 +13,11 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod args;
+pub mod console_types;
 mod shape;
 pub mod types;
 
-use args::{BadArgument, Request};
+use args::{BadArgument, ConsoleRequest, Request, UserRequest};
 use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, Unknown};
 use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
@@ -25,7 +26,7 @@ use odx_core::{
     Tables,
 };
 use odx_sql::pg_sqlx::{self, EngineError, Outcome};
-use odx_sql::DomainAcc;
+use odx_sql::{DomainAcc, USER_READS};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -116,6 +117,62 @@ fn tables(env: &Env, rows: Unknown<'_>) -> Result<Tables> {
         .map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("rows: cannot be read as JSON ({})", e.reason)))?;
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&text))
         .map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("rows.{}: {}", e.path(), e.inner())))
+}
+
+fn console_of(params: Option<Value>) -> Result<ConsoleRequest> {
+    ConsoleRequest::read(&params.unwrap_or_default(), "params").map_err(bad_argument)
+}
+
+fn user_of(params: Option<Value>) -> Result<UserRequest> {
+    UserRequest::read(&params.unwrap_or_default(), "params").map_err(bad_argument)
+}
+
+/// The Command Center of rows the caller already holds (`{ clinics,
+/// organization_clinics, ops_targets, invoices, invoice_items, payments,
+/// lab_cases, appointments, doctor_schedules, clinic_hours, rooms, expenses,
+/// payroll }`) for `{ organizationId, from, to, clinicIds?,
+/// allowedClinicIds? }`: every branch of the organization unless
+/// `clinicIds` names some (`ODX_FORBIDDEN_SCOPE` for one that is not its
+/// branch or not allowed).
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ConsoleParams",
+    ts_return_type = "CommandCenterReady | Degraded"
+)]
+pub fn command(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    let p = console_of(params)?;
+    let tables = tables(env, rows)?;
+    let ids = tables.org_branches(p.organization_id, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
+    let center = tables.command(p.organization_id, Some(ids), p.from, p.to).map_err(core_error)?;
+    Ok(with_degraded(shape::to_js(to_value(&center)?)))
+}
+
+/// The console scope of a user over rows the caller holds (`{
+/// user_organization_assignments, organization_clinics, clinics }`) for `{
+/// userId, organizationId?, focusClinicId? }`: org_admin -> every branch of
+/// the organization, branch_manager -> its branch; `ODX_NO_CONSOLE_ACCESS`
+/// for anyone else, `ODX_FORBIDDEN_SCOPE` for a focus outside the scope.
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: UserScopeParams",
+    ts_return_type = "InsightsScope"
+)]
+pub fn insights_scope(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    let p = user_of(params)?;
+    let scope = tables(env, rows)?.insights_scope(p.user_id, p.organization_id, p.focus).map_err(core_error)?;
+    Ok(shape::to_js(to_value(&scope)?))
+}
+
+/// One permission decision over rows the caller holds (`{ users,
+/// user_organization_assignments, organization_clinics, clinics }`) for `{
+/// userId, action, resource }`: `{ allowed, reason }`.
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: AuthorizeParams",
+    ts_return_type = "Decision"
+)]
+pub fn authorize(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    let p = user_of(params)?;
+    let (action, resource) = odx_core::policy::read_request(&p.action, &p.resource).map_err(core_error)?;
+    let decision = tables(env, rows)?.authorize(p.user_id, &action, &resource).map_err(core_error)?;
+    Ok(shape::to_js(to_value(&decision)?))
 }
 
 /// The financial report of rows the caller already holds (`{ clinics,
@@ -385,6 +442,48 @@ impl Engine {
         self.domain::<InventoryAcc>(env, params)
     }
 
+    /// The Command Center of `{ organizationId, from, to, clinicIds?,
+    /// allowedClinicIds? }`: revenue month to date against target, the
+    /// range's collection rate, no-show bleed and net profit, the alert strip
+    /// and the branch leaderboard; every domain runs once over all branches.
+    #[napi(ts_args_type = "params: ConsoleParams", ts_return_type = "Promise<CommandCenterReady | Degraded>")]
+    pub fn command<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        let pool = self.pool.clone();
+        self.bounded(env, "command", async move {
+            let p = console_of(params)?;
+            let outcome =
+                pg_sqlx::command(&pool, p.organization_id, p.clinic_ids, p.allowed.as_deref(), p.from, p.to).await;
+            shaped("command", outcome.map_err(engine_error)?)
+        })
+    }
+
+    /// The console scope of `{ userId, organizationId?, focusClinicId? }`,
+    /// read from the org layer's tables (see `insightsScope`).
+    #[napi(ts_args_type = "params: UserScopeParams", ts_return_type = "Promise<InsightsScope>")]
+    pub fn insights_scope<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        let pool = self.pool.clone();
+        self.bounded(env, "insightsScope", async move {
+            let p = user_of(params)?;
+            let tables = pg_sqlx::console_tables(&pool, &USER_READS, p.user_id).await.map_err(engine_error)?;
+            let scope = tables.insights_scope(p.user_id, p.organization_id, p.focus).map_err(core_error)?;
+            Ok(shape::to_js(to_value(&scope)?))
+        })
+    }
+
+    /// One permission decision for `{ userId, action, resource }`, read
+    /// from the org layer's tables (see `authorize`).
+    #[napi(ts_args_type = "params: AuthorizeParams", ts_return_type = "Promise<Decision>")]
+    pub fn authorize<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        let pool = self.pool.clone();
+        self.bounded(env, "authorize", async move {
+            let p = user_of(params)?;
+            let (action, resource) = odx_core::policy::read_request(&p.action, &p.resource).map_err(core_error)?;
+            let tables = pg_sqlx::console_tables(&pool, &USER_READS, p.user_id).await.map_err(engine_error)?;
+            let decision = tables.authorize(p.user_id, &action, &resource).map_err(core_error)?;
+            Ok(shape::to_js(to_value(&decision)?))
+        })
+    }
+
     /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.
     #[napi(ts_return_type = "Promise<void>")]
     pub fn close<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
@@ -396,7 +495,31 @@ impl Engine {
     }
 }
 
+/// An outcome in JavaScript's shape, `degraded` saying whether relations
+/// are missing.
+fn shaped<R: Serialize>(module: &str, outcome: Outcome<R>) -> Result<Value> {
+    Ok(with_degraded(match outcome {
+        Outcome::Report(r) => shape::to_js(to_value(&r)?),
+        Outcome::Degraded(missing) => json!({ "module": module, "missing": missing, "totals": null, "perBranch": [] }),
+    }))
+}
+
 impl Engine {
+    /// `work` as a Promise bounded by the engine's time limit: the
+    /// statements carry statement_timeout; this bounds the whole call
+    /// (waiting for a connection included).
+    fn bounded<'env, F>(&self, env: &'env Env, what: &'static str, work: F) -> Result<PromiseRaw<'env, Value>>
+    where
+        F: std::future::Future<Output = Result<Value>> + Send + 'static,
+    {
+        let limit = self.limits.query_timeout + self.limits.connect_timeout;
+        promise(env, async move {
+            tokio::time::timeout(limit, work)
+                .await
+                .map_err(|_| fail("ODX_DB_TIMEOUT", format!("{what} did not finish within the query timeout")))?
+        })
+    }
+
     /// A domain's report (`A` is its accumulator), computed by Postgres and
     /// core within the engine's time limit, in JavaScript's shape.
     fn domain<'env, A>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>>
@@ -404,23 +527,10 @@ impl Engine {
         A: DomainAcc + Send + 'static,
         A::Report: Send,
     {
-        let (pool, limits) = (self.pool.clone(), self.limits);
-        promise(env, async move {
+        let pool = self.pool.clone();
+        self.bounded(env, A::DOMAIN.as_str(), async move {
             let scope = scope_of(params)?;
-            let module = A::DOMAIN.as_str();
-            // The statements carry statement_timeout; this bounds the whole
-            // call (waiting for a connection included).
-            let limit = limits.query_timeout + limits.connect_timeout;
-            let outcome = tokio::time::timeout(limit, pg_sqlx::compute::<A>(&pool, &scope))
-                .await
-                .map_err(|_| fail("ODX_DB_TIMEOUT", format!("{module} did not finish within the query timeout")))?
-                .map_err(engine_error)?;
-            Ok(with_degraded(match outcome {
-                Outcome::Report(r) => shape::to_js(to_value(&r)?),
-                Outcome::Degraded(missing) => {
-                    json!({ "module": module, "missing": missing, "totals": null, "perBranch": [] })
-                }
-            }))
+            shaped(A::DOMAIN.as_str(), pg_sqlx::compute::<A>(&pool, &scope).await.map_err(engine_error)?)
         })
     }
 }

@@ -25,6 +25,9 @@ const RATES: &[&str] = &[
     "completion_rate",
     "quotation_conversion",
     "returning_share",
+    // The Command Center's and the targets' fractions.
+    "attainment",
+    "miss",
     // Not ratios nor money: units per day and days.
     "daily_consumption",
     "days_of_cover",

@@ -26,7 +26,7 @@ function write(name, decls) {
   const body = decls.map(([type, value], i) => `export const v${i}: ${type} = ${JSON.stringify(value, null, 1)};`);
   const file = path.join(dir, `${name}.ts`);
   fs.writeFileSync(file,
-    `import type { ${Object.values(TYPE).join(', ')}, ValidScope } from '../../index.js';\n${body.join('\n')}\n`);
+    `import type { ${Object.values(TYPE).join(', ')}, ValidScope, CommandCenterReady, Degraded, InsightsScope, Decision } from '../../index.js';\n${body.join('\n')}\n`);
   return file;
 }
 
@@ -60,10 +60,20 @@ async function reports() {
   const degraded = await odx.Engine.connect(url.replace(/\/odx_test$/, '/odx_degraded'));
   try {
     for (const domain of Object.keys(TYPE)) decls.push([TYPE[domain], await degraded[domain](KNOWN)]);
+    const command = await degraded.command({ organizationId: 1, from: KNOWN.from, to: KNOWN.to });
+    assert.equal(command.degraded, true);
+    decls.push(['CommandCenterReady | Degraded', command]);
   } finally {
     await degraded.close();
   }
   decls.push(['ValidScope', odx.validateScope({ ...KNOWN, groupBy: 'doctor' })]);
+  const june = { organizationId: 1, from: '2026-06-01', to: '2026-06-30' };
+  decls.push(['CommandCenterReady | Degraded', await engine.command(june)]);
+  decls.push(['CommandCenterReady | Degraded', await engine.command({ organizationId: 500, from: DEMO.from, to: DEMO.to })]);
+  decls.push(['CommandCenterReady | Degraded', await engine.command({ ...june, organizationId: 2 })]);
+  for (const userId of [90, 91]) decls.push(['InsightsScope', await engine.insightsScope({ userId })]);
+  decls.push(['Decision', await engine.authorize({ userId: 91, action: { action: 'view_insights' },
+    resource: { kind: 'clinic', clinicId: 2 } })]);
   return decls;
 }
 
@@ -82,6 +92,8 @@ test('every report matches its declared type in index.d.ts; broken ones do not',
     missingField: ['FinancialReport', { ...fin, perBranch: fin.perBranch.map(({ margin, ...row }) => row) }],
     undeclaredField: ['OperationsReport', { ...ops, perBranch: ops.perBranch.map((r) => ({ ...r, extra: 1 })) }],
     nullCount: ['FinancialReport', { ...fin, totals: { ...fin.totals, invoiceCount: null } }],
+    commandMoneyAsNumber: ['CommandCenterReady', { ...(await engine.command({ organizationId: 1, from: '2026-06-01', to: '2026-06-30' })), billed: 1 }],
+    badReason: ['Decision', { allowed: true, reason: 'because' }],
     badBucket: ['FinancialReport', { ...fin, totals: { ...fin.totals, arAging: { ...fin.totals.arAging, '120+': '0' } } }],
   };
   const controls = Object.entries(broken).map(([name, decl]) => write(name, [decl]));

@@ -1,5 +1,5 @@
 -- odx 0.1.1 -> 0.2.0: the domains of the second seed document, each as
--- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory; and odx_command, the Command Center.
+-- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory; odx_command, the Command Center; odx_insights_scope and odx_authorize, the policy rules.
 -- Written by hand; a test compares the catalog after this upgrade with a
 -- fresh CREATE EXTENSION odx at 0.2.0, so the two cannot drift.
 \echo Use "ALTER EXTENSION odx UPDATE TO '0.2.0'" to load this file. \quit
@@ -239,3 +239,27 @@ AS 'MODULE_PATHNAME', 'odx_command_wrapper';
 
 COMMENT ON FUNCTION odx_command(bigint, date, date) IS
 'The Command Center of an organization over from_date..to_date, computed by odx-core: revenue_mtd (billed from the first of to_date''s month against the network revenue_monthly target prorated by elapsed days), billed, collected, collection_rate, no_show_rate, no_show_bleed, net_profit and expense_ratio of the range, the alerts of app.ops_targets judged on the month to date (warning within 10% of the target, critical beyond), every target''s evaluation, and the leaderboard of branches by billed with the worst no-show rate and the largest AR over 90 days flagged; { degraded, ... }. Since 0.2.0.';
+
+CREATE FUNCTION "odx_insights_scope"(
+	"user_id" bigint,
+	"organization_id" bigint DEFAULT NULL,
+	"focus_clinic_id" bigint DEFAULT NULL
+) RETURNS jsonb
+STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_insights_scope_wrapper';
+
+COMMENT ON FUNCTION odx_insights_scope(bigint, bigint, bigint) IS
+'The console scope of a user, decided by odx-core from app.user_organization_assignments and app.organization_clinics: { user_id, organization_id, role, level, focus, clinic_ids, active_clinic_ids }. org_admin gets every branch of the organization (inactive ones included, for history), branch_manager its branch; anyone else is refused (42501, ODX_NO_CONSOLE_ACCESS), as is a focus branch outside the scope (42501, ODX_FORBIDDEN_SCOPE). Since 0.2.0.';
+
+CREATE FUNCTION "odx_authorize"(
+	"user_id" bigint,
+	"action" jsonb,
+	"resource" jsonb
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_authorize_wrapper';
+
+COMMENT ON FUNCTION odx_authorize(bigint, jsonb, jsonb) IS
+'One permission decision of the organization layer, by odx-core: { allowed, reason } for a user, an action ({"action": "clinic_admin", "permission": ...} | {"action": "open_module", "module": ...} | {"action": "view_insights" | "view_template" | "create_template" | "edit_template" | "delete_template" | "change_plan" | "set_role_defaults"}) and a resource ({"kind": "clinic", "clinic_id": ...} | {"kind": "organization", "organization_id": ...} | {"kind": "template", "organization_id": ..., "clinic_id": null | ...}). Since 0.2.0.';

@@ -1,81 +1,47 @@
-//! The console functions: `odx_command`, the Command Center of an
-//! organization. The organization's branches and targets are read here
-//! (small tables); the domains run their set-based statements over every
-//! branch at once; core rolls them up.
+//! The console functions: `odx_command` (the Command Center of an
+//! organization), `odx_insights_scope` and `odx_authorize` (the policy
+//! rules). The small console tables (an organization's branches and
+//! targets, a user's row and assignments) are read whole by one key into a
+//! core `Tables`; the domains run their set-based statements over every
+//! branch at once; core decides and rolls up.
 
 use crate::{compute, date, internal, report, spi, to_jsonb, Computed, Result, SpiRow};
-use odx_core::command::{command_center, command_scopes, DomainReports};
-use odx_core::targets::OpsTargetRow;
-use odx_core::{AccountingAcc, FinancialAcc, LabAcc, MetricScope, OperationsAcc};
-use odx_sql::{Row, OPS_TARGETS_SQL, ORG_CLINICS_SQL};
+use odx_core::command::{command_scopes, DomainReports};
+use odx_core::policy::read_request;
+use odx_core::{AccountingAcc, FinancialAcc, LabAcc, MetricScope, OperationsAcc, Tables};
+use odx_sql::{feed_console, ConsoleQuery, ORGANIZATION_READS, USER_READS};
 use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
 use pgrx::JsonB;
-use rust_decimal::Decimal;
-use std::str::FromStr;
+use serde::Serialize;
 
-fn bad_row(what: &str) -> pgrx::pg_sys::panic::ErrorReport {
-    internal(format!("odx: unreadable {what} row"))
-}
-
-fn org_clinics(organization_id: i64) -> Result<Vec<i64>> {
+/// The console tables of `reads` for `key`.
+pub(crate) fn console_tables(reads: &[ConsoleQuery], key: i64) -> Result<Tables> {
     Spi::connect(|client| {
-        let mut ids = Vec::new();
-        let args: [DatumWithOid; 1] = [organization_id.into()];
-        for row in client.select(ORG_CLINICS_SQL, None, &args).map_err(spi)? {
-            ids.push(SpiRow(&row).int8(0).ok().flatten().ok_or_else(|| bad_row("app.organization_clinics"))?);
+        let mut tables = Tables::default();
+        for q in reads {
+            let args: [DatumWithOid; 1] = [key.into()];
+            for row in client.select(q.sql, None, &args).map_err(spi)? {
+                feed_console(&mut tables, q.read, &SpiRow(&row))
+                    .map_err(|e| internal(format!("odx: unreadable console row: {e}")))?;
+            }
         }
-        Ok(ids)
+        Ok(tables)
     })
-}
-
-fn targets(organization_id: i64) -> Result<Vec<OpsTargetRow>> {
-    Spi::connect(|client| {
-        let mut rows = Vec::new();
-        let args: [DatumWithOid; 1] = [organization_id.into()];
-        for row in client.select(OPS_TARGETS_SQL, None, &args).map_err(spi)? {
-            let r = SpiRow(&row);
-            let text = |c| r.text(c).ok().flatten().ok_or_else(|| bad_row("app.ops_targets"));
-            rows.push(OpsTargetRow {
-                id: r.int8(0).ok().flatten().ok_or_else(|| bad_row("app.ops_targets"))?,
-                organization_id: r.int8(1).ok().flatten().ok_or_else(|| bad_row("app.ops_targets"))?,
-                clinic_id: r.int8(2).map_err(|_| bad_row("app.ops_targets"))?,
-                metric: text(3)?,
-                value: Decimal::from_str(&text(4)?).map_err(|_| bad_row("app.ops_targets"))?,
-                period: text(5)?,
-            });
-        }
-        Ok(rows)
-    })
-}
-
-fn report_of<R>(computed: Computed<R>, missing: &mut Vec<String>) -> Option<R> {
-    match computed {
-        Computed::Report(r) => Some(r),
-        Computed::Degraded(m) => {
-            missing.extend(m);
-            None
-        }
-    }
 }
 
 /// The four domain reports of a scope, or the relations they miss.
-fn reports(scope: &MetricScope) -> Result<Computed<DomainReports>> {
-    let mut missing = Vec::new();
-    let financial = report_of(compute::<FinancialAcc>(scope)?, &mut missing);
-    let operations = report_of(compute::<OperationsAcc>(scope)?, &mut missing);
-    let accounting = report_of(compute::<AccountingAcc>(scope)?, &mut missing);
-    let lab = report_of(compute::<LabAcc>(scope)?, &mut missing);
-    Ok(match (financial, operations, accounting, lab) {
-        (Some(financial), Some(operations), Some(accounting), Some(lab)) => {
-            Computed::Report(DomainReports { financial, operations, accounting, lab })
-        }
-        _ => {
-            missing.sort();
-            missing.dedup();
-            Computed::Degraded(missing)
-        }
-    })
+pub(crate) fn domain_reports(scope: &MetricScope) -> Result<Computed<DomainReports>> {
+    Ok(Computed::all4(
+        compute::<FinancialAcc>(scope)?,
+        compute::<OperationsAcc>(scope)?,
+        compute::<AccountingAcc>(scope)?,
+        compute::<LabAcc>(scope)?,
+    ))
+}
+
+fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
+    serde_json::to_value(value).map(JsonB).map_err(|e| internal(format!("odx: {e}")))
 }
 
 /// The Command Center of an organization over `from_date..=to_date`: revenue
@@ -86,29 +52,52 @@ fn reports(scope: &MetricScope) -> Result<Computed<DomainReports>> {
 #[pg_extern(stable, parallel_safe)]
 fn odx_command(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<JsonB> {
     let (from, to) = (date(from_date, "from_date")?, date(to_date, "to_date")?);
-    let (range, mtd) = command_scopes(org_clinics(organization_id)?, from, to).map_err(report)?;
-    let range = reports(&range)?;
+    let org = console_tables(&ORGANIZATION_READS, organization_id)?;
+    let branches = org.org_branches(organization_id, None, None).map_err(report)?;
+    let (range, mtd) = command_scopes(branches, from, to).map_err(report)?;
+    let range = domain_reports(&range)?;
     let mtd = match mtd {
-        Some(scope) => Some(reports(&scope)?),
+        Some(scope) => Some(domain_reports(&scope)?),
         None => None,
     };
-    let computed = match (range, mtd) {
-        (Computed::Report(r), None) => {
-            Computed::Report(command_center(&r, &r, &targets(organization_id)?).map_err(report)?)
-        }
-        (Computed::Report(r), Some(Computed::Report(m))) => {
-            Computed::Report(command_center(&r, &m, &targets(organization_id)?).map_err(report)?)
-        }
-        (Computed::Degraded(missing), _) | (_, Some(Computed::Degraded(missing))) => Computed::Degraded(missing),
-    };
-    to_jsonb("command", computed)
+    to_jsonb("command", Computed::command(range, mtd, &org.ops_targets).map_err(report)?)
+}
+
+/// The console scope of a user: `org_admin` -> every branch of the
+/// organization (level network), `branch_manager` -> its branch (level
+/// branch); `focus_clinic_id` narrows it to one of its branches (42501 for
+/// one outside it), `organization_id` picks the organization of a user
+/// with console roles in several. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_insights_scope(
+    user_id: i64,
+    organization_id: default!(Option<i64>, "NULL"),
+    focus_clinic_id: default!(Option<i64>, "NULL"),
+) -> Result<JsonB> {
+    let tables = console_tables(&USER_READS, user_id)?;
+    plain_jsonb(tables.insights_scope(user_id, organization_id, focus_clinic_id).map_err(report)?)
+}
+
+/// Whether a user may do `action` on `resource`: `{ allowed, reason }`.
+/// `action` is e.g. `{"action": "clinic_admin", "permission":
+/// "appointments.edit"}`, `resource` e.g. `{"kind": "clinic", "clinic_id":
+/// 3}`. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_authorize(user_id: i64, action: JsonB, resource: JsonB) -> Result<JsonB> {
+    let (action, resource) = read_request(&action.0.to_string(), &resource.0.to_string()).map_err(report)?;
+    let tables = console_tables(&USER_READS, user_id)?;
+    plain_jsonb(tables.authorize(user_id, &action, &resource).map_err(report)?)
 }
 
 extension_sql!(
     r#"
 COMMENT ON FUNCTION odx_command(bigint, date, date) IS
 'The Command Center of an organization over from_date..to_date, computed by odx-core: revenue_mtd (billed from the first of to_date''s month against the network revenue_monthly target prorated by elapsed days), billed, collected, collection_rate, no_show_rate, no_show_bleed, net_profit and expense_ratio of the range, the alerts of app.ops_targets judged on the month to date (warning within 10% of the target, critical beyond), every target''s evaluation, and the leaderboard of branches by billed with the worst no-show rate and the largest AR over 90 days flagged; { degraded, ... }. Since 0.2.0.';
+COMMENT ON FUNCTION odx_insights_scope(bigint, bigint, bigint) IS
+'The console scope of a user, decided by odx-core from app.user_organization_assignments and app.organization_clinics: { user_id, organization_id, role, level, focus, clinic_ids, active_clinic_ids }. org_admin gets every branch of the organization (inactive ones included, for history), branch_manager its branch; anyone else is refused (42501, ODX_NO_CONSOLE_ACCESS), as is a focus branch outside the scope (42501, ODX_FORBIDDEN_SCOPE). Since 0.2.0.';
+COMMENT ON FUNCTION odx_authorize(bigint, jsonb, jsonb) IS
+'One permission decision of the organization layer, by odx-core: { allowed, reason } for a user, an action ({"action": "clinic_admin", "permission": ...} | {"action": "open_module", "module": ...} | {"action": "view_insights" | "view_template" | "create_template" | "edit_template" | "delete_template" | "change_plan" | "set_role_defaults"}) and a resource ({"kind": "clinic", "clinic_id": ...} | {"kind": "organization", "organization_id": ...} | {"kind": "template", "organization_id": ..., "clinic_id": null | ...}). Since 0.2.0.';
 "#,
-    name = "command_comments",
-    requires = [odx_command],
+    name = "console_comments",
+    requires = [odx_command, odx_insights_scope, odx_authorize],
 );

@@ -43,7 +43,9 @@ pub(crate) fn report(e: OdxError) -> ErrorReport {
         | OdxError::InvalidWindow { .. }
         | OdxError::UnknownClinic { .. }
         | OdxError::UnknownTimeZone { .. }
-        | OdxError::AmbiguousOrganization { .. } => ERRCODE_INVALID_PARAMETER_VALUE,
+        | OdxError::AmbiguousOrganization { .. }
+        | OdxError::UnknownUser { .. }
+        | OdxError::InvalidArgument { .. } => ERRCODE_INVALID_PARAMETER_VALUE,
         OdxError::DateOutOfBounds { .. } => ERRCODE_DATETIME_FIELD_OVERFLOW,
         OdxError::Overflow { .. } => ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
         OdxError::ForbiddenScope { .. } | OdxError::NoConsoleAccess { .. } => ERRCODE_INSUFFICIENT_PRIVILEGE,
@@ -116,10 +118,7 @@ pub(crate) fn with_window(scope: MetricScope, active_window_months: i32) -> Resu
 }
 
 /// A domain computed, or what it misses.
-pub(crate) enum Computed<R> {
-    Report(R),
-    Degraded(Vec<String>),
-}
+pub(crate) use odx_sql::Outcome as Computed;
 
 fn missing(client: &SpiClient<'_>, domain: Domain) -> Result<Vec<String>> {
     let mut present = Vec::new();

@@ -14,18 +14,17 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod console;
 mod decode;
 mod queries;
 mod schema;
 
+pub use console::{feed_console, ConsoleQuery, ConsoleRead, Outcome, ORGANIZATION_READS, USER_READS};
 pub use decode::{
     feed_accounting, feed_clinical, feed_financial, feed_inventory, feed_lab, feed_operations, feed_patients,
     feed_staff, DomainAcc, Row, RowError,
 };
-pub use queries::{
-    Query, QueryKind, ScopeParams, ACCOUNTING, CLINIC_ZONES_SQL, FINANCIAL, OPERATIONS, OPS_TARGETS_SQL,
-    ORG_CLINICS_SQL,
-};
+pub use queries::{Query, QueryKind, ScopeParams, ACCOUNTING, CLINIC_ZONES_SQL, FINANCIAL, OPERATIONS};
 pub use schema::{missing_relations, Domain, RequiredRelation, COLUMNS_SQL};
 
 #[cfg(feature = "sqlx")]

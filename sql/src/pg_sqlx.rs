@@ -1,10 +1,15 @@
 //! The sqlx driver: runs a domain's statements on a pool and finishes the
 //! report in core. Bound parameters only, never string-built SQL.
 
+pub use crate::console::Outcome;
+use crate::console::{feed_console, ConsoleQuery, ORGANIZATION_READS};
 use crate::decode::{DomainAcc, Row, RowError};
 use crate::queries::{ScopeParams, CLINIC_ZONES_SQL};
 use crate::schema::Domain;
 use crate::schema::{missing_relations, COLUMNS_SQL};
+use chrono::NaiveDate;
+use odx_core::command::{command_scopes, CommandCenter, DomainReports};
+use odx_core::Tables;
 use odx_core::{
     AccountingAcc, AccountingReport, ClinicDirectory, ClinicalAcc, ClinicalReport, FinancialAcc, FinancialReport,
     Frame, InventoryAcc, InventoryReport, LabAcc, LabReport, MetricScope, OdxError, OperationsAcc, OperationsReport,
@@ -71,15 +76,6 @@ impl From<RowError> for EngineError {
             other => EngineError::Row(other),
         }
     }
-}
-
-/// A domain's report, or what it misses.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome<R> {
-    /// Every table and column was there.
-    Report(R),
-    /// The domain's missing relations (`app.table` or `app.table.column`).
-    Degraded(Vec<String>),
 }
 
 /// The `(table, column)` pairs of schema `app`.
@@ -232,4 +228,56 @@ pub async fn report_json(
         Domain::Patients => json::<PatientsAcc>(pool, scope).await,
         Domain::Inventory => json::<InventoryAcc>(pool, scope).await,
     }
+}
+
+/// The console tables of `reads` for `key` (an organization or a user id).
+///
+/// # Errors
+/// [`EngineError::Database`], [`EngineError::Row`].
+pub async fn console_tables(pool: &PgPool, reads: &[ConsoleQuery], key: i64) -> Result<Tables, EngineError> {
+    let mut tables = Tables::default();
+    for q in reads {
+        for row in sqlx::query(q.sql).bind(key).fetch_all(pool).await? {
+            feed_console(&mut tables, q.read, &row)?;
+        }
+    }
+    Ok(tables)
+}
+
+/// The four domain reports the console reads, of a scope grouped by clinic.
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn domain_reports(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<DomainReports>, EngineError> {
+    Ok(Outcome::all4(
+        financial(pool, scope).await?,
+        operations(pool, scope).await?,
+        accounting(pool, scope).await?,
+        lab(pool, scope).await?,
+    ))
+}
+
+/// The Command Center of an organization's branches (`clinic_ids`, checked
+/// to be its branches and within `allowed` when given; all of them when
+/// `None`) over `from..=to`.
+///
+/// # Errors
+/// [`EngineError`]; [`OdxError::ForbiddenScope`] for a clinic that is not a
+/// branch of the organization.
+pub async fn command(
+    pool: &PgPool,
+    organization_id: i64,
+    clinic_ids: Option<Vec<i64>>,
+    allowed: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Outcome<CommandCenter>, EngineError> {
+    let org = console_tables(pool, &ORGANIZATION_READS, organization_id).await?;
+    let (range, mtd) = command_scopes(org.org_branches(organization_id, clinic_ids, allowed)?, from, to)?;
+    let range = domain_reports(pool, &range).await?;
+    let mtd = match mtd {
+        Some(scope) => Some(domain_reports(pool, &scope).await?),
+        None => None,
+    };
+    Outcome::command(range, mtd, &org.ops_targets).map_err(Into::into)
 }

@@ -161,17 +161,6 @@ const SCOPE_CTE: &str = "WITH s AS MATERIALIZED (
          AS u(clinic_id, trend_cuts, range_start, as_of, aging_cuts, patient_cuts, zone)
 )";
 
-/// `clinic_id` of an organization's branches (`$1`), ascending: the Command
-/// Center's scope.
-pub const ORG_CLINICS_SQL: &str =
-    "SELECT oc.clinic_id FROM app.organization_clinics oc WHERE oc.organization_id = $1 ORDER BY oc.clinic_id";
-
-/// `id, organization_id, clinic_id, metric, value, period` of an
-/// organization's targets (`$1`).
-pub const OPS_TARGETS_SQL: &str =
-    "SELECT t.id, t.organization_id, t.clinic_id, t.metric::text, t.value::text, t.period::text
-FROM app.ops_targets t WHERE t.organization_id = $1";
-
 /// `id, timezone` of the scope's clinics (`$1` only): the clinic directory.
 pub const CLINIC_ZONES_SQL: &str = "SELECT c.id, c.timezone::text FROM app.clinics c WHERE c.id = ANY($1::bigint[])";
 

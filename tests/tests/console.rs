@@ -3,10 +3,11 @@
 //! "Targets and the Command Center", works every value by hand).
 
 use chrono::NaiveDate;
+use odx_core::policy::{read_request, Reason};
 use odx_core::policy::{resolve_scope, Level, OrgDirectory};
 use odx_core::targets::{Severity, TargetMetric, TargetStatus};
 use odx_core::{GroupBy, MetricScope, OdxError};
-use odx_fixtures::known_answer::{tables, ORG_ID};
+use odx_fixtures::known_answer::{tables, ORG_ID, OTHER_ORG_ID};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -39,9 +40,69 @@ fn the_org_admin_resolves_to_both_branches() {
 }
 
 #[test]
+fn every_console_role_of_the_fixture_resolves_as_the_rules_say() {
+    let t = tables();
+    let scope =
+        |user, org, focus| t.insights_scope(user, org, focus).map(|s| (s.level, s.organization_id, s.clinic_ids));
+    // the branch manager of Dubai sees Dubai only, and cannot widen it
+    assert_eq!(scope(91, None, None), Ok((Level::Branch, ORG_ID, vec![2])));
+    assert_eq!(scope(91, None, Some(2)), Ok((Level::Branch, ORG_ID, vec![2])));
+    assert_eq!(scope(91, None, Some(1)), Err(OdxError::ForbiddenScope { clinic_id: 1 }));
+    // the org admin narrows to a focus branch
+    assert_eq!(scope(90, Some(ORG_ID), Some(1)), Ok((Level::Network, ORG_ID, vec![1])));
+    assert_eq!(scope(90, Some(OTHER_ORG_ID), None), Err(OdxError::NoConsoleAccess { user_id: 90 }));
+    // an organization without branches: an empty network
+    assert_eq!(scope(92, None, None), Ok((Level::Network, OTHER_ORG_ID, vec![])));
+    // console roles in two organizations: one must be named
+    assert_eq!(scope(93, None, None), Err(OdxError::AmbiguousOrganization { user_id: 93 }));
+    assert_eq!(scope(93, Some(OTHER_ORG_ID), None), Ok((Level::Network, OTHER_ORG_ID, vec![])));
+    // a branch manager assignment naming another network's branch grants nothing
+    assert_eq!(scope(94, None, None), Err(OdxError::NoConsoleAccess { user_id: 94 }));
+    // branch staff and unknown users
+    assert_eq!(scope(21, None, None), Err(OdxError::NoConsoleAccess { user_id: 21 }));
+}
+
+#[test]
+fn permission_decisions_of_the_fixture() {
+    let t = tables();
+    let decide = |user, action: &str, resource: &str| {
+        let (a, r) = read_request(action, resource).unwrap();
+        t.authorize(user, &a, &r).map(|d| (d.allowed, d.reason))
+    };
+    let edit = r#"{"action": "clinic_admin", "permission": "appointments.edit"}"#;
+    let insights = r#"{"action": "view_insights"}"#;
+    let clinic = |c: i64| format!(r#"{{"kind": "clinic", "clinic_id": {c}}}"#);
+    assert_eq!(decide(90, edit, &clinic(2)), Ok((true, Reason::OrgAdmin)));
+    assert_eq!(decide(92, edit, &clinic(2)), Ok((false, Reason::OutsideOrganization)));
+    assert_eq!(decide(91, insights, &clinic(2)), Ok((true, Reason::BranchManager)));
+    assert_eq!(decide(91, insights, &clinic(1)), Ok((false, Reason::NotPermitted)));
+    assert_eq!(decide(94, insights, &clinic(1)), Ok((false, Reason::OutsideOrganization)));
+    assert_eq!(decide(21, edit, &clinic(2)), Ok((false, Reason::NotPermitted)));
+    let plan = r#"{"action": "change_plan"}"#;
+    let org = |o: i64| format!(r#"{{"kind": "organization", "organization_id": {o}}}"#);
+    assert_eq!(decide(90, plan, &org(ORG_ID)), Ok((true, Reason::OrgAdmin)));
+    assert_eq!(decide(91, plan, &org(ORG_ID)), Ok((false, Reason::NetworkOnly)));
+    assert_eq!(
+        decide(21, r#"{"action": "open_module", "module": "billing"}"#, &org(ORG_ID)),
+        Ok((false, Reason::NetworkOnly))
+    );
+    let template = |c: &str| format!(r#"{{"kind": "template", "organization_id": {ORG_ID}, "clinic_id": {c}}}"#);
+    assert_eq!(decide(21, r#"{"action": "view_template"}"#, &template("null")), Ok((true, Reason::BranchStaff)));
+    assert_eq!(
+        decide(21, r#"{"action": "delete_template"}"#, &template("null")),
+        Ok((false, Reason::OrgTemplateProtected))
+    );
+    assert_eq!(decide(999, plan, &org(ORG_ID)), Err(OdxError::UnknownUser { user_id: 999 }));
+    let bad = read_request(r#"{"action": "fly"}"#, &org(ORG_ID)).unwrap_err();
+    assert!(matches!(bad, OdxError::InvalidArgument { field: "action", .. }), "{bad}");
+    let bad = read_request(plan, r#"{"kind": "clinic"}"#).unwrap_err();
+    assert!(matches!(bad, OdxError::InvalidArgument { field: "resource", .. }), "{bad}");
+}
+
+#[test]
 fn command_center_of_june() {
     let t = tables();
-    let c = t.command(ORG_ID, vec![1, 2], d("2026-06-01"), d("2026-06-30")).unwrap();
+    let c = t.command(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
 
     // revenue month to date: the whole of June, 50,000 billed against 55,000
     assert_eq!(
@@ -134,7 +195,7 @@ fn command_center_of_june() {
 #[test]
 fn mid_month_prorates_and_a_longer_range_keeps_the_month_to_date() {
     let t = tables();
-    let c = t.command(ORG_ID, vec![1, 2], d("2026-06-01"), d("2026-06-15")).unwrap();
+    let c = t.command(ORG_ID, None, d("2026-06-01"), d("2026-06-15")).unwrap();
     // 55,000 x 15 / 30
     assert_eq!(c.revenue_mtd.target_to_date, Some(m("27500.00")));
     assert_eq!(c.revenue_mtd.elapsed_days, 15);
@@ -144,8 +205,8 @@ fn mid_month_prorates_and_a_longer_range_keeps_the_month_to_date() {
 
     // May and June: the leaderboard and headline read the range, the
     // targets and revenue to date read June alone
-    let long = t.command(ORG_ID, vec![1, 2], d("2026-05-01"), d("2026-06-30")).unwrap();
-    let june = t.command(ORG_ID, vec![1, 2], d("2026-06-01"), d("2026-06-30")).unwrap();
+    let long = t.command(ORG_ID, None, d("2026-05-01"), d("2026-06-30")).unwrap();
+    let june = t.command(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
     assert_eq!(long.revenue_mtd, june.revenue_mtd);
     assert_eq!(long.alerts, june.alerts);
     let both =
@@ -160,9 +221,9 @@ fn mid_month_prorates_and_a_longer_range_keeps_the_month_to_date() {
 #[test]
 fn a_branch_alone_is_its_leaderboard_row() {
     let t = tables();
-    let network = t.command(ORG_ID, vec![1, 2], d("2026-06-01"), d("2026-06-30")).unwrap();
+    let network = t.command(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
     for row in &network.leaderboard {
-        let alone = t.command(ORG_ID, vec![row.clinic_id], d("2026-06-01"), d("2026-06-30")).unwrap();
+        let alone = t.command(ORG_ID, Some(vec![row.clinic_id]), d("2026-06-01"), d("2026-06-30")).unwrap();
         let mine = &alone.leaderboard[0];
         assert_eq!(
             (mine.billed, mine.collected, mine.ar_90, mine.net_profit),

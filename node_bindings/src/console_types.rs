@@ -1,0 +1,267 @@
+//! The TypeScript shapes of the console calls: the Command Center, the
+//! insights scope and permission decisions (declarations only, as in
+//! [`crate::types`]; the Node suites type-check real answers against them).
+//!
+//! A target's `actual` and `target` are decimal strings: they are PKR for
+//! `revenue_monthly` and `ar_90_max`, fractions for the rates, and a count
+//! for `lab_overdue_max`, all exact.
+
+use napi_derive::napi;
+use serde_json::Value;
+
+/// What the console calls of an organization take.
+#[napi(object)]
+pub struct ConsoleParams {
+    /// The organization.
+    pub organization_id: i64,
+    /// First local date, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last local date, `YYYY-MM-DD` (balances and the month to date are as
+    /// of its end).
+    pub to: String,
+    /// Some of its branches (default: all of them); one that is not its
+    /// branch is refused with `ODX_FORBIDDEN_SCOPE`.
+    pub clinic_ids: Option<Vec<i64>>,
+    /// The principal's branches: any other is refused with `ODX_FORBIDDEN_SCOPE`.
+    pub allowed_clinic_ids: Option<Vec<i64>>,
+}
+
+/// What `insightsScope` takes.
+#[napi(object)]
+pub struct UserScopeParams {
+    /// The user.
+    pub user_id: i64,
+    /// The organization (needed only for a user with console roles in several).
+    pub organization_id: Option<i64>,
+    /// Narrow the scope to this branch.
+    pub focus_clinic_id: Option<i64>,
+}
+
+/// What `authorize` takes.
+#[napi(object)]
+pub struct AuthorizeParams {
+    /// The user.
+    pub user_id: i64,
+    /// What the user asks to do.
+    #[napi(
+        ts_type = "{ action: 'clinic_admin'; permission: string } | { action: 'open_module'; module: 'overview' | \
+                      'analytics' | 'branch_management' | 'staff_permissions' | 'shared_templates' | 'billing' } | { \
+                      action: 'view_insights' | 'view_template' | 'create_template' | 'edit_template' | \
+                      'delete_template' | 'change_plan' | 'set_role_defaults' }"
+    )]
+    pub action: Value,
+    /// What it is about.
+    #[napi(ts_type = "{ kind: 'clinic'; clinicId: number } | { kind: 'organization'; organizationId: number } | { \
+                      kind: 'template'; organizationId: number; clinicId?: number | null }")]
+    pub resource: Value,
+}
+
+/// A user's console scope.
+#[napi(object, use_nullable = true)]
+pub struct InsightsScope {
+    /// The user.
+    pub user_id: i64,
+    /// The organization.
+    pub organization_id: i64,
+    /// The console role.
+    #[napi(ts_type = "'org_admin' | 'branch_manager'")]
+    pub role: String,
+    /// Network (every branch) or branch.
+    #[napi(ts_type = "'network' | 'branch'")]
+    pub level: String,
+    /// The focus branch, when the request named one.
+    pub focus: Option<i64>,
+    /// The branches, ascending (inactive ones included, for history).
+    pub clinic_ids: Vec<i64>,
+    /// The active ones among them.
+    pub active_clinic_ids: Vec<i64>,
+}
+
+/// A permission decision.
+#[napi(object)]
+pub struct Decision {
+    /// Whether the action is allowed.
+    pub allowed: bool,
+    /// Why (a stable code).
+    #[napi(ts_type = "'org_admin' | 'clinic_admin' | 'branch_manager' | 'branch_staff' | 'outside_organization' | \
+                      'network_only' | 'org_template_protected' | 'not_permitted' | 'wrong_resource'")]
+    pub reason: String,
+}
+
+/// A console answer that could not be computed: a table or column it reads
+/// is missing.
+#[napi(object)]
+pub struct Degraded {
+    /// Always true.
+    pub degraded: bool,
+    /// Which call.
+    pub module: String,
+    /// The missing relations (`app.table` or `app.table.column`).
+    pub missing: Vec<String>,
+    /// Always null.
+    #[napi(ts_type = "null")]
+    pub totals: Value,
+    /// Always empty.
+    #[napi(ts_type = "[]")]
+    pub per_branch: Vec<Value>,
+}
+
+/// The Command Center (or a [`Degraded`] answer).
+#[napi(object, use_nullable = true)]
+pub struct CommandCenterReady {
+    /// False.
+    pub degraded: bool,
+    /// First local date.
+    pub from: String,
+    /// Last local date.
+    pub to: String,
+    /// The branches, ascending.
+    pub clinic_ids: Vec<i64>,
+    /// Revenue month to date against target.
+    pub revenue_mtd: RevenueMtd,
+    /// Billed over the range (PKR).
+    pub billed: String,
+    /// Collected over the range (PKR).
+    pub collected: String,
+    /// collected / billed.
+    pub collection_rate: Option<f64>,
+    /// No-show rate over the range.
+    pub no_show_rate: Option<f64>,
+    /// No-show bleed over the range (PKR).
+    pub no_show_bleed: Option<String>,
+    /// Cash-basis net profit over the range (PKR).
+    pub net_profit: String,
+    /// Expense ratio over the range.
+    pub expense_ratio: Option<f64>,
+    /// The alert strip (critical first).
+    pub alerts: Vec<Alert>,
+    /// Every target judged.
+    pub targets: TargetsReport,
+    /// The branches ranked by billed.
+    pub leaderboard: Vec<LeaderRow>,
+}
+
+/// Revenue month to date against the network target.
+#[napi(object, use_nullable = true)]
+pub struct RevenueMtd {
+    /// First day of the month.
+    pub month_start: String,
+    /// Elapsed days, through `to`.
+    pub elapsed_days: u32,
+    /// Days of the month.
+    pub month_days: u32,
+    /// Billed month to date (PKR).
+    pub billed: String,
+    /// The network's monthly revenue target (PKR), when set.
+    pub target_monthly: Option<String>,
+    /// That target prorated by elapsed days (PKR).
+    pub target_to_date: Option<String>,
+    /// billed / targetToDate.
+    pub attainment: Option<f64>,
+}
+
+/// One branch on the leaderboard.
+#[napi(object, use_nullable = true)]
+pub struct LeaderRow {
+    /// 1 = most billed.
+    pub rank: u32,
+    /// The branch.
+    pub clinic_id: i64,
+    /// Billed (PKR).
+    pub billed: String,
+    /// Collected (PKR).
+    pub collected: String,
+    /// collected / billed.
+    pub collection_rate: Option<f64>,
+    /// No-show rate.
+    pub no_show_rate: Option<f64>,
+    /// No-show bleed (PKR).
+    pub no_show_bleed: Option<String>,
+    /// AR over 90 days as of `to` (PKR).
+    pub ar90: String,
+    /// Cash-basis net profit (PKR).
+    pub net_profit: String,
+    /// This branch has the worst no-show rate.
+    pub worst_no_show: bool,
+    /// This branch has the largest AR over 90 days.
+    pub largest_ar90: bool,
+    /// Alerts naming this branch.
+    pub alerts: u32,
+}
+
+/// A breached target.
+#[napi(object, use_nullable = true)]
+pub struct Alert {
+    /// The metric.
+    #[napi(ts_type = "'revenue_monthly' | 'noshow_rate_max' | 'collection_rate_min' | 'utilization_min' | \
+                      'ar_90_max' | 'expense_ratio_max' | 'lab_overdue_max'")]
+    pub metric: String,
+    /// The branch; null for the network.
+    pub clinic_id: Option<i64>,
+    /// The actual (exact decimal).
+    pub actual: String,
+    /// The target compared with (exact decimal; revenue prorated).
+    pub target: String,
+    /// How bad.
+    #[napi(ts_type = "'warning' | 'critical'")]
+    pub severity: String,
+    /// The miss as a fraction of the target (null for a zero target).
+    pub miss: Option<f64>,
+}
+
+/// One target judged.
+#[napi(object, use_nullable = true)]
+pub struct Evaluation {
+    /// `ops_targets.id`.
+    pub target_id: i64,
+    /// The metric.
+    #[napi(ts_type = "'revenue_monthly' | 'noshow_rate_max' | 'collection_rate_min' | 'utilization_min' | \
+                      'ar_90_max' | 'expense_ratio_max' | 'lab_overdue_max'")]
+    pub metric: String,
+    /// The branch; null for the network.
+    pub clinic_id: Option<i64>,
+    /// The actual (null: no data).
+    pub actual: Option<String>,
+    /// The target compared with.
+    pub target: String,
+    /// The stored target value.
+    pub target_value: String,
+    /// Where it stands.
+    #[napi(ts_type = "'met' | 'breached' | 'no_data'")]
+    pub status: String,
+    /// The miss as a fraction of the target (breaches only).
+    pub miss: Option<f64>,
+    /// For a breach.
+    #[napi(ts_type = "'warning' | 'critical' | null")]
+    pub severity: Option<String>,
+}
+
+/// Every target judged on the month to date.
+#[napi(object)]
+pub struct TargetsReport {
+    /// First day of the month.
+    pub month_start: String,
+    /// The as-of day.
+    pub to: String,
+    /// Elapsed days.
+    pub elapsed_days: u32,
+    /// Days of the month.
+    pub month_days: u32,
+    /// One per target, by id.
+    pub evaluations: Vec<Evaluation>,
+    /// The breaches.
+    pub alerts: Vec<Alert>,
+    /// Target rows kept out.
+    pub data_quality: TargetsDataQuality,
+}
+
+/// Target rows kept out.
+#[napi(object)]
+pub struct TargetsDataQuality {
+    /// Unknown metric.
+    pub unknown_metric: i64,
+    /// Period not `monthly`.
+    pub unknown_period: i64,
+    /// A branch outside the scope.
+    pub outside_scope: i64,
+}

@@ -1,0 +1,108 @@
+// The console calls through Node: the Command Center, the insights scope and
+// permission decisions. The engine, the pure functions over rows and the
+// extension answer the same, and refusals carry their codes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { odx, url, sql, asJs, clinicRows } from './helpers.mjs';
+
+let engine;
+before(async () => { engine = await odx.Engine.connect(url); });
+after(async () => { await engine.close(); });
+
+const JUNE = { organizationId: 1, from: '2026-06-01', to: '2026-06-30' };
+
+async function extensionCommand({ organizationId, from, to }) {
+  const rows = await sql('SELECT odx_command($1, $2::date, $3::date) AS r', [organizationId, from, to]);
+  return asJs(rows[0].r);
+}
+
+// Every row the console reads for an organization's branches, as a server holds them.
+async function consoleRows(clinicIds) {
+  const rows = await clinicRows(clinicIds);
+  const typed = (r) => ({ ...r, organization_id: Number(r.organization_id), clinic_id: r.clinic_id === null ? null : Number(r.clinic_id) });
+  rows.organization_clinics = (await sql('SELECT * FROM app.organization_clinics')).map(typed);
+  rows.ops_targets = (await sql('SELECT id, organization_id, clinic_id, metric, value::text AS value, period FROM app.ops_targets')).map((r) => ({ ...typed(r), id: Number(r.id) }));
+  rows.users = (await sql('SELECT id, clinic_id, name, role, status, hired_on::text AS hired_on FROM app.users')).map((r) => ({ ...r, id: Number(r.id), clinic_id: r.clinic_id === null ? null : Number(r.clinic_id) }));
+  rows.user_organization_assignments = (await sql('SELECT * FROM app.user_organization_assignments'))
+    .map((r) => ({ ...typed(r), user_id: Number(r.user_id) }));
+  rows.clinics = (await sql('SELECT id, name, city, status, timezone FROM app.clinics')).map((r) => ({ ...r, id: Number(r.id) }));
+  return rows;
+}
+
+test('command: the engine, the pure function and the extension agree', async () => {
+  const rows = await consoleRows([1, 2]);
+  for (const range of [JUNE, { ...JUNE, to: '2026-06-15' }, { ...JUNE, from: '2026-05-01' }]) {
+    const want = await extensionCommand(range);
+    assert.deepStrictEqual(await engine.command(range), want, `engine ${range.from}..${range.to}`);
+    assert.deepStrictEqual(odx.command(rows, range), want, `pure ${range.from}..${range.to}`);
+  }
+  const june = await engine.command(JUNE);
+  assert.equal(june.degraded, false);
+  assert.equal(typeof june.billed, 'string');
+  assert.equal(typeof june.revenueMtd.attainment, 'number');
+  assert.ok(june.alerts.length > 0 && june.alerts.every((a) => typeof a.actual === 'string'));
+  assert.deepStrictEqual(june.leaderboard.map((r) => r.rank), [1, 2]);
+  const demo = { organizationId: 500, from: '2026-06-01', to: '2026-06-30' };
+  assert.deepStrictEqual(await engine.command(demo), await extensionCommand(demo));
+});
+
+test('command: some branches, and never a branch outside the organization or the principal', async () => {
+  const one = await engine.command({ ...JUNE, clinicIds: [2] });
+  assert.deepStrictEqual(one.clinicIds, [2]);
+  const network = await engine.command(JUNE);
+  assert.deepStrictEqual(one.leaderboard[0], { ...network.leaderboard.find((r) => r.clinicId === 2), rank: 1,
+    worstNoShow: one.leaderboard[0].worstNoShow, largestAr90: one.leaderboard[0].largestAr90 });
+  await assert.rejects(engine.command({ ...JUNE, clinicIds: [501] }), { code: 'ODX_FORBIDDEN_SCOPE' });
+  await assert.rejects(engine.command({ ...JUNE, allowedClinicIds: [2] }), { code: 'ODX_FORBIDDEN_SCOPE' });
+  await assert.rejects(engine.command({ from: JUNE.from, to: JUNE.to }), { code: 'ODX_INVALID_ARGUMENT', message: /organizationId/ });
+  assert.throws(() => odx.command({}, { ...JUNE, from: '2026-07-01' }), { code: 'ODX_INVALID_RANGE' });
+});
+
+test('insightsScope: engine == pure == extension, refusals typed', async () => {
+  const rows = await consoleRows([1, 2]);
+  const cases = [
+    { userId: 90 }, { userId: 91 }, { userId: 90, focusClinicId: 2 }, { userId: 92 },
+    { userId: 93, organizationId: 2 }, { userId: 50000001 }, { userId: 50000012 },
+  ];
+  for (const c of cases) {
+    const ext = asJs((await sql('SELECT odx_insights_scope($1, $2, $3) AS r',
+      [c.userId, c.organizationId ?? null, c.focusClinicId ?? null]))[0].r);
+    assert.deepStrictEqual(await engine.insightsScope(c), ext, JSON.stringify(c));
+    if (c.userId < 1000) assert.deepStrictEqual(odx.insightsScope(rows, c), ext, JSON.stringify(c));
+  }
+  assert.deepStrictEqual(await engine.insightsScope({ userId: 50000012 }),
+    { userId: 50000012, organizationId: 500, role: 'branch_manager', level: 'branch', focus: null,
+      clinicIds: [502], activeClinicIds: [502] });
+  for (const [c, code] of [[{ userId: 11 }, 'ODX_NO_CONSOLE_ACCESS'], [{ userId: 91, focusClinicId: 1 }, 'ODX_FORBIDDEN_SCOPE'],
+    [{ userId: 93 }, 'ODX_INVALID_ARGUMENT'], [{ userId: 'x' }, 'ODX_INVALID_ARGUMENT']]) {
+    await assert.rejects(engine.insightsScope(c), { code }, JSON.stringify(c));
+    assert.throws(() => odx.insightsScope(rows, c), { code }, JSON.stringify(c));
+  }
+});
+
+test('authorize: engine == pure == extension; camelCase resources; bad requests typed', async () => {
+  const rows = await consoleRows([1, 2]);
+  const cases = [
+    [90, { action: 'clinic_admin', permission: 'appointments.edit' }, { kind: 'clinic', clinicId: 2 }, true],
+    [92, { action: 'clinic_admin', permission: 'appointments.edit' }, { kind: 'clinic', clinicId: 2 }, false],
+    [91, { action: 'view_insights' }, { kind: 'clinic', clinicId: 2 }, true],
+    [91, { action: 'change_plan' }, { kind: 'organization', organizationId: 1 }, false],
+    [21, { action: 'open_module', module: 'analytics' }, { kind: 'organization', organizationId: 1 }, false],
+    [21, { action: 'view_template' }, { kind: 'template', organizationId: 1 }, true],
+    [21, { action: 'delete_template' }, { kind: 'template', organizationId: 1, clinicId: null }, false],
+  ];
+  for (const [userId, action, resource, allowed] of cases) {
+    const snake = Object.fromEntries(Object.entries(resource).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+    const ext = asJs((await sql('SELECT odx_authorize($1, $2, $3) AS r', [userId, action, snake]))[0].r);
+    const params = { userId, action, resource };
+    assert.deepStrictEqual(await engine.authorize(params), ext);
+    assert.deepStrictEqual(odx.authorize(rows, params), ext);
+    assert.equal(ext.allowed, allowed, JSON.stringify(params));
+  }
+  await assert.rejects(engine.authorize({ userId: 999, action: { action: 'change_plan' }, resource: { kind: 'organization', organizationId: 1 } }),
+    { code: 'ODX_UNKNOWN_USER' });
+  await assert.rejects(engine.authorize({ userId: 90, action: { action: 'fly' }, resource: { kind: 'organization', organizationId: 1 } }),
+    { code: 'ODX_INVALID_ARGUMENT', message: /action/ });
+  assert.throws(() => odx.authorize(rows, { userId: 90, action: { action: 'change_plan' } }),
+    { code: 'ODX_INVALID_ARGUMENT', message: /resource/ });
+});

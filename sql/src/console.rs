@@ -1,0 +1,203 @@
+//! The console's small tables, read whole by one key (an organization or a
+//! user) into a core [`Tables`], where the policy rules and the targets are
+//! applied: the org layer's mappings, the user's own row, and the targets.
+
+use crate::decode::{Row, RowError};
+use chrono::NaiveDate;
+use odx_core::command::{command_center, CommandCenter, DomainReports};
+use odx_core::tables::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
+use odx_core::targets::OpsTargetRow;
+use odx_core::{AccountingReport, FinancialReport, LabReport, OperationsReport, Tables};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Which table a console statement reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsoleRead {
+    /// `organization_clinics` with each branch's `clinics` row.
+    Directory,
+    /// `ops_targets`.
+    Targets,
+    /// The user's `users` row.
+    User,
+    /// `user_organization_assignments`.
+    Assignments,
+}
+
+/// One console statement: its one parameter `$1` is a `bigint` key.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsoleQuery {
+    /// What it reads.
+    pub read: ConsoleRead,
+    /// The statement.
+    pub sql: &'static str,
+}
+
+macro_rules! directory_select {
+    () => {
+        "SELECT oc.organization_id, oc.clinic_id, oc.is_hq, c.id, c.name, c.city, c.status, c.timezone::text
+FROM app.organization_clinics oc LEFT JOIN app.clinics c ON c.id = oc.clinic_id"
+    };
+}
+
+/// An organization's console (`$1` = organization id): its branches and its
+/// targets.
+pub const ORGANIZATION_READS: [ConsoleQuery; 2] = [
+    ConsoleQuery {
+        read: ConsoleRead::Directory,
+        sql: concat!(directory_select!(), "\nWHERE oc.organization_id = $1 ORDER BY oc.clinic_id"),
+    },
+    ConsoleQuery {
+        read: ConsoleRead::Targets,
+        sql: "SELECT t.id, t.organization_id, t.clinic_id, t.metric::text, t.value::text, t.period::text
+FROM app.ops_targets t WHERE t.organization_id = $1 ORDER BY t.id",
+    },
+];
+
+/// A user's policy (`$1` = user id): the user's row, assignments, and the
+/// branches of every organization the user belongs to (by an assignment or
+/// by working in one of its branches). Decisions about any other
+/// organization are refusals whatever its branches are.
+pub const USER_READS: [ConsoleQuery; 3] = [
+    ConsoleQuery {
+        read: ConsoleRead::User,
+        sql: "SELECT u.id, u.clinic_id, u.name, u.role, u.status, to_char(u.hired_on, 'YYYY-MM-DD')
+        FROM app.users u WHERE u.id = $1",
+    },
+    ConsoleQuery {
+        read: ConsoleRead::Assignments,
+        sql: "SELECT a.user_id, a.organization_id, a.role, a.clinic_id
+FROM app.user_organization_assignments a WHERE a.user_id = $1",
+    },
+    ConsoleQuery {
+        read: ConsoleRead::Directory,
+        sql: concat!(
+            directory_select!(),
+            "\nWHERE oc.organization_id IN (
+    SELECT a.organization_id FROM app.user_organization_assignments a WHERE a.user_id = $1
+    UNION SELECT m.organization_id FROM app.users u JOIN app.organization_clinics m ON m.clinic_id = u.clinic_id
+    WHERE u.id = $1)
+ORDER BY oc.clinic_id"
+        ),
+    },
+];
+
+fn need<T>(v: Option<T>, column: usize) -> Result<T, RowError> {
+    v.ok_or(RowError::Null { column })
+}
+
+fn parsed<T: FromStr>(r: &impl Row, c: usize) -> Result<Option<T>, RowError> {
+    r.text(c)?.map(|t| t.parse().map_err(|_| RowError::Parse { column: c, value: t })).transpose()
+}
+
+/// Adds one row of a console statement to `tables`.
+///
+/// # Errors
+/// [`RowError`] for an unreadable row.
+pub fn feed_console(tables: &mut Tables, read: ConsoleRead, r: &impl Row) -> Result<(), RowError> {
+    match read {
+        ConsoleRead::Directory => {
+            let clinic_id = need(r.int8(1)?, 1)?;
+            tables.organization_clinics.push(OrganizationClinicRow {
+                organization_id: need(r.int8(0)?, 0)?,
+                clinic_id,
+                is_hq: need(r.boolean(2)?, 2)?,
+            });
+            if r.int8(3)?.is_some() {
+                tables.clinics.push(ClinicRow {
+                    id: clinic_id,
+                    name: need(r.text(4)?, 4)?,
+                    city: need(r.text(5)?, 5)?,
+                    status: need(r.text(6)?, 6)?,
+                    timezone: r.text(7)?.unwrap_or_default(),
+                });
+            }
+        }
+        ConsoleRead::Targets => tables.ops_targets.push(OpsTargetRow {
+            id: need(r.int8(0)?, 0)?,
+            organization_id: need(r.int8(1)?, 1)?,
+            clinic_id: r.int8(2)?,
+            metric: need(r.text(3)?, 3)?,
+            value: need(parsed::<Decimal>(r, 4)?, 4)?,
+            period: need(r.text(5)?, 5)?,
+        }),
+        ConsoleRead::User => tables.users.push(UserRow {
+            id: need(r.int8(0)?, 0)?,
+            clinic_id: r.int8(1)?,
+            name: need(r.text(2)?, 2)?,
+            role: need(r.text(3)?, 3)?,
+            status: need(r.text(4)?, 4)?,
+            hired_on: parsed::<NaiveDate>(r, 5)?,
+        }),
+        ConsoleRead::Assignments => tables.user_organization_assignments.push(UserOrganizationAssignmentRow {
+            user_id: need(r.int8(0)?, 0)?,
+            organization_id: need(r.int8(1)?, 1)?,
+            role: need(r.text(2)?, 2)?,
+            clinic_id: r.int8(3)?,
+        }),
+    }
+    Ok(())
+}
+
+/// A report, or what it misses.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome<R> {
+    /// Every table and column was there.
+    Report(R),
+    /// The missing relations (`app.table` or `app.table.column`).
+    Degraded(Vec<String>),
+}
+
+impl Outcome<DomainReports> {
+    /// The console's four domains as one outcome: their reports, or every
+    /// relation any of them misses (sorted, once each).
+    pub fn all4(
+        financial: Outcome<FinancialReport>,
+        operations: Outcome<OperationsReport>,
+        accounting: Outcome<AccountingReport>,
+        lab: Outcome<LabReport>,
+    ) -> Self {
+        use Outcome::Report as R;
+        match (financial, operations, accounting, lab) {
+            (R(financial), R(operations), R(accounting), R(lab)) => {
+                Outcome::Report(DomainReports { financial, operations, accounting, lab })
+            }
+            (f, o, a, l) => {
+                let mut missing = Vec::new();
+                for m in [f.missing(), o.missing(), a.missing(), l.missing()] {
+                    missing.extend(m);
+                }
+                missing.sort();
+                missing.dedup();
+                Outcome::Degraded(missing)
+            }
+        }
+    }
+
+    /// The Command Center of the range's and the month to date's reports
+    /// (`None`: the range is the month to date), or what they miss.
+    ///
+    /// # Errors
+    /// As [`command_center`].
+    pub fn command(
+        range: Self,
+        mtd: Option<Self>,
+        targets: &[odx_core::targets::OpsTargetRow],
+    ) -> odx_core::Result<Outcome<CommandCenter>> {
+        Ok(match (range, mtd) {
+            (Outcome::Report(r), None) => Outcome::Report(command_center(&r, &r, targets)?),
+            (Outcome::Report(r), Some(Outcome::Report(m))) => Outcome::Report(command_center(&r, &m, targets)?),
+            (Outcome::Degraded(missing), _) | (_, Some(Outcome::Degraded(missing))) => Outcome::Degraded(missing),
+        })
+    }
+}
+
+impl<R> Outcome<R> {
+    /// What it misses (nothing for a report).
+    pub fn missing(self) -> Vec<String> {
+        match self {
+            Outcome::Report(_) => Vec::new(),
+            Outcome::Degraded(m) => m,
+        }
+    }
+}
