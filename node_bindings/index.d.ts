@@ -78,6 +78,23 @@ export declare class Engine {
    */
   command(params: ConsoleParams): Promise<CommandCenterReady | Degraded>
   /**
+   * The digest facts of `{ organizationId, from, to, clinicIds?,
+   * allowedClinicIds? }`: the anomalies and the three highest-impact
+   * actions (see `digest`).
+   */
+  digest(params: ConsoleParams): Promise<Digest | Degraded>
+  /**
+   * One branch benchmarked against the median of the organization's
+   * branches: `{ organizationId, clinicId, from, to, clinicIds?,
+   * allowedClinicIds? }` (see `benchmark`).
+   */
+  benchmark(params: BenchmarkParams): Promise<Benchmark | Degraded>
+  /**
+   * The network overview of one day: `{ organizationId, date, clinicIds?,
+   * allowedClinicIds? }` (see `networkOverview`).
+   */
+  networkOverview(params: OverviewParams): Promise<NetworkOverview | Degraded>
+  /**
    * The console scope of `{ userId, organizationId?, focusClinicId? }`,
    * read from the org layer's tables (see `insightsScope`).
    */
@@ -199,6 +216,24 @@ export interface Alert {
   miss: number | null
 }
 
+/** One anomaly. */
+export interface Anomaly {
+  /** What kind. */
+  kind: 'target_breach' | 'outlier'
+  /** The branch (null: the network). */
+  clinicId: number | null
+  /** The target metric (target breaches). */
+  metric: string | null
+  /** The driver (outliers). */
+  driver: string | null
+  /** The value (exact decimal). */
+  value: string
+  /** The target or median it is judged against (exact decimal). */
+  reference: string
+  /** How bad. */
+  severity: 'warning' | 'critical'
+}
+
 /** Appointments by status. */
 export interface AppointmentCounts {
   /** Still booked. */
@@ -247,6 +282,47 @@ export interface AuthorizeParams {
   action: { action: 'clinic_admin'; permission: string } | { action: 'open_module'; module: 'overview' | 'analytics' | 'branch_management' | 'staff_permissions' | 'shared_templates' | 'billing' } | { action: 'view_insights' | 'view_template' | 'create_template' | 'edit_template' | 'delete_template' | 'change_plan' | 'set_role_defaults' }
   /** What it is about. */
   resource: { kind: 'clinic'; clinicId: number } | { kind: 'organization'; organizationId: number } | { kind: 'template'; organizationId: number; clinicId?: number | null }
+}
+
+/**
+ * One branch benchmarked against the median of the organization's
+ * branches (or `clinicIds` of them), over rows the caller holds (the
+ * tables `command` reads), for `{ organizationId, clinicId, from, to,
+ * clinicIds?, allowedClinicIds? }`. Only `clinicId` must be allowed: the
+ * other branches are seen through their median only.
+ */
+export declare function benchmark(rows: Record<string, Array<Record<string, unknown>>>, params: BenchmarkParams): Benchmark | Degraded
+
+/** A branch benchmarked against the median of the branches compared. */
+export interface Benchmark {
+  /** False. */
+  degraded: boolean
+  /** The branch. */
+  clinicId: number
+  /** First local date. */
+  from: string
+  /** Last local date. */
+  to: string
+  /** The branches compared (the branch included). */
+  clinicIds: Array<number>
+  /** Every driver, ranked by PKR impact. */
+  drivers: Array<DriverGap>
+}
+
+/** What `benchmark` takes: a console request and the branch benchmarked. */
+export interface BenchmarkParams {
+  /** The organization. */
+  organizationId: number
+  /** The branch benchmarked (must be allowed). */
+  clinicId: number
+  /** First local date, `YYYY-MM-DD`. */
+  from: string
+  /** Last local date, `YYYY-MM-DD`. */
+  to: string
+  /** The branches compared (default: all of the organization's). */
+  clinicIds?: Array<number>
+  /** The principal's branches: `clinicId` must be one of them. */
+  allowedClinicIds?: Array<number>
 }
 
 /** Whose row it is. */
@@ -432,6 +508,55 @@ export interface Degraded {
   perBranch: []
 }
 
+/**
+ * The digest facts of rows the caller holds (the tables `command` reads)
+ * for `{ organizationId, from, to, clinicIds?, allowedClinicIds? }`: the
+ * anomalies and the three highest-impact actions.
+ */
+export declare function digest(rows: Record<string, Array<Record<string, unknown>>>, params: ConsoleParams): Digest | Degraded
+
+/** The digest facts: what a language model would narrate. */
+export interface Digest {
+  /** False. */
+  degraded: boolean
+  /** First local date. */
+  from: string
+  /** Last local date. */
+  to: string
+  /** The branches. */
+  clinicIds: Array<number>
+  /** Billed (PKR). */
+  billed: string
+  /** Collected (PKR). */
+  collected: string
+  /** Cash-basis net profit (PKR). */
+  netProfit: string
+  /** Revenue month to date over its prorated target. */
+  revenueAttainment: number | null
+  /** Target breaches, then branches far off the median. */
+  anomalies: Array<Anomaly>
+  /** The three highest-impact actions. */
+  actions: Array<DigestAction>
+}
+
+/** One suggested action. */
+export interface DigestAction {
+  /** 1 = the highest impact. */
+  rank: number
+  /** The branch. */
+  clinicId: number
+  /** The driver it moves. */
+  driver: string
+  /** What to do (a stable code, e.g. `confirm_appointments`). */
+  action: string
+  /** The branch's value (exact decimal). */
+  value: string
+  /** The median to reach (exact decimal). */
+  median: string
+  /** PKR at stake over the range. */
+  impact: string
+}
+
 /** One doctor's plan acceptance. */
 export interface DoctorAcceptance {
   /** The plans' doctor (null for plans without one). */
@@ -442,6 +567,32 @@ export interface DoctorAcceptance {
   plansAccepted: number
   /** plansAccepted / plansCreated. */
   acceptanceRate: number | null
+}
+
+/**
+ * One driver KPI of the branch against the median. Values are exact
+ * decimal strings (fractions, or PKR for `avg_ticket`).
+ */
+export interface DriverGap {
+  /** The driver. */
+  driver: 'collection_rate' | 'no_show_rate' | 'avg_ticket' | 'doctor_utilization' | 'chair_utilization' | 'margin' | 'expense_ratio' | 'ar90_share' | 'lab_overdue_share'
+  /** The branch's value (null: no data). */
+  value: string | null
+  /** The median of the branches with a value. */
+  median: string | null
+  /** How many branches have a value. */
+  branches: number
+  /** value - median. */
+  gap: string | null
+  /** Whether the branch is on the worse side of the median. */
+  worse: boolean
+  /**
+   * PKR the branch would gain by reaching the median ("0" when at or
+   * better than it; null where no PKR figure follows).
+   */
+  impact: string | null
+  /** 1 = the largest impact. */
+  rank: number
 }
 
 /** `Engine.connect`'s options. */
@@ -829,6 +980,33 @@ export interface LeaderRow {
 }
 
 /**
+ * The network overview of one day over rows the caller holds (the tables
+ * `command` reads) for `{ organizationId, date, clinicIds?,
+ * allowedClinicIds? }`.
+ */
+export declare function networkOverview(rows: Record<string, Array<Record<string, unknown>>>, params: OverviewParams): NetworkOverview | Degraded
+
+/** The Network Hub's overview of one day. */
+export interface NetworkOverview {
+  /** False. */
+  degraded: boolean
+  /** The day. */
+  date: string
+  /** The branches, ascending. */
+  clinicIds: Array<number>
+  /** Active branches among them. */
+  activeBranches: number
+  /** Appointments of the day (every status). */
+  appointments: number
+  /** Billed on the day (PKR). */
+  billed: string
+  /** No-show rate of the day. */
+  noShowRate: number | null
+  /** Per branch. */
+  branches: Array<OverviewRow>
+}
+
+/**
  * The operations report of rows the caller already holds (`{ clinics,
  * appointments, invoices, doctor_schedules, clinic_hours, rooms }`), read
  * as `financial`'s are, for a scope.
@@ -926,6 +1104,32 @@ export interface OpexLine {
   amount: string
   /** amount / opex; null when opex is zero. */
   share: number | null
+}
+
+/** What `networkOverview` takes. */
+export interface OverviewParams {
+  /** The organization. */
+  organizationId: number
+  /** The day, `YYYY-MM-DD` (each branch's local date). */
+  date: string
+  /** Some of its branches (default: all of them). */
+  clinicIds?: Array<number>
+  /** The principal's branches: any other is refused with `ODX_FORBIDDEN_SCOPE`. */
+  allowedClinicIds?: Array<number>
+}
+
+/** One branch on the overview. */
+export interface OverviewRow {
+  /** The branch. */
+  clinicId: number
+  /** Whether it is active. */
+  active: boolean
+  /** Appointments of the day. */
+  appointments: number
+  /** Billed on the day (PKR). */
+  billed: string
+  /** No-show rate of the day. */
+  noShowRate: number | null
 }
 
 /**

@@ -31,6 +31,7 @@ pub mod command;
 pub mod error;
 pub mod financial;
 mod frame;
+pub mod insights;
 pub mod inventory;
 pub mod lab;
 pub mod num;

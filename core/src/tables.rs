@@ -17,13 +17,14 @@ use crate::command::{command_center, command_scopes, CommandCenter, DomainReport
 use crate::error::{OdxError, Result};
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
 use crate::frame::{ClinicDirectory, Frame};
+use crate::insights::{benchmark, benchmark_all, digest_of, network_overview, Benchmark, Digest, NetworkOverview};
 use crate::inventory::{InventoryAcc, InventoryItemFact, InventoryReport};
 use crate::lab::{DatePos, LabAcc, LabCaseFact, LabReport};
 use crate::num::{add_money, mul_money};
 use crate::operations::{OperationsAcc, OperationsReport, PatientGrain, PatientsFact, RoomsFact};
 use crate::patients::{DormantPatient, PatientFact, PatientsAcc, PatientsReport};
 use crate::policy::{authorize, principal_of, resolve_scope, Action, Decision, InsightsScope, OrgDirectory, Resource};
-use crate::scope::MetricScope;
+use crate::scope::{GroupBy, MetricScope};
 use crate::staff::{user_active, AttendanceFact, BilledFact, StaffAcc, StaffFact, StaffReport, LATE_AFTER_MINUTES};
 use crate::targets::OpsTargetRow;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -688,6 +689,36 @@ impl Tables {
         Ok(authorize(&principal, &self.org_directory(), action, resource))
     }
 
+    /// The four domain reports the console reads, of a scope.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn domain_reports(&self, scope: &MetricScope) -> Result<DomainReports> {
+        Ok(DomainReports {
+            financial: self.financial(scope)?,
+            operations: self.operations(scope)?,
+            accounting: self.accounting(scope)?,
+            lab: self.lab(scope)?,
+        })
+    }
+
+    /// The reports of a console request: `clinic_ids` (branches of
+    /// `organization_id`; all of them when `None`) over `from..=to` grouped
+    /// by clinic, the month to date of `to` when the range is not it, and the
+    /// organization's targets.
+    fn console(
+        &self,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(DomainReports, Option<DomainReports>, Vec<OpsTargetRow>)> {
+        let clinic_ids = self.org_branches(organization_id, clinic_ids, None)?;
+        let (range, mtd) = command_scopes(clinic_ids, from, to)?;
+        let targets = self.ops_targets.iter().filter(|t| t.organization_id == organization_id).cloned().collect();
+        Ok((self.domain_reports(&range)?, mtd.map(|m| self.domain_reports(&m)).transpose()?, targets))
+    }
+
     /// The Command Center of `clinic_ids` (branches of `organization_id`;
     /// every branch when `None`) over `from..=to` with the organization's
     /// targets (the domain reports of the range, and of the month to date of
@@ -703,23 +734,102 @@ impl Tables {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<CommandCenter> {
-        let clinic_ids = self.org_branches(organization_id, clinic_ids, None)?;
-        let (range, mtd) = command_scopes(clinic_ids, from, to)?;
-        let reports = |scope: &MetricScope| -> Result<DomainReports> {
-            Ok(DomainReports {
-                financial: self.financial(scope)?,
-                operations: self.operations(scope)?,
-                accounting: self.accounting(scope)?,
-                lab: self.lab(scope)?,
-            })
-        };
-        let targets: Vec<OpsTargetRow> =
-            self.ops_targets.iter().filter(|t| t.organization_id == organization_id).cloned().collect();
-        let range_reports = reports(&range)?;
-        match mtd {
-            Some(mtd) => command_center(&range_reports, &reports(&mtd)?, &targets),
-            None => command_center(&range_reports, &range_reports, &targets),
+        let (range, mtd, targets) = self.console(organization_id, clinic_ids, from, to)?;
+        command_center(&range, mtd.as_ref().unwrap_or(&range), &targets)
+    }
+
+    /// The digest facts of `clinic_ids` (as [`Tables::command`] takes them).
+    ///
+    /// # Errors
+    /// As [`Tables::command`].
+    pub fn digest(
+        &self,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Digest> {
+        let (range, mtd, targets) = self.console(organization_id, clinic_ids, from, to)?;
+        digest_of(&range, mtd.as_ref().unwrap_or(&range), &targets)
+    }
+
+    /// The branches `clinic_id` is benchmarked against: `clinic_ids` (as
+    /// [`Tables::command`] takes them), which must include it. Only the
+    /// branch itself must be within `allowed` (the principal's clinics): the
+    /// others are seen through their median only.
+    ///
+    /// # Errors
+    /// [`OdxError::ForbiddenScope`] when the branch is not one of the
+    /// organization's, not allowed, or not among the branches compared.
+    pub fn benchmark_set(
+        &self,
+        organization_id: i64,
+        clinic_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        allowed: Option<&[i64]>,
+    ) -> Result<Vec<i64>> {
+        self.org_branches(organization_id, Some(vec![clinic_id]), allowed)?;
+        let ids = self.org_branches(organization_id, clinic_ids, None)?;
+        if ids.contains(&clinic_id) {
+            Ok(ids)
+        } else {
+            Err(OdxError::ForbiddenScope { clinic_id })
         }
+    }
+
+    /// The active ones of `clinic_ids`.
+    pub fn active_branches(&self, clinic_ids: &[i64]) -> Vec<i64> {
+        let directory = self.org_directory();
+        clinic_ids.iter().copied().filter(|c| directory.is_active(*c)).collect()
+    }
+
+    /// `clinic_id` benchmarked against `clinic_ids` (see
+    /// [`Tables::benchmark_set`]) over `from..=to`.
+    ///
+    /// # Errors
+    /// As [`Tables::benchmark_set`] and [`Tables::command`].
+    pub fn benchmark(
+        &self,
+        organization_id: i64,
+        clinic_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Benchmark> {
+        let ids = self.benchmark_set(organization_id, clinic_id, clinic_ids, None)?;
+        benchmark(&self.domain_reports(&MetricScope::new(ids, from, to, GroupBy::Clinic)?)?, clinic_id)
+    }
+
+    /// Every branch of `clinic_ids` (as [`Tables::command`] takes them)
+    /// benchmarked against the others over `from..=to`.
+    ///
+    /// # Errors
+    /// As [`Tables::command`].
+    pub fn benchmarks(
+        &self,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Benchmark>> {
+        let ids = self.org_branches(organization_id, clinic_ids, None)?;
+        benchmark_all(&self.domain_reports(&MetricScope::new(ids, from, to, GroupBy::Clinic)?)?)
+    }
+
+    /// The network overview of `clinic_ids` (as [`Tables::command`] takes
+    /// them) on `date`.
+    ///
+    /// # Errors
+    /// As [`Tables::command`].
+    pub fn network_overview(
+        &self,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        date: NaiveDate,
+    ) -> Result<NetworkOverview> {
+        let ids = self.org_branches(organization_id, clinic_ids, None)?;
+        let active = self.active_branches(&ids);
+        network_overview(&self.domain_reports(&MetricScope::new(ids, date, date, GroupBy::Clinic)?)?, &active)
     }
 
     /// `clinic_ids` checked to be branches of `organization_id` (all of its

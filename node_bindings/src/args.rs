@@ -170,11 +170,14 @@ impl Request {
 
 /// A console request of an organization: `{ organizationId, from, to,
 /// clinicIds?, allowedClinicIds? }` (every branch when `clinicIds` is
-/// absent).
+/// absent), with `clinicId` for a benchmark, and `date` instead of `from`
+/// and `to` for a day's overview.
 #[derive(Debug, Clone)]
 pub struct ConsoleRequest {
     /// The organization.
     pub organization_id: i64,
+    /// The branch benchmarked.
+    pub clinic_id: Option<i64>,
     /// Some of its branches, or all.
     pub clinic_ids: Option<Vec<i64>>,
     /// The principal's clinics, when given.
@@ -192,13 +195,28 @@ impl ConsoleRequest {
     /// [`BadArgument`] naming the first bad field.
     pub fn read(value: &Value, name: &str) -> Checked<ConsoleRequest> {
         let obj = object(value, name)?;
+        let (from, to) = if obj.contains_key("date") {
+            let day = date(obj, "date")?;
+            (day, day)
+        } else {
+            (date(obj, "from")?, date(obj, "to")?)
+        };
         Ok(ConsoleRequest {
             organization_id: integer(obj, "organizationId")?,
+            clinic_id: optional_integer(obj, "clinicId")?,
             clinic_ids: optional_ids(obj, "clinicIds")?,
             allowed: optional_ids(obj, "allowedClinicIds")?,
-            from: date(obj, "from")?,
-            to: date(obj, "to")?,
+            from,
+            to,
         })
+    }
+
+    /// The benchmarked branch.
+    ///
+    /// # Errors
+    /// [`BadArgument`] when `clinicId` is absent.
+    pub fn clinic(&self) -> Checked<i64> {
+        self.clinic_id.ok_or_else(|| BadArgument::new("clinicId", "is required (the branch benchmarked)"))
     }
 }
 

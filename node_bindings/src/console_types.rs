@@ -265,3 +265,176 @@ pub struct TargetsDataQuality {
     /// A branch outside the scope.
     pub outside_scope: i64,
 }
+
+/// What `benchmark` takes: a console request and the branch benchmarked.
+#[napi(object)]
+pub struct BenchmarkParams {
+    /// The organization.
+    pub organization_id: i64,
+    /// The branch benchmarked (must be allowed).
+    pub clinic_id: i64,
+    /// First local date, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last local date, `YYYY-MM-DD`.
+    pub to: String,
+    /// The branches compared (default: all of the organization's).
+    pub clinic_ids: Option<Vec<i64>>,
+    /// The principal's branches: `clinicId` must be one of them.
+    pub allowed_clinic_ids: Option<Vec<i64>>,
+}
+
+/// What `networkOverview` takes.
+#[napi(object)]
+pub struct OverviewParams {
+    /// The organization.
+    pub organization_id: i64,
+    /// The day, `YYYY-MM-DD` (each branch's local date).
+    pub date: String,
+    /// Some of its branches (default: all of them).
+    pub clinic_ids: Option<Vec<i64>>,
+    /// The principal's branches: any other is refused with `ODX_FORBIDDEN_SCOPE`.
+    pub allowed_clinic_ids: Option<Vec<i64>>,
+}
+
+/// The Network Hub's overview of one day.
+#[napi(object, use_nullable = true)]
+pub struct NetworkOverview {
+    /// False.
+    pub degraded: bool,
+    /// The day.
+    pub date: String,
+    /// The branches, ascending.
+    pub clinic_ids: Vec<i64>,
+    /// Active branches among them.
+    pub active_branches: i64,
+    /// Appointments of the day (every status).
+    pub appointments: i64,
+    /// Billed on the day (PKR).
+    pub billed: String,
+    /// No-show rate of the day.
+    pub no_show_rate: Option<f64>,
+    /// Per branch.
+    pub branches: Vec<OverviewRow>,
+}
+
+/// One branch on the overview.
+#[napi(object, use_nullable = true)]
+pub struct OverviewRow {
+    /// The branch.
+    pub clinic_id: i64,
+    /// Whether it is active.
+    pub active: bool,
+    /// Appointments of the day.
+    pub appointments: i64,
+    /// Billed on the day (PKR).
+    pub billed: String,
+    /// No-show rate of the day.
+    pub no_show_rate: Option<f64>,
+}
+
+/// A branch benchmarked against the median of the branches compared.
+#[napi(object)]
+pub struct Benchmark {
+    /// False.
+    pub degraded: bool,
+    /// The branch.
+    pub clinic_id: i64,
+    /// First local date.
+    pub from: String,
+    /// Last local date.
+    pub to: String,
+    /// The branches compared (the branch included).
+    pub clinic_ids: Vec<i64>,
+    /// Every driver, ranked by PKR impact.
+    pub drivers: Vec<DriverGap>,
+}
+
+/// One driver KPI of the branch against the median. Values are exact
+/// decimal strings (fractions, or PKR for `avg_ticket`).
+#[napi(object, use_nullable = true)]
+pub struct DriverGap {
+    /// The driver.
+    #[napi(ts_type = "'collection_rate' | 'no_show_rate' | 'avg_ticket' | 'doctor_utilization' | \
+                      'chair_utilization' | 'margin' | 'expense_ratio' | 'ar90_share' | 'lab_overdue_share'")]
+    pub driver: String,
+    /// The branch's value (null: no data).
+    pub value: Option<String>,
+    /// The median of the branches with a value.
+    pub median: Option<String>,
+    /// How many branches have a value.
+    pub branches: i64,
+    /// value - median.
+    pub gap: Option<String>,
+    /// Whether the branch is on the worse side of the median.
+    pub worse: bool,
+    /// PKR the branch would gain by reaching the median ("0" when at or
+    /// better than it; null where no PKR figure follows).
+    pub impact: Option<String>,
+    /// 1 = the largest impact.
+    pub rank: u32,
+}
+
+/// The digest facts: what a language model would narrate.
+#[napi(object, use_nullable = true)]
+pub struct Digest {
+    /// False.
+    pub degraded: bool,
+    /// First local date.
+    pub from: String,
+    /// Last local date.
+    pub to: String,
+    /// The branches.
+    pub clinic_ids: Vec<i64>,
+    /// Billed (PKR).
+    pub billed: String,
+    /// Collected (PKR).
+    pub collected: String,
+    /// Cash-basis net profit (PKR).
+    pub net_profit: String,
+    /// Revenue month to date over its prorated target.
+    pub revenue_attainment: Option<f64>,
+    /// Target breaches, then branches far off the median.
+    pub anomalies: Vec<Anomaly>,
+    /// The three highest-impact actions.
+    pub actions: Vec<DigestAction>,
+}
+
+/// One anomaly.
+#[napi(object, use_nullable = true)]
+pub struct Anomaly {
+    /// What kind.
+    #[napi(ts_type = "'target_breach' | 'outlier'")]
+    pub kind: String,
+    /// The branch (null: the network).
+    pub clinic_id: Option<i64>,
+    /// The target metric (target breaches).
+    pub metric: Option<String>,
+    /// The driver (outliers).
+    pub driver: Option<String>,
+    /// The value (exact decimal).
+    pub value: String,
+    /// The target or median it is judged against (exact decimal).
+    pub reference: String,
+    /// How bad.
+    #[napi(ts_type = "'warning' | 'critical'")]
+    pub severity: String,
+}
+
+/// One suggested action.
+#[napi(object)]
+pub struct DigestAction {
+    /// 1 = the highest impact.
+    pub rank: u32,
+    /// The branch.
+    pub clinic_id: i64,
+    /// The driver it moves.
+    pub driver: String,
+    /// What to do (a stable code, e.g. `confirm_appointments`).
+    pub action: String,
+    /// The branch's value (exact decimal).
+    pub value: String,
+    /// The median to reach (exact decimal).
+    pub median: String,
+    /// PKR at stake over the range.
+    pub impact: String,
+}

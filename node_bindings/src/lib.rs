@@ -146,6 +146,55 @@ pub fn command(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Va
     Ok(with_degraded(shape::to_js(to_value(&center)?)))
 }
 
+/// The digest facts of rows the caller holds (the tables `command` reads)
+/// for `{ organizationId, from, to, clinicIds?, allowedClinicIds? }`: the
+/// anomalies and the three highest-impact actions.
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ConsoleParams",
+    ts_return_type = "Digest | Degraded"
+)]
+pub fn digest(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    let p = console_of(params)?;
+    let tables = tables(env, rows)?;
+    let ids = tables.org_branches(p.organization_id, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
+    let digest = tables.digest(p.organization_id, Some(ids), p.from, p.to).map_err(core_error)?;
+    Ok(with_degraded(shape::to_js(to_value(&digest)?)))
+}
+
+/// One branch benchmarked against the median of the organization's
+/// branches (or `clinicIds` of them), over rows the caller holds (the
+/// tables `command` reads), for `{ organizationId, clinicId, from, to,
+/// clinicIds?, allowedClinicIds? }`. Only `clinicId` must be allowed: the
+/// other branches are seen through their median only.
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: BenchmarkParams",
+    ts_return_type = "Benchmark | Degraded"
+)]
+pub fn benchmark(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    let p = console_of(params)?;
+    let clinic = p.clinic().map_err(bad_argument)?;
+    let tables = tables(env, rows)?;
+    let ids =
+        tables.benchmark_set(p.organization_id, clinic, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
+    let bench = tables.benchmark(p.organization_id, clinic, Some(ids), p.from, p.to).map_err(core_error)?;
+    Ok(with_degraded(shape::to_js(to_value(&bench)?)))
+}
+
+/// The network overview of one day over rows the caller holds (the tables
+/// `command` reads) for `{ organizationId, date, clinicIds?,
+/// allowedClinicIds? }`.
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: OverviewParams",
+    ts_return_type = "NetworkOverview | Degraded"
+)]
+pub fn network_overview(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    let p = console_of(params)?;
+    let tables = tables(env, rows)?;
+    let ids = tables.org_branches(p.organization_id, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
+    let overview = tables.network_overview(p.organization_id, Some(ids), p.to).map_err(core_error)?;
+    Ok(with_degraded(shape::to_js(to_value(&overview)?)))
+}
+
 /// The console scope of a user over rows the caller holds (`{
 /// user_organization_assignments, organization_clinics, clinics }`) for `{
 /// userId, organizationId?, focusClinicId? }`: org_admin -> every branch of
@@ -454,6 +503,49 @@ impl Engine {
             let outcome =
                 pg_sqlx::command(&pool, p.organization_id, p.clinic_ids, p.allowed.as_deref(), p.from, p.to).await;
             shaped("command", outcome.map_err(engine_error)?)
+        })
+    }
+
+    /// The digest facts of `{ organizationId, from, to, clinicIds?,
+    /// allowedClinicIds? }`: the anomalies and the three highest-impact
+    /// actions (see `digest`).
+    #[napi(ts_args_type = "params: ConsoleParams", ts_return_type = "Promise<Digest | Degraded>")]
+    pub fn digest<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        let pool = self.pool.clone();
+        self.bounded(env, "digest", async move {
+            let p = console_of(params)?;
+            let outcome =
+                pg_sqlx::digest(&pool, p.organization_id, p.clinic_ids, p.allowed.as_deref(), p.from, p.to).await;
+            shaped("digest", outcome.map_err(engine_error)?)
+        })
+    }
+
+    /// One branch benchmarked against the median of the organization's
+    /// branches: `{ organizationId, clinicId, from, to, clinicIds?,
+    /// allowedClinicIds? }` (see `benchmark`).
+    #[napi(ts_args_type = "params: BenchmarkParams", ts_return_type = "Promise<Benchmark | Degraded>")]
+    pub fn benchmark<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        let pool = self.pool.clone();
+        self.bounded(env, "benchmark", async move {
+            let p = console_of(params)?;
+            let clinic = p.clinic().map_err(bad_argument)?;
+            let allowed = p.allowed.as_deref();
+            let outcome =
+                pg_sqlx::benchmark(&pool, p.organization_id, clinic, p.clinic_ids, allowed, p.from, p.to).await;
+            shaped("benchmark", outcome.map_err(engine_error)?)
+        })
+    }
+
+    /// The network overview of one day: `{ organizationId, date, clinicIds?,
+    /// allowedClinicIds? }` (see `networkOverview`).
+    #[napi(ts_args_type = "params: OverviewParams", ts_return_type = "Promise<NetworkOverview | Degraded>")]
+    pub fn network_overview<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        let pool = self.pool.clone();
+        self.bounded(env, "networkOverview", async move {
+            let p = console_of(params)?;
+            let outcome =
+                pg_sqlx::network_overview(&pool, p.organization_id, p.clinic_ids, p.allowed.as_deref(), p.to).await;
+            shaped("network_overview", outcome.map_err(engine_error)?)
         })
     }
 

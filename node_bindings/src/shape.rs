@@ -27,6 +27,7 @@ const RATES: &[&str] = &[
     "returning_share",
     // The Command Center's and the targets' fractions.
     "attainment",
+    "revenue_attainment",
     "miss",
     // Not ratios nor money: units per day and days.
     "daily_consumption",

@@ -106,3 +106,39 @@ test('authorize: engine == pure == extension; camelCase resources; bad requests 
   assert.throws(() => odx.authorize(rows, { userId: 90, action: { action: 'change_plan' } }),
     { code: 'ODX_INVALID_ARGUMENT', message: /resource/ });
 });
+
+async function extensionJson(text, args) {
+  return asJs((await sql(`SELECT ${text} AS r`, args))[0].r);
+}
+
+test('digest, benchmark and networkOverview: engine == pure == extension', async () => {
+  const rows = await consoleRows([1, 2]);
+  for (const range of [JUNE, { ...JUNE, from: '2026-05-01', to: '2026-06-15' }]) {
+    const want = await extensionJson('odx_digest($1, $2::date, $3::date)', [1, range.from, range.to]);
+    assert.deepStrictEqual(await engine.digest(range), want);
+    assert.deepStrictEqual(odx.digest(rows, range), want);
+    for (const clinicId of [1, 2]) {
+      const bench = await extensionJson('odx_benchmark($1, $2, $3::date, $4::date)', [1, clinicId, range.from, range.to]);
+      assert.deepStrictEqual(await engine.benchmark({ ...range, clinicId }), bench);
+      assert.deepStrictEqual(odx.benchmark(rows, { ...range, clinicId }), bench);
+    }
+  }
+  const day = '2026-06-20';
+  const overview = await extensionJson('odx_network_overview($1, $2::date)', [1, day]);
+  assert.deepStrictEqual(await engine.networkOverview({ organizationId: 1, date: day }), overview);
+  assert.deepStrictEqual(odx.networkOverview(rows, { organizationId: 1, date: day }), overview);
+  assert.equal(overview.billed, '16000.00');
+  assert.equal(typeof overview.branches[0].noShowRate, 'number');
+  const digest = await engine.digest(JUNE);
+  assert.equal(digest.actions.length, 3);
+  assert.ok(digest.actions.every((a) => typeof a.impact === 'string'));
+});
+
+test('benchmark: a branch manager benchmarks its own branch only', async () => {
+  const own = await engine.benchmark({ ...JUNE, clinicId: 2, allowedClinicIds: [2] });
+  assert.deepStrictEqual(own.clinicIds, [1, 2], 'compared with the whole network, seen through its median');
+  await assert.rejects(engine.benchmark({ ...JUNE, clinicId: 1, allowedClinicIds: [2] }), { code: 'ODX_FORBIDDEN_SCOPE' });
+  await assert.rejects(engine.benchmark({ ...JUNE, clinicId: 2, clinicIds: [1] }), { code: 'ODX_FORBIDDEN_SCOPE' });
+  await assert.rejects(engine.benchmark(JUNE), { code: 'ODX_INVALID_ARGUMENT', message: /clinicId/ });
+  await assert.rejects(engine.networkOverview({ organizationId: 1 }), { code: 'ODX_INVALID_ARGUMENT', message: /from/ });
+});

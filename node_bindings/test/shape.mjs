@@ -5,7 +5,7 @@
 const RATES = new Set(['collection_rate', 'margin', 'share', 'no_show_rate', 'cancel_rate', 'arrival_rate',
   'completion_rate', 'doctor_utilization', 'chair_utilization', 'expense_ratio', 'overdue_share',
   'attendance_rate', 'absenteeism_rate', 'acceptance_rate', 'completion_rate', 'quotation_conversion', 'returning_share', 'daily_consumption', 'days_of_cover',
-  'avg_turnaround_days', 'attainment', 'miss']);
+  'avg_turnaround_days', 'attainment', 'revenue_attainment', 'miss']);
 export function asJs(v) {
   if (Array.isArray(v)) return v.map(asJs);
   if (v === null || typeof v !== 'object') return v;

@@ -26,7 +26,7 @@ function write(name, decls) {
   const body = decls.map(([type, value], i) => `export const v${i}: ${type} = ${JSON.stringify(value, null, 1)};`);
   const file = path.join(dir, `${name}.ts`);
   fs.writeFileSync(file,
-    `import type { ${Object.values(TYPE).join(', ')}, ValidScope, CommandCenterReady, Degraded, InsightsScope, Decision } from '../../index.js';\n${body.join('\n')}\n`);
+    `import type { ${Object.values(TYPE).join(', ')}, ValidScope, CommandCenterReady, Degraded, InsightsScope, Decision, Digest, Benchmark, NetworkOverview } from '../../index.js';\n${body.join('\n')}\n`);
   return file;
 }
 
@@ -63,6 +63,7 @@ async function reports() {
     const command = await degraded.command({ organizationId: 1, from: KNOWN.from, to: KNOWN.to });
     assert.equal(command.degraded, true);
     decls.push(['CommandCenterReady | Degraded', command]);
+    decls.push(['Digest | Degraded', await degraded.digest({ organizationId: 1, from: KNOWN.from, to: KNOWN.to })]);
   } finally {
     await degraded.close();
   }
@@ -71,6 +72,10 @@ async function reports() {
   decls.push(['CommandCenterReady | Degraded', await engine.command(june)]);
   decls.push(['CommandCenterReady | Degraded', await engine.command({ organizationId: 500, from: DEMO.from, to: DEMO.to })]);
   decls.push(['CommandCenterReady | Degraded', await engine.command({ ...june, organizationId: 2 })]);
+  decls.push(['Digest | Degraded', await engine.digest(june)]);
+  decls.push(['Digest | Degraded', await engine.digest({ organizationId: 500, from: DEMO.from, to: DEMO.to })]);
+  decls.push(['Benchmark | Degraded', await engine.benchmark({ ...june, clinicId: 2 })]);
+  decls.push(['NetworkOverview | Degraded', await engine.networkOverview({ organizationId: 1, date: '2026-06-20' })]);
   for (const userId of [90, 91]) decls.push(['InsightsScope', await engine.insightsScope({ userId })]);
   decls.push(['Decision', await engine.authorize({ userId: 91, action: { action: 'view_insights' },
     resource: { kind: 'clinic', clinicId: 2 } })]);

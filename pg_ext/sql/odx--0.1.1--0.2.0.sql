@@ -1,5 +1,5 @@
 -- odx 0.1.1 -> 0.2.0: the domains of the second seed document, each as
--- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory; odx_command, the Command Center; odx_insights_scope and odx_authorize, the policy rules.
+-- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory; odx_command, the Command Center; odx_digest, odx_benchmark and odx_network_overview, the console read-outs; odx_insights_scope and odx_authorize, the policy rules.
 -- Written by hand; a test compares the catalog after this upgrade with a
 -- fresh CREATE EXTENSION odx at 0.2.0, so the two cannot drift.
 \echo Use "ALTER EXTENSION odx UPDATE TO '0.2.0'" to load this file. \quit
@@ -263,3 +263,39 @@ AS 'MODULE_PATHNAME', 'odx_authorize_wrapper';
 
 COMMENT ON FUNCTION odx_authorize(bigint, jsonb, jsonb) IS
 'One permission decision of the organization layer, by odx-core: { allowed, reason } for a user, an action ({"action": "clinic_admin", "permission": ...} | {"action": "open_module", "module": ...} | {"action": "view_insights" | "view_template" | "create_template" | "edit_template" | "delete_template" | "change_plan" | "set_role_defaults"}) and a resource ({"kind": "clinic", "clinic_id": ...} | {"kind": "organization", "organization_id": ...} | {"kind": "template", "organization_id": ..., "clinic_id": null | ...}). Since 0.2.0.';
+
+CREATE FUNCTION "odx_digest"(
+	"organization_id" bigint,
+	"from_date" date,
+	"to_date" date
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_digest_wrapper';
+
+COMMENT ON FUNCTION odx_digest(bigint, date, date) IS
+'The digest facts of an organization over from_date..to_date, computed by odx-core: the deterministic input a language model would narrate. billed, collected, net_profit and revenue attainment; anomalies (every target breach of the Command Center, then every branch worse than the median of the branches by more than 25% of it on a driver KPI) and the three highest-impact actions (PKR at stake, over every branch and driver); { degraded, ... }. Since 0.2.0.';
+
+CREATE FUNCTION "odx_benchmark"(
+	"organization_id" bigint,
+	"clinic_id" bigint,
+	"from_date" date,
+	"to_date" date
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_benchmark_wrapper';
+
+COMMENT ON FUNCTION odx_benchmark(bigint, bigint, date, date) IS
+'One branch benchmarked against the median of its organization''s branches over from_date..to_date, computed by odx-core: per driver KPI (collection_rate, no_show_rate, avg_ticket, doctor and chair utilization, margin, expense_ratio, ar90_share, lab_overdue_share) its value, the median, the gap, whether it is worse, and the PKR it would gain by reaching the median where computable, ranked by that impact; { degraded, ... }. Since 0.2.0.';
+
+CREATE FUNCTION "odx_network_overview"(
+	"organization_id" bigint,
+	"day" date
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_network_overview_wrapper';
+
+COMMENT ON FUNCTION odx_network_overview(bigint, date) IS
+'The Network Hub overview of an organization on one day (each branch''s local date), computed by odx-core: appointments, billed, active branches and the no-show rate, for the network and per branch; { degraded, ... }. Since 0.2.0.';

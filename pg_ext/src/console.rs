@@ -7,8 +7,9 @@
 
 use crate::{compute, date, internal, report, spi, to_jsonb, Computed, Result, SpiRow};
 use odx_core::command::{command_scopes, DomainReports};
+use odx_core::insights::{benchmark, digest_of, network_overview};
 use odx_core::policy::read_request;
-use odx_core::{AccountingAcc, FinancialAcc, LabAcc, MetricScope, OperationsAcc, Tables};
+use odx_core::{AccountingAcc, FinancialAcc, GroupBy, LabAcc, MetricScope, OperationsAcc, Tables};
 use odx_sql::{feed_console, ConsoleQuery, ORGANIZATION_READS, USER_READS};
 use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
@@ -51,6 +52,17 @@ fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
 /// when the range is not the month to date of `to_date`). Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_command(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<JsonB> {
+    let (org, range, mtd) = range_and_mtd(organization_id, from_date, to_date)?;
+    to_jsonb("command", Computed::command(range, mtd, &org.ops_targets).map_err(report)?)
+}
+
+/// An organization's tables, and the reports of its branches over the range
+/// and (when the range is not it) the month to date of `to_date`.
+fn range_and_mtd(
+    organization_id: i64,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+) -> Result<(Tables, Computed<DomainReports>, Option<Computed<DomainReports>>)> {
     let (from, to) = (date(from_date, "from_date")?, date(to_date, "to_date")?);
     let org = console_tables(&ORGANIZATION_READS, organization_id)?;
     let branches = org.org_branches(organization_id, None, None).map_err(report)?;
@@ -60,7 +72,48 @@ fn odx_command(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx
         Some(scope) => Some(domain_reports(&scope)?),
         None => None,
     };
-    to_jsonb("command", Computed::command(range, mtd, &org.ops_targets).map_err(report)?)
+    Ok((org, range, mtd))
+}
+
+/// The digest facts of an organization over `from_date..=to_date`: the
+/// anomalies (target breaches, branches far off the median) and the three
+/// highest-impact actions, as structured data. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_digest(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<JsonB> {
+    let (org, range, mtd) = range_and_mtd(organization_id, from_date, to_date)?;
+    let digest = Computed::console(range, mtd, |r, m| digest_of(r, m, &org.ops_targets)).map_err(report)?;
+    to_jsonb("digest", digest)
+}
+
+/// One branch of an organization benchmarked against the median of its
+/// branches over `from_date..=to_date`. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_benchmark(
+    organization_id: i64,
+    clinic_id: i64,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+) -> Result<JsonB> {
+    let (from, to) = (date(from_date, "from_date")?, date(to_date, "to_date")?);
+    let org = console_tables(&ORGANIZATION_READS, organization_id)?;
+    let ids = org.benchmark_set(organization_id, clinic_id, None, None).map_err(report)?;
+    let scope = MetricScope::new(ids, from, to, GroupBy::Clinic).map_err(report)?;
+    let bench = domain_reports(&scope)?.try_map(|r| benchmark(&r, clinic_id)).map_err(report)?;
+    to_jsonb("benchmark", bench)
+}
+
+/// The Network Hub's overview of an organization on one day: appointments,
+/// billed, active branches and the no-show rate, network and per branch.
+/// Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_network_overview(organization_id: i64, day: pgrx::datum::Date) -> Result<JsonB> {
+    let day = date(day, "day")?;
+    let org = console_tables(&ORGANIZATION_READS, organization_id)?;
+    let ids = org.org_branches(organization_id, None, None).map_err(report)?;
+    let active = org.active_branches(&ids);
+    let scope = MetricScope::new(ids, day, day, GroupBy::Clinic).map_err(report)?;
+    let overview = domain_reports(&scope)?.try_map(|r| network_overview(&r, &active)).map_err(report)?;
+    to_jsonb("network_overview", overview)
 }
 
 /// The console scope of a user: `org_admin` -> every branch of the
@@ -93,11 +146,17 @@ extension_sql!(
     r#"
 COMMENT ON FUNCTION odx_command(bigint, date, date) IS
 'The Command Center of an organization over from_date..to_date, computed by odx-core: revenue_mtd (billed from the first of to_date''s month against the network revenue_monthly target prorated by elapsed days), billed, collected, collection_rate, no_show_rate, no_show_bleed, net_profit and expense_ratio of the range, the alerts of app.ops_targets judged on the month to date (warning within 10% of the target, critical beyond), every target''s evaluation, and the leaderboard of branches by billed with the worst no-show rate and the largest AR over 90 days flagged; { degraded, ... }. Since 0.2.0.';
+COMMENT ON FUNCTION odx_digest(bigint, date, date) IS
+'The digest facts of an organization over from_date..to_date, computed by odx-core: the deterministic input a language model would narrate. billed, collected, net_profit and revenue attainment; anomalies (every target breach of the Command Center, then every branch worse than the median of the branches by more than 25% of it on a driver KPI) and the three highest-impact actions (PKR at stake, over every branch and driver); { degraded, ... }. Since 0.2.0.';
+COMMENT ON FUNCTION odx_benchmark(bigint, bigint, date, date) IS
+'One branch benchmarked against the median of its organization''s branches over from_date..to_date, computed by odx-core: per driver KPI (collection_rate, no_show_rate, avg_ticket, doctor and chair utilization, margin, expense_ratio, ar90_share, lab_overdue_share) its value, the median, the gap, whether it is worse, and the PKR it would gain by reaching the median where computable, ranked by that impact; { degraded, ... }. Since 0.2.0.';
+COMMENT ON FUNCTION odx_network_overview(bigint, date) IS
+'The Network Hub overview of an organization on one day (each branch''s local date), computed by odx-core: appointments, billed, active branches and the no-show rate, for the network and per branch; { degraded, ... }. Since 0.2.0.';
 COMMENT ON FUNCTION odx_insights_scope(bigint, bigint, bigint) IS
 'The console scope of a user, decided by odx-core from app.user_organization_assignments and app.organization_clinics: { user_id, organization_id, role, level, focus, clinic_ids, active_clinic_ids }. org_admin gets every branch of the organization (inactive ones included, for history), branch_manager its branch; anyone else is refused (42501, ODX_NO_CONSOLE_ACCESS), as is a focus branch outside the scope (42501, ODX_FORBIDDEN_SCOPE). Since 0.2.0.';
 COMMENT ON FUNCTION odx_authorize(bigint, jsonb, jsonb) IS
 'One permission decision of the organization layer, by odx-core: { allowed, reason } for a user, an action ({"action": "clinic_admin", "permission": ...} | {"action": "open_module", "module": ...} | {"action": "view_insights" | "view_template" | "create_template" | "edit_template" | "delete_template" | "change_plan" | "set_role_defaults"}) and a resource ({"kind": "clinic", "clinic_id": ...} | {"kind": "organization", "organization_id": ...} | {"kind": "template", "organization_id": ..., "clinic_id": null | ...}). Since 0.2.0.';
 "#,
     name = "console_comments",
-    requires = [odx_command, odx_insights_scope, odx_authorize],
+    requires = [odx_command, odx_insights_scope, odx_authorize, odx_digest, odx_benchmark, odx_network_overview],
 );

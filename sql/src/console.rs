@@ -174,25 +174,48 @@ impl Outcome<DomainReports> {
         }
     }
 
-    /// The Command Center of the range's and the month to date's reports
-    /// (`None`: the range is the month to date), or what they miss.
+    /// `console` of the range's and the month to date's reports (`None`:
+    /// the range is the month to date), or what they miss.
+    ///
+    /// # Errors
+    /// As `console`.
+    pub fn console<T>(
+        range: Self,
+        mtd: Option<Self>,
+        console: impl FnOnce(&DomainReports, &DomainReports) -> odx_core::Result<T>,
+    ) -> odx_core::Result<Outcome<T>> {
+        Ok(match (range, mtd) {
+            (Outcome::Report(r), None) => Outcome::Report(console(&r, &r)?),
+            (Outcome::Report(r), Some(Outcome::Report(m))) => Outcome::Report(console(&r, &m)?),
+            (Outcome::Degraded(missing), _) | (_, Some(Outcome::Degraded(missing))) => Outcome::Degraded(missing),
+        })
+    }
+
+    /// The Command Center of the range's and the month to date's reports.
     ///
     /// # Errors
     /// As [`command_center`].
     pub fn command(
         range: Self,
         mtd: Option<Self>,
-        targets: &[odx_core::targets::OpsTargetRow],
+        targets: &[OpsTargetRow],
     ) -> odx_core::Result<Outcome<CommandCenter>> {
-        Ok(match (range, mtd) {
-            (Outcome::Report(r), None) => Outcome::Report(command_center(&r, &r, targets)?),
-            (Outcome::Report(r), Some(Outcome::Report(m))) => Outcome::Report(command_center(&r, &m, targets)?),
-            (Outcome::Degraded(missing), _) | (_, Some(Outcome::Degraded(missing))) => Outcome::Degraded(missing),
-        })
+        Self::console(range, mtd, |r, m| command_center(r, m, targets))
     }
 }
 
 impl<R> Outcome<R> {
+    /// `f` of the report, or what it misses.
+    ///
+    /// # Errors
+    /// As `f`.
+    pub fn try_map<T>(self, f: impl FnOnce(R) -> odx_core::Result<T>) -> odx_core::Result<Outcome<T>> {
+        Ok(match self {
+            Outcome::Report(r) => Outcome::Report(f(r)?),
+            Outcome::Degraded(m) => Outcome::Degraded(m),
+        })
+    }
+
     /// What it misses (nothing for a report).
     pub fn missing(self) -> Vec<String> {
         match self {

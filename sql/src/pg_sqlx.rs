@@ -9,6 +9,8 @@ use crate::schema::Domain;
 use crate::schema::{missing_relations, COLUMNS_SQL};
 use chrono::NaiveDate;
 use odx_core::command::{command_scopes, CommandCenter, DomainReports};
+use odx_core::insights::{self, digest_of, Benchmark, Digest, NetworkOverview};
+use odx_core::GroupBy;
 use odx_core::Tables;
 use odx_core::{
     AccountingAcc, AccountingReport, ClinicDirectory, ClinicalAcc, ClinicalReport, FinancialAcc, FinancialReport,
@@ -257,13 +259,44 @@ pub async fn domain_reports(pool: &PgPool, scope: &MetricScope) -> Result<Outcom
     ))
 }
 
+/// What every console call of an organization reads: the organization's
+/// tables, and `clinic_ids` (checked to be its branches and within `allowed`
+/// when given; all of them when `None`).
+async fn organization(
+    pool: &PgPool,
+    organization_id: i64,
+    clinic_ids: Option<Vec<i64>>,
+    allowed: Option<&[i64]>,
+) -> Result<(Tables, Vec<i64>), EngineError> {
+    let org = console_tables(pool, &ORGANIZATION_READS, organization_id).await?;
+    let ids = org.org_branches(organization_id, clinic_ids, allowed)?;
+    Ok((org, ids))
+}
+
+/// The reports of the range and, when the range is not it, of the month to
+/// date of `to`.
+async fn range_and_mtd(
+    pool: &PgPool,
+    ids: Vec<i64>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Outcome<DomainReports>, Option<Outcome<DomainReports>>), EngineError> {
+    let (range, mtd) = command_scopes(ids, from, to)?;
+    let range = domain_reports(pool, &range).await?;
+    let mtd = match mtd {
+        Some(scope) => Some(domain_reports(pool, &scope).await?),
+        None => None,
+    };
+    Ok((range, mtd))
+}
+
 /// The Command Center of an organization's branches (`clinic_ids`, checked
 /// to be its branches and within `allowed` when given; all of them when
 /// `None`) over `from..=to`.
 ///
 /// # Errors
 /// [`EngineError`]; [`OdxError::ForbiddenScope`] for a clinic that is not a
-/// branch of the organization.
+/// branch of the organization or not allowed.
 pub async fn command(
     pool: &PgPool,
     organization_id: i64,
@@ -272,12 +305,64 @@ pub async fn command(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Outcome<CommandCenter>, EngineError> {
-    let org = console_tables(pool, &ORGANIZATION_READS, organization_id).await?;
-    let (range, mtd) = command_scopes(org.org_branches(organization_id, clinic_ids, allowed)?, from, to)?;
-    let range = domain_reports(pool, &range).await?;
-    let mtd = match mtd {
-        Some(scope) => Some(domain_reports(pool, &scope).await?),
-        None => None,
-    };
+    let (org, ids) = organization(pool, organization_id, clinic_ids, allowed).await?;
+    let (range, mtd) = range_and_mtd(pool, ids, from, to).await?;
     Outcome::command(range, mtd, &org.ops_targets).map_err(Into::into)
+}
+
+/// The digest facts of an organization's branches (as [`command`]).
+///
+/// # Errors
+/// As [`command`].
+pub async fn digest(
+    pool: &PgPool,
+    organization_id: i64,
+    clinic_ids: Option<Vec<i64>>,
+    allowed: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Outcome<Digest>, EngineError> {
+    let (org, ids) = organization(pool, organization_id, clinic_ids, allowed).await?;
+    let (range, mtd) = range_and_mtd(pool, ids, from, to).await?;
+    Outcome::console(range, mtd, |r, m| digest_of(r, m, &org.ops_targets)).map_err(Into::into)
+}
+
+/// One branch benchmarked against the organization's branches (or
+/// `clinic_ids` of them) over `from..=to`; only the branch itself must be
+/// within `allowed` (the others are seen through their median only).
+///
+/// # Errors
+/// As [`command`]; [`OdxError::ForbiddenScope`] when the branch is not among
+/// the branches compared or not allowed.
+pub async fn benchmark(
+    pool: &PgPool,
+    organization_id: i64,
+    clinic_id: i64,
+    clinic_ids: Option<Vec<i64>>,
+    allowed: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Outcome<Benchmark>, EngineError> {
+    let org = console_tables(pool, &ORGANIZATION_READS, organization_id).await?;
+    let ids = org.benchmark_set(organization_id, clinic_id, clinic_ids, allowed)?;
+    let scope = MetricScope::new(ids, from, to, GroupBy::Clinic)?;
+    domain_reports(pool, &scope).await?.try_map(|r| insights::benchmark(&r, clinic_id)).map_err(Into::into)
+}
+
+/// The network overview of an organization's branches (as [`command`]) on
+/// `date`.
+///
+/// # Errors
+/// As [`command`].
+pub async fn network_overview(
+    pool: &PgPool,
+    organization_id: i64,
+    clinic_ids: Option<Vec<i64>>,
+    allowed: Option<&[i64]>,
+    date: NaiveDate,
+) -> Result<Outcome<NetworkOverview>, EngineError> {
+    let (org, ids) = organization(pool, organization_id, clinic_ids, allowed).await?;
+    let active = org.active_branches(&ids);
+    let scope = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
+    domain_reports(pool, &scope).await?.try_map(|r| insights::network_overview(&r, &active)).map_err(Into::into)
 }

@@ -240,3 +240,73 @@ fn a_branch_alone_is_its_leaderboard_row() {
         assert_eq!(branch_alerts(&alone), branch_alerts(&network));
     }
 }
+
+#[test]
+fn benchmarks_of_june_against_the_two_branch_median() {
+    use odx_core::insights::Driver;
+    let t = tables();
+    let b = t.benchmarks(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
+    let gap = |clinic: usize, driver: Driver| b[clinic].drivers.iter().find(|g| g.driver == driver).unwrap().clone();
+    // no-show: 1 of 5 scheduled at Lahore, 1 of 4 at Dubai; the median of two is their mean
+    let ns = gap(1, Driver::NoShowRate);
+    assert_eq!((ns.value, ns.median, ns.worse), (Some(m("0.25")), Some(m("0.225")), true));
+    // Dubai's 0.025 excess x 4 scheduled x its 3,666.67 ticket
+    assert_eq!(ns.impact, Some(m("366.67")));
+    assert_eq!(gap(0, Driver::NoShowRate).impact, Some(Decimal::ZERO), "better than the median: nothing at stake");
+    // collection: Dubai 8,000 of 11,000 against the median of 29,000/39,000 and 8/11, times its 11,000 billed
+    let col = gap(1, Driver::CollectionRate);
+    let median = (frac("29000", "39000") + frac("8000", "11000")) / m("2");
+    assert_eq!(col.median, Some(median));
+    assert_eq!(col.impact, Some(((median - frac("8000", "11000")) * m("11000")).round_dp(2)));
+    // expense ratio: Lahore's costs over its receipts against the median, times its 29,000 receipts
+    let exp = gap(0, Driver::ExpenseRatio);
+    assert_eq!(exp.impact, Some(((exp.value.unwrap() - exp.median.unwrap()) * m("29000")).round_dp(2)));
+    assert_eq!(exp.rank, 1, "Lahore's largest PKR gap ranks first");
+    // lab overdue has no PKR figure: ranked after every driver that has one
+    assert_eq!((gap(1, Driver::LabOverdueShare).impact, gap(1, Driver::LabOverdueShare).rank), (None, 9));
+    // a branch outside the organization is refused, not dropped
+    assert_eq!(
+        t.benchmarks(ORG_ID, Some(vec![1, 3]), d("2026-06-01"), d("2026-06-30")),
+        Err(OdxError::ForbiddenScope { clinic_id: 3 })
+    );
+}
+
+#[test]
+fn digest_of_june_ranks_the_three_largest_pkr_gaps() {
+    use odx_core::insights::{AnomalyKind, Driver};
+    let t = tables();
+    let g = t.digest(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
+    let c = t.command(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
+    // every alert of the Command Center is an anomaly, first, in its order
+    let breaches: Vec<_> = g.anomalies.iter().filter(|a| a.kind == AnomalyKind::TargetBreach).collect();
+    assert_eq!(breaches.len(), c.alerts.len());
+    assert!(breaches.iter().zip(&c.alerts).all(|(b, a)| b.metric == Some(a.metric) && b.value == a.actual));
+    // Dubai's doctors are booked far below Lahore's: an outlier, and the top action
+    assert!(g.anomalies.iter().any(|a| a.kind == AnomalyKind::Outlier
+        && a.clinic_id == Some(2)
+        && a.driver == Some(Driver::DoctorUtilization)));
+    let top: Vec<_> = g.actions.iter().map(|a| (a.rank, a.clinic_id, a.driver, a.action.as_str())).collect();
+    assert_eq!(
+        top,
+        [
+            (1, 2, Driver::DoctorUtilization, "fill_doctor_schedules"),
+            (2, 2, Driver::AvgTicket, "present_treatment_plans"),
+            (3, 1, Driver::ExpenseRatio, "cut_operating_costs"),
+        ]
+    );
+    // Dubai's ticket gap: (6,708.335 - 3,666.67) x 3 invoices
+    assert_eq!(g.actions[1].impact, m("9125.00"));
+    assert!(g.actions.windows(2).all(|w| w[0].impact >= w[1].impact));
+}
+
+#[test]
+fn network_overview_of_a_day() {
+    let t = tables();
+    let o = t.network_overview(ORG_ID, None, d("2026-06-20")).unwrap();
+    // June 20: one appointment at Lahore; invoices of 15,000 (Lahore) and 1,000 (Dubai)
+    assert_eq!((o.active_branches, o.appointments, o.billed), (2, 1, m("16000.00")));
+    assert_eq!(o.branches.iter().map(|b| b.billed).collect::<Vec<_>>(), [m("15000.00"), m("1000.00")]);
+    assert_eq!(o.branches[1].no_show_rate, None, "no appointments at Dubai that day: no rate");
+    let alone = t.network_overview(ORG_ID, Some(vec![2]), d("2026-06-20")).unwrap();
+    assert_eq!(alone.branches, o.branches[1..]);
+}

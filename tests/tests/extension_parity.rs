@@ -352,3 +352,46 @@ async fn policy_functions_equal_core_on_the_known_answer_fixture() {
     }
     assert!(allowed > 10, "the cases include grants as well as refusals ({allowed})");
 }
+
+async fn console_call(pool: &PgPool, sql: &'static str, args: &[i64], dates: &[&str]) -> Value {
+    let mut q = sqlx::query(sql);
+    for a in args {
+        q = q.bind(*a);
+    }
+    for d in dates {
+        q = q.bind(*d);
+    }
+    let text: String = q.fetch_one(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}")).get(0);
+    serde_json::from_str(&text).unwrap()
+}
+
+#[tokio::test]
+async fn digest_benchmark_and_overview_equal_core() {
+    let pool = pool(&database_url()).await;
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let demo = generate(&NetworkConfig::demo());
+    let cases = [
+        (known_answer::tables(), known_answer::ORG_ID, vec![1, 2], "2026-06-01", "2026-06-30"),
+        (known_answer::tables(), known_answer::ORG_ID, vec![1, 2], "2026-05-01", "2026-06-15"),
+        (demo, 500, vec![501, 502, 503, 504], "2026-01-01", "2026-06-30"),
+    ];
+    for (t, org, ids, from, to) in cases {
+        let want = with_degraded_false(serde_json::to_value(t.digest(org, None, d(from), d(to)).unwrap()).unwrap());
+        let got = console_call(&pool, "SELECT odx_digest($1, $2::date, $3::date)::text", &[org], &[from, to]).await;
+        assert_eq!(got, want, "odx_digest({org}, {from}, {to}) == core");
+        for c in &ids {
+            let want = t.benchmark(org, *c, None, d(from), d(to)).unwrap();
+            let want = with_degraded_false(serde_json::to_value(want).unwrap());
+            let sql = "SELECT odx_benchmark($1, $2, $3::date, $4::date)::text";
+            assert_eq!(console_call(&pool, sql, &[org, *c], &[from, to]).await, want, "odx_benchmark({c}) == core");
+        }
+        for day in [from, to] {
+            let want = t.network_overview(org, None, d(day)).unwrap();
+            let want = with_degraded_false(serde_json::to_value(want).unwrap());
+            let sql = "SELECT odx_network_overview($1, $2::date)::text";
+            assert_eq!(console_call(&pool, sql, &[org], &[day]).await, want, "odx_network_overview({day}) == core");
+        }
+    }
+    // a branch of another organization is refused, never benchmarked against the wrong peers
+    assert_eq!(sqlstate(&pool, "SELECT odx_benchmark(1, 501, '2026-06-01', '2026-06-30')").await, "42501");
+}

@@ -1,0 +1,548 @@
+//! The console's read-outs beyond the Command Center, all from the domain
+//! reports of one scope grouped by clinic:
+//!
+//! * the **network overview** (Network Hub) of one day: appointments, billed,
+//!   active branches and the no-show rate, network and per branch;
+//! * **benchmarking**: each driver KPI of a branch against the median of the
+//!   scope's branches, the gap, and its PKR impact where one is computable
+//!   (what the branch would gain by reaching the median), ranked;
+//! * the **digest facts**: the deterministic input a language model would
+//!   narrate: the anomalies (target breaches and branches far off the
+//!   median) and the three highest-impact actions.
+//!
+//! No rule here restates a domain's formula: every rate is read off the
+//! domain reports; only the comparisons are defined here.
+
+use crate::command::{command_center, CommandCenter, DomainReports};
+use crate::error::{OdxError, Result};
+use crate::num::{mul_money, round_money};
+use crate::report::Report;
+use crate::scope::GroupBy;
+use crate::targets::{Alert, OpsTargetRow, Severity, TargetMetric};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// One branch on the network overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverviewRow {
+    /// The branch.
+    pub clinic_id: i64,
+    /// Whether the branch is active.
+    pub active: bool,
+    /// Appointments of the day (every status).
+    pub appointments: u64,
+    /// Billed on the day.
+    pub billed: Decimal,
+    /// No-show rate of the day.
+    pub no_show_rate: Option<Decimal>,
+}
+
+/// The Network Hub's overview of one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkOverview {
+    /// The day (each branch's local date).
+    pub date: NaiveDate,
+    /// The branches, ascending.
+    pub clinic_ids: Vec<i64>,
+    /// Active branches among them.
+    pub active_branches: u64,
+    /// Appointments of the day (every status).
+    pub appointments: u64,
+    /// Billed on the day.
+    pub billed: Decimal,
+    /// No-show rate of the day (merged counts, never an average of rates).
+    pub no_show_rate: Option<Decimal>,
+    /// Per branch.
+    pub branches: Vec<OverviewRow>,
+}
+
+fn clinic_row<M>(report: &Report<M>, clinic_id: i64) -> Result<&M> {
+    report
+        .groups
+        .iter()
+        .find(|g| g.clinic_id == clinic_id && g.doctor_id.is_none())
+        .map(|g| &g.metrics)
+        .ok_or(OdxError::ScopeMismatch)
+}
+
+fn same_scope<A, B>(a: &Report<A>, b: &Report<B>) -> Result<()> {
+    let same = a.clinic_ids == b.clinic_ids && a.from == b.from && a.to == b.to;
+    if !same || a.group_by != GroupBy::Clinic || b.group_by != GroupBy::Clinic {
+        return Err(OdxError::ScopeMismatch);
+    }
+    Ok(())
+}
+
+/// The overview of one day from its reports (scope `day..=day`, grouped by
+/// clinic); `active` lists the active branches.
+///
+/// # Errors
+/// [`OdxError::ScopeMismatch`] when the reports are not of one single day
+/// grouped by clinic.
+pub fn network_overview(day: &DomainReports, active: &[i64]) -> Result<NetworkOverview> {
+    let (financial, operations) = (&day.financial, &day.operations);
+    same_scope(financial, operations)?;
+    if financial.from != financial.to {
+        return Err(OdxError::ScopeMismatch);
+    }
+    let mut branches = Vec::with_capacity(financial.clinic_ids.len());
+    for c in &financial.clinic_ids {
+        let (f, o) = (clinic_row(financial, *c)?, clinic_row(operations, *c)?);
+        branches.push(OverviewRow {
+            clinic_id: *c,
+            active: active.contains(c),
+            appointments: o.appointments.total,
+            billed: f.billed,
+            no_show_rate: o.no_show_rate,
+        });
+    }
+    Ok(NetworkOverview {
+        date: financial.to,
+        clinic_ids: financial.clinic_ids.clone(),
+        active_branches: branches.iter().filter(|b| b.active).count() as u64,
+        appointments: operations.totals.appointments.total,
+        billed: financial.totals.billed,
+        no_show_rate: operations.totals.no_show_rate,
+        branches,
+    })
+}
+
+/// A driver KPI benchmarked across branches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Driver {
+    /// collected / billed (higher is better).
+    CollectionRate,
+    /// No-show rate (lower is better).
+    NoShowRate,
+    /// Average ticket (higher is better).
+    AvgTicket,
+    /// Doctor utilization (higher is better).
+    DoctorUtilization,
+    /// Chair utilization (higher is better).
+    ChairUtilization,
+    /// Gross margin on billed (higher is better).
+    Margin,
+    /// Cash-basis costs / receipts (lower is better).
+    ExpenseRatio,
+    /// AR over 90 days / outstanding (lower is better).
+    Ar90Share,
+    /// Overdue lab cases / open cases (lower is better).
+    LabOverdueShare,
+}
+
+impl Driver {
+    /// Every driver, in report order.
+    pub const ALL: [Driver; 9] = [
+        Driver::CollectionRate,
+        Driver::NoShowRate,
+        Driver::AvgTicket,
+        Driver::DoctorUtilization,
+        Driver::ChairUtilization,
+        Driver::Margin,
+        Driver::ExpenseRatio,
+        Driver::Ar90Share,
+        Driver::LabOverdueShare,
+    ];
+
+    /// Whether a lower value is better.
+    pub fn lower_is_better(self) -> bool {
+        matches!(self, Driver::NoShowRate | Driver::ExpenseRatio | Driver::Ar90Share | Driver::LabOverdueShare)
+    }
+
+    /// The action the console suggests when a branch trails the median on it.
+    pub fn action(self) -> &'static str {
+        match self {
+            Driver::CollectionRate => "collect_at_visit",
+            Driver::NoShowRate => "confirm_appointments",
+            Driver::AvgTicket => "present_treatment_plans",
+            Driver::DoctorUtilization => "fill_doctor_schedules",
+            Driver::ChairUtilization => "fill_chairs",
+            Driver::Margin => "review_material_and_lab_costs",
+            Driver::ExpenseRatio => "cut_operating_costs",
+            Driver::Ar90Share => "chase_old_receivables",
+            Driver::LabOverdueShare => "escalate_lab_vendors",
+        }
+    }
+}
+
+/// One branch's figures that benchmarking reads (all off the domain reports).
+struct Figures {
+    values: [Option<Decimal>; 9],
+    billed: Decimal,
+    invoices: u64,
+    no_show_base: u64,
+    avg_ticket: Option<Decimal>,
+    doctor_capacity: u64,
+    doctor_booked: u64,
+    receipts: Decimal,
+    outstanding: Decimal,
+}
+
+fn share(part: Decimal, whole: Decimal) -> Result<Option<Decimal>> {
+    if whole > Decimal::ZERO {
+        crate::num::rate(part, whole)
+    } else {
+        Ok(None)
+    }
+}
+
+fn figures(r: &DomainReports, clinic_id: i64) -> Result<Figures> {
+    let f = clinic_row(&r.financial, clinic_id)?;
+    let o = clinic_row(&r.operations, clinic_id)?;
+    let a = clinic_row(&r.accounting, clinic_id)?;
+    let l = clinic_row(&r.lab, clinic_id)?;
+    Ok(Figures {
+        values: [
+            f.collection_rate,
+            o.no_show_rate,
+            f.avg_ticket,
+            o.doctor_utilization,
+            o.chair_utilization,
+            f.margin,
+            a.expense_ratio,
+            share(f.ar_aging.over_90, f.outstanding)?,
+            l.figures.overdue_share,
+        ],
+        billed: f.billed,
+        invoices: f.invoice_count,
+        no_show_base: o.scheduled,
+        avg_ticket: o.avg_ticket,
+        doctor_capacity: o.doctor_capacity_minutes,
+        doctor_booked: o.doctor_booked_minutes,
+        receipts: a.receipts,
+        outstanding: f.outstanding,
+    })
+}
+
+/// The median of some values (the mean of the middle two for an even
+/// count); none for no values.
+pub fn median(values: &mut [Decimal]) -> Option<Decimal> {
+    values.sort_unstable();
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / Decimal::TWO),
+    }
+}
+
+/// One driver of one branch against the median.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriverGap {
+    /// The driver.
+    pub driver: Driver,
+    /// The branch's value (none: no data).
+    pub value: Option<Decimal>,
+    /// The median of the branches that have a value.
+    pub median: Option<Decimal>,
+    /// How many branches have a value.
+    pub branches: u64,
+    /// value - median.
+    pub gap: Option<Decimal>,
+    /// Whether the branch is on the worse side of the median.
+    pub worse: bool,
+    /// PKR the branch would gain over the range by reaching the median (0
+    /// when it is at or better than it); none where no PKR figure follows
+    /// from the reports.
+    pub impact: Option<Decimal>,
+    /// 1 = the largest impact (drivers without one rank after, by driver).
+    pub rank: u32,
+}
+
+/// A branch benchmarked against the scope's branches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Benchmark {
+    /// The branch.
+    pub clinic_id: i64,
+    /// First day of the range.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// The branches compared with (the scope, the branch included).
+    pub clinic_ids: Vec<i64>,
+    /// Every driver, ranked.
+    pub drivers: Vec<DriverGap>,
+}
+
+/// The PKR the branch would gain by moving `driver` from `value` to `median`.
+fn impact(driver: Driver, value: Decimal, median: Decimal, f: &Figures) -> Result<Option<Decimal>> {
+    let shortfall = if driver.lower_is_better() { value - median } else { median - value };
+    if shortfall <= Decimal::ZERO {
+        return Ok(Some(Decimal::ZERO));
+    }
+    let money = match driver {
+        Driver::CollectionRate | Driver::Margin => mul_money(shortfall, f.billed, "benchmark impact")?,
+        Driver::AvgTicket => mul_money(shortfall, Decimal::from(f.invoices), "benchmark impact")?,
+        Driver::NoShowRate => match f.avg_ticket {
+            Some(t) => {
+                mul_money(mul_money(shortfall, Decimal::from(f.no_show_base), "benchmark impact")?, t, "impact")?
+            }
+            None => return Ok(None),
+        },
+        Driver::DoctorUtilization if f.doctor_booked > 0 => {
+            // billed per booked doctor minute, times the minutes the median would book
+            let per_minute = f.billed / Decimal::from(f.doctor_booked);
+            mul_money(mul_money(shortfall, Decimal::from(f.doctor_capacity), "impact")?, per_minute, "impact")?
+        }
+        Driver::ExpenseRatio => mul_money(shortfall, f.receipts, "benchmark impact")?,
+        Driver::Ar90Share => mul_money(shortfall, f.outstanding, "benchmark impact")?,
+        Driver::DoctorUtilization | Driver::ChairUtilization | Driver::LabOverdueShare => return Ok(None),
+    };
+    Ok(Some(round_money(money)))
+}
+
+/// Every branch of the scope benchmarked (in clinic order).
+///
+/// # Errors
+/// [`OdxError::ScopeMismatch`] when the reports are not of one scope grouped
+/// by clinic; [`OdxError::Overflow`].
+pub fn benchmark_all(r: &DomainReports) -> Result<Vec<Benchmark>> {
+    same_scope(&r.financial, &r.operations)?;
+    same_scope(&r.financial, &r.accounting)?;
+    same_scope(&r.financial, &r.lab)?;
+    let ids = &r.financial.clinic_ids;
+    let all = ids.iter().map(|c| figures(r, *c)).collect::<Result<Vec<_>>>()?;
+    let medians: Vec<(Option<Decimal>, u64)> = (0..Driver::ALL.len())
+        .map(|i| {
+            let mut values: Vec<Decimal> = all.iter().filter_map(|f| f.values[i]).collect();
+            (median(&mut values), values.len() as u64)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for (c, f) in ids.iter().zip(&all) {
+        let mut drivers = Vec::with_capacity(Driver::ALL.len());
+        for (i, driver) in Driver::ALL.into_iter().enumerate() {
+            let (med, branches) = medians[i];
+            let (gap, worse, imp) = match (f.values[i], med) {
+                (Some(v), Some(m)) => {
+                    let worse = if driver.lower_is_better() { v > m } else { v < m };
+                    (Some(v - m), worse, impact(driver, v, m, f)?)
+                }
+                _ => (None, false, None),
+            };
+            drivers.push(DriverGap {
+                driver,
+                value: f.values[i],
+                median: med,
+                branches,
+                gap,
+                worse,
+                impact: imp,
+                rank: 0,
+            });
+        }
+        drivers.sort_by(|a, b| match (a.impact, b.impact) {
+            (Some(x), Some(y)) => y.cmp(&x).then(b.worse.cmp(&a.worse)).then(a.driver.cmp(&b.driver)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => b.worse.cmp(&a.worse).then(a.driver.cmp(&b.driver)),
+        });
+        for (i, d) in drivers.iter_mut().enumerate() {
+            d.rank = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        }
+        out.push(Benchmark {
+            clinic_id: *c,
+            from: r.financial.from,
+            to: r.financial.to,
+            clinic_ids: ids.clone(),
+            drivers,
+        });
+    }
+    Ok(out)
+}
+
+/// One branch benchmarked against the scope's branches.
+///
+/// # Errors
+/// [`OdxError::ForbiddenScope`] when the branch is not in the scope; as
+/// [`benchmark_all`].
+pub fn benchmark(r: &DomainReports, clinic_id: i64) -> Result<Benchmark> {
+    benchmark_all(r)?.into_iter().find(|b| b.clinic_id == clinic_id).ok_or(OdxError::ForbiddenScope { clinic_id })
+}
+
+/// A branch this far off the median (relative to the median) is an anomaly.
+pub const OUTLIER_GAP: Decimal = Decimal::from_parts(25, 0, 0, false, 2);
+
+/// What kind of anomaly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnomalyKind {
+    /// A target breached on the month to date.
+    TargetBreach,
+    /// A branch worse than the median by more than [`OUTLIER_GAP`] of it.
+    Outlier,
+}
+
+/// One anomaly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anomaly {
+    /// What kind.
+    pub kind: AnomalyKind,
+    /// The branch (none: the network).
+    pub clinic_id: Option<i64>,
+    /// The target metric (target breaches).
+    pub metric: Option<TargetMetric>,
+    /// The driver (outliers).
+    pub driver: Option<Driver>,
+    /// The actual value.
+    pub value: Decimal,
+    /// The target or the median it is judged against.
+    pub reference: Decimal,
+    /// Critical for a critical breach or an outlier twice [`OUTLIER_GAP`] off.
+    pub severity: Severity,
+}
+
+/// One suggested action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    /// 1 = the highest impact.
+    pub rank: u32,
+    /// The branch.
+    pub clinic_id: i64,
+    /// The driver it moves.
+    pub driver: Driver,
+    /// What to do (a stable code, e.g. `confirm_appointments`).
+    pub action: String,
+    /// The branch's value.
+    pub value: Decimal,
+    /// The median it should reach.
+    pub median: Decimal,
+    /// PKR at stake over the range.
+    pub impact: Decimal,
+}
+
+/// The digest's facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Digest {
+    /// First day of the range.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// The branches.
+    pub clinic_ids: Vec<i64>,
+    /// Billed over the range.
+    pub billed: Decimal,
+    /// Collected over the range.
+    pub collected: Decimal,
+    /// Cash-basis net profit over the range.
+    pub net_profit: Decimal,
+    /// Revenue month to date against target.
+    pub revenue_attainment: Option<Decimal>,
+    /// Target breaches (critical first), then outliers (critical first, then
+    /// by branch and driver).
+    pub anomalies: Vec<Anomaly>,
+    /// The three highest-impact actions over every branch (ties by branch,
+    /// then driver).
+    pub actions: Vec<Action>,
+}
+
+fn breach(a: &Alert) -> Anomaly {
+    Anomaly {
+        kind: AnomalyKind::TargetBreach,
+        clinic_id: a.clinic_id,
+        metric: Some(a.metric),
+        driver: None,
+        value: a.actual,
+        reference: a.target,
+        severity: a.severity,
+    }
+}
+
+/// The digest of a Command Center and the benchmarks of its branches (over
+/// the same range).
+///
+/// # Errors
+/// [`OdxError::ScopeMismatch`] when the benchmarks are not of the Command
+/// Center's branches and range.
+pub fn digest(command: &CommandCenter, benchmarks: &[Benchmark]) -> Result<Digest> {
+    let ids: Vec<i64> = benchmarks.iter().map(|b| b.clinic_id).collect();
+    if ids != command.clinic_ids || benchmarks.iter().any(|b| b.from != command.from || b.to != command.to) {
+        return Err(OdxError::ScopeMismatch);
+    }
+    let mut anomalies: Vec<Anomaly> = command.alerts.iter().map(breach).collect();
+    let mut outliers = Vec::new();
+    let mut candidates = Vec::new();
+    for b in benchmarks {
+        for d in &b.drivers {
+            let (Some(value), Some(median), Some(gap)) = (d.value, d.median, d.gap) else { continue };
+            if d.worse && median != Decimal::ZERO && d.branches > 1 {
+                let off = gap.abs() / median.abs();
+                if off > OUTLIER_GAP {
+                    let severity =
+                        if off > OUTLIER_GAP * Decimal::TWO { Severity::Critical } else { Severity::Warning };
+                    outliers.push(Anomaly {
+                        kind: AnomalyKind::Outlier,
+                        clinic_id: Some(b.clinic_id),
+                        metric: None,
+                        driver: Some(d.driver),
+                        value,
+                        reference: median,
+                        severity,
+                    });
+                }
+            }
+            if let Some(impact) = d.impact.filter(|i| *i > Decimal::ZERO) {
+                candidates.push((impact, b.clinic_id, d.driver, value, median));
+            }
+        }
+    }
+    outliers
+        .sort_by(|a, b| b.severity.cmp(&a.severity).then(a.clinic_id.cmp(&b.clinic_id)).then(a.driver.cmp(&b.driver)));
+    anomalies.extend(outliers);
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let actions = candidates
+        .into_iter()
+        .take(3)
+        .enumerate()
+        .map(|(i, (impact, clinic_id, driver, value, median))| Action {
+            rank: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            clinic_id,
+            driver,
+            action: driver.action().to_owned(),
+            value,
+            median,
+            impact,
+        })
+        .collect();
+    Ok(Digest {
+        from: command.from,
+        to: command.to,
+        clinic_ids: command.clinic_ids.clone(),
+        billed: command.billed,
+        collected: command.collected,
+        net_profit: command.net_profit,
+        revenue_attainment: command.revenue_mtd.attainment,
+        anomalies,
+        actions,
+    })
+}
+
+/// The digest of the range's and the month to date's reports (as
+/// [`command_center`] takes them) with the organization's targets.
+///
+/// # Errors
+/// As [`command_center`] and [`benchmark_all`].
+pub fn digest_of(range: &DomainReports, mtd: &DomainReports, targets: &[OpsTargetRow]) -> Result<Digest> {
+    digest(&command_center(range, mtd, targets)?, &benchmark_all(range)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_even_and_no_values() {
+        let d = |v: &[i64]| v.iter().map(|x| Decimal::from(*x)).collect::<Vec<_>>();
+        assert_eq!(median(&mut d(&[3, 1, 2])), Some(Decimal::from(2)));
+        assert_eq!(median(&mut d(&[4, 1, 3, 2])), Some(Decimal::new(25, 1)));
+        assert_eq!(median(&mut []), None);
+    }
+
+    #[test]
+    fn lower_is_better_drivers_are_the_leaks() {
+        let lower: Vec<Driver> = Driver::ALL.into_iter().filter(|d| d.lower_is_better()).collect();
+        assert_eq!(lower, [Driver::NoShowRate, Driver::ExpenseRatio, Driver::Ar90Share, Driver::LabOverdueShare]);
+    }
+}

@@ -1,0 +1,19 @@
+-- The console read-outs on the known-answer fixture: the digest's ranked
+-- actions, a branch benchmarked against the two-branch median, and the
+-- network overview of one day (tests/tests/console.rs works them by hand).
+BEGIN;
+SELECT a ->> 'rank' AS rank, a ->> 'clinic_id' AS clinic, a ->> 'action' AS action, a ->> 'impact' AS impact
+FROM jsonb_array_elements(odx_digest(1, '2026-06-01', '2026-06-30') -> 'actions') a;
+SELECT a ->> 'kind' AS kind, a ->> 'clinic_id' AS clinic, coalesce(a ->> 'metric', a ->> 'driver') AS what,
+       a ->> 'severity' AS severity
+FROM jsonb_array_elements(odx_digest(1, '2026-06-01', '2026-06-30') -> 'anomalies') a;
+SELECT g ->> 'rank' AS rank, g ->> 'driver' AS driver, g ->> 'worse' AS worse, g ->> 'impact' AS impact
+FROM jsonb_array_elements(odx_benchmark(1, 2, '2026-06-01', '2026-06-30') -> 'drivers') g;
+SELECT o ->> 'active_branches' AS active, o ->> 'appointments' AS appointments, o ->> 'billed' AS billed,
+       o ->> 'no_show_rate' AS no_show_rate
+FROM odx_network_overview(1, '2026-06-20') o;
+ROLLBACK;
+-- a branch outside the organization: refused (42501), the backend survives
+SELECT odx_benchmark(1, 501, '2026-06-01', '2026-06-30');
+SELECT odx_network_overview(1, 'infinity');
+SELECT 1 AS still_connected;
