@@ -1430,6 +1430,16 @@ export interface TargetsReport {
   dataQuality: TargetsDataQuality
 }
 
+/**
+ * Any per-branch table as CSV text: `table` is an array of row objects
+ * (a report's `perBranch`, a Command Center's `leaderboard`, a benchmark's
+ * `drivers`, a churn list ...). The header is every key met, in the order
+ * first met; nested objects become dotted columns (`arAging.90+`), an
+ * array inside a row is one cell of JSON, null an empty cell; money keeps
+ * its exact decimal text. Quoting is RFC 4180 (the `csv` crate).
+ */
+export declare function toCsv(table: Array<object>): string
+
 /** Billed and collected over time. */
 export interface Trend {
   /** The width of a point. */

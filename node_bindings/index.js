@@ -850,4 +850,5 @@ module.exports.networkOverview = nativeBinding.networkOverview
 module.exports.operations = nativeBinding.operations
 module.exports.patients = nativeBinding.patients
 module.exports.staff = nativeBinding.staff
+module.exports.toCsv = nativeBinding.toCsv
 module.exports.validateScope = nativeBinding.validateScope

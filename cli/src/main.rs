@@ -1,15 +1,23 @@
 //! `odx`: the main job. With no arguments it generates the demo network in
 //! memory (no database) and prints, for June 2026, per-branch financial,
 //! operations, accounting, lab, staff, clinical, patients and inventory tables
-//! with network totals and the suggested stock transfers.
+//! with network totals and the suggested stock transfers, after the Command
+//! Center (revenue against target, the leaderboard, the alerts of the head
+//! office's targets and the digest's three actions).
 //!
 //! ```text
-//! odx [--month YYYY-MM] [--branches N --seed S] [--json]
+//! odx [--month YYYY-MM] [--branches N --seed S] [--json | --csv TABLE]
 //! ```
 //! `--branches N` swaps the demo network for a generated network of N
-//! branches; `--json` prints the reports as JSON instead of tables.
+//! branches; `--json` prints the reports as JSON instead of tables; `--csv
+//! TABLE` prints one per-branch table as CSV: a domain (`financial`,
+//! `operations`, ... `inventory`) or the Command Center's `leaderboard`.
 
 use chrono::{Datelike, NaiveDate};
+use odx_core::command::CommandCenter;
+use odx_core::export::{report_csv, table_csv};
+use odx_core::insights::Digest;
+use odx_core::targets::TargetMetric;
 use odx_core::{
     AccountingMetrics, ClinicalMetrics, FinancialMetrics, GroupBy, InventoryMetrics, LabMetrics, MetricScope,
     OperationsMetrics, PatientsMetrics, Report, StaffMetrics, Tables,
@@ -19,18 +27,24 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: odx [--month YYYY-MM] [--branches N] [--seed S] [--json]";
+const USAGE: &str = "usage: odx [--month YYYY-MM] [--branches N] [--seed S] [--json | --csv TABLE]";
 
 struct Args {
     month: NaiveDate,
     branches: Option<u32>,
     seed: u64,
     json: bool,
+    csv: Option<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut out =
-        Args { month: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default(), branches: None, seed: 7, json: false };
+    let mut out = Args {
+        month: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default(),
+        branches: None,
+        seed: 7,
+        json: false,
+        csv: None,
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value\n{USAGE}"));
@@ -46,6 +60,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             }
             "--seed" => out.seed = value("--seed")?.parse().map_err(|_| format!("--seed needs a number\n{USAGE}"))?,
             "--json" => out.json = true,
+            "--csv" => out.csv = Some(value("--csv")?.clone()),
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -81,6 +96,70 @@ fn pct(r: Option<Decimal>) -> String {
     r.map_or("-".into(), |r| {
         format!("{}%", (r * Decimal::ONE_HUNDRED).round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero))
     })
+}
+
+fn print_command(c: &CommandCenter, digest: &Digest, names: &HashMap<i64, String>) {
+    let name = |id: Option<i64>| id.map_or("network".to_owned(), |id| names.get(&id).cloned().unwrap_or_default());
+    println!("COMMAND CENTER");
+    let m = &c.revenue_mtd;
+    println!(
+        "Revenue month to date: {} against {} ({} of {} days), {} of target",
+        pkr(m.billed),
+        m.target_to_date.map_or("no target".into(), pkr),
+        m.elapsed_days,
+        m.month_days,
+        pct(m.attainment)
+    );
+    println!(
+        "Collection rate {}, no-show rate {} (bleed {}), net profit {}",
+        pct(c.collection_rate),
+        pct(c.no_show_rate),
+        c.no_show_bleed.map_or("-".into(), pkr),
+        pkr(c.net_profit)
+    );
+    println!(
+        "{:<4} {:<20} {:>13} {:>7} {:>8} {:>12} {:>7}  flags",
+        "#", "Branch", "Billed", "Coll.", "No-show", "AR 90+", "Alerts"
+    );
+    for r in &c.leaderboard {
+        let mut flags = Vec::new();
+        if r.worst_no_show {
+            flags.push("worst no-show");
+        }
+        if r.largest_ar_90 {
+            flags.push("largest AR 90+");
+        }
+        println!(
+            "{:<4} {:<20} {:>13} {:>7} {:>8} {:>12} {:>7}  {}",
+            r.rank,
+            name(Some(r.clinic_id)),
+            pkr(r.billed),
+            pct(r.collection_rate),
+            pct(r.no_show_rate),
+            pkr(r.ar_90),
+            r.alerts,
+            flags.join(", ")
+        );
+    }
+    for a in &c.alerts {
+        let shown = |v: Decimal| match a.metric {
+            TargetMetric::RevenueMonthly | TargetMetric::Ar90Max => pkr(v),
+            TargetMetric::LabOverdueMax => v.normalize().to_string(),
+            _ => pct(Some(v)),
+        };
+        println!(
+            "  alert {:?}: {} {} (actual {}, target {})",
+            a.severity,
+            name(a.clinic_id),
+            a.metric.as_str(),
+            shown(a.actual),
+            shown(a.target)
+        );
+    }
+    for a in &digest.actions {
+        println!("  action {}: {} {} (PKR {} at stake)", a.rank, name(Some(a.clinic_id)), a.action, pkr(a.impact));
+    }
+    println!();
 }
 
 fn print_financial(r: &Report<FinancialMetrics>, names: &HashMap<i64, String>) {
@@ -374,6 +453,27 @@ fn run(args: &Args) -> Result<(), String> {
     let clinical = tables.clinical(&scope).map_err(|e| e.to_string())?;
     let patients = tables.patients(&scope).map_err(|e| e.to_string())?;
     let inventory = tables.inventory(&scope).map_err(|e| e.to_string())?;
+    if let Some(table) = &args.csv {
+        let csv = match table.as_str() {
+            "financial" => report_csv(&financial),
+            "operations" => report_csv(&operations),
+            "accounting" => report_csv(&accounting),
+            "lab" => report_csv(&lab),
+            "staff" => report_csv(&staff),
+            "clinical" => report_csv(&clinical),
+            "patients" => report_csv(&patients),
+            "inventory" => report_csv(&inventory),
+            "leaderboard" => {
+                let command = tables
+                    .command(config.organization_id, None, scope.from(), scope.to())
+                    .map_err(|e| e.to_string())?;
+                table_csv(&command.leaderboard)
+            }
+            other => return Err(format!("--csv {other:?} is not a domain or leaderboard\n{USAGE}")),
+        };
+        print!("{}", csv.map_err(|e| e.to_string())?);
+        return Ok(());
+    }
     if args.json {
         let both = serde_json::json!({
             "financial": financial, "operations": operations, "accounting": accounting, "lab": lab, "staff": staff,
@@ -391,6 +491,9 @@ fn run(args: &Args) -> Result<(), String> {
         scope.to(),
         scope.to()
     );
+    let command = tables.command(config.organization_id, None, scope.from(), scope.to()).map_err(|e| e.to_string())?;
+    let digest = tables.digest(config.organization_id, None, scope.from(), scope.to()).map_err(|e| e.to_string())?;
+    print_command(&command, &digest, &names);
     print_financial(&financial, &names);
     print_operations(&operations, &names);
     print_accounting(&accounting, &names);

@@ -29,6 +29,7 @@ pub mod category;
 pub mod clinical;
 pub mod command;
 pub mod error;
+pub mod export;
 pub mod financial;
 mod frame;
 pub mod insights;

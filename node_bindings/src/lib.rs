@@ -109,14 +109,35 @@ fn tables(env: &Env, rows: Unknown<'_>) -> Result<Tables> {
     if !is_table_object {
         return Err(fail("ODX_INVALID_ARGUMENT", "rows: must be an object of tables ({ clinics, invoices, ... })"));
     }
-    let json: JSON = env.get_global().and_then(|g| g.get_named_property_unchecked("JSON")).map_err(internal)?;
-    // A throwing stringify (a BigInt, a cycle) has its exception cleared and
-    // turned into this error by napi.
-    let text = json
-        .stringify(rows)
-        .map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("rows: cannot be read as JSON ({})", e.reason)))?;
+    let text = stringify(env, rows, "rows")?;
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&text))
         .map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("rows.{}: {}", e.path(), e.inner())))
+}
+
+/// `JSON.stringify(value)`: a throwing stringify (a BigInt, a cycle) has its
+/// exception cleared and turned into a bad-argument error naming `what`.
+fn stringify(env: &Env, value: Unknown<'_>, what: &str) -> Result<String> {
+    let internal = |e: Error| fail("ODX_INTERNAL", format!("could not read {what}: {e}"));
+    let json: JSON = env.get_global().and_then(|g| g.get_named_property_unchecked("JSON")).map_err(internal)?;
+    json.stringify(value)
+        .map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("{what}: cannot be read as JSON ({})", e.reason)))
+}
+
+/// Any per-branch table as CSV text: `table` is an array of row objects
+/// (a report's `perBranch`, a Command Center's `leaderboard`, a benchmark's
+/// `drivers`, a churn list ...). The header is every key met, in the order
+/// first met; nested objects become dotted columns (`arAging.90+`), an
+/// array inside a row is one cell of JSON, null an empty cell; money keeps
+/// its exact decimal text. Quoting is RFC 4180 (the `csv` crate).
+#[napi(ts_args_type = "table: Array<object>")]
+pub fn to_csv(env: &Env, table: Unknown<'_>) -> Result<String> {
+    let internal = |e: Error| fail("ODX_INTERNAL", format!("could not read table: {e}"));
+    if !table.is_array().map_err(internal)? {
+        return Err(fail("ODX_INVALID_ARGUMENT", "table: must be an array of row objects"));
+    }
+    let rows: Vec<Value> =
+        serde_json::from_str(&stringify(env, table, "table")?).map_err(|e| fail("ODX_INVALID_ARGUMENT", e))?;
+    odx_core::export::rows_csv(&rows).map_err(core_error)
 }
 
 fn console_of(params: Option<Value>) -> Result<ConsoleRequest> {

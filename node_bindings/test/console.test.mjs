@@ -142,3 +142,22 @@ test('benchmark: a branch manager benchmarks its own branch only', async () => {
   await assert.rejects(engine.benchmark(JUNE), { code: 'ODX_INVALID_ARGUMENT', message: /clinicId/ });
   await assert.rejects(engine.networkOverview({ organizationId: 1 }), { code: 'ODX_INVALID_ARGUMENT', message: /from/ });
 });
+
+test('toCsv: any per-branch table, properly quoted, money exact', async () => {
+  const report = await engine.financial({ clinicIds: [1, 2], from: '2026-06-01', to: '2026-06-30' });
+  const csv = odx.toCsv(report.perBranch);
+  const lines = csv.trimEnd().split('\n');
+  const header = lines[0].split(',');
+  assert.deepStrictEqual(header.slice(0, 3), ['clinicId', 'doctorId', 'billed']);
+  assert.ok(header.includes('arAging.90+'), 'nested objects become dotted columns');
+  assert.equal(lines[1].split(',')[2], report.perBranch[0].billed, 'money keeps its exact text');
+  const command = await engine.command(JUNE);
+  assert.equal(odx.toCsv(command.leaderboard).trimEnd().split('\n').length, 1 + command.leaderboard.length);
+  // quoting: commas, quotes and line breaks survive
+  const tricky = odx.toCsv([{ name: 'Gulberg, "Main"\nBranch', amount: '10.50', missing: null }]);
+  assert.equal(tricky, 'name,amount,missing\n"Gulberg, ""Main""\nBranch",10.50,\n');
+  assert.equal(odx.toCsv([]), '');
+  assert.throws(() => odx.toCsv({}), { code: 'ODX_INVALID_ARGUMENT' });
+  assert.throws(() => odx.toCsv([1, 2]), { code: 'ODX_INVALID_ARGUMENT' });
+  assert.throws(() => odx.toCsv([{ n: 1n }]), { code: 'ODX_INVALID_ARGUMENT' });
+});

@@ -310,3 +310,27 @@ fn network_overview_of_a_day() {
     let alone = t.network_overview(ORG_ID, Some(vec![2]), d("2026-06-20")).unwrap();
     assert_eq!(alone.branches, o.branches[1..]);
 }
+
+#[test]
+fn csv_export_of_a_report_and_the_leaderboard() {
+    use odx_core::export::{report_csv, table_csv};
+    let t = tables();
+    let scope = MetricScope::new([1, 2], d("2026-06-01"), d("2026-06-30"), GroupBy::Clinic).unwrap();
+    let fin = t.financial(&scope).unwrap();
+    let text = report_csv(&fin).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), fin.groups.len());
+    for (row, g) in rows.iter().zip(&fin.groups) {
+        assert_eq!(row[col("clinic_id")], g.clinic_id.to_string());
+        assert_eq!(row[col("billed")], g.metrics.billed.to_string(), "money keeps its exact text");
+        assert_eq!(row[col("ar_aging.90+")], g.metrics.ar_aging.over_90.to_string());
+    }
+    let c = t.command(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
+    let text = table_csv(&c.leaderboard).unwrap();
+    assert!(text.starts_with("rank,clinic_id,billed,"), "{text}");
+    assert_eq!(text.lines().count(), 1 + c.leaderboard.len());
+    assert!(table_csv(&c.revenue_mtd).is_err(), "not a table");
+}

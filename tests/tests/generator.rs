@@ -179,3 +179,29 @@ fn teardown_touches_only_demo_branches() {
     assert!(DEMO_TEARDOWN_SQL.contains("WHERE name LIKE 'DEMO-%'"));
     assert_eq!(DEMO_TEARDOWN_SQL.matches("DELETE FROM app.clinics").count(), 1);
 }
+
+#[test]
+fn the_demo_console_flags_gulberg_and_puts_johar_town_on_top() {
+    use odx_core::insights::Driver;
+    let config = NetworkConfig::demo();
+    let t = generate(&config);
+    let (from, to) = june();
+    let (gulberg, johar) = (config.first_clinic_id + 1, config.first_clinic_id + 2);
+    let c = t.command(config.organization_id, None, from, to).unwrap();
+    assert_eq!(c.leaderboard[0].clinic_id, johar, "DEMO-Johar-Town bills the most");
+    let g = c.leaderboard.iter().find(|r| r.clinic_id == gulberg).unwrap();
+    assert!(g.worst_no_show, "DEMO-Gulberg has the worst no-show rate");
+    // the head office's targets: Gulberg breaches no-show, collection and expense ratio; no other branch does
+    assert_eq!(g.alerts, 3);
+    assert!(c.alerts.iter().filter(|a| a.clinic_id.is_some()).all(|a| a.clinic_id == Some(gulberg)));
+    assert!(c.leaderboard.iter().filter(|r| r.clinic_id != gulberg).all(|r| r.alerts == 0));
+    // benchmarked against the network median, Gulberg trails on the leaks
+    let b = t.benchmark(config.organization_id, gulberg, None, from, to).unwrap();
+    for driver in [Driver::NoShowRate, Driver::CollectionRate, Driver::ExpenseRatio, Driver::DoctorUtilization] {
+        assert!(b.drivers.iter().any(|d| d.driver == driver && d.worse), "Gulberg trails on {driver:?}");
+    }
+    // and the digest's most valuable action is Gulberg's
+    let digest = t.digest(config.organization_id, None, from, to).unwrap();
+    assert_eq!(digest.actions[0].clinic_id, gulberg, "{:?}", digest.actions);
+    assert!(digest.anomalies.iter().any(|a| a.clinic_id == Some(gulberg)));
+}
