@@ -139,7 +139,8 @@ pub struct CommandCenter {
     pub leaderboard: Vec<LeaderRow>,
 }
 
-fn row<M>(report: &Report<M>, clinic_id: i64) -> Result<&M> {
+/// The metrics of a branch's clinic row of a report.
+pub(crate) fn row<M>(report: &Report<M>, clinic_id: i64) -> Result<&M> {
     report
         .groups
         .iter()

@@ -13,7 +13,7 @@
 //! No rule here restates a domain's formula: every rate is read off the
 //! domain reports; only the comparisons are defined here.
 
-use crate::command::{command_center, CommandCenter, DomainReports};
+use crate::command::{command_center, row as clinic_row, CommandCenter, DomainReports};
 use crate::error::{OdxError, Result};
 use crate::num::{mul_money, round_money};
 use crate::report::Report;
@@ -55,15 +55,6 @@ pub struct NetworkOverview {
     pub no_show_rate: Option<Decimal>,
     /// Per branch.
     pub branches: Vec<OverviewRow>,
-}
-
-fn clinic_row<M>(report: &Report<M>, clinic_id: i64) -> Result<&M> {
-    report
-        .groups
-        .iter()
-        .find(|g| g.clinic_id == clinic_id && g.doctor_id.is_none())
-        .map(|g| &g.metrics)
-        .ok_or(OdxError::ScopeMismatch)
 }
 
 fn same_scope<A, B>(a: &Report<A>, b: &Report<B>) -> Result<()> {

@@ -8,8 +8,9 @@ use crate::queries::{ScopeParams, CLINIC_ZONES_SQL};
 use crate::schema::Domain;
 use crate::schema::{missing_relations, COLUMNS_SQL};
 use chrono::NaiveDate;
-use odx_core::command::{command_scopes, CommandCenter, DomainReports};
+use odx_core::command::{command_center, command_scopes, CommandCenter, DomainReports};
 use odx_core::insights::{self, digest_of, Benchmark, Digest, NetworkOverview};
+use odx_core::targets::OpsTargetRow;
 use odx_core::GroupBy;
 use odx_core::Tables;
 use odx_core::{
@@ -290,6 +291,23 @@ async fn range_and_mtd(
     Ok((range, mtd))
 }
 
+/// `console` of an organization's branches (`clinic_ids`, checked to be
+/// its branches and within `allowed` when given; all of them when `None`):
+/// its targets, and the reports of the range and of the month to date of
+/// `to` (the range's when it is the month to date).
+async fn over_range<T>(
+    pool: &PgPool,
+    organization_id: i64,
+    clinic_ids: Option<Vec<i64>>,
+    allowed: Option<&[i64]>,
+    (from, to): (NaiveDate, NaiveDate),
+    console: impl FnOnce(&[OpsTargetRow], &DomainReports, &DomainReports) -> odx_core::Result<T>,
+) -> Result<Outcome<T>, EngineError> {
+    let (org, ids) = organization(pool, organization_id, clinic_ids, allowed).await?;
+    let (range, mtd) = range_and_mtd(pool, ids, from, to).await?;
+    Outcome::console(range, mtd, |r, m| console(&org.ops_targets, r, m)).map_err(Into::into)
+}
+
 /// The Command Center of an organization's branches (`clinic_ids`, checked
 /// to be its branches and within `allowed` when given; all of them when
 /// `None`) over `from..=to`.
@@ -305,9 +323,7 @@ pub async fn command(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Outcome<CommandCenter>, EngineError> {
-    let (org, ids) = organization(pool, organization_id, clinic_ids, allowed).await?;
-    let (range, mtd) = range_and_mtd(pool, ids, from, to).await?;
-    Outcome::command(range, mtd, &org.ops_targets).map_err(Into::into)
+    over_range(pool, organization_id, clinic_ids, allowed, (from, to), |t, r, m| command_center(r, m, t)).await
 }
 
 /// The digest facts of an organization's branches (as [`command`]).
@@ -322,9 +338,7 @@ pub async fn digest(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Outcome<Digest>, EngineError> {
-    let (org, ids) = organization(pool, organization_id, clinic_ids, allowed).await?;
-    let (range, mtd) = range_and_mtd(pool, ids, from, to).await?;
-    Outcome::console(range, mtd, |r, m| digest_of(r, m, &org.ops_targets)).map_err(Into::into)
+    over_range(pool, organization_id, clinic_ids, allowed, (from, to), |t, r, m| digest_of(r, m, t)).await
 }
 
 /// One branch benchmarked against the organization's branches (or

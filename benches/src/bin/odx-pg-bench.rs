@@ -8,15 +8,17 @@
 //! memory grew. Run it through `bash scripts/bench-pg.sh`, which loads the
 //! data; nothing here asserts a time.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use odx_benches::side_by_side::{check, run_query, Case, Domain, Failure};
 use odx_fixtures::generator::NetworkConfig;
-use sqlx::{Connection, PgConnection};
+use sqlx::{Connection, PgConnection, Row};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 const USAGE: &str = "odx-pg-bench [--url URL] [--runs N] [--memory-calls N] [--domain NAME]...
-  --domain        only this domain (repeatable; default every domain)
+  --domain        only this domain (repeatable; default every domain), or
+                  `command`: odx_command against the sum of the four
+                  hand-written domain statements it stands for
   --url           the database holding the benchmark network
                   (default postgres://odx:odx@127.0.0.1:5432/odx_bench)
   --runs          timed rounds per case and side (default 5; the median is reported)
@@ -123,6 +125,72 @@ struct Opts {
     runs: usize,
     memory_calls: usize,
     domains: Vec<Domain>,
+    command: bool,
+}
+
+/// The Command Center's domains: what it reads for the range, and again for
+/// the month to date when the range is not it.
+const COMMAND_DOMAINS: [Domain; 4] = [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab];
+
+/// The generator's organization of a sized network.
+const ORGANIZATION_ID: i64 = 1000;
+
+/// `odx_command` of the organization against the hand-written statements of
+/// its four domains over the range (and the month to date of `to` when the
+/// range is not it), summed. Checks first that each hand-written statement
+/// agrees with odx and that the Command Center's billed and collected are
+/// the financial network row's.
+async fn time_command(conn: &mut PgConnection, case: &Case, runs: usize) -> Result<(Duration, Duration), Failure> {
+    let to = NaiveDate::parse_from_str(&case.to, "%Y-%m-%d")?;
+    let month_start = to.with_day(1).unwrap_or(to);
+    let mut hand_cases = vec![case.clone()];
+    if case.from != month_start.to_string() {
+        hand_cases.push(Case { from: month_start.to_string(), ..case.clone() });
+    }
+    for c in &hand_cases {
+        for d in COMMAND_DOMAINS {
+            check(conn, d, c).await?;
+        }
+    }
+    let command = || {
+        sqlx::query("SELECT odx_command($1, $2::date, $3::date)::text")
+            .bind(ORGANIZATION_ID)
+            .bind(&case.from)
+            .bind(&case.to)
+    };
+    let text: String = command().fetch_one(&mut *conn).await?.try_get(0)?;
+    let center: serde_json::Value = serde_json::from_str(&text)?;
+    let hand_fin = run_query(conn, Domain::Financial.hand_sql(), case).await?;
+    let network = hand_fin.iter().find(|r| r.try_get::<Option<i64>, _>("clinic_id").ok().flatten().is_none());
+    let network = network.ok_or("no network row")?;
+    for field in ["billed", "collected"] {
+        let hand: String = network.try_get::<Option<String>, _>(field)?.unwrap_or_default();
+        let odx = center[field].as_str().ok_or("odx_command has no billed")?;
+        if hand.parse::<rust_decimal::Decimal>()? != odx.parse::<rust_decimal::Decimal>()? {
+            return Err(format!("command {field}: odx {odx}, hand-written {hand}").into());
+        }
+    }
+    let (mut odx, mut hand) = (Vec::new(), Vec::new());
+    for round in 0..=runs {
+        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+        for side in order {
+            let t = Instant::now();
+            if side == 0 {
+                command().fetch_one(&mut *conn).await?;
+            } else {
+                for c in &hand_cases {
+                    for d in COMMAND_DOMAINS {
+                        run_query(conn, d.hand_sql(), c).await?;
+                    }
+                }
+            }
+            // round 0 is the warm-up
+            if round > 0 {
+                if side == 0 { &mut odx } else { &mut hand }.push(t.elapsed());
+            }
+        }
+    }
+    Ok((median(odx), median(hand)))
 }
 
 fn opts() -> Result<Opts, String> {
@@ -131,17 +199,23 @@ fn opts() -> Result<Opts, String> {
         runs: 5,
         memory_calls: 1000,
         domains: Vec::new(),
+        command: false,
     };
     let mut argv = std::env::args();
     argv.next(); // the program name
     let args: Vec<String> = argv.collect();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
+        let is_command = flag == "--domain" && it.as_slice().first().is_some_and(|v| v == "command");
         let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
         match flag.as_str() {
             "--url" => o.url = value()?,
             "--runs" => o.runs = value()?.parse().map_err(|e| format!("--runs: {e}"))?,
             "--memory-calls" => o.memory_calls = value()?.parse().map_err(|e| format!("--memory-calls: {e}"))?,
+            "--domain" if is_command => {
+                value()?;
+                o.command = true;
+            }
             "--domain" => {
                 let name = value()?;
                 let d = Domain::ALL.into_iter().find(|d| d.name() == name);
@@ -151,8 +225,9 @@ fn opts() -> Result<Opts, String> {
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
-    if o.domains.is_empty() {
+    if o.domains.is_empty() && !o.command {
         o.domains = Domain::ALL.to_vec();
+        o.command = true;
     }
     if o.runs == 0 {
         return Err("--runs must be positive".to_owned());
@@ -210,6 +285,15 @@ async fn run(o: Opts) -> Result<(), Failure> {
                 ms(odx),
                 ms(hand)
             );
+        }
+    }
+    if o.command {
+        println!("\n| Command Center | branches | days | odx_command (ms) | sum of hand-written SQL (ms) | ratio |");
+        println!("|---|---:|---:|---:|---:|---:|");
+        for case in [Case::new(&all_ids, BRANCHES, DAYS, last), Case::new(&all_ids, BRANCHES, 30, last)] {
+            let (odx, hand) = time_command(&mut conn, &case, o.runs).await?;
+            let ratio = odx.as_secs_f64() / hand.as_secs_f64().max(1e-9);
+            println!("| command | {} | {} | {} | {} | {ratio:.2} |", case.branches, case.days, ms(odx), ms(hand));
         }
     }
     println!(
