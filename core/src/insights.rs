@@ -171,6 +171,8 @@ struct Figures {
     outstanding: Decimal,
 }
 
+/// part / whole for a positive whole; none otherwise (a branch whose credits
+/// exceed its receivables has no overdue share).
 fn share(part: Decimal, whole: Decimal) -> Result<Option<Decimal>> {
     if whole > Decimal::ZERO {
         crate::num::rate(part, whole)
@@ -209,14 +211,20 @@ fn figures(r: &DomainReports, clinic_id: i64) -> Result<Figures> {
 
 /// The median of some values (the mean of the middle two for an even
 /// count); none for no values.
-pub fn median(values: &mut [Decimal]) -> Option<Decimal> {
+///
+/// # Errors
+/// [`OdxError::Overflow`] when the middle two's sum leaves `Decimal`.
+pub fn median(values: &mut [Decimal]) -> Result<Option<Decimal>> {
     values.sort_unstable();
     let n = values.len();
-    match n {
+    Ok(match n {
         0 => None,
         _ if n % 2 == 1 => Some(values[n / 2]),
-        _ => Some((values[n / 2 - 1] + values[n / 2]) / Decimal::TWO),
-    }
+        _ => {
+            let sum = values[n / 2 - 1].checked_add(values[n / 2]).ok_or(OdxError::Overflow { what: "median" })?;
+            Some(sum / Decimal::TWO)
+        }
+    })
 }
 
 /// One driver of one branch against the median.
@@ -295,12 +303,12 @@ pub fn benchmark_all(r: &DomainReports) -> Result<Vec<Benchmark>> {
     same_scope(&r.financial, &r.lab)?;
     let ids = &r.financial.clinic_ids;
     let all = ids.iter().map(|c| figures(r, *c)).collect::<Result<Vec<_>>>()?;
-    let medians: Vec<(Option<Decimal>, u64)> = (0..Driver::ALL.len())
+    let medians = (0..Driver::ALL.len())
         .map(|i| {
             let mut values: Vec<Decimal> = all.iter().filter_map(|f| f.values[i]).collect();
-            (median(&mut values), values.len() as u64)
+            Ok((median(&mut values)?, values.len() as u64))
         })
-        .collect();
+        .collect::<Result<Vec<(Option<Decimal>, u64)>>>()?;
     let mut out = Vec::with_capacity(ids.len());
     for (c, f) in ids.iter().zip(&all) {
         let mut drivers = Vec::with_capacity(Driver::ALL.len());
@@ -459,7 +467,8 @@ pub fn digest(command: &CommandCenter, benchmarks: &[Benchmark]) -> Result<Diges
         for d in &b.drivers {
             let (Some(value), Some(median), Some(gap)) = (d.value, d.median, d.gap) else { continue };
             if d.worse && median != Decimal::ZERO && d.branches > 1 {
-                let off = gap.abs() / median.abs();
+                // a gap too large to divide by a tiny median is as far off as can be
+                let off = gap.abs().checked_div(median.abs()).unwrap_or(Decimal::MAX);
                 if off > OUTLIER_GAP {
                     let severity =
                         if off > OUTLIER_GAP * Decimal::TWO { Severity::Critical } else { Severity::Warning };
@@ -526,9 +535,10 @@ mod tests {
     #[test]
     fn median_of_odd_even_and_no_values() {
         let d = |v: &[i64]| v.iter().map(|x| Decimal::from(*x)).collect::<Vec<_>>();
-        assert_eq!(median(&mut d(&[3, 1, 2])), Some(Decimal::from(2)));
-        assert_eq!(median(&mut d(&[4, 1, 3, 2])), Some(Decimal::new(25, 1)));
-        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut d(&[3, 1, 2])), Ok(Some(Decimal::from(2))));
+        assert_eq!(median(&mut d(&[4, 1, 3, 2])), Ok(Some(Decimal::new(25, 1))));
+        assert_eq!(median(&mut []), Ok(None));
+        assert_eq!(median(&mut [Decimal::MAX, Decimal::MAX]), Err(OdxError::Overflow { what: "median" }));
     }
 
     #[test]
