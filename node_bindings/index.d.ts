@@ -71,6 +71,12 @@ export declare class Engine {
    */
   inventory(params: ScopeParams): Promise<InventoryReport>
   /**
+   * A domain's report of `{ domain, clinicIds, from, to,
+   * allowedClinicIds? }` against the previous period of the same length,
+   * with each branch's share (see `compare`).
+   */
+  compare(params: CompareParams): Promise<Comparison | Degraded>
+  /**
    * The Command Center of `{ organizationId, from, to, clinicIds?,
    * allowedClinicIds? }`: revenue month to date against target, the
    * range's collection rate, no-show bleed and net profit, the alert strip
@@ -325,6 +331,31 @@ export interface BenchmarkParams {
   allowedClinicIds?: Array<number>
 }
 
+/** One measure of one branch, with its share of the network. */
+export interface BranchChange {
+  /** The branch. */
+  clinicId: number
+  /** The report field. */
+  metric: string
+  /** What it is. */
+  kind: 'amount' | 'count' | 'rate' | 'average' | 'days'
+  /** This period. */
+  current: string | number | null
+  /** The previous period. */
+  previous: string | number | null
+  /** `current - previous`. */
+  change: string | number | null
+  /** `change / |previous|`. */
+  changeRate: number | null
+  /**
+   * The branch's part of the network (amounts and counts, when the
+   * network's value is positive).
+   */
+  share: number | null
+  /** The same in the previous period. */
+  previousShare: number | null
+}
+
 /** Whose row it is. */
 export interface BranchKey {
   /** The branch (clinic id). */
@@ -334,6 +365,25 @@ export interface BranchKey {
    * with no doctor, and always null when grouping by clinic).
    */
   doctorId: number | null
+}
+
+/**
+ * One measure now and in the previous period. Amounts and averages (PKR)
+ * are decimal strings; counts, rates and days are numbers.
+ */
+export interface Change {
+  /** The report field, in snake_case (`billed`, `no_show_rate`). */
+  metric: string
+  /** What it is: amounts and counts add up across branches. */
+  kind: 'amount' | 'count' | 'rate' | 'average' | 'days'
+  /** This period. */
+  current: string | number | null
+  /** The previous period. */
+  previous: string | number | null
+  /** `current - previous` (points for a rate). */
+  change: string | number | null
+  /** `change / |previous|`; null when `previous` is 0 or unknown. */
+  changeRate: number | null
 }
 
 /**
@@ -461,6 +511,69 @@ export interface CommandCenterReady {
   targets: TargetsReport
   /** The branches ranked by billed. */
   leaderboard: Array<LeaderRow>
+}
+
+/**
+ * A domain's report over rows the caller holds, against the previous
+ * period of the same length: `{ domain, clinicIds, from, to, ... }` (as
+ * `ScopeParams`, with `domain` one of financial, operations, accounting,
+ * lab, staff, clinical, patients, inventory). Per headline measure of the
+ * network (`totals`) and of each branch (`perBranch`): `kind` (amount,
+ * count, rate, average, days), `current`, `previous`, `change` (points for
+ * a rate), `changeRate`, and for amounts and counts each branch's `share`
+ * of the network and its `previousShare`. Amounts and averages are decimal
+ * strings; counts, rates and days are numbers.
+ */
+export declare function compare(rows: Record<string, Array<Record<string, unknown>>>, params: CompareParams): Comparison
+
+/**
+ * What `compare` takes: a scope and the domain compared (`groupBy` is
+ * ignored: a comparison is always by branch).
+ */
+export interface CompareParams {
+  /** The domain. */
+  domain: 'financial' | 'operations' | 'accounting' | 'lab' | 'staff' | 'clinical' | 'patients' | 'inventory'
+  /** The branches (clinic ids). */
+  clinicIds: Array<number>
+  /** First local date, `YYYY-MM-DD`. */
+  from: string
+  /**
+   * Last local date, `YYYY-MM-DD`; the previous period ends the day
+   * before `from` and has as many days.
+   */
+  to: string
+  /**
+   * The principal's branches: any other requested branch is refused with
+   * `ODX_FORBIDDEN_SCOPE`.
+   */
+  allowedClinicIds?: Array<number>
+  /** The patients domain's active window in months, 1 to 120 (default 18). */
+  activeWindowMonths?: number
+}
+
+/**
+ * A domain's headline measures against the previous period of the same
+ * length, with each branch's share of the network.
+ */
+export interface Comparison {
+  /** False. */
+  degraded: boolean
+  /** The domain. */
+  domain: 'financial' | 'operations' | 'accounting' | 'lab' | 'staff' | 'clinical' | 'patients' | 'inventory'
+  /** First day of the period. */
+  from: string
+  /** Last day of the period. */
+  to: string
+  /** First day of the previous period. */
+  previousFrom: string
+  /** Last day of the previous period (the day before `from`). */
+  previousTo: string
+  /** The branches, ascending. */
+  clinicIds: Array<number>
+  /** The network's measures. */
+  totals: Array<Change>
+  /** Each branch's measures, branch by branch in the order of `totals`. */
+  perBranch: Array<BranchChange>
 }
 
 /** What the console calls of an organization take. */

@@ -841,6 +841,7 @@ module.exports.authorize = nativeBinding.authorize
 module.exports.benchmark = nativeBinding.benchmark
 module.exports.clinical = nativeBinding.clinical
 module.exports.command = nativeBinding.command
+module.exports.compare = nativeBinding.compare
 module.exports.digest = nativeBinding.digest
 module.exports.financial = nativeBinding.financial
 module.exports.insightsScope = nativeBinding.insightsScope

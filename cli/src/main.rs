@@ -3,7 +3,8 @@
 //! operations, accounting, lab, staff, clinical, patients and inventory tables
 //! with network totals and the suggested stock transfers, after the Command
 //! Center (revenue against target, the leaderboard, the alerts of the head
-//! office's targets and the digest's three actions).
+//! office's targets and the digest's three actions) and the financial
+//! headline against the previous period with each branch's share.
 //!
 //! ```text
 //! odx [--month YYYY-MM] [--branches N --seed S] [--json | --csv TABLE]
@@ -19,8 +20,8 @@ use odx_core::export::{report_csv, table_csv};
 use odx_core::insights::Digest;
 use odx_core::targets::TargetMetric;
 use odx_core::{
-    AccountingMetrics, ClinicalMetrics, FinancialMetrics, GroupBy, InventoryMetrics, LabMetrics, MetricScope,
-    OperationsMetrics, PatientsMetrics, Report, StaffMetrics, Tables,
+    AccountingMetrics, ClinicalMetrics, Comparison, Domain, FinancialMetrics, GroupBy, InventoryMetrics, LabMetrics,
+    MeasureKind, MetricScope, OperationsMetrics, PatientsMetrics, Report, StaffMetrics, Tables,
 };
 use odx_fixtures::generator::{generate, NetworkConfig};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -158,6 +159,42 @@ fn print_command(c: &CommandCenter, digest: &Digest, names: &HashMap<i64, String
     }
     for a in &digest.actions {
         println!("  action {}: {} {} (PKR {} at stake)", a.rank, name(Some(a.clinic_id)), a.action, pkr(a.impact));
+    }
+    println!();
+}
+
+/// A measure's value for people: PKR, a count, a percentage or days.
+fn shown(kind: MeasureKind, v: Option<Decimal>) -> String {
+    match (kind, v) {
+        (_, None) => "-".into(),
+        (MeasureKind::Amount | MeasureKind::Average, Some(v)) => pkr(v),
+        (MeasureKind::Rate, v) => pct(v),
+        (MeasureKind::Count | MeasureKind::Days, Some(v)) => v.round_dp(1).normalize().to_string(),
+    }
+}
+
+fn print_comparison(c: &Comparison, names: &HashMap<i64, String>) {
+    println!("AGAINST THE PREVIOUS PERIOD ({} to {}): {}", c.previous_from, c.previous_to, c.domain.as_str());
+    println!("{:<20} {:>13} {:>13} {:>9}  share by branch", "Measure", "Now", "Before", "Change");
+    for t in &c.totals {
+        let shares: Vec<String> = c
+            .groups
+            .iter()
+            .filter(|g| g.change.metric == t.metric && g.share.is_some())
+            .map(|g| format!("{} {}", names.get(&g.clinic_id).map_or("?", String::as_str), pct(g.share)))
+            .collect();
+        println!(
+            "{:<20} {:>13} {:>13} {:>9}  {}",
+            t.metric,
+            shown(t.kind, t.current),
+            shown(t.kind, t.previous),
+            match t.kind {
+                MeasureKind::Rate =>
+                    t.change.map_or("-".into(), |c| format!("{} pts", pct(Some(c)).trim_end_matches('%'))),
+                _ => pct(t.change_rate),
+            },
+            shares.join(", ")
+        );
     }
     println!();
 }
@@ -494,6 +531,7 @@ fn run(args: &Args) -> Result<(), String> {
     let command = tables.command(config.organization_id, None, scope.from(), scope.to()).map_err(|e| e.to_string())?;
     let digest = tables.digest(config.organization_id, None, scope.from(), scope.to()).map_err(|e| e.to_string())?;
     print_command(&command, &digest, &names);
+    print_comparison(&tables.compare(Domain::Financial, &scope).map_err(|e| e.to_string())?, &names);
     print_financial(&financial, &names);
     print_operations(&operations, &names);
     print_accounting(&accounting, &names);

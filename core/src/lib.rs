@@ -28,6 +28,8 @@ pub mod calendar;
 pub mod category;
 pub mod clinical;
 pub mod command;
+pub mod compare;
+pub mod domain;
 pub mod error;
 pub mod export;
 pub mod financial;
@@ -52,6 +54,8 @@ pub use category::{
     ProcedureStatus, QuotationStatus, UserRole,
 };
 pub use clinical::{ClinicalAcc, ClinicalMetrics, ClinicalReport};
+pub use compare::{Comparable, Comparison, Headline, MeasureKind};
+pub use domain::Domain;
 pub use error::{OdxError, Result};
 pub use financial::{FinancialAcc, FinancialMetrics, FinancialReport};
 pub use frame::{ClinicDirectory, Frame};

@@ -14,6 +14,8 @@ use crate::category::{
 };
 use crate::clinical::{ClinicalAcc, ClinicalReport, PlanFact, PlanFeesFact, ProcedureLineFact, QuotationFact};
 use crate::command::{command_center, command_scopes, CommandCenter, DomainReports};
+use crate::compare::{comparison_scopes, Comparable, Comparison};
+use crate::domain::Domain;
 use crate::error::{OdxError, Result};
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
 use crate::frame::{ClinicDirectory, Frame};
@@ -700,6 +702,29 @@ impl Tables {
             accounting: self.accounting(scope)?,
             lab: self.lab(scope)?,
         })
+    }
+
+    /// `domain`'s report of `scope`, grouped by clinic, against the previous
+    /// period of the same length, with each branch's share of the network.
+    ///
+    /// # Errors
+    /// [`OdxError::DateOutOfBounds`] at the edge of the calendar; as
+    /// [`Tables::financial`].
+    pub fn compare(&self, domain: Domain, scope: &MetricScope) -> Result<Comparison> {
+        fn both<R: Comparable>(scope: &MetricScope, report: impl Fn(&MetricScope) -> Result<R>) -> Result<Comparison> {
+            let (current, previous) = comparison_scopes(scope)?;
+            report(&current)?.compare(&report(&previous)?)
+        }
+        match domain {
+            Domain::Financial => both(scope, |s| self.financial(s)),
+            Domain::Operations => both(scope, |s| self.operations(s)),
+            Domain::Accounting => both(scope, |s| self.accounting(s)),
+            Domain::Lab => both(scope, |s| self.lab(s)),
+            Domain::Staff => both(scope, |s| self.staff(s)),
+            Domain::Clinical => both(scope, |s| self.clinical(s)),
+            Domain::Patients => both(scope, |s| self.patients(s)),
+            Domain::Inventory => both(scope, |s| self.inventory(s)),
+        }
     }
 
     /// The reports of a console request: `clinic_ids` (branches of

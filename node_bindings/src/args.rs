@@ -2,7 +2,7 @@
 //! `ODX_INVALID_ARGUMENT` error that names the field, never a crash.
 
 use chrono::NaiveDate;
-use odx_core::{GroupBy, MetricScope};
+use odx_core::{Domain, GroupBy, MetricScope};
 use serde_json::{Map, Value};
 
 /// A bad argument: the field and what is wrong with it.
@@ -78,6 +78,18 @@ pub fn optional_integer(obj: &Map<String, Value>, field: &str) -> Checked<Option
 /// A required whole number (an id).
 pub fn integer(obj: &Map<String, Value>, field: &str) -> Checked<i64> {
     optional_integer(obj, field)?.ok_or_else(|| BadArgument::new(field, "is required (a whole number)"))
+}
+
+/// A required domain name (`financial`, `operations` ...).
+pub fn domain(obj: &Map<String, Value>, field: &str) -> Checked<Domain> {
+    let names = "financial, operations, accounting, lab, staff, clinical, patients or inventory";
+    match obj.get(field) {
+        None | Some(Value::Null) => Err(BadArgument::new(field, format!("is required ({names})"))),
+        Some(Value::String(s)) => {
+            Domain::parse(s).ok_or_else(|| BadArgument::new(field, format!("{s:?} is not one of {names}")))
+        }
+        Some(other) => Err(BadArgument::new(field, format!("must be one of {names}, not {other}"))),
+    }
 }
 
 /// A copy of `value` with every object key in snake_case (`clinicId` ->

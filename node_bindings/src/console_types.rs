@@ -438,3 +438,103 @@ pub struct DigestAction {
     /// PKR at stake over the range.
     pub impact: String,
 }
+
+/// What `compare` takes: a scope and the domain compared (`groupBy` is
+/// ignored: a comparison is always by branch).
+#[napi(object)]
+pub struct CompareParams {
+    /// The domain.
+    #[napi(
+        ts_type = "'financial' | 'operations' | 'accounting' | 'lab' | 'staff' | 'clinical' | 'patients' | 'inventory'"
+    )]
+    pub domain: String,
+    /// The branches (clinic ids).
+    pub clinic_ids: Vec<i64>,
+    /// First local date, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last local date, `YYYY-MM-DD`; the previous period ends the day
+    /// before `from` and has as many days.
+    pub to: String,
+    /// The principal's branches: any other requested branch is refused with
+    /// `ODX_FORBIDDEN_SCOPE`.
+    pub allowed_clinic_ids: Option<Vec<i64>>,
+    /// The patients domain's active window in months, 1 to 120 (default 18).
+    pub active_window_months: Option<u32>,
+}
+
+/// A domain's headline measures against the previous period of the same
+/// length, with each branch's share of the network.
+#[napi(object)]
+pub struct Comparison {
+    /// False.
+    pub degraded: bool,
+    /// The domain.
+    #[napi(
+        ts_type = "'financial' | 'operations' | 'accounting' | 'lab' | 'staff' | 'clinical' | 'patients' | 'inventory'"
+    )]
+    pub domain: String,
+    /// First day of the period.
+    pub from: String,
+    /// Last day of the period.
+    pub to: String,
+    /// First day of the previous period.
+    pub previous_from: String,
+    /// Last day of the previous period (the day before `from`).
+    pub previous_to: String,
+    /// The branches, ascending.
+    pub clinic_ids: Vec<i64>,
+    /// The network's measures.
+    pub totals: Vec<Change>,
+    /// Each branch's measures, branch by branch in the order of `totals`.
+    pub per_branch: Vec<BranchChange>,
+}
+
+/// One measure now and in the previous period. Amounts and averages (PKR)
+/// are decimal strings; counts, rates and days are numbers.
+#[napi(object, use_nullable = true)]
+pub struct Change {
+    /// The report field, in snake_case (`billed`, `no_show_rate`).
+    pub metric: String,
+    /// What it is: amounts and counts add up across branches.
+    #[napi(ts_type = "'amount' | 'count' | 'rate' | 'average' | 'days'")]
+    pub kind: String,
+    /// This period.
+    #[napi(ts_type = "string | number | null")]
+    pub current: Value,
+    /// The previous period.
+    #[napi(ts_type = "string | number | null")]
+    pub previous: Value,
+    /// `current - previous` (points for a rate).
+    #[napi(ts_type = "string | number | null")]
+    pub change: Value,
+    /// `change / |previous|`; null when `previous` is 0 or unknown.
+    pub change_rate: Option<f64>,
+}
+
+/// One measure of one branch, with its share of the network.
+#[napi(object, use_nullable = true)]
+pub struct BranchChange {
+    /// The branch.
+    pub clinic_id: i64,
+    /// The report field.
+    pub metric: String,
+    /// What it is.
+    #[napi(ts_type = "'amount' | 'count' | 'rate' | 'average' | 'days'")]
+    pub kind: String,
+    /// This period.
+    #[napi(ts_type = "string | number | null")]
+    pub current: Value,
+    /// The previous period.
+    #[napi(ts_type = "string | number | null")]
+    pub previous: Value,
+    /// `current - previous`.
+    #[napi(ts_type = "string | number | null")]
+    pub change: Value,
+    /// `change / |previous|`.
+    pub change_rate: Option<f64>,
+    /// The branch's part of the network (amounts and counts, when the
+    /// network's value is positive).
+    pub share: Option<f64>,
+    /// The same in the previous period.
+    pub previous_share: Option<f64>,
+}

@@ -22,8 +22,8 @@ use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, Unknown};
 use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
 use odx_core::{
-    AccountingAcc, ClinicalAcc, FinancialAcc, InventoryAcc, LabAcc, OdxError, OperationsAcc, PatientsAcc, StaffAcc,
-    Tables,
+    AccountingAcc, ClinicalAcc, Domain, FinancialAcc, InventoryAcc, LabAcc, OdxError, OperationsAcc, PatientsAcc,
+    StaffAcc, Tables,
 };
 use odx_sql::pg_sqlx::{self, EngineError, Outcome};
 use odx_sql::{DomainAcc, USER_READS};
@@ -73,6 +73,15 @@ fn database_error(e: &sqlx::Error) -> Failure {
 /// The checked scope of a call's `params` (`undefined` is a bad argument).
 fn scope_of(params: Option<Value>) -> Result<odx_core::MetricScope> {
     Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)
+}
+
+/// The domain and checked scope of a comparison's `params` (`groupBy` is
+/// ignored: a comparison is always by branch).
+fn compare_of(params: Option<Value>) -> Result<(Domain, odx_core::MetricScope)> {
+    let params = params.unwrap_or_default();
+    let obj = args::object(&params, "params").map_err(bad_argument)?;
+    let domain = args::domain(obj, "domain").map_err(bad_argument)?;
+    Ok((domain, scope_of(Some(params))?))
 }
 
 fn to_value<T: Serialize>(v: &T) -> Result<Value> {
@@ -334,6 +343,25 @@ pub fn inventory(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<
     from_rows(env, rows, params, Tables::inventory)
 }
 
+/// A domain's report over rows the caller holds, against the previous
+/// period of the same length: `{ domain, clinicIds, from, to, ... }` (as
+/// `ScopeParams`, with `domain` one of financial, operations, accounting,
+/// lab, staff, clinical, patients, inventory). Per headline measure of the
+/// network (`totals`) and of each branch (`perBranch`): `kind` (amount,
+/// count, rate, average, days), `current`, `previous`, `change` (points for
+/// a rate), `changeRate`, and for amounts and counts each branch's `share`
+/// of the network and its `previousShare`. Amounts and averages are decimal
+/// strings; counts, rates and days are numbers.
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: CompareParams",
+    ts_return_type = "Comparison"
+)]
+pub fn compare(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    let (domain, scope) = compare_of(params)?;
+    let comparison = tables(env, rows)?.compare(domain, &scope).map_err(core_error)?;
+    Ok(with_degraded(shape::to_js(to_value(&comparison)?)))
+}
+
 /// A domain's report over rows the caller holds, in JavaScript's shape
 /// (`degraded` is false: the caller's rows are all there is).
 fn from_rows<R: Serialize>(
@@ -510,6 +538,18 @@ impl Engine {
     #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<InventoryReport>")]
     pub fn inventory<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         self.domain::<InventoryAcc>(env, params)
+    }
+
+    /// A domain's report of `{ domain, clinicIds, from, to,
+    /// allowedClinicIds? }` against the previous period of the same length,
+    /// with each branch's share (see `compare`).
+    #[napi(ts_args_type = "params: CompareParams", ts_return_type = "Promise<Comparison | Degraded>")]
+    pub fn compare<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        let pool = self.pool.clone();
+        self.bounded(env, "compare", async move {
+            let (domain, scope) = compare_of(params)?;
+            shaped(domain.as_str(), pg_sqlx::compare(&pool, domain, &scope).await.map_err(engine_error)?)
+        })
     }
 
     /// The Command Center of `{ organizationId, from, to, clinicIds?,

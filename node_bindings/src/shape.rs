@@ -34,7 +34,16 @@ const RATES: &[&str] = &[
     "days_of_cover",
     // Not a ratio but not money either: a mean number of days.
     "avg_turnaround_days",
+    // A comparison's relative change and shares.
+    "change_rate",
+    "previous_share",
 ];
+
+/// A comparison's measure (`{ metric, kind, current, previous, change }`):
+/// its values are numbers when its kind is one of these, decimal strings
+/// (money) otherwise.
+const NUMBER_KINDS: &[&str] = &["count", "rate", "days"];
+const MEASURE_VALUES: &[&str] = &["current", "previous", "change"];
 
 /// `no_show_rate` -> `noShowRate`; keys that are not snake_case words (such
 /// as the aging buckets `0-30`, `90+`) stay as they are.
@@ -70,9 +79,11 @@ fn rate(v: Value) -> Value {
 pub fn to_js(v: Value) -> Value {
     match v {
         Value::Object(map) => {
+            let numbers = map.get("kind").and_then(Value::as_str).is_some_and(|k| NUMBER_KINDS.contains(&k));
             let mut out = Map::with_capacity(map.len());
             for (k, v) in map {
-                let v = if RATES.contains(&k.as_str()) { rate(v) } else { to_js(v) };
+                let number = RATES.contains(&k.as_str()) || (numbers && MEASURE_VALUES.contains(&k.as_str()));
+                let v = if number { rate(v) } else { to_js(v) };
                 out.insert(camel(&k), v);
             }
             Value::Object(out)
@@ -104,5 +115,20 @@ mod tests {
         assert_eq!(js["totals"]["paymentMix"][0]["share"], json!(1.0));
         assert_eq!(js["perBranch"][0]["clinicId"], json!(1));
         assert_eq!(js["perBranch"][0]["noShowRate"], json!(0.07707828894269572));
+    }
+
+    #[test]
+    fn a_measure_is_a_number_or_money_by_its_kind() {
+        let core = json!({"totals": [
+            {"metric": "billed", "kind": "amount", "current": "10.50", "previous": "5.25", "change": "5.25", "change_rate": "1"},
+            {"metric": "no_show", "kind": "count", "current": "3", "previous": null, "change": null, "change_rate": null},
+            {"metric": "no_show_rate", "kind": "rate", "current": "0.5", "previous": "0.25", "change": "0.25", "change_rate": "1"}
+        ]});
+        let js = to_js(core);
+        assert_eq!(js["totals"][0]["current"], json!("10.50"));
+        assert_eq!(js["totals"][0]["changeRate"], json!(1.0));
+        assert_eq!(js["totals"][1]["current"], json!(3.0));
+        assert_eq!(js["totals"][1]["previous"], Value::Null);
+        assert_eq!(js["totals"][2]["change"], json!(0.25));
     }
 }

@@ -161,3 +161,27 @@ test('toCsv: any per-branch table, properly quoted, money exact', async () => {
   assert.throws(() => odx.toCsv([1, 2]), { code: 'ODX_INVALID_ARGUMENT' });
   assert.throws(() => odx.toCsv([{ n: 1n }]), { code: 'ODX_INVALID_ARGUMENT' });
 });
+
+test('compare: every domain against its previous period, engine == pure == extension', async () => {
+  const rows = await clinicRows([1, 2]);
+  for (const domain of ['financial', 'operations', 'accounting', 'lab', 'staff', 'clinical', 'patients', 'inventory']) {
+    for (const scope of [{ clinicIds: [1, 2], from: '2026-06-01', to: '2026-06-30' }, { clinicIds: [2], from: '2026-05-10', to: '2026-06-30' }]) {
+      const want = await extensionJson('odx_compare($1, $2::bigint[], $3::date, $4::date)', [domain, scope.clinicIds, scope.from, scope.to]);
+      assert.deepStrictEqual(await engine.compare({ domain, ...scope }), want, `engine ${domain}`);
+      assert.deepStrictEqual(odx.compare(rows, { domain, ...scope }), want, `pure ${domain}`);
+    }
+  }
+  const june = await engine.compare({ domain: 'financial', clinicIds: [1, 2], from: '2026-06-01', to: '2026-06-30' });
+  assert.deepStrictEqual([june.previousFrom, june.previousTo], ['2026-05-02', '2026-05-31']);
+  const billed = june.totals.find((m) => m.metric === 'billed');
+  assert.deepStrictEqual([billed.kind, billed.current, billed.previous, billed.change], ['amount', '50000.00', '19000.00', '31000.00']);
+  const invoices = june.perBranch.find((m) => m.metric === 'invoice_count' && m.clinicId === 1);
+  assert.equal(typeof invoices.current, 'number', 'counts are numbers');
+  assert.equal(june.perBranch.find((m) => m.metric === 'billed' && m.clinicId === 1).share, 0.78);
+  await assert.rejects(engine.compare({ domain: 'payroll', clinicIds: [1], from: '2026-06-01', to: '2026-06-30' }),
+    { code: 'ODX_INVALID_ARGUMENT', message: /domain/ });
+  await assert.rejects(engine.compare({ clinicIds: [1], from: '2026-06-01', to: '2026-06-30' }), { code: 'ODX_INVALID_ARGUMENT', message: /domain/ });
+  await assert.rejects(engine.compare({ domain: 'lab', clinicIds: [1, 2], from: '2026-06-01', to: '2026-06-30', allowedClinicIds: [2] }),
+    { code: 'ODX_FORBIDDEN_SCOPE' });
+  assert.throws(() => odx.compare(rows, { domain: 'lab', clinicIds: [1], from: '2026-06-30', to: '2026-06-01' }), { code: 'ODX_INVALID_RANGE' });
+});

@@ -26,7 +26,7 @@ function write(name, decls) {
   const body = decls.map(([type, value], i) => `export const v${i}: ${type} = ${JSON.stringify(value, null, 1)};`);
   const file = path.join(dir, `${name}.ts`);
   fs.writeFileSync(file,
-    `import type { ${Object.values(TYPE).join(', ')}, ValidScope, CommandCenterReady, Degraded, InsightsScope, Decision, Digest, Benchmark, NetworkOverview } from '../../index.js';\n${body.join('\n')}\n`);
+    `import type { ${Object.values(TYPE).join(', ')}, ValidScope, CommandCenterReady, Degraded, InsightsScope, Decision, Digest, Benchmark, NetworkOverview, Comparison } from '../../index.js';\n${body.join('\n')}\n`);
   return file;
 }
 
@@ -64,6 +64,7 @@ async function reports() {
     assert.equal(command.degraded, true);
     decls.push(['CommandCenterReady | Degraded', command]);
     decls.push(['Digest | Degraded', await degraded.digest({ organizationId: 1, from: KNOWN.from, to: KNOWN.to })]);
+    decls.push(['Comparison | Degraded', await degraded.compare({ ...KNOWN, domain: 'lab' })]);
   } finally {
     await degraded.close();
   }
@@ -76,6 +77,7 @@ async function reports() {
   decls.push(['Digest | Degraded', await engine.digest({ organizationId: 500, from: DEMO.from, to: DEMO.to })]);
   decls.push(['Benchmark | Degraded', await engine.benchmark({ ...june, clinicId: 2 })]);
   decls.push(['NetworkOverview | Degraded', await engine.networkOverview({ organizationId: 1, date: '2026-06-20' })]);
+  for (const domain of Object.keys(TYPE)) decls.push(['Comparison | Degraded', await engine.compare({ ...KNOWN, domain })]);
   for (const userId of [90, 91]) decls.push(['InsightsScope', await engine.insightsScope({ userId })]);
   decls.push(['Decision', await engine.authorize({ userId: 91, action: { action: 'view_insights' },
     resource: { kind: 'clinic', clinicId: 2 } })]);
@@ -91,6 +93,7 @@ test('every report matches its declared type in index.d.ts; broken ones do not',
 
   const fin = await engine.financial(KNOWN);
   const ops = await engine.operations({ ...KNOWN, groupBy: 'doctor' });
+  const cmp = await engine.compare({ ...KNOWN, domain: 'financial' });
   const broken = {
     moneyAsNumber: ['FinancialReport', { ...fin, totals: { ...fin.totals, billed: 39000 } }],
     rateAsString: ['OperationsReport', { ...ops, totals: { ...ops.totals, noShowRate: '0.2' } }],
@@ -99,6 +102,7 @@ test('every report matches its declared type in index.d.ts; broken ones do not',
     nullCount: ['FinancialReport', { ...fin, totals: { ...fin.totals, invoiceCount: null } }],
     commandMoneyAsNumber: ['CommandCenterReady', { ...(await engine.command({ organizationId: 1, from: '2026-06-01', to: '2026-06-30' })), billed: 1 }],
     badReason: ['Decision', { allowed: true, reason: 'because' }],
+    badKind: ['Comparison', { ...cmp, totals: cmp.totals.map((m) => ({ ...m, kind: 'ratio' })) }],
     badBucket: ['FinancialReport', { ...fin, totals: { ...fin.totals, arAging: { ...fin.totals.arAging, '120+': '0' } } }],
   };
   const controls = Object.entries(broken).map(([name, decl]) => write(name, [decl]));

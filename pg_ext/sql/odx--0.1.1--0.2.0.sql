@@ -1,5 +1,5 @@
 -- odx 0.1.1 -> 0.2.0: the domains of the second seed document, each as
--- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory; odx_command, the Command Center; odx_digest, odx_benchmark and odx_network_overview, the console read-outs; odx_insights_scope and odx_authorize, the policy rules.
+-- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory; odx_command, the Command Center; odx_compare, a domain against its previous period with each branch's share; odx_digest, odx_benchmark and odx_network_overview, the console read-outs; odx_insights_scope and odx_authorize, the policy rules.
 -- Written by hand; a test compares the catalog after this upgrade with a
 -- fresh CREATE EXTENSION odx at 0.2.0, so the two cannot drift.
 \echo Use "ALTER EXTENSION odx UPDATE TO '0.2.0'" to load this file. \quit
@@ -299,3 +299,17 @@ AS 'MODULE_PATHNAME', 'odx_network_overview_wrapper';
 
 COMMENT ON FUNCTION odx_network_overview(bigint, date) IS
 'The Network Hub overview of an organization on one day (each branch''s local date), computed by odx-core: appointments, billed, active branches and the no-show rate, for the network and per branch; { degraded, ... }. Since 0.2.0.';
+
+CREATE FUNCTION "odx_compare"(
+	"domain" TEXT,
+	"clinic_ids" bigint[],
+	"from_date" date,
+	"to_date" date,
+	"active_window_months" INT DEFAULT 18
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_compare_wrapper';
+
+COMMENT ON FUNCTION odx_compare(text, bigint[], date, date, integer) IS
+'A domain''s report (financial, operations, accounting, lab, staff, clinical, patients or inventory) of the clinics over from_date..to_date against the previous period of the same length (ending the day before from_date), computed by odx-core: per headline measure of the network and of each branch its kind (amount, count, rate, average, days), current, previous, change (points for a rate) and change_rate, and for the additive kinds each branch''s share of the network now and before; { degraded, ... }. Since 0.2.0.';

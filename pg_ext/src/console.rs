@@ -1,15 +1,16 @@
 //! The console functions: `odx_command` (the Command Center of an
-//! organization), `odx_insights_scope` and `odx_authorize` (the policy
+//! organization), `odx_compare` (a domain against its previous period), `odx_insights_scope` and `odx_authorize` (the policy
 //! rules). The small console tables (an organization's branches and
 //! targets, a user's row and assignments) are read whole by one key into a
 //! core `Tables`; the domains run their set-based statements over every
 //! branch at once; core decides and rolls up.
 
-use crate::{compute, date, internal, report, spi, to_jsonb, Computed, Result, SpiRow};
+use crate::{compute, date, internal, report, scope, spi, to_jsonb, with_window, Computed, Result, SpiRow};
 use odx_core::command::{command_scopes, DomainReports};
+use odx_core::compare::comparison_scopes;
 use odx_core::insights::{benchmark, digest_of, network_overview};
 use odx_core::policy::read_request;
-use odx_core::{AccountingAcc, FinancialAcc, GroupBy, LabAcc, MetricScope, OperationsAcc, Tables};
+use odx_core::{AccountingAcc, Domain, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc, Tables};
 use odx_sql::{feed_console, ConsoleQuery, ORGANIZATION_READS, USER_READS};
 use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
@@ -39,6 +40,35 @@ pub(crate) fn domain_reports(scope: &MetricScope) -> Result<Computed<DomainRepor
         compute::<AccountingAcc>(scope)?,
         compute::<LabAcc>(scope)?,
     ))
+}
+
+/// A domain named by a caller (`financial`, `operations` ...).
+pub(crate) fn domain_named(name: &str) -> odx_core::Result<Domain> {
+    Domain::parse(name).ok_or_else(|| OdxError::InvalidArgument {
+        field: "domain",
+        message: format!(
+            "{name:?} is not a domain (financial, operations, accounting, lab, staff, clinical, patients, inventory)"
+        ),
+    })
+}
+
+/// A domain's report of `clinic_ids` over `from_date..=to_date` against the
+/// previous period of the same length, with each branch's share of the
+/// network: the headline measures of core's report, now and before, their
+/// change, and the shares of the additive ones. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_compare(
+    domain: &str,
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    active_window_months: default!(i32, 18),
+) -> Result<JsonB> {
+    let domain = domain_named(domain).map_err(report)?;
+    let scope = with_window(scope(clinic_ids, from_date, to_date, "clinic")?, active_window_months)?;
+    let (current, previous) = comparison_scopes(&scope).map_err(report)?;
+    let compared = odx_sql::by_domain!(domain, A => compute::<A>(&current)?.compared(compute::<A>(&previous)?));
+    to_jsonb(domain, compared.map_err(report)?)
 }
 
 fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
@@ -156,7 +186,10 @@ COMMENT ON FUNCTION odx_insights_scope(bigint, bigint, bigint) IS
 'The console scope of a user, decided by odx-core from app.user_organization_assignments and app.organization_clinics: { user_id, organization_id, role, level, focus, clinic_ids, active_clinic_ids }. org_admin gets every branch of the organization (inactive ones included, for history), branch_manager its branch; anyone else is refused (42501, ODX_NO_CONSOLE_ACCESS), as is a focus branch outside the scope (42501, ODX_FORBIDDEN_SCOPE). Since 0.2.0.';
 COMMENT ON FUNCTION odx_authorize(bigint, jsonb, jsonb) IS
 'One permission decision of the organization layer, by odx-core: { allowed, reason } for a user, an action ({"action": "clinic_admin", "permission": ...} | {"action": "open_module", "module": ...} | {"action": "view_insights" | "view_template" | "create_template" | "edit_template" | "delete_template" | "change_plan" | "set_role_defaults"}) and a resource ({"kind": "clinic", "clinic_id": ...} | {"kind": "organization", "organization_id": ...} | {"kind": "template", "organization_id": ..., "clinic_id": null | ...}). Since 0.2.0.';
+COMMENT ON FUNCTION odx_compare(text, bigint[], date, date, integer) IS
+'A domain''s report (financial, operations, accounting, lab, staff, clinical, patients or inventory) of the clinics over from_date..to_date against the previous period of the same length (ending the day before from_date), computed by odx-core: per headline measure of the network and of each branch its kind (amount, count, rate, average, days), current, previous, change (points for a rate) and change_rate, and for the additive kinds each branch''s share of the network now and before; { degraded, ... }. Since 0.2.0.';
 "#,
     name = "console_comments",
-    requires = [odx_command, odx_insights_scope, odx_authorize, odx_digest, odx_benchmark, odx_network_overview],
+    requires =
+        [odx_compare, odx_command, odx_insights_scope, odx_authorize, odx_digest, odx_benchmark, odx_network_overview],
 );

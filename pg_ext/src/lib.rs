@@ -17,7 +17,9 @@ use odx_core::{
     AccountingAcc, AgingBucket, ClinicalAcc, FinancialAcc, GroupBy, InventoryAcc, LabAcc, MetricScope, OdxError,
     OperationsAcc, PatientsAcc, StaffAcc,
 };
-use odx_sql::{missing_relations, Domain, DomainAcc, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
+use odx_sql::{
+    missing_relations, Domain, DomainAcc, DomainSql, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL,
+};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;

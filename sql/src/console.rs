@@ -204,6 +204,20 @@ impl Outcome<DomainReports> {
     }
 }
 
+impl<R: odx_core::Comparable> Outcome<R> {
+    /// The report against the previous period's (see
+    /// [`odx_core::compare`]), or what either misses.
+    ///
+    /// # Errors
+    /// As [`odx_core::Comparable::compare`].
+    pub fn compared(self, previous: Self) -> odx_core::Result<Outcome<odx_core::Comparison>> {
+        Ok(match (self, previous) {
+            (Outcome::Report(now), Outcome::Report(before)) => Outcome::Report(now.compare(&before)?),
+            (Outcome::Degraded(missing), _) | (_, Outcome::Degraded(missing)) => Outcome::Degraded(missing),
+        })
+    }
+}
+
 impl<R> Outcome<R> {
     /// `f` of the report, or what it misses.
     ///

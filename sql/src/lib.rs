@@ -25,7 +25,7 @@ pub use decode::{
     feed_staff, DomainAcc, Row, RowError,
 };
 pub use queries::{Query, QueryKind, ScopeParams, ACCOUNTING, CLINIC_ZONES_SQL, FINANCIAL, OPERATIONS};
-pub use schema::{missing_relations, Domain, RequiredRelation, COLUMNS_SQL};
+pub use schema::{missing_relations, Domain, DomainSql, RequiredRelation, COLUMNS_SQL};
 
 #[cfg(feature = "sqlx")]
 pub mod pg_sqlx;

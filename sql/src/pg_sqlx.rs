@@ -5,19 +5,20 @@ pub use crate::console::Outcome;
 use crate::console::{feed_console, ConsoleQuery, ORGANIZATION_READS};
 use crate::decode::{DomainAcc, Row, RowError};
 use crate::queries::{ScopeParams, CLINIC_ZONES_SQL};
-use crate::schema::Domain;
 use crate::schema::{missing_relations, COLUMNS_SQL};
+use crate::schema::{Domain, DomainSql};
 use chrono::NaiveDate;
 use odx_core::command::{command_center, command_scopes, CommandCenter, DomainReports};
+use odx_core::compare::comparison_scopes;
 use odx_core::insights::{self, digest_of, Benchmark, Digest, NetworkOverview};
 use odx_core::targets::OpsTargetRow;
-use odx_core::GroupBy;
 use odx_core::Tables;
 use odx_core::{
     AccountingAcc, AccountingReport, ClinicDirectory, ClinicalAcc, ClinicalReport, FinancialAcc, FinancialReport,
     Frame, InventoryAcc, InventoryReport, LabAcc, LabReport, MetricScope, OdxError, OperationsAcc, OperationsReport,
     PatientsAcc, PatientsReport, StaffAcc, StaffReport,
 };
+use odx_core::{Comparison, GroupBy};
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::Row as _;
 use std::fmt;
@@ -221,16 +222,21 @@ pub async fn report_json(
             Outcome::Degraded(m) => Outcome::Degraded(m),
         })
     }
-    match domain {
-        Domain::Financial => json::<FinancialAcc>(pool, scope).await,
-        Domain::Operations => json::<OperationsAcc>(pool, scope).await,
-        Domain::Accounting => json::<AccountingAcc>(pool, scope).await,
-        Domain::Lab => json::<LabAcc>(pool, scope).await,
-        Domain::Staff => json::<StaffAcc>(pool, scope).await,
-        Domain::Clinical => json::<ClinicalAcc>(pool, scope).await,
-        Domain::Patients => json::<PatientsAcc>(pool, scope).await,
-        Domain::Inventory => json::<InventoryAcc>(pool, scope).await,
-    }
+    crate::by_domain!(domain, A => json::<A>(pool, scope).await)
+}
+
+/// `domain`'s report of `scope`, grouped by clinic, against the previous
+/// period of the same length, with each branch's share (see
+/// [`odx_core::compare`]).
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn compare(pool: &PgPool, domain: Domain, scope: &MetricScope) -> Result<Outcome<Comparison>, EngineError> {
+    let (current, previous) = comparison_scopes(scope)?;
+    crate::by_domain!(domain, A => {
+        let now = compute::<A>(pool, &current).await?;
+        now.compared(compute::<A>(pool, &previous).await?).map_err(Into::into)
+    })
 }
 
 /// The console tables of `reads` for `key` (an organization or a user id).

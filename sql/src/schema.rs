@@ -2,64 +2,19 @@
 //! columns are missing reports them instead of failing.
 
 use crate::queries::{Query, ACCOUNTING, CLINICAL, FINANCIAL, INVENTORY, LAB, OPERATIONS, PATIENTS, STAFF};
-use serde::Serialize;
 
-/// A domain (console module).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Domain {
-    /// Financial.
-    Financial,
-    /// Appointments / operations.
-    Operations,
-    /// The cash-basis P&L.
-    Accounting,
-    /// Lab cases: open, overdue, turnaround, cost, per vendor.
-    Lab,
-    /// Staff: headcount, attendance, payroll, revenue per staff.
-    Staff,
-    /// Clinical: treatment plans, quotations, top procedures.
-    Clinical,
-    /// Patients: active, new and returning, recall, churn risk.
-    Patients,
-    /// Inventory: stock, expiry, cover, reorder, rebalance.
-    Inventory,
+pub use odx_core::Domain;
+
+/// What odx-sql knows of a domain: its statements and the relations they read.
+pub trait DomainSql: Copy {
+    /// Its statements.
+    fn queries(self) -> &'static [Query];
+    /// The tables and columns it reads.
+    fn required(self) -> &'static [RequiredRelation];
 }
 
-impl Domain {
-    /// Every domain.
-    pub const ALL: [Domain; 8] = [
-        Domain::Financial,
-        Domain::Operations,
-        Domain::Accounting,
-        Domain::Lab,
-        Domain::Staff,
-        Domain::Clinical,
-        Domain::Patients,
-        Domain::Inventory,
-    ];
-
-    /// The domain of a module name (`financial`, `operations`).
-    pub fn parse(name: &str) -> Option<Domain> {
-        Domain::ALL.into_iter().find(|d| d.as_str() == name)
-    }
-
-    /// The module name used in reports (`financial`, `operations`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Domain::Financial => "financial",
-            Domain::Operations => "operations",
-            Domain::Accounting => "accounting",
-            Domain::Lab => "lab",
-            Domain::Staff => "staff",
-            Domain::Clinical => "clinical",
-            Domain::Patients => "patients",
-            Domain::Inventory => "inventory",
-        }
-    }
-
-    /// Its statements.
-    pub fn queries(self) -> &'static [Query] {
+impl DomainSql for Domain {
+    fn queries(self) -> &'static [Query] {
         match self {
             Domain::Financial => &FINANCIAL,
             Domain::Operations => &OPERATIONS,
@@ -72,8 +27,7 @@ impl Domain {
         }
     }
 
-    /// The tables and columns it reads.
-    pub fn required(self) -> &'static [RequiredRelation] {
+    fn required(self) -> &'static [RequiredRelation] {
         match self {
             Domain::Financial => &[
                 RequiredRelation { table: "clinics", columns: &["id", "timezone"] },

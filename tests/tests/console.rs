@@ -334,3 +334,46 @@ fn csv_export_of_a_report_and_the_leaderboard() {
     assert_eq!(text.lines().count(), 1 + c.leaderboard.len());
     assert!(table_csv(&c.revenue_mtd).is_err(), "not a table");
 }
+
+#[test]
+fn june_against_may_with_each_branchs_share() {
+    use odx_core::compare::MeasureKind;
+    use odx_core::{Comparable, Domain};
+    let t = tables();
+    let (from, to) = (d("2026-06-01"), d("2026-06-30"));
+    let scope = MetricScope::new([1, 2], from, to, GroupBy::Doctor).unwrap();
+    let c = t.compare(Domain::Financial, &scope).unwrap();
+    assert_eq!((c.domain, c.previous_from, c.previous_to), (Domain::Financial, d("2026-05-02"), d("2026-05-31")));
+    // billed June 50,000 (39,000 + 11,000); May 2..31: I2 8,000 + I3 6,000 (I4 is May 1) and J1 5,000 (Dubai's May 31)
+    let billed = c.totals.iter().find(|m| m.metric == "billed").unwrap();
+    assert_eq!(
+        (billed.kind, billed.current, billed.previous),
+        (MeasureKind::Amount, Some(m("50000")), Some(m("19000")))
+    );
+    assert_eq!((billed.change, billed.change_rate), (Some(m("31000")), Some(frac("31000", "19000"))));
+    let branch = |clinic, metric: &str| c.groups.iter().find(|g| g.clinic_id == clinic && g.change.metric == metric);
+    let b1 = branch(1, "billed").unwrap();
+    assert_eq!((b1.change.current, b1.change.previous), (Some(m("39000")), Some(m("14000"))));
+    assert_eq!((b1.share, b1.previous_share), (Some(m("0.78")), Some(frac("14000", "19000"))));
+    let b2 = branch(2, "billed").unwrap();
+    assert_eq!((b2.share, b2.previous_share), (Some(m("0.22")), Some(frac("5000", "19000"))));
+    // a rate changes by points and has no share
+    let rate = branch(1, "collection_rate").unwrap();
+    assert_eq!(rate.change.kind, MeasureKind::Rate);
+    assert_eq!(rate.share, None);
+    // every branch carries every measure, in the order of the totals
+    assert_eq!(c.groups.len(), 2 * c.totals.len());
+    let names: Vec<&str> = c.groups[..c.totals.len()].iter().map(|g| g.change.metric.as_str()).collect();
+    assert_eq!(names, c.totals.iter().map(|m| m.metric.as_str()).collect::<Vec<_>>());
+    // the current side is the report of the range, the previous side the report of May 2..31
+    let june = t.financial(&scope.with_group_by(GroupBy::Clinic)).unwrap();
+    let may =
+        t.financial(&MetricScope::new([1, 2], d("2026-05-02"), d("2026-05-31"), GroupBy::Clinic).unwrap()).unwrap();
+    assert_eq!(june.compare(&may).unwrap(), c);
+    // anything but the period of the same length just before is refused
+    let april =
+        t.financial(&MetricScope::new([1, 2], d("2026-04-01"), d("2026-04-30"), GroupBy::Clinic).unwrap()).unwrap();
+    assert!(matches!(june.compare(&april), Err(OdxError::InvalidArgument { field: "previous", .. })));
+    let one = t.financial(&MetricScope::new([1], d("2026-05-02"), d("2026-05-31"), GroupBy::Clinic).unwrap()).unwrap();
+    assert!(matches!(june.compare(&one), Err(OdxError::InvalidArgument { field: "previous", .. })));
+}

@@ -395,3 +395,40 @@ async fn digest_benchmark_and_overview_equal_core() {
     // a branch of another organization is refused, never benchmarked against the wrong peers
     assert_eq!(sqlstate(&pool, "SELECT odx_benchmark(1, 501, '2026-06-01', '2026-06-30')").await, "42501");
 }
+
+#[tokio::test]
+async fn odx_compare_equals_core_for_every_domain() {
+    let pool = pool(&database_url()).await;
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let demo = generate(&NetworkConfig::demo());
+    let cases = [
+        (known_answer::tables(), vec![1, 2], "2026-06-01", "2026-06-30"),
+        (known_answer::tables(), vec![2], "2026-05-10", "2026-06-30"),
+        (demo, vec![501, 502, 503, 504], "2026-06-01", "2026-06-30"),
+    ];
+    for (t, ids, from, to) in cases {
+        let scope = MetricScope::new(ids.iter().copied(), d(from), d(to), GroupBy::Clinic).unwrap();
+        for domain in odx_sql::Domain::ALL {
+            let want = with_degraded_false(serde_json::to_value(t.compare(domain, &scope).unwrap()).unwrap());
+            let text: String = sqlx::query("SELECT odx_compare($1, $2, $3::date, $4::date)::text")
+                .bind(domain.as_str())
+                .bind(&ids)
+                .bind(from)
+                .bind(to)
+                .fetch_one(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("odx_compare({domain:?}): {e}"))
+                .get(0);
+            let got: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(got, want, "odx_compare({domain:?}, {ids:?}, {from}, {to}) == core");
+        }
+    }
+    assert_eq!(
+        sqlstate(&pool, "SELECT odx_compare('payroll', ARRAY[1]::bigint[], '2026-06-01', '2026-06-30')").await,
+        "22023"
+    );
+    assert_eq!(
+        sqlstate(&pool, "SELECT odx_compare('lab', ARRAY[1]::bigint[], '2026-06-30', '2026-06-01')").await,
+        "22023"
+    );
+}

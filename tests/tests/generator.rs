@@ -205,3 +205,33 @@ fn the_demo_console_flags_gulberg_and_puts_johar_town_on_top() {
     assert_eq!(digest.actions[0].clinic_id, gulberg, "{:?}", digest.actions);
     assert!(digest.anomalies.iter().any(|a| a.clinic_id == Some(gulberg)));
 }
+
+#[test]
+fn every_additive_measure_of_every_domain_sums_over_the_branches() {
+    use odx_core::compare::Change;
+    use odx_core::Domain;
+    let config = NetworkConfig::demo();
+    let t = generate(&config);
+    let (from, to) = june();
+    let scope = MetricScope::new(config.clinic_ids(), from, to, GroupBy::Clinic).unwrap();
+    let tolerance = Decimal::new(1, 20);
+    for domain in Domain::ALL {
+        let c = t.compare(domain, &scope).unwrap();
+        assert_eq!(c.groups.len(), c.totals.len() * config.clinic_ids().len(), "{domain:?}");
+        for total in c.totals.iter().filter(|m| m.kind.additive()) {
+            let rows: Vec<_> = c.groups.iter().filter(|g| g.change.metric == total.metric).collect();
+            for side in [|c: &Change| c.current, |c: &Change| c.previous] {
+                let sum: Decimal = rows.iter().map(|g| side(&g.change).unwrap()).sum();
+                assert_eq!(Some(sum), side(total), "{domain:?} {}: the branches add up to the network", total.metric);
+            }
+            if total.current.is_some_and(|v| v > Decimal::ZERO) {
+                let shares: Decimal = rows.iter().map(|g| g.share.unwrap()).sum();
+                assert!(
+                    (shares - Decimal::ONE).abs() < tolerance,
+                    "{domain:?} {}: shares sum to {shares}",
+                    total.metric
+                );
+            }
+        }
+    }
+}

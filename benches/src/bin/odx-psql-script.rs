@@ -13,7 +13,7 @@
 use chrono::NaiveDate;
 use odx_core::{GroupBy, MetricScope};
 use odx_sql::pg_sqlx::frame;
-use odx_sql::{Domain, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
+use odx_sql::{Domain, DomainSql, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
 use sqlx::postgres::PgPoolOptions;
 use std::fmt::Write as _;
 use std::process::ExitCode;

@@ -1,0 +1,419 @@
+//! The previous period and each branch's share of the network, for every
+//! domain report.
+//!
+//! Each domain names its **headline measures**: fields its report already
+//! computes (nothing is recomputed here), each of a [`MeasureKind`]. A
+//! [`Comparison`] sets a report (grouped by clinic) against the report of
+//! the previous period of the same length, ending the day before `from`
+//! ([`MetricScope::previous_period`]):
+//!
+//! * `change = current - previous`, exactly; `change_rate = change /
+//!   |previous|` (`None` when either side is `None` or `previous` is 0). For
+//!   a rate the change is in points (`0.12 - 0.10 = 0.02`).
+//! * `share = branch / network` for the additive kinds (`amount`, `count`:
+//!   the branches' values sum to the network's, which a test checks for
+//!   every such measure) when the network's value is positive; `None`
+//!   otherwise, and always `None` for rates and averages, which do not add
+//!   up. `previous_share` is the same in the previous period.
+//!
+
+use crate::accounting::AccountingMetrics;
+use crate::clinical::ClinicalMetrics;
+use crate::domain::Domain;
+use crate::error::{OdxError, Result};
+use crate::financial::FinancialMetrics;
+use crate::inventory::InventoryMetrics;
+use crate::lab::LabMetrics;
+use crate::num::rate;
+use crate::operations::OperationsMetrics;
+use crate::patients::PatientsMetrics;
+use crate::report::Report;
+use crate::scope::{GroupBy, MetricScope};
+use crate::staff::StaffMetrics;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// What a headline measure is, which says whether it adds up across
+/// branches and how JavaScript receives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureKind {
+    /// PKR that adds up across branches (billed, outstanding, stock value).
+    Amount,
+    /// A count that adds up across branches (appointments, patients).
+    Count,
+    /// A fraction 0..1 (collection rate, no-show rate).
+    Rate,
+    /// PKR that does not add up: an average or a per-head figure.
+    Average,
+    /// A number of days (turnaround, cover).
+    Days,
+}
+
+impl MeasureKind {
+    /// Whether the branches' values sum to the network's, so that a share
+    /// means something.
+    pub fn additive(self) -> bool {
+        matches!(self, MeasureKind::Amount | MeasureKind::Count)
+    }
+}
+
+/// One headline measure of a report row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measure {
+    /// The report field it reads (`billed`, `no_show_rate`, `ar_90_plus`).
+    pub metric: &'static str,
+    /// What it is.
+    pub kind: MeasureKind,
+    /// Its value; `None` where the report's field is `None`.
+    pub value: Option<Decimal>,
+}
+
+fn amount(metric: &'static str, value: Decimal) -> Measure {
+    Measure { metric, kind: MeasureKind::Amount, value: Some(value) }
+}
+
+fn count(metric: &'static str, value: u64) -> Measure {
+    Measure { metric, kind: MeasureKind::Count, value: Some(Decimal::from(value)) }
+}
+
+fn of(metric: &'static str, kind: MeasureKind, value: Option<Decimal>) -> Measure {
+    Measure { metric, kind, value }
+}
+
+/// The metrics of a domain report row that a comparison reads.
+pub trait Headline {
+    /// The domain of these metrics.
+    const DOMAIN: Domain;
+    /// The headline measures, always the same names in the same order.
+    fn headline(&self) -> Vec<Measure>;
+}
+
+impl Headline for FinancialMetrics {
+    const DOMAIN: Domain = Domain::Financial;
+    fn headline(&self) -> Vec<Measure> {
+        use MeasureKind::*;
+        vec![
+            amount("billed", self.billed),
+            count("invoice_count", self.invoice_count),
+            of("avg_ticket", Average, self.avg_ticket),
+            amount("collected", self.collected),
+            of("collection_rate", Rate, self.collection_rate),
+            amount("outstanding", self.outstanding),
+            amount("ar_90_plus", self.ar_aging.over_90),
+            amount("direct_cost", self.direct_cost),
+            amount("gross_profit", self.gross_profit),
+            of("margin", Rate, self.margin),
+        ]
+    }
+}
+
+impl Headline for OperationsMetrics {
+    const DOMAIN: Domain = Domain::Operations;
+    fn headline(&self) -> Vec<Measure> {
+        use MeasureKind::*;
+        vec![
+            count("appointments", self.appointments.total),
+            count("completed", self.appointments.completed),
+            count("no_show", self.appointments.no_show),
+            count("cancelled", self.appointments.cancelled),
+            of("no_show_rate", Rate, self.no_show_rate),
+            of("cancel_rate", Rate, self.cancel_rate),
+            of("completion_rate", Rate, self.completion_rate),
+            count("new_patients", self.new_patients),
+            of("doctor_utilization", Rate, self.doctor_utilization),
+            of("chair_utilization", Rate, self.chair_utilization),
+        ]
+    }
+}
+
+impl Headline for AccountingMetrics {
+    const DOMAIN: Domain = Domain::Accounting;
+    fn headline(&self) -> Vec<Measure> {
+        vec![
+            amount("receipts", self.receipts),
+            amount("direct_cost", self.direct_cost),
+            amount("opex", self.opex),
+            amount("payroll", self.payroll),
+            amount("total_costs", self.total_costs),
+            amount("net_profit", self.net_profit),
+            of("expense_ratio", MeasureKind::Rate, self.expense_ratio),
+        ]
+    }
+}
+
+impl Headline for LabMetrics {
+    const DOMAIN: Domain = Domain::Lab;
+    fn headline(&self) -> Vec<Measure> {
+        let f = &self.figures;
+        vec![
+            count("cases_sent", f.cases_sent),
+            count("cases_received", f.cases_received),
+            count("open_cases", f.open_cases),
+            count("overdue_cases", f.overdue_cases),
+            of("overdue_share", MeasureKind::Rate, f.overdue_share),
+            amount("lab_cost", f.lab_cost),
+            of("avg_turnaround_days", MeasureKind::Days, f.avg_turnaround_days),
+        ]
+    }
+}
+
+impl Headline for StaffMetrics {
+    const DOMAIN: Domain = Domain::Staff;
+    fn headline(&self) -> Vec<Measure> {
+        use MeasureKind::*;
+        vec![
+            count("headcount", self.headcount),
+            count("present_days", self.present_days),
+            count("absent_days", self.absent_days),
+            of("absenteeism_rate", Rate, self.absenteeism_rate),
+            count("late_arrivals", self.late_arrivals),
+            amount("payroll_cost", self.payroll_cost),
+            of("revenue_per_staff", Average, self.revenue_per_staff),
+        ]
+    }
+}
+
+impl Headline for ClinicalMetrics {
+    const DOMAIN: Domain = Domain::Clinical;
+    fn headline(&self) -> Vec<Measure> {
+        use MeasureKind::*;
+        vec![
+            count("plans_created", self.plans_created),
+            count("plans_accepted", self.plans_accepted),
+            of("acceptance_rate", Rate, self.acceptance_rate),
+            amount("plan_value", self.plan_value),
+            amount("accepted_value", self.accepted_value),
+            amount("pipeline_value", self.pipeline_value),
+            of("completion_rate", Rate, self.completion_rate),
+            of("quotation_conversion", Rate, self.quotation_conversion),
+        ]
+    }
+}
+
+impl Headline for PatientsMetrics {
+    const DOMAIN: Domain = Domain::Patients;
+    fn headline(&self) -> Vec<Measure> {
+        vec![
+            count("active_patients", self.active_patients),
+            count("new_patients", self.new_patients),
+            count("returning_patients", self.returning_patients),
+            of("returning_share", MeasureKind::Rate, self.returning_share),
+            count("recall_overdue", self.recall_overdue),
+            count("churn_risk", self.churn_risk),
+        ]
+    }
+}
+
+impl Headline for InventoryMetrics {
+    const DOMAIN: Domain = Domain::Inventory;
+    fn headline(&self) -> Vec<Measure> {
+        vec![
+            amount("stock_value", self.stock_value),
+            count("out_of_stock", self.out_of_stock),
+            count("low_stock", self.low_stock),
+            amount("expiring_value", self.expiring_value),
+            amount("expired_value", self.expired_value),
+            count("reorder_needed", self.reorder_needed),
+            of("days_of_cover", MeasureKind::Days, self.days_of_cover),
+        ]
+    }
+}
+
+/// One measure now and in the previous period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// The report field (`billed`, `no_show_rate`).
+    pub metric: String,
+    /// What it is.
+    pub kind: MeasureKind,
+    /// This period.
+    pub current: Option<Decimal>,
+    /// The previous period of the same length.
+    pub previous: Option<Decimal>,
+    /// `current - previous` (points for a rate).
+    pub change: Option<Decimal>,
+    /// `change / |previous|`; `None` when `previous` is 0 or unknown.
+    pub change_rate: Option<Decimal>,
+}
+
+/// One measure of one branch, with its share of the network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BranchChange {
+    /// The branch.
+    pub clinic_id: i64,
+    /// The measure now and before.
+    #[serde(flatten)]
+    pub change: Change,
+    /// The branch's part of the network's value this period (additive
+    /// measures, positive network value).
+    pub share: Option<Decimal>,
+    /// The same in the previous period.
+    pub previous_share: Option<Decimal>,
+}
+
+/// A domain report against its previous period, with each branch's share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The domain.
+    pub domain: Domain,
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period.
+    pub to: NaiveDate,
+    /// First day of the previous period.
+    pub previous_from: NaiveDate,
+    /// Last day of the previous period (the day before `from`).
+    pub previous_to: NaiveDate,
+    /// The branches, ascending.
+    pub clinic_ids: Vec<i64>,
+    /// The network's headline measures.
+    pub totals: Vec<Change>,
+    /// Every branch's headline measures, branch by branch in the order of
+    /// `totals`.
+    pub groups: Vec<BranchChange>,
+}
+
+/// A report that can be set against the report of its previous period.
+pub trait Comparable {
+    /// `self` against `previous`.
+    ///
+    /// # Errors
+    /// [`OdxError::InvalidArgument`] unless both are grouped by clinic over
+    /// the same branches and `previous` is the period of the same length
+    /// that ends the day before `self` starts; [`OdxError::Overflow`].
+    fn compare(&self, previous: &Self) -> Result<Comparison>;
+}
+
+/// The scopes a comparison reads: `scope` grouped by clinic, and the
+/// previous period of the same length.
+///
+/// # Errors
+/// As [`MetricScope::previous_period`].
+pub fn comparison_scopes(scope: &MetricScope) -> Result<(MetricScope, MetricScope)> {
+    let current = scope.with_group_by(GroupBy::Clinic);
+    let previous = current.previous_period()?;
+    Ok((current, previous))
+}
+
+fn change(now: &Measure, before: &Measure) -> Result<Change> {
+    let difference = match (now.value, before.value) {
+        (Some(a), Some(b)) => Some(a.checked_sub(b).ok_or(OdxError::Overflow { what: "change" })?),
+        _ => None,
+    };
+    let change_rate = match (difference, before.value) {
+        (Some(d), Some(b)) => rate(d, b.abs())?,
+        _ => None,
+    };
+    Ok(Change {
+        metric: now.metric.to_owned(),
+        kind: now.kind,
+        current: now.value,
+        previous: before.value,
+        change: difference,
+        change_rate,
+    })
+}
+
+/// `part / whole` of an additive measure whose network value is positive.
+fn share_of(part: &Measure, whole: &Measure) -> Result<Option<Decimal>> {
+    match (part.kind.additive(), part.value, whole.value) {
+        (true, Some(p), Some(w)) if w > Decimal::ZERO => rate(p, w),
+        _ => Ok(None),
+    }
+}
+
+fn consecutive(current: (NaiveDate, NaiveDate), previous: (NaiveDate, NaiveDate)) -> bool {
+    let length = |(from, to): (NaiveDate, NaiveDate)| (to - from).num_days();
+    previous.1.succ_opt() == Some(current.0) && length(current) == length(previous)
+}
+
+impl<M: Headline> Comparable for Report<M> {
+    fn compare(&self, previous: &Self) -> Result<Comparison> {
+        let by_clinic = self.group_by == GroupBy::Clinic && previous.group_by == GroupBy::Clinic;
+        if !by_clinic || self.clinic_ids != previous.clinic_ids {
+            return Err(OdxError::InvalidArgument {
+                field: "previous",
+                message: "both reports must be grouped by clinic over the same branches".into(),
+            });
+        }
+        if !consecutive((self.from, self.to), (previous.from, previous.to)) {
+            return Err(OdxError::InvalidArgument {
+                field: "previous",
+                message: format!(
+                    "{}..{} is not the period of the same length before {}..{}",
+                    previous.from, previous.to, self.from, self.to
+                ),
+            });
+        }
+        let network = (self.totals.headline(), previous.totals.headline());
+        let totals = network.0.iter().zip(&network.1).map(|(a, b)| change(a, b)).collect::<Result<_>>()?;
+        let mut groups = Vec::new();
+        for &clinic_id in &self.clinic_ids {
+            let (Some(now), Some(before)) = (self.clinic_row(clinic_id), previous.clinic_row(clinic_id)) else {
+                return Err(OdxError::InvalidArgument {
+                    field: "previous",
+                    message: format!("clinic {clinic_id} has no row"),
+                });
+            };
+            let (now, before) = (now.headline(), before.headline());
+            for (i, (a, b)) in now.iter().zip(&before).enumerate() {
+                groups.push(BranchChange {
+                    clinic_id,
+                    change: change(a, b)?,
+                    share: share_of(a, &network.0[i])?,
+                    previous_share: share_of(b, &network.1[i])?,
+                });
+            }
+        }
+        Ok(Comparison {
+            domain: M::DOMAIN,
+            from: self.from,
+            to: self.to,
+            previous_from: previous.from,
+            previous_to: previous.to,
+            clinic_ids: self.clinic_ids.clone(),
+            totals,
+            groups,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(metric: &'static str, kind: MeasureKind, value: Option<i64>) -> Measure {
+        Measure { metric, kind, value: value.map(Decimal::from) }
+    }
+
+    #[test]
+    fn change_and_change_rate_are_exact_and_null_without_a_base() {
+        let c = change(&m("billed", MeasureKind::Amount, Some(150)), &m("billed", MeasureKind::Amount, Some(-200)))
+            .unwrap();
+        assert_eq!(c.change, Some(Decimal::from(350)));
+        assert_eq!(c.change_rate, Some(Decimal::new(175, 2)));
+        let c = change(&m("x", MeasureKind::Count, Some(3)), &m("x", MeasureKind::Count, Some(0))).unwrap();
+        assert_eq!((c.change, c.change_rate), (Some(Decimal::from(3)), None));
+        let c = change(&m("r", MeasureKind::Rate, Some(1)), &m("r", MeasureKind::Rate, None)).unwrap();
+        assert_eq!((c.change, c.change_rate), (None, None));
+    }
+
+    #[test]
+    fn only_additive_measures_of_a_positive_network_have_a_share() {
+        let whole = m("billed", MeasureKind::Amount, Some(400));
+        assert_eq!(share_of(&m("billed", MeasureKind::Amount, Some(100)), &whole).unwrap(), Some(Decimal::new(25, 2)));
+        let loss = m("net_profit", MeasureKind::Amount, Some(-5));
+        assert_eq!(share_of(&m("net_profit", MeasureKind::Amount, Some(10)), &loss).unwrap(), None);
+        let rate = m("no_show_rate", MeasureKind::Rate, Some(1));
+        assert_eq!(share_of(&rate, &rate).unwrap(), None);
+    }
+
+    #[test]
+    fn an_overflowing_change_is_a_typed_error() {
+        let big = Measure { metric: "billed", kind: MeasureKind::Amount, value: Some(Decimal::MAX) };
+        let low = Measure { metric: "billed", kind: MeasureKind::Amount, value: Some(Decimal::MIN) };
+        assert_eq!(change(&big, &low).unwrap_err(), OdxError::Overflow { what: "change" });
+    }
+}
