@@ -77,6 +77,16 @@ export declare class Engine {
    */
   compare(params: CompareParams): Promise<Comparison | Degraded>
   /**
+   * The month-end revenue forecast of `{ clinicIds, asOf,
+   * allowedClinicIds? }` with its backtest (see `forecastRevenue`).
+   */
+  forecastRevenue(params: ForecastParams): Promise<RevenueForecast | Degraded>
+  /**
+   * The no-show risk of the week after `{ clinicIds, asOf,
+   * allowedClinicIds? }` with its backtest (see `forecastNoShows`).
+   */
+  forecastNoShows(params: ForecastParams): Promise<NoShowForecast | Degraded>
+  /**
    * The Command Center of `{ organizationId, from, to, clinicIds?,
    * allowedClinicIds? }`: revenue month to date against target, the
    * range's collection rate, no-show bleed and net profit, the alert strip
@@ -846,6 +856,35 @@ export interface FinancialReport {
 }
 
 /**
+ * The no-show risk of the upcoming week in rows the caller holds, for `{
+ * clinicIds, asOf, allowedClinicIds? }`: per branch and doctor, always with
+ * the error measured on the four previous weeks (`wape`, `bias`, every
+ * `backtest` case).
+ */
+export declare function forecastNoShows(rows: Record<string, Array<Record<string, unknown>>>, params: ForecastParams): NoShowForecast
+
+/** What the forecasts take. */
+export interface ForecastParams {
+  /** The branches (clinic ids). */
+  clinicIds: Array<number>
+  /** The last day of data, `YYYY-MM-DD`. */
+  asOf: string
+  /**
+   * The principal's branches: any other requested branch is refused with
+   * `ODX_FORBIDDEN_SCOPE`.
+   */
+  allowedClinicIds?: Array<number>
+}
+
+/**
+ * The month-end revenue forecast of rows the caller holds, for `{
+ * clinicIds, asOf, allowedClinicIds? }`: billed to date and projected per
+ * branch and for the network, always with the error measured on the three
+ * previous months (`mape`, `branchMape`, every `backtest` case).
+ */
+export declare function forecastRevenue(rows: Record<string, Array<Record<string, unknown>>>, params: ForecastParams): RevenueForecast
+
+/**
  * The console scope of a user over rows the caller holds (`{
  * user_organization_assignments, organization_clinics, clinics }`) for `{
  * userId, organizationId?, focusClinicId? }`: org_admin -> every branch of
@@ -1119,6 +1158,62 @@ export interface NetworkOverview {
   branches: Array<OverviewRow>
 }
 
+/** One backtest week. */
+export interface NoShowCase {
+  /** The branch; null for the network. */
+  clinicId: number | null
+  /** First day of the week. */
+  from: string
+  /** Last day of the week. */
+  to: string
+  /** Predicted no-shows. */
+  predicted: number
+  /** No-shows that happened. */
+  actual: number
+}
+
+/** The no-show risk of the upcoming week, never without its measured error. */
+export interface NoShowForecast {
+  /** False. */
+  degraded: boolean
+  /** The last day of data. */
+  asOf: string
+  /** First upcoming day. */
+  from: string
+  /** Last upcoming day. */
+  to: string
+  /** How it is predicted. */
+  method: string
+  /** The network. */
+  network: NoShowRisk
+  /** Per branch. */
+  branches: Array<NoShowRisk>
+  /** Per branch and doctor, the most expected no-shows first. */
+  doctors: Array<NoShowRisk>
+  /** Weighted absolute percentage error over the backtest's branch-weeks. */
+  wape: number | null
+  /** (predicted - actual) / actual over them. */
+  bias: number | null
+  /** Every backtest case. */
+  backtest: Array<NoShowCase>
+}
+
+/** The no-show risk of a branch and doctor, a branch or the network. */
+export interface NoShowRisk {
+  /** The branch; null for the network. */
+  clinicId: number | null
+  /** The doctor; null without one and on branch and network rows. */
+  doctorId: number | null
+  /** Appointments on the books. */
+  booked: number
+  /** The no-show rate expected. */
+  risk: number | null
+  /** booked x risk. */
+  expectedNoShows: number
+  /** PKR at stake at the average ticket. */
+  atStake: string | null
+}
+
 /**
  * The operations report of rows the caller already holds (`{ clinics,
  * appointments, invoices, doctor_schedules, clinic_hours, rooms }`), read
@@ -1343,6 +1438,18 @@ export interface ProcedureLine {
   revenue: string
 }
 
+/** One projection of month-end billed (PKR). */
+export interface Projection {
+  /** The branch; null for the network. */
+  clinicId: number | null
+  /** Billed from the first of the month through `asOf`. */
+  billedToDate: string
+  /** Projected billed of the month. */
+  projected: string
+  /** This branch's (or the network's) backtest MAPE. */
+  mape: number | null
+}
+
 /** Quotations created in range by status. */
 export interface QuotationCounts {
   /** Not sent (kept out of the conversion). */
@@ -1381,6 +1488,48 @@ export interface ReorderLine {
   dailyConsumption: number | null
   /** Days the stock lasts; null without consumption, 0 when out. */
   daysOfCover: number | null
+}
+
+/** One backtest case of the revenue projection. */
+export interface RevenueCase {
+  /** The branch; null for the network. */
+  clinicId: number | null
+  /** First day of the month. */
+  monthStart: string
+  /** The cut the projection was made at. */
+  cut: string
+  /** The projection (PKR). */
+  projected: string
+  /** What the month billed (PKR). */
+  actual: string
+  /** `|projected - actual| / actual`. */
+  error: number | null
+}
+
+/** A month-end revenue projection, never without its measured error. */
+export interface RevenueForecast {
+  /** False. */
+  degraded: boolean
+  /** The last day of data. */
+  asOf: string
+  /** First day of the month projected. */
+  monthStart: string
+  /** Last day of the month projected. */
+  monthEnd: string
+  /** Days of the month still to come. */
+  remainingDays: number
+  /** How it is projected. */
+  method: string
+  /** The network. */
+  network: Projection
+  /** Each branch. */
+  branches: Array<Projection>
+  /** The network's mean absolute percentage error over the three previous months. */
+  mape: number | null
+  /** The branches' MAPE over every branch and month. */
+  branchMape: number | null
+  /** Every backtest case (network first, month by month). */
+  backtest: Array<RevenueCase>
 }
 
 /** Revenue month to date against the network target. */

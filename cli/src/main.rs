@@ -4,7 +4,8 @@
 //! with network totals and the suggested stock transfers, after the Command
 //! Center (revenue against target, the leaderboard, the alerts of the head
 //! office's targets and the digest's three actions) and the financial
-//! headline against the previous period with each branch's share.
+//! headline against the previous period with each branch's share, and the
+//! forecasts as of the 21st with their backtested errors.
 //!
 //! ```text
 //! odx [--month YYYY-MM] [--branches N --seed S] [--json | --csv TABLE]
@@ -17,6 +18,7 @@
 use chrono::{Datelike, NaiveDate};
 use odx_core::command::CommandCenter;
 use odx_core::export::{report_csv, table_csv};
+use odx_core::forecast::{NoShowForecast, RevenueForecast};
 use odx_core::insights::Digest;
 use odx_core::targets::TargetMetric;
 use odx_core::{
@@ -194,6 +196,42 @@ fn print_comparison(c: &Comparison, names: &HashMap<i64, String>) {
                 _ => pct(t.change_rate),
             },
             shares.join(", ")
+        );
+    }
+    println!();
+}
+
+fn print_forecasts(revenue: &RevenueForecast, no_shows: &NoShowForecast, names: &HashMap<i64, String>) {
+    let name = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned()).unwrap_or_else(|| "network".into());
+    println!("FORECASTS (as of {}, each with the error it made on the previous months)", revenue.as_of);
+    println!(
+        "Month-end revenue: projected {} ({} billed to date, {} days to go); MAPE {} network, {} branches",
+        pkr(revenue.network.projected),
+        pkr(revenue.network.billed_to_date),
+        revenue.remaining_days,
+        pct(revenue.mape),
+        pct(revenue.branch_mape)
+    );
+    for b in &revenue.branches {
+        println!("  {:<20} projected {:>13} (MAPE {})", name(b.clinic_id), pkr(b.projected), pct(b.mape));
+    }
+    println!(
+        "No-shows {} to {}: {} expected of {} booked (PKR {} at stake); WAPE {} over branch-weeks, bias {}",
+        no_shows.from,
+        no_shows.to,
+        no_shows.network.expected_no_shows.round_dp(1),
+        no_shows.network.booked,
+        no_shows.network.at_stake.map_or("-".into(), pkr),
+        pct(no_shows.wape),
+        pct(no_shows.bias)
+    );
+    for b in &no_shows.branches {
+        println!(
+            "  {:<20} risk {:>6}  expected {:>5} of {:>4}",
+            name(b.clinic_id),
+            pct(b.risk),
+            b.expected_no_shows.round_dp(1),
+            b.booked
         );
     }
     println!();
@@ -532,6 +570,11 @@ fn run(args: &Args) -> Result<(), String> {
     let digest = tables.digest(config.organization_id, None, scope.from(), scope.to()).map_err(|e| e.to_string())?;
     print_command(&command, &digest, &names);
     print_comparison(&tables.compare(Domain::Financial, &scope).map_err(|e| e.to_string())?, &names);
+    // the forecasts as head office would see them three weeks into the month
+    let as_of = scope.from().with_day(21).unwrap_or(scope.to()).min(scope.to());
+    let revenue = tables.forecast_revenue(scope.clinic_ids(), as_of).map_err(|e| e.to_string())?;
+    let no_shows = tables.forecast_no_shows(scope.clinic_ids(), as_of).map_err(|e| e.to_string())?;
+    print_forecasts(&revenue, &no_shows, &names);
     print_financial(&financial, &names);
     print_operations(&operations, &names);
     print_accounting(&accounting, &names);

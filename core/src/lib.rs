@@ -33,6 +33,7 @@ pub mod domain;
 pub mod error;
 pub mod export;
 pub mod financial;
+pub mod forecast;
 mod frame;
 pub mod insights;
 pub mod inventory;

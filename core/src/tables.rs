@@ -18,6 +18,9 @@ use crate::compare::{comparison_scopes, Comparable, Comparison};
 use crate::domain::Domain;
 use crate::error::{OdxError, Result};
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
+use crate::forecast::{
+    no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, NoShowForecast, RevenueForecast,
+};
 use crate::frame::{ClinicDirectory, Frame};
 use crate::insights::{benchmark, benchmark_all, digest_of, network_overview, Benchmark, Digest, NetworkOverview};
 use crate::inventory::{InventoryAcc, InventoryItemFact, InventoryReport};
@@ -725,6 +728,28 @@ impl Tables {
             Domain::Patients => both(scope, |s| self.patients(s)),
             Domain::Inventory => both(scope, |s| self.inventory(s)),
         }
+    }
+
+    /// The month-end revenue forecast of `clinic_ids` at `as_of`, with its
+    /// backtest (see [`crate::forecast`]).
+    ///
+    /// # Errors
+    /// As [`MetricScope::new`] and [`Tables::financial`].
+    pub fn forecast_revenue(&self, clinic_ids: &[i64], as_of: NaiveDate) -> Result<RevenueForecast> {
+        let reports =
+            revenue_scopes(clinic_ids, as_of)?.iter().map(|s| self.financial(s)).collect::<Result<Vec<_>>>()?;
+        revenue_forecast(as_of, &reports)
+    }
+
+    /// The no-show risk of `clinic_ids`' upcoming appointments after
+    /// `as_of`, with its backtest (see [`crate::forecast`]).
+    ///
+    /// # Errors
+    /// As [`MetricScope::new`] and [`Tables::operations`].
+    pub fn forecast_no_shows(&self, clinic_ids: &[i64], as_of: NaiveDate) -> Result<NoShowForecast> {
+        let reports =
+            no_show_scopes(clinic_ids, as_of)?.iter().map(|s| self.operations(s)).collect::<Result<Vec<_>>>()?;
+        no_show_forecast(as_of, &reports)
     }
 
     /// The reports of a console request: `clinic_ids` (branches of

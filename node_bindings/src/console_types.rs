@@ -538,3 +538,131 @@ pub struct BranchChange {
     /// The same in the previous period.
     pub previous_share: Option<f64>,
 }
+
+/// What the forecasts take.
+#[napi(object)]
+pub struct ForecastParams {
+    /// The branches (clinic ids).
+    pub clinic_ids: Vec<i64>,
+    /// The last day of data, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// The principal's branches: any other requested branch is refused with
+    /// `ODX_FORBIDDEN_SCOPE`.
+    pub allowed_clinic_ids: Option<Vec<i64>>,
+}
+
+/// A month-end revenue projection, never without its measured error.
+#[napi(object, use_nullable = true)]
+pub struct RevenueForecast {
+    /// False.
+    pub degraded: bool,
+    /// The last day of data.
+    pub as_of: String,
+    /// First day of the month projected.
+    pub month_start: String,
+    /// Last day of the month projected.
+    pub month_end: String,
+    /// Days of the month still to come.
+    pub remaining_days: u32,
+    /// How it is projected.
+    pub method: String,
+    /// The network.
+    pub network: Projection,
+    /// Each branch.
+    pub branches: Vec<Projection>,
+    /// The network's mean absolute percentage error over the three previous months.
+    pub mape: Option<f64>,
+    /// The branches' MAPE over every branch and month.
+    pub branch_mape: Option<f64>,
+    /// Every backtest case (network first, month by month).
+    pub backtest: Vec<RevenueCase>,
+}
+
+/// One projection of month-end billed (PKR).
+#[napi(object, use_nullable = true)]
+pub struct Projection {
+    /// The branch; null for the network.
+    pub clinic_id: Option<i64>,
+    /// Billed from the first of the month through `asOf`.
+    pub billed_to_date: String,
+    /// Projected billed of the month.
+    pub projected: String,
+    /// This branch's (or the network's) backtest MAPE.
+    pub mape: Option<f64>,
+}
+
+/// One backtest case of the revenue projection.
+#[napi(object, use_nullable = true)]
+pub struct RevenueCase {
+    /// The branch; null for the network.
+    pub clinic_id: Option<i64>,
+    /// First day of the month.
+    pub month_start: String,
+    /// The cut the projection was made at.
+    pub cut: String,
+    /// The projection (PKR).
+    pub projected: String,
+    /// What the month billed (PKR).
+    pub actual: String,
+    /// `|projected - actual| / actual`.
+    pub error: Option<f64>,
+}
+
+/// The no-show risk of the upcoming week, never without its measured error.
+#[napi(object, use_nullable = true)]
+pub struct NoShowForecast {
+    /// False.
+    pub degraded: bool,
+    /// The last day of data.
+    pub as_of: String,
+    /// First upcoming day.
+    pub from: String,
+    /// Last upcoming day.
+    pub to: String,
+    /// How it is predicted.
+    pub method: String,
+    /// The network.
+    pub network: NoShowRisk,
+    /// Per branch.
+    pub branches: Vec<NoShowRisk>,
+    /// Per branch and doctor, the most expected no-shows first.
+    pub doctors: Vec<NoShowRisk>,
+    /// Weighted absolute percentage error over the backtest's branch-weeks.
+    pub wape: Option<f64>,
+    /// (predicted - actual) / actual over them.
+    pub bias: Option<f64>,
+    /// Every backtest case.
+    pub backtest: Vec<NoShowCase>,
+}
+
+/// The no-show risk of a branch and doctor, a branch or the network.
+#[napi(object, use_nullable = true)]
+pub struct NoShowRisk {
+    /// The branch; null for the network.
+    pub clinic_id: Option<i64>,
+    /// The doctor; null without one and on branch and network rows.
+    pub doctor_id: Option<i64>,
+    /// Appointments on the books.
+    pub booked: i64,
+    /// The no-show rate expected.
+    pub risk: Option<f64>,
+    /// booked x risk.
+    pub expected_no_shows: f64,
+    /// PKR at stake at the average ticket.
+    pub at_stake: Option<String>,
+}
+
+/// One backtest week.
+#[napi(object, use_nullable = true)]
+pub struct NoShowCase {
+    /// The branch; null for the network.
+    pub clinic_id: Option<i64>,
+    /// First day of the week.
+    pub from: String,
+    /// Last day of the week.
+    pub to: String,
+    /// Predicted no-shows.
+    pub predicted: f64,
+    /// No-shows that happened.
+    pub actual: i64,
+}

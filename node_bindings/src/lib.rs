@@ -84,6 +84,21 @@ fn compare_of(params: Option<Value>) -> Result<(Domain, odx_core::MetricScope)> 
     Ok((domain, scope_of(Some(params))?))
 }
 
+/// The checked scope of a forecast's `{ clinicIds, asOf,
+/// allowedClinicIds? }` (one day: the as-of date).
+fn forecast_of(params: Option<Value>) -> Result<odx_core::MetricScope> {
+    let params = params.unwrap_or_default();
+    let obj = args::object(&params, "params").map_err(bad_argument)?;
+    let ids = args::ids(obj, "clinicIds").map_err(bad_argument)?;
+    let as_of = args::date(obj, "asOf").map_err(bad_argument)?;
+    let allowed = args::optional_ids(obj, "allowedClinicIds").map_err(bad_argument)?;
+    let scope = odx_core::MetricScope::new(ids, as_of, as_of, odx_core::GroupBy::Clinic).map_err(core_error)?;
+    match allowed {
+        Some(allowed) => scope.within(&allowed).map_err(core_error),
+        None => Ok(scope),
+    }
+}
+
 fn to_value<T: Serialize>(v: &T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| fail("ODX_INTERNAL", e))
 }
@@ -343,6 +358,34 @@ pub fn inventory(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<
     from_rows(env, rows, params, Tables::inventory)
 }
 
+/// The month-end revenue forecast of rows the caller holds, for `{
+/// clinicIds, asOf, allowedClinicIds? }`: billed to date and projected per
+/// branch and for the network, always with the error measured on the three
+/// previous months (`mape`, `branchMape`, every `backtest` case).
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ForecastParams",
+    ts_return_type = "RevenueForecast"
+)]
+pub fn forecast_revenue(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    let scope = forecast_of(params)?;
+    let forecast = tables(env, rows)?.forecast_revenue(scope.clinic_ids(), scope.to()).map_err(core_error)?;
+    Ok(with_degraded(shape::to_js(to_value(&forecast)?)))
+}
+
+/// The no-show risk of the upcoming week in rows the caller holds, for `{
+/// clinicIds, asOf, allowedClinicIds? }`: per branch and doctor, always with
+/// the error measured on the four previous weeks (`wape`, `bias`, every
+/// `backtest` case).
+#[napi(
+    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ForecastParams",
+    ts_return_type = "NoShowForecast"
+)]
+pub fn forecast_no_shows(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+    let scope = forecast_of(params)?;
+    let forecast = tables(env, rows)?.forecast_no_shows(scope.clinic_ids(), scope.to()).map_err(core_error)?;
+    Ok(with_degraded(shape::to_js(to_value(&forecast)?)))
+}
+
 /// A domain's report over rows the caller holds, against the previous
 /// period of the same length: `{ domain, clinicIds, from, to, ... }` (as
 /// `ScopeParams`, with `domain` one of financial, operations, accounting,
@@ -549,6 +592,30 @@ impl Engine {
         self.bounded(env, "compare", async move {
             let (domain, scope) = compare_of(params)?;
             shaped(domain.as_str(), pg_sqlx::compare(&pool, domain, &scope).await.map_err(engine_error)?)
+        })
+    }
+
+    /// The month-end revenue forecast of `{ clinicIds, asOf,
+    /// allowedClinicIds? }` with its backtest (see `forecastRevenue`).
+    #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<RevenueForecast | Degraded>")]
+    pub fn forecast_revenue<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        let pool = self.pool.clone();
+        self.bounded(env, "forecastRevenue", async move {
+            let scope = forecast_of(params)?;
+            let outcome = pg_sqlx::forecast_revenue(&pool, scope.clinic_ids(), scope.to()).await;
+            shaped("forecast_revenue", outcome.map_err(engine_error)?)
+        })
+    }
+
+    /// The no-show risk of the week after `{ clinicIds, asOf,
+    /// allowedClinicIds? }` with its backtest (see `forecastNoShows`).
+    #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<NoShowForecast | Degraded>")]
+    pub fn forecast_no_shows<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+        let pool = self.pool.clone();
+        self.bounded(env, "forecastNoShows", async move {
+            let scope = forecast_of(params)?;
+            let outcome = pg_sqlx::forecast_no_shows(&pool, scope.clinic_ids(), scope.to()).await;
+            shaped("forecast_no_shows", outcome.map_err(engine_error)?)
         })
     }
 

@@ -37,6 +37,15 @@ const RATES: &[&str] = &[
     // A comparison's relative change and shares.
     "change_rate",
     "previous_share",
+    // The forecasts' errors, risks and expected counts.
+    "mape",
+    "branch_mape",
+    "error",
+    "wape",
+    "bias",
+    "risk",
+    "expected_no_shows",
+    "predicted",
 ];
 
 /// A comparison's measure (`{ metric, kind, current, previous, change }`):

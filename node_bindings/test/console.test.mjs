@@ -185,3 +185,25 @@ test('compare: every domain against its previous period, engine == pure == exten
     { code: 'ODX_FORBIDDEN_SCOPE' });
   assert.throws(() => odx.compare(rows, { domain: 'lab', clinicIds: [1], from: '2026-06-30', to: '2026-06-01' }), { code: 'ODX_INVALID_RANGE' });
 });
+
+test('forecasts: engine == pure == extension, never without their measured error', async () => {
+  const rows = await clinicRows([1, 2]);
+  for (const params of [{ clinicIds: [1, 2], asOf: '2026-06-15' }, { clinicIds: [2], asOf: '2026-06-30' }]) {
+    const revenue = await extensionJson('odx_forecast_revenue($1::bigint[], $2::date)', [params.clinicIds, params.asOf]);
+    assert.deepStrictEqual(await engine.forecastRevenue(params), revenue);
+    assert.deepStrictEqual(odx.forecastRevenue(rows, params), revenue);
+    const noShows = await extensionJson('odx_forecast_no_shows($1::bigint[], $2::date)', [params.clinicIds, params.asOf]);
+    assert.deepStrictEqual(await engine.forecastNoShows(params), noShows);
+    assert.deepStrictEqual(odx.forecastNoShows(rows, params), noShows);
+  }
+  const june = await engine.forecastRevenue({ clinicIds: [1, 2], asOf: '2026-06-15' });
+  assert.equal(june.network.projected, '47000.00', 'money is a decimal string');
+  assert.equal(typeof june.mape, 'number', 'the error is always there');
+  assert.equal(june.backtest.length, 9);
+  const demo = await engine.forecastNoShows({ clinicIds: [501, 502, 503, 504], asOf: '2026-06-21' });
+  assert.equal(typeof demo.wape, 'number');
+  assert.equal(demo.branches.reduce((a, b) => a + b.booked, 0), demo.network.booked);
+  await assert.rejects(engine.forecastRevenue({ clinicIds: [1, 2], asOf: '2026-06-15', allowedClinicIds: [2] }), { code: 'ODX_FORBIDDEN_SCOPE' });
+  await assert.rejects(engine.forecastNoShows({ clinicIds: [1] }), { code: 'ODX_INVALID_ARGUMENT', message: /asOf/ });
+  assert.throws(() => odx.forecastRevenue(rows, { clinicIds: [1], asOf: '2026-02-30' }), { code: 'ODX_INVALID_ARGUMENT', message: /asOf/ });
+});

@@ -1,5 +1,5 @@
 -- odx 0.1.1 -> 0.2.0: the domains of the second seed document, each as
--- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory; odx_command, the Command Center; odx_compare, a domain against its previous period with each branch's share; odx_digest, odx_benchmark and odx_network_overview, the console read-outs; odx_insights_scope and odx_authorize, the policy rules.
+-- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory; odx_command, the Command Center; odx_compare, a domain against its previous period with each branch's share; odx_forecast_revenue and odx_forecast_no_shows, forecasts with their backtested errors; odx_digest, odx_benchmark and odx_network_overview, the console read-outs; odx_insights_scope and odx_authorize, the policy rules.
 -- Written by hand; a test compares the catalog after this upgrade with a
 -- fresh CREATE EXTENSION odx at 0.2.0, so the two cannot drift.
 \echo Use "ALTER EXTENSION odx UPDATE TO '0.2.0'" to load this file. \quit
@@ -313,3 +313,25 @@ AS 'MODULE_PATHNAME', 'odx_compare_wrapper';
 
 COMMENT ON FUNCTION odx_compare(text, bigint[], date, date, integer) IS
 'A domain''s report (financial, operations, accounting, lab, staff, clinical, patients or inventory) of the clinics over from_date..to_date against the previous period of the same length (ending the day before from_date), computed by odx-core: per headline measure of the network and of each branch its kind (amount, count, rate, average, days), current, previous, change (points for a rate) and change_rate, and for the additive kinds each branch''s share of the network now and before; { degraded, ... }. Since 0.2.0.';
+
+CREATE FUNCTION "odx_forecast_revenue"(
+	"clinic_ids" bigint[],
+	"as_of" date
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_forecast_revenue_wrapper';
+
+COMMENT ON FUNCTION odx_forecast_revenue(bigint[], date) IS
+'The month-end revenue forecast of the clinics at as_of, computed by odx-core: billed from the first of the month through as_of plus, for each remaining day, the mean billed of its weekday over the 28 days through as_of, for the network and each branch; never without its error: mape (network) and branch_mape, the mean absolute percentage error of the same projection made at the same day of each of the three previous months, every backtest case listed; { degraded, ... }. Since 0.2.0.';
+
+CREATE FUNCTION "odx_forecast_no_shows"(
+	"clinic_ids" bigint[],
+	"as_of" date
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_forecast_no_shows_wrapper';
+
+COMMENT ON FUNCTION odx_forecast_no_shows(bigint[], date) IS
+'The no-show risk of the clinics'' appointments in the 7 days after as_of, computed by odx-core: per branch and doctor the appointments on the books, the no-show rate of the 90 days before (the doctor''s shrunk toward the branch''s by 20 appointments), the expected no-shows and the PKR at stake at the average ticket; never without its error: wape and bias of the same prediction for each of the four previous weeks against the no-shows that happened, every case listed; { degraded, ... }. Since 0.2.0.';

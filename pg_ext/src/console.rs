@@ -8,6 +8,7 @@
 use crate::{compute, date, internal, report, scope, spi, to_jsonb, with_window, Computed, Result, SpiRow};
 use odx_core::command::{command_scopes, DomainReports};
 use odx_core::compare::comparison_scopes;
+use odx_core::forecast::{no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes};
 use odx_core::insights::{benchmark, digest_of, network_overview};
 use odx_core::policy::read_request;
 use odx_core::{AccountingAcc, Domain, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc, Tables};
@@ -69,6 +70,31 @@ fn odx_compare(
     let (current, previous) = comparison_scopes(&scope).map_err(report)?;
     let compared = odx_sql::by_domain!(domain, A => compute::<A>(&current)?.compared(compute::<A>(&previous)?));
     to_jsonb(domain, compared.map_err(report)?)
+}
+
+/// The month-end revenue forecast of `clinic_ids` at `as_of`: billed to
+/// date plus the weekday means of the last 28 days, for the network and each
+/// branch, with the MAPE the same projection made on the three previous
+/// months. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_forecast_revenue(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
+    let scope = scope(clinic_ids, as_of, as_of, "clinic")?;
+    let scopes = revenue_scopes(scope.clinic_ids(), scope.to()).map_err(report)?;
+    let reports = scopes.iter().map(compute::<FinancialAcc>).collect::<Result<Vec<_>>>()?;
+    let forecast = Computed::all(reports).try_map(|r| revenue_forecast(scope.to(), &r)).map_err(report)?;
+    to_jsonb("forecast_revenue", forecast)
+}
+
+/// The no-show risk of `clinic_ids`' appointments in the 7 days after
+/// `as_of`, per branch and doctor, with the WAPE and bias of the same
+/// prediction made for the four previous weeks. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_forecast_no_shows(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
+    let scope = scope(clinic_ids, as_of, as_of, "clinic")?;
+    let scopes = no_show_scopes(scope.clinic_ids(), scope.to()).map_err(report)?;
+    let reports = scopes.iter().map(compute::<OperationsAcc>).collect::<Result<Vec<_>>>()?;
+    let forecast = Computed::all(reports).try_map(|r| no_show_forecast(scope.to(), &r)).map_err(report)?;
+    to_jsonb("forecast_no_shows", forecast)
 }
 
 fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
@@ -188,8 +214,21 @@ COMMENT ON FUNCTION odx_authorize(bigint, jsonb, jsonb) IS
 'One permission decision of the organization layer, by odx-core: { allowed, reason } for a user, an action ({"action": "clinic_admin", "permission": ...} | {"action": "open_module", "module": ...} | {"action": "view_insights" | "view_template" | "create_template" | "edit_template" | "delete_template" | "change_plan" | "set_role_defaults"}) and a resource ({"kind": "clinic", "clinic_id": ...} | {"kind": "organization", "organization_id": ...} | {"kind": "template", "organization_id": ..., "clinic_id": null | ...}). Since 0.2.0.';
 COMMENT ON FUNCTION odx_compare(text, bigint[], date, date, integer) IS
 'A domain''s report (financial, operations, accounting, lab, staff, clinical, patients or inventory) of the clinics over from_date..to_date against the previous period of the same length (ending the day before from_date), computed by odx-core: per headline measure of the network and of each branch its kind (amount, count, rate, average, days), current, previous, change (points for a rate) and change_rate, and for the additive kinds each branch''s share of the network now and before; { degraded, ... }. Since 0.2.0.';
+COMMENT ON FUNCTION odx_forecast_revenue(bigint[], date) IS
+'The month-end revenue forecast of the clinics at as_of, computed by odx-core: billed from the first of the month through as_of plus, for each remaining day, the mean billed of its weekday over the 28 days through as_of, for the network and each branch; never without its error: mape (network) and branch_mape, the mean absolute percentage error of the same projection made at the same day of each of the three previous months, every backtest case listed; { degraded, ... }. Since 0.2.0.';
+COMMENT ON FUNCTION odx_forecast_no_shows(bigint[], date) IS
+'The no-show risk of the clinics'' appointments in the 7 days after as_of, computed by odx-core: per branch and doctor the appointments on the books, the no-show rate of the 90 days before (the doctor''s shrunk toward the branch''s by 20 appointments), the expected no-shows and the PKR at stake at the average ticket; never without its error: wape and bias of the same prediction for each of the four previous weeks against the no-shows that happened, every case listed; { degraded, ... }. Since 0.2.0.';
 "#,
     name = "console_comments",
-    requires =
-        [odx_compare, odx_command, odx_insights_scope, odx_authorize, odx_digest, odx_benchmark, odx_network_overview],
+    requires = [
+        odx_forecast_revenue,
+        odx_forecast_no_shows,
+        odx_compare,
+        odx_command,
+        odx_insights_scope,
+        odx_authorize,
+        odx_digest,
+        odx_benchmark,
+        odx_network_overview
+    ],
 );

@@ -230,6 +230,23 @@ impl<R> Outcome<R> {
         })
     }
 
+    /// Every report, or every relation any of them misses (sorted, once each).
+    pub fn all(outcomes: impl IntoIterator<Item = Outcome<R>>) -> Outcome<Vec<R>> {
+        let (mut reports, mut missing) = (Vec::new(), Vec::new());
+        for o in outcomes {
+            match o {
+                Outcome::Report(r) => reports.push(r),
+                Outcome::Degraded(m) => missing.extend(m),
+            }
+        }
+        if missing.is_empty() {
+            return Outcome::Report(reports);
+        }
+        missing.sort();
+        missing.dedup();
+        Outcome::Degraded(missing)
+    }
+
     /// What it misses (nothing for a report).
     pub fn missing(self) -> Vec<String> {
         match self {

@@ -10,6 +10,9 @@ use crate::schema::{Domain, DomainSql};
 use chrono::NaiveDate;
 use odx_core::command::{command_center, command_scopes, CommandCenter, DomainReports};
 use odx_core::compare::comparison_scopes;
+use odx_core::forecast::{
+    no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, NoShowForecast, RevenueForecast,
+};
 use odx_core::insights::{self, digest_of, Benchmark, Digest, NetworkOverview};
 use odx_core::targets::OpsTargetRow;
 use odx_core::Tables;
@@ -237,6 +240,40 @@ pub async fn compare(pool: &PgPool, domain: Domain, scope: &MetricScope) -> Resu
         let now = compute::<A>(pool, &current).await?;
         now.compared(compute::<A>(pool, &previous).await?).map_err(Into::into)
     })
+}
+
+/// The month-end revenue forecast of `clinic_ids` at `as_of`, with its
+/// backtest (see [`odx_core::forecast`]).
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn forecast_revenue(
+    pool: &PgPool,
+    clinic_ids: &[i64],
+    as_of: NaiveDate,
+) -> Result<Outcome<RevenueForecast>, EngineError> {
+    let mut reports = Vec::new();
+    for scope in revenue_scopes(clinic_ids, as_of)? {
+        reports.push(compute::<FinancialAcc>(pool, &scope).await?);
+    }
+    Outcome::all(reports).try_map(|r| revenue_forecast(as_of, &r)).map_err(Into::into)
+}
+
+/// The no-show risk of `clinic_ids`' upcoming appointments after `as_of`,
+/// with its backtest (see [`odx_core::forecast`]).
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn forecast_no_shows(
+    pool: &PgPool,
+    clinic_ids: &[i64],
+    as_of: NaiveDate,
+) -> Result<Outcome<NoShowForecast>, EngineError> {
+    let mut reports = Vec::new();
+    for scope in no_show_scopes(clinic_ids, as_of)? {
+        reports.push(compute::<OperationsAcc>(pool, &scope).await?);
+    }
+    Outcome::all(reports).try_map(|r| no_show_forecast(as_of, &r)).map_err(Into::into)
 }
 
 /// The console tables of `reads` for `key` (an organization or a user id).

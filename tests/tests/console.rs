@@ -377,3 +377,47 @@ fn june_against_may_with_each_branchs_share() {
     let one = t.financial(&MetricScope::new([1], d("2026-05-02"), d("2026-05-31"), GroupBy::Clinic).unwrap()).unwrap();
     assert!(matches!(june.compare(&one), Err(OdxError::InvalidArgument { field: "previous", .. })));
 }
+
+#[test]
+fn revenue_projection_of_mid_june_by_weekday_means() {
+    let t = tables();
+    let f = t.forecast_revenue(&[1, 2], d("2026-06-15")).unwrap();
+    assert_eq!((f.month_start, f.month_end, f.remaining_days), (d("2026-06-01"), d("2026-06-30"), 15));
+    // clinic 1: June 1..15 billed I1 10,000 + I8 12,000; the 28 days through June 15 hold I3 (Sat) 6,000,
+    // I2 (Sun) 8,000, I1 (Mon) 10,000, I8 (Wed) 12,000: two of each of those weekdays remain, at a quarter each
+    let c1 = f.branches.iter().find(|b| b.clinic_id == Some(1)).unwrap();
+    assert_eq!((c1.billed_to_date, c1.projected), (m("22000"), m("40000.00")));
+    // clinic 2 (Dubai): J3 (Fri) 3,000 to date; J1 (Sun) 5,000 and J3 in the window
+    let c2 = f.branches.iter().find(|b| b.clinic_id == Some(2)).unwrap();
+    assert_eq!((c2.billed_to_date, c2.projected), (m("3000"), m("7000.00")));
+    assert_eq!(f.network.projected, m("47000.00"));
+    // backtest: May 15 for clinic 1 projects I4 (Fri, May 1) 5,000, two Fridays at 1,250 and two Thursdays
+    // at 1,750 (I5, Thu April 30, 7,000, is in the 28 days) = 11,000 against May's 19,000 (I4, I3, I2)
+    let may = f.backtest.iter().find(|b| b.clinic_id == Some(1) && b.month_start == d("2026-05-01")).unwrap();
+    assert_eq!((may.cut, may.projected, may.actual), (d("2026-05-15"), m("11000"), m("19000")));
+    assert_eq!(may.error, Some(frac("8000", "19000")));
+    // the forecast quotes the mean error of its own cases
+    let mine: Vec<Decimal> = f.backtest.iter().filter(|b| b.clinic_id == Some(1)).filter_map(|b| b.error).collect();
+    assert_eq!(c1.mape, Some((mine.iter().sum::<Decimal>() / Decimal::from(mine.len())).normalize()));
+    // reports of other windows are refused
+    let june =
+        t.financial(&MetricScope::new([1, 2], d("2026-06-01"), d("2026-06-30"), GroupBy::Clinic).unwrap()).unwrap();
+    assert!(matches!(
+        odx_core::forecast::revenue_forecast(d("2026-06-15"), &[june]),
+        Err(OdxError::InvalidArgument { field: "reports", .. })
+    ));
+}
+
+#[test]
+fn no_show_risk_shrinks_a_doctors_rate_toward_the_branchs() {
+    let t = tables();
+    let f = t.forecast_no_shows(&[1, 2], d("2026-06-15")).unwrap();
+    assert_eq!((f.from, f.to), (d("2026-06-16"), d("2026-06-22")));
+    let sum: u64 = f.branches.iter().map(|b| b.booked).sum();
+    assert_eq!(sum, f.network.booked);
+    for r in &f.doctors {
+        let expected = r.risk.map_or(Decimal::ZERO, |p| odx_core::num::round_money(Decimal::from(r.booked) * p));
+        assert_eq!(r.expected_no_shows, expected);
+    }
+    assert_eq!(f.backtest.len(), 4 * 3);
+}

@@ -432,3 +432,33 @@ async fn odx_compare_equals_core_for_every_domain() {
         "22023"
     );
 }
+
+#[tokio::test]
+async fn forecasts_equal_core() {
+    let pool = pool(&database_url()).await;
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let demo = generate(&NetworkConfig::demo());
+    let cases = [
+        (known_answer::tables(), vec![1, 2], "2026-06-15"),
+        (known_answer::tables(), vec![2], "2026-06-30"),
+        (demo, vec![501, 502, 503, 504], "2026-06-21"),
+    ];
+    for (t, ids, as_of) in cases {
+        let revenue = with_degraded_false(serde_json::to_value(t.forecast_revenue(&ids, d(as_of)).unwrap()).unwrap());
+        let no_shows = with_degraded_false(serde_json::to_value(t.forecast_no_shows(&ids, d(as_of)).unwrap()).unwrap());
+        for (function, want) in [("odx_forecast_revenue", revenue), ("odx_forecast_no_shows", no_shows)] {
+            let sql = format!("SELECT {function}($1, $2::date)::text");
+            let text: String = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&ids)
+                .bind(as_of)
+                .fetch_one(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{function}: {e}"))
+                .get(0);
+            let got: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(got, want, "{function}({ids:?}, {as_of}) == core");
+        }
+    }
+    assert_eq!(sqlstate(&pool, "SELECT odx_forecast_revenue(ARRAY[1]::bigint[], 'infinity')").await, "22008");
+    assert_eq!(sqlstate(&pool, "SELECT odx_forecast_no_shows(ARRAY[999]::bigint[], '2026-06-15')").await, "22023");
+}

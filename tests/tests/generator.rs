@@ -235,3 +235,36 @@ fn every_additive_measure_of_every_domain_sums_over_the_branches() {
         }
     }
 }
+
+#[test]
+fn forecasts_measure_their_error_on_generated_history() {
+    // The errors the README quotes: the demo network at three cuts of June 2026.
+    let config = NetworkConfig::demo();
+    let t = generate(&config);
+    let ids = config.clinic_ids();
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    for as_of in ["2026-06-07", "2026-06-14", "2026-06-21"] {
+        let f = t.forecast_revenue(&ids, d(as_of)).unwrap();
+        let n = t.forecast_no_shows(&ids, d(as_of)).unwrap();
+        println!(
+            "as of {as_of}: revenue MAPE network {:.4} branches {:.4}; no-show WAPE {:.4} bias {:.4}",
+            f.mape.unwrap(),
+            f.branch_mape.unwrap(),
+            n.wape.unwrap(),
+            n.bias.unwrap()
+        );
+        assert_eq!(f.backtest.len(), 3 * (1 + ids.len()));
+        assert!(f.mape.unwrap() < Decimal::new(10, 2), "the weekday run rate is within 10% on the demo history");
+        assert!(f.branches.iter().all(|b| b.mape.is_some() && b.projected >= b.billed_to_date));
+        assert_eq!(n.backtest.len(), 4 * (1 + ids.len()));
+        assert!(n.wape.unwrap() < Decimal::new(40, 2), "branch-week no-shows within 40% (Poisson noise alone is ~25%)");
+        // the network is the sum of its branches, the doctors ranked by expected no-shows
+        let sum: Decimal = n.branches.iter().map(|b| b.expected_no_shows).sum();
+        assert_eq!(sum, n.network.expected_no_shows);
+        assert!(n.doctors.windows(2).all(|w| w[0].expected_no_shows >= w[1].expected_no_shows));
+    }
+    // DEMO-Gulberg, the no-show leak, carries the highest risk
+    let n = t.forecast_no_shows(&ids, d("2026-06-21")).unwrap();
+    let worst = n.branches.iter().max_by(|a, b| a.risk.cmp(&b.risk)).unwrap();
+    assert_eq!(worst.clinic_id, Some(config.first_clinic_id + 1));
+}

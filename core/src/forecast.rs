@@ -1,0 +1,576 @@
+//! Forecasts, each carrying the error it was measured to make on the same
+//! network's own history (a backtest run with every forecast, never a
+//! forecast alone).
+//!
+//! * **Month-end revenue** ([`revenue_forecast`]): billed month to date plus,
+//!   for every remaining day of the month, the mean billed of that weekday
+//!   over the last [`TRAILING_DAYS`] (four of each weekday). Backtest: the
+//!   same projection made at the same day of each of the
+//!   [`BACKTEST_MONTHS`] previous months, against what those months billed;
+//!   the error is the MAPE (mean of `|projected - actual| / actual`).
+//! * **No-show risk of upcoming appointments** ([`no_show_forecast`]): for
+//!   the [`HORIZON_DAYS`] after the as-of date, per branch and doctor, the
+//!   appointments on the books times a no-show rate learnt over the
+//!   [`HISTORY_DAYS`] before (the doctor's own rate shrunk toward the
+//!   branch's by [`SHRINKAGE`] pseudo-appointments), and the PKR at stake at
+//!   the doctor's average ticket. Backtest: the same prediction for each of
+//!   the [`BACKTEST_WEEKS`] previous weeks, against the no-shows that
+//!   happened; the error is the WAPE (`sum |predicted - actual| / sum
+//!   actual`) over branch-weeks, and the bias.
+//!
+//! Inputs are domain reports of the scopes this module names
+//! ([`revenue_scopes`], [`no_show_scopes`]), so every surface computes them
+//! with the same statements and calls these functions.
+
+use crate::calendar::Granularity;
+use crate::error::{OdxError, Result};
+use crate::financial::{FinancialReport, Trend};
+use crate::num::{add_count, add_money, mul_money, rate, round_money};
+use crate::operations::{OperationsMetrics, OperationsReport};
+use crate::report::Report;
+use crate::scope::{GroupBy, MetricScope};
+use crate::targets::month_to_date;
+use chrono::{Datelike, Days, Months, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Days of history behind a revenue projection's weekday means.
+pub const TRAILING_DAYS: u64 = 28;
+/// Previous months a revenue projection is backtested on.
+pub const BACKTEST_MONTHS: u32 = 3;
+/// Days ahead a no-show forecast covers (the as-of date excluded).
+pub const HORIZON_DAYS: u64 = 7;
+/// Days of history a no-show rate is learnt from.
+pub const HISTORY_DAYS: u64 = 90;
+/// Previous weeks a no-show forecast is backtested on.
+pub const BACKTEST_WEEKS: u64 = 4;
+/// Pseudo-appointments at the branch's rate added to a doctor's history.
+pub const SHRINKAGE: u64 = 20;
+
+fn days(d: NaiveDate, n: u64, field: &'static str) -> Result<NaiveDate> {
+    d.checked_sub_days(Days::new(n)).ok_or(OdxError::DateOutOfBounds { field })
+}
+
+fn days_after(d: NaiveDate, n: u64, field: &'static str) -> Result<NaiveDate> {
+    d.checked_add_days(Days::new(n)).ok_or(OdxError::DateOutOfBounds { field })
+}
+
+fn wrong_reports(what: &str) -> OdxError {
+    OdxError::InvalidArgument { field: "reports", message: format!("expected the reports of {what}") }
+}
+
+/// A projection point: the month, the cut and the month's last day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cut {
+    month_start: NaiveDate,
+    cut: NaiveDate,
+    month_end: NaiveDate,
+}
+
+impl Cut {
+    fn of(month_start: NaiveDate, day: u32) -> Result<Cut> {
+        let (_, _, month_days) = month_to_date(month_start);
+        let end = month_start.with_day(month_days).ok_or(OdxError::DateOutOfBounds { field: "as_of" })?;
+        let cut = month_start.with_day(day.min(month_days)).ok_or(OdxError::DateOutOfBounds { field: "as_of" })?;
+        Ok(Cut { month_start, cut, month_end: end })
+    }
+
+    /// The window whose daily trend holds the month to date, the trailing
+    /// weeks and (for a backtest) the whole month.
+    fn scope(&self, clinic_ids: &[i64], to: NaiveDate) -> Result<MetricScope> {
+        let from = self.month_start.min(days(self.cut, TRAILING_DAYS - 1, "as_of")?);
+        MetricScope::new(clinic_ids.iter().copied(), from, to, GroupBy::Clinic)
+    }
+}
+
+/// The cuts of a revenue forecast at `as_of`: its own month first, then the
+/// previous months at the same day of the month.
+fn revenue_cuts(as_of: NaiveDate) -> Result<Vec<Cut>> {
+    let (month_start, day, _) = month_to_date(as_of);
+    let mut cuts = vec![Cut::of(month_start, day)?];
+    for k in 1..=BACKTEST_MONTHS {
+        let start =
+            month_start.checked_sub_months(Months::new(k)).ok_or(OdxError::DateOutOfBounds { field: "as_of" })?;
+        cuts.push(Cut::of(start, day)?);
+    }
+    Ok(cuts)
+}
+
+/// The financial reports a revenue forecast at `as_of` reads, in order: the
+/// month to date with the trailing weeks, then each backtest month whole.
+///
+/// # Errors
+/// As [`MetricScope::new`].
+pub fn revenue_scopes(clinic_ids: &[i64], as_of: NaiveDate) -> Result<Vec<MetricScope>> {
+    revenue_cuts(as_of)?
+        .iter()
+        .enumerate()
+        .map(|(i, c)| c.scope(clinic_ids, if i == 0 { c.cut } else { c.month_end }))
+        .collect()
+}
+
+/// One projection of month-end billed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Projection {
+    /// The branch; `None` for the network.
+    pub clinic_id: Option<i64>,
+    /// Billed from the first of the month through the cut.
+    pub billed_to_date: Decimal,
+    /// Projected billed of the whole month, to paisa.
+    pub projected: Decimal,
+    /// The backtest's MAPE of this branch (or of the network); `None`
+    /// without a month that billed anything.
+    pub mape: Option<Decimal>,
+}
+
+/// One backtest case: a projection made in a past month against its actual.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevenueCase {
+    /// The branch; `None` for the network.
+    pub clinic_id: Option<i64>,
+    /// First day of the month.
+    pub month_start: NaiveDate,
+    /// The cut the projection was made at.
+    pub cut: NaiveDate,
+    /// The projection.
+    pub projected: Decimal,
+    /// What the month billed.
+    pub actual: Decimal,
+    /// `|projected - actual| / actual`; `None` when nothing was billed.
+    pub error: Option<Decimal>,
+}
+
+/// A month-end revenue projection with its measured error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevenueForecast {
+    /// The cut: the last day of data.
+    pub as_of: NaiveDate,
+    /// First day of the month projected.
+    pub month_start: NaiveDate,
+    /// Last day of the month projected.
+    pub month_end: NaiveDate,
+    /// Days of the month still to come.
+    pub remaining_days: u32,
+    /// How it is projected.
+    pub method: String,
+    /// The network.
+    pub network: Projection,
+    /// Each branch, ascending.
+    pub branches: Vec<Projection>,
+    /// The network's MAPE over the backtest months (the error to quote).
+    pub mape: Option<Decimal>,
+    /// The branches' MAPE over every branch and backtest month.
+    pub branch_mape: Option<Decimal>,
+    /// Every backtest case, network first, month by month.
+    pub backtest: Vec<RevenueCase>,
+}
+
+/// Billed per day of a daily trend.
+fn daily(trend: &Trend) -> Result<BTreeMap<NaiveDate, Decimal>> {
+    if trend.granularity != Granularity::Day {
+        return Err(wrong_reports("windows of at most 62 days"));
+    }
+    Ok(trend.points.iter().map(|p| (p.start, p.billed)).collect())
+}
+
+/// (billed through the cut, projected month total).
+fn project(billed: &BTreeMap<NaiveDate, Decimal>, c: &Cut) -> Result<(Decimal, Decimal)> {
+    let sum = |from: NaiveDate, to: NaiveDate| -> Result<Decimal> {
+        let mut total = Decimal::ZERO;
+        for v in billed.range(from..=to).map(|(_, v)| *v) {
+            add_money(&mut total, v, "billed")?;
+        }
+        Ok(total)
+    };
+    let to_date = sum(c.month_start, c.cut)?;
+    let trailing_from = days(c.cut, TRAILING_DAYS - 1, "as_of")?;
+    let mut by_weekday = [Decimal::ZERO; 7];
+    for (d, v) in billed.range(trailing_from..=c.cut) {
+        add_money(&mut by_weekday[d.weekday().num_days_from_monday() as usize], *v, "billed")?;
+    }
+    let weeks = Decimal::from(TRAILING_DAYS / 7);
+    let mut projected = to_date;
+    let mut d = c.cut;
+    while d < c.month_end {
+        d = days_after(d, 1, "as_of")?;
+        let mean = by_weekday[d.weekday().num_days_from_monday() as usize] / weeks;
+        add_money(&mut projected, mean, "projected")?;
+    }
+    Ok((to_date, round_money(projected)))
+}
+
+fn mean(errors: impl Iterator<Item = Option<Decimal>>) -> Result<Option<Decimal>> {
+    let (mut sum, mut n) = (Decimal::ZERO, 0u64);
+    for e in errors.flatten() {
+        add_money(&mut sum, e, "error")?;
+        add_count(&mut n, 1, "cases")?;
+    }
+    rate(sum, Decimal::from(n))
+}
+
+fn case(clinic_id: Option<i64>, c: &Cut, trend: &Trend) -> Result<RevenueCase> {
+    let billed = daily(trend)?;
+    let (_, projected) = project(&billed, c)?;
+    let (actual, _) = project(&billed, &Cut { cut: c.month_end, ..*c })?;
+    let error = rate((projected - actual).abs(), actual)?;
+    Ok(RevenueCase { clinic_id, month_start: c.month_start, cut: c.cut, projected, actual, error })
+}
+
+fn row(r: &FinancialReport, clinic_id: i64) -> Result<&crate::financial::FinancialMetrics> {
+    r.clinic_row(clinic_id).ok_or_else(|| wrong_reports("revenue_scopes"))
+}
+
+/// The month-end revenue forecast at `as_of` from the financial reports of
+/// [`revenue_scopes`].
+///
+/// # Errors
+/// [`OdxError::InvalidArgument`] when the reports are not those of
+/// [`revenue_scopes`]; [`OdxError::Overflow`].
+pub fn revenue_forecast(as_of: NaiveDate, reports: &[FinancialReport]) -> Result<RevenueForecast> {
+    let cuts = revenue_cuts(as_of)?;
+    let clinic_ids = reports.first().map(|r| r.clinic_ids.clone()).unwrap_or_default();
+    let scopes = revenue_scopes(&clinic_ids, as_of)?;
+    let matches = |r: &FinancialReport, s: &MetricScope| {
+        (r.from, r.to, r.group_by, r.clinic_ids.as_slice()) == (s.from(), s.to(), GroupBy::Clinic, s.clinic_ids())
+    };
+    if reports.len() != scopes.len() || !reports.iter().zip(&scopes).all(|(r, s)| matches(r, s)) {
+        return Err(wrong_reports("revenue_scopes"));
+    }
+    let mut backtest = Vec::new();
+    for (c, r) in cuts.iter().zip(reports).skip(1) {
+        backtest.push(case(None, c, &r.totals.trend)?);
+        for &id in &clinic_ids {
+            backtest.push(case(Some(id), c, &row(r, id)?.trend)?);
+        }
+    }
+    let mape_of = |id: Option<i64>| mean(backtest.iter().filter(|b| b.clinic_id == id).map(|b| b.error));
+    let projection = |id: Option<i64>, trend: &Trend| -> Result<Projection> {
+        let (billed_to_date, projected) = project(&daily(trend)?, &cuts[0])?;
+        Ok(Projection { clinic_id: id, billed_to_date, projected, mape: mape_of(id)? })
+    };
+    let network = projection(None, &reports[0].totals.trend)?;
+    let branches =
+        clinic_ids.iter().map(|&id| projection(Some(id), &row(&reports[0], id)?.trend)).collect::<Result<_>>()?;
+    let c = cuts[0];
+    Ok(RevenueForecast {
+        as_of,
+        month_start: c.month_start,
+        month_end: c.month_end,
+        remaining_days: u32::try_from((c.month_end - c.cut).num_days()).unwrap_or(0),
+        method: format!(
+            "billed to date + for each remaining day the mean billed of its weekday over the last {TRAILING_DAYS} days"
+        ),
+        mape: network.mape,
+        branch_mape: mean(backtest.iter().filter(|b| b.clinic_id.is_some()).map(|b| b.error))?,
+        network,
+        branches,
+        backtest,
+    })
+}
+
+/// The operations reports a no-show forecast at `as_of` reads, in order
+/// (all grouped by doctor): the upcoming days, the history before them, then
+/// each backtest week and the history before it.
+///
+/// # Errors
+/// As [`MetricScope::new`].
+pub fn no_show_scopes(clinic_ids: &[i64], as_of: NaiveDate) -> Result<Vec<MetricScope>> {
+    let scope = |from, to| MetricScope::new(clinic_ids.iter().copied(), from, to, GroupBy::Doctor);
+    let window = |last: NaiveDate| -> Result<[MetricScope; 2]> {
+        let first = days(last, HORIZON_DAYS - 1, "as_of")?;
+        let history_to = days(first, 1, "as_of")?;
+        Ok([scope(first, last)?, scope(days(history_to, HISTORY_DAYS - 1, "as_of")?, history_to)?])
+    };
+    let mut scopes = Vec::new();
+    scopes.extend(window(days_after(as_of, HORIZON_DAYS, "as_of")?)?);
+    for k in 0..BACKTEST_WEEKS {
+        scopes.extend(window(days(as_of, k * HORIZON_DAYS, "as_of")?)?);
+    }
+    Ok(scopes)
+}
+
+/// The no-show risk of one branch and doctor (or of a branch, or of the
+/// network) over the upcoming days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoShowRisk {
+    /// The branch; `None` for the network.
+    pub clinic_id: Option<i64>,
+    /// The doctor (`None` for appointments without one, and on branch and
+    /// network rows).
+    pub doctor_id: Option<i64>,
+    /// Appointments on the books (not cancelled).
+    pub booked: u64,
+    /// The no-show rate they are expected at.
+    pub risk: Option<Decimal>,
+    /// booked x risk, to hundredths (a branch's and the network's are the
+    /// sums of their doctors').
+    pub expected_no_shows: Decimal,
+    /// expected_no_shows x the average ticket of the history, to paisa.
+    pub at_stake: Option<Decimal>,
+}
+
+/// One backtest week of one branch (or of the network).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoShowCase {
+    /// The branch; `None` for the network.
+    pub clinic_id: Option<i64>,
+    /// First day of the week.
+    pub from: NaiveDate,
+    /// Last day of the week.
+    pub to: NaiveDate,
+    /// Predicted no-shows.
+    pub predicted: Decimal,
+    /// No-shows that happened.
+    pub actual: u64,
+}
+
+/// The no-show risk of the upcoming days with its measured error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoShowForecast {
+    /// The last day of data.
+    pub as_of: NaiveDate,
+    /// First upcoming day.
+    pub from: NaiveDate,
+    /// Last upcoming day.
+    pub to: NaiveDate,
+    /// How it is predicted.
+    pub method: String,
+    /// The network.
+    pub network: NoShowRisk,
+    /// Per branch.
+    pub branches: Vec<NoShowRisk>,
+    /// Per branch and doctor, the most expected no-shows first.
+    pub doctors: Vec<NoShowRisk>,
+    /// `sum |predicted - actual| / sum actual` over the backtest's branch-weeks.
+    pub wape: Option<Decimal>,
+    /// `(sum predicted - sum actual) / sum actual` over them.
+    pub bias: Option<Decimal>,
+    /// Every backtest case, week by week (network first).
+    pub backtest: Vec<NoShowCase>,
+}
+
+/// A rate learnt from history: no-shows and appointments on the books.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seen {
+    no_show: u64,
+    scheduled: u64,
+}
+
+impl Seen {
+    fn of(m: &OperationsMetrics) -> Seen {
+        Seen { no_show: m.appointments.no_show, scheduled: m.scheduled }
+    }
+}
+
+/// A doctor's risk and average ticket.
+type RiskAndTicket = (Option<Decimal>, Option<Decimal>);
+
+/// Per (branch, doctor) the risk of a window, learnt from its history.
+struct Risks {
+    doctor: BTreeMap<(i64, Option<i64>), RiskAndTicket>,
+    branch: BTreeMap<i64, Option<Decimal>>,
+    network: Option<Decimal>,
+}
+
+impl Risks {
+    fn learn(history: &OperationsReport) -> Result<Risks> {
+        let network =
+            rate(Decimal::from(history.totals.appointments.no_show), Decimal::from(history.totals.scheduled))?;
+        let mut per_branch: BTreeMap<i64, Seen> = BTreeMap::new();
+        for g in &history.groups {
+            let s = per_branch.entry(g.clinic_id).or_default();
+            add_count(&mut s.no_show, g.metrics.appointments.no_show, "no_show")?;
+            add_count(&mut s.scheduled, g.metrics.scheduled, "scheduled")?;
+        }
+        let mut branch = BTreeMap::new();
+        for (&id, s) in &per_branch {
+            branch.insert(id, rate(Decimal::from(s.no_show), Decimal::from(s.scheduled))?.or(network));
+        }
+        let mut doctor = BTreeMap::new();
+        for g in &history.groups {
+            let s = Seen::of(&g.metrics);
+            let prior = branch.get(&g.clinic_id).copied().flatten();
+            let risk = match prior {
+                Some(p) => {
+                    let k = Decimal::from(SHRINKAGE);
+                    let pseudo = mul_money(k, p, "risk")?;
+                    rate(Decimal::from(s.no_show) + pseudo, Decimal::from(s.scheduled) + k)?
+                }
+                None => rate(Decimal::from(s.no_show), Decimal::from(s.scheduled))?,
+            };
+            doctor.insert((g.clinic_id, g.doctor_id), (risk, g.metrics.avg_ticket));
+        }
+        Ok(Risks { doctor, branch, network })
+    }
+
+    /// The risk and ticket of a branch and doctor; a doctor without history
+    /// takes the branch's rate (the network's for a branch without history).
+    fn of(&self, clinic_id: i64, doctor_id: Option<i64>) -> RiskAndTicket {
+        self.doctor
+            .get(&(clinic_id, doctor_id))
+            .copied()
+            .unwrap_or_else(|| (self.branch.get(&clinic_id).copied().flatten().or(self.network), None))
+    }
+}
+
+/// Per (branch, doctor) of `window`: booked, risk, expected, at stake.
+fn predict(window: &OperationsReport, history: &OperationsReport) -> Result<Vec<NoShowRisk>> {
+    let risks = Risks::learn(history)?;
+    window
+        .groups
+        .iter()
+        .map(|g| {
+            let (risk, ticket) = risks.of(g.clinic_id, g.doctor_id);
+            let booked = g.metrics.scheduled;
+            // to hundredths, so that branches and the network add up exactly
+            let expected = match risk {
+                Some(r) => round_money(mul_money(Decimal::from(booked), r, "expected")?),
+                None => Decimal::ZERO,
+            };
+            let at_stake = ticket.map(|t| mul_money(expected, t, "at_stake").map(round_money)).transpose()?;
+            Ok(NoShowRisk {
+                clinic_id: Some(g.clinic_id),
+                doctor_id: g.doctor_id,
+                booked,
+                risk,
+                expected_no_shows: expected,
+                at_stake,
+            })
+        })
+        .collect()
+}
+
+/// The rows of `rows` summed per branch (`by_branch`) or over the network.
+fn total(clinic_id: Option<i64>, rows: &[&NoShowRisk]) -> Result<NoShowRisk> {
+    let (mut booked, mut expected, mut at_stake) = (0u64, Decimal::ZERO, Some(Decimal::ZERO));
+    for r in rows {
+        add_count(&mut booked, r.booked, "booked")?;
+        add_money(&mut expected, r.expected_no_shows, "expected")?;
+        at_stake = match (at_stake, r.at_stake) {
+            (Some(mut a), Some(b)) => {
+                add_money(&mut a, b, "at_stake")?;
+                Some(a)
+            }
+            (Some(a), None) if r.expected_no_shows.is_zero() => Some(a),
+            _ => None,
+        };
+    }
+    let risk = rate(expected, Decimal::from(booked))?;
+    Ok(NoShowRisk { clinic_id, doctor_id: None, booked, risk, expected_no_shows: expected, at_stake })
+}
+
+/// The no-show forecast at `as_of` from the operations reports of
+/// [`no_show_scopes`].
+///
+/// # Errors
+/// [`OdxError::InvalidArgument`] when the reports are not those of
+/// [`no_show_scopes`]; [`OdxError::Overflow`].
+pub fn no_show_forecast(as_of: NaiveDate, reports: &[OperationsReport]) -> Result<NoShowForecast> {
+    let clinic_ids = reports.first().map(|r| r.clinic_ids.clone()).unwrap_or_default();
+    let scopes = no_show_scopes(&clinic_ids, as_of)?;
+    let matches = |r: &Report<OperationsMetrics>, s: &MetricScope| {
+        (r.from, r.to, r.group_by, r.clinic_ids.as_slice()) == (s.from(), s.to(), GroupBy::Doctor, s.clinic_ids())
+    };
+    if reports.len() != scopes.len() || !reports.iter().zip(&scopes).all(|(r, s)| matches(r, s)) {
+        return Err(wrong_reports("no_show_scopes"));
+    }
+    let mut backtest = Vec::new();
+    let (mut abs_error, mut predicted_sum, mut actual_sum) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    for pair in reports[2..].chunks(2) {
+        let (week, history) = (&pair[0], &pair[1]);
+        let rows = predict(week, history)?;
+        let all: Vec<&NoShowRisk> = rows.iter().collect();
+        let network = total(None, &all)?;
+        backtest.push(NoShowCase {
+            clinic_id: None,
+            from: week.from,
+            to: week.to,
+            predicted: network.expected_no_shows,
+            actual: week.totals.appointments.no_show,
+        });
+        for &id in &clinic_ids {
+            let mine: Vec<&NoShowRisk> = rows.iter().filter(|r| r.clinic_id == Some(id)).collect();
+            let predicted = total(Some(id), &mine)?.expected_no_shows;
+            let mut actual = 0u64;
+            for g in week.groups.iter().filter(|g| g.clinic_id == id) {
+                add_count(&mut actual, g.metrics.appointments.no_show, "no_show")?;
+            }
+            add_money(&mut abs_error, (predicted - Decimal::from(actual)).abs(), "error")?;
+            add_money(&mut predicted_sum, predicted, "predicted")?;
+            add_money(&mut actual_sum, Decimal::from(actual), "actual")?;
+            backtest.push(NoShowCase { clinic_id: Some(id), from: week.from, to: week.to, predicted, actual });
+        }
+    }
+    let mut doctors = predict(&reports[0], &reports[1])?;
+    let all: Vec<&NoShowRisk> = doctors.iter().collect();
+    let network = total(None, &all)?;
+    let branches = clinic_ids
+        .iter()
+        .map(|&id| total(Some(id), &doctors.iter().filter(|r| r.clinic_id == Some(id)).collect::<Vec<_>>()))
+        .collect::<Result<_>>()?;
+    doctors.sort_by(|a, b| {
+        b.expected_no_shows
+            .cmp(&a.expected_no_shows)
+            .then(a.clinic_id.cmp(&b.clinic_id))
+            .then(a.doctor_id.cmp(&b.doctor_id))
+    });
+    Ok(NoShowForecast {
+        as_of,
+        from: reports[0].from,
+        to: reports[0].to,
+        method: format!(
+            "appointments on the books x the doctor's no-show rate over the {HISTORY_DAYS} days before, shrunk toward \
+             the branch's by {SHRINKAGE} appointments"
+        ),
+        network,
+        branches,
+        doctors,
+        wape: rate(abs_error, actual_sum)?,
+        bias: rate(predicted_sum - actual_sum, actual_sum)?,
+        backtest,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_projection_adds_each_remaining_days_weekday_mean() {
+        // June 2026: the 28 days through Monday June 15 bill 100 a day, and
+        // 700 on each of the four Sundays in them
+        let mut billed = BTreeMap::new();
+        let mut day = d("2026-05-19");
+        while day <= d("2026-06-15") {
+            let v = if day.weekday() == chrono::Weekday::Sun { 700 } else { 100 };
+            billed.insert(day, Decimal::from(v));
+            day = day.succ_opt().unwrap();
+        }
+        let c = Cut::of(d("2026-06-01"), 15).unwrap();
+        let (to_date, projected) = project(&billed, &c).unwrap();
+        // June 1..15: 13 weekdays x 100 + 2 Sundays x 700
+        assert_eq!(to_date, Decimal::from(2700));
+        // June 16..30: 13 more days at 100 and 2 Sundays at 700
+        assert_eq!(projected, Decimal::from(2700 + 2700));
+    }
+
+    #[test]
+    fn a_short_month_cuts_at_its_last_day_and_the_windows_fit_a_daily_trend() {
+        let cuts = revenue_cuts(d("2026-05-31")).unwrap();
+        assert_eq!(cuts[1].cut, d("2026-04-30"));
+        assert_eq!(cuts[3].cut, d("2026-02-28"));
+        for s in revenue_scopes(&[1], d("2026-05-31")).unwrap() {
+            assert!(s.days() <= crate::calendar::DAILY_TREND_MAX_DAYS, "{s:?}");
+        }
+        let scopes = no_show_scopes(&[1], d("2026-06-23")).unwrap();
+        assert_eq!((scopes[0].from(), scopes[0].to()), (d("2026-06-24"), d("2026-06-30")));
+        assert_eq!((scopes[1].from(), scopes[1].to()), (d("2026-03-26"), d("2026-06-23")));
+        assert_eq!((scopes[2].from(), scopes[2].to()), (d("2026-06-17"), d("2026-06-23")));
+        assert_eq!(scopes.len(), 2 + 2 * BACKTEST_WEEKS as usize);
+    }
+}
