@@ -242,6 +242,15 @@ pub async fn compare(pool: &PgPool, domain: Domain, scope: &MetricScope) -> Resu
     })
 }
 
+/// A domain's reports of several scopes, in order, or what they miss.
+async fn every<A: DomainAcc>(pool: &PgPool, scopes: Vec<MetricScope>) -> Result<Outcome<Vec<A::Report>>, EngineError> {
+    let mut reports = Vec::new();
+    for scope in scopes {
+        reports.push(compute::<A>(pool, &scope).await?);
+    }
+    Ok(Outcome::all(reports))
+}
+
 /// The month-end revenue forecast of `clinic_ids` at `as_of`, with its
 /// backtest (see [`odx_core::forecast`]).
 ///
@@ -252,11 +261,8 @@ pub async fn forecast_revenue(
     clinic_ids: &[i64],
     as_of: NaiveDate,
 ) -> Result<Outcome<RevenueForecast>, EngineError> {
-    let mut reports = Vec::new();
-    for scope in revenue_scopes(clinic_ids, as_of)? {
-        reports.push(compute::<FinancialAcc>(pool, &scope).await?);
-    }
-    Outcome::all(reports).try_map(|r| revenue_forecast(as_of, &r)).map_err(Into::into)
+    let reports = every::<FinancialAcc>(pool, revenue_scopes(clinic_ids, as_of)?).await?;
+    reports.try_map(|r| revenue_forecast(as_of, &r)).map_err(Into::into)
 }
 
 /// The no-show risk of `clinic_ids`' upcoming appointments after `as_of`,
@@ -269,11 +275,8 @@ pub async fn forecast_no_shows(
     clinic_ids: &[i64],
     as_of: NaiveDate,
 ) -> Result<Outcome<NoShowForecast>, EngineError> {
-    let mut reports = Vec::new();
-    for scope in no_show_scopes(clinic_ids, as_of)? {
-        reports.push(compute::<OperationsAcc>(pool, &scope).await?);
-    }
-    Outcome::all(reports).try_map(|r| no_show_forecast(as_of, &r)).map_err(Into::into)
+    let reports = every::<OperationsAcc>(pool, no_show_scopes(clinic_ids, as_of)?).await?;
+    reports.try_map(|r| no_show_forecast(as_of, &r)).map_err(Into::into)
 }
 
 /// The console tables of `reads` for `key` (an organization or a user id).
