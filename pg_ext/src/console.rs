@@ -78,6 +78,7 @@ fn odx_compare(
 /// months. Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_forecast_revenue(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
+    date(as_of, "as_of")?;
     let scope = scope(clinic_ids, as_of, as_of, "clinic")?;
     let scopes = revenue_scopes(scope.clinic_ids(), scope.to()).map_err(report)?;
     let reports = scopes.iter().map(compute::<FinancialAcc>).collect::<Result<Vec<_>>>()?;
@@ -90,6 +91,7 @@ fn odx_forecast_revenue(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Res
 /// prediction made for the four previous weeks. Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_forecast_no_shows(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
+    date(as_of, "as_of")?;
     let scope = scope(clinic_ids, as_of, as_of, "clinic")?;
     let scopes = no_show_scopes(scope.clinic_ids(), scope.to()).map_err(report)?;
     let reports = scopes.iter().map(compute::<OperationsAcc>).collect::<Result<Vec<_>>>()?;
