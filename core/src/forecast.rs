@@ -60,6 +60,17 @@ fn wrong_reports(what: &str) -> OdxError {
     OdxError::InvalidArgument { field: "reports", message: format!("expected the reports of {what}") }
 }
 
+/// Refuses reports that are not those of `scopes`, in order.
+fn check<M>(reports: &[Report<M>], scopes: &[MetricScope], what: &str) -> Result<()> {
+    let same = |r: &Report<M>, s: &MetricScope| {
+        (r.from, r.to, r.group_by, r.clinic_ids.as_slice()) == (s.from(), s.to(), s.group_by(), s.clinic_ids())
+    };
+    if reports.len() != scopes.len() || !reports.iter().zip(scopes).all(|(r, s)| same(r, s)) {
+        return Err(wrong_reports(what));
+    }
+    Ok(())
+}
+
 /// A projection point: the month, the cut and the month's last day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Cut {
@@ -230,15 +241,10 @@ fn row(r: &FinancialReport, clinic_id: i64) -> Result<&crate::financial::Financi
 pub fn revenue_forecast(as_of: NaiveDate, reports: &[FinancialReport]) -> Result<RevenueForecast> {
     let cuts = revenue_cuts(as_of)?;
     let clinic_ids = reports.first().map(|r| r.clinic_ids.clone()).unwrap_or_default();
-    let scopes = revenue_scopes(&clinic_ids, as_of)?;
-    let matches = |r: &FinancialReport, s: &MetricScope| {
-        (r.from, r.to, r.group_by, r.clinic_ids.as_slice()) == (s.from(), s.to(), GroupBy::Clinic, s.clinic_ids())
-    };
-    if reports.len() != scopes.len() || !reports.iter().zip(&scopes).all(|(r, s)| matches(r, s)) {
-        return Err(wrong_reports("revenue_scopes"));
-    }
+    check(reports, &revenue_scopes(&clinic_ids, as_of)?, "revenue_scopes")?;
+    // the first cut and report are the month projected; the others its backtest
     let mut backtest = Vec::new();
-    for (c, r) in cuts.iter().zip(reports).skip(1) {
+    for (c, r) in cuts[1..].iter().zip(&reports[1..]) {
         backtest.push(case(None, c, &r.totals.trend)?);
         for &id in &clinic_ids {
             backtest.push(case(Some(id), c, &row(r, id)?.trend)?);
@@ -468,13 +474,7 @@ fn total(clinic_id: Option<i64>, rows: &[&NoShowRisk]) -> Result<NoShowRisk> {
 /// [`no_show_scopes`]; [`OdxError::Overflow`].
 pub fn no_show_forecast(as_of: NaiveDate, reports: &[OperationsReport]) -> Result<NoShowForecast> {
     let clinic_ids = reports.first().map(|r| r.clinic_ids.clone()).unwrap_or_default();
-    let scopes = no_show_scopes(&clinic_ids, as_of)?;
-    let matches = |r: &Report<OperationsMetrics>, s: &MetricScope| {
-        (r.from, r.to, r.group_by, r.clinic_ids.as_slice()) == (s.from(), s.to(), GroupBy::Doctor, s.clinic_ids())
-    };
-    if reports.len() != scopes.len() || !reports.iter().zip(&scopes).all(|(r, s)| matches(r, s)) {
-        return Err(wrong_reports("no_show_scopes"));
-    }
+    check(reports, &no_show_scopes(&clinic_ids, as_of)?, "no_show_scopes")?;
     let mut backtest = Vec::new();
     let (mut abs_error, mut predicted_sum, mut actual_sum) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     for pair in reports[2..].chunks(2) {
