@@ -87,6 +87,11 @@ export declare class Engine {
    */
   forecastNoShows(params: ForecastParams): Promise<NoShowForecast | Degraded>
   /**
+   * The churn list of `{ clinicIds, asOf, allowedClinicIds? }` with its
+   * backtest (see `forecastChurn`).
+   */
+  forecastChurn(params: ForecastParams): Promise<ChurnForecast | Degraded>
+  /**
    * The Command Center of `{ organizationId, from, to, clinicIds?,
    * allowedClinicIds? }`: revenue month to date against target, the
    * range's collection rate, no-show bleed and net profit, the alert strip
@@ -394,6 +399,70 @@ export interface Change {
   change: string | number | null
   /** `change / |previous|`; null when `previous` is 0 or unknown. */
   changeRate: number | null
+}
+
+/** One backtest case of the churn list: a branch (or the network) at a past cut. */
+export interface ChurnCase {
+  /** The branch; null for the network. */
+  clinicId: number | null
+  /** The day the list was drawn up at. */
+  cut: string
+  /** The horizon's last day. */
+  horizonEnd: string
+  /** Patients lapsed at the cut. */
+  flagged: number
+  /** Of them, those who came back within the horizon. */
+  wonBack: number
+  /** Of them, those who did not. */
+  stayedAway: number
+  /** Patients lapsed at the horizon's end. */
+  lapsed: number
+  /** `stayedAway / flagged`. */
+  precision: number | null
+  /** `stayedAway / lapsed`. */
+  recall: number | null
+}
+
+/** The churn list, never without its measured error. */
+export interface ChurnForecast {
+  /** False. */
+  degraded: boolean
+  /** The last day of data. */
+  asOf: string
+  /** Months within which a listed patient is predicted not to come back. */
+  horizonMonths: number
+  /** How the list is drawn up and what it predicts. */
+  method: string
+  /** The network. */
+  network: ChurnRisk
+  /** Each branch. */
+  branches: Array<ChurnRisk>
+  /** The network's most valuable at-risk patients, at most 100. */
+  list: Array<AtRiskPatient>
+  /**
+   * The network's precision over the backtest cuts: of the patients
+   * flagged, the share that stayed away.
+   */
+  precision: number | null
+  /**
+   * The network's recall: of the patients lapsed at the horizons' ends,
+   * the share flagged at the cuts.
+   */
+  recall: number | null
+  /** Every backtest case (network first, cut by cut). */
+  backtest: Array<ChurnCase>
+}
+
+/** The churn risk of a branch or of the network. */
+export interface ChurnRisk {
+  /** The branch; null for the network. */
+  clinicId: number | null
+  /** Patients on the churn list. */
+  atRisk: number
+  /** This branch's (or the network's) backtest precision. */
+  precision: number | null
+  /** Its backtest recall. */
+  recall: number | null
 }
 
 /**
@@ -854,6 +923,14 @@ export interface FinancialReport {
   /** One row per branch (or per branch and doctor); empty for `none`. */
   perBranch: Array<BranchKey & FinancialMetrics>
 }
+
+/**
+ * The churn list of rows the caller holds, for `{ clinicIds, asOf,
+ * allowedClinicIds? }`: patients 9 months or more since their last visit
+ * with nothing booked, the most valuable first, always with the precision
+ * and recall of the same rule at three past cuts (every `backtest` case).
+ */
+export declare function forecastChurn(rows: Record<string, Array<Record<string, unknown>>>, params: ForecastParams): ChurnForecast
 
 /**
  * The no-show risk of the upcoming week in rows the caller holds, for `{
@@ -1376,6 +1453,18 @@ export interface PatientsMetrics {
   churnRisk: number
   /** The most valuable of them (lifetime billed, highest first), at most 100. */
   churnList: Array<AtRiskPatient>
+  /**
+   * Patients last seen 9 calendar months or more before `to`, booked or
+   * not (`churnRisk` is those with nothing booked).
+   */
+  lapsed: number
+  /**
+   * Patients whose last visit before `from` was 9 calendar months or more
+   * before the day before `from`: lapsed when the range began.
+   */
+  lapsedAtStart: number
+  /** Of `lapsedAtStart`, those with a completed visit in the range. */
+  wonBack: number
 }
 
 /**

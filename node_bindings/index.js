@@ -844,6 +844,7 @@ module.exports.command = nativeBinding.command
 module.exports.compare = nativeBinding.compare
 module.exports.digest = nativeBinding.digest
 module.exports.financial = nativeBinding.financial
+module.exports.forecastChurn = nativeBinding.forecastChurn
 module.exports.forecastNoShows = nativeBinding.forecastNoShows
 module.exports.forecastRevenue = nativeBinding.forecastRevenue
 module.exports.insightsScope = nativeBinding.insightsScope

@@ -45,6 +45,9 @@ pub struct Calendar {
     /// The latest last-visit date of a patient at churn risk: `to` less
     /// [`crate::patients::CHURN_AFTER_MONTHS`] calendar months.
     churn_by: NaiveDate,
+    /// The same for the day before `from`: a patient whose last visit before
+    /// the range is on or before it was lapsed when the range began.
+    churn_by_at_start: NaiveDate,
 }
 
 impl Calendar {
@@ -73,8 +76,11 @@ impl Calendar {
         // representable, more than the longest window.
         let after_to = to.succ_opt().unwrap_or(to);
         let active_since = after_to.checked_sub_months(Months::new(scope.active_window_months())).unwrap_or(from);
-        let churn_by = to.checked_sub_months(Months::new(crate::patients::CHURN_AFTER_MONTHS)).unwrap_or(from);
-        Calendar { from, to, granularity, starts, weekday_counts, active_since, churn_by }
+        let churn = Months::new(crate::patients::CHURN_AFTER_MONTHS);
+        let churn_by = to.checked_sub_months(churn).unwrap_or(from);
+        let before_from = from.pred_opt().unwrap_or(from);
+        let churn_by_at_start = before_from.checked_sub_months(churn).unwrap_or(before_from);
+        Calendar { from, to, granularity, starts, weekday_counts, active_since, churn_by, churn_by_at_start }
     }
 
     /// First day of the active window (patients).
@@ -85,6 +91,13 @@ impl Calendar {
     /// The latest last-visit date that puts a patient at churn risk.
     pub fn churn_by(&self) -> NaiveDate {
         self.churn_by
+    }
+
+    /// The latest last visit (before the range) of a patient lapsed when the
+    /// range began: the day before `from` less
+    /// [`crate::patients::CHURN_AFTER_MONTHS`] calendar months.
+    pub fn churn_by_at_start(&self) -> NaiveDate {
+        self.churn_by_at_start
     }
 
     /// Day or month.
@@ -254,9 +267,9 @@ pub struct ClinicClock {
     /// The same instants in Unix seconds, for the classification hot path.
     cut_secs: Vec<i64>,
     aging_secs: [i64; 3],
-    /// Local midnights of the active window's first day and of the day after
-    /// the churn date (patients).
-    patient_cuts: [DateTime<Utc>; 2],
+    /// Local midnights of the active window's first day and of the days
+    /// after the churn dates at `to` and at the start (patients).
+    patient_cuts: [DateTime<Utc>; 3],
 }
 
 impl ClinicClock {
@@ -274,8 +287,12 @@ impl ClinicClock {
         let aging = [cut(AgingBucket::Days61To90), cut(AgingBucket::Days31To60), cut(AgingBucket::Days0To30)];
         let cut_secs = cuts.iter().map(|c| c.timestamp()).collect();
         let aging_secs = aging.map(|c| c.timestamp());
-        let churn_end = calendar.churn_by.succ_opt().unwrap_or(calendar.churn_by);
-        let patient_cuts = [local_midnight(tz, calendar.active_since), local_midnight(tz, churn_end)];
+        let day_after = |d: NaiveDate| local_midnight(tz, d.succ_opt().unwrap_or(d));
+        let patient_cuts = [
+            local_midnight(tz, calendar.active_since),
+            day_after(calendar.churn_by),
+            day_after(calendar.churn_by_at_start),
+        ];
         ClinicClock { tz, cuts, aging, cut_secs, aging_secs, patient_cuts }
     }
 
@@ -354,10 +371,13 @@ impl ClinicClock {
         AgingBucket::from_cut_position(self.aging_secs.partition_point(|c| *c <= s) as u32)
     }
 
-    /// The patients cuts: `[active window start, churn end]`. A last visit at
-    /// or after the first is in the active window; one before the second
-    /// (on or before [`Calendar::churn_by`]) is long enough ago for churn.
-    pub fn patient_cuts(&self) -> [DateTime<Utc>; 2] {
+    /// The patients cuts: `[active window start, churn end, churn end at the
+    /// start]`. A last visit at or after the first is in the active window;
+    /// one before the second (on or before [`Calendar::churn_by`]) is long
+    /// enough ago for churn; a last visit before the range that is before the
+    /// third (on or before [`Calendar::churn_by_at_start`]) was lapsed when the
+    /// range began.
+    pub fn patient_cuts(&self) -> [DateTime<Utc>; 3] {
         self.patient_cuts
     }
 

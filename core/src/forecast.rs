@@ -17,16 +17,27 @@
 //!   the [`BACKTEST_WEEKS`] previous weeks, against the no-shows that
 //!   happened; the error is the WAPE (`sum |predicted - actual| / sum
 //!   actual`) over branch-weeks, and the bias.
+//! * **The churn list** ([`churn_forecast`]): the patients at churn risk at
+//!   the as-of date (last completed visit 9 calendar months or more before
+//!   it, nothing booked), most valuable first, read as a prediction that
+//!   they will not come back within [`CHURN_HORIZON_MONTHS`]. Backtest: at
+//!   each of [`CHURN_BACKTEST_CUTS`] past cuts whose horizon has fully
+//!   passed, the patients lapsed by the same rule against those who came
+//!   back within the horizon; the errors are the precision (the share of
+//!   the list that stayed away) and the recall (the share of the patients
+//!   lapsed at the horizon's end that the list named at the cut).
 //!
 //! Inputs are domain reports of the scopes this module names
-//! ([`revenue_scopes`], [`no_show_scopes`]), so every surface computes them
-//! with the same statements and calls these functions.
+//! ([`revenue_scopes`], [`no_show_scopes`], [`churn_scopes`]), so every
+//! surface computes them with the same statements and calls these functions.
 
 use crate::calendar::Granularity;
 use crate::error::{OdxError, Result};
 use crate::financial::{FinancialReport, Trend};
+use crate::num::count_rate;
 use crate::num::{add_count, add_money, mul_money, rate, round_money};
 use crate::operations::{OperationsMetrics, OperationsReport};
+use crate::patients::{AtRiskPatient, PatientsMetrics, PatientsReport, CHURN_AFTER_MONTHS};
 use crate::report::Report;
 use crate::scope::{GroupBy, MetricScope};
 use crate::targets::month_to_date;
@@ -47,6 +58,12 @@ pub const HISTORY_DAYS: u64 = 90;
 pub const BACKTEST_WEEKS: u64 = 4;
 /// Pseudo-appointments at the branch's rate added to a doctor's history.
 pub const SHRINKAGE: u64 = 20;
+/// Months within which a patient on the churn list is predicted not to come
+/// back.
+pub const CHURN_HORIZON_MONTHS: u32 = 6;
+/// Past cuts a churn list is backtested at (horizons ending at the as-of
+/// date and one and two months before it).
+pub const CHURN_BACKTEST_CUTS: u32 = 3;
 
 fn days(d: NaiveDate, n: u64, field: &'static str) -> Result<NaiveDate> {
     d.checked_sub_days(Days::new(n)).ok_or(OdxError::DateOutOfBounds { field })
@@ -532,6 +549,170 @@ pub fn no_show_forecast(as_of: NaiveDate, reports: &[OperationsReport]) -> Resul
     })
 }
 
+fn months_before(d: NaiveDate, n: u32) -> Result<NaiveDate> {
+    d.checked_sub_months(Months::new(n)).ok_or(OdxError::DateOutOfBounds { field: "as_of" })
+}
+
+/// The patients reports a churn forecast at `as_of` reads, in order (all
+/// grouped by clinic): the as-of date alone (its churn list), then for each
+/// backtest cut the horizon after it: from the day after the cut to the
+/// horizon's end, the as-of date and then one month earlier each time.
+///
+/// # Errors
+/// As [`MetricScope::new`].
+pub fn churn_scopes(clinic_ids: &[i64], as_of: NaiveDate) -> Result<Vec<MetricScope>> {
+    let scope = |from, to| MetricScope::new(clinic_ids.iter().copied(), from, to, GroupBy::Clinic);
+    let mut scopes = vec![scope(as_of, as_of)?];
+    for k in 0..CHURN_BACKTEST_CUTS {
+        let end = months_before(as_of, k)?;
+        let cut = months_before(end, CHURN_HORIZON_MONTHS)?;
+        scopes.push(scope(days_after(cut, 1, "as_of")?, end)?);
+    }
+    Ok(scopes)
+}
+
+/// The churn risk of a branch (or of the network) at the as-of date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChurnRisk {
+    /// The branch; `None` for the network.
+    pub clinic_id: Option<i64>,
+    /// Patients on the churn list (all of them; the list shows the 100 most
+    /// valuable).
+    pub at_risk: u64,
+    /// The backtest's precision for this branch (or the network): of the
+    /// patients flagged at the cuts, the share that stayed away; `None`
+    /// without a flagged patient.
+    pub precision: Option<Decimal>,
+    /// The backtest's recall: of the patients lapsed at the horizons' ends,
+    /// the share flagged at the cuts; `None` without a lapsed patient.
+    pub recall: Option<Decimal>,
+}
+
+/// One backtest case: one branch (or the network) at one past cut.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChurnCase {
+    /// The branch; `None` for the network.
+    pub clinic_id: Option<i64>,
+    /// The day the list was drawn up at (its end).
+    pub cut: NaiveDate,
+    /// The horizon's last day.
+    pub horizon_end: NaiveDate,
+    /// Patients lapsed at the cut: the list then, by the visit rule.
+    pub flagged: u64,
+    /// Of them, those who completed a visit within the horizon.
+    pub won_back: u64,
+    /// Of them, those who did not: `flagged - won_back`, the list's hits.
+    pub stayed_away: u64,
+    /// Patients lapsed at the horizon's end.
+    pub lapsed: u64,
+    /// `stayed_away / flagged`.
+    pub precision: Option<Decimal>,
+    /// `stayed_away / lapsed`.
+    pub recall: Option<Decimal>,
+}
+
+/// The churn list at the as-of date with its measured error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChurnForecast {
+    /// The last day of data.
+    pub as_of: NaiveDate,
+    /// Months within which a listed patient is predicted not to come back.
+    pub horizon_months: u32,
+    /// How the list is drawn up and what it predicts.
+    pub method: String,
+    /// The network.
+    pub network: ChurnRisk,
+    /// Each branch, ascending.
+    pub branches: Vec<ChurnRisk>,
+    /// The network's most valuable at-risk patients (lifetime billed,
+    /// highest first), at most 100.
+    pub list: Vec<AtRiskPatient>,
+    /// The network's precision over every backtest cut (the error to quote
+    /// with the list).
+    pub precision: Option<Decimal>,
+    /// The network's recall over every backtest cut.
+    pub recall: Option<Decimal>,
+    /// Every backtest case, cut by cut (network first).
+    pub backtest: Vec<ChurnCase>,
+}
+
+fn churn_case(clinic_id: Option<i64>, r: &PatientsReport, m: &PatientsMetrics) -> Result<ChurnCase> {
+    // flagged patients who stayed away are lapsed at the horizon's end too
+    let stayed_away = m.lapsed_at_start.checked_sub(m.won_back).filter(|s| *s <= m.lapsed);
+    let stayed_away = stayed_away.ok_or_else(|| wrong_reports("churn_scopes (inconsistent counts)"))?;
+    Ok(ChurnCase {
+        clinic_id,
+        cut: days(r.from, 1, "as_of")?,
+        horizon_end: r.to,
+        flagged: m.lapsed_at_start,
+        won_back: m.won_back,
+        stayed_away,
+        lapsed: m.lapsed,
+        precision: count_rate(stayed_away, m.lapsed_at_start),
+        recall: count_rate(stayed_away, m.lapsed),
+    })
+}
+
+/// (precision, recall) pooled over the cases of one branch (or the network).
+fn pooled(cases: &[ChurnCase], clinic_id: Option<i64>) -> Result<(Option<Decimal>, Option<Decimal>)> {
+    let (mut hits, mut flagged, mut lapsed) = (0u64, 0u64, 0u64);
+    for c in cases.iter().filter(|c| c.clinic_id == clinic_id) {
+        add_count(&mut hits, c.stayed_away, "stayed away")?;
+        add_count(&mut flagged, c.flagged, "flagged")?;
+        add_count(&mut lapsed, c.lapsed, "lapsed")?;
+    }
+    Ok((count_rate(hits, flagged), count_rate(hits, lapsed)))
+}
+
+fn patients_row(r: &PatientsReport, clinic_id: i64) -> Result<&PatientsMetrics> {
+    r.clinic_row(clinic_id).ok_or_else(|| wrong_reports("churn_scopes"))
+}
+
+/// The churn forecast at `as_of` from the patients reports of
+/// [`churn_scopes`].
+///
+/// The backtest flags patients by the visit rule alone: the schema keeps no
+/// booking date, so who had a visit booked at a past cut is not known. The
+/// list leaves out patients with a booking, who are likelier to come back.
+///
+/// # Errors
+/// [`OdxError::InvalidArgument`] when the reports are not those of
+/// [`churn_scopes`]; [`OdxError::Overflow`].
+pub fn churn_forecast(as_of: NaiveDate, reports: &[PatientsReport]) -> Result<ChurnForecast> {
+    let clinic_ids = reports.first().map(|r| r.clinic_ids.clone()).unwrap_or_default();
+    check(reports, &churn_scopes(&clinic_ids, as_of)?, "churn_scopes")?;
+    // the first report is the list; the others the backtest's horizons
+    let mut backtest = Vec::new();
+    for r in &reports[1..] {
+        backtest.push(churn_case(None, r, &r.totals)?);
+        for &id in &clinic_ids {
+            backtest.push(churn_case(Some(id), r, patients_row(r, id)?)?);
+        }
+    }
+    let risk = |clinic_id: Option<i64>, m: &PatientsMetrics| -> Result<ChurnRisk> {
+        let (precision, recall) = pooled(&backtest, clinic_id)?;
+        Ok(ChurnRisk { clinic_id, at_risk: m.churn_risk, precision, recall })
+    };
+    let now = &reports[0];
+    let network = risk(None, &now.totals)?;
+    let branches = clinic_ids.iter().map(|&id| risk(Some(id), patients_row(now, id)?)).collect::<Result<_>>()?;
+    Ok(ChurnForecast {
+        as_of,
+        horizon_months: CHURN_HORIZON_MONTHS,
+        method: format!(
+            "patients whose last completed visit is {CHURN_AFTER_MONTHS} calendar months or more before the as-of \
+             date, with nothing booked, predicted not to come back within {CHURN_HORIZON_MONTHS} months; backtested \
+             by the visit rule alone (past bookings are not recorded)"
+        ),
+        precision: network.precision,
+        recall: network.recall,
+        list: now.totals.churn_list.clone(),
+        network,
+        branches,
+        backtest,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -572,5 +753,21 @@ mod tests {
         assert_eq!((scopes[1].from(), scopes[1].to()), (d("2026-03-26"), d("2026-06-23")));
         assert_eq!((scopes[2].from(), scopes[2].to()), (d("2026-06-17"), d("2026-06-23")));
         assert_eq!(scopes.len(), 2 + 2 * BACKTEST_WEEKS as usize);
+    }
+
+    #[test]
+    fn churn_horizons_end_at_the_as_of_date_and_a_month_apart() {
+        let spans: Vec<_> =
+            churn_scopes(&[1], d("2026-08-31")).unwrap().iter().map(|s| (s.from(), s.to(), s.group_by())).collect();
+        assert_eq!(
+            spans,
+            [
+                (d("2026-08-31"), d("2026-08-31"), GroupBy::Clinic),
+                // cut February 28 (August 31 less 6 months), the horizon after it
+                (d("2026-03-01"), d("2026-08-31"), GroupBy::Clinic),
+                (d("2026-02-01"), d("2026-07-31"), GroupBy::Clinic),
+                (d("2025-12-31"), d("2026-06-30"), GroupBy::Clinic),
+            ]
+        );
     }
 }

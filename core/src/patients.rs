@@ -59,6 +59,10 @@ pub struct PatientFact {
     pub last_visit_before_churn_cut: bool,
     /// A booked appointment starts at or after the as-of instant.
     pub booked_after_to: bool,
+    /// The last completed visit before the range start is before the churn
+    /// cut of the day before `from` (on or before
+    /// [`crate::Calendar::churn_by_at_start`]): lapsed when the range began.
+    pub lapsed_at_start: bool,
     /// Where `recall_due_on` falls against `from..=to`; `None` when null.
     pub recall: Option<DatePos>,
     /// `recall_due_on < to`.
@@ -99,6 +103,9 @@ struct PatientsFacts {
     recall_due: u64,
     recall_overdue: u64,
     churn_risk: u64,
+    lapsed: u64,
+    lapsed_at_start: u64,
+    won_back: u64,
     /// Ranked, at most [`CHURN_LIST_LEN`]: the head of a ranked union is the
     /// union of the heads, so partial lists merge exactly.
     churn_list: Vec<AtRiskPatient>,
@@ -121,6 +128,9 @@ impl Facts for PatientsFacts {
         add_count(&mut self.recall_due, o.recall_due, "recall due")?;
         add_count(&mut self.recall_overdue, o.recall_overdue, "recall overdue")?;
         add_count(&mut self.churn_risk, o.churn_risk, "churn risk")?;
+        add_count(&mut self.lapsed, o.lapsed, "lapsed patients")?;
+        add_count(&mut self.lapsed_at_start, o.lapsed_at_start, "lapsed at start")?;
+        add_count(&mut self.won_back, o.won_back, "won back")?;
         self.add_at_risk(o.churn_list.iter().cloned());
         Ok(())
     }
@@ -142,6 +152,15 @@ fn classify(f: &PatientFact) -> Result<PatientsFacts> {
         }
         if f.seen_in_window {
             c.active = n;
+        }
+        if f.last_visit_before_churn_cut {
+            c.lapsed = n;
+        }
+        if f.lapsed_at_start {
+            c.lapsed_at_start = n;
+            if f.seen_in_range {
+                c.won_back = n;
+            }
         }
         if f.last_visit_before_churn_cut && !f.booked_after_to {
             c.churn_risk = n;
@@ -189,6 +208,16 @@ pub struct PatientsMetrics {
     pub churn_risk: u64,
     /// The most valuable of them (lifetime billed, highest first), at most 100.
     pub churn_list: Vec<AtRiskPatient>,
+    /// Patients seen before whose last completed visit is 9 calendar months
+    /// or more before `to`, booked or not (`churn_risk` is those of them
+    /// with nothing booked).
+    pub lapsed: u64,
+    /// Patients whose last completed visit before `from` is 9 calendar
+    /// months or more before the day before `from`: lapsed when the range
+    /// began.
+    pub lapsed_at_start: u64,
+    /// Of `lapsed_at_start`, those with a completed visit in the range.
+    pub won_back: u64,
 }
 
 /// The patients report.
@@ -226,6 +255,9 @@ fn metrics(f: &PatientsFacts) -> Result<PatientsMetrics> {
         recall_overdue: f.recall_overdue,
         churn_risk: f.churn_risk,
         churn_list: f.churn_list.clone(),
+        lapsed: f.lapsed,
+        lapsed_at_start: f.lapsed_at_start,
+        won_back: f.won_back,
     })
 }
 
@@ -243,6 +275,7 @@ mod tests {
             seen_in_window: false,
             last_visit_before_churn_cut: false,
             booked_after_to: false,
+            lapsed_at_start: false,
             recall: None,
             recall_before_to: false,
             visited_since_recall: false,
@@ -293,11 +326,25 @@ mod tests {
             ..fact()
         })
         .unwrap();
-        // Two at risk, ranked by value.
+        // Two at risk, ranked by value; one of them lapsed already at the start.
         a.accum_patient(&PatientFact { last_visit_before_churn_cut: true, dormant: dormant(8, 100), ..fact() })
             .unwrap();
-        a.accum_patient(&PatientFact { last_visit_before_churn_cut: true, dormant: dormant(9, 500), ..fact() })
-            .unwrap();
+        a.accum_patient(&PatientFact {
+            last_visit_before_churn_cut: true,
+            lapsed_at_start: true,
+            dormant: dormant(9, 500),
+            ..fact()
+        })
+        .unwrap();
+        // Lapsed at the start and seen in the range: won back (three of them).
+        a.accum_patient(&PatientFact {
+            seen_in_range: true,
+            seen_in_window: true,
+            lapsed_at_start: true,
+            patients: 3,
+            ..fact()
+        })
+        .unwrap();
         // Never seen, recall due on `to` itself: due, not yet overdue.
         a.accum_patient(&PatientFact { first_visit: None, recall: Some(DatePos::In), ..fact() }).unwrap();
         // Never seen, recall before `to`: overdue even if a producer set the flag.
@@ -311,11 +358,13 @@ mod tests {
         .unwrap();
         let r = a.finish().unwrap();
         let t = &r.totals;
-        assert_eq!(t.patients_on_file, 8);
-        assert_eq!((t.active_patients, t.new_patients, t.returning_patients), (3, 1, 2));
-        assert_eq!(t.returning_share, Some(Decimal::new(2, 0) / Decimal::new(3, 0)));
+        assert_eq!(t.patients_on_file, 11);
+        assert_eq!((t.active_patients, t.new_patients, t.returning_patients), (6, 1, 5));
+        assert_eq!(t.returning_share, Some(Decimal::new(5, 0) / Decimal::new(6, 0)));
         assert_eq!((t.recall_due, t.recall_overdue), (2, 3));
         assert_eq!(t.churn_risk, 2);
+        // lapsed: the two at risk and the booked one; lapsed at the start: 9 and the three won back
+        assert_eq!((t.lapsed, t.lapsed_at_start, t.won_back), (3, 4, 3));
         let ids: Vec<i64> = t.churn_list.iter().map(|p| p.patient_id).collect();
         assert_eq!(ids, [9, 8]);
         assert_eq!(r.groups.len(), 1);
@@ -359,6 +408,7 @@ mod tests {
         let scope = MetricScope::new([1], d(2026, 6, 1), d(2026, 6, 30), GroupBy::Clinic).unwrap();
         let cal = crate::Calendar::new(&scope);
         assert_eq!((cal.active_since(), cal.churn_by()), (d(2025, 1, 1), d(2025, 9, 30)));
+        assert_eq!(cal.churn_by_at_start(), d(2025, 8, 31), "May 31 less 9 months");
         let cal = crate::Calendar::new(&scope.clone().with_active_window_months(6).unwrap());
         assert_eq!(cal.active_since(), d(2026, 1, 1));
         let end_of_month = MetricScope::new([1], d(2026, 11, 30), d(2026, 11, 30), GroupBy::Clinic).unwrap();

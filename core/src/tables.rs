@@ -19,7 +19,8 @@ use crate::domain::Domain;
 use crate::error::{OdxError, Result};
 use crate::financial::{FinancialAcc, FinancialReport, LabCostFact, PaymentFact};
 use crate::forecast::{
-    no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, NoShowForecast, RevenueForecast,
+    churn_forecast, churn_scopes, no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, ChurnForecast,
+    NoShowForecast, RevenueForecast,
 };
 use crate::frame::{ClinicDirectory, Frame};
 use crate::insights::{benchmark, benchmark_all, digest_of, network_overview, Benchmark, Digest, NetworkOverview};
@@ -752,6 +753,16 @@ impl Tables {
         no_show_forecast(as_of, &reports)
     }
 
+    /// The churn list of `clinic_ids` at `as_of`, with its backtest (see
+    /// [`crate::forecast`]).
+    ///
+    /// # Errors
+    /// As [`MetricScope::new`] and [`Tables::patients`].
+    pub fn forecast_churn(&self, clinic_ids: &[i64], as_of: NaiveDate) -> Result<ChurnForecast> {
+        let reports = churn_scopes(clinic_ids, as_of)?.iter().map(|s| self.patients(s)).collect::<Result<Vec<_>>>()?;
+        churn_forecast(as_of, &reports)
+    }
+
     /// The reports of a console request: `clinic_ids` (branches of
     /// `organization_id`; all of them when `None`) over `from..=to` grouped
     /// by clinic, the month to date of `to` when the range is not it, and the
@@ -1000,23 +1011,29 @@ impl Tables {
         let scope = frame.scope();
         let (from, to) = (scope.from(), scope.to());
         // Per (clinic, patient): first and last completed visit before the
-        // as-of instant, and whether anything is booked from it on.
+        // as-of instant, the last before the range, and whether anything is
+        // booked from the as-of instant on.
         #[derive(Default)]
         struct Visits {
             first: Option<DateTime<Utc>>,
             last: Option<DateTime<Utc>>,
+            last_before_range: Option<DateTime<Utc>>,
             booked_after: bool,
         }
         let mut visits: FxHashMap<(i64, i64), Visits> = FxHashMap::default();
         for a in self.appointments.iter().filter(|a| scope.contains(a.clinic_id)) {
-            let as_of = frame.clock(a.clinic_id)?.as_of();
+            let clock = frame.clock(a.clinic_id)?;
             let v = visits.entry((a.clinic_id, a.patient_id)).or_default();
+            let later = |t: Option<DateTime<Utc>>| Some(t.map_or(a.starts_at, |l| l.max(a.starts_at)));
             match a.status {
-                AppointmentStatus::Completed if a.starts_at < as_of => {
+                AppointmentStatus::Completed if a.starts_at < clock.as_of() => {
                     v.first = Some(v.first.map_or(a.starts_at, |f| f.min(a.starts_at)));
-                    v.last = Some(v.last.map_or(a.starts_at, |l| l.max(a.starts_at)));
+                    v.last = later(v.last);
+                    if a.starts_at < clock.range_start() {
+                        v.last_before_range = later(v.last_before_range);
+                    }
                 }
-                AppointmentStatus::Booked if a.starts_at >= as_of => v.booked_after = true,
+                AppointmentStatus::Booked if a.starts_at >= clock.as_of() => v.booked_after = true,
                 _ => {}
             }
         }
@@ -1028,7 +1045,7 @@ impl Tables {
         }
         for p in self.patients.iter().filter(|p| scope.contains(p.clinic_id)) {
             let clock = frame.clock(p.clinic_id)?;
-            let [window_start, churn_cut] = clock.patient_cuts();
+            let [window_start, churn_cut, churn_cut_at_start] = clock.patient_cuts();
             let v = visits.get(&(p.clinic_id, p.id));
             let (first, last) = (v.and_then(|v| v.first), v.and_then(|v| v.last));
             let dormant = last.filter(|l| *l < churn_cut).map(|l| DormantPatient {
@@ -1043,6 +1060,7 @@ impl Tables {
                 seen_in_window: last.is_some_and(|l| l >= window_start),
                 last_visit_before_churn_cut: dormant.is_some(),
                 booked_after_to: v.is_some_and(|v| v.booked_after),
+                lapsed_at_start: v.and_then(|v| v.last_before_range).is_some_and(|l| l < churn_cut_at_start),
                 recall: p.recall_due_on.map(|r| DatePos::of(r, from, to)),
                 recall_before_to: p.recall_due_on.is_some_and(|r| r < to),
                 visited_since_recall: last.zip(p.recall_due_on).is_some_and(|(l, r)| clock.local_date(l) >= r),

@@ -6,6 +6,7 @@
 //! `revenue_monthly` and `ar_90_max`, fractions for the rates, and a count
 //! for `lab_overdue_max`, all exact.
 
+use crate::types::AtRiskPatient;
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -665,4 +666,67 @@ pub struct NoShowCase {
     pub predicted: f64,
     /// No-shows that happened.
     pub actual: i64,
+}
+
+/// The churn list, never without its measured error.
+#[napi(object, use_nullable = true)]
+pub struct ChurnForecast {
+    /// False.
+    pub degraded: bool,
+    /// The last day of data.
+    pub as_of: String,
+    /// Months within which a listed patient is predicted not to come back.
+    pub horizon_months: u32,
+    /// How the list is drawn up and what it predicts.
+    pub method: String,
+    /// The network.
+    pub network: ChurnRisk,
+    /// Each branch.
+    pub branches: Vec<ChurnRisk>,
+    /// The network's most valuable at-risk patients, at most 100.
+    pub list: Vec<AtRiskPatient>,
+    /// The network's precision over the backtest cuts: of the patients
+    /// flagged, the share that stayed away.
+    pub precision: Option<f64>,
+    /// The network's recall: of the patients lapsed at the horizons' ends,
+    /// the share flagged at the cuts.
+    pub recall: Option<f64>,
+    /// Every backtest case (network first, cut by cut).
+    pub backtest: Vec<ChurnCase>,
+}
+
+/// The churn risk of a branch or of the network.
+#[napi(object, use_nullable = true)]
+pub struct ChurnRisk {
+    /// The branch; null for the network.
+    pub clinic_id: Option<i64>,
+    /// Patients on the churn list.
+    pub at_risk: i64,
+    /// This branch's (or the network's) backtest precision.
+    pub precision: Option<f64>,
+    /// Its backtest recall.
+    pub recall: Option<f64>,
+}
+
+/// One backtest case of the churn list: a branch (or the network) at a past cut.
+#[napi(object, use_nullable = true)]
+pub struct ChurnCase {
+    /// The branch; null for the network.
+    pub clinic_id: Option<i64>,
+    /// The day the list was drawn up at.
+    pub cut: String,
+    /// The horizon's last day.
+    pub horizon_end: String,
+    /// Patients lapsed at the cut.
+    pub flagged: i64,
+    /// Of them, those who came back within the horizon.
+    pub won_back: i64,
+    /// Of them, those who did not.
+    pub stayed_away: i64,
+    /// Patients lapsed at the horizon's end.
+    pub lapsed: i64,
+    /// `stayedAway / flagged`.
+    pub precision: Option<f64>,
+    /// `stayedAway / lapsed`.
+    pub recall: Option<f64>,
 }

@@ -46,6 +46,8 @@ const RATES: &[&str] = &[
     "risk",
     "expected_no_shows",
     "predicted",
+    "precision",
+    "recall",
 ];
 
 /// A comparison's measure (`{ metric, kind, current, previous, change }`):

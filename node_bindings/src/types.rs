@@ -222,6 +222,14 @@ pub struct PatientsMetrics {
     pub churn_risk: i64,
     /// The most valuable of them (lifetime billed, highest first), at most 100.
     pub churn_list: Vec<AtRiskPatient>,
+    /// Patients last seen 9 calendar months or more before `to`, booked or
+    /// not (`churnRisk` is those with nothing booked).
+    pub lapsed: i64,
+    /// Patients whose last visit before `from` was 9 calendar months or more
+    /// before the day before `from`: lapsed when the range began.
+    pub lapsed_at_start: i64,
+    /// Of `lapsedAtStart`, those with a completed visit in the range.
+    pub won_back: i64,
 }
 
 /// One at-risk patient.

@@ -207,3 +207,24 @@ test('forecasts: engine == pure == extension, never without their measured error
   await assert.rejects(engine.forecastNoShows({ clinicIds: [1] }), { code: 'ODX_INVALID_ARGUMENT', message: /asOf/ });
   assert.throws(() => odx.forecastRevenue(rows, { clinicIds: [1], asOf: '2026-02-30' }), { code: 'ODX_INVALID_ARGUMENT', message: /asOf/ });
 });
+
+test('the churn list: engine == pure == extension, with its precision and recall', async () => {
+  const rows = await clinicRows([1, 2]);
+  for (const params of [{ clinicIds: [1, 2], asOf: '2026-12-31' }, { clinicIds: [1], asOf: '2026-06-30' }]) {
+    const churn = await extensionJson('odx_forecast_churn($1::bigint[], $2::date)', [params.clinicIds, params.asOf]);
+    assert.deepStrictEqual(await engine.forecastChurn(params), churn);
+    assert.deepStrictEqual(odx.forecastChurn(rows, params), churn);
+  }
+  // EXPECTED.md, "The churn forecast"
+  const end = await engine.forecastChurn({ clinicIds: [1, 2], asOf: '2026-12-31' });
+  assert.deepStrictEqual(end.list.map((p) => [p.clinicId, p.patientId, p.lifetimeBilled]),
+    [[1, 102, '20000.00'], [2, 203, '3000.00'], [1, 107, '0'], [1, 108, '0'], [1, 109, '0'], [1, 110, '0']]);
+  assert.deepStrictEqual([end.network.atRisk, end.precision, end.recall], [6, 0.8, 12 / 18]);
+  assert.deepStrictEqual(end.backtest.map((c) => [c.cut, c.clinicId, c.flagged, c.wonBack, c.lapsed]), [
+    ['2026-06-30', null, 6, 1, 6], ['2026-06-30', 1, 5, 1, 5], ['2026-06-30', 2, 1, 0, 1],
+    ['2026-05-30', null, 5, 1, 6], ['2026-05-30', 1, 4, 1, 5], ['2026-05-30', 2, 1, 0, 1],
+    ['2026-04-30', null, 4, 1, 6], ['2026-04-30', 1, 4, 1, 5], ['2026-04-30', 2, 0, 0, 1],
+  ]);
+  await assert.rejects(engine.forecastChurn({ clinicIds: [1, 2], asOf: '2026-12-31', allowedClinicIds: [1] }), { code: 'ODX_FORBIDDEN_SCOPE' });
+  assert.throws(() => odx.forecastChurn(rows, { clinicIds: [1], asOf: 'December' }), { code: 'ODX_INVALID_ARGUMENT', message: /asOf/ });
+});

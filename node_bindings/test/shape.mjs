@@ -6,7 +6,8 @@ const RATES = new Set(['collection_rate', 'margin', 'share', 'no_show_rate', 'ca
   'completion_rate', 'doctor_utilization', 'chair_utilization', 'expense_ratio', 'overdue_share',
   'attendance_rate', 'absenteeism_rate', 'acceptance_rate', 'completion_rate', 'quotation_conversion', 'returning_share', 'daily_consumption', 'days_of_cover',
   'avg_turnaround_days', 'attainment', 'revenue_attainment', 'miss', 'change_rate', 'previous_share',
-  'mape', 'branch_mape', 'error', 'wape', 'bias', 'risk', 'expected_no_shows', 'predicted']);
+  'mape', 'branch_mape', 'error', 'wape', 'bias', 'risk', 'expected_no_shows', 'predicted',
+  'precision', 'recall']);
 // A comparison's measure carries numbers when its kind is one of these.
 const NUMBER_KINDS = new Set(['count', 'rate', 'days']);
 const MEASURE_VALUES = new Set(['current', 'previous', 'change']);

@@ -26,7 +26,7 @@ function write(name, decls) {
   const body = decls.map(([type, value], i) => `export const v${i}: ${type} = ${JSON.stringify(value, null, 1)};`);
   const file = path.join(dir, `${name}.ts`);
   fs.writeFileSync(file,
-    `import type { ${Object.values(TYPE).join(', ')}, ValidScope, CommandCenterReady, Degraded, InsightsScope, Decision, Digest, Benchmark, NetworkOverview, Comparison, RevenueForecast, NoShowForecast } from '../../index.js';\n${body.join('\n')}\n`);
+    `import type { ${Object.values(TYPE).join(', ')}, ValidScope, CommandCenterReady, Degraded, InsightsScope, Decision, Digest, Benchmark, NetworkOverview, Comparison, RevenueForecast, NoShowForecast, ChurnForecast } from '../../index.js';\n${body.join('\n')}\n`);
   return file;
 }
 
@@ -81,6 +81,7 @@ async function reports() {
   for (const domain of Object.keys(TYPE)) decls.push(['Comparison | Degraded', await engine.compare({ ...KNOWN, domain })]);
   decls.push(['RevenueForecast | Degraded', await engine.forecastRevenue({ clinicIds: [1, 2], asOf: '2026-06-15' })]);
   decls.push(['NoShowForecast | Degraded', await engine.forecastNoShows({ clinicIds: [1, 2], asOf: '2026-06-15' })]);
+  decls.push(['ChurnForecast | Degraded', await engine.forecastChurn({ clinicIds: [1, 2], asOf: '2026-12-31' })]);
   for (const userId of [90, 91]) decls.push(['InsightsScope', await engine.insightsScope({ userId })]);
   decls.push(['Decision', await engine.authorize({ userId: 91, action: { action: 'view_insights' },
     resource: { kind: 'clinic', clinicId: 2 } })]);
@@ -106,6 +107,7 @@ test('every report matches its declared type in index.d.ts; broken ones do not',
     commandMoneyAsNumber: ['CommandCenterReady', { ...(await engine.command({ organizationId: 1, from: '2026-06-01', to: '2026-06-30' })), billed: 1 }],
     badReason: ['Decision', { allowed: true, reason: 'because' }],
     forecastWithoutError: ['RevenueForecast', (({ mape, ...f }) => f)(await engine.forecastRevenue({ clinicIds: [1, 2], asOf: '2026-06-15' }))],
+    churnWithoutRecall: ['ChurnForecast', (({ recall, ...f }) => f)(await engine.forecastChurn({ clinicIds: [1, 2], asOf: '2026-12-31' }))],
     badKind: ['Comparison', { ...cmp, totals: cmp.totals.map((m) => ({ ...m, kind: 'ratio' })) }],
     badBucket: ['FinancialReport', { ...fin, totals: { ...fin.totals, arAging: { ...fin.totals.arAging, '120+': '0' } } }],
   };

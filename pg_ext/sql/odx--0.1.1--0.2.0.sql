@@ -1,5 +1,5 @@
 -- odx 0.1.1 -> 0.2.0: the domains of the second seed document, each as
--- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory; odx_command, the Command Center; odx_compare, a domain against its previous period with each branch's share; odx_forecast_revenue and odx_forecast_no_shows, forecasts with their backtested errors; odx_digest, odx_benchmark and odx_network_overview, the console read-outs; odx_insights_scope and odx_authorize, the policy rules.
+-- odx_<domain> (jsonb) and odx_<domain>_by_branch (table): accounting, lab, staff, clinical, patients, inventory; odx_command, the Command Center; odx_compare, a domain against its previous period with each branch's share; odx_forecast_revenue, odx_forecast_no_shows and odx_forecast_churn, forecasts with their backtested errors; odx_digest, odx_benchmark and odx_network_overview, the console read-outs; odx_insights_scope and odx_authorize, the policy rules.
 -- Written by hand; a test compares the catalog after this upgrade with a
 -- fresh CREATE EXTENSION odx at 0.2.0, so the two cannot drift.
 \echo Use "ALTER EXTENSION odx UPDATE TO '0.2.0'" to load this file. \quit
@@ -335,3 +335,14 @@ AS 'MODULE_PATHNAME', 'odx_forecast_no_shows_wrapper';
 
 COMMENT ON FUNCTION odx_forecast_no_shows(bigint[], date) IS
 'The no-show risk of the clinics'' appointments in the 7 days after as_of, computed by odx-core: per branch and doctor the appointments on the books, the no-show rate of the 90 days before (the doctor''s shrunk toward the branch''s by 20 appointments), the expected no-shows and the PKR at stake at the average ticket; never without its error: wape and bias of the same prediction for each of the four previous weeks against the no-shows that happened, every case listed; { degraded, ... }. Since 0.2.0.';
+
+CREATE FUNCTION "odx_forecast_churn"(
+	"clinic_ids" bigint[],
+	"as_of" date
+) RETURNS jsonb
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'odx_forecast_churn_wrapper';
+
+COMMENT ON FUNCTION odx_forecast_churn(bigint[], date) IS
+'The churn list of the clinics at as_of, computed by odx-core: patients whose last completed visit is 9 calendar months or more before as_of with nothing booked after it (at_risk for the network and each branch, and the 100 most valuable by lifetime billed), read as a prediction that they will not come back within 6 months; never without its error: precision (the share of the patients lapsed at a past cut who stayed away for the 6 months after it) and recall (the share of the patients lapsed at the horizon''s end that were lapsed at the cut), pooled over three cuts whose horizons end at as_of and one and two months before, every case listed; { degraded, ... }. Since 0.2.0.';

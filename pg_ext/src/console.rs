@@ -1,18 +1,24 @@
 //! The console functions: `odx_command` (the Command Center of an
-//! organization), `odx_compare` (a domain against its previous period), `odx_insights_scope` and `odx_authorize` (the policy
-//! rules). The small console tables (an organization's branches and
+//! organization), `odx_compare` (a domain against its previous period), the
+//! forecasts (`odx_forecast_*`), `odx_insights_scope` and `odx_authorize`
+//! (the policy rules). The small console tables (an organization's branches and
 //! targets, a user's row and assignments) are read whole by one key into a
 //! core `Tables`; the domains run their set-based statements over every
 //! branch at once; core decides and rolls up.
 
 use crate::{compute, date, internal, report, scope, spi, to_jsonb, with_window, Computed, Result, SpiRow};
+use chrono::NaiveDate;
 use odx_core::command::{command_scopes, DomainReports};
 use odx_core::compare::comparison_scopes;
-use odx_core::forecast::{no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes};
+use odx_core::forecast::{
+    churn_forecast, churn_scopes, no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes,
+};
 use odx_core::insights::{benchmark, digest_of, network_overview};
 use odx_core::policy::read_request;
-use odx_core::{AccountingAcc, Domain, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc, Tables};
-use odx_sql::{feed_console, ConsoleQuery, ORGANIZATION_READS, USER_READS};
+use odx_core::{
+    AccountingAcc, Domain, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc, PatientsAcc, Tables,
+};
+use odx_sql::{feed_console, ConsoleQuery, DomainAcc, ORGANIZATION_READS, USER_READS};
 use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
 use pgrx::JsonB;
@@ -72,18 +78,29 @@ fn odx_compare(
     to_jsonb(domain, compared.map_err(report)?)
 }
 
+/// A forecast of `clinic_ids` at `as_of`: the reports of its scopes (`A`
+/// is their domain's accumulator), finished by core.
+fn forecast<A: DomainAcc, T: Serialize>(
+    module: &str,
+    clinic_ids: Array<i64>,
+    as_of: pgrx::datum::Date,
+    scopes: fn(&[i64], NaiveDate) -> odx_core::Result<Vec<MetricScope>>,
+    finish: fn(NaiveDate, &[A::Report]) -> odx_core::Result<T>,
+) -> Result<JsonB> {
+    date(as_of, "as_of")?;
+    let scope = scope(clinic_ids, as_of, as_of, "clinic")?;
+    let scopes = scopes(scope.clinic_ids(), scope.to()).map_err(report)?;
+    let reports = scopes.iter().map(compute::<A>).collect::<Result<Vec<_>>>()?;
+    to_jsonb(module, Computed::all(reports).try_map(|r| finish(scope.to(), &r)).map_err(report)?)
+}
+
 /// The month-end revenue forecast of `clinic_ids` at `as_of`: billed to
 /// date plus the weekday means of the last 28 days, for the network and each
 /// branch, with the MAPE the same projection made on the three previous
 /// months. Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_forecast_revenue(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
-    date(as_of, "as_of")?;
-    let scope = scope(clinic_ids, as_of, as_of, "clinic")?;
-    let scopes = revenue_scopes(scope.clinic_ids(), scope.to()).map_err(report)?;
-    let reports = scopes.iter().map(compute::<FinancialAcc>).collect::<Result<Vec<_>>>()?;
-    let forecast = Computed::all(reports).try_map(|r| revenue_forecast(scope.to(), &r)).map_err(report)?;
-    to_jsonb("forecast_revenue", forecast)
+    forecast::<FinancialAcc, _>("forecast_revenue", clinic_ids, as_of, revenue_scopes, revenue_forecast)
 }
 
 /// The no-show risk of `clinic_ids`' appointments in the 7 days after
@@ -91,12 +108,16 @@ fn odx_forecast_revenue(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Res
 /// prediction made for the four previous weeks. Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_forecast_no_shows(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
-    date(as_of, "as_of")?;
-    let scope = scope(clinic_ids, as_of, as_of, "clinic")?;
-    let scopes = no_show_scopes(scope.clinic_ids(), scope.to()).map_err(report)?;
-    let reports = scopes.iter().map(compute::<OperationsAcc>).collect::<Result<Vec<_>>>()?;
-    let forecast = Computed::all(reports).try_map(|r| no_show_forecast(scope.to(), &r)).map_err(report)?;
-    to_jsonb("forecast_no_shows", forecast)
+    forecast::<OperationsAcc, _>("forecast_no_shows", clinic_ids, as_of, no_show_scopes, no_show_forecast)
+}
+
+/// The churn list of `clinic_ids` at `as_of` (last completed visit 9
+/// calendar months or more before it, nothing booked; the 100 most valuable
+/// by lifetime billed), with the precision and recall of the same rule at
+/// three past cuts whose 6-month horizon has passed. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+fn odx_forecast_churn(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
+    forecast::<PatientsAcc, _>("forecast_churn", clinic_ids, as_of, churn_scopes, churn_forecast)
 }
 
 fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
@@ -220,11 +241,14 @@ COMMENT ON FUNCTION odx_forecast_revenue(bigint[], date) IS
 'The month-end revenue forecast of the clinics at as_of, computed by odx-core: billed from the first of the month through as_of plus, for each remaining day, the mean billed of its weekday over the 28 days through as_of, for the network and each branch; never without its error: mape (network) and branch_mape, the mean absolute percentage error of the same projection made at the same day of each of the three previous months, every backtest case listed; { degraded, ... }. Since 0.2.0.';
 COMMENT ON FUNCTION odx_forecast_no_shows(bigint[], date) IS
 'The no-show risk of the clinics'' appointments in the 7 days after as_of, computed by odx-core: per branch and doctor the appointments on the books, the no-show rate of the 90 days before (the doctor''s shrunk toward the branch''s by 20 appointments), the expected no-shows and the PKR at stake at the average ticket; never without its error: wape and bias of the same prediction for each of the four previous weeks against the no-shows that happened, every case listed; { degraded, ... }. Since 0.2.0.';
+COMMENT ON FUNCTION odx_forecast_churn(bigint[], date) IS
+'The churn list of the clinics at as_of, computed by odx-core: patients whose last completed visit is 9 calendar months or more before as_of with nothing booked after it (at_risk for the network and each branch, and the 100 most valuable by lifetime billed), read as a prediction that they will not come back within 6 months; never without its error: precision (the share of the patients lapsed at a past cut who stayed away for the 6 months after it) and recall (the share of the patients lapsed at the horizon''s end that were lapsed at the cut), pooled over three cuts whose horizons end at as_of and one and two months before, every case listed; { degraded, ... }. Since 0.2.0.';
 "#,
     name = "console_comments",
     requires = [
         odx_forecast_revenue,
         odx_forecast_no_shows,
+        odx_forecast_churn,
         odx_compare,
         odx_command,
         odx_insights_scope,

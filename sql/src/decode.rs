@@ -380,10 +380,11 @@ pub fn feed_patients(acc: &mut PatientsAcc, kind: QueryKind, r: &impl Row) -> Re
         seen_in_window: need(r.boolean(3)?, 3)?,
         last_visit_before_churn_cut: need(r.boolean(4)?, 4)?,
         booked_after_to: need(r.boolean(5)?, 5)?,
+        lapsed_at_start: need(r.boolean(12)?, 12)?,
         recall: recall.transpose()?,
         recall_before_to: need(r.boolean(7)?, 7)?,
         visited_since_recall: need(r.boolean(8)?, 8)?,
-        patients: count(r, 12)?,
+        patients: count(r, 13)?,
         dormant,
     })?;
     Ok(())

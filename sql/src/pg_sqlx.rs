@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use odx_core::command::{command_center, command_scopes, CommandCenter, DomainReports};
 use odx_core::compare::comparison_scopes;
 use odx_core::forecast::{
-    no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, NoShowForecast, RevenueForecast,
+    churn_forecast, churn_scopes, no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, ChurnForecast,
+    NoShowForecast, RevenueForecast,
 };
 use odx_core::insights::{self, digest_of, Benchmark, Digest, NetworkOverview};
 use odx_core::targets::OpsTargetRow;
@@ -277,6 +278,20 @@ pub async fn forecast_no_shows(
 ) -> Result<Outcome<NoShowForecast>, EngineError> {
     let reports = every::<OperationsAcc>(pool, no_show_scopes(clinic_ids, as_of)?).await?;
     reports.try_map(|r| no_show_forecast(as_of, &r)).map_err(Into::into)
+}
+
+/// The churn list of `clinic_ids` at `as_of`, with its backtest (see
+/// [`odx_core::forecast`]).
+///
+/// # Errors
+/// [`EngineError`].
+pub async fn forecast_churn(
+    pool: &PgPool,
+    clinic_ids: &[i64],
+    as_of: NaiveDate,
+) -> Result<Outcome<ChurnForecast>, EngineError> {
+    let reports = every::<PatientsAcc>(pool, churn_scopes(clinic_ids, as_of)?).await?;
+    reports.try_map(|r| churn_forecast(as_of, &r)).map_err(Into::into)
 }
 
 /// The console tables of `reads` for `key` (an organization or a user id).

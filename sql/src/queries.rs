@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 /// | `$8` | `bool` | group by doctor |
 /// | `$9` | `timestamptz` | the earliest range start of the scope's clinics |
 /// | `$10` | `timestamptz` | the latest as-of instant of the scope's clinics |
-/// | `$11` | `text[]` | per clinic, its patients cuts (active window start, churn cut) |
+/// | `$11` | `text[]` | per clinic, its patients cuts (active window start, churn cut, churn cut at the start) |
 /// | `$12` | `text[]` | per clinic, the IANA name of the time zone core resolved |
 ///
 /// `$9` and `$10` bound every scan with constants the planner can estimate
@@ -613,8 +613,9 @@ fn patient_records() -> Query {
         kind: QueryKind::PatientRecords,
         relations: &["patients", "appointments", "invoices"],
         // Every patient of the scope's branches with the first and last
-        // completed visit before the as-of instant and whether anything is
-        // booked from it on, grouped by where those fall against core's cuts.
+        // completed visit before the as-of instant, the last before the range
+        // and whether anything is booked from the as-of instant on, grouped by
+        // where those fall against core's cuts.
         // Only a patient whose last visit is before the churn cut is its own
         // group, with its identity, last visit (local date) and lifetime
         // billed: the only per-patient rows that leave Postgres.
@@ -624,6 +625,7 @@ v AS MATERIALIZED (
     SELECT a.clinic_id, a.patient_id,
            min(a.starts_at) FILTER (WHERE a.status = '{completed}' AND a.starts_at < s.as_of) AS first_at,
            max(a.starts_at) FILTER (WHERE a.status = '{completed}' AND a.starts_at < s.as_of) AS last_at,
+           max(a.starts_at) FILTER (WHERE a.status = '{completed}' AND a.starts_at < s.range_start) AS before_at,
            coalesce(bool_or(a.status = '{booked}' AND a.starts_at >= s.as_of), false) AS booked_after
     FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id AND a.clinic_id = ANY($1::bigint[])
     WHERE a.status IN ('{completed}', '{booked}')
@@ -632,6 +634,7 @@ v AS MATERIALIZED (
 p AS MATERIALIZED (
     SELECT pt.clinic_id, pt.id, pt.recall_due_on, v.first_at, v.last_at, coalesce(v.booked_after, false) AS booked_after,
            coalesce(v.last_at < s.patient_cuts[2], false) AS dormant, (v.last_at AT TIME ZONE s.zone)::date AS last_on,
+           coalesce(v.before_at < s.patient_cuts[3], false) AS lapsed_at_start,
            s.range_cuts, s.range_start, s.patient_cuts[1] AS window_start, s.as_of
     FROM s JOIN app.patients pt ON pt.clinic_id = s.clinic_id AND pt.clinic_id = ANY($1::bigint[])
     LEFT JOIN v ON v.clinic_id = pt.clinic_id AND v.patient_id = pt.id
@@ -647,9 +650,9 @@ SELECT p.clinic_id, width_bucket(p.first_at, p.range_cuts)::int4,
        p.booked_after, ((p.recall_due_on >= $6::date)::int + (p.recall_due_on > $7::date)::int)::int4,
        coalesce(p.recall_due_on < $7::date, false), coalesce(p.last_on >= p.recall_due_on, false),
        CASE WHEN p.dormant THEN p.id END, CASE WHEN p.dormant THEN to_char(p.last_on, 'YYYY-MM-DD') END,
-       CASE WHEN p.dormant THEN coalesce(b.billed, 0)::text END, count(*)::int8
+       CASE WHEN p.dormant THEN coalesce(b.billed, 0)::text END, p.lapsed_at_start, count(*)::int8
 FROM p LEFT JOIN b ON b.clinic_id = p.clinic_id AND b.patient_id = p.id
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13"
         ),
     }
 }

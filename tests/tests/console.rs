@@ -421,3 +421,61 @@ fn no_show_risk_shrinks_a_doctors_rate_toward_the_branchs() {
     }
     assert_eq!(f.backtest.len(), 4 * 3);
 }
+
+#[test]
+fn the_churn_list_at_the_end_of_2026_with_its_backtest() {
+    // EXPECTED.md, "The churn forecast": 106 comes back on September 10.
+    let t = tables();
+    let f = t.forecast_churn(&[1, 2], d("2026-12-31")).unwrap();
+    let listed: Vec<(i64, i64, Decimal)> =
+        f.list.iter().map(|p| (p.clinic_id, p.patient_id, p.lifetime_billed)).collect();
+    assert_eq!(
+        listed,
+        [
+            (1, 102, m("20000.00")),
+            (2, 203, m("3000.00")),
+            (1, 107, m("0")),
+            (1, 108, m("0")),
+            (1, 109, m("0")),
+            (1, 110, m("0"))
+        ]
+    );
+    let at_risk: Vec<(Option<i64>, u64)> =
+        std::iter::once(&f.network).chain(&f.branches).map(|b| (b.clinic_id, b.at_risk)).collect();
+    assert_eq!(at_risk, [(None, 6), (Some(1), 5), (Some(2), 1)]);
+    // (cut, horizon end, clinic, flagged, won back, lapsed)
+    let cases: Vec<_> =
+        f.backtest.iter().map(|c| (c.cut, c.horizon_end, c.clinic_id, c.flagged, c.won_back, c.lapsed)).collect();
+    let (june, may, april) = (d("2026-06-30"), d("2026-05-30"), d("2026-04-30"));
+    let (dec, nov, oct) = (d("2026-12-31"), d("2026-11-30"), d("2026-10-31"));
+    assert_eq!(
+        cases,
+        [
+            (june, dec, None, 6, 1, 6),
+            (june, dec, Some(1), 5, 1, 5),
+            (june, dec, Some(2), 1, 0, 1),
+            (may, nov, None, 5, 1, 6),
+            (may, nov, Some(1), 4, 1, 5),
+            (may, nov, Some(2), 1, 0, 1),
+            // 203's 2025-08-15 is after April 30 less 9 months: not yet lapsed
+            (april, oct, None, 4, 1, 6),
+            (april, oct, Some(1), 4, 1, 5),
+            (april, oct, Some(2), 0, 0, 1),
+        ]
+    );
+    assert!(f.backtest.iter().all(|c| c.stayed_away == c.flagged - c.won_back));
+    assert_eq!(f.backtest[8].precision, None, "nobody flagged");
+    assert_eq!(f.backtest[4].precision, Some(frac("3", "4")));
+    // pooled over the cuts: 12 of 15 flagged stayed away, 12 of 18 lapsed were flagged
+    assert_eq!((f.precision, f.recall), (Some(frac("12", "15")), Some(frac("12", "18"))));
+    assert_eq!((f.branches[0].precision, f.branches[0].recall), (Some(frac("10", "13")), Some(frac("10", "15"))));
+    assert_eq!((f.branches[1].precision, f.branches[1].recall), (Some(Decimal::ONE), Some(frac("2", "3"))));
+    // the list is the patients report's at the as-of date
+    let scope = MetricScope::new([1, 2], d("2026-12-31"), d("2026-12-31"), GroupBy::Clinic).unwrap();
+    assert_eq!(f.list, t.patients(&scope).unwrap().totals.churn_list);
+    // reports of other scopes are refused
+    assert!(matches!(
+        odx_core::forecast::churn_forecast(d("2026-12-31"), &[t.patients(&scope).unwrap()]),
+        Err(OdxError::InvalidArgument { .. })
+    ));
+}

@@ -441,12 +441,19 @@ async fn forecasts_equal_core() {
     let cases = [
         (known_answer::tables(), vec![1, 2], "2026-06-15"),
         (known_answer::tables(), vec![2], "2026-06-30"),
+        (known_answer::tables(), vec![1, 2], "2026-12-31"),
         (demo, vec![501, 502, 503, 504], "2026-06-21"),
     ];
     for (t, ids, as_of) in cases {
-        let revenue = with_degraded_false(serde_json::to_value(t.forecast_revenue(&ids, d(as_of)).unwrap()).unwrap());
-        let no_shows = with_degraded_false(serde_json::to_value(t.forecast_no_shows(&ids, d(as_of)).unwrap()).unwrap());
-        for (function, want) in [("odx_forecast_revenue", revenue), ("odx_forecast_no_shows", no_shows)] {
+        fn json(v: impl serde::Serialize) -> Value {
+            with_degraded_false(serde_json::to_value(v).unwrap())
+        }
+        let revenue = json(t.forecast_revenue(&ids, d(as_of)).unwrap());
+        let no_shows = json(t.forecast_no_shows(&ids, d(as_of)).unwrap());
+        let churn = json(t.forecast_churn(&ids, d(as_of)).unwrap());
+        let functions =
+            [("odx_forecast_revenue", revenue), ("odx_forecast_no_shows", no_shows), ("odx_forecast_churn", churn)];
+        for (function, want) in functions {
             let sql = format!("SELECT {function}($1, $2::date)::text");
             let text: String = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(&ids)
@@ -461,4 +468,5 @@ async fn forecasts_equal_core() {
     }
     assert_eq!(sqlstate(&pool, "SELECT odx_forecast_revenue(ARRAY[1]::bigint[], 'infinity')").await, "22008");
     assert_eq!(sqlstate(&pool, "SELECT odx_forecast_no_shows(ARRAY[999]::bigint[], '2026-06-15')").await, "22023");
+    assert_eq!(sqlstate(&pool, "SELECT odx_forecast_churn(ARRAY[1]::bigint[], '-infinity')").await, "22008");
 }

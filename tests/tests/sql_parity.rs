@@ -213,6 +213,20 @@ SELECT
           AND NOT EXISTS (SELECT 1 FROM app.appointments b
                           WHERE b.patient_id = a.patient_id AND b.status = 'booked'
                             AND (b.starts_at AT TIME ZONE max(c.timezone))::date > $3::date)) x) AS churn_risk,
+  (SELECT count(*) FROM (
+       SELECT a.patient_id FROM app.appointments a JOIN c ON c.id = a.clinic_id
+       WHERE a.status = 'completed' AND (a.starts_at AT TIME ZONE c.timezone)::date <= $3::date
+       GROUP BY a.patient_id
+       HAVING max((a.starts_at AT TIME ZONE c.timezone)::date) <= ($3::date - interval '9 months')::date) x) AS lapsed,
+  (SELECT count(*) || ' ' || count(*) FILTER (WHERE back) FROM (
+       SELECT a.patient_id, EXISTS (SELECT 1 FROM app.appointments b
+                                    WHERE b.patient_id = a.patient_id AND b.status = 'completed'
+                                      AND (b.starts_at AT TIME ZONE max(c.timezone))::date BETWEEN $2::date AND $3::date) AS back
+       FROM app.appointments a JOIN c ON c.id = a.clinic_id
+       WHERE a.status = 'completed' AND (a.starts_at AT TIME ZONE c.timezone)::date < $2::date
+       GROUP BY a.patient_id
+       HAVING max((a.starts_at AT TIME ZONE c.timezone)::date) <= ($2::date - 1 - interval '9 months')::date) x)
+       AS lapsed_at_start_won_back,
   (SELECT coalesce(round(sum(q.qty * q.unit_cost) FILTER (WHERE q.qty > 0), 2), 0) FROM (
        SELECT i.unit_cost, i.qty_on_hand - coalesce((SELECT sum(m.qty) FROM app.inventory_movements m
                                                      WHERE m.item_id = i.id
@@ -278,6 +292,9 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         assert_eq!(patients.recall_due, n("recall_due"), "recall due, {what}");
         assert_eq!(patients.recall_overdue, n("recall_overdue"), "recall overdue, {what}");
         assert_eq!(patients.churn_risk, n("churn_risk"), "churn risk, {what}");
+        assert_eq!(patients.lapsed, n("lapsed"), "lapsed, {what}");
+        let start = format!("{} {}", patients.lapsed_at_start, patients.won_back);
+        assert_eq!(start, row.get::<String, _>("lapsed_at_start_won_back"), "lapsed at the start, won back, {what}");
         assert_eq!(inventory.stock_value, dec("stock_value"), "stock value, {what}");
         assert_eq!(inventory.expired, n("expired_batches"), "expired batches, {what}");
         assert_eq!(
