@@ -177,6 +177,9 @@ const PATIENTS_FIELDS: &[Field] = &[
     ("churn_risk", "/churn_risk", Kind::Count),
     ("top_patient", "/churn_list/0/patient_id", Kind::Count),
     ("top_billed", "/churn_list/0/lifetime_billed", Kind::Money),
+    ("lapsed", "/lapsed", Kind::Count),
+    ("lapsed_at_start", "/lapsed_at_start", Kind::Count),
+    ("won_back", "/won_back", Kind::Count),
 ];
 
 const INVENTORY_FIELDS: &[Field] = &[

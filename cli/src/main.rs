@@ -18,7 +18,7 @@
 use chrono::{Datelike, NaiveDate};
 use odx_core::command::CommandCenter;
 use odx_core::export::{report_csv, table_csv};
-use odx_core::forecast::{NoShowForecast, RevenueForecast};
+use odx_core::forecast::{ChurnForecast, NoShowForecast, RevenueForecast};
 use odx_core::insights::Digest;
 use odx_core::targets::TargetMetric;
 use odx_core::{
@@ -201,7 +201,10 @@ fn print_comparison(c: &Comparison, names: &HashMap<i64, String>) {
     println!();
 }
 
-fn print_forecasts(revenue: &RevenueForecast, no_shows: &NoShowForecast, names: &HashMap<i64, String>) {
+fn print_forecasts(
+    (revenue, no_shows, churn): (&RevenueForecast, &NoShowForecast, &ChurnForecast),
+    names: &HashMap<i64, String>,
+) {
     let name = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned()).unwrap_or_else(|| "network".into());
     println!("FORECASTS (as of {}, each with the error it made on the previous months)", revenue.as_of);
     println!(
@@ -232,6 +235,23 @@ fn print_forecasts(revenue: &RevenueForecast, no_shows: &NoShowForecast, names: 
             pct(b.risk),
             b.expected_no_shows.round_dp(1),
             b.booked
+        );
+    }
+    println!(
+        "Churn list: {} patients 9+ months away, nothing booked; over {}-month horizons {} of those listed stayed \
+         away (precision), {} of those lost were listed (recall)",
+        churn.network.at_risk,
+        churn.horizon_months,
+        pct(churn.precision),
+        pct(churn.recall)
+    );
+    for b in &churn.branches {
+        println!(
+            "  {:<20} at risk {:>4}  precision {:>6}  recall {:>6}",
+            name(b.clinic_id),
+            b.at_risk,
+            pct(b.precision),
+            pct(b.recall)
         );
     }
     println!();
@@ -574,7 +594,8 @@ fn run(args: &Args) -> Result<(), String> {
     let as_of = scope.from().with_day(21).unwrap_or(scope.to()).min(scope.to());
     let revenue = tables.forecast_revenue(scope.clinic_ids(), as_of).map_err(|e| e.to_string())?;
     let no_shows = tables.forecast_no_shows(scope.clinic_ids(), as_of).map_err(|e| e.to_string())?;
-    print_forecasts(&revenue, &no_shows, &names);
+    let churn = tables.forecast_churn(scope.clinic_ids(), as_of).map_err(|e| e.to_string())?;
+    print_forecasts((&revenue, &no_shows, &churn), &names);
     print_financial(&financial, &names);
     print_operations(&operations, &names);
     print_accounting(&accounting, &names);

@@ -246,13 +246,24 @@ fn forecasts_measure_their_error_on_generated_history() {
     for as_of in ["2026-06-07", "2026-06-14", "2026-06-21"] {
         let f = t.forecast_revenue(&ids, d(as_of)).unwrap();
         let n = t.forecast_no_shows(&ids, d(as_of)).unwrap();
+        let c = t.forecast_churn(&ids, d(as_of)).unwrap();
         println!(
-            "as of {as_of}: revenue MAPE network {:.4} branches {:.4}; no-show WAPE {:.4} bias {:.4}",
+            "as of {as_of}: revenue MAPE network {:.4} branches {:.4}; no-show WAPE {:.4} bias {:.4}; \
+             churn list {} precision {:.4} recall {:.4}",
             f.mape.unwrap(),
             f.branch_mape.unwrap(),
             n.wape.unwrap(),
-            n.bias.unwrap()
+            n.bias.unwrap(),
+            c.network.at_risk,
+            c.precision.unwrap(),
+            c.recall.unwrap()
         );
+        // most of the list stays away; lapsed patients do come back during the period
+        assert!(c.precision.unwrap() > Decimal::new(70, 2), "precision {:?}", c.precision);
+        assert!(c.backtest.iter().filter(|k| k.clinic_id.is_none()).all(|k| k.won_back > 0 && k.flagged > k.won_back));
+        assert_eq!(c.backtest.len(), 3 * (1 + ids.len()));
+        let sum: u64 = c.branches.iter().map(|b| b.at_risk).sum();
+        assert_eq!((sum, c.list.len()), (c.network.at_risk, c.network.at_risk.min(100) as usize));
         assert_eq!(f.backtest.len(), 3 * (1 + ids.len()));
         assert!(f.mape.unwrap() < Decimal::new(10, 2), "the weekday run rate is within 10% on the demo history");
         assert!(f.branches.iter().all(|b| b.mape.is_some() && b.projected >= b.billed_to_date));
