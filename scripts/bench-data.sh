@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 bash scripts/pg-setup.sh server toolchain extension
 psql_admin() { runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 network=(--branches 40 --days 365 --start 2025-07-01 --seed 7)
-marker="odx bench data v8 (with lapsed patients, recall after the last visit, inventory, targets): network ${network[*]}"
+marker="odx bench data v9 (with lapsed patients and their win-backs, recall after the last visit, inventory, targets): network ${network[*]}"
 current=$(psql_admin -At -d postgres -c \
     "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = 'odx_bench'")
 if [ "$current" != "$marker" ]; then
