@@ -14,26 +14,9 @@ use std::str::FromStr;
 /// Why a comparison or a run failed.
 pub type Failure = Box<dyn std::error::Error>;
 
-/// A domain compared and timed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Domain {
-    /// `odx_financial` against `benches/sql/financial.sql`.
-    Financial,
-    /// `odx_operations` against `benches/sql/operations.sql`.
-    Operations,
-    /// `odx_accounting` against `benches/sql/accounting.sql`.
-    Accounting,
-    /// `odx_lab` against `benches/sql/lab.sql`.
-    Lab,
-    /// `odx_staff` against `benches/sql/staff.sql`.
-    Staff,
-    /// `odx_clinical` against `benches/sql/clinical.sql`.
-    Clinical,
-    /// `odx_patients` against `benches/sql/patients.sql`.
-    Patients,
-    /// `odx_inventory` against `benches/sql/inventory.sql`.
-    Inventory,
-}
+/// The domains compared and timed: core's, so the benchmark names them as
+/// every surface does.
+pub use odx_core::Domain;
 
 /// How a hand-written column compares with a field of odx's JSON.
 #[derive(Debug, Clone, Copy)]
@@ -197,34 +180,19 @@ const INVENTORY_FIELDS: &[Field] = &[
     ("reorder_needed", "/reorder_needed", Kind::Count),
 ];
 
-impl Domain {
-    /// Every domain the benchmark covers.
-    pub const ALL: [Domain; 8] = [
-        Domain::Financial,
-        Domain::Operations,
-        Domain::Accounting,
-        Domain::Lab,
-        Domain::Staff,
-        Domain::Clinical,
-        Domain::Patients,
-        Domain::Inventory,
-    ];
-
-    /// The domain's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Domain::Financial => "financial",
-            Domain::Operations => "operations",
-            Domain::Accounting => "accounting",
-            Domain::Lab => "lab",
-            Domain::Staff => "staff",
-            Domain::Clinical => "clinical",
-            Domain::Patients => "patients",
-            Domain::Inventory => "inventory",
-        }
-    }
+/// The two sides of a domain: the extension's call and the hand-written
+/// statement, and what to compare between them.
+pub trait Sides {
     /// The extension's call, `$1..$3` = ids, from, to.
-    pub fn extension_sql(self) -> &'static str {
+    fn extension_sql(self) -> &'static str;
+    /// The hand-written statement, same parameters.
+    fn hand_sql(self) -> &'static str;
+    /// What to compare.
+    fn fields(self) -> &'static [Field];
+}
+
+impl Sides for Domain {
+    fn extension_sql(self) -> &'static str {
         match self {
             Domain::Financial => "SELECT odx_financial($1::bigint[], $2::date, $3::date)::text",
             Domain::Operations => "SELECT odx_operations($1::bigint[], $2::date, $3::date)::text",
@@ -236,8 +204,7 @@ impl Domain {
             Domain::Inventory => "SELECT odx_inventory($1::bigint[], $2::date, $3::date)::text",
         }
     }
-    /// The hand-written statement, same parameters.
-    pub fn hand_sql(self) -> &'static str {
+    fn hand_sql(self) -> &'static str {
         match self {
             Domain::Financial => include_str!("../sql/financial.sql"),
             Domain::Operations => include_str!("../sql/operations.sql"),
@@ -249,8 +216,7 @@ impl Domain {
             Domain::Inventory => include_str!("../sql/inventory.sql"),
         }
     }
-    /// What to compare.
-    pub fn fields(self) -> &'static [Field] {
+    fn fields(self) -> &'static [Field] {
         match self {
             Domain::Financial => FINANCIAL_FIELDS,
             Domain::Operations => OPERATIONS_FIELDS,
@@ -407,7 +373,7 @@ pub async fn check(conn: &mut PgConnection, domain: Domain, case: &Case) -> Resu
         };
         let who = clinic.map_or("the network".to_owned(), |id| format!("clinic {id}"));
         compare_row(row, metrics, domain.fields())
-            .map_err(|e| format!("{} {}x{}d, {who}: {e}", domain.name(), case.branches, case.days))?;
+            .map_err(|e| format!("{} {}x{}d, {who}: {e}", domain.as_str(), case.branches, case.days))?;
     }
     Ok(())
 }

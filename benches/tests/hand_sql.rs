@@ -29,7 +29,7 @@ async fn hand_written_statements_equal_the_extension_on_the_fixtures() {
     for domain in Domain::ALL {
         for case in &cases {
             if let Err(e) = check(&mut conn, domain, case).await {
-                panic!("{} {:?} {}..{}: {e}", domain.name(), case.ids, case.from, case.to);
+                panic!("{} {:?} {}..{}: {e}", domain.as_str(), case.ids, case.from, case.to);
             }
         }
     }

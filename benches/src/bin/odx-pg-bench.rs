@@ -9,7 +9,7 @@
 //! data; nothing here asserts a time.
 
 use chrono::{Datelike, NaiveDate};
-use odx_benches::side_by_side::{check, run_query, Case, Domain, Failure};
+use odx_benches::side_by_side::{check, run_query, Case, Domain, Failure, Sides};
 use odx_fixtures::generator::NetworkConfig;
 use sqlx::{Connection, PgConnection, Row};
 use std::process::ExitCode;
@@ -218,7 +218,7 @@ fn opts() -> Result<Opts, String> {
             }
             "--domain" => {
                 let name = value()?;
-                let d = Domain::ALL.into_iter().find(|d| d.name() == name);
+                let d = Domain::ALL.into_iter().find(|d| d.as_str() == name);
                 o.domains.push(d.ok_or_else(|| format!("--domain {name:?}: not a domain\n{USAGE}"))?);
             }
             "--help" | "-h" => return Err(USAGE.to_owned()),
@@ -279,7 +279,7 @@ async fn run(o: Opts) -> Result<(), Failure> {
             let ratio = odx.as_secs_f64() / hand.as_secs_f64().max(1e-9);
             println!(
                 "| {} | {} | {} | {} | {} | {ratio:.2} |",
-                domain.name(),
+                domain.as_str(),
                 case.branches,
                 case.days,
                 ms(odx),
