@@ -5,7 +5,7 @@
 pub mod side_by_side;
 
 use chrono::NaiveDate;
-use odx_core::tables::{AppointmentRow, InvoiceRow};
+use odx_core::rows::{AppointmentRow, InvoiceRow};
 use odx_core::{ClinicDirectory, FinancialAcc, Frame, GroupBy, InvoiceStatus, MetricScope, OperationsAcc, Result};
 use rust_decimal::Decimal;
 

@@ -14,10 +14,15 @@
 use crate::category::InvoiceStatus;
 use crate::error::{OdxError, Result};
 use crate::financial::{lab_cost_counts, LabCostFact};
-use crate::frame::{accumulator, Facts};
+use crate::frame::Facts;
 use crate::num::{add_count, add_money, rate};
+use crate::report::accumulator;
 use crate::report::Report;
+use crate::rows::Tables;
+use crate::scope::MetricScope;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -316,6 +321,62 @@ fn metrics(f: &AccountingFacts) -> Result<AccountingMetrics> {
         expense_ratio,
         data_quality: f.dq,
     })
+}
+
+// The in-memory path: these rows folded into this domain's accumulator.
+impl Tables {
+    /// The accounting report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn accounting(&self, scope: &MetricScope) -> Result<AccountingReport> {
+        let mut acc = AccountingAcc::new(scope, &self.directory())?;
+        self.fold_accounting(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' accounting facts (scope clinics only) to an accumulator.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_accounting(&self, acc: &mut AccountingAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        let doctor_of: FxHashMap<i64, Option<i64>> = self.invoices.iter().map(|i| (i.id, i.doctor_id)).collect();
+        for p in self.payments.iter().filter(|p| scope.contains(p.clinic_id)) {
+            if frame.clock(p.clinic_id)?.in_range(p.paid_at) {
+                acc.accum_receipt(&ReceiptFact {
+                    clinic_id: p.clinic_id,
+                    doctor_id: doctor_of.get(&p.invoice_id).copied().flatten(),
+                    payments: 1,
+                    amount: p.amount,
+                })?;
+            }
+        }
+        let materials = self.materials_by_invoice(|_| true)?;
+        for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
+            if frame.clock(i.clinic_id)?.in_range(i.issued_at) {
+                let items_cost = materials.get(&i.id).copied().unwrap_or_default();
+                acc.accum_materials(&MaterialsFact::of_invoice(i.clinic_id, i.doctor_id, i.status, items_cost))?;
+            }
+        }
+        let in_range = |d: NaiveDate| frame.calendar().bucket_of_date(d).is_some();
+        for l in self.lab_cases.iter().filter(|l| scope.contains(l.clinic_id) && in_range(l.sent_on)) {
+            acc.accum_lab_cost(&LabCostFact { clinic_id: l.clinic_id, status: l.status, cases: 1, cost: l.cost })?;
+        }
+        for e in self.expenses.iter().filter(|e| scope.contains(e.clinic_id) && in_range(e.spent_on)) {
+            acc.accum_expense(&ExpenseFact {
+                clinic_id: e.clinic_id,
+                category: e.category.clone(),
+                expenses: 1,
+                amount: e.amount,
+            })?;
+        }
+        for p in self.payroll.iter().filter(|p| scope.contains(p.clinic_id) && in_range(p.paid_on)) {
+            acc.accum_payroll(&PayrollFact { clinic_id: p.clinic_id, entries: 1, gross: p.gross })?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,10 @@ use chrono::{DateTime, Datelike, Days, LocalResult, Months, NaiveDate, TimeZone,
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+/// A patient is at churn risk when the last completed visit is this many
+/// calendar months or more before `to` (and nothing is booked after `to`).
+pub const CHURN_AFTER_MONTHS: u32 = 9;
+
 /// The time zone of a clinic whose `timezone` column is empty.
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Karachi";
 
@@ -43,7 +47,7 @@ pub struct Calendar {
     /// the window's months.
     active_since: NaiveDate,
     /// The latest last-visit date of a patient at churn risk: `to` less
-    /// [`crate::patients::CHURN_AFTER_MONTHS`] calendar months.
+    /// [`CHURN_AFTER_MONTHS`] calendar months.
     churn_by: NaiveDate,
     /// The same for the day before `from`: a patient whose last visit before
     /// the range is on or before it was lapsed when the range began.
@@ -76,7 +80,7 @@ impl Calendar {
         // representable, more than the longest window.
         let after_to = to.succ_opt().unwrap_or(to);
         let active_since = after_to.checked_sub_months(Months::new(scope.active_window_months())).unwrap_or(from);
-        let churn = Months::new(crate::patients::CHURN_AFTER_MONTHS);
+        let churn = Months::new(CHURN_AFTER_MONTHS);
         let churn_by = to.checked_sub_months(churn).unwrap_or(from);
         let before_from = from.pred_opt().unwrap_or(from);
         let churn_by_at_start = before_from.checked_sub_months(churn).unwrap_or(before_from);
@@ -95,7 +99,7 @@ impl Calendar {
 
     /// The latest last visit (before the range) of a patient lapsed when the
     /// range began: the day before `from` less
-    /// [`crate::patients::CHURN_AFTER_MONTHS`] calendar months.
+    /// [`CHURN_AFTER_MONTHS`] calendar months.
     pub fn churn_by_at_start(&self) -> NaiveDate {
         self.churn_by_at_start
     }

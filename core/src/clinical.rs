@@ -12,10 +12,14 @@
 
 use crate::category::{label, InvoiceStatus, PlanStatus, ProcedureStatus, QuotationStatus};
 use crate::error::{OdxError, Result};
-use crate::frame::{accumulator, Facts};
+use crate::frame::Facts;
 use crate::num::{add_count, add_money, average_money, count_rate, merge_counts, rate};
+use crate::report::accumulator;
 use crate::report::Report;
+use crate::rows::{item_amount, InvoiceRow, Tables, TreatmentPlanRow};
+use crate::scope::MetricScope;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -399,6 +403,83 @@ fn metrics(f: &ClinicalFacts) -> Result<ClinicalMetrics> {
         top_procedures_by_revenue: top(&lines, |l| l.revenue),
         data_quality: f.dq,
     })
+}
+
+// The in-memory path: these rows folded into this domain's accumulator.
+impl Tables {
+    /// The clinical report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn clinical(&self, scope: &MetricScope) -> Result<ClinicalReport> {
+        let mut acc = ClinicalAcc::new(scope, &self.directory())?;
+        self.fold_clinical(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' clinical facts (scope clinics only) to an accumulator.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_clinical(&self, acc: &mut ClinicalAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        let mut plans: FxHashMap<i64, &TreatmentPlanRow> = FxHashMap::default();
+        for p in self.treatment_plans.iter().filter(|p| scope.contains(p.clinic_id)) {
+            if frame.clock(p.clinic_id)?.in_range(p.created_at) {
+                plans.insert(p.id, p);
+                acc.accum_plan(&PlanFact {
+                    clinic_id: p.clinic_id,
+                    doctor_id: p.doctor_id,
+                    status: p.status,
+                    plans: 1,
+                })?;
+            }
+        }
+        for pp in &self.treatment_plan_procedures {
+            if let Some(p) = plans.get(&pp.plan_id) {
+                acc.accum_plan_fees(&PlanFeesFact {
+                    clinic_id: p.clinic_id,
+                    doctor_id: p.doctor_id,
+                    plan_status: p.status,
+                    procedure_status: pp.status,
+                    procedures: 1,
+                    fees: pp.fee,
+                })?;
+            }
+        }
+        let doctor_of: FxHashMap<i64, Option<i64>> = self.treatment_plans.iter().map(|p| (p.id, p.doctor_id)).collect();
+        for q in self.quotations.iter().filter(|q| scope.contains(q.clinic_id)) {
+            if frame.clock(q.clinic_id)?.in_range(q.created_at) {
+                let doctor_id = q.plan_id.and_then(|id| doctor_of.get(&id).copied().flatten());
+                acc.accum_quotation(&QuotationFact {
+                    clinic_id: q.clinic_id,
+                    doctor_id,
+                    status: q.status,
+                    quotations: 1,
+                })?;
+            }
+        }
+        let mut invoices: FxHashMap<i64, &InvoiceRow> = FxHashMap::default();
+        for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
+            if frame.clock(i.clinic_id)?.in_range(i.issued_at) {
+                invoices.insert(i.id, i);
+            }
+        }
+        for it in &self.invoice_items {
+            if let Some(i) = invoices.get(&it.invoice_id) {
+                acc.accum_procedure_line(&ProcedureLineFact {
+                    clinic_id: i.clinic_id,
+                    doctor_id: i.doctor_id,
+                    status: i.status,
+                    procedure_code: it.procedure_code.clone(),
+                    qty: i64::from(it.qty),
+                    revenue: item_amount(it.qty, it.unit_price, "procedure revenue")?,
+                })?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

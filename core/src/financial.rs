@@ -11,9 +11,11 @@ use crate::error::{OdxError, Result};
 use crate::frame::{ClinicDirectory, Facts, Frame, Grouped};
 use crate::num::{add_count, add_money, average_money, merge_counts, rate};
 use crate::report::{assemble, Report};
+use crate::rows::Tables;
 use crate::scope::MetricScope;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// Invoices issued in the range, grouped by clinic, doctor, trend bucket and
@@ -657,5 +659,75 @@ impl FinancialAcc {
             trend: Trend { granularity: cal.granularity(), points },
             data_quality: f.dq,
         })
+    }
+}
+
+// The in-memory path: these rows folded into this domain's accumulator.
+impl Tables {
+    /// The financial report of a scope over these rows.
+    ///
+    /// # Errors
+    /// [`OdxError::UnknownClinic`] for a scope clinic missing from `clinics`,
+    /// [`OdxError::UnknownTimeZone`], [`OdxError::Overflow`].
+    pub fn financial(&self, scope: &MetricScope) -> Result<FinancialReport> {
+        let mut acc = FinancialAcc::new(scope, &self.directory())?;
+        self.fold_financial(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' financial facts (scope clinics only) to an accumulator.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_financial(&self, acc: &mut FinancialAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        // invoice id -> (clinic, doctor), for every invoice: a payment follows
+        // its invoice's doctor, whichever clinic recorded it.
+        let invoice_of: FxHashMap<i64, (i64, Option<i64>)> =
+            self.invoices.iter().map(|i| (i.id, (i.clinic_id, i.doctor_id))).collect();
+        let in_scope_invoice = |id: &i64| invoice_of.get(id).is_some_and(|(c, _)| scope.contains(*c));
+        let materials = self.materials_by_invoice(in_scope_invoice)?;
+        // Paid to date: every payment against an invoice of the scope, before
+        // the as-of instant of the invoice's clinic.
+        let mut paid: FxHashMap<i64, Decimal> = FxHashMap::default();
+        for p in &self.payments {
+            if let Some((clinic, _)) = invoice_of.get(&p.invoice_id).filter(|(c, _)| scope.contains(*c)) {
+                if p.paid_at < frame.clock(*clinic)?.as_of() {
+                    add_money(paid.entry(p.invoice_id).or_default(), p.amount, "paid")?;
+                }
+            }
+        }
+        for p in self.payments.iter().filter(|p| scope.contains(p.clinic_id)) {
+            if let Some(bucket) = frame.clock(p.clinic_id)?.trend_bucket(p.paid_at) {
+                acc.accum_payment(&PaymentFact {
+                    clinic_id: p.clinic_id,
+                    doctor_id: invoice_of.get(&p.invoice_id).and_then(|(_, d)| *d),
+                    bucket,
+                    method: p.method,
+                    payments: 1,
+                    amount: p.amount,
+                })?;
+            }
+        }
+        for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
+            acc.accum_invoice_row(
+                i.clinic_id,
+                i.doctor_id,
+                i.issued_at,
+                i.status,
+                i.payer,
+                i.total,
+                materials.get(&i.id).copied().unwrap_or_default(),
+                Some(paid.get(&i.id).copied().unwrap_or_default()),
+            )?;
+        }
+        let cal = frame.calendar();
+        for l in self.lab_cases.iter().filter(|l| scope.contains(l.clinic_id)) {
+            if cal.bucket_of_date(l.sent_on).is_some() {
+                acc.accum_lab_cost(&LabCostFact { clinic_id: l.clinic_id, status: l.status, cases: 1, cost: l.cost })?;
+            }
+        }
+        Ok(())
     }
 }

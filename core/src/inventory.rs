@@ -11,11 +11,16 @@
 //! are judged per (branch, sku) position: the batches of one product in one
 //! branch are one stock. Expiry is judged per batch.
 
+use crate::category::MovementKind;
 use crate::error::Result;
-use crate::frame::{accumulator, Facts};
+use crate::frame::Facts;
 use crate::num::{add_count, add_money, mul_money, rate, round_money};
+use crate::report::accumulator;
 use crate::report::Report;
+use crate::rows::Tables;
+use crate::scope::MetricScope;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -402,6 +407,65 @@ fn metrics(f: &InventoryFacts) -> Result<InventoryMetrics> {
         rebalance,
         data_quality: f.dq,
     })
+}
+
+// The in-memory path: these rows folded into this domain's accumulator.
+impl Tables {
+    /// The inventory report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn inventory(&self, scope: &MetricScope) -> Result<InventoryReport> {
+        let mut acc = InventoryAcc::new(scope, &self.directory())?;
+        self.fold_inventory(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' inventory facts (scope clinics only) to an
+    /// accumulator: one fact per item with its movements.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_inventory(&self, acc: &mut InventoryAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        let clinic_of: FxHashMap<i64, i64> = self.inventory_items.iter().map(|i| (i.id, i.clinic_id)).collect();
+        // Per item: net movement at or after the as-of instant, consumption
+        // and unknown kinds in range (by the item's clinic clock).
+        let mut moves: FxHashMap<i64, (Decimal, Decimal, u64)> = FxHashMap::default();
+        for m in &self.inventory_movements {
+            let Some(&clinic) = clinic_of.get(&m.item_id).filter(|c| scope.contains(**c)) else { continue };
+            let clock = frame.clock(clinic)?;
+            let e = moves.entry(m.item_id).or_default();
+            if m.moved_at >= clock.as_of() {
+                add_money(&mut e.0, m.qty, "movements")?;
+            } else if clock.in_range(m.moved_at) {
+                match m.kind {
+                    MovementKind::Consumption => add_money(&mut e.1, -m.qty, "consumption")?,
+                    MovementKind::Unknown => e.2 += 1,
+                    _ => {}
+                }
+            }
+        }
+        let to = scope.to();
+        for i in self.inventory_items.iter().filter(|i| scope.contains(i.clinic_id)) {
+            let (moved_after, consumed, unknown) = moves.get(&i.id).cloned().unwrap_or_default();
+            acc.accum_item(&InventoryItemFact {
+                clinic_id: i.clinic_id,
+                sku: i.sku.clone(),
+                unit_cost: i.unit_cost,
+                qty_on_hand: i.qty_on_hand,
+                moved_after,
+                reorder_level: i.reorder_level,
+                expires_in_days: i
+                    .expires_on
+                    .map(|e| (e - to).num_days().clamp(i32::MIN.into(), i32::MAX.into()) as i32),
+                consumed,
+                unknown_kind_movements: unknown,
+            })?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -9,9 +9,12 @@
 use crate::category::LabStatus;
 use crate::error::Result;
 use crate::financial::{lab_cost_counts, LabCostFact};
-use crate::frame::{accumulator, Facts};
+use crate::frame::Facts;
 use crate::num::{add_count, add_money, count_rate, rate};
+use crate::report::accumulator;
 use crate::report::Report;
+use crate::rows::Tables;
+use crate::scope::MetricScope;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -280,6 +283,43 @@ fn metrics(f: &LabFacts) -> Result<LabMetrics> {
             .collect::<Result<_>>()?,
         data_quality: f.dq,
     })
+}
+
+// The in-memory path: these rows folded into this domain's accumulator.
+impl Tables {
+    /// The lab report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn lab(&self, scope: &MetricScope) -> Result<LabReport> {
+        let mut acc = LabAcc::new(scope, &self.directory())?;
+        self.fold_lab(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' lab facts (scope clinics only) to an accumulator.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_lab(&self, acc: &mut LabAcc) -> Result<()> {
+        let scope = acc.frame().scope().clone();
+        let (from, to) = (scope.from(), scope.to());
+        for l in self.lab_cases.iter().filter(|l| scope.contains(l.clinic_id)) {
+            acc.accum_case(&LabCaseFact {
+                clinic_id: l.clinic_id,
+                vendor: l.vendor.clone(),
+                status: l.status,
+                sent: DatePos::of(l.sent_on, from, to),
+                received: l.received_on.map(|r| DatePos::of(r, from, to)),
+                due_before_to: l.due_on < to,
+                received_before_sent: l.received_on.is_some_and(|r| r < l.sent_on),
+                cases: 1,
+                cost: l.cost,
+                turnaround_days: l.received_on.map_or(0, |r| (r - l.sent_on).num_days()),
+            })?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -12,10 +12,11 @@ use crate::financial::InvoiceFact;
 use crate::frame::{ClinicDirectory, Facts, Frame, Grouped};
 use crate::num::{add_count, add_money, average_money, count_rate, mul_money};
 use crate::report::{assemble, Report};
+use crate::rows::{ClinicHoursRow, DoctorScheduleRow, Tables};
 use crate::scope::MetricScope;
-use crate::tables::{ClinicHoursRow, DoctorScheduleRow};
 use chrono::{DateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 /// Appointments starting in the range, grouped by clinic, doctor (when
@@ -484,4 +485,95 @@ fn metrics(f: &OperationsFacts, chair_capacity_minutes: u64) -> Result<Operation
         chair_utilization: count_rate(f.chair_booked_minutes, chair_capacity_minutes),
         data_quality: f.dq,
     })
+}
+
+// The in-memory path: these rows folded into this domain's accumulator.
+impl Tables {
+    /// The operations report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn operations(&self, scope: &MetricScope) -> Result<OperationsReport> {
+        let mut acc = OperationsAcc::new(scope, &self.directory())?;
+        self.fold_operations(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' operations facts (scope clinics only) to an accumulator.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_operations(&self, acc: &mut OperationsAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        let in_scope = |c: i64| scope.contains(c);
+        // First ever completed appointment per (clinic, patient), and who had a
+        // completed appointment in range, clinic-wide and per doctor.
+        let mut first_completed: FxHashMap<(i64, i64), DateTime<Utc>> = FxHashMap::default();
+        let mut seen_clinic: FxHashSet<(i64, i64)> = FxHashSet::default();
+        let mut seen_doctor: FxHashSet<(i64, Option<i64>, i64)> = FxHashSet::default();
+        for a in self.appointments.iter().filter(|a| in_scope(a.clinic_id)) {
+            acc.accum_appointment_row(
+                a.clinic_id,
+                a.doctor_id,
+                a.room_id.is_some(),
+                a.starts_at,
+                a.duration_min,
+                a.status,
+            )?;
+            if a.status != AppointmentStatus::Completed {
+                continue;
+            }
+            let first = first_completed.entry((a.clinic_id, a.patient_id)).or_insert(a.starts_at);
+            *first = (*first).min(a.starts_at);
+            if frame.clock(a.clinic_id)?.in_range(a.starts_at) {
+                seen_clinic.insert((a.clinic_id, a.patient_id));
+                seen_doctor.insert((a.clinic_id, a.doctor_id, a.patient_id));
+            }
+        }
+        // Group the patients seen in range by where their first visit falls.
+        let mut counts: FxHashMap<(i64, PatientGrain, u32), u64> = FxHashMap::default();
+        let position = |clinic: i64, patient: i64| -> Result<u32> {
+            let clock = frame.clock(clinic)?;
+            Ok(first_completed.get(&(clinic, patient)).map_or(0, |first| clock.range_position(*first)))
+        };
+        for &(clinic, patient) in &seen_clinic {
+            *counts.entry((clinic, PatientGrain::Clinic, position(clinic, patient)?)).or_default() += 1;
+        }
+        if acc.frame().group_by() == crate::scope::GroupBy::Doctor {
+            for &(clinic, doctor, patient) in &seen_doctor {
+                *counts.entry((clinic, PatientGrain::Doctor(doctor), position(clinic, patient)?)).or_default() += 1;
+            }
+        }
+        for ((clinic_id, grain, first_visit_position), patients) in counts {
+            acc.accum_patients(&PatientsFact { clinic_id, grain, first_visit_position, patients })?;
+        }
+        for s in self.doctor_schedules.iter().filter(|s| in_scope(s.clinic_id)) {
+            acc.accum_schedule(s)?;
+        }
+        for h in self.clinic_hours.iter().filter(|h| in_scope(h.clinic_id)) {
+            acc.accum_opening_hours(h)?;
+        }
+        let mut rooms: FxHashMap<(i64, bool), u64> = FxHashMap::default();
+        for r in self.rooms.iter().filter(|r| in_scope(r.clinic_id)) {
+            *rooms.entry((r.clinic_id, r.active)).or_default() += 1;
+        }
+        for ((clinic_id, active), rooms) in rooms {
+            acc.accum_rooms(&RoomsFact { clinic_id, active, rooms })?;
+        }
+        for i in self.invoices.iter().filter(|i| in_scope(i.clinic_id)) {
+            if let Some(bucket) = frame.clock(i.clinic_id)?.trend_bucket(i.issued_at) {
+                acc.accum_invoice(&crate::financial::InvoiceFact {
+                    clinic_id: i.clinic_id,
+                    doctor_id: i.doctor_id,
+                    bucket,
+                    status: i.status,
+                    invoices: 1,
+                    total: i.total,
+                    materials: Decimal::ZERO,
+                })?;
+            }
+        }
+        Ok(())
+    }
 }

@@ -13,19 +13,24 @@
 //! before the churn cut carries its identity, so the facts stay small and
 //! merge exactly.
 
+use crate::category::AppointmentStatus;
 use crate::error::{OdxError, Result};
-use crate::frame::{accumulator, Facts};
+use crate::frame::Facts;
 use crate::lab::DatePos;
+use crate::num::add_money;
 use crate::num::{add_count, count_rate};
 use crate::operations::is_new_patient;
+use crate::report::accumulator;
 use crate::report::Report;
+use crate::rows::Tables;
+use crate::scope::MetricScope;
 use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-/// A patient is at churn risk when the last completed visit is this many
-/// calendar months or more before `to` (and nothing is booked after `to`).
-pub const CHURN_AFTER_MONTHS: u32 = 9;
+pub use crate::calendar::CHURN_AFTER_MONTHS;
 
 /// The at-risk list of a report row keeps the most valuable patients, this
 /// many at most (`churn_risk` counts them all).
@@ -259,6 +264,89 @@ fn metrics(f: &PatientsFacts) -> Result<PatientsMetrics> {
         lapsed_at_start: f.lapsed_at_start,
         won_back: f.won_back,
     })
+}
+
+// The in-memory path: these rows folded into this domain's accumulator.
+impl Tables {
+    /// The patients report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn patients(&self, scope: &MetricScope) -> Result<PatientsReport> {
+        let mut acc = PatientsAcc::new(scope, &self.directory())?;
+        self.fold_patients(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' patients facts (scope clinics only) to an accumulator:
+    /// one fact per patient.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_patients(&self, acc: &mut PatientsAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        let (from, to) = (scope.from(), scope.to());
+        // Per (clinic, patient): first and last completed visit before the
+        // as-of instant, the last before the range, and whether anything is
+        // booked from the as-of instant on.
+        #[derive(Default)]
+        struct Visits {
+            first: Option<DateTime<Utc>>,
+            last: Option<DateTime<Utc>>,
+            last_before_range: Option<DateTime<Utc>>,
+            booked_after: bool,
+        }
+        let mut visits: FxHashMap<(i64, i64), Visits> = FxHashMap::default();
+        for a in self.appointments.iter().filter(|a| scope.contains(a.clinic_id)) {
+            let clock = frame.clock(a.clinic_id)?;
+            let v = visits.entry((a.clinic_id, a.patient_id)).or_default();
+            let later = |t: Option<DateTime<Utc>>| Some(t.map_or(a.starts_at, |l| l.max(a.starts_at)));
+            match a.status {
+                AppointmentStatus::Completed if a.starts_at < clock.as_of() => {
+                    v.first = Some(v.first.map_or(a.starts_at, |f| f.min(a.starts_at)));
+                    v.last = later(v.last);
+                    if a.starts_at < clock.range_start() {
+                        v.last_before_range = later(v.last_before_range);
+                    }
+                }
+                AppointmentStatus::Booked if a.starts_at >= clock.as_of() => v.booked_after = true,
+                _ => {}
+            }
+        }
+        let mut billed: FxHashMap<(i64, i64), Decimal> = FxHashMap::default();
+        for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id) && i.status.is_billed()) {
+            if i.issued_at < frame.clock(i.clinic_id)?.as_of() {
+                add_money(billed.entry((i.clinic_id, i.patient_id)).or_default(), i.total, "lifetime billed")?;
+            }
+        }
+        for p in self.patients.iter().filter(|p| scope.contains(p.clinic_id)) {
+            let clock = frame.clock(p.clinic_id)?;
+            let [window_start, churn_cut, churn_cut_at_start] = clock.patient_cuts();
+            let v = visits.get(&(p.clinic_id, p.id));
+            let (first, last) = (v.and_then(|v| v.first), v.and_then(|v| v.last));
+            let dormant = last.filter(|l| *l < churn_cut).map(|l| DormantPatient {
+                patient_id: p.id,
+                lifetime_billed: billed.get(&(p.clinic_id, p.id)).copied().unwrap_or_default(),
+                last_visit_on: clock.local_date(l),
+            });
+            acc.accum_patient(&PatientFact {
+                clinic_id: p.clinic_id,
+                first_visit: first.map(|f| clock.range_position(f)),
+                seen_in_range: last.is_some_and(|l| l >= clock.range_start()),
+                seen_in_window: last.is_some_and(|l| l >= window_start),
+                last_visit_before_churn_cut: dormant.is_some(),
+                booked_after_to: v.is_some_and(|v| v.booked_after),
+                lapsed_at_start: v.and_then(|v| v.last_before_range).is_some_and(|l| l < churn_cut_at_start),
+                recall: p.recall_due_on.map(|r| DatePos::of(r, from, to)),
+                recall_before_to: p.recall_due_on.is_some_and(|r| r < to),
+                visited_since_recall: last.zip(p.recall_due_on).is_some_and(|(l, r)| clock.local_date(l) >= r),
+                patients: 1,
+                dormant,
+            })?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@
 //! asks for, and a request never widens what the rows give.
 
 use crate::error::{OdxError, Result};
+use crate::rows::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
 use crate::scope::{GroupBy, MetricScope};
-use crate::tables::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};

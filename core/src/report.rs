@@ -75,3 +75,88 @@ pub(crate) fn assemble<'a, F: 'a, M>(
         groups,
     })
 }
+
+/// A domain's accumulator over [`Grouped`] facts: the struct, its
+/// constructors, `frame`, `combine`, `finish` (totals from the merged clinic
+/// facts, never from group rates) and `each` (the clinic's facts and, when
+/// grouping by doctor, the doctor's, for one fact).
+macro_rules! accumulator {
+    ($(#[$doc:meta])* $acc:ident, $facts:ty, $report:ty, $metrics:path) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $acc {
+            frame: $crate::frame::Frame,
+            groups: $crate::frame::Grouped<$facts>,
+        }
+
+        impl $acc {
+            /// An empty accumulator for a scope.
+            ///
+            /// # Errors
+            /// As [`Frame::new`](crate::Frame::new).
+            pub fn new(
+                scope: &$crate::scope::MetricScope,
+                directory: &$crate::frame::ClinicDirectory,
+            ) -> $crate::error::Result<Self> {
+                Ok(Self::with_frame($crate::frame::Frame::new(scope, directory)?))
+            }
+
+            /// An empty accumulator on an existing frame.
+            pub fn with_frame(frame: $crate::frame::Frame) -> Self {
+                let groups = $crate::frame::Grouped::new(&frame, <$facts>::default());
+                $acc { frame, groups }
+            }
+
+            /// The frame (scope, calendar, clocks).
+            pub fn frame(&self) -> &$crate::frame::Frame {
+                &self.frame
+            }
+
+            /// Adds another partial state of the same scope.
+            ///
+            /// # Errors
+            /// [`OdxError::ScopeMismatch`](crate::OdxError::ScopeMismatch) when the
+            /// scopes differ; [`OdxError::Overflow`](crate::OdxError::Overflow).
+            pub fn combine(&mut self, other: &$acc) -> $crate::error::Result<()> {
+                if !self.frame.same_as(&other.frame) {
+                    return Err($crate::error::OdxError::ScopeMismatch);
+                }
+                self.groups.merge(&other.groups)
+            }
+
+            /// Finishes the report: totals from the merged facts of every clinic.
+            ///
+            /// # Errors
+            /// [`OdxError::Overflow`](crate::OdxError::Overflow).
+            pub fn finish(&self) -> $crate::error::Result<$report> {
+                let mut all = <$facts>::default();
+                for c in self.groups.clinic_facts() {
+                    $crate::frame::Facts::merge(&mut all, c)?;
+                }
+                let totals = $metrics(&all)?;
+                $crate::report::assemble(
+                    &self.frame,
+                    totals,
+                    self.groups.clinic_facts(),
+                    self.groups.doctor_rows(),
+                    $metrics,
+                )
+            }
+
+            /// Applies `add` to the clinic's facts and, when grouping by
+            /// doctor, to the `(clinic, doctor)` row's.
+            fn each(
+                &mut self,
+                clinic_id: i64,
+                doctor_id: Option<i64>,
+                mut add: impl FnMut(&mut $facts) -> $crate::error::Result<()>,
+            ) -> $crate::error::Result<()> {
+                let slot = self.frame.slot(clinic_id)?;
+                let (clinic, doctor) = self.groups.slots(slot, clinic_id, doctor_id);
+                add(clinic)?;
+                doctor.map_or(Ok(()), add)
+            }
+        }
+    };
+}
+pub(crate) use accumulator;

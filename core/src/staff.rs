@@ -11,9 +11,12 @@
 use crate::accounting::PayrollFact;
 use crate::category::{AttendanceStatus, InvoiceStatus, UserRole};
 use crate::error::Result;
-use crate::frame::{accumulator, Facts};
+use crate::frame::Facts;
 use crate::num::{add_count, add_money, average_money, count_rate, merge_counts};
+use crate::report::accumulator;
 use crate::report::Report;
+use crate::rows::Tables;
+use crate::scope::MetricScope;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -290,6 +293,61 @@ fn metrics(f: &StaffFacts) -> Result<StaffMetrics> {
         revenue_per_staff: average_money(f.billed, headcount)?,
         data_quality: f.dq,
     })
+}
+
+// The in-memory path: these rows folded into this domain's accumulator.
+impl Tables {
+    /// The staff report of a scope over these rows.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn staff(&self, scope: &MetricScope) -> Result<StaffReport> {
+        let mut acc = StaffAcc::new(scope, &self.directory())?;
+        self.fold_staff(&mut acc)?;
+        acc.finish()
+    }
+
+    /// Adds these rows' staff facts (scope clinics only) to an accumulator.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn fold_staff(&self, acc: &mut StaffAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
+        let (from, to) = (scope.from(), scope.to());
+        for u in &self.users {
+            let Some(clinic_id) = u.clinic_id.filter(|c| scope.contains(*c)) else { continue };
+            acc.accum_staff(&StaffFact {
+                clinic_id,
+                role: UserRole::from_db(&u.role),
+                active: user_active(&u.status),
+                hired_by_to: u.hired_on.is_none_or(|h| h <= to),
+                users: 1,
+            })?;
+        }
+        for a in self.attendance_days.iter().filter(|a| scope.contains(a.clinic_id)) {
+            if a.day >= from && a.day <= to {
+                acc.accum_attendance(&AttendanceFact {
+                    clinic_id: a.clinic_id,
+                    status: a.status,
+                    today: a.day == to,
+                    late: a.late_minutes > LATE_AFTER_MINUTES,
+                    days: 1,
+                })?;
+            }
+        }
+        for p in self.payroll.iter().filter(|p| scope.contains(p.clinic_id)) {
+            if p.paid_on >= from && p.paid_on <= to {
+                acc.accum_payroll(&PayrollFact { clinic_id: p.clinic_id, entries: 1, gross: p.gross })?;
+            }
+        }
+        for i in self.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
+            if frame.clock(i.clinic_id)?.in_range(i.issued_at) {
+                acc.accum_billed(&BilledFact { clinic_id: i.clinic_id, status: i.status, total: i.total })?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

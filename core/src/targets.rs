@@ -19,6 +19,7 @@ use crate::financial::FinancialMetrics;
 use crate::lab::LabMetrics;
 use crate::num::{rate, round_money};
 use crate::operations::OperationsMetrics;
+pub use crate::rows::OpsTargetRow;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -88,28 +89,6 @@ impl TargetMetric {
                 | TargetMetric::LabOverdueMax
         )
     }
-}
-
-/// `app.ops_targets`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpsTargetRow {
-    /// Id.
-    pub id: i64,
-    /// The organization.
-    pub organization_id: i64,
-    /// The branch; none for a network target.
-    pub clinic_id: Option<i64>,
-    /// The metric's name.
-    pub metric: String,
-    /// The target (a rate as a fraction, money in PKR, a count).
-    pub value: Decimal,
-    /// `monthly` (the only period).
-    #[serde(default = "monthly")]
-    pub period: String,
-}
-
-fn monthly() -> String {
-    "monthly".to_owned()
 }
 
 /// The month to date of `to`: its first day, and how many days of the month

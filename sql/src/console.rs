@@ -5,7 +5,7 @@
 use crate::decode::{Row, RowError};
 use chrono::NaiveDate;
 use odx_core::command::{command_center, CommandCenter, DomainReports};
-use odx_core::tables::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
+use odx_core::rows::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
 use odx_core::targets::OpsTargetRow;
 use odx_core::{AccountingReport, FinancialReport, LabReport, OperationsReport, Tables};
 use rust_decimal::Decimal;

@@ -5,7 +5,7 @@
 //! clinic permissions stop at its organization's border.
 
 use odx_core::policy::{authorize, resolve_scope, Action, Level, OrgDirectory, OrgRole, Principal, Reason, Resource};
-use odx_core::tables::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
+use odx_core::rows::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
 use odx_core::OdxError;
 use proptest::prelude::*;
 

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use odx_core::financial::{FinancialMetrics, InvoiceFact, ReceivableFact};
 use odx_core::operations::OperationsMetrics;
-use odx_core::tables::*;
+use odx_core::rows::*;
 use odx_core::*;
 use proptest::prelude::*;
 use rust_decimal::Decimal;

@@ -1,0 +1,268 @@
+//! The console read-outs over rows held in memory: scope and permission,
+//! the domain reports a console request reads, the Command Center, digest,
+//! benchmarking, network overview, comparison and forecasts, each as a method
+//! of [`Tables`] that calls the pure function of its own module.
+
+use crate::command::{command_center, command_scopes, CommandCenter, DomainReports};
+use crate::compare::{comparison_scopes, Comparable, Comparison};
+use crate::domain::Domain;
+use crate::error::{OdxError, Result};
+use crate::forecast::{
+    churn_forecast, churn_scopes, no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, ChurnForecast,
+    NoShowForecast, RevenueForecast,
+};
+use crate::insights::{benchmark, benchmark_all, digest_of, network_overview, Benchmark, Digest, NetworkOverview};
+use crate::policy::{authorize, principal_of, resolve_scope, Action, Decision, InsightsScope, OrgDirectory, Resource};
+use crate::rows::{OpsTargetRow, Tables};
+use crate::scope::{GroupBy, MetricScope};
+use chrono::NaiveDate;
+
+impl Tables {
+    /// The branches of every organization (`organization_clinics` and
+    /// `clinics.status`).
+    pub fn org_directory(&self) -> OrgDirectory {
+        OrgDirectory::new(&self.organization_clinics, &self.clinics)
+    }
+
+    /// The console scope of `user_id` ([`resolve_scope`] over these rows).
+    ///
+    /// # Errors
+    /// As [`resolve_scope`].
+    pub fn insights_scope(
+        &self,
+        user_id: i64,
+        organization_id: Option<i64>,
+        focus: Option<i64>,
+    ) -> Result<InsightsScope> {
+        resolve_scope(user_id, &self.user_organization_assignments, &self.org_directory(), organization_id, focus)
+    }
+
+    /// Whether `user_id` may do `action` on `resource` ([`authorize`] over
+    /// these rows).
+    ///
+    /// # Errors
+    /// [`OdxError::UnknownUser`] when `users` has no such user.
+    pub fn authorize(&self, user_id: i64, action: &Action, resource: &Resource) -> Result<Decision> {
+        let principal = principal_of(user_id, &self.users, &self.user_organization_assignments)?;
+        Ok(authorize(&principal, &self.org_directory(), action, resource))
+    }
+
+    /// The four domain reports the console reads, of a scope.
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn domain_reports(&self, scope: &MetricScope) -> Result<DomainReports> {
+        Ok(DomainReports {
+            financial: self.financial(scope)?,
+            operations: self.operations(scope)?,
+            accounting: self.accounting(scope)?,
+            lab: self.lab(scope)?,
+        })
+    }
+
+    /// `domain`'s report of `scope`, grouped by clinic, against the previous
+    /// period of the same length, with each branch's share of the network.
+    ///
+    /// # Errors
+    /// [`OdxError::DateOutOfBounds`] at the edge of the calendar; as
+    /// [`Tables::financial`].
+    pub fn compare(&self, domain: Domain, scope: &MetricScope) -> Result<Comparison> {
+        fn both<R: Comparable>(scope: &MetricScope, report: impl Fn(&MetricScope) -> Result<R>) -> Result<Comparison> {
+            let (current, previous) = comparison_scopes(scope)?;
+            report(&current)?.compare(&report(&previous)?)
+        }
+        match domain {
+            Domain::Financial => both(scope, |s| self.financial(s)),
+            Domain::Operations => both(scope, |s| self.operations(s)),
+            Domain::Accounting => both(scope, |s| self.accounting(s)),
+            Domain::Lab => both(scope, |s| self.lab(s)),
+            Domain::Staff => both(scope, |s| self.staff(s)),
+            Domain::Clinical => both(scope, |s| self.clinical(s)),
+            Domain::Patients => both(scope, |s| self.patients(s)),
+            Domain::Inventory => both(scope, |s| self.inventory(s)),
+        }
+    }
+
+    /// The month-end revenue forecast of `clinic_ids` at `as_of`, with its
+    /// backtest (see [`crate::forecast`]).
+    ///
+    /// # Errors
+    /// As [`MetricScope::new`] and [`Tables::financial`].
+    pub fn forecast_revenue(&self, clinic_ids: &[i64], as_of: NaiveDate) -> Result<RevenueForecast> {
+        let reports =
+            revenue_scopes(clinic_ids, as_of)?.iter().map(|s| self.financial(s)).collect::<Result<Vec<_>>>()?;
+        revenue_forecast(as_of, &reports)
+    }
+
+    /// The no-show risk of `clinic_ids`' upcoming appointments after
+    /// `as_of`, with its backtest (see [`crate::forecast`]).
+    ///
+    /// # Errors
+    /// As [`MetricScope::new`] and [`Tables::operations`].
+    pub fn forecast_no_shows(&self, clinic_ids: &[i64], as_of: NaiveDate) -> Result<NoShowForecast> {
+        let reports =
+            no_show_scopes(clinic_ids, as_of)?.iter().map(|s| self.operations(s)).collect::<Result<Vec<_>>>()?;
+        no_show_forecast(as_of, &reports)
+    }
+
+    /// The churn list of `clinic_ids` at `as_of`, with its backtest (see
+    /// [`crate::forecast`]).
+    ///
+    /// # Errors
+    /// As [`MetricScope::new`] and [`Tables::patients`].
+    pub fn forecast_churn(&self, clinic_ids: &[i64], as_of: NaiveDate) -> Result<ChurnForecast> {
+        let reports = churn_scopes(clinic_ids, as_of)?.iter().map(|s| self.patients(s)).collect::<Result<Vec<_>>>()?;
+        churn_forecast(as_of, &reports)
+    }
+
+    /// The reports of a console request: `clinic_ids` (branches of
+    /// `organization_id`; all of them when `None`) over `from..=to` grouped
+    /// by clinic, the month to date of `to` when the range is not it, and the
+    /// organization's targets.
+    fn console(
+        &self,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(DomainReports, Option<DomainReports>, Vec<OpsTargetRow>)> {
+        let clinic_ids = self.org_branches(organization_id, clinic_ids, None)?;
+        let (range, mtd) = command_scopes(clinic_ids, from, to)?;
+        let targets = self.ops_targets.iter().filter(|t| t.organization_id == organization_id).cloned().collect();
+        Ok((self.domain_reports(&range)?, mtd.map(|m| self.domain_reports(&m)).transpose()?, targets))
+    }
+
+    /// The Command Center of `clinic_ids` (branches of `organization_id`;
+    /// every branch when `None`) over `from..=to` with the organization's
+    /// targets (the domain reports of the range, and of the month to date of
+    /// `to` when the range is not it).
+    ///
+    /// # Errors
+    /// [`OdxError::ForbiddenScope`] for a clinic that is not a branch of the
+    /// organization; as [`Tables::financial`] and [`command_center`].
+    pub fn command(
+        &self,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<CommandCenter> {
+        let (range, mtd, targets) = self.console(organization_id, clinic_ids, from, to)?;
+        command_center(&range, mtd.as_ref().unwrap_or(&range), &targets)
+    }
+
+    /// The digest facts of `clinic_ids` (as [`Tables::command`] takes them).
+    ///
+    /// # Errors
+    /// As [`Tables::command`].
+    pub fn digest(
+        &self,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Digest> {
+        let (range, mtd, targets) = self.console(organization_id, clinic_ids, from, to)?;
+        digest_of(&range, mtd.as_ref().unwrap_or(&range), &targets)
+    }
+
+    /// The branches `clinic_id` is benchmarked against: `clinic_ids` (as
+    /// [`Tables::command`] takes them), which must include it. Only the
+    /// branch itself must be within `allowed` (the principal's clinics): the
+    /// others are seen through their median only.
+    ///
+    /// # Errors
+    /// [`OdxError::ForbiddenScope`] when the branch is not one of the
+    /// organization's, not allowed, or not among the branches compared.
+    pub fn benchmark_set(
+        &self,
+        organization_id: i64,
+        clinic_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        allowed: Option<&[i64]>,
+    ) -> Result<Vec<i64>> {
+        self.org_branches(organization_id, Some(vec![clinic_id]), allowed)?;
+        let ids = self.org_branches(organization_id, clinic_ids, None)?;
+        if ids.contains(&clinic_id) {
+            Ok(ids)
+        } else {
+            Err(OdxError::ForbiddenScope { clinic_id })
+        }
+    }
+
+    /// The active ones of `clinic_ids`.
+    pub fn active_branches(&self, clinic_ids: &[i64]) -> Vec<i64> {
+        let directory = self.org_directory();
+        clinic_ids.iter().copied().filter(|c| directory.is_active(*c)).collect()
+    }
+
+    /// `clinic_id` benchmarked against `clinic_ids` (see
+    /// [`Tables::benchmark_set`]) over `from..=to`.
+    ///
+    /// # Errors
+    /// As [`Tables::benchmark_set`] and [`Tables::command`].
+    pub fn benchmark(
+        &self,
+        organization_id: i64,
+        clinic_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Benchmark> {
+        let ids = self.benchmark_set(organization_id, clinic_id, clinic_ids, None)?;
+        benchmark(&self.domain_reports(&MetricScope::new(ids, from, to, GroupBy::Clinic)?)?, clinic_id)
+    }
+
+    /// Every branch of `clinic_ids` (as [`Tables::command`] takes them)
+    /// benchmarked against the others over `from..=to`.
+    ///
+    /// # Errors
+    /// As [`Tables::command`].
+    pub fn benchmarks(
+        &self,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Benchmark>> {
+        let ids = self.org_branches(organization_id, clinic_ids, None)?;
+        benchmark_all(&self.domain_reports(&MetricScope::new(ids, from, to, GroupBy::Clinic)?)?)
+    }
+
+    /// The network overview of `clinic_ids` (as [`Tables::command`] takes
+    /// them) on `date`.
+    ///
+    /// # Errors
+    /// As [`Tables::command`].
+    pub fn network_overview(
+        &self,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        date: NaiveDate,
+    ) -> Result<NetworkOverview> {
+        let ids = self.org_branches(organization_id, clinic_ids, None)?;
+        let active = self.active_branches(&ids);
+        network_overview(&self.domain_reports(&MetricScope::new(ids, date, date, GroupBy::Clinic)?)?, &active)
+    }
+
+    /// `clinic_ids` checked to be branches of `organization_id` (all of its
+    /// branches when `None`), and, when `allowed` is given (the principal's
+    /// clinics), to be among those: a request never widens a scope.
+    ///
+    /// # Errors
+    /// [`OdxError::ForbiddenScope`] for a clinic that is not one of its
+    /// branches or not allowed.
+    pub fn org_branches(
+        &self,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        allowed: Option<&[i64]>,
+    ) -> Result<Vec<i64>> {
+        let branches = self.org_directory().branches(organization_id);
+        let ids = clinic_ids.unwrap_or_else(|| branches.clone());
+        match ids.iter().find(|c| !branches.contains(c) || allowed.is_some_and(|a| !a.contains(c))) {
+            Some(c) => Err(OdxError::ForbiddenScope { clinic_id: *c }),
+            None => Ok(ids),
+        }
+    }
+}
