@@ -8,14 +8,18 @@
 //! forecasts as of the 21st with their backtested errors.
 //!
 //! ```text
-//! odx [--month YYYY-MM] [--branches N --seed S] [--json | --csv TABLE]
+//! odx [--month YYYY-MM] [--branches N [--seed S]] [--json | --csv TABLE]
 //! ```
+//! Arguments are parsed by clap (`odx --help`).
 //! `--branches N` swaps the demo network for a generated network of N
 //! branches; `--json` prints the reports as JSON instead of tables; `--csv
 //! TABLE` prints one per-branch table as CSV: a domain (`financial`,
 //! `operations`, ... `inventory`) or the Command Center's `leaderboard`.
 
 use chrono::{Datelike, NaiveDate};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::Parser;
+use num_format::{Locale, ToFormattedString};
 use odx_core::command::CommandCenter;
 use odx_core::export::{report_csv, table_csv};
 use odx_core::forecast::{ChurnForecast, NoShowForecast, RevenueForecast};
@@ -26,49 +30,48 @@ use odx_core::{
     MeasureKind, MetricScope, OperationsMetrics, PatientsMetrics, Report, StaffMetrics, Tables,
 };
 use odx_fixtures::generator::{generate, NetworkConfig};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: odx [--month YYYY-MM] [--branches N] [--seed S] [--json | --csv TABLE]";
-
+/// The main job: the demo network (or a generated one) in memory, its
+/// Command Center, comparison, forecasts and every domain's table for a month.
+#[derive(Debug, Parser)]
+#[command(name = "odx", version, about, long_about = None)]
 struct Args {
+    /// The month to report (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM", default_value = "2026-06", value_parser = parse_month)]
     month: NaiveDate,
+    /// Swap the demo network for a generated network of N branches.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     branches: Option<u32>,
+    /// The seed of the generated network.
+    #[arg(long, value_name = "S", default_value_t = 7, requires = "branches")]
     seed: u64,
+    /// Print the reports as JSON instead of tables.
+    #[arg(long, conflicts_with = "csv")]
     json: bool,
-    csv: Option<String>,
+    /// Print one per-branch table as CSV: a domain or the Command Center's leaderboard.
+    #[arg(long, value_name = "TABLE", value_parser = csv_tables())]
+    csv: Option<CsvTable>,
 }
 
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut out = Args {
-        month: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default(),
-        branches: None,
-        seed: 7,
-        json: false,
-        csv: None,
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value\n{USAGE}"));
-        match a.as_str() {
-            "--month" => {
-                let v = value("--month")?;
-                out.month = NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d")
-                    .map_err(|_| format!("--month {v:?} is not YYYY-MM\n{USAGE}"))?;
-            }
-            "--branches" => {
-                out.branches =
-                    Some(value("--branches")?.parse().map_err(|_| format!("--branches needs a number\n{USAGE}"))?)
-            }
-            "--seed" => out.seed = value("--seed")?.parse().map_err(|_| format!("--seed needs a number\n{USAGE}"))?,
-            "--json" => out.json = true,
-            "--csv" => out.csv = Some(value("--csv")?.clone()),
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-        }
-    }
-    Ok(out)
+/// A table `--csv` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CsvTable {
+    Domain(Domain),
+    Leaderboard,
+}
+
+/// The names `--csv` takes: every domain, and `leaderboard`.
+fn csv_tables() -> impl clap::builder::TypedValueParser<Value = CsvTable> {
+    let names = Domain::ALL.iter().map(|d| d.as_str()).chain(["leaderboard"]);
+    PossibleValuesParser::new(names).map(|name| Domain::parse(&name).map_or(CsvTable::Leaderboard, CsvTable::Domain))
+}
+
+fn parse_month(v: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").map_err(|_| format!("{v:?} is not YYYY-MM"))
 }
 
 fn month_end(first: NaiveDate) -> NaiveDate {
@@ -82,16 +85,9 @@ fn month_end(first: NaiveDate) -> NaiveDate {
 
 /// PKR with thousands separators, rounded to the rupee for display.
 fn pkr(d: Decimal) -> String {
-    let r = d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).to_string();
-    let (sign, digits) = r.strip_prefix('-').map_or(("", r.as_str()), |s| ("-", s));
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{sign}{out}")
+    let rupees = d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    // Every amount odx reports fits in an i128 (Decimal has 96 bits).
+    rupees.to_i128().map_or_else(|| rupees.to_string(), |r| r.to_formatted_string(&Locale::en))
 }
 
 /// A rate as a percentage with one decimal, or `-` for no data.
@@ -529,12 +525,11 @@ fn print_inventory(r: &Report<InventoryMetrics>, names: &HashMap<i64, String>) {
 
 fn run(args: &Args) -> Result<(), String> {
     let config = match args.branches {
-        Some(n) if n > 0 => {
+        Some(n) => {
             let start = args.month.checked_sub_months(chrono::Months::new(5)).unwrap_or(args.month);
             let days = (month_end(args.month) - start).num_days() as u32 + 1;
             NetworkConfig::sized(n, start, days, args.seed)
         }
-        Some(_) => return Err(format!("--branches must be positive\n{USAGE}")),
         None => NetworkConfig::demo(),
     };
     let tables: Tables = generate(&config);
@@ -548,23 +543,22 @@ fn run(args: &Args) -> Result<(), String> {
     let clinical = tables.clinical(&scope).map_err(|e| e.to_string())?;
     let patients = tables.patients(&scope).map_err(|e| e.to_string())?;
     let inventory = tables.inventory(&scope).map_err(|e| e.to_string())?;
-    if let Some(table) = &args.csv {
-        let csv = match table.as_str() {
-            "financial" => report_csv(&financial),
-            "operations" => report_csv(&operations),
-            "accounting" => report_csv(&accounting),
-            "lab" => report_csv(&lab),
-            "staff" => report_csv(&staff),
-            "clinical" => report_csv(&clinical),
-            "patients" => report_csv(&patients),
-            "inventory" => report_csv(&inventory),
-            "leaderboard" => {
+    if let Some(table) = args.csv {
+        let csv = match table {
+            CsvTable::Domain(Domain::Financial) => report_csv(&financial),
+            CsvTable::Domain(Domain::Operations) => report_csv(&operations),
+            CsvTable::Domain(Domain::Accounting) => report_csv(&accounting),
+            CsvTable::Domain(Domain::Lab) => report_csv(&lab),
+            CsvTable::Domain(Domain::Staff) => report_csv(&staff),
+            CsvTable::Domain(Domain::Clinical) => report_csv(&clinical),
+            CsvTable::Domain(Domain::Patients) => report_csv(&patients),
+            CsvTable::Domain(Domain::Inventory) => report_csv(&inventory),
+            CsvTable::Leaderboard => {
                 let command = tables
                     .command(config.organization_id, None, scope.from(), scope.to())
                     .map_err(|e| e.to_string())?;
                 table_csv(&command.leaderboard)
             }
-            other => return Err(format!("--csv {other:?} is not a domain or leaderboard\n{USAGE}")),
         };
         print!("{}", csv.map_err(|e| e.to_string())?);
         return Ok(());
@@ -607,15 +601,14 @@ fn run(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
+/// A bad argument exits 2 with clap's message naming it; `--help` prints to
+/// stdout and exits 0; a failure of the run itself exits 1.
 fn main() -> ExitCode {
-    let mut argv = std::env::args();
-    argv.next(); // the program name
-    let raw: Vec<String> = argv.collect();
-    match parse_args(&raw).and_then(|a| run(&a)) {
+    match run(&Args::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(2)
+            eprintln!("odx: {e}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -623,25 +616,64 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::error::ErrorKind;
+    use clap::CommandFactory;
 
     #[test]
     fn formats_money_and_rates_for_people() {
         assert_eq!(pkr(Decimal::new(123456789, 2)), "1,234,568");
         assert_eq!(pkr(Decimal::new(-100000, 2)), "-1,000");
         assert_eq!(pkr(Decimal::ZERO), "0");
+        assert_eq!(pkr(Decimal::new(-4995, 1)), "-500");
+        assert_eq!(pkr(Decimal::MAX), "79,228,162,514,264,337,593,543,950,335");
         assert_eq!(pct(Some(Decimal::new(1905, 4))), "19.1%");
         assert_eq!(pct(None), "-");
     }
 
+    fn parse(args: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("odx").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_arguments_are_declared_consistently() {
+        Args::command().debug_assert();
+    }
+
     #[test]
     fn month_arguments() {
-        let a = parse_args(&["--month".into(), "2026-02".into()]).unwrap();
+        let a = parse(&["--month", "2026-02"]).unwrap();
         assert_eq!(month_end(a.month), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
+        assert_eq!(parse(&[]).unwrap().month, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
         assert_eq!(
             month_end(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
             NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
         );
-        assert!(parse_args(&["--month".into(), "June".into()]).is_err());
-        assert!(parse_args(&["--bogus".into()]).is_err());
+        let e = parse(&["--month", "June"]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ValueValidation);
+        assert!(e.to_string().contains("--month"), "{e}");
+        assert_eq!(parse(&["--bogus"]).unwrap_err().kind(), ErrorKind::UnknownArgument);
+    }
+
+    #[test]
+    fn conflicting_or_meaningless_flags_are_refused() {
+        assert_eq!(parse(&["--json", "--csv", "lab"]).unwrap_err().kind(), ErrorKind::ArgumentConflict);
+        assert_eq!(parse(&["--seed", "3"]).unwrap_err().kind(), ErrorKind::MissingRequiredArgument);
+        let e = parse(&["--branches", "0"]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ValueValidation);
+        assert!(e.to_string().contains("--branches"), "{e}");
+        let e = parse(&["--csv", "payroll"]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidValue);
+        assert!(e.to_string().contains("leaderboard"), "the error lists what is allowed: {e}");
+        assert_eq!(parse(&["--help"]).unwrap_err().kind(), ErrorKind::DisplayHelp);
+    }
+
+    #[test]
+    fn csv_takes_every_domain_and_the_leaderboard() {
+        for d in Domain::ALL {
+            assert_eq!(parse(&["--csv", d.as_str()]).unwrap().csv, Some(CsvTable::Domain(d)));
+        }
+        assert_eq!(parse(&["--csv", "leaderboard"]).unwrap().csv, Some(CsvTable::Leaderboard));
+        let a = parse(&["--branches", "12", "--seed", "3", "--json"]).unwrap();
+        assert_eq!((a.branches, a.seed, a.json), (Some(12), 3, true));
     }
 }

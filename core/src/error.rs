@@ -109,7 +109,69 @@ pub enum OdxError {
     },
 }
 
+/// The class of a failure: what a caller can do about it. Every adapter maps
+/// each class to its own form (a SQLSTATE in Postgres, see
+/// [`ErrorClass::sqlstate`]) with an exhaustive match, so a new
+/// [`OdxError`] variant is classified here, once, or the crate does not build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorClass {
+    /// The caller's arguments are wrong (SQLSTATE `22023`).
+    InvalidArgument,
+    /// A date outside the calendar odx computes on (SQLSTATE `22008`).
+    InvalidDate,
+    /// A sum or product beyond the exact decimal range (SQLSTATE `22003`).
+    Overflow,
+    /// The caller may not see what it asked for (SQLSTATE `42501`).
+    Forbidden,
+    /// A broken invariant between odx's own parts, never the caller's doing
+    /// (SQLSTATE `XX000`).
+    Internal,
+}
+
+impl ErrorClass {
+    /// Every class.
+    pub const ALL: [ErrorClass; 5] = [
+        ErrorClass::InvalidArgument,
+        ErrorClass::InvalidDate,
+        ErrorClass::Overflow,
+        ErrorClass::Forbidden,
+        ErrorClass::Internal,
+    ];
+
+    /// The class's SQLSTATE.
+    pub const fn sqlstate(self) -> &'static str {
+        match self {
+            ErrorClass::InvalidArgument => "22023",
+            ErrorClass::InvalidDate => "22008",
+            ErrorClass::Overflow => "22003",
+            ErrorClass::Forbidden => "42501",
+            ErrorClass::Internal => "XX000",
+        }
+    }
+}
+
 impl OdxError {
+    /// What the caller can do about it (see [`ErrorClass`]).
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            OdxError::InvalidRange { .. }
+            | OdxError::RangeTooLong { .. }
+            | OdxError::InvalidOption { .. }
+            | OdxError::InvalidWindow { .. }
+            | OdxError::UnknownClinic { .. }
+            | OdxError::UnknownTimeZone { .. }
+            | OdxError::AmbiguousOrganization { .. }
+            | OdxError::UnknownUser { .. }
+            | OdxError::InvalidArgument { .. } => ErrorClass::InvalidArgument,
+            OdxError::DateOutOfBounds { .. } => ErrorClass::InvalidDate,
+            OdxError::Overflow { .. } => ErrorClass::Overflow,
+            OdxError::ForbiddenScope { .. } | OdxError::NoConsoleAccess { .. } => ErrorClass::Forbidden,
+            OdxError::RowOutsideScope { .. } | OdxError::BucketOutOfRange { .. } | OdxError::ScopeMismatch => {
+                ErrorClass::Internal
+            }
+        }
+    }
+
     /// The stable machine code of this error, e.g. `ODX_INVALID_RANGE`.
     pub fn code(&self) -> &'static str {
         match self {

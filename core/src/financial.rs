@@ -576,11 +576,9 @@ impl FinancialAcc {
     }
 
     fn metrics(&self, f: &FinancialFacts) -> Result<FinancialMetrics> {
-        let billed_statuses = [InvoiceStatus::Issued, InvoiceStatus::PartiallyPaid, InvoiceStatus::Paid];
         let mut billed = Decimal::ZERO;
         let mut invoice_count = 0u64;
-        for s in billed_statuses {
-            debug_assert!(s.is_billed());
+        for s in InvoiceStatus::LISTED.iter().filter(|s| s.is_billed()) {
             add_money(&mut billed, f.invoiced[s.index()], "billed")?;
             add_count(&mut invoice_count, f.invoices[s.index()], "invoice count")?;
         }

@@ -14,45 +14,12 @@ use crate::num::{add_count, add_money, count_rate, rate};
 use crate::report::accumulator;
 use crate::report::Report;
 use crate::rows::Tables;
+pub use crate::rules::DatePos;
+use crate::rules::{LAB_DUE_BEFORE_TO, RECEIVED_BEFORE_SENT};
 use crate::scope::MetricScope;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// Where a local date falls against the scope's `from..=to`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DatePos {
-    /// Before `from`.
-    Before,
-    /// In `from..=to`.
-    In,
-    /// After `to`.
-    After,
-}
-
-impl DatePos {
-    /// The position of `day` against `from..=to`.
-    pub fn of(day: chrono::NaiveDate, from: chrono::NaiveDate, to: chrono::NaiveDate) -> DatePos {
-        if day < from {
-            DatePos::Before
-        } else if day <= to {
-            DatePos::In
-        } else {
-            DatePos::After
-        }
-    }
-
-    /// The position from the SQL form `(day >= from)::int + (day > to)::int`.
-    pub fn from_index(i: i32) -> Option<DatePos> {
-        match i {
-            0 => Some(DatePos::Before),
-            1 => Some(DatePos::In),
-            2 => Some(DatePos::After),
-            _ => None,
-        }
-    }
-}
 
 /// Lab cases grouped by clinic, vendor, status and where their dates fall.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -311,8 +278,8 @@ impl Tables {
                 status: l.status,
                 sent: DatePos::of(l.sent_on, from, to),
                 received: l.received_on.map(|r| DatePos::of(r, from, to)),
-                due_before_to: l.due_on < to,
-                received_before_sent: l.received_on.is_some_and(|r| r < l.sent_on),
+                due_before_to: LAB_DUE_BEFORE_TO.holds(Some(l.due_on), from, to),
+                received_before_sent: RECEIVED_BEFORE_SENT.holds(l.received_on, Some(l.sent_on)),
                 cases: 1,
                 cost: l.cost,
                 turnaround_days: l.received_on.map_or(0, |r| (r - l.sent_on).num_days()),

@@ -45,6 +45,7 @@ pub mod patients;
 pub mod policy;
 pub mod report;
 pub mod rows;
+pub mod rules;
 pub mod scope;
 pub mod staff;
 pub mod targets;
@@ -58,7 +59,7 @@ pub use category::{
 pub use clinical::{ClinicalAcc, ClinicalMetrics, ClinicalReport};
 pub use compare::{Comparable, Comparison, Headline, MeasureKind};
 pub use domain::Domain;
-pub use error::{OdxError, Result};
+pub use error::{ErrorClass, OdxError, Result};
 pub use financial::{FinancialAcc, FinancialMetrics, FinancialReport};
 pub use frame::{ClinicDirectory, Frame};
 pub use inventory::{InventoryAcc, InventoryMetrics, InventoryReport};

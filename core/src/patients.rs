@@ -16,13 +16,13 @@
 use crate::category::AppointmentStatus;
 use crate::error::{OdxError, Result};
 use crate::frame::Facts;
-use crate::lab::DatePos;
 use crate::num::add_money;
 use crate::num::{add_count, count_rate};
 use crate::operations::is_new_patient;
 use crate::report::accumulator;
 use crate::report::Report;
 use crate::rows::Tables;
+use crate::rules::{DatePos, RECALL_BEFORE_TO, SEEN_SINCE_RECALL};
 use crate::scope::MetricScope;
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
@@ -339,8 +339,8 @@ impl Tables {
                 booked_after_to: v.is_some_and(|v| v.booked_after),
                 lapsed_at_start: v.and_then(|v| v.last_before_range).is_some_and(|l| l < churn_cut_at_start),
                 recall: p.recall_due_on.map(|r| DatePos::of(r, from, to)),
-                recall_before_to: p.recall_due_on.is_some_and(|r| r < to),
-                visited_since_recall: last.zip(p.recall_due_on).is_some_and(|(l, r)| clock.local_date(l) >= r),
+                recall_before_to: RECALL_BEFORE_TO.holds(p.recall_due_on, from, to),
+                visited_since_recall: SEEN_SINCE_RECALL.holds(p.recall_due_on, last.map(|l| clock.local_date(l))),
                 patients: 1,
                 dormant,
             })?;

@@ -16,12 +16,23 @@ use crate::num::{add_count, add_money, average_money, count_rate, merge_counts};
 use crate::report::accumulator;
 use crate::report::Report;
 use crate::rows::Tables;
+use crate::rules::{in_range, ATTENDANCE_TODAY, HIRED_BY_TO};
 use crate::scope::MetricScope;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// A present day with more than this many late minutes is a late arrival.
 pub const LATE_AFTER_MINUTES: i32 = 10;
+
+/// Whether an attendance day was late: more than [`LATE_AFTER_MINUTES`].
+pub fn is_late(late_minutes: i32) -> bool {
+    late_minutes > LATE_AFTER_MINUTES
+}
+
+/// [`is_late`] as a SQL condition over `column`.
+pub fn is_late_sql(column: &str) -> String {
+    format!("{column} > {LATE_AFTER_MINUTES}")
+}
 
 /// `users.status` of an active user.
 pub const USER_ACTIVE: &str = "active";
@@ -321,23 +332,23 @@ impl Tables {
                 clinic_id,
                 role: UserRole::from_db(&u.role),
                 active: user_active(&u.status),
-                hired_by_to: u.hired_on.is_none_or(|h| h <= to),
+                hired_by_to: HIRED_BY_TO.holds(u.hired_on, from, to),
                 users: 1,
             })?;
         }
         for a in self.attendance_days.iter().filter(|a| scope.contains(a.clinic_id)) {
-            if a.day >= from && a.day <= to {
+            if in_range(a.day, from, to) {
                 acc.accum_attendance(&AttendanceFact {
                     clinic_id: a.clinic_id,
                     status: a.status,
-                    today: a.day == to,
-                    late: a.late_minutes > LATE_AFTER_MINUTES,
+                    today: ATTENDANCE_TODAY.holds(Some(a.day), from, to),
+                    late: is_late(a.late_minutes),
                     days: 1,
                 })?;
             }
         }
         for p in self.payroll.iter().filter(|p| scope.contains(p.clinic_id)) {
-            if p.paid_on >= from && p.paid_on <= to {
+            if in_range(p.paid_on, from, to) {
                 acc.accum_payroll(&PayrollFact { clinic_id: p.clinic_id, entries: 1, gross: p.gross })?;
             }
         }

@@ -14,18 +14,20 @@
 
 mod args;
 pub mod console_types;
+mod fault;
 mod shape;
 pub mod types;
 
 use args::{BadArgument, ConsoleRequest, Request, UserRequest};
+use fault::{core_error, database_error, engine_error, Failure, Fault};
 use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, Unknown};
 use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
 use odx_core::{
-    AccountingAcc, ClinicalAcc, Domain, FinancialAcc, InventoryAcc, LabAcc, OdxError, OperationsAcc, PatientsAcc,
-    StaffAcc, Tables,
+    AccountingAcc, ClinicalAcc, Domain, FinancialAcc, InventoryAcc, LabAcc, OperationsAcc, PatientsAcc, StaffAcc,
+    Tables,
 };
-use odx_sql::pg_sqlx::{self, EngineError, Outcome};
+use odx_sql::pg_sqlx::{self, Outcome};
 use odx_sql::{DomainAcc, USER_READS};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -33,41 +35,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 
-/// An error whose JavaScript `code` is one of the stable `ODX_*` codes.
-type Failure = Error<String>;
 type Result<T> = std::result::Result<T, Failure>;
 
-fn fail(code: &str, message: impl ToString) -> Failure {
-    Error::new(code.to_owned(), message)
-}
-
 fn bad_argument(e: BadArgument) -> Failure {
-    fail("ODX_INVALID_ARGUMENT", format!("{}: {}", e.field, e.message))
-}
-
-fn core_error(e: OdxError) -> Failure {
-    fail(e.code(), e)
-}
-
-fn engine_error(e: EngineError) -> Failure {
-    match e {
-        EngineError::Core(c) => core_error(c),
-        EngineError::Row(r) => fail("ODX_INTERNAL", format!("an unreadable result row: {r}")),
-        EngineError::Database(d) => database_error(&d),
-    }
-}
-
-fn database_error(e: &sqlx::Error) -> Failure {
-    match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
-            fail("ODX_DB_UNAVAILABLE", format!("the database is unavailable: {e}"))
-        }
-        sqlx::Error::Database(d) if d.code().as_deref() == Some("57014") => {
-            fail("ODX_DB_TIMEOUT", format!("the query ran past its timeout: {d}"))
-        }
-        sqlx::Error::Configuration(_) => fail("ODX_INVALID_ARGUMENT", format!("url: {e}")),
-        other => fail("ODX_DB_ERROR", format!("the database failed: {other}")),
-    }
+    Fault::invalid(format!("{}: {}", e.field, e.message))
 }
 
 /// The checked scope of a call's `params` (`undefined` is a bad argument).
@@ -100,7 +71,7 @@ fn forecast_of(params: Option<Value>) -> Result<odx_core::MetricScope> {
 }
 
 fn to_value<T: Serialize>(v: &T) -> Result<Value> {
-    serde_json::to_value(v).map_err(|e| fail("ODX_INTERNAL", e))
+    serde_json::to_value(v).map_err(Fault::internal)
 }
 
 /// A validated scope: `{ clinicIds, from, to, groupBy, days }`.
@@ -127,24 +98,23 @@ pub fn validate_scope(params: Option<Value>) -> Result<Value> {
 /// bad value is `ODX_INVALID_ARGUMENT` naming its path, e.g.
 /// `rows.invoices[3].total`.
 fn tables(env: &Env, rows: Unknown<'_>) -> Result<Tables> {
-    let internal = |e: Error| fail("ODX_INTERNAL", format!("could not read rows: {e}"));
+    let internal = |e: Error| Fault::internal(format!("could not read rows: {e}"));
     let is_table_object =
         rows.get_type().map_err(internal)? == ValueType::Object && !rows.is_array().map_err(internal)?;
     if !is_table_object {
-        return Err(fail("ODX_INVALID_ARGUMENT", "rows: must be an object of tables ({ clinics, invoices, ... })"));
+        return Err(Fault::invalid("rows: must be an object of tables ({ clinics, invoices, ... })"));
     }
     let text = stringify(env, rows, "rows")?;
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&text))
-        .map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("rows.{}: {}", e.path(), e.inner())))
+        .map_err(|e| Fault::invalid(format!("rows.{}: {}", e.path(), e.inner())))
 }
 
 /// `JSON.stringify(value)`: a throwing stringify (a BigInt, a cycle) has its
 /// exception cleared and turned into a bad-argument error naming `what`.
 fn stringify(env: &Env, value: Unknown<'_>, what: &str) -> Result<String> {
-    let internal = |e: Error| fail("ODX_INTERNAL", format!("could not read {what}: {e}"));
+    let internal = |e: Error| Fault::internal(format!("could not read {what}: {e}"));
     let json: JSON = env.get_global().and_then(|g| g.get_named_property_unchecked("JSON")).map_err(internal)?;
-    json.stringify(value)
-        .map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("{what}: cannot be read as JSON ({})", e.reason)))
+    json.stringify(value).map_err(|e| Fault::invalid(format!("{what}: cannot be read as JSON ({})", e.reason)))
 }
 
 /// Any per-branch table as CSV text: `table` is an array of row objects
@@ -155,12 +125,11 @@ fn stringify(env: &Env, value: Unknown<'_>, what: &str) -> Result<String> {
 /// its exact decimal text. Quoting is RFC 4180 (the `csv` crate).
 #[napi(ts_args_type = "table: Array<object>")]
 pub fn to_csv(env: &Env, table: Unknown<'_>) -> Result<String> {
-    let internal = |e: Error| fail("ODX_INTERNAL", format!("could not read table: {e}"));
+    let internal = |e: Error| Fault::internal(format!("could not read table: {e}"));
     if !table.is_array().map_err(internal)? {
-        return Err(fail("ODX_INVALID_ARGUMENT", "table: must be an array of row objects"));
+        return Err(Fault::invalid("table: must be an array of row objects"));
     }
-    let rows: Vec<Value> =
-        serde_json::from_str(&stringify(env, table, "table")?).map_err(|e| fail("ODX_INVALID_ARGUMENT", e))?;
+    let rows: Vec<Value> = serde_json::from_str(&stringify(env, table, "table")?).map_err(Fault::invalid)?;
     odx_core::export::rows_csv(&rows).map_err(core_error)
 }
 
@@ -461,9 +430,11 @@ impl Limits {
         let positive = |field: &str, max: u64| -> Result<Option<u64>> {
             match obj.get(field) {
                 None | Some(Value::Null) => Ok(None),
-                Some(v) => v.as_u64().filter(|n| (1..=max).contains(n)).map(Some).ok_or_else(|| {
-                    fail("ODX_INVALID_ARGUMENT", format!("options.{field}: must be an integer from 1 to {max}"))
-                }),
+                Some(v) => v
+                    .as_u64()
+                    .filter(|n| (1..=max).contains(n))
+                    .map(Some)
+                    .ok_or_else(|| Fault::invalid(format!("options.{field}: must be an integer from 1 to {max}"))),
             }
         };
         if let Some(n) = positive("maxConnections", 100)? {
@@ -501,7 +472,7 @@ where
         // when the promise rejects with it.
         Err(failure) => Err(Error::from(JsError::from(failure).into_unknown(Env::from_raw(env.raw())))),
     })
-    .map_err(|e| fail("ODX_INTERNAL", format!("could not start the work: {e}")))
+    .map_err(|e| Fault::internal(format!("could not start the work: {e}")))
 }
 
 #[napi]
@@ -515,7 +486,7 @@ impl Engine {
         promise(env, async move {
             let limits = Limits::read(options)?;
             let connect = PgConnectOptions::from_str(&url)
-                .map_err(|e| fail("ODX_INVALID_ARGUMENT", format!("url: {e}")))?
+                .map_err(|e| Fault::invalid(format!("url: {e}")))?
                 .options([("statement_timeout", limits.query_timeout.as_millis().to_string())]);
             let pool = PgPoolOptions::new()
                 .max_connections(limits.max_connections)
@@ -527,7 +498,7 @@ impl Engine {
             match ping {
                 Ok(Ok(_)) => Ok(Engine { pool, limits }),
                 Ok(Err(e)) => Err(database_error(&e)),
-                Err(_) => Err(fail("ODX_DB_UNAVAILABLE", "the database did not answer within connectTimeoutMs")),
+                Err(_) => Err(Fault::unavailable("the database did not answer within connectTimeoutMs")),
             }
         })
     }
@@ -762,7 +733,7 @@ impl Engine {
         promise(env, async move {
             tokio::time::timeout(limit, work)
                 .await
-                .map_err(|_| fail("ODX_DB_TIMEOUT", format!("{what} did not finish within the query timeout")))?
+                .map_err(|_| Fault::timeout(format!("{what} did not finish within the query timeout")))?
         })
     }
 

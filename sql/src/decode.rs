@@ -9,8 +9,8 @@ use odx_core::inventory::InventoryItemFact;
 use odx_core::lab::{DatePos, LabCaseFact};
 use odx_core::operations::{AppointmentFact, PatientGrain, PatientsFact, RoomsFact};
 use odx_core::patients::{DormantPatient, PatientFact};
-use odx_core::staff::{user_active, AttendanceFact, BilledFact, StaffFact};
 use odx_core::rows::{ClinicHoursRow, DoctorScheduleRow};
+use odx_core::staff::{user_active, AttendanceFact, BilledFact, StaffFact};
 use odx_core::{
     AccountingAcc, AgingBucket, AppointmentStatus, AttendanceStatus, ClinicalAcc, FinancialAcc, InventoryAcc,
     InvoiceStatus, LabAcc, LabStatus, OdxError, OperationsAcc, PatientsAcc, Payer, PaymentMethod, PlanStatus,

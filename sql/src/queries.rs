@@ -1,8 +1,17 @@
 //! The statements and their parameters.
 
-use odx_core::staff::LATE_AFTER_MINUTES;
+use odx_core::rules::{
+    in_range_sql, DatePos, ATTENDANCE_TODAY, HIRED_BY_TO, LAB_DUE_BEFORE_TO, RECALL_BEFORE_TO, RECEIVED_BEFORE_SENT,
+    SEEN_SINCE_RECALL,
+};
+use odx_core::staff::is_late_sql;
 use odx_core::{AppointmentStatus, Frame, GroupBy, InvoiceStatus, MovementKind};
 use std::sync::LazyLock;
+
+/// `from` as the statements read it (`$6`).
+const FROM: &str = "$6::date";
+/// `to` as the statements read it (`$7`).
+const TO: &str = "$7::date";
 
 /// The parameters every statement takes, in order:
 ///
@@ -294,11 +303,13 @@ fn lab_costs() -> Query {
     Query {
         kind: QueryKind::LabCosts,
         relations: &["lab_cases"],
-        sql: "SELECT l.clinic_id, l.status::text, count(*)::int8, sum(l.cost)::text
+        sql: format!(
+            "SELECT l.clinic_id, l.status::text, count(*)::int8, sum(l.cost)::text
 FROM app.lab_cases l
-WHERE l.clinic_id = ANY($1::bigint[]) AND l.sent_on >= $6::date AND l.sent_on <= $7::date
-GROUP BY 1, 2"
-            .to_owned(),
+WHERE l.clinic_id = ANY($1::bigint[]) AND {in_range}
+GROUP BY 1, 2",
+            in_range = in_range_sql("l.sent_on", FROM, TO),
+        ),
     }
 }
 
@@ -459,11 +470,13 @@ fn expenses() -> Query {
     Query {
         kind: QueryKind::Expenses,
         relations: &["expenses"],
-        sql: "SELECT e.clinic_id, e.category::text, count(*)::int8, sum(e.amount)::text
+        sql: format!(
+            "SELECT e.clinic_id, e.category::text, count(*)::int8, sum(e.amount)::text
 FROM app.expenses e
-WHERE e.clinic_id = ANY($1::bigint[]) AND e.spent_on >= $6::date AND e.spent_on <= $7::date
-GROUP BY 1, 2"
-            .to_owned(),
+WHERE e.clinic_id = ANY($1::bigint[]) AND {in_range}
+GROUP BY 1, 2",
+            in_range = in_range_sql("e.spent_on", FROM, TO),
+        ),
     }
 }
 
@@ -471,11 +484,13 @@ fn payroll() -> Query {
     Query {
         kind: QueryKind::Payroll,
         relations: &["payroll"],
-        sql: "SELECT w.clinic_id, count(*)::int8, sum(w.gross)::text
+        sql: format!(
+            "SELECT w.clinic_id, count(*)::int8, sum(w.gross)::text
 FROM app.payroll w
-WHERE w.clinic_id = ANY($1::bigint[]) AND w.paid_on >= $6::date AND w.paid_on <= $7::date
-GROUP BY 1"
-            .to_owned(),
+WHERE w.clinic_id = ANY($1::bigint[]) AND {in_range}
+GROUP BY 1",
+            in_range = in_range_sql("w.paid_on", FROM, TO),
+        ),
     }
 }
 
@@ -486,15 +501,17 @@ fn lab_cases() -> Query {
     Query {
         kind: QueryKind::LabCases,
         relations: &["lab_cases"],
-        sql: "SELECT l.clinic_id, l.vendor::text, l.status::text,
-       ((l.sent_on >= $6::date)::int + (l.sent_on > $7::date)::int)::int4,
-       ((l.received_on >= $6::date)::int + (l.received_on > $7::date)::int)::int4,
-       l.due_on < $7::date, coalesce(l.received_on < l.sent_on, false),
+        sql: format!(
+            "SELECT l.clinic_id, l.vendor::text, l.status::text, {sent}, {received}, {due}, {received_before_sent},
        count(*)::int8, sum(l.cost)::text, coalesce(sum(l.received_on - l.sent_on), 0)::int8
 FROM app.lab_cases l
-WHERE l.clinic_id = ANY($1::bigint[]) AND l.sent_on <= $7::date
-GROUP BY 1, 2, 3, 4, 5, 6, 7"
-            .to_owned(),
+WHERE l.clinic_id = ANY($1::bigint[]) AND l.sent_on <= {TO}
+GROUP BY 1, 2, 3, 4, 5, 6, 7",
+            sent = DatePos::sql("l.sent_on", FROM, TO),
+            received = DatePos::sql("l.received_on", FROM, TO),
+            due = LAB_DUE_BEFORE_TO.sql("l.due_on", TO),
+            received_before_sent = RECEIVED_BEFORE_SENT.sql("l.received_on", "l.sent_on"),
+        ),
     }
 }
 
@@ -504,12 +521,13 @@ fn staff() -> Query {
     Query {
         kind: QueryKind::Staff,
         relations: &["users"],
-        sql: "SELECT u.clinic_id, u.role::text, u.status::text, (u.hired_on IS NULL OR u.hired_on <= $7::date),
-       count(*)::int8
+        sql: format!(
+            "SELECT u.clinic_id, u.role::text, u.status::text, {hired}, count(*)::int8
 FROM app.users u
 WHERE u.clinic_id = ANY($1::bigint[])
-GROUP BY 1, 2, 3, 4"
-            .to_owned(),
+GROUP BY 1, 2, 3, 4",
+            hired = HIRED_BY_TO.sql("u.hired_on", TO),
+        ),
     }
 }
 
@@ -518,10 +536,13 @@ fn attendance() -> Query {
         kind: QueryKind::Attendance,
         relations: &["attendance_days"],
         sql: format!(
-            "SELECT a.clinic_id, a.status::text, a.day = $7::date, a.late_minutes > {LATE_AFTER_MINUTES}, count(*)::int8
+            "SELECT a.clinic_id, a.status::text, {today}, {late}, count(*)::int8
 FROM app.attendance_days a
-WHERE a.clinic_id = ANY($1::bigint[]) AND a.day >= $6::date AND a.day <= $7::date
-GROUP BY 1, 2, 3, 4"
+WHERE a.clinic_id = ANY($1::bigint[]) AND {in_range}
+GROUP BY 1, 2, 3, 4",
+            today = ATTENDANCE_TODAY.sql("a.day", TO),
+            late = is_late_sql("a.late_minutes"),
+            in_range = in_range_sql("a.day", FROM, TO),
         ),
     }
 }
@@ -647,12 +668,14 @@ b AS (
 )
 SELECT p.clinic_id, width_bucket(p.first_at, p.range_cuts)::int4,
        coalesce(p.last_at >= p.range_start, false), coalesce(p.last_at >= p.window_start, false), p.dormant,
-       p.booked_after, ((p.recall_due_on >= $6::date)::int + (p.recall_due_on > $7::date)::int)::int4,
-       coalesce(p.recall_due_on < $7::date, false), coalesce(p.last_on >= p.recall_due_on, false),
+       p.booked_after, {recall}, {recall_before_to}, {seen_since_recall},
        CASE WHEN p.dormant THEN p.id END, CASE WHEN p.dormant THEN to_char(p.last_on, 'YYYY-MM-DD') END,
        CASE WHEN p.dormant THEN coalesce(b.billed, 0)::text END, p.lapsed_at_start, count(*)::int8
 FROM p LEFT JOIN b ON b.clinic_id = p.clinic_id AND b.patient_id = p.id
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13"
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13",
+            recall = DatePos::sql("p.recall_due_on", FROM, TO),
+            recall_before_to = RECALL_BEFORE_TO.sql("p.recall_due_on", TO),
+            seen_since_recall = SEEN_SINCE_RECALL.sql("p.recall_due_on", "p.last_on"),
         ),
     }
 }
