@@ -191,26 +191,6 @@ pub fn odx_accounting_by_branch(
     })
 }
 
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_accounting_by_branch(bigint[], date, date) IS
-'One row per branch of odx_accounting: money as numeric, the expense ratio NULL when there are no receipts. Since 0.2.0.';
-"#,
-    name = "accounting_by_branch_comments",
-    requires = [odx_accounting_by_branch],
-);
-
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_financial_by_branch(bigint[], date, date) IS
-'One row per branch of odx_financial: money and rates as numeric, rates NULL when their denominator is zero.';
-COMMENT ON FUNCTION odx_operations_by_branch(bigint[], date, date) IS
-'One row per branch of odx_operations: counts as bigint, rates and the no-show bleed as numeric, rates NULL when their denominator is zero.';
-"#,
-    name = "by_branch_comments",
-    requires = [odx_financial_by_branch, odx_operations_by_branch],
-);
-
 /// One row per branch of the lab report (see `odx_lab`), over every vendor.
 #[pg_extern(stable, parallel_safe)]
 pub fn odx_lab_by_branch(
@@ -246,15 +226,6 @@ pub fn odx_lab_by_branch(
         ))
     })
 }
-
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_lab_by_branch(bigint[], date, date) IS
-'One row per branch of odx_lab over every vendor: counts as bigint, cost and turnaround as numeric, the overdue share and turnaround NULL when there is no data. Since 0.2.0.';
-"#,
-    name = "lab_by_branch_comments",
-    requires = [odx_lab_by_branch],
-);
 
 /// One row per branch of the staff report (see `odx_staff`), without the
 /// per-role headcount (that list is in `odx_staff`).
@@ -306,15 +277,6 @@ pub fn odx_staff_by_branch(
     })
 }
 
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_staff_by_branch(bigint[], date, date) IS
-'One row per branch of odx_staff (the per-role headcount is in odx_staff): counts as bigint, money and rates as numeric, rates NULL without attendance days and revenue per staff NULL without staff. Since 0.2.0.';
-"#,
-    name = "staff_by_branch_comments",
-    requires = [odx_staff_by_branch],
-);
-
 /// One row per branch of the clinical report (see `odx_clinical`), without
 /// its lists (per-doctor acceptance, top procedures: those are in `odx_clinical`).
 #[pg_extern(stable, parallel_safe)]
@@ -357,15 +319,6 @@ pub fn odx_clinical_by_branch(
     })
 }
 
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_clinical_by_branch(bigint[], date, date) IS
-'One row per branch of odx_clinical (the per-doctor acceptance and top procedure lists are in odx_clinical): counts as bigint, money and rates as numeric, rates and the average NULL when their denominator is zero. Since 0.2.0.';
-"#,
-    name = "clinical_by_branch_comments",
-    requires = [odx_clinical_by_branch],
-);
-
 /// One row per branch of the patients report (see `odx_patients`), without
 /// the at-risk list (that is in `odx_patients`).
 #[pg_extern(stable, parallel_safe)]
@@ -405,15 +358,6 @@ pub fn odx_patients_by_branch(
         ))
     })
 }
-
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_patients_by_branch(bigint[], date, date, integer) IS
-'One row per branch of odx_patients (the ranked at-risk list is in odx_patients): counts as bigint, returning_share as numeric (NULL when nobody was seen in range). Since 0.2.0.';
-"#,
-    name = "patients_by_branch_comments",
-    requires = [odx_patients_by_branch],
-);
 
 /// One row per branch of the inventory report (see `odx_inventory`), without
 /// its lists (reorder items, rebalance: those are in `odx_inventory`).
@@ -460,12 +404,3 @@ pub fn odx_inventory_by_branch(
         ))
     })
 }
-
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_inventory_by_branch(bigint[], date, date) IS
-'One row per branch of odx_inventory (the reorder list and the rebalance suggestions are in odx_inventory): counts as bigint, money and days of cover as numeric (NULL without consumption). Since 0.2.0.';
-"#,
-    name = "inventory_by_branch_comments",
-    requires = [odx_inventory_by_branch],
-);

@@ -29,6 +29,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 mod by_branch;
+mod comments;
 mod console;
 
 pgrx::pg_module_magic!();
@@ -344,79 +345,3 @@ pub(crate) fn numeric(d: Decimal) -> Result<AnyNumeric> {
 pub(crate) fn count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
-
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_accounting(bigint[], date, date, text) IS
-'The cash-basis P&L of the clinics over from_date..to_date, computed by odx-core: receipts, direct cost, opex by category, payroll, net profit, expense ratio; { degraded, totals, groups }. group_by: clinic (default), doctor (overheads on the doctor_id null row) or none. Since 0.2.0.';
-"#,
-    name = "accounting_comments",
-    requires = [odx_accounting],
-);
-
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_lab(bigint[], date, date, text) IS
-'Lab cases of the clinics, computed by odx-core: open and overdue as of the end of to_date, cases sent and their cost, cases received in range and the average turnaround in days, each per vendor too; { degraded, totals, groups }. Lab cases have no doctor: group_by doctor puts them on the doctor_id null row. Since 0.2.0.';
-"#,
-    name = "lab_comments",
-    requires = [odx_lab],
-);
-
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_staff(bigint[], date, date, text) IS
-'Staff of the clinics, computed by odx-core: headcount by role (active users hired by to_date), attendance, leave and off days, attendance and absenteeism rates, late arrivals (more than 10 minutes), present and on leave on to_date, payroll paid in range, billed and revenue per staff; { degraded, totals, groups }. Staff belong to the branch: group_by doctor puts them on the doctor_id null row. Since 0.2.0.';
-"#,
-    name = "staff_comments",
-    requires = [odx_staff],
-);
-
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_clinical(bigint[], date, date, text) IS
-'Treatment plans, quotations and procedures of the clinics, computed by odx-core: plans created in range (not draft), accepted, acceptance rate (and per doctor), pipeline value, average plan value, completion rate, quotation conversion, the top 10 procedures billed by volume and by revenue; { degraded, totals, groups }. group_by doctor: plans by their doctor, quotations by their plan''s doctor, procedures by their invoice''s doctor. Since 0.2.0.';
-"#,
-    name = "clinical_comments",
-    requires = [odx_clinical],
-);
-
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_patients(bigint[], date, date, text, integer) IS
-'Patients of the clinics, computed by odx-core: patients on file, active (a completed visit in the active_window_months up to to_date, 18 by default), new and returning in range and the returning share, recall due in range and overdue (due before to_date, not seen since), churn risk (last completed visit 9 calendar months or more before to_date, nothing booked after it) and churn_list, the 100 most valuable at-risk patients by lifetime billed; { degraded, totals, groups }. Patients belong to the branch: group_by doctor puts them on the doctor_id null row. Since 0.2.0.';
-"#,
-    name = "patients_comments",
-    requires = [odx_patients],
-);
-
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_inventory(bigint[], date, date, text) IS
-'Inventory of the clinics, computed by odx-core: stock as of the end of to_date (qty_on_hand less later movements) and its value, out of stock and low stock (per branch and sku), batches expiring within 30 days after to_date and expired, consumption per day over the range and days of cover, reorder needs (out, low or under 14 days of cover, the least cover first) and rebalance: whole-unit transfers of a sku from a branch with more than 90 days of cover (keeping 60 days, above its reorder level) to a branch needing a reorder (up to 30 days of cover); { degraded, totals, groups }. Stock belongs to the branch: group_by doctor puts it on the doctor_id null row. Since 0.2.0.';
-"#,
-    name = "inventory_comments",
-    requires = [odx_inventory],
-);
-
-extension_sql!(
-    r#"
-COMMENT ON FUNCTION odx_financial(bigint[], date, date, text) IS
-'Financial KPIs of the clinics over from_date..to_date (local dates, inclusive; balances as of the end of to_date), computed by odx-core: { degraded, totals, groups }. group_by: clinic (default), doctor or none.';
-COMMENT ON FUNCTION odx_operations(bigint[], date, date, text) IS
-'Appointments / operations KPIs of the clinics over from_date..to_date, computed by odx-core: { degraded, totals, groups }. group_by: clinic (default), doctor or none.';
-COMMENT ON FUNCTION odx_aging_bucket(integer) IS
-'The AR aging bucket of an age in days: 0-30, 31-60, 61-90 or 90+ (NULL for a negative age).';
-COMMENT ON FUNCTION odx_day_start(text, date) IS
-'The first instant of local date day in time_zone (a clinic''s timezone; blank means Asia/Karachi), as odx cuts days: local midnight, or the first instant after a daylight-saving gap.';
-"#,
-    name = "comments",
-    requires = [
-        odx_financial,
-        odx_operations,
-        odx_aging_bucket,
-        odx_day_start,
-        by_branch::odx_financial_by_branch,
-        by_branch::odx_operations_by_branch
-    ],
-);

@@ -470,3 +470,36 @@ async fn forecasts_equal_core() {
     assert_eq!(sqlstate(&pool, "SELECT odx_forecast_no_shows(ARRAY[999]::bigint[], '2026-06-15')").await, "22023");
     assert_eq!(sqlstate(&pool, "SELECT odx_forecast_churn(ARRAY[1]::bigint[], '-infinity')").await, "22008");
 }
+
+#[tokio::test]
+async fn every_function_carries_the_comment_the_extension_writes_with_cores_constants() {
+    use odx_core::forecast::{CHURN_HORIZON_MONTHS, SHRINKAGE};
+    use odx_core::patients::CHURN_AFTER_MONTHS;
+    use odx_core::staff::LATE_AFTER_MINUTES;
+    let pool = pool(&database_url()).await;
+    // Every function of the extension, its catalog comment, and what
+    // odx_function_comments() says it is: the same text, for each of them.
+    let rows = sqlx::query(
+        "SELECT p.oid::regprocedure::text, obj_description(p.oid, 'pg_proc'), c.comment
+         FROM pg_proc p
+         JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+         JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'odx'
+         LEFT JOIN odx_function_comments() c ON c.function::regprocedure = p.oid",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(rows.len() >= 29, "{} functions", rows.len());
+    let mut comments = std::collections::BTreeMap::new();
+    for r in rows {
+        let (function, catalog, written): (String, Option<String>, Option<String>) = (r.get(0), r.get(1), r.get(2));
+        assert!(written.is_some(), "{function} has no comment in odx_function_comments()");
+        assert_eq!(catalog, written, "{function}");
+        comments.insert(function, catalog.unwrap_or_default());
+    }
+    let has = |f: &str, text: String| assert!(comments[f].contains(&text), "{f}: {text:?} in {:?}", comments[f]);
+    has("odx_staff(bigint[],date,date,text)", format!("more than {LATE_AFTER_MINUTES} minutes"));
+    has("odx_patients(bigint[],date,date,text,integer)", format!("{CHURN_AFTER_MONTHS} calendar months"));
+    has("odx_forecast_churn(bigint[],date)", format!("within {CHURN_HORIZON_MONTHS} months"));
+    has("odx_forecast_no_shows(bigint[],date)", format!("by {SHRINKAGE} appointments"));
+}
