@@ -114,24 +114,3 @@ pub(crate) fn database_error(e: &sqlx::Error) -> Failure {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_fault_has_a_stable_code() {
-        let faults = [
-            (Fault::InvalidArgument("x".into()), "ODX_INVALID_ARGUMENT"),
-            (Fault::DbUnavailable("x".into()), "ODX_DB_UNAVAILABLE"),
-            (Fault::DbTimeout("x".into()), "ODX_DB_TIMEOUT"),
-            (Fault::DbError("x".into()), "ODX_DB_ERROR"),
-            (Fault::Internal("x".into()), "ODX_INTERNAL"),
-            (Fault::Core(OdxError::ScopeMismatch), "ODX_SCOPE_MISMATCH"),
-        ];
-        for (fault, code) in faults {
-            assert_eq!(fault.code(), code);
-            let e: Failure = fault.into();
-            assert_eq!(e.status, code);
-        }
-    }
-}
