@@ -113,4 +113,3 @@ pub(crate) fn database_error(e: &sqlx::Error) -> Failure {
         other => Fault::DbError(format!("the database failed: {other}")).into(),
     }
 }
-

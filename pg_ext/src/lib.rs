@@ -74,17 +74,17 @@ fn row_error(e: RowError) -> ErrorReport {
 struct SpiRow<'a, 'conn>(&'a SpiHeapTupleData<'conn>);
 
 impl Row for SpiRow<'_, '_> {
-    fn int8(&self, c: usize) -> std::result::Result<Option<i64>, RowError> {
-        self.0.get::<i64>(c + 1).map_err(|e| RowError::Driver(e.to_string()))
+    fn int8(&self, c: &'static str) -> std::result::Result<Option<i64>, RowError> {
+        self.0.get_by_name::<i64, _>(c).map_err(|e| RowError::Driver(format!("{c}: {e}")))
     }
-    fn int4(&self, c: usize) -> std::result::Result<Option<i32>, RowError> {
-        self.0.get::<i32>(c + 1).map_err(|e| RowError::Driver(e.to_string()))
+    fn int4(&self, c: &'static str) -> std::result::Result<Option<i32>, RowError> {
+        self.0.get_by_name::<i32, _>(c).map_err(|e| RowError::Driver(format!("{c}: {e}")))
     }
-    fn boolean(&self, c: usize) -> std::result::Result<Option<bool>, RowError> {
-        self.0.get::<bool>(c + 1).map_err(|e| RowError::Driver(e.to_string()))
+    fn boolean(&self, c: &'static str) -> std::result::Result<Option<bool>, RowError> {
+        self.0.get_by_name::<bool, _>(c).map_err(|e| RowError::Driver(format!("{c}: {e}")))
     }
-    fn text(&self, c: usize) -> std::result::Result<Option<String>, RowError> {
-        self.0.get::<String>(c + 1).map_err(|e| RowError::Driver(e.to_string()))
+    fn text(&self, c: &'static str) -> std::result::Result<Option<String>, RowError> {
+        self.0.get_by_name::<String, _>(c).map_err(|e| RowError::Driver(format!("{c}: {e}")))
     }
 }
 
@@ -126,7 +126,7 @@ fn missing(client: &SpiClient<'_>, domain: Domain) -> Result<Vec<String>> {
     let mut present = Vec::new();
     for row in client.select(COLUMNS_SQL, None, &[]).map_err(spi)? {
         let r = SpiRow(&row);
-        if let (Ok(Some(t)), Ok(Some(c))) = (r.text(0), r.text(1)) {
+        if let (Ok(Some(t)), Ok(Some(c))) = (r.text("table_name"), r.text("column_name")) {
             present.push((t, c));
         }
     }
@@ -138,7 +138,7 @@ fn frame(client: &SpiClient<'_>, scope: &MetricScope) -> Result<odx_core::Frame>
     let ids: DatumWithOid = scope.clinic_ids().to_vec().into();
     for row in client.select(CLINIC_ZONES_SQL, None, &[ids]).map_err(spi)? {
         let r = SpiRow(&row);
-        match (r.int8(0), r.text(1)) {
+        match (r.int8("id"), r.text("timezone")) {
             (Ok(Some(id)), Ok(tz)) => zones.push((id, tz.unwrap_or_default())),
             _ => return Err(internal("odx: unreadable app.clinics row".into())),
         }

@@ -2,7 +2,7 @@
 //! user) into a core [`Tables`], where the policy rules and the targets are
 //! applied: the org layer's mappings, the user's own row, and the targets.
 
-use crate::decode::{Row, RowError};
+use crate::decode::{need, Row, RowError};
 use chrono::NaiveDate;
 use odx_core::command::{command_center, CommandCenter, DomainReports};
 use odx_core::rows::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
@@ -61,7 +61,7 @@ FROM app.ops_targets t WHERE t.organization_id = $1 ORDER BY t.id",
 pub const USER_READS: [ConsoleQuery; 3] = [
     ConsoleQuery {
         read: ConsoleRead::User,
-        sql: "SELECT u.id, u.clinic_id, u.name, u.role, u.status, to_char(u.hired_on, 'YYYY-MM-DD')
+        sql: "SELECT u.id, u.clinic_id, u.name, u.role, u.status, to_char(u.hired_on, 'YYYY-MM-DD') AS hired_on
         FROM app.users u WHERE u.id = $1",
     },
     ConsoleQuery {
@@ -82,11 +82,7 @@ ORDER BY oc.clinic_id"
     },
 ];
 
-fn need<T>(v: Option<T>, column: usize) -> Result<T, RowError> {
-    v.ok_or(RowError::Null { column })
-}
-
-fn parsed<T: FromStr>(r: &impl Row, c: usize) -> Result<Option<T>, RowError> {
+fn parsed<T: FromStr>(r: &impl Row, c: &'static str) -> Result<Option<T>, RowError> {
     r.text(c)?.map(|t| t.parse().map_err(|_| RowError::Parse { column: c, value: t })).transpose()
 }
 
@@ -97,43 +93,43 @@ fn parsed<T: FromStr>(r: &impl Row, c: usize) -> Result<Option<T>, RowError> {
 pub fn feed_console(tables: &mut Tables, read: ConsoleRead, r: &impl Row) -> Result<(), RowError> {
     match read {
         ConsoleRead::Directory => {
-            let clinic_id = need(r.int8(1)?, 1)?;
+            let clinic_id = need(r.int8("clinic_id")?, "clinic_id")?;
             tables.organization_clinics.push(OrganizationClinicRow {
-                organization_id: need(r.int8(0)?, 0)?,
+                organization_id: need(r.int8("organization_id")?, "organization_id")?,
                 clinic_id,
-                is_hq: need(r.boolean(2)?, 2)?,
+                is_hq: need(r.boolean("is_hq")?, "is_hq")?,
             });
-            if r.int8(3)?.is_some() {
+            if r.int8("id")?.is_some() {
                 tables.clinics.push(ClinicRow {
                     id: clinic_id,
-                    name: need(r.text(4)?, 4)?,
-                    city: need(r.text(5)?, 5)?,
-                    status: need(r.text(6)?, 6)?,
-                    timezone: r.text(7)?.unwrap_or_default(),
+                    name: need(r.text("name")?, "name")?,
+                    city: need(r.text("city")?, "city")?,
+                    status: need(r.text("status")?, "status")?,
+                    timezone: r.text("timezone")?.unwrap_or_default(),
                 });
             }
         }
         ConsoleRead::Targets => tables.ops_targets.push(OpsTargetRow {
-            id: need(r.int8(0)?, 0)?,
-            organization_id: need(r.int8(1)?, 1)?,
-            clinic_id: r.int8(2)?,
-            metric: need(r.text(3)?, 3)?,
-            value: need(parsed::<Decimal>(r, 4)?, 4)?,
-            period: need(r.text(5)?, 5)?,
+            id: need(r.int8("id")?, "id")?,
+            organization_id: need(r.int8("organization_id")?, "organization_id")?,
+            clinic_id: r.int8("clinic_id")?,
+            metric: need(r.text("metric")?, "metric")?,
+            value: need(parsed::<Decimal>(r, "value")?, "value")?,
+            period: need(r.text("period")?, "period")?,
         }),
         ConsoleRead::User => tables.users.push(UserRow {
-            id: need(r.int8(0)?, 0)?,
-            clinic_id: r.int8(1)?,
-            name: need(r.text(2)?, 2)?,
-            role: need(r.text(3)?, 3)?,
-            status: need(r.text(4)?, 4)?,
-            hired_on: parsed::<NaiveDate>(r, 5)?,
+            id: need(r.int8("id")?, "id")?,
+            clinic_id: r.int8("clinic_id")?,
+            name: need(r.text("name")?, "name")?,
+            role: need(r.text("role")?, "role")?,
+            status: need(r.text("status")?, "status")?,
+            hired_on: parsed::<NaiveDate>(r, "hired_on")?,
         }),
         ConsoleRead::Assignments => tables.user_organization_assignments.push(UserOrganizationAssignmentRow {
-            user_id: need(r.int8(0)?, 0)?,
-            organization_id: need(r.int8(1)?, 1)?,
-            role: need(r.text(2)?, 2)?,
-            clinic_id: r.int8(3)?,
+            user_id: need(r.int8("user_id")?, "user_id")?,
+            organization_id: need(r.int8("organization_id")?, "organization_id")?,
+            role: need(r.text("role")?, "role")?,
+            clinic_id: r.int8("clinic_id")?,
         }),
     }
     Ok(())

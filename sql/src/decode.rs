@@ -27,13 +27,13 @@ pub enum RowError {
     Driver(String),
     /// A column that is never null was null.
     Null {
-        /// 0-based column.
-        column: usize,
+        /// The column's name.
+        column: &'static str,
     },
     /// A text column did not parse as its type.
     Parse {
-        /// 0-based column.
-        column: usize,
+        /// The column's name.
+        column: &'static str,
         /// The text.
         value: String,
     },
@@ -60,63 +60,69 @@ impl From<OdxError> for RowError {
     }
 }
 
-/// A result row, as a driver reads it (0-based columns).
+/// A result row, as a driver reads it: columns by name (every statement
+/// names its columns as the fields of the fact it feeds).
 pub trait Row {
     /// A `bigint` column.
     ///
     /// # Errors
     /// [`RowError::Driver`].
-    fn int8(&self, column: usize) -> Result<Option<i64>, RowError>;
+    fn int8(&self, column: &'static str) -> Result<Option<i64>, RowError>;
     /// An `integer` column.
     ///
     /// # Errors
     /// [`RowError::Driver`].
-    fn int4(&self, column: usize) -> Result<Option<i32>, RowError>;
+    fn int4(&self, column: &'static str) -> Result<Option<i32>, RowError>;
     /// A `boolean` column.
     ///
     /// # Errors
     /// [`RowError::Driver`].
-    fn boolean(&self, column: usize) -> Result<Option<bool>, RowError>;
+    fn boolean(&self, column: &'static str) -> Result<Option<bool>, RowError>;
     /// A `text` column.
     ///
     /// # Errors
     /// [`RowError::Driver`].
-    fn text(&self, column: usize) -> Result<Option<String>, RowError>;
+    fn text(&self, column: &'static str) -> Result<Option<String>, RowError>;
 }
 
-fn need<T>(v: Option<T>, column: usize) -> Result<T, RowError> {
+pub(crate) fn need<T>(v: Option<T>, column: &'static str) -> Result<T, RowError> {
     v.ok_or(RowError::Null { column })
 }
 
-fn id(r: &impl Row, c: usize) -> Result<i64, RowError> {
+fn id(r: &impl Row, c: &'static str) -> Result<i64, RowError> {
     need(r.int8(c)?, c)
 }
 
-fn count(r: &impl Row, c: usize) -> Result<u64, RowError> {
+fn count(r: &impl Row, c: &'static str) -> Result<u64, RowError> {
     let n = id(r, c)?;
     u64::try_from(n).map_err(|_| RowError::Parse { column: c, value: n.to_string() })
 }
 
-fn money(r: &impl Row, c: usize) -> Result<Decimal, RowError> {
+fn money(r: &impl Row, c: &'static str) -> Result<Decimal, RowError> {
     let t = need(r.text(c)?, c)?;
     Decimal::from_str(&t).or_else(|_| Decimal::from_scientific(&t)).map_err(|_| RowError::Parse { column: c, value: t })
 }
 
-fn text(r: &impl Row, c: usize) -> Result<String, RowError> {
+fn text(r: &impl Row, c: &'static str) -> Result<String, RowError> {
     need(r.text(c)?, c)
 }
 
-fn index(r: &impl Row, c: usize) -> Result<u32, RowError> {
+fn index(r: &impl Row, c: &'static str) -> Result<u32, RowError> {
     let n = need(r.int4(c)?, c)?;
     u32::try_from(n).map_err(|_| RowError::Parse { column: c, value: n.to_string() })
 }
 
-fn time(r: &impl Row, c: usize) -> Result<NaiveTime, RowError> {
+fn time(r: &impl Row, c: &'static str) -> Result<NaiveTime, RowError> {
     let t = text(r, c)?;
     NaiveTime::parse_from_str(&t, "%H:%M:%S%.f").map_err(|_| RowError::Parse { column: c, value: t })
 }
 
-fn weekday(r: &impl Row, c: usize) -> Result<i16, RowError> {
+/// A `boolean` column that is never null.
+fn flag(r: &impl Row, c: &'static str) -> Result<bool, RowError> {
+    need(r.boolean(c)?, c)
+}
+
+fn weekday(r: &impl Row, c: &'static str) -> Result<i16, RowError> {
     let n = need(r.int4(c)?, c)?;
     // Out-of-range weekdays are bad data that core counts; keep them out of i16 range trouble.
     Ok(i16::try_from(n).unwrap_or(0))
@@ -124,22 +130,22 @@ fn weekday(r: &impl Row, c: usize) -> Result<i16, RowError> {
 
 fn invoice_fact(r: &impl Row) -> Result<InvoiceFact, RowError> {
     Ok(InvoiceFact {
-        clinic_id: id(r, 0)?,
-        doctor_id: r.int8(1)?,
-        bucket: index(r, 2)?,
-        status: InvoiceStatus::from_db(&text(r, 3)?),
-        invoices: count(r, 4)?,
-        total: money(r, 5)?,
-        materials: money(r, 6)?,
+        clinic_id: id(r, "clinic_id")?,
+        doctor_id: r.int8("doctor_id")?,
+        bucket: index(r, "bucket")?,
+        status: InvoiceStatus::from_db(&text(r, "status")?),
+        invoices: count(r, "invoices")?,
+        total: money(r, "total")?,
+        materials: money(r, "materials")?,
     })
 }
 
 fn lab_cost_fact(r: &impl Row) -> Result<LabCostFact, RowError> {
     Ok(LabCostFact {
-        clinic_id: id(r, 0)?,
-        status: LabStatus::from_db(&text(r, 1)?),
-        cases: count(r, 2)?,
-        cost: money(r, 3)?,
+        clinic_id: id(r, "clinic_id")?,
+        status: LabStatus::from_db(&text(r, "status")?),
+        cases: count(r, "cases")?,
+        cost: money(r, "cost")?,
     })
 }
 
@@ -151,25 +157,25 @@ pub fn feed_financial(acc: &mut FinancialAcc, kind: QueryKind, r: &impl Row) -> 
     match kind {
         QueryKind::Invoices => acc.accum_invoice(&invoice_fact(r)?)?,
         QueryKind::Payments => acc.accum_payment(&PaymentFact {
-            clinic_id: id(r, 0)?,
-            doctor_id: r.int8(1)?,
-            bucket: index(r, 2)?,
-            method: PaymentMethod::from_db(&text(r, 3)?),
-            payments: count(r, 4)?,
-            amount: money(r, 5)?,
+            clinic_id: id(r, "clinic_id")?,
+            doctor_id: r.int8("doctor_id")?,
+            bucket: index(r, "bucket")?,
+            method: PaymentMethod::from_db(&text(r, "method")?),
+            payments: count(r, "payments")?,
+            amount: money(r, "amount")?,
         })?,
         QueryKind::Receivables => {
-            let position = index(r, 2)?;
+            let position = index(r, "aging")?;
             let aging = AgingBucket::from_cut_position(position)
-                .ok_or(RowError::Parse { column: 2, value: position.to_string() })?;
+                .ok_or(RowError::Parse { column: "aging", value: position.to_string() })?;
             acc.accum_receivable(&ReceivableFact {
-                clinic_id: id(r, 0)?,
-                doctor_id: r.int8(1)?,
+                clinic_id: id(r, "clinic_id")?,
+                doctor_id: r.int8("doctor_id")?,
                 aging,
-                status: InvoiceStatus::from_db(&text(r, 3)?),
-                payer: Payer::from_db(&text(r, 4)?),
-                invoices: count(r, 5)?,
-                balance: money(r, 6)?,
+                status: InvoiceStatus::from_db(&text(r, "status")?),
+                payer: Payer::from_db(&text(r, "payer")?),
+                invoices: count(r, "invoices")?,
+                balance: money(r, "balance")?,
             })?
         }
         QueryKind::LabCosts => acc.accum_lab_cost(&lab_cost_fact(r)?)?,
@@ -185,41 +191,44 @@ pub fn feed_financial(acc: &mut FinancialAcc, kind: QueryKind, r: &impl Row) -> 
 pub fn feed_operations(acc: &mut OperationsAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
     match kind {
         QueryKind::Appointments => acc.accum_appointment(&AppointmentFact {
-            clinic_id: id(r, 0)?,
-            doctor_id: r.int8(1)?,
-            has_doctor: need(r.boolean(2)?, 2)?,
-            has_room: need(r.boolean(3)?, 3)?,
-            status: AppointmentStatus::from_db(&text(r, 4)?),
-            ended_by_as_of: need(r.boolean(5)?, 5)?,
-            duration_min: need(r.int4(6)?, 6)?,
-            appointments: count(r, 7)?,
+            clinic_id: id(r, "clinic_id")?,
+            doctor_id: r.int8("doctor_id")?,
+            has_doctor: flag(r, "has_doctor")?,
+            has_room: flag(r, "has_room")?,
+            status: AppointmentStatus::from_db(&text(r, "status")?),
+            ended_by_as_of: flag(r, "ended_by_as_of")?,
+            duration_min: need(r.int4("duration_min")?, "duration_min")?,
+            appointments: count(r, "appointments")?,
         })?,
         QueryKind::Patients => {
-            let grain = if need(r.boolean(1)?, 1)? { PatientGrain::Doctor(r.int8(2)?) } else { PatientGrain::Clinic };
+            let grain =
+                if flag(r, "by_doctor")? { PatientGrain::Doctor(r.int8("doctor_id")?) } else { PatientGrain::Clinic };
             acc.accum_patients(&PatientsFact {
-                clinic_id: id(r, 0)?,
+                clinic_id: id(r, "clinic_id")?,
                 grain,
-                first_visit_position: index(r, 3)?,
-                patients: count(r, 4)?,
+                first_visit_position: index(r, "first_visit_position")?,
+                patients: count(r, "patients")?,
             })?
         }
         QueryKind::Tickets => acc.accum_invoice(&invoice_fact(r)?)?,
         QueryKind::Schedules => acc.accum_schedule(&DoctorScheduleRow {
-            clinic_id: id(r, 0)?,
-            doctor_id: id(r, 1)?,
-            weekday: weekday(r, 2)?,
-            starts: time(r, 3)?,
-            ends: time(r, 4)?,
+            clinic_id: id(r, "clinic_id")?,
+            doctor_id: id(r, "doctor_id")?,
+            weekday: weekday(r, "weekday")?,
+            starts: time(r, "starts")?,
+            ends: time(r, "ends")?,
         })?,
         QueryKind::OpeningHours => acc.accum_opening_hours(&ClinicHoursRow {
-            clinic_id: id(r, 0)?,
-            weekday: weekday(r, 1)?,
-            opens: time(r, 2)?,
-            closes: time(r, 3)?,
+            clinic_id: id(r, "clinic_id")?,
+            weekday: weekday(r, "weekday")?,
+            opens: time(r, "opens")?,
+            closes: time(r, "closes")?,
         })?,
-        QueryKind::Rooms => {
-            acc.accum_rooms(&RoomsFact { clinic_id: id(r, 0)?, active: need(r.boolean(1)?, 1)?, rooms: count(r, 2)? })?
-        }
+        QueryKind::Rooms => acc.accum_rooms(&RoomsFact {
+            clinic_id: id(r, "clinic_id")?,
+            active: flag(r, "active")?,
+            rooms: count(r, "rooms")?,
+        })?,
         other => return Err(RowError::Driver(format!("{other:?} rows are not operations"))),
     }
     Ok(())
@@ -232,27 +241,29 @@ pub fn feed_operations(acc: &mut OperationsAcc, kind: QueryKind, r: &impl Row) -
 pub fn feed_accounting(acc: &mut AccountingAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
     match kind {
         QueryKind::Receipts => acc.accum_receipt(&ReceiptFact {
-            clinic_id: id(r, 0)?,
-            doctor_id: r.int8(1)?,
-            payments: count(r, 2)?,
-            amount: money(r, 3)?,
+            clinic_id: id(r, "clinic_id")?,
+            doctor_id: r.int8("doctor_id")?,
+            payments: count(r, "payments")?,
+            amount: money(r, "amount")?,
         })?,
         QueryKind::Materials => acc.accum_materials(&MaterialsFact {
-            clinic_id: id(r, 0)?,
-            doctor_id: r.int8(1)?,
-            unknown_status: count(r, 2)?,
-            materials: money(r, 3)?,
+            clinic_id: id(r, "clinic_id")?,
+            doctor_id: r.int8("doctor_id")?,
+            unknown_status: count(r, "unknown_status")?,
+            materials: money(r, "materials")?,
         })?,
         QueryKind::LabCosts => acc.accum_lab_cost(&lab_cost_fact(r)?)?,
         QueryKind::Expenses => acc.accum_expense(&ExpenseFact {
-            clinic_id: id(r, 0)?,
-            category: text(r, 1)?,
-            expenses: count(r, 2)?,
-            amount: money(r, 3)?,
+            clinic_id: id(r, "clinic_id")?,
+            category: text(r, "category")?,
+            expenses: count(r, "expenses")?,
+            amount: money(r, "amount")?,
         })?,
-        QueryKind::Payroll => {
-            acc.accum_payroll(&PayrollFact { clinic_id: id(r, 0)?, entries: count(r, 1)?, gross: money(r, 2)? })?
-        }
+        QueryKind::Payroll => acc.accum_payroll(&PayrollFact {
+            clinic_id: id(r, "clinic_id")?,
+            entries: count(r, "entries")?,
+            gross: money(r, "gross")?,
+        })?,
         other => return Err(RowError::Driver(format!("{other:?} rows are not accounting"))),
     }
     Ok(())
@@ -266,18 +277,19 @@ pub fn feed_lab(acc: &mut LabAcc, kind: QueryKind, r: &impl Row) -> Result<(), R
     let QueryKind::LabCases = kind else {
         return Err(RowError::Driver(format!("{kind:?} rows are not lab")));
     };
-    let pos = |column: usize, v: i32| DatePos::from_index(v).ok_or(RowError::Parse { column, value: v.to_string() });
+    let pos =
+        |column: &'static str, v: i32| DatePos::from_index(v).ok_or(RowError::Parse { column, value: v.to_string() });
     acc.accum_case(&LabCaseFact {
-        clinic_id: id(r, 0)?,
-        vendor: text(r, 1)?,
-        status: LabStatus::from_db(&text(r, 2)?),
-        sent: pos(3, need(r.int4(3)?, 3)?)?,
-        received: r.int4(4)?.map(|v| pos(4, v)).transpose()?,
-        due_before_to: need(r.boolean(5)?, 5)?,
-        received_before_sent: need(r.boolean(6)?, 6)?,
-        cases: count(r, 7)?,
-        cost: money(r, 8)?,
-        turnaround_days: need(r.int8(9)?, 9)?,
+        clinic_id: id(r, "clinic_id")?,
+        vendor: text(r, "vendor")?,
+        status: LabStatus::from_db(&text(r, "status")?),
+        sent: pos("sent", need(r.int4("sent")?, "sent")?)?,
+        received: r.int4("received")?.map(|v| pos("received", v)).transpose()?,
+        due_before_to: flag(r, "due_before_to")?,
+        received_before_sent: flag(r, "received_before_sent")?,
+        cases: count(r, "cases")?,
+        cost: money(r, "cost")?,
+        turnaround_days: need(r.int8("turnaround_days")?, "turnaround_days")?,
     })?;
     Ok(())
 }
@@ -289,22 +301,24 @@ pub fn feed_lab(acc: &mut LabAcc, kind: QueryKind, r: &impl Row) -> Result<(), R
 pub fn feed_staff(acc: &mut StaffAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
     match kind {
         QueryKind::Staff => acc.accum_staff(&StaffFact {
-            clinic_id: id(r, 0)?,
-            role: UserRole::from_db(&text(r, 1)?),
-            active: user_active(&text(r, 2)?),
-            hired_by_to: need(r.boolean(3)?, 3)?,
-            users: count(r, 4)?,
+            clinic_id: id(r, "clinic_id")?,
+            role: UserRole::from_db(&text(r, "role")?),
+            active: user_active(&text(r, "status")?),
+            hired_by_to: flag(r, "hired_by_to")?,
+            users: count(r, "users")?,
         })?,
         QueryKind::Attendance => acc.accum_attendance(&AttendanceFact {
-            clinic_id: id(r, 0)?,
-            status: AttendanceStatus::from_db(&text(r, 1)?),
-            today: need(r.boolean(2)?, 2)?,
-            late: need(r.boolean(3)?, 3)?,
-            days: count(r, 4)?,
+            clinic_id: id(r, "clinic_id")?,
+            status: AttendanceStatus::from_db(&text(r, "status")?),
+            today: flag(r, "today")?,
+            late: flag(r, "late")?,
+            days: count(r, "days")?,
         })?,
-        QueryKind::Payroll => {
-            acc.accum_payroll(&PayrollFact { clinic_id: id(r, 0)?, entries: count(r, 1)?, gross: money(r, 2)? })?
-        }
+        QueryKind::Payroll => acc.accum_payroll(&PayrollFact {
+            clinic_id: id(r, "clinic_id")?,
+            entries: count(r, "entries")?,
+            gross: money(r, "gross")?,
+        })?,
         QueryKind::Tickets => {
             let i = invoice_fact(r)?;
             acc.accum_billed(&BilledFact { clinic_id: i.clinic_id, status: i.status, total: i.total })?
@@ -321,32 +335,32 @@ pub fn feed_staff(acc: &mut StaffAcc, kind: QueryKind, r: &impl Row) -> Result<(
 pub fn feed_clinical(acc: &mut ClinicalAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
     match kind {
         QueryKind::Plans => acc.accum_plan(&PlanFact {
-            clinic_id: id(r, 0)?,
-            doctor_id: r.int8(1)?,
-            status: PlanStatus::from_db(&text(r, 2)?),
-            plans: count(r, 3)?,
+            clinic_id: id(r, "clinic_id")?,
+            doctor_id: r.int8("doctor_id")?,
+            status: PlanStatus::from_db(&text(r, "status")?),
+            plans: count(r, "plans")?,
         })?,
         QueryKind::PlanFees => acc.accum_plan_fees(&PlanFeesFact {
-            clinic_id: id(r, 0)?,
-            doctor_id: r.int8(1)?,
-            plan_status: PlanStatus::from_db(&text(r, 2)?),
-            procedure_status: ProcedureStatus::from_db(&text(r, 3)?),
-            procedures: count(r, 4)?,
-            fees: money(r, 5)?,
+            clinic_id: id(r, "clinic_id")?,
+            doctor_id: r.int8("doctor_id")?,
+            plan_status: PlanStatus::from_db(&text(r, "plan_status")?),
+            procedure_status: ProcedureStatus::from_db(&text(r, "procedure_status")?),
+            procedures: count(r, "procedures")?,
+            fees: money(r, "fees")?,
         })?,
         QueryKind::Quotations => acc.accum_quotation(&QuotationFact {
-            clinic_id: id(r, 0)?,
-            doctor_id: r.int8(1)?,
-            status: QuotationStatus::from_db(&text(r, 2)?),
-            quotations: count(r, 3)?,
+            clinic_id: id(r, "clinic_id")?,
+            doctor_id: r.int8("doctor_id")?,
+            status: QuotationStatus::from_db(&text(r, "status")?),
+            quotations: count(r, "quotations")?,
         })?,
         QueryKind::ProcedureLines => acc.accum_procedure_line(&ProcedureLineFact {
-            clinic_id: id(r, 0)?,
-            doctor_id: r.int8(1)?,
-            status: InvoiceStatus::from_db(&text(r, 2)?),
-            procedure_code: text(r, 3)?,
-            qty: need(r.int8(4)?, 4)?,
-            revenue: money(r, 5)?,
+            clinic_id: id(r, "clinic_id")?,
+            doctor_id: r.int8("doctor_id")?,
+            status: InvoiceStatus::from_db(&text(r, "status")?),
+            procedure_code: text(r, "procedure_code")?,
+            qty: need(r.int8("qty")?, "qty")?,
+            revenue: money(r, "revenue")?,
         })?,
         other => return Err(RowError::Driver(format!("{other:?} rows are not clinical"))),
     }
@@ -361,30 +375,33 @@ pub fn feed_patients(acc: &mut PatientsAcc, kind: QueryKind, r: &impl Row) -> Re
     let QueryKind::PatientRecords = kind else {
         return Err(RowError::Driver(format!("{kind:?} rows are not patients")));
     };
-    let first_visit =
-        r.int4(1)?.map(|v| u32::try_from(v).map_err(|_| RowError::Parse { column: 1, value: v.to_string() }));
-    let recall = r.int4(6)?.map(|v| DatePos::from_index(v).ok_or(RowError::Parse { column: 6, value: v.to_string() }));
-    let dormant = match r.int8(9)? {
+    let first_visit = r
+        .int4("first_visit")?
+        .map(|v| u32::try_from(v).map_err(|_| RowError::Parse { column: "first_visit", value: v.to_string() }));
+    let recall = r
+        .int4("recall")?
+        .map(|v| DatePos::from_index(v).ok_or(RowError::Parse { column: "recall", value: v.to_string() }));
+    let dormant = match r.int8("dormant_id")? {
         None => None,
         Some(patient_id) => {
-            let day = text(r, 10)?;
+            let day = text(r, "last_visit_on")?;
             let last_visit_on = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                .map_err(|_| RowError::Parse { column: 10, value: day })?;
-            Some(DormantPatient { patient_id, lifetime_billed: money(r, 11)?, last_visit_on })
+                .map_err(|_| RowError::Parse { column: "last_visit_on", value: day })?;
+            Some(DormantPatient { patient_id, lifetime_billed: money(r, "lifetime_billed")?, last_visit_on })
         }
     };
     acc.accum_patient(&PatientFact {
-        clinic_id: id(r, 0)?,
+        clinic_id: id(r, "clinic_id")?,
         first_visit: first_visit.transpose()?,
-        seen_in_range: need(r.boolean(2)?, 2)?,
-        seen_in_window: need(r.boolean(3)?, 3)?,
-        last_visit_before_churn_cut: need(r.boolean(4)?, 4)?,
-        booked_after_to: need(r.boolean(5)?, 5)?,
-        lapsed_at_start: need(r.boolean(12)?, 12)?,
+        seen_in_range: flag(r, "seen_in_range")?,
+        seen_in_window: flag(r, "seen_in_window")?,
+        last_visit_before_churn_cut: flag(r, "last_visit_before_churn_cut")?,
+        booked_after_to: flag(r, "booked_after_to")?,
+        lapsed_at_start: flag(r, "lapsed_at_start")?,
         recall: recall.transpose()?,
-        recall_before_to: need(r.boolean(7)?, 7)?,
-        visited_since_recall: need(r.boolean(8)?, 8)?,
-        patients: count(r, 13)?,
+        recall_before_to: flag(r, "recall_before_to")?,
+        visited_since_recall: flag(r, "visited_since_recall")?,
+        patients: count(r, "patients")?,
         dormant,
     })?;
     Ok(())
@@ -399,15 +416,15 @@ pub fn feed_inventory(acc: &mut InventoryAcc, kind: QueryKind, r: &impl Row) -> 
         return Err(RowError::Driver(format!("{kind:?} rows are not inventory")));
     };
     acc.accum_item(&InventoryItemFact {
-        clinic_id: id(r, 0)?,
-        sku: text(r, 1)?,
-        unit_cost: money(r, 2)?,
-        qty_on_hand: money(r, 3)?,
-        moved_after: money(r, 4)?,
-        reorder_level: money(r, 5)?,
-        expires_in_days: r.int4(6)?,
-        consumed: money(r, 7)?,
-        unknown_kind_movements: count(r, 8)?,
+        clinic_id: id(r, "clinic_id")?,
+        sku: text(r, "sku")?,
+        unit_cost: money(r, "unit_cost")?,
+        qty_on_hand: money(r, "qty_on_hand")?,
+        moved_after: money(r, "moved_after")?,
+        reorder_level: money(r, "reorder_level")?,
+        expires_in_days: r.int4("expires_in_days")?,
+        consumed: money(r, "consumed")?,
+        unknown_kind_movements: count(r, "unknown_kind_movements")?,
     })?;
     Ok(())
 }

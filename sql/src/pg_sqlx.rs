@@ -28,17 +28,17 @@ use sqlx::Row as _;
 use std::fmt;
 
 impl Row for PgRow {
-    fn int8(&self, c: usize) -> Result<Option<i64>, RowError> {
-        self.try_get(c).map_err(|e| RowError::Driver(e.to_string()))
+    fn int8(&self, c: &'static str) -> Result<Option<i64>, RowError> {
+        self.try_get(c).map_err(|e| RowError::Driver(format!("{c}: {e}")))
     }
-    fn int4(&self, c: usize) -> Result<Option<i32>, RowError> {
-        self.try_get(c).map_err(|e| RowError::Driver(e.to_string()))
+    fn int4(&self, c: &'static str) -> Result<Option<i32>, RowError> {
+        self.try_get(c).map_err(|e| RowError::Driver(format!("{c}: {e}")))
     }
-    fn boolean(&self, c: usize) -> Result<Option<bool>, RowError> {
-        self.try_get(c).map_err(|e| RowError::Driver(e.to_string()))
+    fn boolean(&self, c: &'static str) -> Result<Option<bool>, RowError> {
+        self.try_get(c).map_err(|e| RowError::Driver(format!("{c}: {e}")))
     }
-    fn text(&self, c: usize) -> Result<Option<String>, RowError> {
-        self.try_get(c).map_err(|e| RowError::Driver(e.to_string()))
+    fn text(&self, c: &'static str) -> Result<Option<String>, RowError> {
+        self.try_get(c).map_err(|e| RowError::Driver(format!("{c}: {e}")))
     }
 }
 
@@ -92,7 +92,10 @@ impl From<RowError> for EngineError {
 /// [`EngineError::Database`].
 pub async fn present_columns(pool: &PgPool) -> Result<Vec<(String, String)>, EngineError> {
     let rows = sqlx::query(COLUMNS_SQL).fetch_all(pool).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(Into::into)
+    rows.iter()
+        .map(|r| Ok((r.try_get("table_name")?, r.try_get("column_name")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
 }
 
 /// The frame of a scope, with the clinics' time zones read from `app.clinics`.
@@ -101,7 +104,7 @@ pub async fn present_columns(pool: &PgPool) -> Result<Vec<(String, String)>, Eng
 /// [`EngineError::Core`] for an unknown clinic or time zone, [`EngineError::Database`].
 pub async fn frame(pool: &PgPool, scope: &MetricScope) -> Result<Frame, EngineError> {
     let rows = sqlx::query(CLINIC_ZONES_SQL).bind(scope.clinic_ids()).fetch_all(pool).await?;
-    let pairs = rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?)));
+    let pairs = rows.iter().map(|r| Ok((r.try_get::<i64, _>("id")?, r.try_get::<String, _>("timezone")?)));
     let directory = ClinicDirectory::new(pairs.collect::<Result<Vec<_>, sqlx::Error>>()?);
     Ok(Frame::new(scope, &directory)?)
 }

@@ -199,7 +199,8 @@ g AS MATERIALIZED (
     ) x
     GROUP BY 1, 2, 3, 4
 )
-SELECT clinic_id, doctor_id, bucket::int4, status::text, n::int8, total::text, materials::text
+SELECT clinic_id, doctor_id, bucket::int4 AS bucket, status::text AS status, n::int8 AS invoices,
+       total::text AS total, materials::text AS materials
 FROM g WHERE bucket >= 0 AND bucket < buckets"
         ),
     }
@@ -221,7 +222,9 @@ g AS MATERIALIZED (
     WHERE i.issued_at >= $9 AND i.issued_at < $10
     GROUP BY 1, 2, 3, 4
 )
-SELECT clinic_id, doctor_id, 0::int4, status::text, n::int8, total::text, '0' FROM g WHERE in_range"
+SELECT clinic_id, doctor_id, 0::int4 AS bucket, status::text AS status, n::int8 AS invoices, total::text AS total,
+       '0'::text AS materials
+FROM g WHERE in_range"
         ),
     }
 }
@@ -264,7 +267,8 @@ r AS NOT MATERIALIZED (
     WHERE p.paid_at >= $9 AND p.paid_at < $10
 ),
 {groups}
-SELECT clinic_id, doctor_id, bucket::int4, method::text, n::int8, amount::text
+SELECT clinic_id, doctor_id, bucket::int4 AS bucket, method::text AS method, n::int8 AS payments,
+       amount::text AS amount
 FROM g WHERE bucket >= 0 AND bucket < buckets"
         ),
     }
@@ -294,7 +298,9 @@ g AS MATERIALIZED (
     WHERE i.issued_at < $10
     GROUP BY 1, 2, 3, 4, 5, 6, i.total - coalesce(paid.paid, 0) > 0
 )
-SELECT clinic_id, doctor_id, aging::int4, status::text, payer::text, n::int8, balance::text FROM g WHERE issued"
+SELECT clinic_id, doctor_id, aging::int4 AS aging, status::text AS status, payer::text AS payer, n::int8 AS invoices,
+       balance::text AS balance
+FROM g WHERE issued"
         ),
     }
 }
@@ -304,7 +310,7 @@ fn lab_costs() -> Query {
         kind: QueryKind::LabCosts,
         relations: &["lab_cases"],
         sql: format!(
-            "SELECT l.clinic_id, l.status::text, count(*)::int8, sum(l.cost)::text
+            "SELECT l.clinic_id, l.status::text AS status, count(*)::int8 AS cases, sum(l.cost)::text AS cost
 FROM app.lab_cases l
 WHERE l.clinic_id = ANY($1::bigint[]) AND {in_range}
 GROUP BY 1, 2",
@@ -332,7 +338,8 @@ g AS MATERIALIZED (
     WHERE a.starts_at >= $9 AND a.starts_at < $10
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 )
-SELECT clinic_id, doctor_id, has_doctor, has_room, status::text, ended, duration_min, n::int8
+SELECT clinic_id, doctor_id, has_doctor, has_room, status::text AS status, ended AS ended_by_as_of, duration_min,
+       n::int8 AS appointments
 FROM g WHERE in_range"
         ),
     }
@@ -356,7 +363,8 @@ v AS MATERIALIZED (
     WHERE a.status = '{completed}' AND a.starts_at < $10
     GROUP BY a.clinic_id, a.patient_id
 )
-SELECT v.clinic_id, false, NULL::int8, width_bucket(v.first_at, s.range_cuts)::int4, count(*)::int8
+SELECT v.clinic_id, false AS by_doctor, NULL::int8 AS doctor_id,
+       width_bucket(v.first_at, s.range_cuts)::int4 AS first_visit_position, count(*)::int8 AS patients
 FROM v JOIN s ON s.clinic_id = v.clinic_id
 WHERE v.seen
 GROUP BY 1, 2, 3, 4
@@ -377,9 +385,10 @@ fn schedules() -> Query {
     Query {
         kind: QueryKind::Schedules,
         relations: &["doctor_schedules"],
-        sql: "SELECT d.clinic_id, d.doctor_id, d.weekday::int4, d.starts::text, d.ends::text
+        sql:
+            "SELECT d.clinic_id, d.doctor_id, d.weekday::int4 AS weekday, d.starts::text AS starts, d.ends::text AS ends
 FROM app.doctor_schedules d WHERE d.clinic_id = ANY($1::bigint[])"
-            .to_owned(),
+                .to_owned(),
     }
 }
 
@@ -387,7 +396,7 @@ fn opening_hours() -> Query {
     Query {
         kind: QueryKind::OpeningHours,
         relations: &["clinic_hours"],
-        sql: "SELECT h.clinic_id, h.weekday::int4, h.opens::text, h.closes::text
+        sql: "SELECT h.clinic_id, h.weekday::int4 AS weekday, h.opens::text AS opens, h.closes::text AS closes
 FROM app.clinic_hours h WHERE h.clinic_id = ANY($1::bigint[])"
             .to_owned(),
     }
@@ -397,7 +406,7 @@ fn rooms() -> Query {
     Query {
         kind: QueryKind::Rooms,
         relations: &["rooms"],
-        sql: "SELECT r.clinic_id, r.active, count(*)::int8
+        sql: "SELECT r.clinic_id, r.active, count(*)::int8 AS rooms
 FROM app.rooms r WHERE r.clinic_id = ANY($1::bigint[]) GROUP BY 1, 2"
             .to_owned(),
     }
@@ -420,7 +429,7 @@ r AS NOT MATERIALIZED (
     WHERE p.paid_at >= $9 AND p.paid_at < $10
 ),
 {groups}
-SELECT clinic_id, doctor_id, n::int8, amount::text FROM g WHERE in_range"
+SELECT clinic_id, doctor_id, n::int8 AS payments, amount::text AS amount FROM g WHERE in_range"
         ),
     }
 }
@@ -461,7 +470,7 @@ g AS MATERIALIZED (
     WHERE status NOT IN ({listed})
     GROUP BY 1, 2, 3
 )
-SELECT clinic_id, doctor_id, n::int8, materials::text FROM g WHERE in_range"
+SELECT clinic_id, doctor_id, n::int8 AS unknown_status, materials::text AS materials FROM g WHERE in_range"
         ),
     }
 }
@@ -471,7 +480,7 @@ fn expenses() -> Query {
         kind: QueryKind::Expenses,
         relations: &["expenses"],
         sql: format!(
-            "SELECT e.clinic_id, e.category::text, count(*)::int8, sum(e.amount)::text
+            "SELECT e.clinic_id, e.category::text AS category, count(*)::int8 AS expenses, sum(e.amount)::text AS amount
 FROM app.expenses e
 WHERE e.clinic_id = ANY($1::bigint[]) AND {in_range}
 GROUP BY 1, 2",
@@ -485,7 +494,7 @@ fn payroll() -> Query {
         kind: QueryKind::Payroll,
         relations: &["payroll"],
         sql: format!(
-            "SELECT w.clinic_id, count(*)::int8, sum(w.gross)::text
+            "SELECT w.clinic_id, count(*)::int8 AS entries, sum(w.gross)::text AS gross
 FROM app.payroll w
 WHERE w.clinic_id = ANY($1::bigint[]) AND {in_range}
 GROUP BY 1",
@@ -502,8 +511,9 @@ fn lab_cases() -> Query {
         kind: QueryKind::LabCases,
         relations: &["lab_cases"],
         sql: format!(
-            "SELECT l.clinic_id, l.vendor::text, l.status::text, {sent}, {received}, {due}, {received_before_sent},
-       count(*)::int8, sum(l.cost)::text, coalesce(sum(l.received_on - l.sent_on), 0)::int8
+            "SELECT l.clinic_id, l.vendor::text AS vendor, l.status::text AS status, {sent} AS sent, {received} AS received,
+       {due} AS due_before_to, {received_before_sent} AS received_before_sent, count(*)::int8 AS cases,
+       sum(l.cost)::text AS cost, coalesce(sum(l.received_on - l.sent_on), 0)::int8 AS turnaround_days
 FROM app.lab_cases l
 WHERE l.clinic_id = ANY($1::bigint[]) AND l.sent_on <= {TO}
 GROUP BY 1, 2, 3, 4, 5, 6, 7",
@@ -522,7 +532,7 @@ fn staff() -> Query {
         kind: QueryKind::Staff,
         relations: &["users"],
         sql: format!(
-            "SELECT u.clinic_id, u.role::text, u.status::text, {hired}, count(*)::int8
+            "SELECT u.clinic_id, u.role::text AS role, u.status::text AS status, {hired} AS hired_by_to, count(*)::int8 AS users
 FROM app.users u
 WHERE u.clinic_id = ANY($1::bigint[])
 GROUP BY 1, 2, 3, 4",
@@ -536,7 +546,7 @@ fn attendance() -> Query {
         kind: QueryKind::Attendance,
         relations: &["attendance_days"],
         sql: format!(
-            "SELECT a.clinic_id, a.status::text, {today}, {late}, count(*)::int8
+            "SELECT a.clinic_id, a.status::text AS status, {today} AS today, {late} AS late, count(*)::int8 AS days
 FROM app.attendance_days a
 WHERE a.clinic_id = ANY($1::bigint[]) AND {in_range}
 GROUP BY 1, 2, 3, 4",
@@ -561,7 +571,7 @@ g AS MATERIALIZED (
     WHERE t.created_at >= $9 AND t.created_at < $10
     GROUP BY 1, 2, 3, 4
 )
-SELECT clinic_id, doctor_id, status::text, n::int8 FROM g WHERE in_range"
+SELECT clinic_id, doctor_id, status::text AS status, n::int8 AS plans FROM g WHERE in_range"
         ),
     }
 }
@@ -580,7 +590,9 @@ g AS MATERIALIZED (
     WHERE t.created_at >= $9 AND t.created_at < $10
     GROUP BY 1, 2, 3, 4, 5
 )
-SELECT clinic_id, doctor_id, plan_status::text, status::text, n::int8, fees::text FROM g WHERE in_range"
+SELECT clinic_id, doctor_id, plan_status::text AS plan_status, status::text AS procedure_status,
+       n::int8 AS procedures, fees::text AS fees
+FROM g WHERE in_range"
         ),
     }
 }
@@ -599,7 +611,7 @@ r AS NOT MATERIALIZED (
     WHERE q.created_at >= $9 AND q.created_at < $10
 ),
 {groups}
-SELECT clinic_id, doctor_id, status::text, n::int8 FROM g WHERE in_range"
+SELECT clinic_id, doctor_id, status::text AS status, n::int8 AS quotations FROM g WHERE in_range"
         ),
     }
 }
@@ -621,7 +633,9 @@ g AS MATERIALIZED (
     WHERE i.issued_at >= $9 AND i.issued_at < $10 AND i.status IN ({billed})
     GROUP BY 1, 2, 3, 4, 5
 )
-SELECT clinic_id, doctor_id, status::text, procedure_code::text, qty::int8, revenue::text FROM g WHERE in_range"
+SELECT clinic_id, doctor_id, status::text AS status, procedure_code::text AS procedure_code, qty::int8 AS qty,
+       revenue::text AS revenue
+FROM g WHERE in_range"
         ),
     }
 }
@@ -666,11 +680,14 @@ b AS (
     WHERE p.dormant AND i.status IN ({billed}) AND i.issued_at < p.as_of
     GROUP BY 1, 2
 )
-SELECT p.clinic_id, width_bucket(p.first_at, p.range_cuts)::int4,
-       coalesce(p.last_at >= p.range_start, false), coalesce(p.last_at >= p.window_start, false), p.dormant,
-       p.booked_after, {recall}, {recall_before_to}, {seen_since_recall},
-       CASE WHEN p.dormant THEN p.id END, CASE WHEN p.dormant THEN to_char(p.last_on, 'YYYY-MM-DD') END,
-       CASE WHEN p.dormant THEN coalesce(b.billed, 0)::text END, p.lapsed_at_start, count(*)::int8
+SELECT p.clinic_id, width_bucket(p.first_at, p.range_cuts)::int4 AS first_visit,
+       coalesce(p.last_at >= p.range_start, false) AS seen_in_range,
+       coalesce(p.last_at >= p.window_start, false) AS seen_in_window, p.dormant AS last_visit_before_churn_cut,
+       p.booked_after AS booked_after_to, {recall} AS recall, {recall_before_to} AS recall_before_to,
+       {seen_since_recall} AS visited_since_recall, CASE WHEN p.dormant THEN p.id END AS dormant_id,
+       CASE WHEN p.dormant THEN to_char(p.last_on, 'YYYY-MM-DD') END AS last_visit_on,
+       CASE WHEN p.dormant THEN coalesce(b.billed, 0)::text END AS lifetime_billed, p.lapsed_at_start,
+       count(*)::int8 AS patients
 FROM p LEFT JOIN b ON b.clinic_id = p.clinic_id AND b.patient_id = p.id
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13",
             recall = DatePos::sql("p.recall_due_on", FROM, TO),
@@ -702,9 +719,10 @@ m AS MATERIALIZED (
     WHERE mv.moved_at >= $9
     GROUP BY mv.item_id
 )
-SELECT i.clinic_id, i.sku::text, i.unit_cost::text, i.qty_on_hand::text, coalesce(m.moved_after, 0)::text,
-       i.reorder_level::text, (i.expires_on - $7::date)::int4, coalesce(m.consumed, 0)::text,
-       coalesce(m.unknown_kind, 0)::int8
+SELECT i.clinic_id, i.sku::text AS sku, i.unit_cost::text AS unit_cost, i.qty_on_hand::text AS qty_on_hand,
+       coalesce(m.moved_after, 0)::text AS moved_after, i.reorder_level::text AS reorder_level,
+       (i.expires_on - {TO})::int4 AS expires_in_days, coalesce(m.consumed, 0)::text AS consumed,
+       coalesce(m.unknown_kind, 0)::int8 AS unknown_kind_movements
 FROM s JOIN app.inventory_items i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
 LEFT JOIN m ON m.item_id = i.id"
         ),
