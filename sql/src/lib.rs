@@ -14,18 +14,31 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod accounting;
+mod clinical;
 mod console;
 mod decode;
+mod financial;
+mod inventory;
+mod lab;
+mod operations;
+mod patients;
 mod queries;
 mod schema;
+mod staff;
 
+pub use accounting::{feed_accounting, ACCOUNTING};
+pub use clinical::{feed_clinical, CLINICAL};
 pub use console::{feed_console, ConsoleQuery, ConsoleRead, Outcome, ORGANIZATION_READS, USER_READS};
-pub use decode::{
-    feed_accounting, feed_clinical, feed_financial, feed_inventory, feed_lab, feed_operations, feed_patients,
-    feed_staff, DomainAcc, Row, RowError,
-};
-pub use queries::{Query, QueryKind, ScopeParams, ACCOUNTING, CLINIC_ZONES_SQL, FINANCIAL, OPERATIONS};
+pub use decode::{DomainAcc, Row, RowError};
+pub use financial::{feed_financial, FINANCIAL};
+pub use inventory::{feed_inventory, INVENTORY};
+pub use lab::{feed_lab, LAB};
+pub use operations::{feed_operations, OPERATIONS};
+pub use patients::{feed_patients, PATIENTS};
+pub use queries::{Query, QueryKind, ScopeParams, CLINIC_ZONES_SQL};
 pub use schema::{missing_relations, Domain, DomainSql, RequiredRelation, COLUMNS_SQL};
+pub use staff::{feed_staff, STAFF};
 
 #[cfg(feature = "sqlx")]
 pub mod pg_sqlx;

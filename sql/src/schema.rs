@@ -1,7 +1,9 @@
 //! What each domain reads, for degraded mode: a domain whose tables or
 //! columns are missing reports them instead of failing.
 
-use crate::queries::{Query, ACCOUNTING, CLINICAL, FINANCIAL, INVENTORY, LAB, OPERATIONS, PATIENTS, STAFF};
+use crate::queries::Query;
+use crate::{accounting, clinical, financial, inventory, lab, operations, patients, staff};
+use crate::{ACCOUNTING, CLINICAL, FINANCIAL, INVENTORY, LAB, OPERATIONS, PATIENTS, STAFF};
 
 pub use odx_core::Domain;
 
@@ -29,110 +31,14 @@ impl DomainSql for Domain {
 
     fn required(self) -> &'static [RequiredRelation] {
         match self {
-            Domain::Financial => &[
-                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
-                RequiredRelation {
-                    table: "invoices",
-                    columns: &["id", "clinic_id", "doctor_id", "issued_at", "total", "status", "payer"],
-                },
-                RequiredRelation { table: "invoice_items", columns: &["invoice_id", "qty", "unit_cost"] },
-                RequiredRelation {
-                    table: "payments",
-                    columns: &["clinic_id", "invoice_id", "paid_at", "amount", "method"],
-                },
-                RequiredRelation { table: "lab_cases", columns: &["clinic_id", "sent_on", "cost", "status"] },
-            ],
-            Domain::Operations => &[
-                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
-                RequiredRelation {
-                    table: "appointments",
-                    columns: &[
-                        "clinic_id",
-                        "patient_id",
-                        "doctor_id",
-                        "room_id",
-                        "starts_at",
-                        "duration_min",
-                        "status",
-                    ],
-                },
-                RequiredRelation {
-                    table: "invoices",
-                    columns: &["clinic_id", "doctor_id", "issued_at", "total", "status"],
-                },
-                RequiredRelation {
-                    table: "doctor_schedules",
-                    columns: &["clinic_id", "doctor_id", "weekday", "starts", "ends"],
-                },
-                RequiredRelation { table: "clinic_hours", columns: &["clinic_id", "weekday", "opens", "closes"] },
-                RequiredRelation { table: "rooms", columns: &["clinic_id", "active"] },
-            ],
-            Domain::Accounting => &[
-                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
-                RequiredRelation { table: "payments", columns: &["clinic_id", "invoice_id", "paid_at", "amount"] },
-                RequiredRelation {
-                    table: "invoices",
-                    columns: &["id", "clinic_id", "doctor_id", "issued_at", "status"],
-                },
-                RequiredRelation { table: "invoice_items", columns: &["invoice_id", "qty", "unit_cost"] },
-                RequiredRelation { table: "lab_cases", columns: &["clinic_id", "sent_on", "cost", "status"] },
-                RequiredRelation { table: "expenses", columns: &["clinic_id", "category", "amount", "spent_on"] },
-                RequiredRelation { table: "payroll", columns: &["clinic_id", "gross", "paid_on"] },
-            ],
-            Domain::Lab => &[
-                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
-                RequiredRelation {
-                    table: "lab_cases",
-                    columns: &["clinic_id", "vendor", "sent_on", "due_on", "received_on", "cost", "status"],
-                },
-            ],
-            Domain::Staff => &[
-                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
-                RequiredRelation { table: "users", columns: &["clinic_id", "role", "status", "hired_on"] },
-                RequiredRelation { table: "attendance_days", columns: &["clinic_id", "day", "status", "late_minutes"] },
-                RequiredRelation { table: "payroll", columns: &["clinic_id", "gross", "paid_on"] },
-                RequiredRelation {
-                    table: "invoices",
-                    columns: &["clinic_id", "doctor_id", "issued_at", "total", "status"],
-                },
-            ],
-            Domain::Clinical => &[
-                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
-                RequiredRelation {
-                    table: "treatment_plans",
-                    columns: &["id", "clinic_id", "doctor_id", "created_at", "status"],
-                },
-                RequiredRelation { table: "treatment_plan_procedures", columns: &["plan_id", "fee", "status"] },
-                RequiredRelation { table: "quotations", columns: &["clinic_id", "plan_id", "status", "created_at"] },
-                RequiredRelation {
-                    table: "invoices",
-                    columns: &["id", "clinic_id", "doctor_id", "issued_at", "status"],
-                },
-                RequiredRelation {
-                    table: "invoice_items",
-                    columns: &["invoice_id", "procedure_code", "qty", "unit_price"],
-                },
-            ],
-            Domain::Patients => &[
-                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
-                RequiredRelation { table: "patients", columns: &["id", "clinic_id", "recall_due_on"] },
-                RequiredRelation {
-                    table: "appointments",
-                    columns: &["clinic_id", "patient_id", "starts_at", "status"],
-                },
-                RequiredRelation {
-                    table: "invoices",
-                    columns: &["clinic_id", "patient_id", "issued_at", "total", "status"],
-                },
-            ],
-            Domain::Inventory => &[
-                RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
-                RequiredRelation {
-                    table: "inventory_items",
-                    columns: &["id", "clinic_id", "sku", "unit_cost", "qty_on_hand", "reorder_level", "expires_on"],
-                },
-                RequiredRelation { table: "inventory_movements", columns: &["item_id", "moved_at", "qty", "kind"] },
-            ],
+            Domain::Financial => financial::REQUIRED,
+            Domain::Operations => operations::REQUIRED,
+            Domain::Accounting => accounting::REQUIRED,
+            Domain::Lab => lab::REQUIRED,
+            Domain::Staff => staff::REQUIRED,
+            Domain::Clinical => clinical::REQUIRED,
+            Domain::Patients => patients::REQUIRED,
+            Domain::Inventory => inventory::REQUIRED,
         }
     }
 }

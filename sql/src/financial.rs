@@ -1,0 +1,185 @@
+//! The financial domain: its statements, each beside the decoder that turns
+//! its rows (columns read by name) into core facts, and what it reads.
+
+use crate::decode::{count, domain_acc, id, index, money, text, Row, RowError};
+use crate::queries::{by_doctor_groups, Query, QueryKind, FROM, SCOPE_CTE, TO};
+use crate::schema::RequiredRelation;
+use odx_core::financial::{InvoiceFact, LabCostFact, PaymentFact, ReceivableFact};
+use odx_core::rules::in_range_sql;
+use odx_core::{AgingBucket, FinancialAcc, InvoiceStatus, LabStatus, Payer, PaymentMethod};
+use std::sync::LazyLock;
+
+fn invoices() -> Query {
+    Query {
+        kind: QueryKind::Invoices,
+        relations: &["invoices", "invoice_items"],
+        // Invoices and their items aggregate straight into the (clinic,
+        // doctor, bucket, status) groups: no per-invoice aggregate.
+        sql: format!(
+            "{SCOPE_CTE},
+inv AS NOT MATERIALIZED (
+    SELECT i.id, i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id,
+           width_bucket(i.issued_at, s.cuts) - 1 AS bucket, s.buckets,
+           i.status, i.total
+    FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
+    WHERE i.issued_at >= $9 AND i.issued_at < $10
+),
+g AS MATERIALIZED (
+    SELECT clinic_id, doctor_id, bucket, status, max(buckets) AS buckets, sum(n) AS n, sum(total) AS total,
+           sum(materials) AS materials
+    FROM (
+        SELECT clinic_id, doctor_id, bucket, buckets, status, 1 AS n, total, 0::numeric AS materials FROM inv
+        UNION ALL
+        SELECT inv.clinic_id, inv.doctor_id, inv.bucket, inv.buckets, inv.status, 0, 0::numeric, it.qty * it.unit_cost
+        FROM inv JOIN app.invoice_items it ON it.invoice_id = inv.id
+    ) x
+    GROUP BY 1, 2, 3, 4
+)
+SELECT clinic_id, doctor_id, bucket::int4 AS bucket, status::text AS status, n::int8 AS invoices,
+       total::text AS total, materials::text AS materials
+FROM g WHERE bucket >= 0 AND bucket < buckets"
+        ),
+    }
+}
+
+fn payments() -> Query {
+    let groups = by_doctor_groups(
+        "app.invoices d ON d.id = r.invoice_id",
+        &["r.bucket", "r.method"],
+        "max(r.buckets) AS buckets, count(*) AS n, sum(r.amount) AS amount",
+    );
+    Query {
+        kind: QueryKind::Payments,
+        relations: &["payments", "invoices"],
+        sql: format!(
+            "{SCOPE_CTE},
+r AS NOT MATERIALIZED (
+    SELECT p.clinic_id, p.invoice_id, width_bucket(p.paid_at, s.cuts) - 1 AS bucket, p.method, s.buckets, p.amount
+    FROM s JOIN app.payments p ON p.clinic_id = s.clinic_id AND p.clinic_id = ANY($1::bigint[])
+    WHERE p.paid_at >= $9 AND p.paid_at < $10
+),
+{groups}
+SELECT clinic_id, doctor_id, bucket::int4 AS bucket, method::text AS method, n::int8 AS payments,
+       amount::text AS amount
+FROM g WHERE bucket >= 0 AND bucket < buckets"
+        ),
+    }
+}
+
+fn receivables() -> Query {
+    Query {
+        kind: QueryKind::Receivables,
+        relations: &["invoices", "payments"],
+        // Paid-to-date per invoice: payments before the invoice clinic's
+        // as-of instant (a FILTER, not a join filter).
+        sql: format!(
+            "{SCOPE_CTE},
+paid AS (
+    SELECT p.invoice_id, sum(p.amount) FILTER (WHERE p.paid_at < s.as_of) AS paid
+    FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
+    JOIN app.payments p ON p.invoice_id = i.id
+    WHERE i.issued_at < $10 AND p.paid_at < $10
+    GROUP BY p.invoice_id
+),
+g AS MATERIALIZED (
+    SELECT i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id, i.issued_at < s.as_of AS issued,
+           width_bucket(i.issued_at, s.aging_cuts) AS aging, i.status, i.payer, count(*) AS n,
+           sum(i.total - coalesce(paid.paid, 0)) AS balance
+    FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
+    LEFT JOIN paid ON paid.invoice_id = i.id
+    WHERE i.issued_at < $10
+    GROUP BY 1, 2, 3, 4, 5, 6, i.total - coalesce(paid.paid, 0) > 0
+)
+SELECT clinic_id, doctor_id, aging::int4 AS aging, status::text AS status, payer::text AS payer, n::int8 AS invoices,
+       balance::text AS balance
+FROM g WHERE issued"
+        ),
+    }
+}
+
+pub(crate) fn lab_costs() -> Query {
+    Query {
+        kind: QueryKind::LabCosts,
+        relations: &["lab_cases"],
+        sql: format!(
+            "SELECT l.clinic_id, l.status::text AS status, count(*)::int8 AS cases, sum(l.cost)::text AS cost
+FROM app.lab_cases l
+WHERE l.clinic_id = ANY($1::bigint[]) AND {in_range}
+GROUP BY 1, 2",
+            in_range = in_range_sql("l.sent_on", FROM, TO),
+        ),
+    }
+}
+
+/// The statements of the financial domain.
+pub static FINANCIAL: LazyLock<Vec<Query>> = LazyLock::new(|| vec![invoices(), payments(), receivables(), lab_costs()]);
+
+pub(crate) fn invoice_fact(r: &impl Row) -> Result<InvoiceFact, RowError> {
+    Ok(InvoiceFact {
+        clinic_id: id(r, "clinic_id")?,
+        doctor_id: r.int8("doctor_id")?,
+        bucket: index(r, "bucket")?,
+        status: InvoiceStatus::from_db(&text(r, "status")?),
+        invoices: count(r, "invoices")?,
+        total: money(r, "total")?,
+        materials: money(r, "materials")?,
+    })
+}
+
+pub(crate) fn lab_cost_fact(r: &impl Row) -> Result<LabCostFact, RowError> {
+    Ok(LabCostFact {
+        clinic_id: id(r, "clinic_id")?,
+        status: LabStatus::from_db(&text(r, "status")?),
+        cases: count(r, "cases")?,
+        cost: money(r, "cost")?,
+    })
+}
+
+/// Adds one row of a financial statement to the accumulator.
+///
+/// # Errors
+/// [`RowError`] for an unreadable row or a fact core refuses.
+pub fn feed_financial(acc: &mut FinancialAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+    match kind {
+        QueryKind::Invoices => acc.accum_invoice(&invoice_fact(r)?)?,
+        QueryKind::Payments => acc.accum_payment(&PaymentFact {
+            clinic_id: id(r, "clinic_id")?,
+            doctor_id: r.int8("doctor_id")?,
+            bucket: index(r, "bucket")?,
+            method: PaymentMethod::from_db(&text(r, "method")?),
+            payments: count(r, "payments")?,
+            amount: money(r, "amount")?,
+        })?,
+        QueryKind::Receivables => {
+            let position = index(r, "aging")?;
+            let aging = AgingBucket::from_cut_position(position)
+                .ok_or(RowError::Parse { column: "aging", value: position.to_string() })?;
+            acc.accum_receivable(&ReceivableFact {
+                clinic_id: id(r, "clinic_id")?,
+                doctor_id: r.int8("doctor_id")?,
+                aging,
+                status: InvoiceStatus::from_db(&text(r, "status")?),
+                payer: Payer::from_db(&text(r, "payer")?),
+                invoices: count(r, "invoices")?,
+                balance: money(r, "balance")?,
+            })?
+        }
+        QueryKind::LabCosts => acc.accum_lab_cost(&lab_cost_fact(r)?)?,
+        other => return Err(RowError::Driver(format!("{other:?} rows are not financial"))),
+    }
+    Ok(())
+}
+
+domain_acc!(FinancialAcc, odx_core::FinancialReport, Financial, feed_financial);
+
+/// The tables and columns the financial domain reads.
+pub(crate) const REQUIRED: &[RequiredRelation] = &[
+    RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
+    RequiredRelation {
+        table: "invoices",
+        columns: &["id", "clinic_id", "doctor_id", "issued_at", "total", "status", "payer"],
+    },
+    RequiredRelation { table: "invoice_items", columns: &["invoice_id", "qty", "unit_cost"] },
+    RequiredRelation { table: "payments", columns: &["clinic_id", "invoice_id", "paid_at", "amount", "method"] },
+    RequiredRelation { table: "lab_cases", columns: &["clinic_id", "sent_on", "cost", "status"] },
+];

@@ -1,0 +1,196 @@
+//! The operations domain: its statements, each beside the decoder that turns
+//! its rows (columns read by name) into core facts, and what it reads.
+
+use crate::decode::{count, domain_acc, flag, id, index, need, text, time, weekday, Row, RowError};
+use crate::financial::invoice_fact;
+use crate::queries::{Query, QueryKind, SCOPE_CTE};
+use crate::schema::RequiredRelation;
+use odx_core::operations::{AppointmentFact, PatientGrain, PatientsFact, RoomsFact};
+use odx_core::rows::{ClinicHoursRow, DoctorScheduleRow};
+use odx_core::{AppointmentStatus, OperationsAcc};
+use std::sync::LazyLock;
+
+fn appointments() -> Query {
+    // Only a still-booked appointment can be missed: the end instant is
+    // computed for those rows alone.
+    let booked = AppointmentStatus::Booked.as_str();
+    Query {
+        kind: QueryKind::Appointments,
+        relations: &["appointments"],
+        sql: format!(
+            "{SCOPE_CTE},
+g AS MATERIALIZED (
+    SELECT a.clinic_id, CASE WHEN $8::bool THEN a.doctor_id END AS doctor_id, a.doctor_id IS NOT NULL AS has_doctor,
+           a.room_id IS NOT NULL AS has_room, a.status,
+           a.status = '{booked}' AND a.starts_at + make_interval(mins => a.duration_min) < s.as_of AS ended,
+           a.duration_min,
+           a.starts_at >= s.range_start AND a.starts_at < s.as_of AS in_range, count(*) AS n
+    FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id AND a.clinic_id = ANY($1::bigint[])
+    WHERE a.starts_at >= $9 AND a.starts_at < $10
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+)
+SELECT clinic_id, doctor_id, has_doctor, has_room, status::text AS status, ended AS ended_by_as_of, duration_min,
+       n::int8 AS appointments
+FROM g WHERE in_range"
+        ),
+    }
+}
+
+fn patients() -> Query {
+    let completed = AppointmentStatus::Completed.as_str();
+    Query {
+        kind: QueryKind::Patients,
+        relations: &["appointments"],
+        // One pass over the clinic's completed visits up to the as-of instant:
+        // each patient's first one, and whether they were seen in range. The
+        // doctor rows (only when grouping by doctor) count the patients each
+        // doctor saw in range against the clinic-wide first visit.
+        sql: format!(
+            "{SCOPE_CTE},
+v AS MATERIALIZED (
+    SELECT a.clinic_id, a.patient_id, min(a.starts_at) FILTER (WHERE a.starts_at < s.as_of) AS first_at,
+           coalesce(bool_or(a.starts_at >= s.range_start AND a.starts_at < s.as_of), false) AS seen
+    FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id AND a.clinic_id = ANY($1::bigint[])
+    WHERE a.status = '{completed}' AND a.starts_at < $10
+    GROUP BY a.clinic_id, a.patient_id
+)
+SELECT v.clinic_id, false AS by_doctor, NULL::int8 AS doctor_id,
+       width_bucket(v.first_at, s.range_cuts)::int4 AS first_visit_position, count(*)::int8 AS patients
+FROM v JOIN s ON s.clinic_id = v.clinic_id
+WHERE v.seen
+GROUP BY 1, 2, 3, 4
+UNION ALL
+SELECT a.clinic_id, true, a.doctor_id, width_bucket(v.first_at, s.range_cuts)::int4,
+       count(DISTINCT a.patient_id) FILTER (WHERE a.starts_at >= s.range_start AND a.starts_at < s.as_of)::int8
+FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id AND a.clinic_id = ANY($1::bigint[])
+JOIN v ON v.clinic_id = a.clinic_id AND v.patient_id = a.patient_id
+WHERE $8::bool AND v.seen AND a.status = '{completed}'
+  AND a.starts_at >= $9 AND a.starts_at < $10
+GROUP BY 1, 2, 3, 4
+HAVING count(*) FILTER (WHERE a.starts_at >= s.range_start AND a.starts_at < s.as_of) > 0"
+        ),
+    }
+}
+
+pub(crate) fn tickets() -> Query {
+    Query {
+        kind: QueryKind::Tickets,
+        relations: &["invoices"],
+        // Only billed totals and counts matter (the average ticket): no
+        // trend bucket (0), no materials.
+        sql: format!(
+            "{SCOPE_CTE},
+g AS MATERIALIZED (
+    SELECT i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id,
+           i.issued_at >= s.range_start AND i.issued_at < s.as_of AS in_range, i.status,
+           count(*) AS n, sum(i.total) AS total
+    FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
+    WHERE i.issued_at >= $9 AND i.issued_at < $10
+    GROUP BY 1, 2, 3, 4
+)
+SELECT clinic_id, doctor_id, 0::int4 AS bucket, status::text AS status, n::int8 AS invoices, total::text AS total,
+       '0'::text AS materials
+FROM g WHERE in_range"
+        ),
+    }
+}
+
+fn schedules() -> Query {
+    Query {
+        kind: QueryKind::Schedules,
+        relations: &["doctor_schedules"],
+        sql:
+            "SELECT d.clinic_id, d.doctor_id, d.weekday::int4 AS weekday, d.starts::text AS starts, d.ends::text AS ends
+FROM app.doctor_schedules d WHERE d.clinic_id = ANY($1::bigint[])"
+                .to_owned(),
+    }
+}
+
+fn opening_hours() -> Query {
+    Query {
+        kind: QueryKind::OpeningHours,
+        relations: &["clinic_hours"],
+        sql: "SELECT h.clinic_id, h.weekday::int4 AS weekday, h.opens::text AS opens, h.closes::text AS closes
+FROM app.clinic_hours h WHERE h.clinic_id = ANY($1::bigint[])"
+            .to_owned(),
+    }
+}
+
+fn rooms() -> Query {
+    Query {
+        kind: QueryKind::Rooms,
+        relations: &["rooms"],
+        sql: "SELECT r.clinic_id, r.active, count(*)::int8 AS rooms
+FROM app.rooms r WHERE r.clinic_id = ANY($1::bigint[]) GROUP BY 1, 2"
+            .to_owned(),
+    }
+}
+
+/// The statements of the operations domain.
+pub static OPERATIONS: LazyLock<Vec<Query>> =
+    LazyLock::new(|| vec![appointments(), patients(), tickets(), schedules(), opening_hours(), rooms()]);
+
+/// Adds one row of an operations statement to the accumulator.
+///
+/// # Errors
+/// [`RowError`] for an unreadable row or a fact core refuses.
+pub fn feed_operations(acc: &mut OperationsAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+    match kind {
+        QueryKind::Appointments => acc.accum_appointment(&AppointmentFact {
+            clinic_id: id(r, "clinic_id")?,
+            doctor_id: r.int8("doctor_id")?,
+            has_doctor: flag(r, "has_doctor")?,
+            has_room: flag(r, "has_room")?,
+            status: AppointmentStatus::from_db(&text(r, "status")?),
+            ended_by_as_of: flag(r, "ended_by_as_of")?,
+            duration_min: need(r.int4("duration_min")?, "duration_min")?,
+            appointments: count(r, "appointments")?,
+        })?,
+        QueryKind::Patients => {
+            let grain =
+                if flag(r, "by_doctor")? { PatientGrain::Doctor(r.int8("doctor_id")?) } else { PatientGrain::Clinic };
+            acc.accum_patients(&PatientsFact {
+                clinic_id: id(r, "clinic_id")?,
+                grain,
+                first_visit_position: index(r, "first_visit_position")?,
+                patients: count(r, "patients")?,
+            })?
+        }
+        QueryKind::Tickets => acc.accum_invoice(&invoice_fact(r)?)?,
+        QueryKind::Schedules => acc.accum_schedule(&DoctorScheduleRow {
+            clinic_id: id(r, "clinic_id")?,
+            doctor_id: id(r, "doctor_id")?,
+            weekday: weekday(r, "weekday")?,
+            starts: time(r, "starts")?,
+            ends: time(r, "ends")?,
+        })?,
+        QueryKind::OpeningHours => acc.accum_opening_hours(&ClinicHoursRow {
+            clinic_id: id(r, "clinic_id")?,
+            weekday: weekday(r, "weekday")?,
+            opens: time(r, "opens")?,
+            closes: time(r, "closes")?,
+        })?,
+        QueryKind::Rooms => acc.accum_rooms(&RoomsFact {
+            clinic_id: id(r, "clinic_id")?,
+            active: flag(r, "active")?,
+            rooms: count(r, "rooms")?,
+        })?,
+        other => return Err(RowError::Driver(format!("{other:?} rows are not operations"))),
+    }
+    Ok(())
+}
+
+domain_acc!(OperationsAcc, odx_core::OperationsReport, Operations, feed_operations);
+
+/// The tables and columns the operations domain reads.
+pub(crate) const REQUIRED: &[RequiredRelation] = &[
+    RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
+    RequiredRelation {
+        table: "appointments",
+        columns: &["clinic_id", "patient_id", "doctor_id", "room_id", "starts_at", "duration_min", "status"],
+    },
+    RequiredRelation { table: "invoices", columns: &["clinic_id", "doctor_id", "issued_at", "total", "status"] },
+    RequiredRelation { table: "doctor_schedules", columns: &["clinic_id", "doctor_id", "weekday", "starts", "ends"] },
+    RequiredRelation { table: "clinic_hours", columns: &["clinic_id", "weekday", "opens", "closes"] },
+    RequiredRelation { table: "rooms", columns: &["clinic_id", "active"] },
+];
