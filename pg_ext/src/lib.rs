@@ -18,7 +18,7 @@ use odx_core::{
     OdxError, OperationsAcc, PatientsAcc, StaffAcc,
 };
 use odx_sql::{
-    missing_relations, Domain, DomainAcc, DomainSql, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL,
+    missing_relations, Domain, DomainAcc, DomainSql, Param, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL,
 };
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::panic::ErrorReport;
@@ -158,20 +158,7 @@ pub(crate) fn compute<A: DomainAcc>(scope: &MetricScope) -> Result<Computed<A::R
         let p = ScopeParams::new(&frame);
         let mut acc = A::with_frame(frame);
         for q in A::DOMAIN.queries() {
-            let args: [DatumWithOid; 12] = [
-                p.clinic_ids.clone().into(),
-                p.trend_cuts.clone().into(),
-                p.range_starts.clone().into(),
-                p.as_ofs.clone().into(),
-                p.aging_cuts.clone().into(),
-                p.from.clone().into(),
-                p.to.clone().into(),
-                p.by_doctor.into(),
-                timestamptz(p.earliest, "from_date")?.into(),
-                timestamptz(p.latest, "to_date")?.into(),
-                p.patient_cuts.clone().into(),
-                p.zones.clone().into(),
-            ];
+            let args = p.values().into_iter().map(datum).collect::<Result<Vec<_>>>()?;
             for row in client.select(q.sql.as_str(), None, &args).map_err(spi)? {
                 acc.feed(q.kind, &SpiRow(&row)).map_err(row_error)?;
             }
@@ -331,6 +318,17 @@ fn odx_day_start(time_zone: &str, day: pgrx::datum::Date) -> Result<TimestampWit
 
 /// An instant as a Postgres `timestamptz`; `field` names the argument it
 /// came from when it is outside Postgres's range.
+/// A statement parameter as SPI binds it.
+fn datum(value: Param<'_>) -> Result<DatumWithOid<'static>> {
+    Ok(match value {
+        Param::Ids(v) => v.to_vec().into(),
+        Param::Texts(v) => v.to_vec().into(),
+        Param::Text(v) => v.to_owned().into(),
+        Param::Bool(v) => v.into(),
+        Param::Instant(t, field) => timestamptz(t, field)?.into(),
+    })
+}
+
 fn timestamptz(t: chrono::DateTime<chrono::Utc>, field: &'static str) -> Result<TimestampWithTimeZone> {
     // Postgres counts microseconds from 2000-01-01 00:00 UTC.
     const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;

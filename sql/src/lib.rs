@@ -36,7 +36,7 @@ pub use inventory::{feed_inventory, INVENTORY};
 pub use lab::{feed_lab, LAB};
 pub use operations::{feed_operations, OPERATIONS};
 pub use patients::{feed_patients, PATIENTS};
-pub use queries::{Query, QueryKind, ScopeParams, CLINIC_ZONES_SQL};
+pub use queries::{Param, Query, QueryKind, ScopeParams, CLINIC_ZONES_SQL};
 pub use schema::{missing_relations, Domain, DomainSql, RequiredRelation, COLUMNS_SQL};
 pub use staff::{feed_staff, STAFF};
 

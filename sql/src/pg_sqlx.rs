@@ -4,7 +4,7 @@
 pub use crate::console::Outcome;
 use crate::console::{feed_console, ConsoleQuery, ORGANIZATION_READS};
 use crate::decode::{DomainAcc, Row, RowError};
-use crate::queries::{ScopeParams, CLINIC_ZONES_SQL};
+use crate::queries::{Param, ScopeParams, CLINIC_ZONES_SQL};
 use crate::schema::{missing_relations, COLUMNS_SQL};
 use crate::schema::{Domain, DomainSql};
 use chrono::NaiveDate;
@@ -124,21 +124,17 @@ pub async fn compute<A: DomainAcc>(pool: &PgPool, scope: &MetricScope) -> Result
     let mut acc = A::with_frame(frame);
     for q in A::DOMAIN.queries() {
         let sql: &'static str = q.sql.as_str();
-        let rows = sqlx::query(sql)
-            .bind(&p.clinic_ids)
-            .bind(&p.trend_cuts)
-            .bind(&p.range_starts)
-            .bind(&p.as_ofs)
-            .bind(&p.aging_cuts)
-            .bind(&p.from)
-            .bind(&p.to)
-            .bind(p.by_doctor)
-            .bind(p.earliest)
-            .bind(p.latest)
-            .bind(&p.patient_cuts)
-            .bind(&p.zones)
-            .fetch_all(pool)
-            .await?;
+        let mut query = sqlx::query(sql);
+        for value in p.values() {
+            query = match value {
+                Param::Ids(v) => query.bind(v),
+                Param::Texts(v) => query.bind(v),
+                Param::Text(v) => query.bind(v),
+                Param::Bool(v) => query.bind(v),
+                Param::Instant(v, _) => query.bind(v),
+            };
+        }
+        let rows = query.fetch_all(pool).await?;
         for row in &rows {
             acc.feed(q.kind, row)?;
         }

@@ -61,6 +61,43 @@ pub struct ScopeParams {
     pub zones: Vec<String>,
 }
 
+/// One parameter's value, in the plain types both drivers bind: every
+/// driver binds [`ScopeParams::values`] in order with one match on this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param<'a> {
+    /// A `bigint[]`.
+    Ids(&'a [i64]),
+    /// A `text[]`.
+    Texts(&'a [String]),
+    /// A `text`.
+    Text(&'a str),
+    /// A `bool`.
+    Bool(bool),
+    /// A `timestamptz`, with the argument it derives from (for an error
+    /// that names it when a driver cannot place the instant).
+    Instant(chrono::DateTime<chrono::Utc>, &'static str),
+}
+
+impl ScopeParams {
+    /// `$1..$12` in order: the one place that lists the positions.
+    pub fn values(&self) -> [Param<'_>; 12] {
+        [
+            Param::Ids(&self.clinic_ids),
+            Param::Texts(&self.trend_cuts),
+            Param::Texts(&self.range_starts),
+            Param::Texts(&self.as_ofs),
+            Param::Texts(&self.aging_cuts),
+            Param::Text(&self.from),
+            Param::Text(&self.to),
+            Param::Bool(self.by_doctor),
+            Param::Instant(self.earliest, "from_date"),
+            Param::Instant(self.latest, "to_date"),
+            Param::Texts(&self.patient_cuts),
+            Param::Texts(&self.zones),
+        ]
+    }
+}
+
 fn ts(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S+00").to_string()
 }
