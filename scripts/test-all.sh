@@ -42,6 +42,9 @@ bash scripts/pg-setup.sh toolchain
 step "lint (cargo clippy, all targets incl. benches and the extension, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "docs (cargo doc; a broken link, e.g. to a constant a doc comment names, is an error)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --exclude odx-pg --no-deps --locked -q
+
 step "build and install the odx extension into the server"
 bash scripts/pg-setup.sh extension
 

@@ -300,8 +300,8 @@ impl ClinicalAcc {
     /// Adds plans created in range.
     ///
     /// # Errors
-    /// [`OdxError::RowOutsideScope`](crate::OdxError::RowOutsideScope),
-    /// [`OdxError::Overflow`](crate::OdxError::Overflow).
+    /// [`OdxError::RowOutsideScope`],
+    /// [`OdxError::Overflow`].
     pub fn accum_plan(&mut self, f: &PlanFact) -> Result<()> {
         self.each(f.clinic_id, f.doctor_id, |facts| facts.add_plan(f))
     }

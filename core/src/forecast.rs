@@ -576,8 +576,8 @@ pub fn churn_scopes(clinic_ids: &[i64], as_of: NaiveDate) -> Result<Vec<MetricSc
 pub struct ChurnRisk {
     /// The branch; `None` for the network.
     pub clinic_id: Option<i64>,
-    /// Patients on the churn list (all of them; the list shows the 100 most
-    /// valuable).
+    /// Patients on the churn list (all of them; the list shows the
+    /// [`CHURN_LIST_LEN`](crate::patients::CHURN_LIST_LEN) most valuable).
     pub at_risk: u64,
     /// The backtest's precision for this branch (or the network): of the
     /// patients flagged at the cuts, the share that stayed away; `None`

@@ -137,8 +137,9 @@ impl Position {
         }
     }
 
-    /// Whole units a sender can give: it must hold more than 90 days of
-    /// cover (or consume none), and keep 60 days of cover, more than its
+    /// Whole units a sender can give: it must hold more than
+    /// [`SENDER_OVER_COVER_DAYS`] days of cover (or consume none), and keep
+    /// [`SENDER_KEEPS_COVER_DAYS`] days of cover, more than its
     /// reorder level and some stock, so it never needs a reorder after.
     fn can_send(&self, days: i64) -> Result<Decimal> {
         let over = match self.cover_cmp(SENDER_OVER_COVER_DAYS, days)? {
@@ -158,8 +159,8 @@ impl Position {
         Ok(by_cover.min(above_level).min(above_zero).max(Decimal::ZERO))
     }
 
-    /// Whole units that bring a position needing a reorder up to 30 days of
-    /// cover (none without consumption).
+    /// Whole units that bring a position needing a reorder up to
+    /// [`RECEIVER_TARGET_COVER_DAYS`] days of cover (none without consumption).
     fn needs(&self, days: i64) -> Result<Decimal> {
         if !self.reorder_needed(days)? || self.consumed <= Decimal::ZERO {
             return Ok(Decimal::ZERO);
@@ -248,12 +249,13 @@ pub struct ReorderLine {
 pub struct RebalanceLine {
     /// The sku.
     pub sku: String,
-    /// The sending branch (more than 90 days of cover).
+    /// The sending branch (more than [`SENDER_OVER_COVER_DAYS`] days of cover).
     pub from_clinic_id: i64,
     /// The receiving branch (needs a reorder).
     pub to_clinic_id: i64,
-    /// Whole units: min(what the sender holds above 60 days of cover, what
-    /// brings the receiver to 30 days of cover).
+    /// Whole units: min(what the sender holds above
+    /// [`SENDER_KEEPS_COVER_DAYS`] days of cover, what brings the receiver to
+    /// [`RECEIVER_TARGET_COVER_DAYS`] days of cover).
     pub qty: Decimal,
 }
 
@@ -270,7 +272,8 @@ pub struct InventoryMetrics {
     pub out_of_stock: u64,
     /// Positions with 0 < qty <= reorder level.
     pub low_stock: u64,
-    /// Batches with stock expiring within 30 days after `to`, and their value.
+    /// Batches with stock expiring within [`EXPIRING_WITHIN_DAYS`] days after
+    /// `to`, and their value.
     pub expiring: u64,
     /// Value of the expiring batches.
     pub expiring_value: Decimal,
@@ -282,13 +285,14 @@ pub struct InventoryMetrics {
     pub daily_consumption_value: Decimal,
     /// stock_value / daily_consumption_value; null without consumption.
     pub days_of_cover: Option<Decimal>,
-    /// Positions that are out, low, or under 14 days of cover.
+    /// Positions that are out, low, or under [`REORDER_COVER_DAYS`] days of cover.
     pub reorder_needed: u64,
-    /// Those positions, the least cover first (at most 100).
+    /// Those positions, the least cover first (at most [`INVENTORY_LIST_LEN`]).
     pub reorder_items: Vec<ReorderLine>,
     /// Transfers between the group's branches that cover a reorder from a
-    /// branch with more than 90 days of cover, never leaving the sender
-    /// short; by sku (at most 100). Empty for one branch.
+    /// branch with more than [`SENDER_OVER_COVER_DAYS`] days of cover, never
+    /// leaving the sender short; by sku (at most [`INVENTORY_LIST_LEN`]).
+    /// Empty for one branch.
     pub rebalance: Vec<RebalanceLine>,
     /// Rows kept out for bad values.
     pub data_quality: InventoryDataQuality,
@@ -309,7 +313,7 @@ impl InventoryAcc {
     /// Adds one item (on the clinic's no-doctor row).
     ///
     /// # Errors
-    /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
+    /// [`OdxError::RowOutsideScope`](crate::OdxError::RowOutsideScope), [`OdxError::Overflow`](crate::OdxError::Overflow).
     pub fn accum_item(&mut self, f: &InventoryItemFact) -> Result<()> {
         let counts = classify(f, self.frame.scope().days())?;
         self.each(f.clinic_id, None, |facts| facts.merge(&counts))

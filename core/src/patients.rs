@@ -208,17 +208,20 @@ pub struct PatientsMetrics {
     /// Patients whose `recall_due_on` is before `to` with no completed visit
     /// on or after it (up to the end of `to`).
     pub recall_overdue: u64,
-    /// Patients seen before whose last completed visit is 9 calendar months
-    /// or more before `to`, with nothing booked after `to`.
+    /// Patients seen before whose last completed visit is
+    /// [`CHURN_AFTER_MONTHS`] calendar months or more before `to`, with
+    /// nothing booked after `to`.
     pub churn_risk: u64,
-    /// The most valuable of them (lifetime billed, highest first), at most 100.
+    /// The most valuable of them (lifetime billed, highest first), at most
+    /// [`CHURN_LIST_LEN`].
     pub churn_list: Vec<AtRiskPatient>,
-    /// Patients seen before whose last completed visit is 9 calendar months
-    /// or more before `to`, booked or not (`churn_risk` is those of them
+    /// Patients seen before whose last completed visit is
+    /// [`CHURN_AFTER_MONTHS`] calendar months or more before `to`, booked or not (`churn_risk` is those of them
     /// with nothing booked).
     pub lapsed: u64,
-    /// Patients whose last completed visit before `from` is 9 calendar
-    /// months or more before the day before `from`: lapsed when the range
+    /// Patients whose last completed visit before `from` is
+    /// [`CHURN_AFTER_MONTHS`] calendar months or more before the day before
+    /// `from`: lapsed when the range
     /// began.
     pub lapsed_at_start: u64,
     /// Of `lapsed_at_start`, those with a completed visit in the range.

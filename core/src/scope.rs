@@ -10,8 +10,8 @@ use std::str::FromStr;
 /// It bounds every accumulator's trend and calendar state.
 pub const MAX_RANGE_DAYS: i64 = 3_660;
 
-/// The patients domain's default active window: a patient is active with a
-/// completed visit in the 18 months up to `to`.
+/// The patients domain's default active window in months: a patient is
+/// active with a completed visit in these months up to `to`.
 pub const DEFAULT_ACTIVE_WINDOW_MONTHS: u32 = 18;
 
 /// The longest active window, in months (ten years).

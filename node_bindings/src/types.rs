@@ -1,6 +1,6 @@
 //! The TypeScript shapes of the arguments and results, for `index.d.ts`.
 //! Arguments arrive as plain JSON and are checked field by field in
-//! [`crate::args`]; results are core's reports reshaped by [`crate::shape`].
+//! `args.rs`; results are core's reports reshaped by `shape.rs`.
 //! These structs only declare the shapes to TypeScript: the Node suites
 //! type-check real reports of every grouping against them with `tsc`
 //! (`test/types.test.mjs`), so a field that drifts from core fails the tests.

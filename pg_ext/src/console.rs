@@ -95,26 +95,31 @@ fn forecast<A: DomainAcc, T: Serialize>(
 }
 
 /// The month-end revenue forecast of `clinic_ids` at `as_of`: billed to
-/// date plus the weekday means of the last 28 days, for the network and each
-/// branch, with the MAPE the same projection made on the three previous
-/// months. Since 0.2.0.
+/// date plus the weekday means of the last
+/// [`TRAILING_DAYS`](odx_core::forecast::TRAILING_DAYS) days, for the network
+/// and each branch, with the MAPE the same projection made on the
+/// [`BACKTEST_MONTHS`](odx_core::forecast::BACKTEST_MONTHS) previous months.
+/// Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_forecast_revenue(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
     forecast::<FinancialAcc, _>("forecast_revenue", clinic_ids, as_of, revenue_scopes, revenue_forecast)
 }
 
-/// The no-show risk of `clinic_ids`' appointments in the 7 days after
-/// `as_of`, per branch and doctor, with the WAPE and bias of the same
-/// prediction made for the four previous weeks. Since 0.2.0.
+/// The no-show risk of `clinic_ids`' appointments in the
+/// [`HORIZON_DAYS`](odx_core::forecast::HORIZON_DAYS) days after `as_of`, per
+/// branch and doctor, with the WAPE and bias of the same prediction made for
+/// the [`BACKTEST_WEEKS`](odx_core::forecast::BACKTEST_WEEKS) previous weeks.
+/// Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_forecast_no_shows(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
     forecast::<OperationsAcc, _>("forecast_no_shows", clinic_ids, as_of, no_show_scopes, no_show_forecast)
 }
 
-/// The churn list of `clinic_ids` at `as_of` (last completed visit 9
-/// calendar months or more before it, nothing booked; the 100 most valuable
-/// by lifetime billed), with the precision and recall of the same rule at
-/// three past cuts whose 6-month horizon has passed. Since 0.2.0.
+/// The churn list of `clinic_ids` at `as_of` (last completed visit
+/// [`CHURN_AFTER_MONTHS`](odx_core::calendar::CHURN_AFTER_MONTHS) calendar
+/// months or more before it, nothing booked; the most valuable by lifetime
+/// billed), with the precision and recall of the same rule at past cuts whose
+/// horizon has passed (see `odx_function_comments()`). Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_forecast_churn(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
     forecast::<PatientsAcc, _>("forecast_churn", clinic_ids, as_of, churn_scopes, churn_forecast)
