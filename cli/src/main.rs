@@ -19,11 +19,14 @@
 use chrono::{Datelike, NaiveDate};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::Parser;
+use comfy_table::{presets, CellAlignment, Table};
 use num_format::{Locale, ToFormattedString};
+use odx_core::calendar::CHURN_AFTER_MONTHS;
 use odx_core::command::CommandCenter;
 use odx_core::export::{report_csv, table_csv};
 use odx_core::forecast::{ChurnForecast, NoShowForecast, RevenueForecast};
 use odx_core::insights::Digest;
+use odx_core::staff::LATE_AFTER_MINUTES;
 use odx_core::targets::TargetMetric;
 use odx_core::{
     AccountingMetrics, ClinicalMetrics, Comparison, Domain, FinancialMetrics, GroupBy, InventoryMetrics, LabMetrics,
@@ -97,6 +100,22 @@ fn pct(r: Option<Decimal>) -> String {
     })
 }
 
+/// A branch's name (`?` for an id the directory does not know).
+fn branch(names: &HashMap<i64, String>, clinic_id: i64) -> &str {
+    names.get(&clinic_id).map_or("?", String::as_str)
+}
+
+/// A table for the terminal (comfy-table, no borders): the first column
+/// left-aligned, every other right-aligned.
+fn table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING).set_header(header.to_vec()).add_rows(rows);
+    for (i, column) in t.column_iter_mut().enumerate() {
+        column.set_cell_alignment(if i == 0 { CellAlignment::Left } else { CellAlignment::Right });
+    }
+    t
+}
+
 fn print_command(c: &CommandCenter, digest: &Digest, names: &HashMap<i64, String>) {
     let name = |id: Option<i64>| id.map_or("network".to_owned(), |id| names.get(&id).cloned().unwrap_or_default());
     println!("COMMAND CENTER");
@@ -116,11 +135,7 @@ fn print_command(c: &CommandCenter, digest: &Digest, names: &HashMap<i64, String
         c.no_show_bleed.map_or("-".into(), pkr),
         pkr(c.net_profit)
     );
-    println!(
-        "{:<4} {:<20} {:>13} {:>7} {:>8} {:>12} {:>7}  flags",
-        "#", "Branch", "Billed", "Coll.", "No-show", "AR 90+", "Alerts"
-    );
-    for r in &c.leaderboard {
+    let rows = c.leaderboard.iter().map(|r| {
         let mut flags = Vec::new();
         if r.worst_no_show {
             flags.push("worst no-show");
@@ -128,18 +143,24 @@ fn print_command(c: &CommandCenter, digest: &Digest, names: &HashMap<i64, String
         if r.largest_ar_90 {
             flags.push("largest AR 90+");
         }
-        println!(
-            "{:<4} {:<20} {:>13} {:>7} {:>8} {:>12} {:>7}  {}",
-            r.rank,
+        vec![
+            r.rank.to_string(),
             name(Some(r.clinic_id)),
             pkr(r.billed),
             pct(r.collection_rate),
             pct(r.no_show_rate),
             pkr(r.ar_90),
-            r.alerts,
-            flags.join(", ")
-        );
+            r.alerts.to_string(),
+            flags.join(", "),
+        ]
+    });
+    let mut leaderboard = table(&["#", "Branch", "Billed", "Coll.", "No-show", "AR 90+", "Alerts", "Flags"], rows);
+    for i in [1, 7] {
+        if let Some(column) = leaderboard.column_mut(i) {
+            column.set_cell_alignment(CellAlignment::Left);
+        }
     }
+    println!("{}", leaderboard.trim_fmt());
     for a in &c.alerts {
         let shown = |v: Decimal| match a.metric {
             TargetMetric::RevenueMonthly | TargetMetric::Ar90Max => pkr(v),
@@ -173,28 +194,31 @@ fn shown(kind: MeasureKind, v: Option<Decimal>) -> String {
 
 fn print_comparison(c: &Comparison, names: &HashMap<i64, String>) {
     println!("AGAINST THE PREVIOUS PERIOD ({} to {}): {}", c.previous_from, c.previous_to, c.domain.as_str());
-    println!("{:<20} {:>13} {:>13} {:>9}  share by branch", "Measure", "Now", "Before", "Change");
-    for t in &c.totals {
+    let rows = c.totals.iter().map(|t| {
         let shares: Vec<String> = c
             .groups
             .iter()
             .filter(|g| g.change.metric == t.metric && g.share.is_some())
-            .map(|g| format!("{} {}", names.get(&g.clinic_id).map_or("?", String::as_str), pct(g.share)))
+            .map(|g| format!("{} {}", branch(names, g.clinic_id), pct(g.share)))
             .collect();
-        println!(
-            "{:<20} {:>13} {:>13} {:>9}  {}",
-            t.metric,
+        vec![
+            t.metric.to_string(),
             shown(t.kind, t.current),
             shown(t.kind, t.previous),
             match t.kind {
-                MeasureKind::Rate =>
-                    t.change.map_or("-".into(), |c| format!("{} pts", pct(Some(c)).trim_end_matches('%'))),
+                MeasureKind::Rate => {
+                    t.change.map_or("-".into(), |c| format!("{} pts", pct(Some(c)).trim_end_matches('%')))
+                }
                 _ => pct(t.change_rate),
             },
-            shares.join(", ")
-        );
+            shares.join(", "),
+        ]
+    });
+    let mut comparison = table(&["Measure", "Now", "Before", "Change", "Share by branch"], rows);
+    if let Some(column) = comparison.column_mut(4) {
+        column.set_cell_alignment(CellAlignment::Left);
     }
-    println!();
+    println!("{}\n", comparison.trim_fmt());
 }
 
 fn print_forecasts(
@@ -234,8 +258,8 @@ fn print_forecasts(
         );
     }
     println!(
-        "Churn list: {} patients 9+ months away, nothing booked; over {}-month horizons {} of those listed stayed \
-         away (precision), {} of those lost were listed (recall)",
+        "Churn list: {} patients {CHURN_AFTER_MONTHS}+ months away, nothing booked; over {}-month horizons {} of \
+         those listed stayed away (precision), {} of those lost were listed (recall)",
         churn.network.at_risk,
         churn.horizon_months,
         pct(churn.precision),
@@ -255,14 +279,9 @@ fn print_forecasts(
 
 fn print_financial(r: &Report<FinancialMetrics>, names: &HashMap<i64, String>) {
     println!("FINANCIAL (PKR)");
-    println!(
-        "{:<20} {:>13} {:>13} {:>7} {:>13} {:>12} {:>12} {:>10} {:>7}",
-        "Branch", "Billed", "Collected", "Coll.", "Outstanding", "AR 61-90", "AR 90+", "Avg ticket", "Margin"
-    );
-    let row = |name: &str, m: &FinancialMetrics| {
-        println!(
-            "{:<20} {:>13} {:>13} {:>7} {:>13} {:>12} {:>12} {:>10} {:>7}",
-            name,
+    let row = |name: &str, m: &FinancialMetrics| -> Vec<String> {
+        vec![
+            name.to_owned(),
             pkr(m.billed),
             pkr(m.collected),
             pct(m.collection_rate),
@@ -270,13 +289,18 @@ fn print_financial(r: &Report<FinancialMetrics>, names: &HashMap<i64, String>) {
             pkr(m.ar_aging.days_61_90),
             pkr(m.ar_aging.over_90),
             m.avg_ticket.map_or("-".into(), pkr),
-            pct(m.margin)
-        );
+            pct(m.margin),
+        ]
     };
-    for g in &r.groups {
-        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
-    }
-    row("Network", &r.totals);
+    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
+    println!(
+        "{}",
+        table(
+            &["Branch", "Billed", "Collected", "Coll.", "Outstanding", "AR 61-90", "AR 90+", "Avg ticket", "Margin"],
+            rows.chain([row("Network", &r.totals)])
+        )
+        .trim_fmt()
+    );
     let ins = r.totals.outstanding_by_payer.insurance;
     println!(
         "  AR by payer: self {} / insurance {}; credits {}; direct cost {} (materials {} + lab {})\n",
@@ -291,67 +315,69 @@ fn print_financial(r: &Report<FinancialMetrics>, names: &HashMap<i64, String>) {
 
 fn print_operations(r: &Report<OperationsMetrics>, names: &HashMap<i64, String>) {
     println!("OPERATIONS");
-    println!(
-        "{:<20} {:>6} {:>9} {:>8} {:>8} {:>7} {:>12} {:>5} {:>9} {:>8} {:>8}",
-        "Branch",
-        "Appts",
-        "Completed",
-        "No-show",
-        "Cancel",
-        "Missed",
-        "Bleed PKR",
-        "New",
-        "Returning",
-        "Dr util",
-        "Chair"
-    );
-    let row = |name: &str, m: &OperationsMetrics| {
-        println!(
-            "{:<20} {:>6} {:>9} {:>8} {:>8} {:>7} {:>12} {:>5} {:>9} {:>8} {:>8}",
-            name,
-            m.appointments.total,
-            m.appointments.completed,
+    let row = |name: &str, m: &OperationsMetrics| -> Vec<String> {
+        vec![
+            name.to_owned(),
+            m.appointments.total.to_string(),
+            m.appointments.completed.to_string(),
             pct(m.no_show_rate),
             pct(m.cancel_rate),
-            m.appointments.missed,
+            m.appointments.missed.to_string(),
             m.no_show_bleed.map_or("-".into(), pkr),
-            m.new_patients,
-            m.returning_patients,
+            m.new_patients.to_string(),
+            m.returning_patients.to_string(),
             pct(m.doctor_utilization),
-            pct(m.chair_utilization)
-        );
+            pct(m.chair_utilization),
+        ]
     };
-    for g in &r.groups {
-        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
-    }
-    row("Network", &r.totals);
+    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
+    println!(
+        "{}",
+        table(
+            &[
+                "Branch",
+                "Appts",
+                "Completed",
+                "No-show",
+                "Cancel",
+                "Missed",
+                "Bleed PKR",
+                "New",
+                "Returning",
+                "Dr util",
+                "Chair"
+            ],
+            rows.chain([row("Network", &r.totals)])
+        )
+        .trim_fmt()
+    );
     println!("  The network's no-show bleed prices its no-shows at the network's own average ticket.");
 }
 
 fn print_accounting(r: &Report<AccountingMetrics>, names: &HashMap<i64, String>) {
     println!("\nACCOUNTING, cash basis (PKR)");
-    println!(
-        "{:<20} {:>13} {:>12} {:>12} {:>12} {:>12} {:>13} {:>9}",
-        "Branch", "Receipts", "Direct cost", "Opex", "Payroll", "Rent", "Net profit", "Exp/Rev"
-    );
-    let row = |name: &str, m: &AccountingMetrics| {
+    let row = |name: &str, m: &AccountingMetrics| -> Vec<String> {
         let rent = m.opex_by_category.iter().find(|l| l.category == "rent").map_or(Decimal::ZERO, |l| l.amount);
-        println!(
-            "{:<20} {:>13} {:>12} {:>12} {:>12} {:>12} {:>13} {:>9}",
-            name,
+        vec![
+            name.to_owned(),
             pkr(m.receipts),
             pkr(m.direct_cost),
             pkr(m.opex),
             pkr(m.payroll),
             pkr(rent),
             pkr(m.net_profit),
-            pct(m.expense_ratio)
-        );
+            pct(m.expense_ratio),
+        ]
     };
-    for g in &r.groups {
-        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
-    }
-    row("Network", &r.totals);
+    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
+    println!(
+        "{}",
+        table(
+            &["Branch", "Receipts", "Direct cost", "Opex", "Payroll", "Rent", "Net profit", "Exp/Rev"],
+            rows.chain([row("Network", &r.totals)])
+        )
+        .trim_fmt()
+    );
     println!(
         "  Exp/Rev: (direct cost + opex + payroll) / receipts; above 100% the branch spends more than it takes in."
     );
@@ -359,28 +385,28 @@ fn print_accounting(r: &Report<AccountingMetrics>, names: &HashMap<i64, String>)
 
 fn print_lab(r: &Report<LabMetrics>, names: &HashMap<i64, String>) {
     println!("\nLAB (open and overdue as of the end of the range)");
-    println!(
-        "{:<20} {:>6} {:>8} {:>9} {:>6} {:>12} {:>9} {:>11}",
-        "Branch", "Open", "Overdue", "Overdue%", "Sent", "Lab cost", "Received", "Turnaround"
-    );
-    let row = |name: &str, m: &LabMetrics| {
+    let row = |name: &str, m: &LabMetrics| -> Vec<String> {
         let f = &m.figures;
-        println!(
-            "{:<20} {:>6} {:>8} {:>9} {:>6} {:>12} {:>9} {:>11}",
-            name,
-            f.open_cases,
-            f.overdue_cases,
+        vec![
+            name.to_owned(),
+            f.open_cases.to_string(),
+            f.overdue_cases.to_string(),
             pct(f.overdue_share),
-            f.cases_sent,
+            f.cases_sent.to_string(),
             pkr(f.lab_cost),
-            f.cases_received,
-            f.avg_turnaround_days.map_or("-".into(), |d| format!("{:.1} d", d.round_dp(1)))
-        );
+            f.cases_received.to_string(),
+            f.avg_turnaround_days.map_or("-".into(), |d| format!("{:.1} d", d.round_dp(1))),
+        ]
     };
-    for g in &r.groups {
-        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
-    }
-    row("Network", &r.totals);
+    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
+    println!(
+        "{}",
+        table(
+            &["Branch", "Open", "Overdue", "Overdue%", "Sent", "Lab cost", "Received", "Turnaround"],
+            rows.chain([row("Network", &r.totals)])
+        )
+        .trim_fmt()
+    );
     let vendors: Vec<String> = r
         .totals
         .by_vendor
@@ -392,58 +418,59 @@ fn print_lab(r: &Report<LabMetrics>, names: &HashMap<i64, String>) {
 
 fn print_staff(r: &Report<StaffMetrics>, names: &HashMap<i64, String>) {
     println!("\nSTAFF (headcount and who is in on the last day)");
-    println!(
-        "{:<20} {:>6} {:>8} {:>9} {:>6} {:>8} {:>6} {:>12} {:>12}",
-        "Branch", "Staff", "Attend%", "Absent%", "Late", "In today", "Leave", "Payroll", "Rev/staff"
-    );
-    let row = |name: &str, m: &StaffMetrics| {
-        println!(
-            "{:<20} {:>6} {:>8} {:>9} {:>6} {:>8} {:>6} {:>12} {:>12}",
-            name,
-            m.headcount,
+    let row = |name: &str, m: &StaffMetrics| -> Vec<String> {
+        vec![
+            name.to_owned(),
+            m.headcount.to_string(),
             pct(m.attendance_rate),
             pct(m.absenteeism_rate),
-            m.late_arrivals,
-            m.present_today,
-            m.on_leave_today,
+            m.late_arrivals.to_string(),
+            m.present_today.to_string(),
+            m.on_leave_today.to_string(),
             pkr(m.payroll_cost),
-            m.revenue_per_staff.map_or("-".into(), pkr)
-        );
+            m.revenue_per_staff.map_or("-".into(), pkr),
+        ]
     };
-    for g in &r.groups {
-        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
-    }
-    row("Network", &r.totals);
+    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
+    println!(
+        "{}",
+        table(
+            &["Branch", "Staff", "Attend%", "Absent%", "Late", "In today", "Leave", "Payroll", "Rev/staff"],
+            rows.chain([row("Network", &r.totals)])
+        )
+        .trim_fmt()
+    );
     let roles: Vec<String> =
         r.totals.headcount_by_role.iter().map(|h| format!("{} {}", h.role.as_str(), h.staff)).collect();
     println!(
-        "  By role: {}. Absent%: absent / (present + absent) working days; Late: more than 10 minutes.",
+        "  By role: {}. Absent%: absent / (present + absent) working days; Late: more than {LATE_AFTER_MINUTES} \
+         minutes.",
         roles.join(", ")
     );
 }
 
 fn print_clinical(r: &Report<ClinicalMetrics>, names: &HashMap<i64, String>) {
     println!("\nCLINICAL (treatment plans created in the range)");
-    println!(
-        "{:<20} {:>6} {:>8} {:>13} {:>11} {:>10} {:>8}",
-        "Branch", "Plans", "Accept%", "Pipeline", "Avg plan", "Complete%", "Quote%"
-    );
-    let row = |name: &str, m: &ClinicalMetrics| {
-        println!(
-            "{:<20} {:>6} {:>8} {:>13} {:>11} {:>10} {:>8}",
-            name,
-            m.plans_created,
+    let row = |name: &str, m: &ClinicalMetrics| -> Vec<String> {
+        vec![
+            name.to_owned(),
+            m.plans_created.to_string(),
             pct(m.acceptance_rate),
             pkr(m.pipeline_value),
             m.avg_plan_value.map_or("-".into(), pkr),
             pct(m.completion_rate),
-            pct(m.quotation_conversion)
-        );
+            pct(m.quotation_conversion),
+        ]
     };
-    for g in &r.groups {
-        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
-    }
-    row("Network", &r.totals);
+    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
+    println!(
+        "{}",
+        table(
+            &["Branch", "Plans", "Accept%", "Pipeline", "Avg plan", "Complete%", "Quote%"],
+            rows.chain([row("Network", &r.totals)])
+        )
+        .trim_fmt()
+    );
     let top: Vec<String> = r
         .totals
         .top_procedures_by_revenue
@@ -454,29 +481,29 @@ fn print_clinical(r: &Report<ClinicalMetrics>, names: &HashMap<i64, String>) {
     println!("  Top procedures by revenue: {}.", top.join(", "));
 }
 
-fn print_patients(r: &Report<PatientsMetrics>, names: &HashMap<i64, String>) {
-    println!("\nPATIENTS (active over the 18 months up to the last day)");
-    println!(
-        "{:<20} {:>7} {:>7} {:>5} {:>10} {:>7} {:>8} {:>7}",
-        "Branch", "On file", "Active", "New", "Returning%", "Recall", "Overdue", "At risk"
-    );
-    let row = |name: &str, m: &PatientsMetrics| {
-        println!(
-            "{:<20} {:>7} {:>7} {:>5} {:>10} {:>7} {:>8} {:>7}",
-            name,
-            m.patients_on_file,
-            m.active_patients,
-            m.new_patients,
+fn print_patients(r: &Report<PatientsMetrics>, window_months: u32, names: &HashMap<i64, String>) {
+    println!("\nPATIENTS (active over the {window_months} months up to the last day)");
+    let row = |name: &str, m: &PatientsMetrics| -> Vec<String> {
+        vec![
+            name.to_owned(),
+            m.patients_on_file.to_string(),
+            m.active_patients.to_string(),
+            m.new_patients.to_string(),
             pct(m.returning_share),
-            m.recall_due,
-            m.recall_overdue,
-            m.churn_risk
-        );
+            m.recall_due.to_string(),
+            m.recall_overdue.to_string(),
+            m.churn_risk.to_string(),
+        ]
     };
-    for g in &r.groups {
-        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
-    }
-    row("Network", &r.totals);
+    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
+    println!(
+        "{}",
+        table(
+            &["Branch", "On file", "Active", "New", "Returning%", "Recall", "Overdue", "At risk"],
+            rows.chain([row("Network", &r.totals)])
+        )
+        .trim_fmt()
+    );
     let top: Vec<String> = r
         .totals
         .churn_list
@@ -487,33 +514,36 @@ fn print_patients(r: &Report<PatientsMetrics>, names: &HashMap<i64, String>) {
             format!("#{} at {branch} ({}, last seen {})", p.patient_id, pkr(p.lifetime_billed), p.last_visit_on)
         })
         .collect();
-    println!("  Most valuable at risk (last visit 9+ months ago, nothing booked): {}.", top.join("; "));
+    println!(
+        "  Most valuable at risk (last visit {CHURN_AFTER_MONTHS}+ months ago, nothing booked): {}.",
+        top.join("; ")
+    );
 }
 
 fn print_inventory(r: &Report<InventoryMetrics>, names: &HashMap<i64, String>) {
     println!("\nINVENTORY (stock as of the last day, consumption over the range)");
-    println!(
-        "{:<20} {:>12} {:>6} {:>5} {:>9} {:>8} {:>11} {:>6} {:>8}",
-        "Branch", "Stock value", "Out", "Low", "Expiring", "Expired", "Use/day", "Cover", "Reorder"
-    );
-    let row = |name: &str, m: &InventoryMetrics| {
-        println!(
-            "{:<20} {:>12} {:>6} {:>5} {:>9} {:>8} {:>11} {:>6} {:>8}",
-            name,
+    let row = |name: &str, m: &InventoryMetrics| -> Vec<String> {
+        vec![
+            name.to_owned(),
             pkr(m.stock_value),
-            m.out_of_stock,
-            m.low_stock,
-            m.expiring,
-            m.expired,
+            m.out_of_stock.to_string(),
+            m.low_stock.to_string(),
+            m.expiring.to_string(),
+            m.expired.to_string(),
             pkr(m.daily_consumption_value),
             m.days_of_cover.map_or("-".into(), |d| format!("{}d", d.round())),
-            m.reorder_needed
-        );
+            m.reorder_needed.to_string(),
+        ]
     };
-    for g in &r.groups {
-        row(names.get(&g.clinic_id).map_or("?", String::as_str), &g.metrics);
-    }
-    row("Network", &r.totals);
+    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
+    println!(
+        "{}",
+        table(
+            &["Branch", "Stock value", "Out", "Low", "Expiring", "Expired", "Use/day", "Cover", "Reorder"],
+            rows.chain([row("Network", &r.totals)])
+        )
+        .trim_fmt()
+    );
     let name = |id: i64| names.get(&id).map_or("?".to_owned(), String::clone);
     for l in r.totals.rebalance.iter().take(5) {
         println!("  Transfer {} x {} from {} to {}", l.qty, l.sku, name(l.from_clinic_id), name(l.to_clinic_id));
@@ -596,7 +626,7 @@ fn run(args: &Args) -> Result<(), String> {
     print_lab(&lab, &names);
     print_staff(&staff, &names);
     print_clinical(&clinical, &names);
-    print_patients(&patients, &names);
+    print_patients(&patients, scope.active_window_months(), &names);
     print_inventory(&inventory, &names);
     Ok(())
 }
