@@ -9,8 +9,18 @@ use odx_core::rows::{AppointmentRow, InvoiceRow};
 use odx_core::{ClinicDirectory, FinancialAcc, Frame, GroupBy, InvoiceStatus, MetricScope, OperationsAcc, Result};
 use rust_decimal::Decimal;
 
-/// The `main` of a database binary: options parsed by `opts` (a usage error
-/// exits 2), then `run` on a one-thread tokio runtime; an error is printed
+/// The benchmark database `scripts/bench-data.sh` loads.
+pub const DEFAULT_BENCH_URL: &str = "postgres://odx:odx@127.0.0.1:5432/odx_bench";
+
+/// `--domain NAME` for clap: one of core's domain names.
+pub fn domain_parser() -> impl clap::builder::TypedValueParser<Value = odx_core::Domain> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(odx_core::Domain::ALL.iter().map(|d| d.as_str()))
+        .try_map(|name| odx_core::Domain::parse(&name).ok_or("not a domain"))
+}
+
+/// The `main` of a database binary: options parsed by `opts` (clap exits 2
+/// on a bad argument; an error `opts` returns exits 2 too), then `run` on a one-thread tokio runtime; an error is printed
 /// with the binary's `name` and exits 1.
 pub fn database_main<O, T, F>(
     name: &str,

@@ -41,7 +41,7 @@ use std::process::ExitCode;
 /// The main job: the demo network (or a generated one) in memory, its
 /// Command Center, comparison, forecasts and every domain's table for a month.
 #[derive(Debug, Parser)]
-#[command(name = "odx", version, about, long_about = None)]
+#[command(name = "odx", version)]
 struct Args {
     /// The month to report (YYYY-MM).
     #[arg(long, value_name = "YYYY-MM", default_value = "2026-06", value_parser = parse_month)]

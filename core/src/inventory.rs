@@ -18,6 +18,7 @@ use crate::num::{add_count, add_money, mul_money, rate, round_money};
 use crate::report::accumulator;
 use crate::report::Report;
 use crate::rows::Tables;
+use crate::rules::days_from_to;
 use crate::scope::MetricScope;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -461,9 +462,7 @@ impl Tables {
                 qty_on_hand: i.qty_on_hand,
                 moved_after,
                 reorder_level: i.reorder_level,
-                expires_in_days: i
-                    .expires_on
-                    .map(|e| (e - to).num_days().clamp(i32::MIN.into(), i32::MAX.into()) as i32),
+                expires_in_days: i.expires_on.map(|e| days_from_to(e, to)),
                 consumed,
                 unknown_kind_movements: unknown,
             })?;

@@ -145,6 +145,18 @@ pub const RECEIVED_BEFORE_SENT: PairRule = PairRule { cmp: Cmp::Before, when_nul
 /// the last completed visit's local date.
 pub const SEEN_SINCE_RECALL: PairRule = PairRule { cmp: Cmp::OnOrBefore, when_null: false };
 
+/// Whole days from `to` to `day` (negative when `day` is before `to`):
+/// how far an inventory batch's expiry is from the end of the range.
+pub fn days_from_to(day: NaiveDate, to: NaiveDate) -> i32 {
+    // A span beyond i32 cannot come from two calendar dates Postgres stores.
+    i32::try_from((day - to).num_days()).unwrap_or(if day > to { i32::MAX } else { i32::MIN })
+}
+
+/// [`days_from_to`] as a SQL `int4` over `column` (null for a null date).
+pub fn days_from_to_sql(column: &str, to: &str) -> String {
+    format!("({column} - {to})::int4")
+}
+
 /// Whether `day` is within `from..=to` (attendance and payroll days).
 pub fn in_range(day: NaiveDate, from: NaiveDate, to: NaiveDate) -> bool {
     DatePos::of(day, from, to) == DatePos::In

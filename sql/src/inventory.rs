@@ -5,6 +5,7 @@ use crate::decode::{count, domain_acc, id, money, text, Row, RowError};
 use crate::queries::{sql_list, Query, QueryKind, SCOPE_CTE, TO};
 use crate::schema::RequiredRelation;
 use odx_core::inventory::InventoryItemFact;
+use odx_core::rules::days_from_to_sql;
 use odx_core::{InventoryAcc, MovementKind};
 use std::sync::LazyLock;
 
@@ -32,10 +33,11 @@ m AS MATERIALIZED (
 )
 SELECT i.clinic_id, i.sku::text AS sku, i.unit_cost::text AS unit_cost, i.qty_on_hand::text AS qty_on_hand,
        coalesce(m.moved_after, 0)::text AS moved_after, i.reorder_level::text AS reorder_level,
-       (i.expires_on - {TO})::int4 AS expires_in_days, coalesce(m.consumed, 0)::text AS consumed,
+       {expires} AS expires_in_days, coalesce(m.consumed, 0)::text AS consumed,
        coalesce(m.unknown_kind, 0)::int8 AS unknown_kind_movements
 FROM s JOIN app.inventory_items i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
-LEFT JOIN m ON m.item_id = i.id"
+LEFT JOIN m ON m.item_id = i.id",
+            expires = days_from_to_sql("i.expires_on", TO),
         ),
     }
 }

@@ -5,8 +5,8 @@
 
 use chrono::{Days, NaiveDate};
 use odx_core::rules::{
-    in_range, in_range_sql, DatePos, DateRule, PairRule, ATTENDANCE_TODAY, HIRED_BY_TO, LAB_DUE_BEFORE_TO,
-    RECALL_BEFORE_TO, RECEIVED_BEFORE_SENT, SEEN_SINCE_RECALL,
+    days_from_to, days_from_to_sql, in_range, in_range_sql, DatePos, DateRule, PairRule, ATTENDANCE_TODAY, HIRED_BY_TO,
+    LAB_DUE_BEFORE_TO, RECALL_BEFORE_TO, RECEIVED_BEFORE_SENT, SEEN_SINCE_RECALL,
 };
 use odx_core::staff::{is_late, is_late_sql};
 use odx_tests::database_url;
@@ -87,6 +87,12 @@ async fn date_rules_hold_alike_in_memory_and_in_sql() {
                 checked += 1;
             }
         }
+    }
+    for day in days(from, to).into_iter().chain([Some(d("0001-01-01")), Some(d("9999-12-31"))]) {
+        let sql = format!("SELECT {}", days_from_to_sql("$1::date", "$2::date"));
+        let got: Option<i32> =
+            sqlx::query(AssertSqlSafe(sql.clone())).bind(day).bind(to).fetch_one(&pool).await.unwrap().get(0);
+        assert_eq!(got, day.map(|x| days_from_to(x, to)), "days from to: {day:?}");
     }
     for minutes in [-1, 0, 9, 10, 11, 600] {
         let got: bool = sqlx::query(AssertSqlSafe(format!("SELECT {}", is_late_sql("$1::int4"))))

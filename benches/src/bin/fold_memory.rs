@@ -15,15 +15,17 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// The peak memory of folding ROWS facts in memory.
+#[derive(Debug, clap::Parser)]
+#[command(name = "fold_memory", version)]
+struct Args {
+    /// Facts to fold.
+    #[arg(default_value_t = 1_000_000)]
+    rows: u64,
+}
+
 fn main() -> std::process::ExitCode {
-    let n: u64 = match std::env::args().nth(1).map(|a| a.parse()) {
-        None => 1_000_000,
-        Some(Ok(n)) => n,
-        Some(Err(_)) => {
-            eprintln!("usage: fold_memory [ROWS]");
-            return std::process::ExitCode::from(2);
-        }
-    };
+    let n = <Args as clap::Parser>::parse().rows;
     let run = || -> odx_core::Result<()> {
         let before = peak_rss_kib().unwrap_or(0);
         let mut fin = FinancialAcc::with_frame(year_frame(GroupBy::Doctor)?);

@@ -9,21 +9,14 @@
 //! data; nothing here asserts a time.
 
 use chrono::{Datelike, NaiveDate};
+use clap::builder::PossibleValuesParser;
+use clap::Parser;
 use odx_benches::side_by_side::{check, run_query, Case, Domain, Failure, Sides};
+use odx_benches::DEFAULT_BENCH_URL;
 use odx_fixtures::generator::NetworkConfig;
 use sqlx::{Connection, PgConnection, Row};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
-
-const USAGE: &str = "odx-pg-bench [--url URL] [--runs N] [--memory-calls N] [--domain NAME]...
-  --domain        only this domain (repeatable; default every domain), or
-                  `command`: odx_command against the sum of the four
-                  hand-written domain statements it stands for
-  --url           the database holding the benchmark network
-                  (default postgres://odx:odx@127.0.0.1:5432/odx_bench)
-  --runs          timed rounds per case and side (default 5; the median is reported)
-  --memory-calls  odx_financial calls in one session for the memory probe
-                  (default 1000; 0 skips the probe)";
 
 /// The data set `scripts/bench-pg.sh` loads.
 const BRANCHES: u32 = 40;
@@ -120,12 +113,37 @@ async fn memory(url: &str, case: &Case, calls: usize) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The side-by-side benchmark of the extension against hand-written SQL.
+#[derive(Debug, Parser)]
+#[command(name = "odx-pg-bench", version)]
+struct Args {
+    /// The database holding the benchmark network.
+    #[arg(long, default_value = DEFAULT_BENCH_URL)]
+    url: String,
+    /// Timed rounds per case and side (the median is reported).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// odx_financial calls in one session for the memory probe (0 skips it).
+    #[arg(long, default_value_t = 1000)]
+    memory_calls: usize,
+    /// Only this domain (repeatable; default every domain and `command`), or
+    /// `command`: odx_command against the sum of the four hand-written domain
+    /// statements it stands for.
+    #[arg(long = "domain", value_name = "NAME", value_parser = domain_names())]
+    domains: Vec<String>,
+}
+
 struct Opts {
     url: String,
     runs: usize,
     memory_calls: usize,
     domains: Vec<Domain>,
     command: bool,
+}
+
+/// Every domain's name, and `command`.
+fn domain_names() -> PossibleValuesParser {
+    PossibleValuesParser::new(Domain::ALL.iter().map(|d| d.as_str()).chain(["command"]))
 }
 
 /// The Command Center's domains: what it reads for the range, and again for
@@ -194,45 +212,15 @@ async fn time_command(conn: &mut PgConnection, case: &Case, runs: usize) -> Resu
 }
 
 fn opts() -> Result<Opts, String> {
-    let mut o = Opts {
-        url: "postgres://odx:odx@127.0.0.1:5432/odx_bench".to_owned(),
-        runs: 5,
-        memory_calls: 1000,
-        domains: Vec::new(),
-        command: false,
-    };
-    let mut argv = std::env::args();
-    argv.next(); // the program name
-    let args: Vec<String> = argv.collect();
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let is_command = flag == "--domain" && it.as_slice().first().is_some_and(|v| v == "command");
-        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
-        match flag.as_str() {
-            "--url" => o.url = value()?,
-            "--runs" => o.runs = value()?.parse().map_err(|e| format!("--runs: {e}"))?,
-            "--memory-calls" => o.memory_calls = value()?.parse().map_err(|e| format!("--memory-calls: {e}"))?,
-            "--domain" if is_command => {
-                value()?;
-                o.command = true;
-            }
-            "--domain" => {
-                let name = value()?;
-                let d = Domain::ALL.into_iter().find(|d| d.as_str() == name);
-                o.domains.push(d.ok_or_else(|| format!("--domain {name:?}: not a domain\n{USAGE}"))?);
-            }
-            "--help" | "-h" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
-        }
+    let args = Args::parse();
+    let command = args.domains.iter().any(|d| d == "command");
+    let mut domains: Vec<Domain> = args.domains.iter().filter_map(|d| Domain::parse(d)).collect();
+    let all = domains.is_empty() && !command;
+    if all {
+        domains = Domain::ALL.to_vec();
     }
-    if o.domains.is_empty() && !o.command {
-        o.domains = Domain::ALL.to_vec();
-        o.command = true;
-    }
-    if o.runs == 0 {
-        return Err("--runs must be positive".to_owned());
-    }
-    Ok(o)
+    let runs = usize::try_from(args.runs).map_err(|e| format!("--runs: {e}"))?;
+    Ok(Opts { url: args.url, runs, memory_calls: args.memory_calls, domains, command: command || all })
 }
 
 async fn run(o: Opts) -> Result<(), Failure> {

@@ -11,6 +11,8 @@
 //! /dev/null, so psql reports the time of every statement.
 
 use chrono::NaiveDate;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::Parser;
 use odx_core::{GroupBy, MetricScope};
 use odx_sql::pg_sqlx::frame;
 use odx_sql::{Domain, DomainSql, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
@@ -18,74 +20,50 @@ use sqlx::postgres::PgPoolOptions;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "odx-psql-script --domain D --clinics IDS --from DATE --to DATE [--group-by G] [--runs N] [--url URL]
-  --domain    financial | operations | accounting | lab | staff | clinical | patients | inventory
-  --clinics   comma-separated clinic ids, or `all` (every clinic of app.clinics)
-  --from/--to local dates YYYY-MM-DD
-  --group-by  clinic (default) | doctor | none
-  --runs      how many times the statements are executed (default 6)
-  --url       the database (default postgres://odx:odx@127.0.0.1:5432/odx_bench)";
-
 use odx_benches::side_by_side::Failure;
+use odx_benches::{domain_parser, DEFAULT_BENCH_URL};
 
+/// The statements one Node `engine.<domain>()` call runs, as a psql script.
+#[derive(Debug, Parser)]
+#[command(name = "odx-psql-script", version)]
 struct Opts {
-    url: String,
+    /// The domain.
+    #[arg(long, value_parser = domain_parser())]
     domain: Domain,
-    clinics: Option<Vec<i64>>,
+    /// Comma-separated clinic ids, or `all` (every clinic of app.clinics).
+    #[arg(long, value_name = "IDS|all", value_parser = parse_clinics)]
+    clinics: Clinics,
+    /// First local date (YYYY-MM-DD).
+    #[arg(long)]
     from: NaiveDate,
+    /// Last local date (YYYY-MM-DD).
+    #[arg(long)]
     to: NaiveDate,
+    /// The grouping.
+    #[arg(long, default_value = "clinic", value_parser = group_by_parser())]
     group_by: GroupBy,
-    runs: usize,
+    /// How many times the statements are executed.
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// The database.
+    #[arg(long, default_value = DEFAULT_BENCH_URL)]
+    url: String,
 }
 
-fn opts() -> Result<Opts, String> {
-    let mut argv = std::env::args();
-    argv.next(); // the program name
-    let args: Vec<String> = argv.collect();
-    let mut it = args.iter();
-    let (mut url, mut domain, mut clinics, mut from, mut to) =
-        ("postgres://odx:odx@127.0.0.1:5432/odx_bench".to_owned(), None, None, None, None);
-    let (mut group_by, mut runs) = (GroupBy::Clinic, 6);
-    let date = |flag: &str, v: String| NaiveDate::parse_from_str(&v, "%Y-%m-%d").map_err(|e| format!("{flag}: {e}"));
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
-        match flag.as_str() {
-            "--url" => url = value()?,
-            "--domain" => {
-                let v = value()?;
-                domain = Some(Domain::parse(&v).ok_or_else(|| format!("--domain: unknown domain {v:?}"))?);
-            }
-            "--clinics" => {
-                let v = value()?;
-                clinics = Some(if v == "all" {
-                    None
-                } else {
-                    Some(
-                        v.split(',')
-                            .map(|id| id.trim().parse::<i64>().map_err(|e| format!("--clinics: {id:?}: {e}")))
-                            .collect::<Result<Vec<_>, _>>()?,
-                    )
-                });
-            }
-            "--from" => from = Some(date(flag, value()?)?),
-            "--to" => to = Some(date(flag, value()?)?),
-            "--group-by" => group_by = value()?.parse().map_err(|e| format!("--group-by: {e}"))?,
-            "--runs" => runs = value()?.parse().map_err(|e| format!("--runs: {e}"))?,
-            "--help" | "-h" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
-        }
+/// `--clinics`: some ids, or every clinic.
+#[derive(Debug, Clone)]
+struct Clinics(Option<Vec<i64>>);
+
+fn group_by_parser() -> impl TypedValueParser<Value = GroupBy> {
+    PossibleValuesParser::new(["clinic", "doctor", "none"]).try_map(|g| g.parse::<GroupBy>())
+}
+
+fn parse_clinics(v: &str) -> Result<Clinics, String> {
+    if v == "all" {
+        return Ok(Clinics(None));
     }
-    let missing = |what: &str| format!("{what} is required\n{USAGE}");
-    Ok(Opts {
-        url,
-        domain: domain.ok_or_else(|| missing("--domain"))?,
-        clinics: clinics.ok_or_else(|| missing("--clinics"))?,
-        from: from.ok_or_else(|| missing("--from"))?,
-        to: to.ok_or_else(|| missing("--to"))?,
-        group_by,
-        runs,
-    })
+    let ids = v.split(',').map(|id| id.trim().parse::<i64>().map_err(|e| format!("{id:?}: {e}")));
+    Ok(Clinics(Some(ids.collect::<Result<Vec<_>, _>>()?)))
 }
 
 /// A SQL string literal.
@@ -107,7 +85,7 @@ fn bigint_array(ids: &[i64]) -> String {
 
 async fn run(o: Opts) -> Result<String, Failure> {
     let pool = PgPoolOptions::new().max_connections(1).connect(&o.url).await?;
-    let ids = match o.clinics {
+    let ids = match o.clinics.0 {
         Some(ids) => ids,
         None => sqlx::query_scalar("SELECT id FROM app.clinics ORDER BY id").fetch_all(&pool).await?,
     };
@@ -160,5 +138,5 @@ async fn run(o: Opts) -> Result<String, Failure> {
 }
 
 fn main() -> ExitCode {
-    odx_benches::database_main("odx-psql-script", opts, run, |script: String| print!("{script}"))
+    odx_benches::database_main("odx-psql-script", || Ok(Opts::parse()), run, |script: String| print!("{script}"))
 }
