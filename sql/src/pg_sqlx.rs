@@ -18,9 +18,7 @@ use odx_core::insights::{self, digest_of, Benchmark, Digest, NetworkOverview};
 use odx_core::targets::OpsTargetRow;
 use odx_core::Tables;
 use odx_core::{
-    AccountingAcc, AccountingReport, ClinicDirectory, ClinicalAcc, ClinicalReport, FinancialAcc, FinancialReport,
-    Frame, InventoryAcc, InventoryReport, LabAcc, LabReport, MetricScope, OdxError, OperationsAcc, OperationsReport,
-    PatientsAcc, PatientsReport, StaffAcc, StaffReport,
+    AccountingAcc, ClinicDirectory, FinancialAcc, Frame, LabAcc, MetricScope, OdxError, OperationsAcc, PatientsAcc,
 };
 use odx_core::{Comparison, GroupBy};
 use sqlx::postgres::{PgPool, PgRow};
@@ -142,71 +140,6 @@ pub async fn compute<A: DomainAcc>(pool: &PgPool, scope: &MetricScope) -> Result
     Ok(Outcome::Report(acc.finish_report()?))
 }
 
-/// The financial report of a scope ([`compute`] with `FinancialAcc`).
-///
-/// # Errors
-/// [`EngineError`].
-pub async fn financial(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<FinancialReport>, EngineError> {
-    compute::<FinancialAcc>(pool, scope).await
-}
-
-/// The operations report of a scope ([`compute`] with `OperationsAcc`).
-///
-/// # Errors
-/// [`EngineError`].
-pub async fn operations(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<OperationsReport>, EngineError> {
-    compute::<OperationsAcc>(pool, scope).await
-}
-
-/// The accounting report of a scope ([`compute`] with `AccountingAcc`).
-///
-/// # Errors
-/// [`EngineError`].
-pub async fn accounting(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<AccountingReport>, EngineError> {
-    compute::<AccountingAcc>(pool, scope).await
-}
-
-/// The lab report of a scope ([`compute`] with `LabAcc`).
-///
-/// # Errors
-/// [`EngineError`].
-pub async fn lab(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<LabReport>, EngineError> {
-    compute::<LabAcc>(pool, scope).await
-}
-
-/// The staff report of a scope ([`compute`] with `StaffAcc`).
-///
-/// # Errors
-/// [`EngineError`].
-pub async fn staff(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<StaffReport>, EngineError> {
-    compute::<StaffAcc>(pool, scope).await
-}
-
-/// The clinical report of a scope ([`compute`] with `ClinicalAcc`).
-///
-/// # Errors
-/// [`EngineError`].
-pub async fn clinical(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<ClinicalReport>, EngineError> {
-    compute::<ClinicalAcc>(pool, scope).await
-}
-
-/// The patients report of a scope ([`compute`] with `PatientsAcc`); the
-/// active window is the scope's.
-///
-/// # Errors
-/// [`EngineError`].
-pub async fn patients(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<PatientsReport>, EngineError> {
-    compute::<PatientsAcc>(pool, scope).await
-}
-
-/// The inventory report of a scope ([`compute`] with `InventoryAcc`).
-///
-/// # Errors
-/// [`EngineError`].
-pub async fn inventory(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<InventoryReport>, EngineError> {
-    compute::<InventoryAcc>(pool, scope).await
-}
-
 /// Any domain's report as JSON (the shape every surface serializes), for
 /// callers that pick the domain at run time.
 ///
@@ -313,10 +246,10 @@ pub async fn console_tables(pool: &PgPool, reads: &[ConsoleQuery], key: i64) -> 
 /// [`EngineError`].
 pub async fn domain_reports(pool: &PgPool, scope: &MetricScope) -> Result<Outcome<DomainReports>, EngineError> {
     Ok(Outcome::all4(
-        financial(pool, scope).await?,
-        operations(pool, scope).await?,
-        accounting(pool, scope).await?,
-        lab(pool, scope).await?,
+        compute::<FinancialAcc>(pool, scope).await?,
+        compute::<OperationsAcc>(pool, scope).await?,
+        compute::<AccountingAcc>(pool, scope).await?,
+        compute::<LabAcc>(pool, scope).await?,
     ))
 }
 
