@@ -10,7 +10,7 @@ use odx_core::rules::{
 };
 use odx_core::staff::{is_late, is_late_sql};
 use odx_tests::database_url;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgPool, PgPoolOptions, Postgres};
 use sqlx::{AssertSqlSafe, Row};
 
 fn d(s: &str) -> NaiveDate {
@@ -24,6 +24,19 @@ fn days(from: NaiveDate, to: NaiveDate) -> Vec<Option<NaiveDate>> {
         out.extend([edge - Days::new(1), edge, edge + Days::new(1)].map(Some));
     }
     out
+}
+
+/// `SELECT <expr>` over the dates `$1..`: core's own SQL text, bound values.
+async fn select<T>(pool: &PgPool, expr: String, dates: &[Option<NaiveDate>]) -> T
+where
+    T: for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+{
+    let sql = format!("SELECT {expr}");
+    let mut query = sqlx::query(AssertSqlSafe(sql.clone()));
+    for d in dates {
+        query = query.bind(*d);
+    }
+    query.fetch_one(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
 }
 
 #[tokio::test]
@@ -41,57 +54,30 @@ async fn date_rules_hold_alike_in_memory_and_in_sql() {
     let mut checked = 0;
     for day in days(from, to) {
         for (name, rule) in rules {
-            let sql = format!("SELECT {}", rule.sql("$1::date", "$3::date"));
-            let got: bool = sqlx::query(AssertSqlSafe(sql.clone()))
-                .bind(day)
-                .bind(from)
-                .bind(to)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-                .get(0);
-            assert_eq!(got, rule.holds(day, from, to), "{name} on {day:?}: {sql}");
+            let got: bool = select(&pool, rule.sql("$1::date", "$3::date"), &[day, Some(from), Some(to)]).await;
+            assert_eq!(got, rule.holds(day, from, to), "{name} on {day:?}");
             checked += 1;
         }
-        let sql = format!("SELECT {}", DatePos::sql("$1::date", "$2::date", "$3::date"));
-        let got: Option<i32> = sqlx::query(AssertSqlSafe(sql.clone()))
-            .bind(day)
-            .bind(from)
-            .bind(to)
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-            .get(0);
+        let got: Option<i32> =
+            select(&pool, DatePos::sql("$1::date", "$2::date", "$3::date"), &[day, Some(from), Some(to)]).await;
         assert_eq!(got.map(|i| DatePos::from_index(i).unwrap()), day.map(|x| DatePos::of(x, from, to)), "{day:?}");
-        let sql = format!("SELECT coalesce({}, false)", in_range_sql("$1::date", "$2::date", "$3::date"));
-        let got: bool = sqlx::query(AssertSqlSafe(sql.clone()))
-            .bind(day)
-            .bind(from)
-            .bind(to)
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-            .get(0);
+        let got: bool = select(
+            &pool,
+            format!("coalesce({}, false)", in_range_sql("$1::date", "$2::date", "$3::date")),
+            &[day, Some(from), Some(to)],
+        )
+        .await;
         assert_eq!(got, day.is_some_and(|x| in_range(x, from, to)), "in range {day:?}");
         for other in days(from, to) {
             for (name, rule) in pairs {
-                let sql = format!("SELECT {}", rule.sql("$1::date", "$2::date"));
-                let got: bool = sqlx::query(AssertSqlSafe(sql.clone()))
-                    .bind(day)
-                    .bind(other)
-                    .fetch_one(&pool)
-                    .await
-                    .unwrap()
-                    .get(0);
+                let got: bool = select(&pool, rule.sql("$1::date", "$2::date"), &[day, other]).await;
                 assert_eq!(got, rule.holds(day, other), "{name}: {day:?} against {other:?}");
                 checked += 1;
             }
         }
     }
     for day in days(from, to).into_iter().chain([Some(d("0001-01-01")), Some(d("9999-12-31"))]) {
-        let sql = format!("SELECT {}", days_from_to_sql("$1::date", "$2::date"));
-        let got: Option<i32> =
-            sqlx::query(AssertSqlSafe(sql.clone())).bind(day).bind(to).fetch_one(&pool).await.unwrap().get(0);
+        let got: Option<i32> = select(&pool, days_from_to_sql("$1::date", "$2::date"), &[day, Some(to)]).await;
         assert_eq!(got, day.map(|x| days_from_to(x, to)), "days from to: {day:?}");
     }
     for minutes in [-1, 0, 9, 10, 11, 600] {
