@@ -115,21 +115,35 @@ impl Tables {
         churn_forecast(as_of, &reports)
     }
 
-    /// The reports of a console request: `clinic_ids` (branches of
-    /// `organization_id`; all of them when `None`) over `from..=to` grouped
-    /// by clinic, the month to date of `to` when the range is not it, and the
-    /// organization's targets.
-    fn console(
+    /// What a console read-out over a range needs (see [`ConsolePlan`]):
+    /// `clinic_ids` checked to be branches of `organization_id` (all of them
+    /// when `None`) and within `allowed` when given, the scopes of the range
+    /// and of the month to date of `to` (when the range is not it), and the
+    /// organization's targets. Every driver plans with these rows (the
+    /// organization's `organization_clinics`, `clinics` and `ops_targets`),
+    /// fetches the reports of the plan's scopes its own way, and finishes
+    /// with the plan.
+    ///
+    /// # Errors
+    /// [`OdxError::ForbiddenScope`] for a clinic that is not one of its
+    /// branches or not allowed; as [`MetricScope::new`].
+    pub fn console_plan(
         &self,
         organization_id: i64,
         clinic_ids: Option<Vec<i64>>,
+        allowed: Option<&[i64]>,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<(DomainReports, Option<DomainReports>, Vec<OpsTargetRow>)> {
-        let clinic_ids = self.org_branches(organization_id, clinic_ids, None)?;
+    ) -> Result<ConsolePlan> {
+        let clinic_ids = self.org_branches(organization_id, clinic_ids, allowed)?;
         let (range, mtd) = command_scopes(clinic_ids, from, to)?;
         let targets = self.ops_targets.iter().filter(|t| t.organization_id == organization_id).cloned().collect();
-        Ok((self.domain_reports(&range)?, mtd.map(|m| self.domain_reports(&m)).transpose()?, targets))
+        Ok(ConsolePlan { range, mtd, targets })
+    }
+
+    /// The domain reports of a plan's range and month to date, in memory.
+    fn plan_reports(&self, plan: &ConsolePlan) -> Result<(DomainReports, Option<DomainReports>)> {
+        Ok((self.domain_reports(&plan.range)?, plan.mtd.as_ref().map(|m| self.domain_reports(m)).transpose()?))
     }
 
     /// The Command Center of `clinic_ids` (branches of `organization_id`;
@@ -147,8 +161,9 @@ impl Tables {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<CommandCenter> {
-        let (range, mtd, targets) = self.console(organization_id, clinic_ids, from, to)?;
-        command_center(&range, mtd.as_ref().unwrap_or(&range), &targets)
+        let plan = self.console_plan(organization_id, clinic_ids, None, from, to)?;
+        let (range, mtd) = self.plan_reports(&plan)?;
+        plan.command(&range, mtd.as_ref())
     }
 
     /// The digest facts of `clinic_ids` (as [`Tables::command`] takes them).
@@ -162,8 +177,9 @@ impl Tables {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Digest> {
-        let (range, mtd, targets) = self.console(organization_id, clinic_ids, from, to)?;
-        digest_of(&range, mtd.as_ref().unwrap_or(&range), &targets)
+        let plan = self.console_plan(organization_id, clinic_ids, None, from, to)?;
+        let (range, mtd) = self.plan_reports(&plan)?;
+        plan.digest(&range, mtd.as_ref())
     }
 
     /// The branches `clinic_id` is benchmarked against: `clinic_ids` (as
@@ -264,5 +280,39 @@ impl Tables {
             Some(c) => Err(OdxError::ForbiddenScope { clinic_id: *c }),
             None => Ok(ids),
         }
+    }
+}
+
+/// A console read-out over a range, planned ([`Tables::console_plan`]): the
+/// scopes whose domain reports it needs, and the targets it judges them by.
+/// The orchestration every surface shares: the in-memory path, the
+/// extension and the sqlx driver each fetch `range` (and `mtd` when there
+/// is one) and finish here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsolePlan {
+    /// The branches over `from..=to`, grouped by clinic.
+    pub range: MetricScope,
+    /// The month to date of `to` when the range is not it.
+    pub mtd: Option<MetricScope>,
+    /// The organization's targets.
+    pub targets: Vec<OpsTargetRow>,
+}
+
+impl ConsolePlan {
+    /// The Command Center of the fetched reports (`mtd` is the range's when
+    /// the plan has no month to date of its own).
+    ///
+    /// # Errors
+    /// As [`command_center`].
+    pub fn command(&self, range: &DomainReports, mtd: Option<&DomainReports>) -> Result<CommandCenter> {
+        command_center(range, mtd.unwrap_or(range), &self.targets)
+    }
+
+    /// The digest facts of the fetched reports (as [`ConsolePlan::command`]).
+    ///
+    /// # Errors
+    /// As [`digest_of`].
+    pub fn digest(&self, range: &DomainReports, mtd: Option<&DomainReports>) -> Result<Digest> {
+        digest_of(range, mtd.unwrap_or(range), &self.targets)
     }
 }

@@ -8,12 +8,13 @@
 
 use crate::{compute, date, internal, report, scope, spi, to_jsonb, with_window, Computed, Result, SpiRow};
 use chrono::NaiveDate;
-use odx_core::command::{command_scopes, DomainReports};
+use odx_core::command::DomainReports;
 use odx_core::compare::comparison_scopes;
+use odx_core::console::ConsolePlan;
 use odx_core::forecast::{
     churn_forecast, churn_scopes, no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes,
 };
-use odx_core::insights::{benchmark, digest_of, network_overview};
+use odx_core::insights::{benchmark, network_overview};
 use odx_core::policy::read_request;
 use odx_core::{
     AccountingAcc, Domain, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc, PatientsAcc, Tables,
@@ -136,27 +137,24 @@ fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
 /// when the range is not the month to date of `to_date`). Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_command(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<JsonB> {
-    let (org, range, mtd) = range_and_mtd(organization_id, from_date, to_date)?;
-    to_jsonb("command", Computed::command(range, mtd, &org.ops_targets).map_err(report)?)
+    let (plan, range, mtd) = range_and_mtd(organization_id, from_date, to_date)?;
+    to_jsonb("command", Computed::console(range, mtd, |r, m| plan.command(r, Some(m))).map_err(report)?)
 }
 
-/// An organization's tables, and the reports of its branches over the range
-/// and (when the range is not it) the month to date of `to_date`.
+/// An organization's console plan (every branch; see
+/// [`Tables::console_plan`]) and the reports of its range and, when the range
+/// is not it, of the month to date of `to_date`.
 fn range_and_mtd(
     organization_id: i64,
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
-) -> Result<(Tables, Computed<DomainReports>, Option<Computed<DomainReports>>)> {
+) -> Result<(ConsolePlan, Computed<DomainReports>, Option<Computed<DomainReports>>)> {
     let (from, to) = (date(from_date, "from_date")?, date(to_date, "to_date")?);
     let org = console_tables(&ORGANIZATION_READS, organization_id)?;
-    let branches = org.org_branches(organization_id, None, None).map_err(report)?;
-    let (range, mtd) = command_scopes(branches, from, to).map_err(report)?;
-    let range = domain_reports(&range)?;
-    let mtd = match mtd {
-        Some(scope) => Some(domain_reports(&scope)?),
-        None => None,
-    };
-    Ok((org, range, mtd))
+    let plan = org.console_plan(organization_id, None, None, from, to).map_err(report)?;
+    let range = domain_reports(&plan.range)?;
+    let mtd = plan.mtd.as_ref().map(domain_reports).transpose()?;
+    Ok((plan, range, mtd))
 }
 
 /// The digest facts of an organization over `from_date..=to_date`: the
@@ -164,8 +162,8 @@ fn range_and_mtd(
 /// highest-impact actions, as structured data. Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_digest(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<JsonB> {
-    let (org, range, mtd) = range_and_mtd(organization_id, from_date, to_date)?;
-    let digest = Computed::console(range, mtd, |r, m| digest_of(r, m, &org.ops_targets)).map_err(report)?;
+    let (plan, range, mtd) = range_and_mtd(organization_id, from_date, to_date)?;
+    let digest = Computed::console(range, mtd, |r, m| plan.digest(r, Some(m))).map_err(report)?;
     to_jsonb("digest", digest)
 }
 

@@ -4,7 +4,7 @@
 
 use crate::decode::{need, Row, RowError};
 use chrono::NaiveDate;
-use odx_core::command::{command_center, CommandCenter, DomainReports};
+use odx_core::command::DomainReports;
 use odx_core::rows::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
 use odx_core::targets::OpsTargetRow;
 use odx_core::{AccountingReport, FinancialReport, LabReport, OperationsReport, Tables};
@@ -185,18 +185,6 @@ impl Outcome<DomainReports> {
             (Outcome::Report(r), Some(Outcome::Report(m))) => Outcome::Report(console(&r, &m)?),
             (Outcome::Degraded(missing), _) | (_, Some(Outcome::Degraded(missing))) => Outcome::Degraded(missing),
         })
-    }
-
-    /// The Command Center of the range's and the month to date's reports.
-    ///
-    /// # Errors
-    /// As [`command_center`].
-    pub fn command(
-        range: Self,
-        mtd: Option<Self>,
-        targets: &[OpsTargetRow],
-    ) -> odx_core::Result<Outcome<CommandCenter>> {
-        Self::console(range, mtd, |r, m| command_center(r, m, targets))
     }
 }
 

@@ -8,14 +8,14 @@ use crate::queries::{Param, ScopeParams, CLINIC_ZONES_SQL};
 use crate::schema::{missing_relations, COLUMNS_SQL};
 use crate::schema::{Domain, DomainSql};
 use chrono::NaiveDate;
-use odx_core::command::{command_center, command_scopes, CommandCenter, DomainReports};
+use odx_core::command::{CommandCenter, DomainReports};
 use odx_core::compare::comparison_scopes;
+use odx_core::console::ConsolePlan;
 use odx_core::forecast::{
     churn_forecast, churn_scopes, no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, ChurnForecast,
     NoShowForecast, RevenueForecast,
 };
-use odx_core::insights::{self, digest_of, Benchmark, Digest, NetworkOverview};
-use odx_core::targets::OpsTargetRow;
+use odx_core::insights::{self, Benchmark, Digest, NetworkOverview};
 use odx_core::Tables;
 use odx_core::{
     AccountingAcc, ClinicDirectory, FinancialAcc, Frame, LabAcc, MetricScope, OdxError, OperationsAcc, PatientsAcc,
@@ -267,38 +267,26 @@ async fn organization(
     Ok((org, ids))
 }
 
-/// The reports of the range and, when the range is not it, of the month to
-/// date of `to`.
-async fn range_and_mtd(
-    pool: &PgPool,
-    ids: Vec<i64>,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<(Outcome<DomainReports>, Option<Outcome<DomainReports>>), EngineError> {
-    let (range, mtd) = command_scopes(ids, from, to)?;
-    let range = domain_reports(pool, &range).await?;
-    let mtd = match mtd {
-        Some(scope) => Some(domain_reports(pool, &scope).await?),
-        None => None,
-    };
-    Ok((range, mtd))
-}
-
-/// `console` of an organization's branches (`clinic_ids`, checked to be
-/// its branches and within `allowed` when given; all of them when `None`):
-/// its targets, and the reports of the range and of the month to date of
-/// `to` (the range's when it is the month to date).
+/// A console read-out of an organization's branches (`clinic_ids`, checked
+/// to be its branches and within `allowed` when given; all of them when
+/// `None`) over `from..=to`: core plans it ([`Tables::console_plan`]), the
+/// reports of its scopes are fetched here, and `finish` is the plan's.
 async fn over_range<T>(
     pool: &PgPool,
     organization_id: i64,
     clinic_ids: Option<Vec<i64>>,
     allowed: Option<&[i64]>,
     (from, to): (NaiveDate, NaiveDate),
-    console: impl FnOnce(&[OpsTargetRow], &DomainReports, &DomainReports) -> odx_core::Result<T>,
+    finish: impl FnOnce(&ConsolePlan, &DomainReports, Option<&DomainReports>) -> odx_core::Result<T>,
 ) -> Result<Outcome<T>, EngineError> {
-    let (org, ids) = organization(pool, organization_id, clinic_ids, allowed).await?;
-    let (range, mtd) = range_and_mtd(pool, ids, from, to).await?;
-    Outcome::console(range, mtd, |r, m| console(&org.ops_targets, r, m)).map_err(Into::into)
+    let org = console_tables(pool, &ORGANIZATION_READS, organization_id).await?;
+    let plan = org.console_plan(organization_id, clinic_ids, allowed, from, to)?;
+    let range = domain_reports(pool, &plan.range).await?;
+    let mtd = match &plan.mtd {
+        Some(scope) => Some(domain_reports(pool, scope).await?),
+        None => None,
+    };
+    Outcome::console(range, mtd, |r, m| finish(&plan, r, Some(m))).map_err(Into::into)
 }
 
 /// The Command Center of an organization's branches (`clinic_ids`, checked
@@ -316,7 +304,7 @@ pub async fn command(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Outcome<CommandCenter>, EngineError> {
-    over_range(pool, organization_id, clinic_ids, allowed, (from, to), |t, r, m| command_center(r, m, t)).await
+    over_range(pool, organization_id, clinic_ids, allowed, (from, to), |p, r, m| p.command(r, m)).await
 }
 
 /// The digest facts of an organization's branches (as [`command`]).
@@ -331,7 +319,7 @@ pub async fn digest(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Outcome<Digest>, EngineError> {
-    over_range(pool, organization_id, clinic_ids, allowed, (from, to), |t, r, m| digest_of(r, m, t)).await
+    over_range(pool, organization_id, clinic_ids, allowed, (from, to), |p, r, m| p.digest(r, m)).await
 }
 
 /// One branch benchmarked against the organization's branches (or
