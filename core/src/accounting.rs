@@ -194,6 +194,7 @@ pub struct OpexLine {
     /// Their sum.
     pub amount: Decimal,
     /// amount / opex; null when opex is zero.
+    #[serde(with = "crate::wire::rate")]
     pub share: Option<Decimal>,
 }
 
@@ -223,6 +224,7 @@ pub struct AccountingMetrics {
     /// receipts - total_costs (cash basis).
     pub net_profit: Decimal,
     /// total_costs / receipts; null when receipts are zero or negative.
+    #[serde(with = "crate::wire::rate")]
     pub expense_ratio: Option<Decimal>,
     /// Rows kept out for bad values.
     pub data_quality: AccountingDataQuality,

@@ -236,6 +236,7 @@ pub struct DoctorAcceptance {
     /// Of those, accepted, in progress or completed.
     pub plans_accepted: u64,
     /// plans_accepted / plans_created.
+    #[serde(with = "crate::wire::rate")]
     pub acceptance_rate: Option<Decimal>,
 }
 
@@ -258,6 +259,7 @@ pub struct ClinicalMetrics {
     /// Of those, accepted, in progress or completed.
     pub plans_accepted: u64,
     /// plans_accepted / plans_created; null without plans.
+    #[serde(with = "crate::wire::rate")]
     pub acceptance_rate: Option<Decimal>,
     /// Fees of planned procedures on those plans that are proposed, accepted or in progress.
     pub pipeline_value: Decimal,
@@ -270,10 +272,12 @@ pub struct ClinicalMetrics {
     /// Fees of the completed procedures on the accepted plans.
     pub completed_value: Decimal,
     /// completed_value / accepted_value; null when nothing was accepted.
+    #[serde(with = "crate::wire::rate")]
     pub completion_rate: Option<Decimal>,
     /// Quotations created in range by status.
     pub quotations: QuotationCounts,
     /// accepted / (sent + accepted + rejected + expired); null without any.
+    #[serde(with = "crate::wire::rate")]
     pub quotation_conversion: Option<Decimal>,
     /// Acceptance per doctor (plans' doctors, by id; no doctor first).
     pub acceptance_by_doctor: Vec<DoctorAcceptance>,

@@ -74,6 +74,7 @@ pub struct RevenueMtd {
     /// That target prorated by elapsed days.
     pub target_to_date: Option<Decimal>,
     /// billed / target_to_date.
+    #[serde(with = "crate::wire::rate")]
     pub attainment: Option<Decimal>,
 }
 
@@ -89,8 +90,10 @@ pub struct LeaderRow {
     /// Collected over the range.
     pub collected: Decimal,
     /// collected / billed.
+    #[serde(with = "crate::wire::rate")]
     pub collection_rate: Option<Decimal>,
     /// No-show rate over the range.
+    #[serde(with = "crate::wire::rate")]
     pub no_show_rate: Option<Decimal>,
     /// No-show bleed (PKR) over the range.
     pub no_show_bleed: Option<Decimal>,
@@ -122,14 +125,17 @@ pub struct CommandCenter {
     /// Collected over the range.
     pub collected: Decimal,
     /// collected / billed.
+    #[serde(with = "crate::wire::rate")]
     pub collection_rate: Option<Decimal>,
     /// No-show rate over the range.
+    #[serde(with = "crate::wire::rate")]
     pub no_show_rate: Option<Decimal>,
     /// No-show bleed (PKR) over the range.
     pub no_show_bleed: Option<Decimal>,
     /// Cash-basis net profit over the range.
     pub net_profit: Decimal,
     /// Expense ratio over the range.
+    #[serde(with = "crate::wire::rate")]
     pub expense_ratio: Option<Decimal>,
     /// The alert strip (critical first).
     pub alerts: Vec<Alert>,

@@ -52,6 +52,13 @@ pub enum MeasureKind {
 }
 
 impl MeasureKind {
+    /// Whether its values are money (an exact decimal string everywhere);
+    /// the others (counts, rates, days) are numbers for JavaScript (see
+    /// [`crate::wire`]).
+    pub fn is_money(self) -> bool {
+        matches!(self, MeasureKind::Amount | MeasureKind::Average)
+    }
+
     /// Whether the branches' values sum to the network's, so that a share
     /// means something.
     pub fn additive(self) -> bool {
@@ -221,8 +228,10 @@ impl Headline for InventoryMetrics {
     }
 }
 
-/// One measure now and in the previous period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One measure now and in the previous period. Its values are money or not
+/// by its kind ([`MeasureKind::is_money`]): on the wire to JavaScript a
+/// count, rate or days is a number.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Change {
     /// The report field (`billed`, `no_show_rate`).
     pub metric: String,
@@ -235,7 +244,33 @@ pub struct Change {
     /// `current - previous` (points for a rate).
     pub change: Option<Decimal>,
     /// `change / |previous|`; `None` when `previous` is 0 or unknown.
+    #[serde(with = "crate::wire::rate")]
     pub change_rate: Option<Decimal>,
+}
+
+impl Serialize for Change {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        /// A value of the measure: money as money, anything else as a rate.
+        struct Value<'a>(MeasureKind, &'a Option<Decimal>);
+        impl Serialize for Value<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                if self.0.is_money() {
+                    self.1.serialize(s)
+                } else {
+                    crate::wire::rate::serialize(self.1, s)
+                }
+            }
+        }
+        let mut st = s.serialize_struct("Change", 6)?;
+        st.serialize_field("metric", &self.metric)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("current", &Value(self.kind, &self.current))?;
+        st.serialize_field("previous", &Value(self.kind, &self.previous))?;
+        st.serialize_field("change", &Value(self.kind, &self.change))?;
+        st.serialize_field("change_rate", &Value(MeasureKind::Rate, &self.change_rate))?;
+        st.end()
+    }
 }
 
 /// One measure of one branch, with its share of the network.
@@ -248,8 +283,10 @@ pub struct BranchChange {
     pub change: Change,
     /// The branch's part of the network's value this period (additive
     /// measures, positive network value).
+    #[serde(with = "crate::wire::rate")]
     pub share: Option<Decimal>,
     /// The same in the previous period.
+    #[serde(with = "crate::wire::rate")]
     pub previous_share: Option<Decimal>,
 }
 
@@ -386,6 +423,32 @@ mod tests {
 
     fn m(metric: &'static str, kind: MeasureKind, value: Option<i64>) -> Measure {
         Measure { metric, kind, value: value.map(Decimal::from) }
+    }
+
+    #[test]
+    fn a_measure_is_money_or_a_number_for_javascript_by_its_kind() {
+        let c = |kind, v: i64| Change {
+            metric: "x".into(),
+            kind,
+            current: Some(Decimal::new(v, 2)),
+            previous: None,
+            change: Some(Decimal::new(v, 2)),
+            change_rate: Some(Decimal::ONE),
+        };
+        let money = crate::wire::for_javascript(|| serde_json::to_value(c(MeasureKind::Amount, 1050))).unwrap();
+        assert_eq!(money["current"], serde_json::json!("10.50"));
+        assert_eq!(money["previous"], serde_json::Value::Null);
+        assert_eq!(money["change_rate"], serde_json::json!(1.0));
+        for kind in [MeasureKind::Count, MeasureKind::Rate, MeasureKind::Days] {
+            let n = crate::wire::for_javascript(|| serde_json::to_value(c(kind, 25))).unwrap();
+            assert_eq!((&n["current"], &n["change"]), (&serde_json::json!(0.25), &serde_json::json!(0.25)), "{kind:?}");
+        }
+        // The canonical JSON (the extension's) keeps every value exact.
+        let canonical = serde_json::to_value(c(MeasureKind::Rate, 25)).unwrap();
+        assert_eq!(
+            (&canonical["current"], &canonical["change_rate"]),
+            (&serde_json::json!("0.25"), &serde_json::json!("1"))
+        );
     }
 
     #[test]

@@ -307,6 +307,7 @@ pub struct PaymentShare {
     /// Sum of amounts, refunds negative.
     pub amount: Decimal,
     /// amount / collected; null when nothing was collected.
+    #[serde(with = "crate::wire::rate")]
     pub share: Option<Decimal>,
 }
 
@@ -363,6 +364,7 @@ pub struct FinancialMetrics {
     pub collected: Decimal,
     /// collected / billed; null when nothing was billed. May exceed 1 when old
     /// AR is collected.
+    #[serde(with = "crate::wire::rate")]
     pub collection_rate: Option<Decimal>,
     /// AR as of `to`: over billed invoices issued by then, the sum of positive
     /// balances (total - payments paid by then).
@@ -384,6 +386,7 @@ pub struct FinancialMetrics {
     /// billed - direct_cost.
     pub gross_profit: Decimal,
     /// gross_profit / billed; null when nothing was billed.
+    #[serde(with = "crate::wire::rate")]
     pub margin: Option<Decimal>,
     /// Collected per payment method with its share of collected.
     pub payment_mix: Vec<PaymentShare>,

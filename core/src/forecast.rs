@@ -149,6 +149,7 @@ pub struct Projection {
     pub projected: Decimal,
     /// The backtest's MAPE of this branch (or of the network); `None`
     /// without a month that billed anything.
+    #[serde(with = "crate::wire::rate")]
     pub mape: Option<Decimal>,
 }
 
@@ -166,6 +167,7 @@ pub struct RevenueCase {
     /// What the month billed.
     pub actual: Decimal,
     /// `|projected - actual| / actual`; `None` when nothing was billed.
+    #[serde(with = "crate::wire::rate")]
     pub error: Option<Decimal>,
 }
 
@@ -187,8 +189,10 @@ pub struct RevenueForecast {
     /// Each branch, ascending.
     pub branches: Vec<Projection>,
     /// The network's MAPE over the backtest months (the error to quote).
+    #[serde(with = "crate::wire::rate")]
     pub mape: Option<Decimal>,
     /// The branches' MAPE over every branch and backtest month.
+    #[serde(with = "crate::wire::rate")]
     pub branch_mape: Option<Decimal>,
     /// Every backtest case, network first, month by month.
     pub backtest: Vec<RevenueCase>,
@@ -325,9 +329,11 @@ pub struct NoShowRisk {
     /// Appointments on the books (not cancelled).
     pub booked: u64,
     /// The no-show rate they are expected at.
+    #[serde(with = "crate::wire::rate")]
     pub risk: Option<Decimal>,
     /// booked x risk, to hundredths (a branch's and the network's are the
     /// sums of their doctors').
+    #[serde(with = "crate::wire::rate")]
     pub expected_no_shows: Decimal,
     /// expected_no_shows x the average ticket of the history, to paisa.
     pub at_stake: Option<Decimal>,
@@ -343,6 +349,7 @@ pub struct NoShowCase {
     /// Last day of the week.
     pub to: NaiveDate,
     /// Predicted no-shows.
+    #[serde(with = "crate::wire::rate")]
     pub predicted: Decimal,
     /// No-shows that happened.
     pub actual: u64,
@@ -366,8 +373,10 @@ pub struct NoShowForecast {
     /// Per branch and doctor, the most expected no-shows first.
     pub doctors: Vec<NoShowRisk>,
     /// `sum |predicted - actual| / sum actual` over the backtest's branch-weeks.
+    #[serde(with = "crate::wire::rate")]
     pub wape: Option<Decimal>,
     /// `(sum predicted - sum actual) / sum actual` over them.
+    #[serde(with = "crate::wire::rate")]
     pub bias: Option<Decimal>,
     /// Every backtest case, week by week (network first).
     pub backtest: Vec<NoShowCase>,
@@ -582,9 +591,11 @@ pub struct ChurnRisk {
     /// The backtest's precision for this branch (or the network): of the
     /// patients flagged at the cuts, the share that stayed away; `None`
     /// without a flagged patient.
+    #[serde(with = "crate::wire::rate")]
     pub precision: Option<Decimal>,
     /// The backtest's recall: of the patients lapsed at the horizons' ends,
     /// the share flagged at the cuts; `None` without a lapsed patient.
+    #[serde(with = "crate::wire::rate")]
     pub recall: Option<Decimal>,
 }
 
@@ -606,8 +617,10 @@ pub struct ChurnCase {
     /// Patients lapsed at the horizon's end.
     pub lapsed: u64,
     /// `stayed_away / flagged`.
+    #[serde(with = "crate::wire::rate")]
     pub precision: Option<Decimal>,
     /// `stayed_away / lapsed`.
+    #[serde(with = "crate::wire::rate")]
     pub recall: Option<Decimal>,
 }
 
@@ -629,8 +642,10 @@ pub struct ChurnForecast {
     pub list: Vec<AtRiskPatient>,
     /// The network's precision over every backtest cut (the error to quote
     /// with the list).
+    #[serde(with = "crate::wire::rate")]
     pub precision: Option<Decimal>,
     /// The network's recall over every backtest cut.
+    #[serde(with = "crate::wire::rate")]
     pub recall: Option<Decimal>,
     /// Every backtest case, cut by cut (network first).
     pub backtest: Vec<ChurnCase>,

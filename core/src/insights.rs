@@ -35,6 +35,7 @@ pub struct OverviewRow {
     /// Billed on the day.
     pub billed: Decimal,
     /// No-show rate of the day.
+    #[serde(with = "crate::wire::rate")]
     pub no_show_rate: Option<Decimal>,
 }
 
@@ -52,6 +53,7 @@ pub struct NetworkOverview {
     /// Billed on the day.
     pub billed: Decimal,
     /// No-show rate of the day (merged counts, never an average of rates).
+    #[serde(with = "crate::wire::rate")]
     pub no_show_rate: Option<Decimal>,
     /// Per branch.
     pub branches: Vec<OverviewRow>,
@@ -428,6 +430,7 @@ pub struct Digest {
     /// Cash-basis net profit over the range.
     pub net_profit: Decimal,
     /// Revenue month to date against target.
+    #[serde(with = "crate::wire::rate")]
     pub revenue_attainment: Option<Decimal>,
     /// Target breaches (critical first), then outliers (critical first, then
     /// by branch and driver).

@@ -171,6 +171,7 @@ pub struct LabFigures {
     /// Open cases whose `due_on` is before `to`.
     pub overdue_cases: u64,
     /// overdue_cases / open_cases; null when nothing is open.
+    #[serde(with = "crate::wire::rate")]
     pub overdue_share: Option<Decimal>,
     /// Cases sent in range, not cancelled.
     pub cases_sent: u64,
@@ -180,6 +181,7 @@ pub struct LabFigures {
     pub cases_received: u64,
     /// Mean of `received_on - sent_on` in days over the cases received in
     /// range; null when none was.
+    #[serde(with = "crate::wire::rate")]
     pub avg_turnaround_days: Option<Decimal>,
 }
 

@@ -233,12 +233,16 @@ pub struct OperationsMetrics {
     /// All appointments minus cancelled.
     pub scheduled: u64,
     /// no_show / scheduled.
+    #[serde(with = "crate::wire::rate")]
     pub no_show_rate: Option<Decimal>,
     /// cancelled / all appointments.
+    #[serde(with = "crate::wire::rate")]
     pub cancel_rate: Option<Decimal>,
     /// (arrived + completed) / scheduled.
+    #[serde(with = "crate::wire::rate")]
     pub arrival_rate: Option<Decimal>,
     /// completed / scheduled.
+    #[serde(with = "crate::wire::rate")]
     pub completion_rate: Option<Decimal>,
     /// The group's financial avg_ticket: billed / invoice_count, rounded to paisa.
     pub avg_ticket: Option<Decimal>,
@@ -254,6 +258,7 @@ pub struct OperationsMetrics {
     /// For each date in range, the doctors' schedule minutes on its weekday.
     pub doctor_capacity_minutes: u64,
     /// doctor_booked_minutes / doctor_capacity_minutes.
+    #[serde(with = "crate::wire::rate")]
     pub doctor_utilization: Option<Decimal>,
     /// Minutes of non-cancelled appointments in range that have a room.
     pub chair_booked_minutes: u64,
@@ -261,6 +266,7 @@ pub struct OperationsMetrics {
     /// (0 on doctor rows: chairs belong to the clinic).
     pub chair_capacity_minutes: u64,
     /// chair_booked_minutes / chair_capacity_minutes.
+    #[serde(with = "crate::wire::rate")]
     pub chair_utilization: Option<Decimal>,
     /// Rows kept out for bad values.
     pub data_quality: OperationsDataQuality,

@@ -202,6 +202,7 @@ pub struct PatientsMetrics {
     /// Patients seen in range whose first completed visit is before it.
     pub returning_patients: u64,
     /// returning / (new + returning); null when nobody was seen.
+    #[serde(with = "crate::wire::rate")]
     pub returning_share: Option<Decimal>,
     /// Patients whose `recall_due_on` is in range.
     pub recall_due: u64,

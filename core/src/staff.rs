@@ -208,8 +208,10 @@ pub struct StaffMetrics {
     /// ... off.
     pub off_days: u64,
     /// present / (present + absent); null without such days.
+    #[serde(with = "crate::wire::rate")]
     pub attendance_rate: Option<Decimal>,
     /// absent / (present + absent); null without such days.
+    #[serde(with = "crate::wire::rate")]
     pub absenteeism_rate: Option<Decimal>,
     /// Present days in range more than [`LATE_AFTER_MINUTES`] late.
     pub late_arrivals: u64,

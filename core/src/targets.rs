@@ -111,14 +111,17 @@ pub struct Actuals {
     /// Billed month to date.
     pub billed: Decimal,
     /// No-show rate.
+    #[serde(with = "crate::wire::rate")]
     pub no_show_rate: Option<Decimal>,
     /// Collection rate.
+    #[serde(with = "crate::wire::rate")]
     pub collection_rate: Option<Decimal>,
     /// Doctor utilization.
     pub utilization: Option<Decimal>,
     /// AR over 90 days as of `to`.
     pub ar_90: Decimal,
     /// Expense ratio; none without the accounting domain or receipts.
+    #[serde(with = "crate::wire::rate")]
     pub expense_ratio: Option<Decimal>,
     /// Overdue lab cases; none without the lab domain.
     pub lab_overdue: Option<u64>,
@@ -199,6 +202,7 @@ pub struct Evaluation {
     pub status: TargetStatus,
     /// The miss as a fraction of the target (breached only; none for a zero
     /// target).
+    #[serde(with = "crate::wire::rate")]
     pub miss: Option<Decimal>,
     /// For a breach.
     pub severity: Option<Severity>,
@@ -218,6 +222,7 @@ pub struct Alert {
     /// How bad.
     pub severity: Severity,
     /// The miss as a fraction of the target (none for a zero target).
+    #[serde(with = "crate::wire::rate")]
     pub miss: Option<Decimal>,
 }
 

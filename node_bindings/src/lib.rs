@@ -70,8 +70,10 @@ fn forecast_of(params: Option<Value>) -> Result<odx_core::MetricScope> {
     }
 }
 
+/// A report as JavaScript receives it: core writes rates as numbers and
+/// money as decimal strings ([`odx_core::wire`]); `shape` renames the keys.
 fn to_value<T: Serialize>(v: &T) -> Result<Value> {
-    serde_json::to_value(v).map_err(Fault::internal)
+    odx_core::wire::for_javascript(|| serde_json::to_value(v)).map_err(Fault::internal)
 }
 
 /// A validated scope: `{ clinicIds, from, to, groupBy, days }`.
