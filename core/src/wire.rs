@@ -33,13 +33,15 @@ pub fn for_javascript<T>(f: impl FnOnce() -> T) -> T {
 }
 
 /// Whether rates are being written as JavaScript numbers.
-pub fn javascript() -> bool {
+pub(crate) fn javascript() -> bool {
     JAVASCRIPT.with(Cell::get)
 }
 
-/// A decimal as the nearest `f64` (the correctly rounded parse of its exact
-/// text, as `Number("0.25")` reads it).
-pub fn as_number(d: Decimal) -> Option<f64> {
+/// A rate as the nearest `f64` (the correctly rounded parse of its exact
+/// text, as `Number("0.25")` reads it). Only rate fields reach this, and only
+/// on the way out to JavaScript: money is never a binary float, and no
+/// figure is computed on the `f64`.
+fn as_number(d: Decimal) -> Option<f64> {
     d.to_string().parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
@@ -68,6 +70,7 @@ impl Visitor<'_> for DecimalVisitor {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         Decimal::from_str(v).or_else(|_| Decimal::from_scientific(v)).map(Some).map_err(E::custom)
     }
+    /// A rate a JavaScript caller sent back as a number (rate fields only).
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         Decimal::try_from(v).map(Some).map_err(E::custom)
     }

@@ -138,7 +138,7 @@ fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
 #[pg_extern(stable, parallel_safe)]
 fn odx_command(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<JsonB> {
     let (plan, range, mtd) = range_and_mtd(organization_id, from_date, to_date)?;
-    to_jsonb("command", Computed::console(range, mtd, |r, m| plan.command(r, Some(m))).map_err(report)?)
+    to_jsonb("command", Computed::console(range, mtd, |r, m| plan.command(r, m)).map_err(report)?)
 }
 
 /// An organization's console plan (every branch; see
@@ -163,7 +163,7 @@ fn range_and_mtd(
 #[pg_extern(stable, parallel_safe)]
 fn odx_digest(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<JsonB> {
     let (plan, range, mtd) = range_and_mtd(organization_id, from_date, to_date)?;
-    let digest = Computed::console(range, mtd, |r, m| plan.digest(r, Some(m))).map_err(report)?;
+    let digest = Computed::console(range, mtd, |r, m| plan.digest(r, m)).map_err(report)?;
     to_jsonb("digest", digest)
 }
 

@@ -95,6 +95,11 @@ GROUP BY 1",
 pub static ACCOUNTING: LazyLock<Vec<Query>> =
     LazyLock::new(|| vec![receipts(), materials(), lab_costs(), expenses(), payroll()]);
 
+/// A row of the payroll statement (accounting and staff read it).
+pub(crate) fn payroll_fact(r: &impl Row) -> Result<PayrollFact, RowError> {
+    Ok(PayrollFact { clinic_id: id(r, "clinic_id")?, entries: count(r, "entries")?, gross: money(r, "gross")? })
+}
+
 /// Adds one row of an accounting statement to the accumulator.
 ///
 /// # Errors
@@ -120,11 +125,7 @@ pub fn feed_accounting(acc: &mut AccountingAcc, kind: QueryKind, r: &impl Row) -
             expenses: count(r, "expenses")?,
             amount: money(r, "amount")?,
         })?,
-        QueryKind::Payroll => acc.accum_payroll(&PayrollFact {
-            clinic_id: id(r, "clinic_id")?,
-            entries: count(r, "entries")?,
-            gross: money(r, "gross")?,
-        })?,
+        QueryKind::Payroll => acc.accum_payroll(&payroll_fact(r)?)?,
         other => return Err(RowError::Driver(format!("{other:?} rows are not accounting"))),
     }
     Ok(())

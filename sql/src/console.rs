@@ -171,18 +171,19 @@ impl Outcome<DomainReports> {
     }
 
     /// `console` of the range's and the month to date's reports (`None`:
-    /// the range is the month to date), or what they miss.
+    /// the plan has no month to date of its own; `ConsolePlan` decides what
+    /// that means), or what they miss.
     ///
     /// # Errors
     /// As `console`.
     pub fn console<T>(
         range: Self,
         mtd: Option<Self>,
-        console: impl FnOnce(&DomainReports, &DomainReports) -> odx_core::Result<T>,
+        console: impl FnOnce(&DomainReports, Option<&DomainReports>) -> odx_core::Result<T>,
     ) -> odx_core::Result<Outcome<T>> {
         Ok(match (range, mtd) {
-            (Outcome::Report(r), None) => Outcome::Report(console(&r, &r)?),
-            (Outcome::Report(r), Some(Outcome::Report(m))) => Outcome::Report(console(&r, &m)?),
+            (Outcome::Report(r), None) => Outcome::Report(console(&r, None)?),
+            (Outcome::Report(r), Some(Outcome::Report(m))) => Outcome::Report(console(&r, Some(&m))?),
             (Outcome::Degraded(missing), _) | (_, Some(Outcome::Degraded(missing))) => Outcome::Degraded(missing),
         })
     }

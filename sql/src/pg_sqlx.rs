@@ -286,7 +286,7 @@ async fn over_range<T>(
         Some(scope) => Some(domain_reports(pool, scope).await?),
         None => None,
     };
-    Outcome::console(range, mtd, |r, m| finish(&plan, r, Some(m))).map_err(Into::into)
+    Outcome::console(range, mtd, |r, m| finish(&plan, r, m)).map_err(Into::into)
 }
 
 /// The Command Center of an organization's branches (`clinic_ids`, checked

@@ -1,13 +1,12 @@
 //! The staff domain: its statements, each beside the decoder that turns
 //! its rows (columns read by name) into core facts, and what it reads.
 
-use crate::accounting::payroll;
-use crate::decode::{count, domain_acc, flag, id, money, text, Row, RowError};
+use crate::accounting::{payroll, payroll_fact};
+use crate::decode::{count, domain_acc, flag, id, text, Row, RowError};
 use crate::financial::invoice_fact;
 use crate::operations::tickets;
 use crate::queries::{Query, QueryKind, FROM, TO};
 use crate::schema::RequiredRelation;
-use odx_core::accounting::PayrollFact;
 use odx_core::rules::{in_range_sql, ATTENDANCE_TODAY, HIRED_BY_TO};
 use odx_core::staff::{is_late_sql, user_active, AttendanceFact, BilledFact, StaffFact};
 use odx_core::{AttendanceStatus, StaffAcc, UserRole};
@@ -69,11 +68,7 @@ pub fn feed_staff(acc: &mut StaffAcc, kind: QueryKind, r: &impl Row) -> Result<(
             late: flag(r, "late")?,
             days: count(r, "days")?,
         })?,
-        QueryKind::Payroll => acc.accum_payroll(&PayrollFact {
-            clinic_id: id(r, "clinic_id")?,
-            entries: count(r, "entries")?,
-            gross: money(r, "gross")?,
-        })?,
+        QueryKind::Payroll => acc.accum_payroll(&payroll_fact(r)?)?,
         QueryKind::Tickets => {
             let i = invoice_fact(r)?;
             acc.accum_billed(&BilledFact { clinic_id: i.clinic_id, status: i.status, total: i.total })?
