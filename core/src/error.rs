@@ -129,15 +129,6 @@ pub enum ErrorClass {
 }
 
 impl ErrorClass {
-    /// Every class.
-    pub const ALL: [ErrorClass; 5] = [
-        ErrorClass::InvalidArgument,
-        ErrorClass::InvalidDate,
-        ErrorClass::Overflow,
-        ErrorClass::Forbidden,
-        ErrorClass::Internal,
-    ];
-
     /// The class's SQLSTATE.
     pub const fn sqlstate(self) -> &'static str {
         match self {
