@@ -23,6 +23,7 @@ use crate::scope::MetricScope;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -43,7 +44,7 @@ pub fn expense_category(text: &str) -> String {
 
 /// Payments paid in range, grouped by clinic and (when grouping by doctor)
 /// the doctor of the invoice they pay.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ReceiptFact {
     /// `payments.clinic_id`.
     pub clinic_id: i64,
@@ -59,7 +60,7 @@ pub struct ReceiptFact {
 /// the items of billed invoices ([`InvoiceStatus::is_billed`]) and how many
 /// invoices have a status core does not know. [`MaterialsFact::of_invoice`]
 /// is one invoice's fact; a source that groups must apply the same rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct MaterialsFact {
     /// `invoices.clinic_id`.
     pub clinic_id: i64,
@@ -86,7 +87,7 @@ impl MaterialsFact {
 
 /// Expenses spent in range (`spent_on`, a local date), grouped by clinic and
 /// category text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ExpenseFact {
     /// `expenses.clinic_id`.
     pub clinic_id: i64,
@@ -99,7 +100,7 @@ pub struct ExpenseFact {
 }
 
 /// Payroll paid in range (`paid_on`, cash basis), grouped by clinic.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PayrollFact {
     /// `payroll.clinic_id`.
     pub clinic_id: i64,
@@ -110,7 +111,7 @@ pub struct PayrollFact {
 }
 
 /// Rows kept out of the KPIs for bad values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AccountingDataQuality {
     /// Invoices issued in range whose status is not listed (their materials
     /// are not a direct cost).
@@ -185,7 +186,7 @@ impl AccountingFacts {
 }
 
 /// Operating expenses of one category.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OpexLine {
     /// The category (see [`expense_category`]).
     pub category: String,
@@ -199,7 +200,7 @@ pub struct OpexLine {
 }
 
 /// Every accounting KPI of one group (or of the totals).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AccountingMetrics {
     /// Payments paid in range (the financial `collected`, cash basis).
     pub receipts: Decimal,

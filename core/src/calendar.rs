@@ -10,6 +10,7 @@ use crate::error::{OdxError, Result};
 use crate::scope::MetricScope;
 use chrono::{DateTime, Datelike, Days, LocalResult, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A patient is at churn risk when the last completed visit is this many
@@ -23,7 +24,7 @@ pub const DEFAULT_TIME_ZONE: &str = "Asia/Karachi";
 pub const DAILY_TREND_MAX_DAYS: i64 = 62;
 
 /// Width of a trend bucket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Granularity {
     /// One bucket per calendar day (ranges of at most 62 days).
@@ -155,7 +156,7 @@ impl Calendar {
 }
 
 /// An AR aging bucket: age in days = local date `to` - local issue date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub enum AgingBucket {
     /// 0 to 30 days old.
     #[serde(rename = "0-30")]

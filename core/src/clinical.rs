@@ -20,6 +20,7 @@ use crate::rows::{item_amount, InvoiceRow, Tables, TreatmentPlanRow};
 use crate::scope::MetricScope;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -28,7 +29,7 @@ pub const TOP_PROCEDURES: usize = 10;
 
 /// Plans created in range grouped by clinic, doctor and status. The doctor is
 /// always the plan's (the per-doctor acceptance needs it in every grouping).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PlanFact {
     /// `treatment_plans.clinic_id`.
     pub clinic_id: i64,
@@ -42,7 +43,7 @@ pub struct PlanFact {
 
 /// The procedures of plans created in range grouped by clinic, doctor, plan
 /// status and procedure status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PlanFeesFact {
     /// The plan's clinic.
     pub clinic_id: i64,
@@ -59,7 +60,7 @@ pub struct PlanFeesFact {
 }
 
 /// Quotations created in range grouped by clinic, doctor (of their plan) and status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct QuotationFact {
     /// `quotations.clinic_id`.
     pub clinic_id: i64,
@@ -73,7 +74,7 @@ pub struct QuotationFact {
 
 /// Items of invoices issued in range grouped by clinic, doctor, invoice
 /// status and procedure code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ProcedureLineFact {
     /// The invoice's clinic.
     pub clinic_id: i64,
@@ -90,7 +91,7 @@ pub struct ProcedureLineFact {
 }
 
 /// Rows kept out of the KPIs for bad values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ClinicalDataQuality {
     /// Plans created in range whose status is not listed (not counted, nor their procedures).
     pub unknown_plan_status: u64,
@@ -212,7 +213,7 @@ impl ClinicalFacts {
 }
 
 /// Quotations created in range by status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct QuotationCounts {
     /// Not sent (kept out of the conversion).
     pub draft: u64,
@@ -227,7 +228,7 @@ pub struct QuotationCounts {
 }
 
 /// One doctor's plan acceptance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DoctorAcceptance {
     /// The plan's doctor (null for plans without one).
     pub doctor_id: Option<i64>,
@@ -241,7 +242,7 @@ pub struct DoctorAcceptance {
 }
 
 /// One procedure code's billed volume and revenue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ProcedureLine {
     /// The code (trimmed; blank is `unspecified`).
     pub procedure_code: String,
@@ -252,7 +253,7 @@ pub struct ProcedureLine {
 }
 
 /// Every clinical KPI of one group (or of the totals).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ClinicalMetrics {
     /// Plans created in range, not draft.
     pub plans_created: u64,

@@ -24,6 +24,7 @@ use crate::scope::{GroupBy, MetricScope};
 use crate::targets::{evaluate_targets, month_to_date, Actuals, Alert, OpsTargetRow, TargetMetric, TargetsReport};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The domain reports the Command Center reads for one scope and range,
@@ -59,7 +60,7 @@ pub fn command_scopes(
 }
 
 /// Revenue month to date against the network target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RevenueMtd {
     /// First day of the month.
     pub month_start: NaiveDate,
@@ -79,7 +80,7 @@ pub struct RevenueMtd {
 }
 
 /// One branch on the leaderboard.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LeaderRow {
     /// 1 = most billed.
     pub rank: u32,
@@ -110,7 +111,7 @@ pub struct LeaderRow {
 }
 
 /// The Command Center of a scope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CommandCenter {
     /// First day of the range.
     pub from: NaiveDate,

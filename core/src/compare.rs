@@ -32,11 +32,12 @@ use crate::scope::{GroupBy, MetricScope};
 use crate::staff::StaffMetrics;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// What a headline measure is, which says whether it adds up across
 /// branches and how JavaScript receives it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MeasureKind {
     /// PKR that adds up across branches (billed, outstanding, stock value).
@@ -52,6 +53,10 @@ pub enum MeasureKind {
 }
 
 impl MeasureKind {
+    /// Every kind.
+    pub const ALL: [MeasureKind; 5] =
+        [MeasureKind::Amount, MeasureKind::Count, MeasureKind::Rate, MeasureKind::Average, MeasureKind::Days];
+
     /// Whether its values are money (an exact decimal string everywhere);
     /// the others (counts, rates, days) are numbers for JavaScript (see
     /// [`crate::wire`]).
@@ -273,8 +278,44 @@ impl Serialize for Change {
     }
 }
 
+/// Two shapes, told apart by `kind`: the values of a money kind are decimal
+/// strings, the others numbers (as [`Change`]'s `Serialize` writes them for
+/// JavaScript).
+impl JsonSchema for Change {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Change".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let shape = |money: bool| {
+            let kinds: Vec<serde_json::Value> = MeasureKind::ALL
+                .iter()
+                .filter(|k| k.is_money() == money)
+                .filter_map(|k| serde_json::to_value(k).ok())
+                .collect();
+            let ty = if money { "string" } else { "number" };
+            let value = |doc: &str| serde_json::json!({ "type": [ty, "null"], "description": doc });
+            serde_json::json!({
+                "type": "object",
+                "properties": {
+                    "metric": { "type": "string", "description": "The report field, in snake_case (`billed`, `no_show_rate`)." },
+                    "kind": { "enum": kinds, "description": "What it is: amounts and counts add up across branches." },
+                    "current": value("This period."),
+                    "previous": value("The previous period of the same length."),
+                    "change": value("`current - previous` (points for a rate)."),
+                    "change_rate": { "type": ["number", "null"], "description": "`change / |previous|`; null when `previous` is 0 or unknown." },
+                },
+                "required": ["metric", "kind", "current", "previous", "change", "change_rate"],
+            })
+        };
+        schemars::json_schema!({
+            "description": "One measure now and in the previous period: amounts and averages (PKR) are decimal strings; counts, rates and days are numbers.",
+            "oneOf": [shape(true), shape(false)],
+        })
+    }
+}
+
 /// One measure of one branch, with its share of the network.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BranchChange {
     /// The branch.
     pub clinic_id: i64,
@@ -291,7 +332,7 @@ pub struct BranchChange {
 }
 
 /// A domain report against its previous period, with each branch's share.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Comparison {
     /// The domain.
     pub domain: Domain,

@@ -1,9 +1,10 @@
 //! The domains (console modules) every surface names the same way.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A domain (console module).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Domain {
     /// Financial.

@@ -16,12 +16,13 @@ use crate::scope::MetricScope;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Invoices issued in the range, grouped by clinic, doctor, trend bucket and
 /// status. `bucket` is the trend bucket of the issue instant
 /// ([`crate::ClinicClock::trend_bucket`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InvoiceFact {
     /// `invoices.clinic_id`.
     pub clinic_id: i64,
@@ -41,7 +42,7 @@ pub struct InvoiceFact {
 
 /// Payments paid in the range, grouped by clinic, the invoice's doctor,
 /// trend bucket and method. Refunds are negative amounts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PaymentFact {
     /// `payments.clinic_id`.
     pub clinic_id: i64,
@@ -62,7 +63,7 @@ pub struct PaymentFact {
 /// doctor, aging bucket, status, payer **and the sign of the balance**: every
 /// invoice of one fact has a balance of the same sign, so that AR (positive
 /// balances) and credits (negative ones) never cancel out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ReceivableFact {
     /// `invoices.clinic_id`.
     pub clinic_id: i64,
@@ -82,7 +83,7 @@ pub struct ReceivableFact {
 
 /// Lab cases sent in the range (`sent_on` between `from` and `to`), grouped by
 /// clinic and status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LabCostFact {
     /// `lab_cases.clinic_id`.
     pub clinic_id: i64,
@@ -95,7 +96,7 @@ pub struct LabCostFact {
 }
 
 /// Rows that did not fit the schema's lists and were kept out of the KPIs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FinancialDataQuality {
     /// Invoices issued in range whose status is not a listed one.
     pub unknown_invoice_status: u64,
@@ -257,7 +258,7 @@ impl Facts for FinancialFacts {
 }
 
 /// AR by payer (`payer` column text as keys).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PayerAmounts {
     /// Patients' own balances.
     #[serde(rename = "self")]
@@ -269,7 +270,7 @@ pub struct PayerAmounts {
 }
 
 /// AR by aging bucket; the four always sum to `outstanding` exactly.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AgingAmounts {
     /// Issued 0 to 30 days before `to`.
     #[serde(rename = "0-30")]
@@ -298,7 +299,7 @@ impl AgingAmounts {
 }
 
 /// Collected through one payment method.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PaymentShare {
     /// The method.
     pub method: PaymentMethod,
@@ -312,7 +313,7 @@ pub struct PaymentShare {
 }
 
 /// Invoices issued in range, counted by every status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InvoiceStatusCounts {
     /// Drafts.
     pub draft: u64,
@@ -329,7 +330,7 @@ pub struct InvoiceStatusCounts {
 }
 
 /// One trend bucket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TrendPoint {
     /// First day of the bucket.
     pub start: NaiveDate,
@@ -343,7 +344,7 @@ pub struct TrendPoint {
 
 /// Billed and collected per day (ranges up to 62 days) or per calendar month,
 /// every bucket present, zero-filled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Trend {
     /// `day` or `month`.
     pub granularity: Granularity,
@@ -352,7 +353,7 @@ pub struct Trend {
 }
 
 /// Every financial KPI of one group (or of the totals).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FinancialMetrics {
     /// Sum of `invoices.total` issued in range whose status is not draft or void.
     pub billed: Decimal,

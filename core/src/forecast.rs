@@ -43,6 +43,7 @@ use crate::scope::{GroupBy, MetricScope};
 use crate::targets::month_to_date;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -139,7 +140,7 @@ pub fn revenue_scopes(clinic_ids: &[i64], as_of: NaiveDate) -> Result<Vec<Metric
 }
 
 /// One projection of month-end billed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Projection {
     /// The branch; `None` for the network.
     pub clinic_id: Option<i64>,
@@ -154,7 +155,7 @@ pub struct Projection {
 }
 
 /// One backtest case: a projection made in a past month against its actual.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RevenueCase {
     /// The branch; `None` for the network.
     pub clinic_id: Option<i64>,
@@ -172,7 +173,7 @@ pub struct RevenueCase {
 }
 
 /// A month-end revenue projection with its measured error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RevenueForecast {
     /// The cut: the last day of data.
     pub as_of: NaiveDate,
@@ -319,7 +320,7 @@ pub fn no_show_scopes(clinic_ids: &[i64], as_of: NaiveDate) -> Result<Vec<Metric
 
 /// The no-show risk of one branch and doctor (or of a branch, or of the
 /// network) over the upcoming days.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct NoShowRisk {
     /// The branch; `None` for the network.
     pub clinic_id: Option<i64>,
@@ -333,14 +334,14 @@ pub struct NoShowRisk {
     pub risk: Option<Decimal>,
     /// booked x risk, to hundredths (a branch's and the network's are the
     /// sums of their doctors').
-    #[serde(with = "crate::wire::rate")]
+    #[serde(with = "crate::wire::number")]
     pub expected_no_shows: Decimal,
     /// expected_no_shows x the average ticket of the history, to paisa.
     pub at_stake: Option<Decimal>,
 }
 
 /// One backtest week of one branch (or of the network).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct NoShowCase {
     /// The branch; `None` for the network.
     pub clinic_id: Option<i64>,
@@ -349,14 +350,14 @@ pub struct NoShowCase {
     /// Last day of the week.
     pub to: NaiveDate,
     /// Predicted no-shows.
-    #[serde(with = "crate::wire::rate")]
+    #[serde(with = "crate::wire::number")]
     pub predicted: Decimal,
     /// No-shows that happened.
     pub actual: u64,
 }
 
 /// The no-show risk of the upcoming days with its measured error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NoShowForecast {
     /// The last day of data.
     pub as_of: NaiveDate,
@@ -581,7 +582,7 @@ pub fn churn_scopes(clinic_ids: &[i64], as_of: NaiveDate) -> Result<Vec<MetricSc
 }
 
 /// The churn risk of a branch (or of the network) at the as-of date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ChurnRisk {
     /// The branch; `None` for the network.
     pub clinic_id: Option<i64>,
@@ -600,7 +601,7 @@ pub struct ChurnRisk {
 }
 
 /// One backtest case: one branch (or the network) at one past cut.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ChurnCase {
     /// The branch; `None` for the network.
     pub clinic_id: Option<i64>,
@@ -625,7 +626,7 @@ pub struct ChurnCase {
 }
 
 /// The churn list at the as-of date with its measured error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChurnForecast {
     /// The last day of data.
     pub as_of: NaiveDate,

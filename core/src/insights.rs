@@ -21,10 +21,11 @@ use crate::scope::GroupBy;
 use crate::targets::{Alert, OpsTargetRow, Severity, TargetMetric};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One branch on the network overview.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OverviewRow {
     /// The branch.
     pub clinic_id: i64,
@@ -40,7 +41,7 @@ pub struct OverviewRow {
 }
 
 /// The Network Hub's overview of one day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct NetworkOverview {
     /// The day (each branch's local date).
     pub date: NaiveDate,
@@ -102,7 +103,7 @@ pub fn network_overview(day: &DomainReports, active: &[i64]) -> Result<NetworkOv
 }
 
 /// A driver KPI benchmarked across branches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Driver {
     /// collected / billed (higher is better).
@@ -230,7 +231,7 @@ pub fn median(values: &mut [Decimal]) -> Result<Option<Decimal>> {
 }
 
 /// One driver of one branch against the median.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DriverGap {
     /// The driver.
     pub driver: Driver,
@@ -253,7 +254,7 @@ pub struct DriverGap {
 }
 
 /// A branch benchmarked against the scope's branches.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Benchmark {
     /// The branch.
     pub clinic_id: i64,
@@ -367,7 +368,7 @@ pub fn benchmark(r: &DomainReports, clinic_id: i64) -> Result<Benchmark> {
 pub const OUTLIER_GAP: Decimal = Decimal::from_parts(25, 0, 0, false, 2);
 
 /// What kind of anomaly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AnomalyKind {
     /// A target breached on the month to date.
@@ -377,7 +378,7 @@ pub enum AnomalyKind {
 }
 
 /// One anomaly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Anomaly {
     /// What kind.
     pub kind: AnomalyKind,
@@ -396,7 +397,7 @@ pub struct Anomaly {
 }
 
 /// One suggested action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Action {
     /// 1 = the highest impact.
     pub rank: u32,
@@ -415,7 +416,7 @@ pub struct Action {
 }
 
 /// The digest's facts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Digest {
     /// First day of the range.
     pub from: NaiveDate,

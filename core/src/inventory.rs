@@ -22,6 +22,7 @@ use crate::rules::days_from_to;
 use crate::scope::MetricScope;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -40,7 +41,7 @@ pub const RECEIVER_TARGET_COVER_DAYS: i64 = 30;
 pub const INVENTORY_LIST_LEN: usize = 100;
 
 /// One inventory item (a batch of a sku at a branch) with its movements.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InventoryItemFact {
     /// `inventory_items.clinic_id`.
     pub clinic_id: i64,
@@ -64,7 +65,7 @@ pub struct InventoryItemFact {
 }
 
 /// Rows kept out of the KPIs for bad values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InventoryDataQuality {
     /// Movements in range whose kind is not listed (they still move the stock).
     pub unknown_movement_kind: u64,
@@ -231,7 +232,7 @@ fn classify(f: &InventoryItemFact, days: i64) -> Result<InventoryFacts> {
 }
 
 /// A (branch, sku) that needs a reorder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ReorderLine {
     /// The branch.
     pub clinic_id: i64,
@@ -248,7 +249,7 @@ pub struct ReorderLine {
 }
 
 /// A suggested transfer of one sku between two branches.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RebalanceLine {
     /// The sku.
     pub sku: String,
@@ -263,7 +264,7 @@ pub struct RebalanceLine {
 }
 
 /// Every inventory KPI of one group (or of the totals).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InventoryMetrics {
     /// Item rows (batches).
     pub items: u64,

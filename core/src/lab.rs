@@ -18,11 +18,12 @@ pub use crate::rules::DatePos;
 use crate::rules::{LAB_DUE_BEFORE_TO, RECEIVED_BEFORE_SENT};
 use crate::scope::MetricScope;
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Lab cases grouped by clinic, vendor, status and where their dates fall.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LabCaseFact {
     /// `lab_cases.clinic_id`.
     pub clinic_id: i64,
@@ -47,7 +48,7 @@ pub struct LabCaseFact {
 }
 
 /// Cases kept out of the KPIs for bad values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LabDataQuality {
     /// Cases sent on or before `to` whose status is not listed.
     pub unknown_status: u64,
@@ -163,7 +164,7 @@ fn classify(f: &LabCaseFact) -> Result<(LabCounts, LabDataQuality)> {
 }
 
 /// The lab KPIs of one vendor, or of a whole group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LabFigures {
     /// Cases out at the lab as of the end of `to`: sent on or before `to`,
     /// status `sent`, or `received` after `to`.
@@ -186,7 +187,7 @@ pub struct LabFigures {
 }
 
 /// One vendor's lab KPIs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LabVendorLine {
     /// The vendor (trimmed; blank is `unspecified`: [`crate::category::label`]).
     pub vendor: String,
@@ -196,7 +197,7 @@ pub struct LabVendorLine {
 }
 
 /// Every lab KPI of one group (or of the totals).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LabMetrics {
     /// The group's KPIs over every vendor.
     #[serde(flatten)]

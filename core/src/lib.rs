@@ -49,6 +49,7 @@ pub mod rules;
 pub mod scope;
 pub mod staff;
 pub mod targets;
+pub mod typescript;
 pub mod wire;
 
 pub use accounting::{AccountingAcc, AccountingMetrics, AccountingReport};

@@ -17,13 +17,14 @@ use crate::scope::MetricScope;
 use chrono::{DateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Appointments starting in the range, grouped by clinic, doctor (when
 /// grouping by doctor), whether a doctor and a room are set, status, whether
 /// they ended before the as-of instant (`starts_at + duration_min` minutes
 /// `<` as-of) and duration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AppointmentFact {
     /// `appointments.clinic_id`.
     pub clinic_id: i64,
@@ -46,7 +47,7 @@ pub struct AppointmentFact {
 }
 
 /// Whom a [`PatientsFact`] counts distinct patients for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PatientGrain {
     /// Distinct patients of the clinic (totals and clinic rows).
@@ -60,7 +61,7 @@ pub enum PatientGrain {
 /// range cuts (`[range start, as-of]` of [`crate::ClinicClock`]) at or before
 /// it, as SQL's `width_bucket` gives it. Core decides what that means: in the
 /// range (1) is a new patient, before it (0) a returning one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PatientsFact {
     /// The clinic.
     pub clinic_id: i64,
@@ -88,7 +89,7 @@ pub fn is_new_patient(first_visit_position: u32) -> Result<bool> {
 }
 
 /// Rooms (chairs) of a clinic, grouped by `active`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RoomsFact {
     /// The clinic.
     pub clinic_id: i64,
@@ -99,7 +100,7 @@ pub struct RoomsFact {
 }
 
 /// Rows kept out of the KPIs for bad values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OperationsDataQuality {
     /// Appointments whose status is not a listed value.
     pub unknown_appointment_status: u64,
@@ -206,7 +207,7 @@ fn span_minutes(start: NaiveTime, end: NaiveTime) -> Option<u64> {
 }
 
 /// Appointments by status over appointments starting in range.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AppointmentCounts {
     /// Still `booked`.
     pub booked: u64,
@@ -226,7 +227,7 @@ pub struct AppointmentCounts {
 }
 
 /// Every operations KPI of one group (or of the totals).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OperationsMetrics {
     /// Appointments starting in range by status.
     pub appointments: AppointmentCounts,

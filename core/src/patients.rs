@@ -28,6 +28,7 @@ use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use crate::calendar::CHURN_AFTER_MONTHS;
@@ -38,7 +39,7 @@ pub const CHURN_LIST_LEN: usize = 100;
 
 /// A patient whose last completed visit is before the churn cut: who, and
 /// what ranks them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DormantPatient {
     /// `patients.id`.
     pub patient_id: i64,
@@ -49,7 +50,7 @@ pub struct DormantPatient {
 }
 
 /// Patients grouped by where their visits and recall date fall.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PatientFact {
     /// `patients.clinic_id`.
     pub clinic_id: i64,
@@ -82,7 +83,7 @@ pub struct PatientFact {
 }
 
 /// One at-risk patient of the churn list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AtRiskPatient {
     /// The patient's branch.
     pub clinic_id: i64,
@@ -190,7 +191,7 @@ fn classify(f: &PatientFact) -> Result<PatientsFacts> {
 }
 
 /// Every patients KPI of one group (or of the totals).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PatientsMetrics {
     /// Patient records of the branch.
     pub patients_on_file: u64,

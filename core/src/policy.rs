@@ -12,11 +12,12 @@ use crate::error::{OdxError, Result};
 use crate::rows::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
 use crate::scope::{GroupBy, MetricScope};
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A role of the organization layer (`user_organization_assignments.role`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgRole {
     /// Head office: every branch of the organization.
@@ -38,7 +39,7 @@ impl OrgRole {
 }
 
 /// The altitude of a console scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Every branch of the organization.
@@ -86,7 +87,7 @@ impl OrgDirectory {
 }
 
 /// What the console may show a principal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InsightsScope {
     /// The user.
     pub user_id: i64,
@@ -166,7 +167,7 @@ pub fn resolve_scope(
 
 /// A user as the permission rules see them: the `users` row (branch and
 /// clinic role) and the org-layer assignments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Principal {
     /// The user.
     pub user_id: i64,
@@ -220,7 +221,7 @@ impl Principal {
 }
 
 /// An organization-level module of the Network Hub.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NetworkModule {
     /// Network overview.
@@ -238,7 +239,7 @@ pub enum NetworkModule {
 }
 
 /// What a principal asks to do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     /// A clinic-level permission of `clinic_admin` (any of them, by name).
@@ -268,7 +269,7 @@ pub enum Action {
 }
 
 /// What an action is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Resource {
     /// A branch.
@@ -292,7 +293,7 @@ pub enum Resource {
 }
 
 /// Why a decision went the way it did (a stable code for the UI and logs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// The principal is org_admin of the resource's organization.
@@ -316,7 +317,7 @@ pub enum Reason {
 }
 
 /// An authorization decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Decision {
     /// Whether the action is allowed.
     pub allowed: bool,

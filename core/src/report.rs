@@ -4,11 +4,14 @@ use crate::error::Result;
 use crate::frame::{DoctorKey, Frame};
 use crate::scope::GroupBy;
 use chrono::NaiveDate;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// A domain report: totals over the whole scope, and one row per group with
 /// the same fields. Totals are finished from merged facts, never from rows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "Report<{M}>")]
 pub struct Report<M> {
     /// First day of the range.
     pub from: NaiveDate,
@@ -35,6 +38,31 @@ pub struct GroupRow<M> {
     /// The group's metrics.
     #[serde(flatten)]
     pub metrics: M,
+}
+
+/// Whose row a [`GroupRow`] is (its schema: the row is the key and the
+/// metrics side by side).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct BranchKey {
+    /// The branch (clinic id).
+    clinic_id: i64,
+    /// The doctor when grouping by doctor (`null` for appointments or
+    /// invoices with no doctor, and always `null` when grouping by clinic).
+    doctor_id: Option<i64>,
+}
+
+/// `BranchKey & M`: the key and the metrics side by side (`flatten`).
+impl<M: JsonSchema> JsonSchema for GroupRow<M> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        format!("GroupRow<{}>", M::schema_name()).into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "allOf": [generator.subschema_for::<BranchKey>(), generator.subschema_for::<M>()] })
+    }
 }
 
 impl<M> Report<M> {

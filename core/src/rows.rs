@@ -19,6 +19,7 @@ use crate::scope::MetricScope;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `qty x amount` as Postgres's `numeric` computes it: exact, with the scale
@@ -37,7 +38,7 @@ fn default_active() -> String {
 }
 
 /// `app.organizations`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OrganizationRow {
     /// Id.
     pub id: i64,
@@ -48,7 +49,7 @@ pub struct OrganizationRow {
 }
 
 /// `app.clinics`: a branch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ClinicRow {
     /// Id.
     pub id: i64,
@@ -65,7 +66,7 @@ pub struct ClinicRow {
 }
 
 /// `app.organization_clinics`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OrganizationClinicRow {
     /// The organization.
     pub organization_id: i64,
@@ -77,7 +78,7 @@ pub struct OrganizationClinicRow {
 }
 
 /// `app.clinic_hours`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ClinicHoursRow {
     /// The clinic.
     pub clinic_id: i64,
@@ -90,7 +91,7 @@ pub struct ClinicHoursRow {
 }
 
 /// `app.rooms`: a chair.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RoomRow {
     /// Id.
     pub id: i64,
@@ -103,7 +104,7 @@ pub struct RoomRow {
 }
 
 /// `app.users`: staff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UserRow {
     /// Id.
     pub id: i64,
@@ -121,7 +122,7 @@ pub struct UserRow {
 }
 
 /// `app.user_organization_assignments`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UserOrganizationAssignmentRow {
     /// The user.
     pub user_id: i64,
@@ -134,7 +135,7 @@ pub struct UserOrganizationAssignmentRow {
 }
 
 /// `app.doctor_schedules`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DoctorScheduleRow {
     /// The clinic.
     pub clinic_id: i64,
@@ -149,7 +150,7 @@ pub struct DoctorScheduleRow {
 }
 
 /// `app.patients`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PatientRow {
     /// Id.
     pub id: i64,
@@ -162,7 +163,7 @@ pub struct PatientRow {
 }
 
 /// `app.appointments`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AppointmentRow {
     /// Id.
     pub id: i64,
@@ -183,7 +184,7 @@ pub struct AppointmentRow {
 }
 
 /// `app.invoices`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InvoiceRow {
     /// Id.
     pub id: i64,
@@ -209,7 +210,7 @@ fn default_payer() -> Payer {
 }
 
 /// `app.invoice_items`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InvoiceItemRow {
     /// Id.
     pub id: i64,
@@ -229,7 +230,7 @@ pub struct InvoiceItemRow {
 }
 
 /// `app.payments`; refunds are negative.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PaymentRow {
     /// Id.
     pub id: i64,
@@ -246,7 +247,7 @@ pub struct PaymentRow {
 }
 
 /// `app.lab_cases`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LabCaseRow {
     /// Id.
     pub id: i64,
@@ -269,7 +270,7 @@ pub struct LabCaseRow {
 }
 
 /// `app.expenses`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ExpenseRow {
     /// Id.
     pub id: i64,
@@ -284,7 +285,7 @@ pub struct ExpenseRow {
 }
 
 /// `app.payroll`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PayrollRow {
     /// Id.
     pub id: i64,
@@ -301,7 +302,7 @@ pub struct PayrollRow {
 }
 
 /// `app.attendance_days`: one kiosk day summary per user and day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AttendanceDayRow {
     /// The clinic.
     pub clinic_id: i64,
@@ -317,7 +318,7 @@ pub struct AttendanceDayRow {
 }
 
 /// `app.treatment_plans`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TreatmentPlanRow {
     /// Id.
     pub id: i64,
@@ -340,7 +341,7 @@ pub struct TreatmentPlanRow {
 }
 
 /// `app.treatment_plan_procedures`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TreatmentPlanProcedureRow {
     /// Id.
     pub id: i64,
@@ -358,7 +359,7 @@ pub struct TreatmentPlanProcedureRow {
 }
 
 /// `app.quotations`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct QuotationRow {
     /// Id.
     pub id: i64,
@@ -377,7 +378,7 @@ pub struct QuotationRow {
 }
 
 /// `app.inventory_items`: stock on hand now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InventoryItemRow {
     /// Id.
     pub id: i64,
@@ -399,7 +400,7 @@ pub struct InventoryItemRow {
 }
 
 /// `app.inventory_movements`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InventoryMovementRow {
     /// Id.
     pub id: i64,
@@ -416,7 +417,7 @@ pub struct InventoryMovementRow {
 }
 
 /// `app.ops_targets`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OpsTargetRow {
     /// Id.
     pub id: i64,
@@ -438,7 +439,7 @@ fn monthly() -> String {
 }
 
 /// The tables odx reads, in memory. Missing tables deserialize as empty.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
 pub struct Tables {
     /// `organizations`.

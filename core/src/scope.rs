@@ -2,6 +2,7 @@
 
 use crate::error::{OdxError, Result};
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -18,7 +19,7 @@ pub const DEFAULT_ACTIVE_WINDOW_MONTHS: u32 = 18;
 pub const MAX_ACTIVE_WINDOW_MONTHS: u32 = 120;
 
 /// How a domain report splits its rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
     /// One row per clinic of the scope (the default).
@@ -74,7 +75,7 @@ impl FromStr for GroupBy {
 /// exists is valid: `from <= to`, at most [`MAX_RANGE_DAYS`] days, clinic ids
 /// sorted with duplicates removed. The patients domain also reads the active
 /// window ([`MetricScope::with_active_window_months`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct MetricScope {
     clinic_ids: Vec<i64>,
     from: NaiveDate,

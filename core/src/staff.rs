@@ -19,6 +19,7 @@ use crate::rows::Tables;
 use crate::rules::{in_range, ATTENDANCE_TODAY, HIRED_BY_TO};
 use crate::scope::MetricScope;
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A present day with more than this many late minutes is a late arrival.
@@ -50,7 +51,7 @@ pub fn user_active(status: &str) -> Option<bool> {
 
 /// Users of a branch grouped by role, status and whether they were hired by
 /// `to` (a null `hired_on` counts as hired).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct StaffFact {
     /// `users.clinic_id`.
     pub clinic_id: i64,
@@ -66,7 +67,7 @@ pub struct StaffFact {
 
 /// Attendance days in range grouped by status, whether the day is `to`, and
 /// whether the day was late (more than [`LATE_AFTER_MINUTES`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AttendanceFact {
     /// `attendance_days.clinic_id`.
     pub clinic_id: i64,
@@ -81,7 +82,7 @@ pub struct AttendanceFact {
 }
 
 /// Invoices issued in range grouped by status (core keeps the billed ones).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BilledFact {
     /// `invoices.clinic_id`.
     pub clinic_id: i64,
@@ -92,7 +93,7 @@ pub struct BilledFact {
 }
 
 /// Rows kept out of the KPIs for bad values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct StaffDataQuality {
     /// Active users whose role is not listed (counted in headcount under `other`).
     pub unknown_role: u64,
@@ -183,7 +184,7 @@ impl StaffFacts {
 }
 
 /// Active headcount of one role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RoleHeadcount {
     /// The role (`users.role`).
     pub role: UserRole,
@@ -192,7 +193,7 @@ pub struct RoleHeadcount {
 }
 
 /// Every staff KPI of one group (or of the totals).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct StaffMetrics {
     /// Active users assigned to the branch, hired by `to`.
     pub headcount: u64,

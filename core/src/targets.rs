@@ -22,13 +22,14 @@ use crate::operations::OperationsMetrics;
 pub use crate::rows::OpsTargetRow;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The miss up to which a breach is a warning: 10% of the target.
 pub const WARNING_MISS: Decimal = Decimal::from_parts(10, 0, 0, false, 2);
 
 /// A target's metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetMetric {
     /// Billed month to date, at least the monthly target prorated by elapsed days.
@@ -106,7 +107,7 @@ pub fn month_to_date(to: NaiveDate) -> (NaiveDate, u32, u32) {
 
 /// The actuals one scope row (a branch, or the network) is judged on, all
 /// over the month to date of `to`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Actuals {
     /// Billed month to date.
     pub billed: Decimal,
@@ -160,7 +161,7 @@ impl Actuals {
 }
 
 /// How bad a breach is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The miss is at most 10% of the target.
@@ -170,7 +171,7 @@ pub enum Severity {
 }
 
 /// Where a target stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetStatus {
     /// On the right side (or exactly on it).
@@ -183,7 +184,7 @@ pub enum TargetStatus {
 }
 
 /// One target judged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Evaluation {
     /// `ops_targets.id`.
     pub target_id: i64,
@@ -209,7 +210,7 @@ pub struct Evaluation {
 }
 
 /// An alert: a breached target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Alert {
     /// The metric.
     pub metric: TargetMetric,
@@ -227,7 +228,7 @@ pub struct Alert {
 }
 
 /// Targets that could not be judged (kept out, counted).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TargetsDataQuality {
     /// Rows whose metric odx does not know.
     pub unknown_metric: u64,
@@ -239,7 +240,7 @@ pub struct TargetsDataQuality {
 
 /// Every target of a scope judged, and the alerts (critical first, then by
 /// miss, largest first).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TargetsReport {
     /// First day of the month to date.
     pub month_start: NaiveDate,

@@ -10,8 +10,11 @@
 //! strings in both.
 
 use rust_decimal::Decimal;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Visitor};
 use serde::ser::Serializer;
+use serde::Deserializer;
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 use std::str::FromStr;
@@ -88,54 +91,129 @@ impl Visitor<'_> for DecimalVisitor {
     }
 }
 
-/// A field that is a rate: `#[serde(with = "crate::wire::rate")]` on a
-/// `Decimal` or an `Option<Decimal>`.
-pub mod rate {
-    use super::{serialize_decimal, DecimalVisitor};
-    use rust_decimal::Decimal;
-    use serde::{de, Deserializer, Serializer};
+/// A field that is a rate or a mean that may be missing:
+/// `#[serde(with = "crate::wire::rate")]` on an `Option<Decimal>`. A type
+/// rather than a module, so that one attribute tells both serde how to write
+/// the field and the TypeScript declarations ([`crate::typescript`]) what it
+/// is (`number | null`).
+#[allow(non_camel_case_types)]
+pub struct rate;
 
-    /// A `Decimal` or `Option<Decimal>` a rate field holds.
-    pub trait RateField: Sized {
-        /// The decimal, if any.
-        fn decimal(&self) -> Option<&Decimal>;
-        /// From what was read.
-        fn from_decimal<E: de::Error>(d: Option<Decimal>) -> Result<Self, E>;
-    }
-
-    impl RateField for Decimal {
-        fn decimal(&self) -> Option<&Decimal> {
-            Some(self)
-        }
-        fn from_decimal<E: de::Error>(d: Option<Decimal>) -> Result<Self, E> {
-            d.ok_or_else(|| E::custom("a rate that is never null was null"))
-        }
-    }
-
-    impl RateField for Option<Decimal> {
-        fn decimal(&self) -> Option<&Decimal> {
-            self.as_ref()
-        }
-        fn from_decimal<E: de::Error>(d: Option<Decimal>) -> Result<Self, E> {
-            Ok(d)
-        }
-    }
-
+impl rate {
     /// Writes the rate (see the module).
     ///
     /// # Errors
     /// The serializer's.
-    pub fn serialize<T: RateField, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-        serialize_decimal(v.decimal(), s)
+    pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        serialize_decimal(v.as_ref(), s)
     }
 
     /// Reads a rate written either way.
     ///
     /// # Errors
-    /// Neither a decimal string nor a number.
-    pub fn deserialize<'de, T: RateField, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
-        T::from_decimal(d.deserialize_any(DecimalVisitor)?)
+    /// Neither a decimal string nor a number, nor null.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        d.deserialize_any(DecimalVisitor)
     }
+}
+
+/// A field that is a mean that is never missing (an expected count, a
+/// prediction): `#[serde(with = "crate::wire::number")]` on a `Decimal`;
+/// `number` in TypeScript.
+#[allow(non_camel_case_types)]
+pub struct number;
+
+impl number {
+    /// Writes the decimal (see the module).
+    ///
+    /// # Errors
+    /// The serializer's.
+    pub fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        serialize_decimal(Some(v), s)
+    }
+
+    /// Reads a decimal written either way.
+    ///
+    /// # Errors
+    /// Neither a decimal string nor a number.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(DecimalVisitor)?.ok_or_else(|| de::Error::custom("a number that is never null was null"))
+    }
+}
+
+/// The schema of a field as JavaScript reads it (`for_javascript`): the
+/// TypeScript declarations are written from these.
+macro_rules! javascript_schema {
+    ($ty:ident, $name:literal, $schema:tt) => {
+        impl JsonSchema for $ty {
+            fn schema_name() -> Cow<'static, str> {
+                $name.into()
+            }
+            fn inline_schema() -> bool {
+                true
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!($schema)
+            }
+        }
+    };
+}
+javascript_schema!(rate, "Rate", { "type": ["number", "null"] });
+javascript_schema!(number, "Number", { "type": "number" });
+
+/// A key as JavaScript reads it: `no_show_rate` -> `noShowRate`, and a
+/// report's `groups` -> `perBranch`; keys that are not snake_case words
+/// (the aging buckets `0-30`, `90+`) stay as they are.
+pub fn javascript_key(key: &str) -> String {
+    if key == "groups" {
+        return "perBranch".to_owned();
+    }
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `v` (a report, or any part of one) as JavaScript receives it: rates as
+/// numbers, money as decimal strings, keys in [`javascript_key`]'s form.
+///
+/// # Errors
+/// The serializer's (a map with a key that is not a string).
+pub fn to_javascript<T: serde::Serialize>(v: &T) -> serde_json::Result<serde_json::Value> {
+    fn rekey(v: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match v {
+            Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (javascript_key(&k), rekey(v))).collect()),
+            Value::Array(items) => Value::Array(items.into_iter().map(rekey).collect()),
+            other => other,
+        }
+    }
+    for_javascript(|| serde_json::to_value(v)).map(rekey)
+}
+
+/// A console answer JavaScript receives ready: `degraded: false` added (see
+/// [`degraded`]; TypeScript: `Ready<T>`).
+pub fn ready(mut answer: serde_json::Value) -> serde_json::Value {
+    if let Some(obj) = answer.as_object_mut() {
+        obj.insert("degraded".into(), false.into());
+    }
+    answer
+}
+
+/// The answer of `module` when relations it reads are `missing` (`app.table`
+/// or `app.table.column`): `{ module, missing, totals: null, perBranch: [],
+/// degraded: true }` (TypeScript: `Degraded`).
+pub fn degraded(module: &str, missing: &[String]) -> serde_json::Value {
+    serde_json::json!({ "module": module, "missing": missing, "totals": null, "perBranch": [], "degraded": true })
 }
 
 #[cfg(test)]
@@ -148,7 +226,7 @@ mod tests {
         money: Decimal,
         #[serde(with = "rate")]
         share: Option<Decimal>,
-        #[serde(with = "rate")]
+        #[serde(with = "number")]
         mean: Decimal,
     }
 
@@ -164,6 +242,22 @@ mod tests {
         assert_eq!(serde_json::from_value::<Row>(js).unwrap(), row);
         let none = Row { share: None, ..row };
         assert_eq!(for_javascript(|| serde_json::to_value(&none)).unwrap()["share"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn keys_take_their_javascript_form_and_values_stay_as_core_wrote_them() {
+        let core = serde_json::json!({
+            "clinic_ids": [1], "group_by": "clinic",
+            "totals": {"billed": "100.00", "collection_rate": 0.25, "ar_aging": {"0-30": "1.00", "90+": "0"}},
+            "groups": [{"clinic_id": 1, "no_show_rate": 0.07707828894269572}]
+        });
+        let js = to_javascript(&core).unwrap();
+        assert_eq!(js["clinicIds"], serde_json::json!([1]));
+        assert_eq!(js["totals"]["collectionRate"], serde_json::json!(0.25));
+        assert_eq!(js["totals"]["arAging"]["90+"], serde_json::json!("0"));
+        assert_eq!(js["perBranch"][0]["noShowRate"], serde_json::json!(0.07707828894269572));
+        let row = Row { money: Decimal::new(1, 0), share: Some(Decimal::new(5, 1)), mean: Decimal::ONE };
+        assert_eq!(to_javascript(&row).unwrap(), serde_json::json!({"money": "1", "share": 0.5, "mean": 1.0}));
     }
 
     #[test]

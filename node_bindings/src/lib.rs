@@ -13,10 +13,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod args;
-pub mod console_types;
 mod fault;
-mod shape;
-pub mod types;
+pub mod params;
 
 use args::{BadArgument, ConsoleRequest, Request, UserRequest};
 use fault::{core_error, database_error, engine_error, Failure, Fault};
@@ -70,10 +68,16 @@ fn forecast_of(params: Option<Value>) -> Result<odx_core::MetricScope> {
     }
 }
 
-/// A report as JavaScript receives it: core writes rates as numbers and
-/// money as decimal strings ([`odx_core::wire`]); `shape` renames the keys.
-fn to_value<T: Serialize>(v: &T) -> Result<Value> {
-    odx_core::wire::for_javascript(|| serde_json::to_value(v)).map_err(Fault::internal)
+/// A value as JavaScript receives it ([`odx_core::wire::to_javascript`]:
+/// rates as numbers, money as decimal strings, camelCase keys).
+fn to_js<T: Serialize>(v: &T) -> Result<Value> {
+    odx_core::wire::to_javascript(v).map_err(Fault::internal)
+}
+
+/// A console answer that could be computed, as JavaScript receives it
+/// (`degraded: false`).
+fn ready<T: Serialize>(v: &T) -> Result<Value> {
+    to_js(v).map(odx_core::wire::ready)
 }
 
 /// A validated scope: `{ clinicIds, from, to, groupBy, days }`.
@@ -159,7 +163,7 @@ pub fn command(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Va
     let tables = tables(env, rows)?;
     let ids = tables.org_branches(p.organization_id, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
     let center = tables.command(p.organization_id, Some(ids), p.from, p.to).map_err(core_error)?;
-    Ok(with_degraded(shape::to_js(to_value(&center)?)))
+    ready(&center)
 }
 
 /// The digest facts of rows the caller holds (the tables `command` reads)
@@ -174,7 +178,7 @@ pub fn digest(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Val
     let tables = tables(env, rows)?;
     let ids = tables.org_branches(p.organization_id, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
     let digest = tables.digest(p.organization_id, Some(ids), p.from, p.to).map_err(core_error)?;
-    Ok(with_degraded(shape::to_js(to_value(&digest)?)))
+    ready(&digest)
 }
 
 /// One branch benchmarked against the median of the organization's
@@ -193,7 +197,7 @@ pub fn benchmark(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<
     let ids =
         tables.benchmark_set(p.organization_id, clinic, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
     let bench = tables.benchmark(p.organization_id, clinic, Some(ids), p.from, p.to).map_err(core_error)?;
-    Ok(with_degraded(shape::to_js(to_value(&bench)?)))
+    ready(&bench)
 }
 
 /// The network overview of one day over rows the caller holds (the tables
@@ -208,7 +212,7 @@ pub fn network_overview(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> 
     let tables = tables(env, rows)?;
     let ids = tables.org_branches(p.organization_id, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
     let overview = tables.network_overview(p.organization_id, Some(ids), p.to).map_err(core_error)?;
-    Ok(with_degraded(shape::to_js(to_value(&overview)?)))
+    ready(&overview)
 }
 
 /// The console scope of a user over rows the caller holds (`{
@@ -223,7 +227,7 @@ pub fn network_overview(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> 
 pub fn insights_scope(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     let p = user_of(params)?;
     let scope = tables(env, rows)?.insights_scope(p.user_id, p.organization_id, p.focus).map_err(core_error)?;
-    Ok(shape::to_js(to_value(&scope)?))
+    to_js(&scope)
 }
 
 /// One permission decision over rows the caller holds (`{ users,
@@ -237,7 +241,7 @@ pub fn authorize(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<
     let p = user_of(params)?;
     let (action, resource) = odx_core::policy::read_request(&p.action, &p.resource).map_err(core_error)?;
     let decision = tables(env, rows)?.authorize(p.user_id, &action, &resource).map_err(core_error)?;
-    Ok(shape::to_js(to_value(&decision)?))
+    to_js(&decision)
 }
 
 /// The financial report of rows the caller already holds (`{ clinics,
@@ -340,7 +344,7 @@ pub fn inventory(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<
 pub fn forecast_revenue(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     let scope = forecast_of(params)?;
     let forecast = tables(env, rows)?.forecast_revenue(scope.clinic_ids(), scope.to()).map_err(core_error)?;
-    Ok(with_degraded(shape::to_js(to_value(&forecast)?)))
+    ready(&forecast)
 }
 
 /// The no-show risk of the upcoming week in rows the caller holds, for `{
@@ -354,7 +358,7 @@ pub fn forecast_revenue(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> 
 pub fn forecast_no_shows(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     let scope = forecast_of(params)?;
     let forecast = tables(env, rows)?.forecast_no_shows(scope.clinic_ids(), scope.to()).map_err(core_error)?;
-    Ok(with_degraded(shape::to_js(to_value(&forecast)?)))
+    ready(&forecast)
 }
 
 /// The churn list of rows the caller holds, for `{ clinicIds, asOf,
@@ -368,7 +372,7 @@ pub fn forecast_no_shows(env: &Env, rows: Unknown<'_>, params: Option<Value>) ->
 pub fn forecast_churn(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     let scope = forecast_of(params)?;
     let forecast = tables(env, rows)?.forecast_churn(scope.clinic_ids(), scope.to()).map_err(core_error)?;
-    Ok(with_degraded(shape::to_js(to_value(&forecast)?)))
+    ready(&forecast)
 }
 
 /// A domain's report over rows the caller holds, against the previous
@@ -387,7 +391,7 @@ pub fn forecast_churn(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Re
 pub fn compare(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     let (domain, scope) = compare_of(params)?;
     let comparison = tables(env, rows)?.compare(domain, &scope).map_err(core_error)?;
-    Ok(with_degraded(shape::to_js(to_value(&comparison)?)))
+    ready(&comparison)
 }
 
 /// A domain's report over rows the caller holds, in JavaScript's shape
@@ -400,16 +404,7 @@ fn from_rows<R: Serialize>(
 ) -> Result<Value> {
     let scope = scope_of(params)?;
     let report = report(&tables(env, rows)?, &scope).map_err(core_error)?;
-    Ok(with_degraded(shape::to_js(to_value(&report)?)))
-}
-
-/// Adds `degraded`: true when the value says what is `missing`.
-fn with_degraded(mut value: Value) -> Value {
-    let degraded = value.get("missing").is_some();
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("degraded".into(), degraded.into());
-    }
-    value
+    ready(&report)
 }
 
 /// How the engine connects. Every field is optional.
@@ -685,7 +680,7 @@ impl Engine {
             let p = user_of(params)?;
             let tables = pg_sqlx::console_tables(&pool, &USER_READS, p.user_id).await.map_err(engine_error)?;
             let scope = tables.insights_scope(p.user_id, p.organization_id, p.focus).map_err(core_error)?;
-            Ok(shape::to_js(to_value(&scope)?))
+            to_js(&scope)
         })
     }
 
@@ -699,7 +694,7 @@ impl Engine {
             let (action, resource) = odx_core::policy::read_request(&p.action, &p.resource).map_err(core_error)?;
             let tables = pg_sqlx::console_tables(&pool, &USER_READS, p.user_id).await.map_err(engine_error)?;
             let decision = tables.authorize(p.user_id, &action, &resource).map_err(core_error)?;
-            Ok(shape::to_js(to_value(&decision)?))
+            to_js(&decision)
         })
     }
 
@@ -717,10 +712,10 @@ impl Engine {
 /// An outcome in JavaScript's shape, `degraded` saying whether relations
 /// are missing.
 fn shaped<R: Serialize>(module: &str, outcome: Outcome<R>) -> Result<Value> {
-    Ok(with_degraded(match outcome {
-        Outcome::Report(r) => shape::to_js(to_value(&r)?),
-        Outcome::Degraded(missing) => json!({ "module": module, "missing": missing, "totals": null, "perBranch": [] }),
-    }))
+    match outcome {
+        Outcome::Report(r) => ready(&r),
+        Outcome::Degraded(missing) => Ok(odx_core::wire::degraded(module, &missing)),
+    }
 }
 
 impl Engine {

@@ -1,0 +1,1285 @@
+/* auto-generated: core's answers by odx_core::typescript, then the addon's own declarations by NAPI-RS */
+/* eslint-disable */
+
+/**
+ * A console answer that could not be computed: a table or column it reads
+ * is missing. Every other answer has `degraded: false`.
+ */
+export interface Degraded {
+  /** Always true. */
+  degraded: true
+  /** Which call. */
+  module: string
+  /** The missing relations (`app.table` or `app.table.column`). */
+  missing: Array<string>
+  /** Always null. */
+  totals: null
+  /** Always empty. */
+  perBranch: []
+}
+
+/** Rows kept out of the KPIs for bad values. */
+export interface AccountingDataQuality {
+  /**
+   * Invoices issued in range whose status is not listed (their materials
+   * are not a direct cost).
+   */
+  unknownInvoiceStatus: number
+  /** Lab cases sent in range whose status is not listed (kept out of lab cost). */
+  unknownLabStatus: number
+}
+
+/** Every accounting KPI of one group (or of the totals). */
+export interface AccountingMetrics {
+  /** Payments paid in range (the financial `collected`, cash basis). */
+  receipts: string
+  /** How many payments. */
+  payments: number
+  /** Sum of qty x unit_cost of items on billed invoices issued in range. */
+  materialsCost: string
+  /** Sum of `lab_cases.cost` sent in range, not cancelled. */
+  labCost: string
+  /** materials_cost + lab_cost (as in financial). */
+  directCost: string
+  /** Expenses spent in range (`spent_on`). */
+  opex: string
+  /** `opex` by category: the listed ones always, then any other. */
+  opexByCategory: Array<OpexLine>
+  /** Payroll paid in range (`paid_on`, whatever month it is for). */
+  payroll: string
+  /** How many payroll rows. */
+  payrollEntries: number
+  /** direct_cost + opex + payroll. */
+  totalCosts: string
+  /** receipts - total_costs (cash basis). */
+  netProfit: string
+  /** total_costs / receipts; null when receipts are zero or negative. */
+  expenseRatio: number | null
+  /** Rows kept out for bad values. */
+  dataQuality: AccountingDataQuality
+}
+
+/** One suggested action. */
+export interface Action {
+  /** 1 = the highest impact. */
+  rank: number
+  /** The branch. */
+  clinicId: number
+  /** The driver it moves. */
+  driver: Driver
+  /** What to do (a stable code, e.g. `confirm_appointments`). */
+  action: string
+  /** The branch's value. */
+  value: string
+  /** The median it should reach. */
+  median: string
+  /** PKR at stake over the range. */
+  impact: string
+}
+
+/** AR by aging bucket; the four always sum to `outstanding` exactly. */
+export interface AgingAmounts {
+  /** Issued 0 to 30 days before `to`. */
+  '0-30': string
+  /** 31 to 60 days. */
+  '31-60': string
+  /** 61 to 90 days. */
+  '61-90': string
+  /** 91 days or more. */
+  '90+': string
+}
+
+/** An alert: a breached target. */
+export interface Alert {
+  /** The metric. */
+  metric: TargetMetric
+  /** The branch; none for the network. */
+  clinicId: number | null
+  /** The actual. */
+  actual: string
+  /** The (prorated) target. */
+  target: string
+  /** How bad. */
+  severity: Severity
+  /** The miss as a fraction of the target (none for a zero target). */
+  miss: number | null
+}
+
+/** One anomaly. */
+export interface Anomaly {
+  /** What kind. */
+  kind: AnomalyKind
+  /** The branch (none: the network). */
+  clinicId: number | null
+  /** The target metric (target breaches). */
+  metric: TargetMetric | null
+  /** The driver (outliers). */
+  driver: Driver | null
+  /** The actual value. */
+  value: string
+  /** The target or the median it is judged against. */
+  reference: string
+  /** Critical for a critical breach or an outlier twice `OUTLIER_GAP` off. */
+  severity: Severity
+}
+
+/** What kind of anomaly. */
+export type AnomalyKind = "target_breach" | "outlier"
+
+/** Appointments by status over appointments starting in range. */
+export interface AppointmentCounts {
+  /** Still `booked`. */
+  booked: number
+  /** `arrived`. */
+  arrived: number
+  /** `completed`. */
+  completed: number
+  /** `cancelled`. */
+  cancelled: number
+  /** `no_show`. */
+  noShow: number
+  /**
+   * `booked` appointments that ended before the as-of instant: never
+   * resolved (a data-quality leak). A subset of `booked`.
+   */
+  missed: number
+  /** All appointments with a listed status. */
+  total: number
+}
+
+/** One at-risk patient of the churn list. */
+export interface AtRiskPatient {
+  /** The patient's branch. */
+  clinicId: number
+  /** `patients.id`. */
+  patientId: number
+  /** Billed over the patient's whole history up to the end of `to`. */
+  lifetimeBilled: string
+  /** Local date of the last completed visit. */
+  lastVisitOn: string
+}
+
+/** A branch benchmarked against the scope's branches. */
+export interface Benchmark {
+  /** False: the answer could be computed (see `Degraded`). */
+  degraded: false
+  /** The branch. */
+  clinicId: number
+  /** First day of the range. */
+  from: string
+  /** Last day. */
+  to: string
+  /** The branches compared with (the scope, the branch included). */
+  clinicIds: Array<number>
+  /** Every driver, ranked. */
+  drivers: Array<DriverGap>
+}
+
+/** One measure of one branch, with its share of the network. */
+export type BranchChange = { clinicId: number; share: number | null; previousShare: number | null } & (({ metric: string; kind: "amount" | "average"; current: string | null; previous: string | null; change: string | null; changeRate: number | null }) | ({ metric: string; kind: "count" | "rate" | "days"; current: number | null; previous: number | null; change: number | null; changeRate: number | null }))
+
+/**
+ * Whose row a `GroupRow` is (its schema: the row is the key and the
+ * metrics side by side).
+ */
+export interface BranchKey {
+  /** The branch (clinic id). */
+  clinicId: number
+  /**
+   * The doctor when grouping by doctor (`null` for appointments or
+   * invoices with no doctor, and always `null` when grouping by clinic).
+   */
+  doctorId: number | null
+}
+
+/** One measure now and in the previous period: amounts and averages (PKR) are decimal strings; counts, rates and days are numbers. */
+export type Change = ({ metric: string; kind: "amount" | "average"; current: string | null; previous: string | null; change: string | null; changeRate: number | null }) | ({ metric: string; kind: "count" | "rate" | "days"; current: number | null; previous: number | null; change: number | null; changeRate: number | null })
+
+/** One backtest case: one branch (or the network) at one past cut. */
+export interface ChurnCase {
+  /** The branch; `None` for the network. */
+  clinicId: number | null
+  /** The day the list was drawn up at (its end). */
+  cut: string
+  /** The horizon's last day. */
+  horizonEnd: string
+  /** Patients lapsed at the cut: the list then, by the visit rule. */
+  flagged: number
+  /** Of them, those who completed a visit within the horizon. */
+  wonBack: number
+  /** Of them, those who did not: `flagged - won_back`, the list's hits. */
+  stayedAway: number
+  /** Patients lapsed at the horizon's end. */
+  lapsed: number
+  /** `stayed_away / flagged`. */
+  precision: number | null
+  /** `stayed_away / lapsed`. */
+  recall: number | null
+}
+
+/** The churn list at the as-of date with its measured error. */
+export interface ChurnForecast {
+  /** False: the answer could be computed (see `Degraded`). */
+  degraded: false
+  /** The last day of data. */
+  asOf: string
+  /** Months within which a listed patient is predicted not to come back. */
+  horizonMonths: number
+  /** How the list is drawn up and what it predicts. */
+  method: string
+  /** The network. */
+  network: ChurnRisk
+  /** Each branch, ascending. */
+  branches: Array<ChurnRisk>
+  /**
+   * The network's most valuable at-risk patients (lifetime billed,
+   * highest first), at most 100.
+   */
+  list: Array<AtRiskPatient>
+  /**
+   * The network's precision over every backtest cut (the error to quote
+   * with the list).
+   */
+  precision: number | null
+  /** The network's recall over every backtest cut. */
+  recall: number | null
+  /** Every backtest case, cut by cut (network first). */
+  backtest: Array<ChurnCase>
+}
+
+/** The churn risk of a branch (or of the network) at the as-of date. */
+export interface ChurnRisk {
+  /** The branch; `None` for the network. */
+  clinicId: number | null
+  /**
+   * Patients on the churn list (all of them; the list shows the
+   * `CHURN_LIST_LEN` most valuable).
+   */
+  atRisk: number
+  /**
+   * The backtest's precision for this branch (or the network): of the
+   * patients flagged at the cuts, the share that stayed away; `None`
+   * without a flagged patient.
+   */
+  precision: number | null
+  /**
+   * The backtest's recall: of the patients lapsed at the horizons' ends,
+   * the share flagged at the cuts; `None` without a lapsed patient.
+   */
+  recall: number | null
+}
+
+/** Rows kept out of the KPIs for bad values. */
+export interface ClinicalDataQuality {
+  /** Plans created in range whose status is not listed (not counted, nor their procedures). */
+  unknownPlanStatus: number
+  /**
+   * Procedures of plans created in range whose status is not listed (their
+   * fees count in the plan value only).
+   */
+  unknownProcedureStatus: number
+  /** Quotations created in range whose status is not listed (not counted). */
+  unknownQuotationStatus: number
+}
+
+/** Every clinical KPI of one group (or of the totals). */
+export interface ClinicalMetrics {
+  /** Plans created in range, not draft. */
+  plansCreated: number
+  /** Of those, accepted, in progress or completed. */
+  plansAccepted: number
+  /** plans_accepted / plans_created; null without plans. */
+  acceptanceRate: number | null
+  /** Fees of planned procedures on those plans that are proposed, accepted or in progress. */
+  pipelineValue: string
+  /** Fees of every procedure on those plans. */
+  planValue: string
+  /** plan_value / plans_created, rounded to paisa; null without plans. */
+  avgPlanValue: string | null
+  /** Fees of every procedure on the accepted plans. */
+  acceptedValue: string
+  /** Fees of the completed procedures on the accepted plans. */
+  completedValue: string
+  /** completed_value / accepted_value; null when nothing was accepted. */
+  completionRate: number | null
+  /** Quotations created in range by status. */
+  quotations: QuotationCounts
+  /** accepted / (sent + accepted + rejected + expired); null without any. */
+  quotationConversion: number | null
+  /** Acceptance per doctor (plans' doctors, by id; no doctor first). */
+  acceptanceByDoctor: Array<DoctorAcceptance>
+  /** The top `TOP_PROCEDURES` codes by billed volume (ties by code). */
+  topProceduresByVolume: Array<ProcedureLine>
+  /** The top `TOP_PROCEDURES` codes by billed revenue (ties by code). */
+  topProceduresByRevenue: Array<ProcedureLine>
+  /** Rows kept out for bad values. */
+  dataQuality: ClinicalDataQuality
+}
+
+/** The Command Center of a scope. */
+export interface CommandCenter {
+  /** False: the answer could be computed (see `Degraded`). */
+  degraded: false
+  /** First day of the range. */
+  from: string
+  /** Last day (balances and the month to date are as of its end). */
+  to: string
+  /** The branches, ascending. */
+  clinicIds: Array<number>
+  /** Revenue month to date against target. */
+  revenueMtd: RevenueMtd
+  /** Billed over the range. */
+  billed: string
+  /** Collected over the range. */
+  collected: string
+  /** collected / billed. */
+  collectionRate: number | null
+  /** No-show rate over the range. */
+  noShowRate: number | null
+  /** No-show bleed (PKR) over the range. */
+  noShowBleed: string | null
+  /** Cash-basis net profit over the range. */
+  netProfit: string
+  /** Expense ratio over the range. */
+  expenseRatio: number | null
+  /** The alert strip (critical first). */
+  alerts: Array<Alert>
+  /** Every target judged. */
+  targets: TargetsReport
+  /** The branches ranked by billed. */
+  leaderboard: Array<LeaderRow>
+}
+
+/** A domain report against its previous period, with each branch's share. */
+export interface Comparison {
+  /** False: the answer could be computed (see `Degraded`). */
+  degraded: false
+  /** The domain. */
+  domain: Domain
+  /** First day of the period. */
+  from: string
+  /** Last day of the period. */
+  to: string
+  /** First day of the previous period. */
+  previousFrom: string
+  /** Last day of the previous period (the day before `from`). */
+  previousTo: string
+  /** The branches, ascending. */
+  clinicIds: Array<number>
+  /** The network's headline measures. */
+  totals: Array<Change>
+  /**
+   * Every branch's headline measures, branch by branch in the order of
+   * `totals`.
+   */
+  perBranch: Array<BranchChange>
+}
+
+/** An authorization decision. */
+export interface Decision {
+  /** Whether the action is allowed. */
+  allowed: boolean
+  /** Why. */
+  reason: Reason
+}
+
+/** The digest's facts. */
+export interface Digest {
+  /** False: the answer could be computed (see `Degraded`). */
+  degraded: false
+  /** First day of the range. */
+  from: string
+  /** Last day. */
+  to: string
+  /** The branches. */
+  clinicIds: Array<number>
+  /** Billed over the range. */
+  billed: string
+  /** Collected over the range. */
+  collected: string
+  /** Cash-basis net profit over the range. */
+  netProfit: string
+  /** Revenue month to date against target. */
+  revenueAttainment: number | null
+  /**
+   * Target breaches (critical first), then outliers (critical first, then
+   * by branch and driver).
+   */
+  anomalies: Array<Anomaly>
+  /**
+   * The three highest-impact actions over every branch (ties by branch,
+   * then driver).
+   */
+  actions: Array<Action>
+}
+
+/** One doctor's plan acceptance. */
+export interface DoctorAcceptance {
+  /** The plan's doctor (null for plans without one). */
+  doctorId: number | null
+  /** Plans created in range, not draft. */
+  plansCreated: number
+  /** Of those, accepted, in progress or completed. */
+  plansAccepted: number
+  /** plans_accepted / plans_created. */
+  acceptanceRate: number | null
+}
+
+/** A domain (console module). */
+export type Domain = "financial" | "operations" | "accounting" | "lab" | "staff" | "clinical" | "patients" | "inventory"
+
+/** A driver KPI benchmarked across branches. */
+export type Driver = "collection_rate" | "no_show_rate" | "avg_ticket" | "doctor_utilization" | "chair_utilization" | "margin" | "expense_ratio" | "ar90_share" | "lab_overdue_share"
+
+/** One driver of one branch against the median. */
+export interface DriverGap {
+  /** The driver. */
+  driver: Driver
+  /** The branch's value (none: no data). */
+  value: string | null
+  /** The median of the branches that have a value. */
+  median: string | null
+  /** How many branches have a value. */
+  branches: number
+  /** value - median. */
+  gap: string | null
+  /** Whether the branch is on the worse side of the median. */
+  worse: boolean
+  /**
+   * PKR the branch would gain over the range by reaching the median (0
+   * when it is at or better than it); none where no PKR figure follows
+   * from the reports.
+   */
+  impact: string | null
+  /** 1 = the largest impact (drivers without one rank after, by driver). */
+  rank: number
+}
+
+/** One target judged. */
+export interface Evaluation {
+  /** `ops_targets.id`. */
+  targetId: number
+  /** The metric. */
+  metric: TargetMetric
+  /** The branch; none for the network. */
+  clinicId: number | null
+  /** The actual (none: no data). */
+  actual: string | null
+  /**
+   * The target compared with: for `revenue_monthly`, prorated by elapsed
+   * days (rounded to the paisa).
+   */
+  target: string
+  /** The stored target value. */
+  targetValue: string
+  /** Met, breached or no data. */
+  status: TargetStatus
+  /**
+   * The miss as a fraction of the target (breached only; none for a zero
+   * target).
+   */
+  miss: number | null
+  /** For a breach. */
+  severity: Severity | null
+}
+
+/** Rows that did not fit the schema's lists and were kept out of the KPIs. */
+export interface FinancialDataQuality {
+  /** Invoices issued in range whose status is not a listed one. */
+  unknownInvoiceStatus: number
+  /** Receivable invoices (issued by the as-of) whose status is not listed. */
+  unknownReceivableStatus: number
+  /** Payments whose method is not listed (still collected, under `unknown`). */
+  unknownPaymentMethod: number
+  /** Open invoices whose payer is not listed (still AR, under `unknown`). */
+  unknownPayer: number
+  /** Lab cases whose status is not listed (kept out of lab cost). */
+  unknownLabStatus: number
+}
+
+/** Every financial KPI of one group (or of the totals). */
+export interface FinancialMetrics {
+  /** Sum of `invoices.total` issued in range whose status is not draft or void. */
+  billed: string
+  /** Number of those invoices. */
+  invoiceCount: number
+  /** billed / invoice_count, rounded to paisa; null without invoices. */
+  avgTicket: string | null
+  /** Sum of `payments.amount` paid in range (cash basis, refunds negative). */
+  collected: string
+  /**
+   * collected / billed; null when nothing was billed. May exceed 1 when old
+   * AR is collected.
+   */
+  collectionRate: number | null
+  /**
+   * AR as of `to`: over billed invoices issued by then, the sum of positive
+   * balances (total - payments paid by then).
+   */
+  outstanding: string
+  /** `outstanding` split by payer. */
+  outstandingByPayer: PayerAmounts
+  /** Number of invoices with a positive balance. */
+  openInvoices: number
+  /** The sum of negative balances (overpayments), as a positive amount. */
+  credits: string
+  /** `outstanding` by age: local date `to` - local issue date. */
+  arAging: AgingAmounts
+  /** Sum of qty x unit_cost of items on billed invoices issued in range. */
+  materialsCost: string
+  /** Sum of `lab_cases.cost` sent in range, not cancelled. */
+  labCost: string
+  /** materials_cost + lab_cost. */
+  directCost: string
+  /** billed - direct_cost. */
+  grossProfit: string
+  /** gross_profit / billed; null when nothing was billed. */
+  margin: number | null
+  /** Collected per payment method with its share of collected. */
+  paymentMix: Array<PaymentShare>
+  /** Invoices issued in range by every status (draft and void included). */
+  statusCounts: InvoiceStatusCounts
+  /** Billed and collected over time. */
+  trend: Trend
+  /** Rows kept out for bad category values. */
+  dataQuality: FinancialDataQuality
+}
+
+/** Width of a trend bucket. */
+export type Granularity = "day" | "month"
+
+/** How a domain report splits its rows. */
+export type GroupBy = "clinic" | "doctor" | "none"
+
+/** What the console may show a principal. */
+export interface InsightsScope {
+  /** The user. */
+  userId: number
+  /** The organization. */
+  organizationId: number
+  /** The principal's role in it. */
+  role: OrgRole
+  /**
+   * `network` for an org admin, `branch` for a branch manager (a focus
+   * branch does not change the principal's altitude).
+   */
+  level: Level
+  /** The branch the request focused on, when it named one. */
+  focus: number | null
+  /**
+   * The clinics of the scope, ascending (inactive branches included:
+   * their history stays visible).
+   */
+  clinicIds: Array<number>
+  /** The active ones among them. */
+  activeClinicIds: Array<number>
+}
+
+/** Rows kept out of the KPIs for bad values. */
+export interface InventoryDataQuality {
+  /** Movements in range whose kind is not listed (they still move the stock). */
+  unknownMovementKind: number
+  /** Items whose stock as of `to` is negative (counted out of stock). */
+  negativeStock: number
+}
+
+/** Every inventory KPI of one group (or of the totals). */
+export interface InventoryMetrics {
+  /** Item rows (batches). */
+  items: number
+  /** Distinct (branch, sku) positions. */
+  skus: number
+  /** Value of the stock on hand as of the end of `to` (batches with stock). */
+  stockValue: string
+  /** Positions with no stock (qty <= 0). */
+  outOfStock: number
+  /** Positions with 0 < qty <= reorder level. */
+  lowStock: number
+  /**
+   * Batches with stock expiring within `EXPIRING_WITHIN_DAYS` days after
+   * `to`, and their value.
+   */
+  expiring: number
+  /** Value of the expiring batches. */
+  expiringValue: string
+  /** Batches expired on or before `to`, and the value still on the shelf. */
+  expired: number
+  /** Value of the expired batches with stock. */
+  expiredValue: string
+  /** Value consumed per day over the range. */
+  dailyConsumptionValue: string
+  /** stock_value / daily_consumption_value; null without consumption. */
+  daysOfCover: number | null
+  /** Positions that are out, low, or under `REORDER_COVER_DAYS` days of cover. */
+  reorderNeeded: number
+  /** Those positions, the least cover first (at most `INVENTORY_LIST_LEN`). */
+  reorderItems: Array<ReorderLine>
+  /**
+   * Transfers between the group's branches that cover a reorder from a
+   * branch with more than `SENDER_OVER_COVER_DAYS` days of cover, never
+   * leaving the sender short; by sku (at most `INVENTORY_LIST_LEN`).
+   * Empty for one branch.
+   */
+  rebalance: Array<RebalanceLine>
+  /** Rows kept out for bad values. */
+  dataQuality: InventoryDataQuality
+}
+
+/** Invoices issued in range, counted by every status. */
+export interface InvoiceStatusCounts {
+  /** Drafts. */
+  draft: number
+  /** Issued, unpaid. */
+  issued: number
+  /** Partly paid. */
+  partiallyPaid: number
+  /** Paid. */
+  paid: number
+  /** Voided. */
+  void: number
+  /** Any other status text (bad data). */
+  unknown: number
+}
+
+/** Cases kept out of the KPIs for bad values. */
+export interface LabDataQuality {
+  /** Cases sent on or before `to` whose status is not listed. */
+  unknownStatus: number
+  /** Cases `received` without a `received_on` date (not open, no turnaround). */
+  receivedWithoutDate: number
+  /** Cases received in range before they were sent (no turnaround). */
+  receivedBeforeSent: number
+}
+
+/** Every lab KPI of one group (or of the totals). */
+export interface LabMetrics {
+  /**
+   * Cases out at the lab as of the end of `to`: sent on or before `to`,
+   * status `sent`, or `received` after `to`.
+   */
+  openCases: number
+  /** Open cases whose `due_on` is before `to`. */
+  overdueCases: number
+  /** overdue_cases / open_cases; null when nothing is open. */
+  overdueShare: number | null
+  /** Cases sent in range, not cancelled. */
+  casesSent: number
+  /** Their cost (the financial `lab_cost`). */
+  labCost: string
+  /** Cases received in range. */
+  casesReceived: number
+  /**
+   * Mean of `received_on - sent_on` in days over the cases received in
+   * range; null when none was.
+   */
+  avgTurnaroundDays: number | null
+  /** Per vendor, by name; only vendors with a case that counts. */
+  byVendor: Array<LabVendorLine>
+  /** Cases kept out for bad values. */
+  dataQuality: LabDataQuality
+}
+
+/** One vendor's lab KPIs. */
+export interface LabVendorLine {
+  /** The vendor (trimmed; blank is `unspecified`: `crate::category::label`). */
+  vendor: string
+  /**
+   * Cases out at the lab as of the end of `to`: sent on or before `to`,
+   * status `sent`, or `received` after `to`.
+   */
+  openCases: number
+  /** Open cases whose `due_on` is before `to`. */
+  overdueCases: number
+  /** overdue_cases / open_cases; null when nothing is open. */
+  overdueShare: number | null
+  /** Cases sent in range, not cancelled. */
+  casesSent: number
+  /** Their cost (the financial `lab_cost`). */
+  labCost: string
+  /** Cases received in range. */
+  casesReceived: number
+  /**
+   * Mean of `received_on - sent_on` in days over the cases received in
+   * range; null when none was.
+   */
+  avgTurnaroundDays: number | null
+}
+
+/** One branch on the leaderboard. */
+export interface LeaderRow {
+  /** 1 = most billed. */
+  rank: number
+  /** The branch. */
+  clinicId: number
+  /** Billed over the range. */
+  billed: string
+  /** Collected over the range. */
+  collected: string
+  /** collected / billed. */
+  collectionRate: number | null
+  /** No-show rate over the range. */
+  noShowRate: number | null
+  /** No-show bleed (PKR) over the range. */
+  noShowBleed: string | null
+  /** AR over 90 days as of `to`. */
+  ar90: string
+  /** Cash-basis net profit over the range. */
+  netProfit: string
+  /** This branch has the worst no-show rate. */
+  worstNoShow: boolean
+  /** This branch has the largest AR over 90 days. */
+  largestAr90: boolean
+  /** How many alerts name this branch. */
+  alerts: number
+}
+
+/** The altitude of a console scope. */
+export type Level = "network" | "branch"
+
+/** The Network Hub's overview of one day. */
+export interface NetworkOverview {
+  /** False: the answer could be computed (see `Degraded`). */
+  degraded: false
+  /** The day (each branch's local date). */
+  date: string
+  /** The branches, ascending. */
+  clinicIds: Array<number>
+  /** Active branches among them. */
+  activeBranches: number
+  /** Appointments of the day (every status). */
+  appointments: number
+  /** Billed on the day. */
+  billed: string
+  /** No-show rate of the day (merged counts, never an average of rates). */
+  noShowRate: number | null
+  /** Per branch. */
+  branches: Array<OverviewRow>
+}
+
+/** One backtest week of one branch (or of the network). */
+export interface NoShowCase {
+  /** The branch; `None` for the network. */
+  clinicId: number | null
+  /** First day of the week. */
+  from: string
+  /** Last day of the week. */
+  to: string
+  /** Predicted no-shows. */
+  predicted: number
+  /** No-shows that happened. */
+  actual: number
+}
+
+/** The no-show risk of the upcoming days with its measured error. */
+export interface NoShowForecast {
+  /** False: the answer could be computed (see `Degraded`). */
+  degraded: false
+  /** The last day of data. */
+  asOf: string
+  /** First upcoming day. */
+  from: string
+  /** Last upcoming day. */
+  to: string
+  /** How it is predicted. */
+  method: string
+  /** The network. */
+  network: NoShowRisk
+  /** Per branch. */
+  branches: Array<NoShowRisk>
+  /** Per branch and doctor, the most expected no-shows first. */
+  doctors: Array<NoShowRisk>
+  /** `sum |predicted - actual| / sum actual` over the backtest's branch-weeks. */
+  wape: number | null
+  /** `(sum predicted - sum actual) / sum actual` over them. */
+  bias: number | null
+  /** Every backtest case, week by week (network first). */
+  backtest: Array<NoShowCase>
+}
+
+/**
+ * The no-show risk of one branch and doctor (or of a branch, or of the
+ * network) over the upcoming days.
+ */
+export interface NoShowRisk {
+  /** The branch; `None` for the network. */
+  clinicId: number | null
+  /**
+   * The doctor (`None` for appointments without one, and on branch and
+   * network rows).
+   */
+  doctorId: number | null
+  /** Appointments on the books (not cancelled). */
+  booked: number
+  /** The no-show rate they are expected at. */
+  risk: number | null
+  /**
+   * booked x risk, to hundredths (a branch's and the network's are the
+   * sums of their doctors').
+   */
+  expectedNoShows: number
+  /** expected_no_shows x the average ticket of the history, to paisa. */
+  atStake: string | null
+}
+
+/** Rows kept out of the KPIs for bad values. */
+export interface OperationsDataQuality {
+  /** Appointments whose status is not a listed value. */
+  unknownAppointmentStatus: number
+  /** Appointments with a negative duration (counted, but zero minutes). */
+  negativeDurations: number
+  /** Schedule rows with a weekday outside 1..=7 or `ends <= starts`. */
+  invalidSchedules: number
+  /** Opening-hours rows with a weekday outside 1..=7 or `closes <= opens`. */
+  invalidOpeningHours: number
+}
+
+/** Every operations KPI of one group (or of the totals). */
+export interface OperationsMetrics {
+  /** Appointments starting in range by status. */
+  appointments: AppointmentCounts
+  /** All appointments minus cancelled. */
+  scheduled: number
+  /** no_show / scheduled. */
+  noShowRate: number | null
+  /** cancelled / all appointments. */
+  cancelRate: number | null
+  /** (arrived + completed) / scheduled. */
+  arrivalRate: number | null
+  /** completed / scheduled. */
+  completionRate: number | null
+  /** The group's financial avg_ticket: billed / invoice_count, rounded to paisa. */
+  avgTicket: string | null
+  /**
+   * no_show x avg_ticket (PKR); 0 without no-shows, null when there are
+   * no-shows but no ticket to price them.
+   */
+  noShowBleed: string | null
+  /** Patients whose first ever completed appointment at the clinic is in range. */
+  newPatients: number
+  /** Other distinct patients with a completed appointment in range. */
+  returningPatients: number
+  /** Minutes of non-cancelled appointments in range that have a doctor. */
+  doctorBookedMinutes: number
+  /** For each date in range, the doctors' schedule minutes on its weekday. */
+  doctorCapacityMinutes: number
+  /** doctor_booked_minutes / doctor_capacity_minutes. */
+  doctorUtilization: number | null
+  /** Minutes of non-cancelled appointments in range that have a room. */
+  chairBookedMinutes: number
+  /**
+   * Active rooms x the clinic's opening minutes of each date in range
+   * (0 on doctor rows: chairs belong to the clinic).
+   */
+  chairCapacityMinutes: number
+  /** chair_booked_minutes / chair_capacity_minutes. */
+  chairUtilization: number | null
+  /** Rows kept out for bad values. */
+  dataQuality: OperationsDataQuality
+}
+
+/** Operating expenses of one category. */
+export interface OpexLine {
+  /** The category (see `expense_category`). */
+  category: string
+  /** How many expense rows. */
+  expenses: number
+  /** Their sum. */
+  amount: string
+  /** amount / opex; null when opex is zero. */
+  share: number | null
+}
+
+/** A role of the organization layer (`user_organization_assignments.role`). */
+export type OrgRole = "org_admin" | "branch_manager"
+
+/** One branch on the network overview. */
+export interface OverviewRow {
+  /** The branch. */
+  clinicId: number
+  /** Whether the branch is active. */
+  active: boolean
+  /** Appointments of the day (every status). */
+  appointments: number
+  /** Billed on the day. */
+  billed: string
+  /** No-show rate of the day. */
+  noShowRate: number | null
+}
+
+/** Every patients KPI of one group (or of the totals). */
+export interface PatientsMetrics {
+  /** Patient records of the branch. */
+  patientsOnFile: number
+  /**
+   * Distinct patients with a completed visit in the active window (the
+   * scope's `active_window_months` up to `to`, 18 by default).
+   */
+  activePatients: number
+  /** Patients seen in range whose first ever completed visit is in range. */
+  newPatients: number
+  /** Patients seen in range whose first completed visit is before it. */
+  returningPatients: number
+  /** returning / (new + returning); null when nobody was seen. */
+  returningShare: number | null
+  /** Patients whose `recall_due_on` is in range. */
+  recallDue: number
+  /**
+   * Patients whose `recall_due_on` is before `to` with no completed visit
+   * on or after it (up to the end of `to`).
+   */
+  recallOverdue: number
+  /**
+   * Patients seen before whose last completed visit is
+   * `CHURN_AFTER_MONTHS` calendar months or more before `to`, with
+   * nothing booked after `to`.
+   */
+  churnRisk: number
+  /**
+   * The most valuable of them (lifetime billed, highest first), at most
+   * `CHURN_LIST_LEN`.
+   */
+  churnList: Array<AtRiskPatient>
+  /**
+   * Patients seen before whose last completed visit is
+   * `CHURN_AFTER_MONTHS` calendar months or more before `to`, booked or not (`churn_risk` is those of them
+   * with nothing booked).
+   */
+  lapsed: number
+  /**
+   * Patients whose last completed visit before `from` is
+   * `CHURN_AFTER_MONTHS` calendar months or more before the day before
+   * `from`: lapsed when the range
+   * began.
+   */
+  lapsedAtStart: number
+  /** Of `lapsed_at_start`, those with a completed visit in the range. */
+  wonBack: number
+}
+
+/** AR by payer (`payer` column text as keys). */
+export interface PayerAmounts {
+  /** Patients' own balances. */
+  self: string
+  /** Insurers' balances. */
+  insurance: string
+  /** Balances of invoices whose payer is not a listed value. */
+  unknown: string
+}
+
+/** `payments.method`. */
+export type PaymentMethod = "cash" | "card" | "bank_transfer" | "insurance" | "wallet" | "unknown"
+
+/** Collected through one payment method. */
+export interface PaymentShare {
+  /** The method. */
+  method: PaymentMethod
+  /** Number of payments (refunds included). */
+  payments: number
+  /** Sum of amounts, refunds negative. */
+  amount: string
+  /** amount / collected; null when nothing was collected. */
+  share: number | null
+}
+
+/** One procedure code's billed volume and revenue. */
+export interface ProcedureLine {
+  /** The code (trimmed; blank is `unspecified`). */
+  procedureCode: string
+  /** Sum of qty on billed invoices issued in range. */
+  volume: number
+  /** Sum of qty x unit_price on those items. */
+  revenue: string
+}
+
+/** One projection of month-end billed. */
+export interface Projection {
+  /** The branch; `None` for the network. */
+  clinicId: number | null
+  /** Billed from the first of the month through the cut. */
+  billedToDate: string
+  /** Projected billed of the whole month, to paisa. */
+  projected: string
+  /**
+   * The backtest's MAPE of this branch (or of the network); `None`
+   * without a month that billed anything.
+   */
+  mape: number | null
+}
+
+/** Quotations created in range by status. */
+export interface QuotationCounts {
+  /** Not sent (kept out of the conversion). */
+  draft: number
+  /** Sent, no answer yet. */
+  sent: number
+  /** Accepted. */
+  accepted: number
+  /** Rejected. */
+  rejected: number
+  /** Expired. */
+  expired: number
+}
+
+/** Why a decision went the way it did (a stable code for the UI and logs). */
+export type Reason = "org_admin" | "clinic_admin" | "branch_manager" | "branch_staff" | "outside_organization" | "network_only" | "org_template_protected" | "not_permitted" | "wrong_resource"
+
+/** A suggested transfer of one sku between two branches. */
+export interface RebalanceLine {
+  /** The sku. */
+  sku: string
+  /** The sending branch (more than `SENDER_OVER_COVER_DAYS` days of cover). */
+  fromClinicId: number
+  /** The receiving branch (needs a reorder). */
+  toClinicId: number
+  /**
+   * Whole units: min(what the sender holds above
+   * `SENDER_KEEPS_COVER_DAYS` days of cover, what brings the receiver to
+   * `RECEIVER_TARGET_COVER_DAYS` days of cover).
+   */
+  qty: string
+}
+
+/** A (branch, sku) that needs a reorder. */
+export interface ReorderLine {
+  /** The branch. */
+  clinicId: number
+  /** The sku (trimmed). */
+  sku: string
+  /** Stock as of the end of `to`. */
+  qtyOnHand: string
+  /** Consumption per day over the range; null when none was consumed. */
+  dailyConsumption: number | null
+  /** qty_on_hand / daily_consumption; null without consumption, 0 when out. */
+  daysOfCover: number | null
+}
+
+/**
+ * A domain report: totals over the whole scope, and one row per group with
+ * the same fields. Totals are finished from merged facts, never from rows.
+ */
+export interface Report<M> {
+  /** False: the answer could be computed (see `Degraded`). */
+  degraded: false
+  /** First day of the range. */
+  from: string
+  /** Last day of the range; balances are as of its end. */
+  to: string
+  /** The grouping of `groups`. */
+  groupBy: GroupBy
+  /** The clinics of the scope, ascending. */
+  clinicIds: Array<number>
+  /** The whole scope. */
+  totals: M
+  /** One row per clinic (or per clinic and doctor); empty for `none`. */
+  perBranch: Array<BranchKey & M>
+}
+
+/** One backtest case: a projection made in a past month against its actual. */
+export interface RevenueCase {
+  /** The branch; `None` for the network. */
+  clinicId: number | null
+  /** First day of the month. */
+  monthStart: string
+  /** The cut the projection was made at. */
+  cut: string
+  /** The projection. */
+  projected: string
+  /** What the month billed. */
+  actual: string
+  /** `|projected - actual| / actual`; `None` when nothing was billed. */
+  error: number | null
+}
+
+/** A month-end revenue projection with its measured error. */
+export interface RevenueForecast {
+  /** False: the answer could be computed (see `Degraded`). */
+  degraded: false
+  /** The cut: the last day of data. */
+  asOf: string
+  /** First day of the month projected. */
+  monthStart: string
+  /** Last day of the month projected. */
+  monthEnd: string
+  /** Days of the month still to come. */
+  remainingDays: number
+  /** How it is projected. */
+  method: string
+  /** The network. */
+  network: Projection
+  /** Each branch, ascending. */
+  branches: Array<Projection>
+  /** The network's MAPE over the backtest months (the error to quote). */
+  mape: number | null
+  /** The branches' MAPE over every branch and backtest month. */
+  branchMape: number | null
+  /** Every backtest case, network first, month by month. */
+  backtest: Array<RevenueCase>
+}
+
+/** Revenue month to date against the network target. */
+export interface RevenueMtd {
+  /** First day of the month. */
+  monthStart: string
+  /** Elapsed days (through `to`). */
+  elapsedDays: number
+  /** Days of the month. */
+  monthDays: number
+  /** Billed month to date. */
+  billed: string
+  /** The network's monthly revenue target, when one is set (the first by id). */
+  targetMonthly: string | null
+  /** That target prorated by elapsed days. */
+  targetToDate: string | null
+  /** billed / target_to_date. */
+  attainment: number | null
+}
+
+/** Active headcount of one role. */
+export interface RoleHeadcount {
+  /** The role (`users.role`). */
+  role: UserRole
+  /** Active users of that role, hired by `to`. */
+  staff: number
+}
+
+/** How bad a breach is. */
+export type Severity = "warning" | "critical"
+
+/** Rows kept out of the KPIs for bad values. */
+export interface StaffDataQuality {
+  /** Active users whose role is not listed (counted in headcount under `other`). */
+  unknownRole: number
+  /** Users whose status is neither active nor inactive (not counted). */
+  unknownUserStatus: number
+  /** Attendance days in range whose status is not listed (not counted). */
+  unknownAttendanceStatus: number
+}
+
+/** Every staff KPI of one group (or of the totals). */
+export interface StaffMetrics {
+  /** Active users assigned to the branch, hired by `to`. */
+  headcount: number
+  /**
+   * `headcount` by role, every listed role in schema order (an unlisted
+   * role counts as `other`).
+   */
+  headcountByRole: Array<RoleHeadcount>
+  /** Attendance days in range with status present. */
+  presentDays: number
+  /** ... absent. */
+  absentDays: number
+  /** ... leave. */
+  leaveDays: number
+  /** ... off. */
+  offDays: number
+  /** present / (present + absent); null without such days. */
+  attendanceRate: number | null
+  /** absent / (present + absent); null without such days. */
+  absenteeismRate: number | null
+  /** Present days in range more than `LATE_AFTER_MINUTES` late. */
+  lateArrivals: number
+  /** Staff present on `to`. */
+  presentToday: number
+  /** Staff on leave on `to`. */
+  onLeaveToday: number
+  /** Payroll paid in range (`paid_on`; the accounting `payroll`). */
+  payrollCost: string
+  /** How many payroll rows. */
+  payrollEntries: number
+  /** Billed in range (the financial `billed`). */
+  billed: string
+  /** billed / headcount, rounded to paisa; null without staff. */
+  revenuePerStaff: string | null
+  /** Rows kept out for bad values. */
+  dataQuality: StaffDataQuality
+}
+
+/** A target's metric. */
+export type TargetMetric = "revenue_monthly" | "noshow_rate_max" | "collection_rate_min" | "utilization_min" | "ar_90_max" | "expense_ratio_max" | "lab_overdue_max"
+
+/** Where a target stands. */
+export type TargetStatus = "met" | "breached" | "no_data"
+
+/** Targets that could not be judged (kept out, counted). */
+export interface TargetsDataQuality {
+  /** Rows whose metric odx does not know. */
+  unknownMetric: number
+  /** Rows whose period is not `monthly`. */
+  unknownPeriod: number
+  /** Rows of a branch outside the scope (never judged here). */
+  outsideScope: number
+}
+
+/**
+ * Every target of a scope judged, and the alerts (critical first, then by
+ * miss, largest first).
+ */
+export interface TargetsReport {
+  /** First day of the month to date. */
+  monthStart: string
+  /** The as-of day. */
+  to: string
+  /** Elapsed days of the month (through `to`). */
+  elapsedDays: number
+  /** Days of the month. */
+  monthDays: number
+  /** One per target row judged, in target id order. */
+  evaluations: Array<Evaluation>
+  /** The breaches. */
+  alerts: Array<Alert>
+  /** Rows kept out. */
+  dataQuality: TargetsDataQuality
+}
+
+/**
+ * Billed and collected per day (ranges up to 62 days) or per calendar month,
+ * every bucket present, zero-filled.
+ */
+export interface Trend {
+  /** `day` or `month`. */
+  granularity: Granularity
+  /** The buckets in date order. */
+  points: Array<TrendPoint>
+}
+
+/** One trend bucket. */
+export interface TrendPoint {
+  /** First day of the bucket. */
+  start: string
+  /** Last day of the bucket (inclusive). */
+  end: string
+  /** Billed in the bucket. */
+  billed: string
+  /** Collected in the bucket. */
+  collected: string
+}
+
+/** `users.role`. */
+export type UserRole = "clinic_admin" | "doctor" | "receptionist" | "hygienist" | "assistant" | "other" | "unknown"
+
+/** The financial report, or what it misses. */
+export type FinancialReport = Report<FinancialMetrics> | Degraded
+
+/** The operations report, or what it misses. */
+export type OperationsReport = Report<OperationsMetrics> | Degraded
+
+/** The accounting report, or what it misses. */
+export type AccountingReport = Report<AccountingMetrics> | Degraded
+
+/** The lab report, or what it misses. */
+export type LabReport = Report<LabMetrics> | Degraded
+
+/** The staff report, or what it misses. */
+export type StaffReport = Report<StaffMetrics> | Degraded
+
+/** The clinical report, or what it misses. */
+export type ClinicalReport = Report<ClinicalMetrics> | Degraded
+
+/** The patients report, or what it misses. */
+export type PatientsReport = Report<PatientsMetrics> | Degraded
+
+/** The inventory report, or what it misses. */
+export type InventoryReport = Report<InventoryMetrics> | Degraded
+
+/** The Command Center when it could be computed. */
+export type CommandCenterReady = CommandCenter
