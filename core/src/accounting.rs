@@ -11,6 +11,8 @@
 //! lab cost, expenses and payroll are the clinic's overheads and land on its
 //! `doctor_id: null` row, so a clinic's doctor rows add up to its clinic row.
 
+use crate::domain::Domain;
+use crate::compare::{Headline, Measure, MeasureKind, amount, of};
 use crate::category::InvoiceStatus;
 use crate::error::{OdxError, Result};
 use crate::financial::{lab_cost_counts, LabCostFact};
@@ -379,6 +381,21 @@ impl Tables {
             acc.accum_payroll(&PayrollFact { clinic_id: p.clinic_id, entries: 1, gross: p.gross })?;
         }
         Ok(())
+    }
+}
+
+impl Headline for AccountingMetrics {
+    const DOMAIN: Domain = Domain::Accounting;
+    fn headline(&self) -> Vec<Measure> {
+        vec![
+            amount("receipts", self.receipts),
+            amount("direct_cost", self.direct_cost),
+            amount("opex", self.opex),
+            amount("payroll", self.payroll),
+            amount("total_costs", self.total_costs),
+            amount("net_profit", self.net_profit),
+            of("expense_ratio", MeasureKind::Rate, self.expense_ratio),
+        ]
     }
 }
 

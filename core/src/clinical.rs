@@ -10,6 +10,8 @@
 //! row of its plan's doctor (the no-doctor row without a plan), a procedure
 //! line on its invoice's doctor's row.
 
+use crate::domain::Domain;
+use crate::compare::{Headline, Measure, MeasureKind, amount, count, of};
 use crate::category::{label, InvoiceStatus, PlanStatus, ProcedureStatus, QuotationStatus};
 use crate::error::{OdxError, Result};
 use crate::frame::Facts;
@@ -484,6 +486,23 @@ impl Tables {
             }
         }
         Ok(())
+    }
+}
+
+impl Headline for ClinicalMetrics {
+    const DOMAIN: Domain = Domain::Clinical;
+    fn headline(&self) -> Vec<Measure> {
+        use MeasureKind::*;
+        vec![
+            count("plans_created", self.plans_created),
+            count("plans_accepted", self.plans_accepted),
+            of("acceptance_rate", Rate, self.acceptance_rate),
+            amount("plan_value", self.plan_value),
+            amount("accepted_value", self.accepted_value),
+            amount("pipeline_value", self.pipeline_value),
+            of("completion_rate", Rate, self.completion_rate),
+            of("quotation_conversion", Rate, self.quotation_conversion),
+        ]
     }
 }
 

@@ -17,19 +17,11 @@
 //!   up. `previous_share` is the same in the previous period.
 //!
 
-use crate::accounting::AccountingMetrics;
-use crate::clinical::ClinicalMetrics;
 use crate::domain::Domain;
 use crate::error::{OdxError, Result};
-use crate::financial::FinancialMetrics;
-use crate::inventory::InventoryMetrics;
-use crate::lab::LabMetrics;
 use crate::num::rate;
-use crate::operations::OperationsMetrics;
-use crate::patients::PatientsMetrics;
 use crate::report::Report;
 use crate::scope::{GroupBy, MetricScope};
-use crate::staff::StaffMetrics;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
@@ -82,15 +74,15 @@ pub struct Measure {
     pub value: Option<Decimal>,
 }
 
-fn amount(metric: &'static str, value: Decimal) -> Measure {
+pub(crate) fn amount(metric: &'static str, value: Decimal) -> Measure {
     Measure { metric, kind: MeasureKind::Amount, value: Some(value) }
 }
 
-fn count(metric: &'static str, value: u64) -> Measure {
+pub(crate) fn count(metric: &'static str, value: u64) -> Measure {
     Measure { metric, kind: MeasureKind::Count, value: Some(Decimal::from(value)) }
 }
 
-fn of(metric: &'static str, kind: MeasureKind, value: Option<Decimal>) -> Measure {
+pub(crate) fn of(metric: &'static str, kind: MeasureKind, value: Option<Decimal>) -> Measure {
     Measure { metric, kind, value }
 }
 
@@ -100,137 +92,6 @@ pub trait Headline {
     const DOMAIN: Domain;
     /// The headline measures, always the same names in the same order.
     fn headline(&self) -> Vec<Measure>;
-}
-
-impl Headline for FinancialMetrics {
-    const DOMAIN: Domain = Domain::Financial;
-    fn headline(&self) -> Vec<Measure> {
-        use MeasureKind::*;
-        vec![
-            amount("billed", self.billed),
-            count("invoice_count", self.invoice_count),
-            of("avg_ticket", Average, self.avg_ticket),
-            amount("collected", self.collected),
-            of("collection_rate", Rate, self.collection_rate),
-            amount("outstanding", self.outstanding),
-            amount("ar_90_plus", self.ar_aging.over_90),
-            amount("direct_cost", self.direct_cost),
-            amount("gross_profit", self.gross_profit),
-            of("margin", Rate, self.margin),
-        ]
-    }
-}
-
-impl Headline for OperationsMetrics {
-    const DOMAIN: Domain = Domain::Operations;
-    fn headline(&self) -> Vec<Measure> {
-        use MeasureKind::*;
-        vec![
-            count("appointments", self.appointments.total),
-            count("completed", self.appointments.completed),
-            count("no_show", self.appointments.no_show),
-            count("cancelled", self.appointments.cancelled),
-            of("no_show_rate", Rate, self.no_show_rate),
-            of("cancel_rate", Rate, self.cancel_rate),
-            of("completion_rate", Rate, self.completion_rate),
-            count("new_patients", self.new_patients),
-            of("doctor_utilization", Rate, self.doctor_utilization),
-            of("chair_utilization", Rate, self.chair_utilization),
-        ]
-    }
-}
-
-impl Headline for AccountingMetrics {
-    const DOMAIN: Domain = Domain::Accounting;
-    fn headline(&self) -> Vec<Measure> {
-        vec![
-            amount("receipts", self.receipts),
-            amount("direct_cost", self.direct_cost),
-            amount("opex", self.opex),
-            amount("payroll", self.payroll),
-            amount("total_costs", self.total_costs),
-            amount("net_profit", self.net_profit),
-            of("expense_ratio", MeasureKind::Rate, self.expense_ratio),
-        ]
-    }
-}
-
-impl Headline for LabMetrics {
-    const DOMAIN: Domain = Domain::Lab;
-    fn headline(&self) -> Vec<Measure> {
-        let f = &self.figures;
-        vec![
-            count("cases_sent", f.cases_sent),
-            count("cases_received", f.cases_received),
-            count("open_cases", f.open_cases),
-            count("overdue_cases", f.overdue_cases),
-            of("overdue_share", MeasureKind::Rate, f.overdue_share),
-            amount("lab_cost", f.lab_cost),
-            of("avg_turnaround_days", MeasureKind::Days, f.avg_turnaround_days),
-        ]
-    }
-}
-
-impl Headline for StaffMetrics {
-    const DOMAIN: Domain = Domain::Staff;
-    fn headline(&self) -> Vec<Measure> {
-        use MeasureKind::*;
-        vec![
-            count("headcount", self.headcount),
-            count("present_days", self.present_days),
-            count("absent_days", self.absent_days),
-            of("absenteeism_rate", Rate, self.absenteeism_rate),
-            count("late_arrivals", self.late_arrivals),
-            amount("payroll_cost", self.payroll_cost),
-            of("revenue_per_staff", Average, self.revenue_per_staff),
-        ]
-    }
-}
-
-impl Headline for ClinicalMetrics {
-    const DOMAIN: Domain = Domain::Clinical;
-    fn headline(&self) -> Vec<Measure> {
-        use MeasureKind::*;
-        vec![
-            count("plans_created", self.plans_created),
-            count("plans_accepted", self.plans_accepted),
-            of("acceptance_rate", Rate, self.acceptance_rate),
-            amount("plan_value", self.plan_value),
-            amount("accepted_value", self.accepted_value),
-            amount("pipeline_value", self.pipeline_value),
-            of("completion_rate", Rate, self.completion_rate),
-            of("quotation_conversion", Rate, self.quotation_conversion),
-        ]
-    }
-}
-
-impl Headline for PatientsMetrics {
-    const DOMAIN: Domain = Domain::Patients;
-    fn headline(&self) -> Vec<Measure> {
-        vec![
-            count("active_patients", self.active_patients),
-            count("new_patients", self.new_patients),
-            count("returning_patients", self.returning_patients),
-            of("returning_share", MeasureKind::Rate, self.returning_share),
-            count("recall_overdue", self.recall_overdue),
-            count("churn_risk", self.churn_risk),
-        ]
-    }
-}
-
-impl Headline for InventoryMetrics {
-    const DOMAIN: Domain = Domain::Inventory;
-    fn headline(&self) -> Vec<Measure> {
-        vec![
-            amount("stock_value", self.stock_value),
-            count("out_of_stock", self.out_of_stock),
-            count("low_stock", self.low_stock),
-            amount("expiring_value", self.expiring_value),
-            amount("expired_value", self.expired_value),
-            count("reorder_needed", self.reorder_needed),
-            of("days_of_cover", MeasureKind::Days, self.days_of_cover),
-        ]
-    }
 }
 
 /// One measure now and in the previous period. Its values are money or not

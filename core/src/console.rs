@@ -71,16 +71,15 @@ impl Tables {
             let (current, previous) = comparison_scopes(scope)?;
             report(&current)?.compare(&report(&previous)?)
         }
-        match domain {
-            Domain::Financial => both(scope, |s| self.financial(s)),
-            Domain::Operations => both(scope, |s| self.operations(s)),
-            Domain::Accounting => both(scope, |s| self.accounting(s)),
-            Domain::Lab => both(scope, |s| self.lab(s)),
-            Domain::Staff => both(scope, |s| self.staff(s)),
-            Domain::Clinical => both(scope, |s| self.clinical(s)),
-            Domain::Patients => both(scope, |s| self.patients(s)),
-            Domain::Inventory => both(scope, |s| self.inventory(s)),
+        macro_rules! arms {
+            ([$tables:ident, $domain:ident, $scope:ident] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+                match $domain {
+                    $(Domain::$variant => both($scope, |s| $tables.$module(s)),)*
+                }
+            };
         }
+        let tables = self;
+        crate::domains!(arms, tables, domain, scope)
     }
 
     /// The month-end revenue forecast of `clinic_ids` at `as_of`, with its

@@ -1,59 +1,111 @@
-//! The domains (console modules) every surface names the same way.
+//! The domain registry: every domain (console module) once, in
+//! [`domains!`]. The `Domain` enum, core's domain modules and re-exports,
+//! and every surface's per-domain entry points (the SQL functions, the Node
+//! functions and `Engine` methods, the statement sets, the CLI tables) are
+//! generated from this one list. A new domain is its core file
+//! (`core/src/<domain>.rs`), its statements (`sql/src/<domain>.rs`) and one
+//! line here.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A domain (console module).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Domain {
-    /// Financial.
-    Financial,
-    /// Appointments / operations.
-    Operations,
-    /// The cash-basis P&L.
-    Accounting,
-    /// Lab cases: open, overdue, turnaround, cost, per vendor.
-    Lab,
-    /// Staff: headcount, attendance, payroll, revenue per staff.
-    Staff,
-    /// Clinical: treatment plans, quotations, top procedures.
-    Clinical,
-    /// Patients: active, new and returning, recall, churn risk.
-    Patients,
-    /// Inventory: stock, expiry, cover, reorder, rebalance.
-    Inventory,
+/// Calls `$then! { [$($extra)*] <the registry> }`: one entry per domain,
+/// `#[doc] Variant module Accumulator Metrics Report;` (the module is the
+/// name of the domain's file in core and in odx-sql, of its SQL function and
+/// of its Node function).
+///
+/// ```
+/// macro_rules! names {
+///     ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+///         [$(stringify!($module)),*]
+///     };
+/// }
+/// assert_eq!(odx_core::domains!(names)[3], "lab");
+/// ```
+#[macro_export]
+macro_rules! domains {
+    ($head:tt $(:: $then:ident)* $(, $($extra:tt)*)?) => {
+        $head $(:: $then)*! {
+            [$($($extra)*)?]
+            /// Financial.
+            Financial financial FinancialAcc FinancialMetrics FinancialReport;
+            /// Appointments / operations.
+            Operations operations OperationsAcc OperationsMetrics OperationsReport;
+            /// The cash-basis P&L.
+            Accounting accounting AccountingAcc AccountingMetrics AccountingReport;
+            /// Lab cases: open, overdue, turnaround, cost, per vendor.
+            Lab lab LabAcc LabMetrics LabReport;
+            /// Staff: headcount, attendance, payroll, revenue per staff.
+            Staff staff StaffAcc StaffMetrics StaffReport;
+            /// Clinical: treatment plans, quotations, top procedures.
+            Clinical clinical ClinicalAcc ClinicalMetrics ClinicalReport;
+            /// Patients: active, new and returning, recall, churn risk.
+            Patients patients PatientsAcc PatientsMetrics PatientsReport;
+            /// Inventory: stock, expiry, cover, reorder, rebalance.
+            Inventory inventory InventoryAcc InventoryMetrics InventoryReport;
+        }
+    };
 }
 
-impl Domain {
-    /// Every domain.
-    pub const ALL: [Domain; 8] = [
-        Domain::Financial,
-        Domain::Operations,
-        Domain::Accounting,
-        Domain::Lab,
-        Domain::Staff,
-        Domain::Clinical,
-        Domain::Patients,
-        Domain::Inventory,
-    ];
+macro_rules! declare_domain {
+    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+        /// A domain (console module).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Domain {
+            $($(#[$doc])* $variant,)*
+        }
 
+        /// How many domains there are.
+        const COUNT: usize = [$(stringify!($variant)),*].len();
+
+        impl Domain {
+            /// Every domain, in the registry's order.
+            pub const ALL: [Domain; COUNT] = [$(Domain::$variant),*];
+
+            /// The module name used in reports (`financial`, `operations`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Domain::$variant => stringify!($module),)*
+                }
+            }
+        }
+    };
+}
+domains!(declare_domain);
+
+impl Domain {
     /// The domain of a module name (`financial`, `operations`).
     pub fn parse(name: &str) -> Option<Domain> {
         Domain::ALL.into_iter().find(|d| d.as_str() == name)
     }
+}
 
-    /// The module name used in reports (`financial`, `operations`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Domain::Financial => "financial",
-            Domain::Operations => "operations",
-            Domain::Accounting => "accounting",
-            Domain::Lab => "lab",
-            Domain::Staff => "staff",
-            Domain::Clinical => "clinical",
-            Domain::Patients => "patients",
-            Domain::Inventory => "inventory",
+/// `match domain { each => { type $acc = <its accumulator>; $body } }`:
+/// code written once for every domain's accumulator type.
+///
+/// ```
+/// use odx_core::{by_domain, Domain};
+/// let name = by_domain!(Domain::Lab, A => std::any::type_name::<A>());
+/// assert!(name.ends_with("LabAcc"));
+/// ```
+#[macro_export]
+macro_rules! by_domain {
+    ($domain:expr, $acc:ident => $body:expr) => {
+        $crate::domains!($crate::__by_domain_arms, $domain, $acc, $body)
+    };
+}
+
+/// The arms of [`by_domain!`] (not for direct use).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __by_domain_arms {
+    ([$domain:expr, $a:ident, $body:expr] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+        match $domain {
+            $($crate::Domain::$variant => {
+                type $a = $crate::$acc;
+                $body
+            })*
         }
-    }
+    };
 }

@@ -5,6 +5,8 @@
 //! accumulator takes grouped facts (one raw row is a fact of count 1), so the
 //! in-memory path and the SQL path (`GROUP BY` in Postgres) feed the same code.
 
+use crate::domain::Domain;
+use crate::compare::{Headline, Measure, MeasureKind, amount, count, of};
 use crate::calendar::{AgingBucket, Granularity};
 use crate::category::{InvoiceStatus, LabStatus, Payer, PaymentMethod};
 use crate::error::{OdxError, Result};
@@ -731,5 +733,24 @@ impl Tables {
             }
         }
         Ok(())
+    }
+}
+
+impl Headline for FinancialMetrics {
+    const DOMAIN: Domain = Domain::Financial;
+    fn headline(&self) -> Vec<Measure> {
+        use MeasureKind::*;
+        vec![
+            amount("billed", self.billed),
+            count("invoice_count", self.invoice_count),
+            of("avg_ticket", Average, self.avg_ticket),
+            amount("collected", self.collected),
+            of("collection_rate", Rate, self.collection_rate),
+            amount("outstanding", self.outstanding),
+            amount("ar_90_plus", self.ar_aging.over_90),
+            amount("direct_cost", self.direct_cost),
+            amount("gross_profit", self.gross_profit),
+            of("margin", Rate, self.margin),
+        ]
     }
 }

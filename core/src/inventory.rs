@@ -11,6 +11,8 @@
 //! are judged per (branch, sku) position: the batches of one product in one
 //! branch are one stock. Expiry is judged per batch.
 
+use crate::domain::Domain;
+use crate::compare::{Headline, Measure, MeasureKind, amount, count, of};
 use crate::category::MovementKind;
 use crate::error::Result;
 use crate::frame::Facts;
@@ -472,6 +474,21 @@ impl Tables {
             })?;
         }
         Ok(())
+    }
+}
+
+impl Headline for InventoryMetrics {
+    const DOMAIN: Domain = Domain::Inventory;
+    fn headline(&self) -> Vec<Measure> {
+        vec![
+            amount("stock_value", self.stock_value),
+            count("out_of_stock", self.out_of_stock),
+            count("low_stock", self.low_stock),
+            amount("expiring_value", self.expiring_value),
+            amount("expired_value", self.expired_value),
+            count("reorder_needed", self.reorder_needed),
+            of("days_of_cover", MeasureKind::Days, self.days_of_cover),
+        ]
     }
 }
 

@@ -6,6 +6,8 @@
 //! before the range). Lab cases have no doctor: with doctor grouping they
 //! land on the clinic's `doctor_id: null` row.
 
+use crate::domain::Domain;
+use crate::compare::{Headline, Measure, MeasureKind, amount, count, of};
 use crate::category::LabStatus;
 use crate::error::Result;
 use crate::financial::{lab_cost_counts, LabCostFact};
@@ -289,6 +291,22 @@ impl Tables {
             })?;
         }
         Ok(())
+    }
+}
+
+impl Headline for LabMetrics {
+    const DOMAIN: Domain = Domain::Lab;
+    fn headline(&self) -> Vec<Measure> {
+        let f = &self.figures;
+        vec![
+            count("cases_sent", f.cases_sent),
+            count("cases_received", f.cases_received),
+            count("open_cases", f.open_cases),
+            count("overdue_cases", f.overdue_cases),
+            of("overdue_share", MeasureKind::Rate, f.overdue_share),
+            amount("lab_cost", f.lab_cost),
+            of("avg_turnaround_days", MeasureKind::Days, f.avg_turnaround_days),
+        ]
     }
 }
 

@@ -23,52 +23,45 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-pub mod accounting;
 pub mod calendar;
 pub mod category;
-pub mod clinical;
 pub mod command;
 pub mod compare;
 pub mod console;
 pub mod domain;
 pub mod error;
 pub mod export;
-pub mod financial;
 pub mod forecast;
 mod frame;
 pub mod insights;
-pub mod inventory;
-pub mod lab;
 pub mod num;
-pub mod operations;
-pub mod patients;
 pub mod policy;
 pub mod report;
 pub mod rows;
 pub mod rules;
 pub mod scope;
-pub mod staff;
 pub mod targets;
 pub mod typescript;
 pub mod wire;
 
-pub use accounting::{AccountingAcc, AccountingMetrics, AccountingReport};
+/// Each domain's module, and its accumulator, metrics and report at the root.
+macro_rules! domain_modules {
+    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+        $(pub mod $module;
+        pub use $module::{$acc, $metrics, $report};)*
+    };
+}
+domains!(domain_modules);
+
 pub use calendar::{AgingBucket, Calendar, ClinicClock, Granularity, DEFAULT_TIME_ZONE};
 pub use category::{
     AppointmentStatus, AttendanceStatus, InvoiceStatus, LabStatus, MovementKind, Payer, PaymentMethod, PlanStatus,
     ProcedureStatus, QuotationStatus, UserRole,
 };
-pub use clinical::{ClinicalAcc, ClinicalMetrics, ClinicalReport};
 pub use compare::{Comparable, Comparison, Headline, MeasureKind};
 pub use domain::Domain;
 pub use error::{ErrorClass, OdxError, Result};
-pub use financial::{FinancialAcc, FinancialMetrics, FinancialReport};
 pub use frame::{ClinicDirectory, Frame};
-pub use inventory::{InventoryAcc, InventoryMetrics, InventoryReport};
-pub use lab::{LabAcc, LabMetrics, LabReport};
-pub use operations::{OperationsAcc, OperationsMetrics, OperationsReport};
-pub use patients::{PatientsAcc, PatientsMetrics, PatientsReport};
 pub use report::{GroupRow, Report};
 pub use rows::Tables;
 pub use scope::{GroupBy, MetricScope};
-pub use staff::{StaffAcc, StaffMetrics, StaffReport};

@@ -6,6 +6,8 @@
 //! weekly tables (`doctor_schedules`, `clinic_hours`) are read as rows on every
 //! path: their row types are their facts.
 
+use crate::domain::Domain;
+use crate::compare::{Headline, Measure, MeasureKind, count, of};
 use crate::category::AppointmentStatus;
 use crate::error::{OdxError, Result};
 use crate::financial::InvoiceFact;
@@ -582,5 +584,24 @@ impl Tables {
             }
         }
         Ok(())
+    }
+}
+
+impl Headline for OperationsMetrics {
+    const DOMAIN: Domain = Domain::Operations;
+    fn headline(&self) -> Vec<Measure> {
+        use MeasureKind::*;
+        vec![
+            count("appointments", self.appointments.total),
+            count("completed", self.appointments.completed),
+            count("no_show", self.appointments.no_show),
+            count("cancelled", self.appointments.cancelled),
+            of("no_show_rate", Rate, self.no_show_rate),
+            of("cancel_rate", Rate, self.cancel_rate),
+            of("completion_rate", Rate, self.completion_rate),
+            count("new_patients", self.new_patients),
+            of("doctor_utilization", Rate, self.doctor_utilization),
+            of("chair_utilization", Rate, self.chair_utilization),
+        ]
     }
 }

@@ -13,6 +13,8 @@
 //! before the churn cut carries its identity, so the facts stay small and
 //! merge exactly.
 
+use crate::domain::Domain;
+use crate::compare::{Headline, Measure, MeasureKind, count, of};
 use crate::category::AppointmentStatus;
 use crate::error::{OdxError, Result};
 use crate::frame::Facts;
@@ -351,6 +353,20 @@ impl Tables {
             })?;
         }
         Ok(())
+    }
+}
+
+impl Headline for PatientsMetrics {
+    const DOMAIN: Domain = Domain::Patients;
+    fn headline(&self) -> Vec<Measure> {
+        vec![
+            count("active_patients", self.active_patients),
+            count("new_patients", self.new_patients),
+            count("returning_patients", self.returning_patients),
+            of("returning_share", MeasureKind::Rate, self.returning_share),
+            count("recall_overdue", self.recall_overdue),
+            count("churn_risk", self.churn_risk),
+        ]
     }
 }
 

@@ -8,6 +8,8 @@
 //! branch, not to a doctor: with doctor grouping every figure is on the
 //! branch's `doctor_id: null` row.
 
+use crate::domain::Domain;
+use crate::compare::{Headline, Measure, MeasureKind, amount, count, of};
 use crate::accounting::PayrollFact;
 use crate::category::{AttendanceStatus, InvoiceStatus, UserRole};
 use crate::error::Result;
@@ -361,6 +363,22 @@ impl Tables {
             }
         }
         Ok(())
+    }
+}
+
+impl Headline for StaffMetrics {
+    const DOMAIN: Domain = Domain::Staff;
+    fn headline(&self) -> Vec<Measure> {
+        use MeasureKind::*;
+        vec![
+            count("headcount", self.headcount),
+            count("present_days", self.present_days),
+            count("absent_days", self.absent_days),
+            of("absenteeism_rate", Rate, self.absenteeism_rate),
+            count("late_arrivals", self.late_arrivals),
+            amount("payroll_cost", self.payroll_cost),
+            of("revenue_per_staff", Average, self.revenue_per_staff),
+        ]
     }
 }
 

@@ -17,10 +17,6 @@ use crate::insights::{Benchmark, Digest, NetworkOverview};
 use crate::policy::{Decision, InsightsScope};
 use crate::report::Report;
 use crate::wire;
-use crate::{
-    AccountingMetrics, ClinicalMetrics, FinancialMetrics, InventoryMetrics, LabMetrics, OperationsMetrics,
-    PatientsMetrics, StaffMetrics,
-};
 use schemars::generate::SchemaSettings;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value};
@@ -78,16 +74,14 @@ export interface Degraded {
 
 /// The metrics type of each domain's report, by domain.
 fn metrics(generator: &mut SchemaGenerator, domain: Domain) -> Schema {
-    match domain {
-        Domain::Financial => generator.subschema_for::<FinancialMetrics>(),
-        Domain::Operations => generator.subschema_for::<OperationsMetrics>(),
-        Domain::Accounting => generator.subschema_for::<AccountingMetrics>(),
-        Domain::Lab => generator.subschema_for::<LabMetrics>(),
-        Domain::Staff => generator.subschema_for::<StaffMetrics>(),
-        Domain::Clinical => generator.subschema_for::<ClinicalMetrics>(),
-        Domain::Patients => generator.subschema_for::<PatientsMetrics>(),
-        Domain::Inventory => generator.subschema_for::<InventoryMetrics>(),
+    macro_rules! arms {
+        ([$generator:ident, $domain:ident] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+            match $domain {
+                $(Domain::$variant => $generator.subschema_for::<crate::$metrics>(),)*
+            }
+        };
     }
+    crate::domains!(arms, generator, domain)
 }
 
 /// The declarations: every type an answer reaches, sorted by name, then one

@@ -92,7 +92,7 @@ GROUP BY 1",
 }
 
 /// The statements of the accounting domain.
-pub static ACCOUNTING: LazyLock<Vec<Query>> =
+pub static QUERIES: LazyLock<Vec<Query>> =
     LazyLock::new(|| vec![receipts(), materials(), lab_costs(), expenses(), payroll()]);
 
 /// A row of the payroll statement (accounting and staff read it).

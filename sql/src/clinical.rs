@@ -92,7 +92,7 @@ FROM g WHERE in_range"
 }
 
 /// The statements of the clinical domain.
-pub static CLINICAL: LazyLock<Vec<Query>> =
+pub static QUERIES: LazyLock<Vec<Query>> =
     LazyLock::new(|| vec![plans(), plan_fees(), quotations(), procedure_lines()]);
 
 /// Adds one row of a clinical statement to the accumulator.

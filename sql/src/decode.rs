@@ -138,55 +138,6 @@ pub trait DomainAcc: Sized {
     fn finish_report(&self) -> Result<Self::Report, OdxError>;
 }
 
-/// `$body` with `$acc` naming the accumulator of `$domain` (an
-/// [`odx_core::Domain`]): one dispatch for every caller that picks the
-/// domain at run time.
-///
-/// ```
-/// use odx_sql::{by_domain, DomainAcc};
-/// let name = by_domain!(odx_core::Domain::Lab, A => A::DOMAIN.as_str());
-/// assert_eq!(name, "lab");
-/// ```
-#[macro_export]
-macro_rules! by_domain {
-    ($domain:expr, $acc:ident => $body:expr) => {
-        match $domain {
-            ::odx_core::Domain::Financial => {
-                type $acc = ::odx_core::FinancialAcc;
-                $body
-            }
-            ::odx_core::Domain::Operations => {
-                type $acc = ::odx_core::OperationsAcc;
-                $body
-            }
-            ::odx_core::Domain::Accounting => {
-                type $acc = ::odx_core::AccountingAcc;
-                $body
-            }
-            ::odx_core::Domain::Lab => {
-                type $acc = ::odx_core::LabAcc;
-                $body
-            }
-            ::odx_core::Domain::Staff => {
-                type $acc = ::odx_core::StaffAcc;
-                $body
-            }
-            ::odx_core::Domain::Clinical => {
-                type $acc = ::odx_core::ClinicalAcc;
-                $body
-            }
-            ::odx_core::Domain::Patients => {
-                type $acc = ::odx_core::PatientsAcc;
-                $body
-            }
-            ::odx_core::Domain::Inventory => {
-                type $acc = ::odx_core::InventoryAcc;
-                $body
-            }
-        }
-    };
-}
-
 /// `DomainAcc` for a core accumulator: its report, domain and row decoder.
 macro_rules! domain_acc {
     ($acc:ty, $report:ty, $domain:ident, $feed:ident) => {

@@ -112,7 +112,7 @@ GROUP BY 1, 2",
 }
 
 /// The statements of the financial domain.
-pub static FINANCIAL: LazyLock<Vec<Query>> = LazyLock::new(|| vec![invoices(), payments(), receivables(), lab_costs()]);
+pub static QUERIES: LazyLock<Vec<Query>> = LazyLock::new(|| vec![invoices(), payments(), receivables(), lab_costs()]);
 
 pub(crate) fn invoice_fact(r: &impl Row) -> Result<InvoiceFact, RowError> {
     Ok(InvoiceFact {

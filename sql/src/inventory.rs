@@ -43,7 +43,7 @@ LEFT JOIN m ON m.item_id = i.id",
 }
 
 /// The statements of the inventory domain.
-pub static INVENTORY: LazyLock<Vec<Query>> = LazyLock::new(|| vec![inventory_items()]);
+pub static QUERIES: LazyLock<Vec<Query>> = LazyLock::new(|| vec![inventory_items()]);
 
 /// Adds one row of the inventory statement to the accumulator.
 ///

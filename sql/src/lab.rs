@@ -32,7 +32,7 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7",
 }
 
 /// The statements of the lab domain.
-pub static LAB: LazyLock<Vec<Query>> = LazyLock::new(|| vec![lab_cases()]);
+pub static QUERIES: LazyLock<Vec<Query>> = LazyLock::new(|| vec![lab_cases()]);
 
 /// Adds one row of a lab statement to the accumulator.
 ///

@@ -14,31 +14,26 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-mod accounting;
-mod clinical;
+/// Each domain's statements, their decoder and the relations they read,
+/// from core's registry ([`odx_core::domains!`]).
+macro_rules! domain_modules {
+    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+        $(mod $module;)*
+    };
+}
+odx_core::domains!(domain_modules);
+
 mod console;
 mod decode;
-mod financial;
-mod inventory;
-mod lab;
-mod operations;
-mod patients;
 mod queries;
 mod schema;
-mod staff;
 
-pub use accounting::{feed_accounting, ACCOUNTING};
-pub use clinical::{feed_clinical, CLINICAL};
 pub use console::{feed_console, ConsoleQuery, ConsoleRead, Outcome, ORGANIZATION_READS, USER_READS};
 pub use decode::{DomainAcc, Row, RowError};
-pub use financial::{feed_financial, FINANCIAL};
-pub use inventory::{feed_inventory, INVENTORY};
-pub use lab::{feed_lab, LAB};
-pub use operations::{feed_operations, OPERATIONS};
-pub use patients::{feed_patients, PATIENTS};
+/// Core's [`odx_core::by_domain!`]: `$body` once for every domain's accumulator.
+pub use odx_core::by_domain;
 pub use queries::{Param, Query, QueryKind, ScopeParams, CLINIC_ZONES_SQL};
 pub use schema::{missing_relations, Domain, DomainSql, RequiredRelation, COLUMNS_SQL};
-pub use staff::{feed_staff, STAFF};
 
 #[cfg(feature = "sqlx")]
 pub mod pg_sqlx;

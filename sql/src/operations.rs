@@ -127,7 +127,7 @@ FROM app.rooms r WHERE r.clinic_id = ANY($1::bigint[]) GROUP BY 1, 2"
 }
 
 /// The statements of the operations domain.
-pub static OPERATIONS: LazyLock<Vec<Query>> =
+pub static QUERIES: LazyLock<Vec<Query>> =
     LazyLock::new(|| vec![appointments(), patients(), tickets(), schedules(), opening_hours(), rooms()]);
 
 /// Adds one row of an operations statement to the accumulator.

@@ -67,7 +67,7 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13",
 }
 
 /// The statements of the patients domain.
-pub static PATIENTS: LazyLock<Vec<Query>> = LazyLock::new(|| vec![patient_records()]);
+pub static QUERIES: LazyLock<Vec<Query>> = LazyLock::new(|| vec![patient_records()]);
 
 /// Adds one row of the patients statement to the accumulator.
 ///

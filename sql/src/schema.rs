@@ -2,8 +2,6 @@
 //! columns are missing reports them instead of failing.
 
 use crate::queries::Query;
-use crate::{accounting, clinical, financial, inventory, lab, operations, patients, staff};
-use crate::{ACCOUNTING, CLINICAL, FINANCIAL, INVENTORY, LAB, OPERATIONS, PATIENTS, STAFF};
 
 pub use odx_core::Domain;
 
@@ -15,33 +13,24 @@ pub trait DomainSql: Copy {
     fn required(self) -> &'static [RequiredRelation];
 }
 
-impl DomainSql for Domain {
-    fn queries(self) -> &'static [Query] {
-        match self {
-            Domain::Financial => &FINANCIAL,
-            Domain::Operations => &OPERATIONS,
-            Domain::Accounting => &ACCOUNTING,
-            Domain::Lab => &LAB,
-            Domain::Staff => &STAFF,
-            Domain::Clinical => &CLINICAL,
-            Domain::Patients => &PATIENTS,
-            Domain::Inventory => &INVENTORY,
-        }
-    }
+macro_rules! domain_sql {
+    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+        impl DomainSql for Domain {
+            fn queries(self) -> &'static [Query] {
+                match self {
+                    $(Domain::$variant => &crate::$module::QUERIES,)*
+                }
+            }
 
-    fn required(self) -> &'static [RequiredRelation] {
-        match self {
-            Domain::Financial => financial::REQUIRED,
-            Domain::Operations => operations::REQUIRED,
-            Domain::Accounting => accounting::REQUIRED,
-            Domain::Lab => lab::REQUIRED,
-            Domain::Staff => staff::REQUIRED,
-            Domain::Clinical => clinical::REQUIRED,
-            Domain::Patients => patients::REQUIRED,
-            Domain::Inventory => inventory::REQUIRED,
+            fn required(self) -> &'static [RequiredRelation] {
+                match self {
+                    $(Domain::$variant => crate::$module::REQUIRED,)*
+                }
+            }
         }
-    }
+    };
 }
+odx_core::domains!(domain_sql);
 
 /// A table of schema `app` and the columns a domain reads from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -46,7 +46,7 @@ GROUP BY 1, 2, 3, 4",
 
 /// The statements of the staff domain (billed comes from the average-ticket
 /// statement: invoices in range by status).
-pub static STAFF: LazyLock<Vec<Query>> = LazyLock::new(|| vec![staff(), attendance(), payroll(), tickets()]);
+pub static QUERIES: LazyLock<Vec<Query>> = LazyLock::new(|| vec![staff(), attendance(), payroll(), tickets()]);
 
 /// Adds one row of a staff statement to the accumulator.
 ///
