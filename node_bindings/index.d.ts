@@ -1,4 +1,4 @@
-/* auto-generated: core's answers by odx_core::typescript, then the addon's own declarations by NAPI-RS */
+/* auto-generated: core's answers (odx_core::typescript), then the addon's own declarations (NAPI-RS) */
 /* eslint-disable */
 
 /**
@@ -1298,61 +1298,60 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  */
 export declare class Engine {
   /**
+   * The financial report: billed, collected, the collection rate, AR (by payer and aging bucket, as of the end of the range), payment mix, direct cost, gross profit and margin, and the billing trend.
+   *
+   * Read from Postgres, for a scope.
+   */
+  financial(params: ScopeParams): Promise<FinancialReport>
+  /**
+   * The operations report: appointments by status, no-show, cancel, arrival and completion rates, the no-show bleed, new and returning patients, doctor and chair utilization.
+   *
+   * Read from Postgres, for a scope.
+   */
+  operations(params: ScopeParams): Promise<OperationsReport>
+  /**
+   * The accounting report (cash-basis P&L): receipts, direct cost, opex by category, payroll, net profit, expense ratio.
+   *
+   * Read from Postgres, for a scope.
+   */
+  accounting(params: ScopeParams): Promise<AccountingReport>
+  /**
+   * The lab report: open and overdue cases, turnaround, cost, per vendor.
+   *
+   * Read from Postgres, for a scope.
+   */
+  lab(params: ScopeParams): Promise<LabReport>
+  /**
+   * The staff report: headcount by role, attendance and absenteeism, late arrivals, present and on leave, payroll, revenue per staff.
+   *
+   * Read from Postgres, for a scope.
+   */
+  staff(params: ScopeParams): Promise<StaffReport>
+  /**
+   * The clinical report: treatment plans and their acceptance (also per doctor), pipeline, completion, quotation conversion, top procedures billed.
+   *
+   * Read from Postgres, for a scope.
+   */
+  clinical(params: ScopeParams): Promise<ClinicalReport>
+  /**
+   * The patients report: active (over the active window), new and returning, recall due and overdue, churn risk and the most valuable at-risk patients.
+   *
+   * Read from Postgres, for a scope.
+   */
+  patients(params: ScopeParams): Promise<PatientsReport>
+  /**
+   * The inventory report: stock, expiry, days of cover, reorder needs and cross-branch rebalance suggestions.
+   *
+   * Read from Postgres, for a scope.
+   */
+  inventory(params: ScopeParams): Promise<InventoryReport>
+  /**
    * Connects a bounded pool to `url` (`postgres://...`) and checks it with
    * one round trip. `options`: `{ maxConnections = 8, queryTimeoutMs =
    * 30000, connectTimeoutMs = 5000 }`. A database that cannot be reached
    * rejects with `ODX_DB_UNAVAILABLE` after at most `connectTimeoutMs`.
    */
   static connect(url: string, options?: EngineOptions): Promise<Engine>
-  /**
-   * The financial report of `{ clinicIds, from, to, groupBy?,
-   * allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-   */
-  financial(params: ScopeParams): Promise<FinancialReport>
-  /**
-   * The operations report of `{ clinicIds, from, to, groupBy?,
-   * allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-   */
-  operations(params: ScopeParams): Promise<OperationsReport>
-  /**
-   * The accounting report (cash-basis P&L) of `{ clinicIds, from, to,
-   * groupBy?, allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-   */
-  accounting(params: ScopeParams): Promise<AccountingReport>
-  /**
-   * The lab report (open and overdue cases as of the end of `to`,
-   * turnaround, cost, per vendor) of `{ clinicIds, from, to, groupBy?,
-   * allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-   */
-  lab(params: ScopeParams): Promise<LabReport>
-  /**
-   * The staff report (headcount by role on `to`, attendance and
-   * absenteeism, late arrivals, present and on leave on `to`, payroll
-   * cost, revenue per staff) of `{ clinicIds, from, to, groupBy?,
-   * allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-   */
-  staff(params: ScopeParams): Promise<StaffReport>
-  /**
-   * The clinical report (treatment plans and their acceptance, also per
-   * doctor; pipeline; completion; quotation conversion; top procedures
-   * billed) of `{ clinicIds, from, to, groupBy?, allowedClinicIds? }`:
-   * `{ degraded, totals, perBranch, ... }`.
-   */
-  clinical(params: ScopeParams): Promise<ClinicalReport>
-  /**
-   * The patients report (active over `activeWindowMonths`, 18 by default;
-   * new and returning; recall due and overdue; churn risk and the most
-   * valuable at-risk patients) of `{ clinicIds, from, to, groupBy?,
-   * allowedClinicIds?, activeWindowMonths? }`: `{ degraded, totals, perBranch, ... }`.
-   */
-  patients(params: ScopeParams): Promise<PatientsReport>
-  /**
-   * The inventory report (stock, expiry, cover, reorder needs and
-   * cross-branch rebalance suggestions, as of the end of `to`) of `{
-   * clinicIds, from, to, groupBy?, allowedClinicIds? }`: `{ degraded,
-   * totals, perBranch, ... }`.
-   */
-  inventory(params: ScopeParams): Promise<InventoryReport>
   /**
    * A domain's report of `{ domain, clinicIds, from, to,
    * allowedClinicIds? }` against the previous period of the same length,
@@ -1413,9 +1412,9 @@ export declare class Engine {
 }
 
 /**
- * The accounting report (cash-basis P&L) of rows the caller already holds
- * (`{ clinics, payments, invoices, invoice_items, lab_cases, expenses,
- * payroll }`), read as `financial`'s are, for a scope.
+ * The accounting report (cash-basis P&L): receipts, direct cost, opex by category, payroll, net profit, expense ratio.
+ *
+ * Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope.
  */
 export declare function accounting(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): AccountingReport
 
@@ -1462,9 +1461,9 @@ export interface BenchmarkParams {
 }
 
 /**
- * The clinical report of rows the caller already holds (`{ clinics,
- * treatment_plans, treatment_plan_procedures, quotations, invoices,
- * invoice_items }`), read as `financial`'s are, for a scope.
+ * The clinical report: treatment plans and their acceptance (also per doctor), pipeline, completion, quotation conversion, top procedures billed.
+ *
+ * Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope.
  */
 export declare function clinical(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): ClinicalReport
 
@@ -1558,11 +1557,9 @@ export interface EngineOptions {
 }
 
 /**
- * The financial report of rows the caller already holds (`{ clinics,
- * invoices, invoice_items, payments, lab_cases }`, column names as in the
- * schema) for a scope. Ids are numbers, money decimal strings (a JS number is
- * refused: it is not exact), instants `Date`s or ISO 8601 strings, dates
- * `YYYY-MM-DD` and times `HH:MM:SS` strings; a missing table is empty.
+ * The financial report: billed, collected, the collection rate, AR (by payer and aging bucket, as of the end of the range), payment mix, direct cost, gross profit and margin, and the billing trend.
+ *
+ * Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope.
  */
 export declare function financial(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): FinancialReport
 
@@ -1613,15 +1610,16 @@ export declare function forecastRevenue(rows: Record<string, Array<Record<string
 export declare function insightsScope(rows: Record<string, Array<Record<string, unknown>>>, params: UserScopeParams): InsightsScope
 
 /**
- * The inventory report of rows the caller already holds (`{ clinics,
- * inventory_items, inventory_movements }`), read as `financial`'s are, for a
- * scope.
+ * The inventory report: stock, expiry, days of cover, reorder needs and cross-branch rebalance suggestions.
+ *
+ * Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope.
  */
 export declare function inventory(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): InventoryReport
 
 /**
- * The lab report of rows the caller already holds (`{ clinics, lab_cases }`),
- * read as `financial`'s are, for a scope.
+ * The lab report: open and overdue cases, turnaround, cost, per vendor.
+ *
+ * Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope.
  */
 export declare function lab(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): LabReport
 
@@ -1633,9 +1631,9 @@ export declare function lab(rows: Record<string, Array<Record<string, unknown>>>
 export declare function networkOverview(rows: Record<string, Array<Record<string, unknown>>>, params: OverviewParams): NetworkOverview | Degraded
 
 /**
- * The operations report of rows the caller already holds (`{ clinics,
- * appointments, invoices, doctor_schedules, clinic_hours, rooms }`), read
- * as `financial`'s are, for a scope.
+ * The operations report: appointments by status, no-show, cancel, arrival and completion rates, the no-show bleed, new and returning patients, doctor and chair utilization.
+ *
+ * Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope.
  */
 export declare function operations(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): OperationsReport
 
@@ -1652,9 +1650,9 @@ export interface OverviewParams {
 }
 
 /**
- * The patients report of rows the caller already holds (`{ clinics,
- * patients, appointments, invoices }`), read as `financial`'s are, for a
- * scope (`activeWindowMonths` sets the active window, 18 by default).
+ * The patients report: active (over the active window), new and returning, recall due and overdue, churn risk and the most valuable at-risk patients.
+ *
+ * Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope.
  */
 export declare function patients(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): PatientsReport
 
@@ -1678,9 +1676,9 @@ export interface ScopeParams {
 }
 
 /**
- * The staff report of rows the caller already holds (`{ clinics, users,
- * attendance_days, payroll, invoices }`), read as `financial`'s are, for a
- * scope.
+ * The staff report: headcount by role, attendance and absenteeism, late arrivals, present and on leave, payroll, revenue per staff.
+ *
+ * Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope.
  */
 export declare function staff(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): StaffReport
 

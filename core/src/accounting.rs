@@ -399,6 +399,13 @@ impl Headline for AccountingMetrics {
     }
 }
 
+/// What the domain's report computes, in a sentence a SQL user reads (the
+/// `COMMENT` of its SQL function), with core's constants interpolated.
+pub fn about() -> String {
+    "The cash-basis P&L of the clinics over from_date..to_date, computed by odx-core: receipts, direct cost, opex by category, payroll, net profit, expense ratio; { degraded, totals, groups }. group_by: clinic (default), doctor (overheads on the doctor_id null row) or none. Since 0.2.0."
+        .to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

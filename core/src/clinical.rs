@@ -506,6 +506,14 @@ impl Headline for ClinicalMetrics {
     }
 }
 
+/// What the domain's report computes, in a sentence a SQL user reads (the
+/// `COMMENT` of its SQL function), with core's constants interpolated.
+pub fn about() -> String {
+    format!(
+        "Treatment plans, quotations and procedures of the clinics, computed by odx-core: plans created in range (not draft), accepted, acceptance rate (and per doctor), pipeline value, average plan value, completion rate, quotation conversion, the top {TOP_PROCEDURES} procedures billed by volume and by revenue; {{ degraded, totals, groups }}. group_by doctor: plans by their doctor, quotations by their plan's doctor, procedures by their invoice's doctor. Since 0.2.0."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

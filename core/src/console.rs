@@ -72,7 +72,7 @@ impl Tables {
             report(&current)?.compare(&report(&previous)?)
         }
         macro_rules! arms {
-            ([$tables:ident, $domain:ident, $scope:ident] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+            ([$tables:ident, $domain:ident, $scope:ident] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
                 match $domain {
                     $(Domain::$variant => both($scope, |s| $tables.$module(s)),)*
                 }

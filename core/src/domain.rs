@@ -10,13 +10,16 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Calls `$then! { [$($extra)*] <the registry> }`: one entry per domain,
-/// `#[doc] Variant module Accumulator Metrics Report;` (the module is the
-/// name of the domain's file in core and in odx-sql, of its SQL function and
-/// of its Node function).
+/// `#[doc = "..."] Variant module Accumulator Metrics Report [+ argument];` (the
+/// module is the name of the domain's file in core and in odx-sql, of its
+/// SQL function and of its Node function; the argument, if any, is the
+/// scope argument the domain reads beyond clinics, dates and grouping, by
+/// its SQL name). The docs are `#[doc = "..."]` (plain string literals,
+/// which napi-rs reads into `index.d.ts` as they are).
 ///
 /// ```
 /// macro_rules! names {
-///     ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+///     ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
 ///         [$(stringify!($module)),*]
 ///     };
 /// }
@@ -27,28 +30,28 @@ macro_rules! domains {
     ($head:tt $(:: $then:ident)* $(, $($extra:tt)*)?) => {
         $head $(:: $then)*! {
             [$($($extra)*)?]
-            /// Financial.
+            #[doc = "The financial report: billed, collected, the collection rate, AR (by payer and aging bucket, as of the end of the range), payment mix, direct cost, gross profit and margin, and the billing trend."]
             Financial financial FinancialAcc FinancialMetrics FinancialReport;
-            /// Appointments / operations.
+            #[doc = "The operations report: appointments by status, no-show, cancel, arrival and completion rates, the no-show bleed, new and returning patients, doctor and chair utilization."]
             Operations operations OperationsAcc OperationsMetrics OperationsReport;
-            /// The cash-basis P&L.
+            #[doc = "The accounting report (cash-basis P&L): receipts, direct cost, opex by category, payroll, net profit, expense ratio."]
             Accounting accounting AccountingAcc AccountingMetrics AccountingReport;
-            /// Lab cases: open, overdue, turnaround, cost, per vendor.
+            #[doc = "The lab report: open and overdue cases, turnaround, cost, per vendor."]
             Lab lab LabAcc LabMetrics LabReport;
-            /// Staff: headcount, attendance, payroll, revenue per staff.
+            #[doc = "The staff report: headcount by role, attendance and absenteeism, late arrivals, present and on leave, payroll, revenue per staff."]
             Staff staff StaffAcc StaffMetrics StaffReport;
-            /// Clinical: treatment plans, quotations, top procedures.
+            #[doc = "The clinical report: treatment plans and their acceptance (also per doctor), pipeline, completion, quotation conversion, top procedures billed."]
             Clinical clinical ClinicalAcc ClinicalMetrics ClinicalReport;
-            /// Patients: active, new and returning, recall, churn risk.
-            Patients patients PatientsAcc PatientsMetrics PatientsReport;
-            /// Inventory: stock, expiry, cover, reorder, rebalance.
+            #[doc = "The patients report: active (over the active window), new and returning, recall due and overdue, churn risk and the most valuable at-risk patients."]
+            Patients patients PatientsAcc PatientsMetrics PatientsReport + active_window_months;
+            #[doc = "The inventory report: stock, expiry, days of cover, reorder needs and cross-branch rebalance suggestions."]
             Inventory inventory InventoryAcc InventoryMetrics InventoryReport;
         }
     };
 }
 
 macro_rules! declare_domain {
-    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
         /// A domain (console module).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
         #[serde(rename_all = "snake_case")]
@@ -100,7 +103,7 @@ macro_rules! by_domain {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __by_domain_arms {
-    ([$domain:expr, $a:ident, $body:expr] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+    ([$domain:expr, $a:ident, $body:expr] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
         match $domain {
             $($crate::Domain::$variant => {
                 type $a = $crate::$acc;

@@ -754,3 +754,10 @@ impl Headline for FinancialMetrics {
         ]
     }
 }
+
+/// What the domain's report computes, in a sentence a SQL user reads (the
+/// `COMMENT` of its SQL function), with core's constants interpolated.
+pub fn about() -> String {
+    "Financial KPIs of the clinics over from_date..to_date (local dates, inclusive; balances as of the end of to_date), computed by odx-core: { degraded, totals, groups }. group_by: clinic (default), doctor or none."
+        .to_owned()
+}

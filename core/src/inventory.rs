@@ -492,6 +492,14 @@ impl Headline for InventoryMetrics {
     }
 }
 
+/// What the domain's report computes, in a sentence a SQL user reads (the
+/// `COMMENT` of its SQL function), with core's constants interpolated.
+pub fn about() -> String {
+    format!(
+        "Inventory of the clinics, computed by odx-core: stock as of the end of to_date (qty_on_hand less later movements) and its value, out of stock and low stock (per branch and sku), batches expiring within {EXPIRING_WITHIN_DAYS} days after to_date and expired, consumption per day over the range and days of cover, reorder needs (out, low or under {REORDER_COVER_DAYS} days of cover, the least cover first) and rebalance: whole-unit transfers of a sku from a branch with more than {SENDER_OVER_COVER_DAYS} days of cover (keeping {SENDER_KEEPS_COVER_DAYS} days, above its reorder level) to a branch needing a reorder (up to {RECEIVER_TARGET_COVER_DAYS} days of cover); {{ degraded, totals, groups }}. Stock belongs to the branch: group_by doctor puts it on the doctor_id null row. Since 0.2.0."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

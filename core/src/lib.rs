@@ -46,7 +46,7 @@ pub mod wire;
 
 /// Each domain's module, and its accumulator, metrics and report at the root.
 macro_rules! domain_modules {
-    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
         $(pub mod $module;
         pub use $module::{$acc, $metrics, $report};)*
     };

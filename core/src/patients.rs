@@ -370,6 +370,15 @@ impl Headline for PatientsMetrics {
     }
 }
 
+/// What the domain's report computes, in a sentence a SQL user reads (the
+/// `COMMENT` of its SQL function), with core's constants interpolated.
+pub fn about() -> String {
+    format!(
+        "Patients of the clinics, computed by odx-core: patients on file, active (a completed visit in the active_window_months up to to_date, {} by default), new and returning in range and the returning share, recall due in range and overdue (due before to_date, not seen since), churn risk (last completed visit {CHURN_AFTER_MONTHS} calendar months or more before to_date, nothing booked after it) and churn_list, the {CHURN_LIST_LEN} most valuable at-risk patients by lifetime billed; {{ degraded, totals, groups }}. Patients belong to the branch: group_by doctor puts them on the doctor_id null row. Since 0.2.0.",
+        crate::scope::DEFAULT_ACTIVE_WINDOW_MONTHS
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

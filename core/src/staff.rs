@@ -382,6 +382,14 @@ impl Headline for StaffMetrics {
     }
 }
 
+/// What the domain's report computes, in a sentence a SQL user reads (the
+/// `COMMENT` of its SQL function), with core's constants interpolated.
+pub fn about() -> String {
+    format!(
+        "Staff of the clinics, computed by odx-core: headcount by role (active users hired by to_date), attendance, leave and off days, attendance and absenteeism rates, late arrivals (more than {LATE_AFTER_MINUTES} minutes), present and on leave on to_date, payroll paid in range, billed and revenue per staff; {{ degraded, totals, groups }}. Staff belong to the branch: group_by doctor puts them on the doctor_id null row. Since 0.2.0."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -75,7 +75,7 @@ export interface Degraded {
 /// The metrics type of each domain's report, by domain.
 fn metrics(generator: &mut SchemaGenerator, domain: Domain) -> Schema {
     macro_rules! arms {
-        ([$generator:ident, $domain:ident] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+        ([$generator:ident, $domain:ident] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
             match $domain {
                 $(Domain::$variant => $generator.subschema_for::<crate::$metrics>(),)*
             }

@@ -21,10 +21,7 @@ use fault::{core_error, database_error, engine_error, Failure, Fault};
 use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, Unknown};
 use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
-use odx_core::{
-    AccountingAcc, ClinicalAcc, Domain, FinancialAcc, InventoryAcc, LabAcc, OperationsAcc, PatientsAcc, StaffAcc,
-    Tables,
-};
+use odx_core::{Domain, Tables};
 use odx_sql::pg_sqlx::{self, Outcome};
 use odx_sql::{DomainAcc, USER_READS};
 use serde::Serialize;
@@ -244,95 +241,6 @@ pub fn authorize(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<
     to_js(&decision)
 }
 
-/// The financial report of rows the caller already holds (`{ clinics,
-/// invoices, invoice_items, payments, lab_cases }`, column names as in the
-/// schema) for a scope. Ids are numbers, money decimal strings (a JS number is
-/// refused: it is not exact), instants `Date`s or ISO 8601 strings, dates
-/// `YYYY-MM-DD` and times `HH:MM:SS` strings; a missing table is empty.
-#[napi(
-    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
-    ts_return_type = "FinancialReport"
-)]
-pub fn financial(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
-    from_rows(env, rows, params, Tables::financial)
-}
-
-/// The operations report of rows the caller already holds (`{ clinics,
-/// appointments, invoices, doctor_schedules, clinic_hours, rooms }`), read
-/// as `financial`'s are, for a scope.
-#[napi(
-    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
-    ts_return_type = "OperationsReport"
-)]
-pub fn operations(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
-    from_rows(env, rows, params, Tables::operations)
-}
-
-/// The accounting report (cash-basis P&L) of rows the caller already holds
-/// (`{ clinics, payments, invoices, invoice_items, lab_cases, expenses,
-/// payroll }`), read as `financial`'s are, for a scope.
-#[napi(
-    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
-    ts_return_type = "AccountingReport"
-)]
-pub fn accounting(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
-    from_rows(env, rows, params, Tables::accounting)
-}
-
-/// The lab report of rows the caller already holds (`{ clinics, lab_cases }`),
-/// read as `financial`'s are, for a scope.
-#[napi(
-    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
-    ts_return_type = "LabReport"
-)]
-pub fn lab(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
-    from_rows(env, rows, params, Tables::lab)
-}
-
-/// The staff report of rows the caller already holds (`{ clinics, users,
-/// attendance_days, payroll, invoices }`), read as `financial`'s are, for a
-/// scope.
-#[napi(
-    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
-    ts_return_type = "StaffReport"
-)]
-pub fn staff(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
-    from_rows(env, rows, params, Tables::staff)
-}
-
-/// The clinical report of rows the caller already holds (`{ clinics,
-/// treatment_plans, treatment_plan_procedures, quotations, invoices,
-/// invoice_items }`), read as `financial`'s are, for a scope.
-#[napi(
-    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
-    ts_return_type = "ClinicalReport"
-)]
-pub fn clinical(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
-    from_rows(env, rows, params, Tables::clinical)
-}
-
-/// The patients report of rows the caller already holds (`{ clinics,
-/// patients, appointments, invoices }`), read as `financial`'s are, for a
-/// scope (`activeWindowMonths` sets the active window, 18 by default).
-#[napi(
-    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
-    ts_return_type = "PatientsReport"
-)]
-pub fn patients(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
-    from_rows(env, rows, params, Tables::patients)
-}
-
-/// The inventory report of rows the caller already holds (`{ clinics,
-/// inventory_items, inventory_movements }`), read as `financial`'s are, for a
-/// scope.
-#[napi(
-    ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams",
-    ts_return_type = "InventoryReport"
-)]
-pub fn inventory(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
-    from_rows(env, rows, params, Tables::inventory)
-}
-
 /// The month-end revenue forecast of rows the caller holds, for `{
 /// clinicIds, asOf, allowedClinicIds? }`: billed to date and projected per
 /// branch and for the network, always with the error measured on the three
@@ -393,6 +301,45 @@ pub fn compare(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Va
     let comparison = tables(env, rows)?.compare(domain, &scope).map_err(core_error)?;
     ready(&comparison)
 }
+
+/// Each domain's report, from core's registry ([`odx_core::domains!`]): a
+/// pure function over rows the caller holds (`financial(rows, params)`) and
+/// an `Engine` method that reads Postgres (`engine.financial(params)`).
+/// napi-rs declares their TypeScript return type by the Rust type's name:
+/// `FinancialReport` here is the JSON value the call returns, and in
+/// `index.d.ts` the declaration written from core's type
+/// (`odx_core::typescript`).
+macro_rules! domain_functions {
+    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
+        $(
+            /// The report as JavaScript receives it (declared in TypeScript
+            /// from core's type).
+            pub type $report = Value;
+
+            $(#[$doc])*
+            #[doc = ""]
+            #[doc = "Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope."]
+            #[napi(ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams")]
+            pub fn $module(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<$report> {
+                from_rows(env, rows, params, Tables::$module)
+            }
+        )*
+
+        #[napi]
+        impl Engine {
+            $(
+                $(#[$doc])*
+                #[doc = ""]
+                #[doc = "Read from Postgres, for a scope."]
+                #[napi(ts_args_type = "params: ScopeParams")]
+                pub fn $module<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, $report>> {
+                    self.domain::<odx_core::$acc>(env, params)
+                }
+            )*
+        }
+    };
+}
+odx_core::domains!(domain_functions);
 
 /// A domain's report over rows the caller holds, in JavaScript's shape
 /// (`degraded` is false: the caller's rows are all there is).
@@ -498,71 +445,6 @@ impl Engine {
                 Err(_) => Err(Fault::unavailable("the database did not answer within connectTimeoutMs")),
             }
         })
-    }
-
-    /// The financial report of `{ clinicIds, from, to, groupBy?,
-    /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<FinancialReport>")]
-    pub fn financial<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.domain::<FinancialAcc>(env, params)
-    }
-
-    /// The operations report of `{ clinicIds, from, to, groupBy?,
-    /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<OperationsReport>")]
-    pub fn operations<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.domain::<OperationsAcc>(env, params)
-    }
-
-    /// The accounting report (cash-basis P&L) of `{ clinicIds, from, to,
-    /// groupBy?, allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<AccountingReport>")]
-    pub fn accounting<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.domain::<AccountingAcc>(env, params)
-    }
-
-    /// The lab report (open and overdue cases as of the end of `to`,
-    /// turnaround, cost, per vendor) of `{ clinicIds, from, to, groupBy?,
-    /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<LabReport>")]
-    pub fn lab<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.domain::<LabAcc>(env, params)
-    }
-
-    /// The staff report (headcount by role on `to`, attendance and
-    /// absenteeism, late arrivals, present and on leave on `to`, payroll
-    /// cost, revenue per staff) of `{ clinicIds, from, to, groupBy?,
-    /// allowedClinicIds? }`: `{ degraded, totals, perBranch, ... }`.
-    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<StaffReport>")]
-    pub fn staff<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.domain::<StaffAcc>(env, params)
-    }
-
-    /// The clinical report (treatment plans and their acceptance, also per
-    /// doctor; pipeline; completion; quotation conversion; top procedures
-    /// billed) of `{ clinicIds, from, to, groupBy?, allowedClinicIds? }`:
-    /// `{ degraded, totals, perBranch, ... }`.
-    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<ClinicalReport>")]
-    pub fn clinical<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.domain::<ClinicalAcc>(env, params)
-    }
-
-    /// The patients report (active over `activeWindowMonths`, 18 by default;
-    /// new and returning; recall due and overdue; churn risk and the most
-    /// valuable at-risk patients) of `{ clinicIds, from, to, groupBy?,
-    /// allowedClinicIds?, activeWindowMonths? }`: `{ degraded, totals, perBranch, ... }`.
-    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<PatientsReport>")]
-    pub fn patients<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.domain::<PatientsAcc>(env, params)
-    }
-
-    /// The inventory report (stock, expiry, cover, reorder needs and
-    /// cross-branch rebalance suggestions, as of the end of `to`) of `{
-    /// clinicIds, from, to, groupBy?, allowedClinicIds? }`: `{ degraded,
-    /// totals, perBranch, ... }`.
-    #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "Promise<InventoryReport>")]
-    pub fn inventory<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.domain::<InventoryAcc>(env, params)
     }
 
     /// A domain's report of `{ domain, clinicIds, from, to,

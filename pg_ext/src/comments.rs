@@ -6,19 +6,12 @@
 //! the catalog's text with it.
 
 use odx_core::calendar::CHURN_AFTER_MONTHS;
-use odx_core::clinical::TOP_PROCEDURES;
 use odx_core::forecast::{
     BACKTEST_MONTHS, BACKTEST_WEEKS, CHURN_BACKTEST_CUTS, CHURN_HORIZON_MONTHS, HISTORY_DAYS, HORIZON_DAYS, SHRINKAGE,
     TRAILING_DAYS,
 };
 use odx_core::insights::OUTLIER_GAP;
-use odx_core::inventory::{
-    EXPIRING_WITHIN_DAYS, RECEIVER_TARGET_COVER_DAYS, REORDER_COVER_DAYS, SENDER_KEEPS_COVER_DAYS,
-    SENDER_OVER_COVER_DAYS,
-};
 use odx_core::patients::CHURN_LIST_LEN;
-use odx_core::scope::DEFAULT_ACTIVE_WINDOW_MONTHS;
-use odx_core::staff::LATE_AFTER_MINUTES;
 use odx_core::targets::WARNING_MISS;
 use pgrx::prelude::*;
 use rust_decimal::Decimal;
@@ -31,55 +24,24 @@ fn percent(fraction: Decimal) -> Decimal {
 /// Every function's signature (as `regprocedure` prints it) and comment.
 pub(crate) fn comments() -> Vec<(&'static str, String)> {
     let (warning_miss, outlier_gap) = (percent(WARNING_MISS), percent(OUTLIER_GAP));
-    vec![
+    macro_rules! domain_comments {
+        ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
+            [$((
+                concat!("odx_", stringify!($module), "(bigint[], date, date, text", $(window_argument!($window),)? ")"),
+                odx_core::$module::about(),
+            )),*]
+        };
+    }
+    macro_rules! window_argument {
+        ($window:ident) => {
+            ", integer"
+        };
+    }
+    let mut comments = vec![
         (
             "odx_function_comments()",
             "The comment of every SQL function of odx (what COMMENT ON FUNCTION gives it), written once in the \
              extension with odx-core's constants interpolated. Since 0.2.0."
-                .to_owned(),
-        ),
-        (
-            "odx_accounting(bigint[], date, date, text)",
-            "The cash-basis P&L of the clinics over from_date..to_date, computed by odx-core: receipts, direct cost, opex by category, payroll, net profit, expense ratio; { degraded, totals, groups }. group_by: clinic (default), doctor (overheads on the doctor_id null row) or none. Since 0.2.0."
-                .to_owned(),
-        ),
-        (
-            "odx_lab(bigint[], date, date, text)",
-            "Lab cases of the clinics, computed by odx-core: open and overdue as of the end of to_date, cases sent and their cost, cases received in range and the average turnaround in days, each per vendor too; { degraded, totals, groups }. Lab cases have no doctor: group_by doctor puts them on the doctor_id null row. Since 0.2.0."
-                .to_owned(),
-        ),
-        (
-            "odx_staff(bigint[], date, date, text)",
-            format!(
-                "Staff of the clinics, computed by odx-core: headcount by role (active users hired by to_date), attendance, leave and off days, attendance and absenteeism rates, late arrivals (more than {LATE_AFTER_MINUTES} minutes), present and on leave on to_date, payroll paid in range, billed and revenue per staff; {{ degraded, totals, groups }}. Staff belong to the branch: group_by doctor puts them on the doctor_id null row. Since 0.2.0."
-            ),
-        ),
-        (
-            "odx_clinical(bigint[], date, date, text)",
-            format!(
-                "Treatment plans, quotations and procedures of the clinics, computed by odx-core: plans created in range (not draft), accepted, acceptance rate (and per doctor), pipeline value, average plan value, completion rate, quotation conversion, the top {TOP_PROCEDURES} procedures billed by volume and by revenue; {{ degraded, totals, groups }}. group_by doctor: plans by their doctor, quotations by their plan's doctor, procedures by their invoice's doctor. Since 0.2.0."
-            ),
-        ),
-        (
-            "odx_patients(bigint[], date, date, text, integer)",
-            format!(
-                "Patients of the clinics, computed by odx-core: patients on file, active (a completed visit in the active_window_months up to to_date, {DEFAULT_ACTIVE_WINDOW_MONTHS} by default), new and returning in range and the returning share, recall due in range and overdue (due before to_date, not seen since), churn risk (last completed visit {CHURN_AFTER_MONTHS} calendar months or more before to_date, nothing booked after it) and churn_list, the {CHURN_LIST_LEN} most valuable at-risk patients by lifetime billed; {{ degraded, totals, groups }}. Patients belong to the branch: group_by doctor puts them on the doctor_id null row. Since 0.2.0."
-            ),
-        ),
-        (
-            "odx_inventory(bigint[], date, date, text)",
-            format!(
-                "Inventory of the clinics, computed by odx-core: stock as of the end of to_date (qty_on_hand less later movements) and its value, out of stock and low stock (per branch and sku), batches expiring within {EXPIRING_WITHIN_DAYS} days after to_date and expired, consumption per day over the range and days of cover, reorder needs (out, low or under {REORDER_COVER_DAYS} days of cover, the least cover first) and rebalance: whole-unit transfers of a sku from a branch with more than {SENDER_OVER_COVER_DAYS} days of cover (keeping {SENDER_KEEPS_COVER_DAYS} days, above its reorder level) to a branch needing a reorder (up to {RECEIVER_TARGET_COVER_DAYS} days of cover); {{ degraded, totals, groups }}. Stock belongs to the branch: group_by doctor puts it on the doctor_id null row. Since 0.2.0."
-            ),
-        ),
-        (
-            "odx_financial(bigint[], date, date, text)",
-            "Financial KPIs of the clinics over from_date..to_date (local dates, inclusive; balances as of the end of to_date), computed by odx-core: { degraded, totals, groups }. group_by: clinic (default), doctor or none."
-                .to_owned(),
-        ),
-        (
-            "odx_operations(bigint[], date, date, text)",
-            "Appointments / operations KPIs of the clinics over from_date..to_date, computed by odx-core: { degraded, totals, groups }. group_by: clinic (default), doctor or none."
                 .to_owned(),
         ),
         (
@@ -187,7 +149,9 @@ pub(crate) fn comments() -> Vec<(&'static str, String)> {
                 "The churn list of the clinics at as_of, computed by odx-core: patients whose last completed visit is {CHURN_AFTER_MONTHS} calendar months or more before as_of with nothing booked after it (at_risk for the network and each branch, and the {CHURN_LIST_LEN} most valuable by lifetime billed), read as a prediction that they will not come back within {CHURN_HORIZON_MONTHS} months; never without its error: precision (the share of the patients lapsed at a past cut who stayed away for the {CHURN_HORIZON_MONTHS} months after it) and recall (the share of the patients lapsed at the horizon's end that were lapsed at the cut), pooled over {CHURN_BACKTEST_CUTS} cuts whose horizons end at as_of and one and two months before, every case listed; {{ degraded, ... }}. Since 0.2.0."
             ),
         ),
-    ]
+    ];
+    comments.extend(odx_core::domains!(domain_comments));
+    comments
 }
 
 /// The comment of every SQL function of the extension (the text

@@ -13,10 +13,7 @@
 #![allow(clippy::type_complexity)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-use odx_core::{
-    AccountingAcc, AgingBucket, ClinicalAcc, ErrorClass, FinancialAcc, GroupBy, InventoryAcc, LabAcc, MetricScope,
-    OdxError, OperationsAcc, PatientsAcc, StaffAcc,
-};
+use odx_core::{AgingBucket, ErrorClass, GroupBy, MetricScope, OdxError};
 use odx_sql::{
     missing_relations, Domain, DomainAcc, DomainSql, Param, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL,
 };
@@ -183,116 +180,30 @@ pub(crate) fn to_jsonb<R: Serialize>(module: impl Serialize, computed: Computed<
     Ok(JsonB(value))
 }
 
-/// The financial report of `clinic_ids` over `from_date..=to_date`.
-#[pg_extern(stable, parallel_safe)]
-fn odx_financial(
-    clinic_ids: Array<i64>,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-    group_by: default!(&str, "'clinic'"),
-) -> Result<JsonB> {
-    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
-    to_jsonb(Domain::Financial, compute::<FinancialAcc>(&scope)?)
+/// Each domain's report of `clinic_ids` over `from_date..=to_date` as
+/// jsonb, `odx_<domain>(clinic_ids, from_date, to_date, group_by
+/// [, argument])`, from core's registry ([`odx_core::domains!`]); what each
+/// computes is its `COMMENT` (`comments.rs`).
+macro_rules! domain_functions {
+    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
+        paste::paste! {$(
+            $(#[$doc])*
+            #[pg_extern(stable, parallel_safe)]
+            fn [<odx_ $module>](
+                clinic_ids: Array<i64>,
+                from_date: pgrx::datum::Date,
+                to_date: pgrx::datum::Date,
+                group_by: default!(&str, "'clinic'"),
+                $($window: default!(i32, 18),)?
+            ) -> Result<JsonB> {
+                let scope = scope(clinic_ids, from_date, to_date, group_by)?;
+                $(let scope = with_window(scope, $window)?;)?
+                to_jsonb(Domain::$variant, compute::<odx_core::$acc>(&scope)?)
+            }
+        )*}
+    };
 }
-
-/// The operations report of `clinic_ids` over `from_date..=to_date`.
-#[pg_extern(stable, parallel_safe)]
-fn odx_operations(
-    clinic_ids: Array<i64>,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-    group_by: default!(&str, "'clinic'"),
-) -> Result<JsonB> {
-    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
-    to_jsonb(Domain::Operations, compute::<OperationsAcc>(&scope)?)
-}
-
-/// The accounting report (cash-basis P&L) of `clinic_ids` over
-/// `from_date..=to_date`. Since 0.2.0.
-#[pg_extern(stable, parallel_safe)]
-fn odx_accounting(
-    clinic_ids: Array<i64>,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-    group_by: default!(&str, "'clinic'"),
-) -> Result<JsonB> {
-    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
-    to_jsonb(Domain::Accounting, compute::<AccountingAcc>(&scope)?)
-}
-
-/// The lab report of `clinic_ids` over `from_date..=to_date`: open and
-/// overdue cases as of the end of `to_date`, turnaround, cost, per vendor.
-/// Since 0.2.0.
-#[pg_extern(stable, parallel_safe)]
-fn odx_lab(
-    clinic_ids: Array<i64>,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-    group_by: default!(&str, "'clinic'"),
-) -> Result<JsonB> {
-    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
-    to_jsonb(Domain::Lab, compute::<LabAcc>(&scope)?)
-}
-
-/// The staff report of `clinic_ids` over `from_date..=to_date`: headcount by
-/// role on `to_date`, attendance and absenteeism, late arrivals, who is in
-/// and on leave on `to_date`, payroll cost, revenue per staff. Since 0.2.0.
-#[pg_extern(stable, parallel_safe)]
-fn odx_staff(
-    clinic_ids: Array<i64>,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-    group_by: default!(&str, "'clinic'"),
-) -> Result<JsonB> {
-    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
-    to_jsonb(Domain::Staff, compute::<StaffAcc>(&scope)?)
-}
-
-/// The clinical report of `clinic_ids` over `from_date..=to_date`: treatment
-/// plans created (acceptance, also per doctor; pipeline; average value;
-/// completion), quotation conversion, and the top procedures billed by
-/// volume and by revenue. Since 0.2.0.
-#[pg_extern(stable, parallel_safe)]
-fn odx_clinical(
-    clinic_ids: Array<i64>,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-    group_by: default!(&str, "'clinic'"),
-) -> Result<JsonB> {
-    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
-    to_jsonb(Domain::Clinical, compute::<ClinicalAcc>(&scope)?)
-}
-
-/// The patients report of `clinic_ids` over `from_date..=to_date`: active
-/// patients over the last `active_window_months` months up to `to_date`, new
-/// and returning, recall due and overdue, churn risk and the most valuable
-/// at-risk patients. Since 0.2.0.
-#[pg_extern(stable, parallel_safe)]
-fn odx_patients(
-    clinic_ids: Array<i64>,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-    group_by: default!(&str, "'clinic'"),
-    active_window_months: default!(i32, 18),
-) -> Result<JsonB> {
-    let scope = with_window(scope(clinic_ids, from_date, to_date, group_by)?, active_window_months)?;
-    to_jsonb(Domain::Patients, compute::<PatientsAcc>(&scope)?)
-}
-
-/// The inventory report of `clinic_ids` as of the end of `to_date`
-/// (consumption over `from_date..=to_date`): stock value, out of stock, low
-/// stock, expiring and expired batches, cover, reorder needs and cross-branch
-/// rebalance suggestions. Since 0.2.0.
-#[pg_extern(stable, parallel_safe)]
-fn odx_inventory(
-    clinic_ids: Array<i64>,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-    group_by: default!(&str, "'clinic'"),
-) -> Result<JsonB> {
-    let scope = scope(clinic_ids, from_date, to_date, group_by)?;
-    to_jsonb(Domain::Inventory, compute::<InventoryAcc>(&scope)?)
-}
+odx_core::domains!(domain_functions);
 
 /// The AR aging bucket of an age in days (`0-30`, `31-60`, `61-90`, `90+`);
 /// NULL for a negative age.

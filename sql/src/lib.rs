@@ -17,7 +17,7 @@
 /// Each domain's statements, their decoder and the relations they read,
 /// from core's registry ([`odx_core::domains!`]).
 macro_rules! domain_modules {
-    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
         $(mod $module;)*
     };
 }

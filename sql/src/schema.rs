@@ -14,7 +14,7 @@ pub trait DomainSql: Copy {
 }
 
 macro_rules! domain_sql {
-    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident;)*) => {
+    ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
         impl DomainSql for Domain {
             fn queries(self) -> &'static [Query] {
                 match self {

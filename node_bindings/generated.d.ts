@@ -1,4 +1,4 @@
-/* auto-generated: core's answers by odx_core::typescript, then the addon's own declarations by NAPI-RS */
+/* auto-generated: core's answers (odx_core::typescript), then the addon's own declarations (NAPI-RS) */
 /* eslint-disable */
 
 /**
