@@ -26,12 +26,9 @@ use odx_core::command::CommandCenter;
 use odx_core::export::{report_csv, table_csv};
 use odx_core::forecast::{ChurnForecast, NoShowForecast, RevenueForecast};
 use odx_core::insights::Digest;
-use odx_core::staff::LATE_AFTER_MINUTES;
+use odx_core::readout::{Cell, Readout};
 use odx_core::targets::TargetMetric;
-use odx_core::{
-    AccountingMetrics, ClinicalMetrics, Comparison, Domain, FinancialMetrics, GroupBy, InventoryMetrics, LabMetrics,
-    MeasureKind, MetricScope, OperationsMetrics, PatientsMetrics, Report, StaffMetrics, Tables,
-};
+use odx_core::{Comparison, Domain, GroupBy, MeasureKind, MetricScope, Report, Tables};
 use odx_fixtures::generator::{generate, NetworkConfig};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -277,280 +274,53 @@ fn print_forecasts(
     println!();
 }
 
-fn print_financial(r: &Report<FinancialMetrics>, names: &HashMap<i64, String>) {
-    println!("FINANCIAL (PKR)");
-    let row = |name: &str, m: &FinancialMetrics| -> Vec<String> {
-        vec![
-            name.to_owned(),
-            pkr(m.billed),
-            pkr(m.collected),
-            pct(m.collection_rate),
-            pkr(m.outstanding),
-            pkr(m.ar_aging.days_61_90),
-            pkr(m.ar_aging.over_90),
-            m.avg_ticket.map_or("-".into(), pkr),
-            pct(m.margin),
-        ]
-    };
-    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
-    println!(
-        "{}",
-        table(
-            &["Branch", "Billed", "Collected", "Coll.", "Outstanding", "AR 61-90", "AR 90+", "Avg ticket", "Margin"],
-            rows.chain([row("Network", &r.totals)])
-        )
-        .trim_fmt()
-    );
-    let ins = r.totals.outstanding_by_payer.insurance;
-    println!(
-        "  AR by payer: self {} / insurance {}; credits {}; direct cost {} (materials {} + lab {})\n",
-        pkr(r.totals.outstanding_by_payer.self_pay),
-        pkr(ins),
-        pkr(r.totals.credits),
-        pkr(r.totals.direct_cost),
-        pkr(r.totals.materials_cost),
-        pkr(r.totals.lab_cost)
-    );
+/// A domain report as the main job shows it (its [`Readout`]), as JSON
+/// (`--json`) or as CSV (`--csv <domain>`).
+trait Shown {
+    fn print(&self, scope: &MetricScope, names: &HashMap<i64, String>);
+    fn json(&self) -> Result<serde_json::Value, String>;
+    fn csv(&self) -> Result<String, String>;
 }
 
-fn print_operations(r: &Report<OperationsMetrics>, names: &HashMap<i64, String>) {
-    println!("OPERATIONS");
-    let row = |name: &str, m: &OperationsMetrics| -> Vec<String> {
-        vec![
-            name.to_owned(),
-            m.appointments.total.to_string(),
-            m.appointments.completed.to_string(),
-            pct(m.no_show_rate),
-            pct(m.cancel_rate),
-            m.appointments.missed.to_string(),
-            m.no_show_bleed.map_or("-".into(), pkr),
-            m.new_patients.to_string(),
-            m.returning_patients.to_string(),
-            pct(m.doctor_utilization),
-            pct(m.chair_utilization),
-        ]
-    };
-    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
-    println!(
-        "{}",
-        table(
-            &[
-                "Branch",
-                "Appts",
-                "Completed",
-                "No-show",
-                "Cancel",
-                "Missed",
-                "Bleed PKR",
-                "New",
-                "Returning",
-                "Dr util",
-                "Chair"
-            ],
-            rows.chain([row("Network", &r.totals)])
-        )
-        .trim_fmt()
-    );
-    println!("  The network's no-show bleed prices its no-shows at the network's own average ticket.");
-}
-
-fn print_accounting(r: &Report<AccountingMetrics>, names: &HashMap<i64, String>) {
-    println!("\nACCOUNTING, cash basis (PKR)");
-    let row = |name: &str, m: &AccountingMetrics| -> Vec<String> {
-        let rent = m.opex_by_category.iter().find(|l| l.category == "rent").map_or(Decimal::ZERO, |l| l.amount);
-        vec![
-            name.to_owned(),
-            pkr(m.receipts),
-            pkr(m.direct_cost),
-            pkr(m.opex),
-            pkr(m.payroll),
-            pkr(rent),
-            pkr(m.net_profit),
-            pct(m.expense_ratio),
-        ]
-    };
-    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
-    println!(
-        "{}",
-        table(
-            &["Branch", "Receipts", "Direct cost", "Opex", "Payroll", "Rent", "Net profit", "Exp/Rev"],
-            rows.chain([row("Network", &r.totals)])
-        )
-        .trim_fmt()
-    );
-    println!(
-        "  Exp/Rev: (direct cost + opex + payroll) / receipts; above 100% the branch spends more than it takes in."
-    );
-}
-
-fn print_lab(r: &Report<LabMetrics>, names: &HashMap<i64, String>) {
-    println!("\nLAB (open and overdue as of the end of the range)");
-    let row = |name: &str, m: &LabMetrics| -> Vec<String> {
-        let f = &m.figures;
-        vec![
-            name.to_owned(),
-            f.open_cases.to_string(),
-            f.overdue_cases.to_string(),
-            pct(f.overdue_share),
-            f.cases_sent.to_string(),
-            pkr(f.lab_cost),
-            f.cases_received.to_string(),
-            f.avg_turnaround_days.map_or("-".into(), |d| format!("{:.1} d", d.round_dp(1))),
-        ]
-    };
-    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
-    println!(
-        "{}",
-        table(
-            &["Branch", "Open", "Overdue", "Overdue%", "Sent", "Lab cost", "Received", "Turnaround"],
-            rows.chain([row("Network", &r.totals)])
-        )
-        .trim_fmt()
-    );
-    let vendors: Vec<String> = r
-        .totals
-        .by_vendor
-        .iter()
-        .map(|v| format!("{} {} open / {} overdue", v.vendor, v.figures.open_cases, v.figures.overdue_cases))
-        .collect();
-    println!("  By vendor: {}", vendors.join("; "));
-}
-
-fn print_staff(r: &Report<StaffMetrics>, names: &HashMap<i64, String>) {
-    println!("\nSTAFF (headcount and who is in on the last day)");
-    let row = |name: &str, m: &StaffMetrics| -> Vec<String> {
-        vec![
-            name.to_owned(),
-            m.headcount.to_string(),
-            pct(m.attendance_rate),
-            pct(m.absenteeism_rate),
-            m.late_arrivals.to_string(),
-            m.present_today.to_string(),
-            m.on_leave_today.to_string(),
-            pkr(m.payroll_cost),
-            m.revenue_per_staff.map_or("-".into(), pkr),
-        ]
-    };
-    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
-    println!(
-        "{}",
-        table(
-            &["Branch", "Staff", "Attend%", "Absent%", "Late", "In today", "Leave", "Payroll", "Rev/staff"],
-            rows.chain([row("Network", &r.totals)])
-        )
-        .trim_fmt()
-    );
-    let roles: Vec<String> =
-        r.totals.headcount_by_role.iter().map(|h| format!("{} {}", h.role.as_str(), h.staff)).collect();
-    println!(
-        "  By role: {}. Absent%: absent / (present + absent) working days; Late: more than {LATE_AFTER_MINUTES} \
-         minutes.",
-        roles.join(", ")
-    );
-}
-
-fn print_clinical(r: &Report<ClinicalMetrics>, names: &HashMap<i64, String>) {
-    println!("\nCLINICAL (treatment plans created in the range)");
-    let row = |name: &str, m: &ClinicalMetrics| -> Vec<String> {
-        vec![
-            name.to_owned(),
-            m.plans_created.to_string(),
-            pct(m.acceptance_rate),
-            pkr(m.pipeline_value),
-            m.avg_plan_value.map_or("-".into(), pkr),
-            pct(m.completion_rate),
-            pct(m.quotation_conversion),
-        ]
-    };
-    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
-    println!(
-        "{}",
-        table(
-            &["Branch", "Plans", "Accept%", "Pipeline", "Avg plan", "Complete%", "Quote%"],
-            rows.chain([row("Network", &r.totals)])
-        )
-        .trim_fmt()
-    );
-    let top: Vec<String> = r
-        .totals
-        .top_procedures_by_revenue
-        .iter()
-        .take(3)
-        .map(|l| format!("{} {} ({})", l.procedure_code, pkr(l.revenue), l.volume))
-        .collect();
-    println!("  Top procedures by revenue: {}.", top.join(", "));
-}
-
-fn print_patients(r: &Report<PatientsMetrics>, window_months: u32, names: &HashMap<i64, String>) {
-    println!("\nPATIENTS (active over the {window_months} months up to the last day)");
-    let row = |name: &str, m: &PatientsMetrics| -> Vec<String> {
-        vec![
-            name.to_owned(),
-            m.patients_on_file.to_string(),
-            m.active_patients.to_string(),
-            m.new_patients.to_string(),
-            pct(m.returning_share),
-            m.recall_due.to_string(),
-            m.recall_overdue.to_string(),
-            m.churn_risk.to_string(),
-        ]
-    };
-    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
-    println!(
-        "{}",
-        table(
-            &["Branch", "On file", "Active", "New", "Returning%", "Recall", "Overdue", "At risk"],
-            rows.chain([row("Network", &r.totals)])
-        )
-        .trim_fmt()
-    );
-    let top: Vec<String> = r
-        .totals
-        .churn_list
-        .iter()
-        .take(3)
-        .map(|p| {
-            let branch = names.get(&p.clinic_id).map_or("?", String::as_str);
-            format!("#{} at {branch} ({}, last seen {})", p.patient_id, pkr(p.lifetime_billed), p.last_visit_on)
-        })
-        .collect();
-    println!(
-        "  Most valuable at risk (last visit {CHURN_AFTER_MONTHS}+ months ago, nothing booked): {}.",
-        top.join("; ")
-    );
-}
-
-fn print_inventory(r: &Report<InventoryMetrics>, names: &HashMap<i64, String>) {
-    println!("\nINVENTORY (stock as of the last day, consumption over the range)");
-    let row = |name: &str, m: &InventoryMetrics| -> Vec<String> {
-        vec![
-            name.to_owned(),
-            pkr(m.stock_value),
-            m.out_of_stock.to_string(),
-            m.low_stock.to_string(),
-            m.expiring.to_string(),
-            m.expired.to_string(),
-            pkr(m.daily_consumption_value),
-            m.days_of_cover.map_or("-".into(), |d| format!("{}d", d.round())),
-            m.reorder_needed.to_string(),
-        ]
-    };
-    let rows = r.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
-    println!(
-        "{}",
-        table(
-            &["Branch", "Stock value", "Out", "Low", "Expiring", "Expired", "Use/day", "Cover", "Reorder"],
-            rows.chain([row("Network", &r.totals)])
-        )
-        .trim_fmt()
-    );
-    let name = |id: i64| names.get(&id).map_or("?".to_owned(), String::clone);
-    for l in r.totals.rebalance.iter().take(5) {
-        println!("  Transfer {} x {} from {} to {}", l.qty, l.sku, name(l.from_clinic_id), name(l.to_clinic_id));
+impl<M: Readout + serde::Serialize> Shown for Report<M> {
+    fn print(&self, scope: &MetricScope, names: &HashMap<i64, String>) {
+        println!("{}", M::heading(scope));
+        let row = |name: &str, m: &M| -> Vec<String> {
+            let cells = m.cells().into_iter().map(|c| match c {
+                Cell::Money(v) => v.map_or("-".into(), pkr),
+                Cell::Count(n) => n.to_string(),
+                Cell::Rate(r) => pct(r),
+                Cell::Text(t) => t,
+            });
+            std::iter::once(name.to_owned()).chain(cells).collect()
+        };
+        let rows = self.groups.iter().map(|g| row(branch(names, g.clinic_id), &g.metrics));
+        let header: Vec<&str> = std::iter::once("Branch").chain(M::COLUMNS.iter().copied()).collect();
+        println!("{}", table(&header, rows.chain([row("Network", &self.totals)])).trim_fmt());
+        for note in self.totals.notes(&|id| branch(names, id).to_owned(), &pkr) {
+            println!("  {note}");
+        }
+        println!();
     }
-    if r.totals.rebalance.len() > 5 {
-        println!("  ... and {} more transfers", r.totals.rebalance.len() - 5);
+    fn json(&self) -> Result<serde_json::Value, String> {
+        serde_json::to_value(self).map_err(|e| e.to_string())
     }
+    fn csv(&self) -> Result<String, String> {
+        report_csv(self).map_err(|e| e.to_string())
+    }
+}
+
+/// Every domain's report, in the registry's order.
+type Shelf = Vec<(Domain, Box<dyn Shown>)>;
+
+/// Every domain's report of `scope`.
+fn domain_reports(tables: &Tables, scope: &MetricScope) -> Result<Shelf, String> {
+    macro_rules! reports {
+        ([$tables:ident, $scope:ident] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
+            vec![$((Domain::$variant, Box::new($tables.$module($scope).map_err(|e| e.to_string())?) as Box<dyn Shown>)),*]
+        };
+    }
+    Ok(odx_core::domains!(reports, tables, scope))
 }
 
 fn run(args: &Args) -> Result<(), String> {
@@ -565,40 +335,28 @@ fn run(args: &Args) -> Result<(), String> {
     let tables: Tables = generate(&config);
     let scope = MetricScope::new(config.clinic_ids(), args.month, month_end(args.month), GroupBy::Clinic)
         .map_err(|e| e.to_string())?;
-    let financial = tables.financial(&scope).map_err(|e| e.to_string())?;
-    let operations = tables.operations(&scope).map_err(|e| e.to_string())?;
-    let accounting = tables.accounting(&scope).map_err(|e| e.to_string())?;
-    let lab = tables.lab(&scope).map_err(|e| e.to_string())?;
-    let staff = tables.staff(&scope).map_err(|e| e.to_string())?;
-    let clinical = tables.clinical(&scope).map_err(|e| e.to_string())?;
-    let patients = tables.patients(&scope).map_err(|e| e.to_string())?;
-    let inventory = tables.inventory(&scope).map_err(|e| e.to_string())?;
+    let reports = domain_reports(&tables, &scope)?;
     if let Some(table) = args.csv {
         let csv = match table {
-            CsvTable::Domain(Domain::Financial) => report_csv(&financial),
-            CsvTable::Domain(Domain::Operations) => report_csv(&operations),
-            CsvTable::Domain(Domain::Accounting) => report_csv(&accounting),
-            CsvTable::Domain(Domain::Lab) => report_csv(&lab),
-            CsvTable::Domain(Domain::Staff) => report_csv(&staff),
-            CsvTable::Domain(Domain::Clinical) => report_csv(&clinical),
-            CsvTable::Domain(Domain::Patients) => report_csv(&patients),
-            CsvTable::Domain(Domain::Inventory) => report_csv(&inventory),
+            CsvTable::Domain(domain) => {
+                reports.iter().find(|(d, _)| *d == domain).map(|(_, r)| r.csv()).unwrap_or(Ok(String::new()))?
+            }
             CsvTable::Leaderboard => {
                 let command = tables
                     .command(config.organization_id, None, scope.from(), scope.to())
                     .map_err(|e| e.to_string())?;
-                table_csv(&command.leaderboard)
+                table_csv(&command.leaderboard).map_err(|e| e.to_string())?
             }
         };
-        print!("{}", csv.map_err(|e| e.to_string())?);
+        print!("{csv}");
         return Ok(());
     }
     if args.json {
-        let both = serde_json::json!({
-            "financial": financial, "operations": operations, "accounting": accounting, "lab": lab, "staff": staff,
-            "clinical": clinical, "patients": patients, "inventory": inventory
-        });
-        println!("{}", serde_json::to_string_pretty(&both).map_err(|e| e.to_string())?);
+        let mut all = serde_json::Map::new();
+        for (domain, report) in &reports {
+            all.insert(domain.as_str().to_owned(), report.json()?);
+        }
+        println!("{}", serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?);
         return Ok(());
     }
     let names: HashMap<i64, String> = tables.clinics.iter().map(|c| (c.id, c.name.clone())).collect();
@@ -620,14 +378,9 @@ fn run(args: &Args) -> Result<(), String> {
     let no_shows = tables.forecast_no_shows(scope.clinic_ids(), as_of).map_err(|e| e.to_string())?;
     let churn = tables.forecast_churn(scope.clinic_ids(), as_of).map_err(|e| e.to_string())?;
     print_forecasts((&revenue, &no_shows, &churn), &names);
-    print_financial(&financial, &names);
-    print_operations(&operations, &names);
-    print_accounting(&accounting, &names);
-    print_lab(&lab, &names);
-    print_staff(&staff, &names);
-    print_clinical(&clinical, &names);
-    print_patients(&patients, scope.active_window_months(), &names);
-    print_inventory(&inventory, &names);
+    for (_, report) in &reports {
+        report.print(&scope, &names);
+    }
     Ok(())
 }
 

@@ -11,6 +11,7 @@
 //! lab cost, expenses and payroll are the clinic's overheads and land on its
 //! `doctor_id: null` row, so a clinic's doctor rows add up to its clinic row.
 
+use crate::readout::{Cell, Readout};
 use crate::domain::Domain;
 use crate::compare::{Headline, Measure, MeasureKind, amount, of};
 use crate::category::InvoiceStatus;
@@ -404,6 +405,30 @@ impl Headline for AccountingMetrics {
 pub fn about() -> String {
     "The cash-basis P&L of the clinics over from_date..to_date, computed by odx-core: receipts, direct cost, opex by category, payroll, net profit, expense ratio; { degraded, totals, groups }. group_by: clinic (default), doctor (overheads on the doctor_id null row) or none. Since 0.2.0."
         .to_owned()
+}
+
+impl Readout for AccountingMetrics {
+    const COLUMNS: &'static [&'static str] =
+        &["Receipts", "Direct cost", "Opex", "Payroll", "Rent", "Net profit", "Exp/Rev"];
+    fn heading(_: &MetricScope) -> String {
+        "ACCOUNTING, cash basis (PKR)".to_owned()
+    }
+    fn cells(&self) -> Vec<Cell> {
+        let rent = self.opex_by_category.iter().find(|l| l.category == "rent").map_or(Decimal::ZERO, |l| l.amount);
+        vec![
+            Cell::Money(Some(self.receipts)),
+            Cell::Money(Some(self.direct_cost)),
+            Cell::Money(Some(self.opex)),
+            Cell::Money(Some(self.payroll)),
+            Cell::Money(Some(rent)),
+            Cell::Money(Some(self.net_profit)),
+            Cell::Rate(self.expense_ratio),
+        ]
+    }
+    fn notes(&self, _: &dyn Fn(i64) -> String, _: &dyn Fn(Decimal) -> String) -> Vec<String> {
+        vec!["Exp/Rev: (direct cost + opex + payroll) / receipts; above 100% the branch spends more than it takes in."
+            .to_owned()]
+    }
 }
 
 #[cfg(test)]

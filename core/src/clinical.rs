@@ -10,6 +10,7 @@
 //! row of its plan's doctor (the no-doctor row without a plan), a procedure
 //! line on its invoice's doctor's row.
 
+use crate::readout::{Cell, Readout};
 use crate::domain::Domain;
 use crate::compare::{Headline, Measure, MeasureKind, amount, count, of};
 use crate::category::{label, InvoiceStatus, PlanStatus, ProcedureStatus, QuotationStatus};
@@ -512,6 +513,32 @@ pub fn about() -> String {
     format!(
         "Treatment plans, quotations and procedures of the clinics, computed by odx-core: plans created in range (not draft), accepted, acceptance rate (and per doctor), pipeline value, average plan value, completion rate, quotation conversion, the top {TOP_PROCEDURES} procedures billed by volume and by revenue; {{ degraded, totals, groups }}. group_by doctor: plans by their doctor, quotations by their plan's doctor, procedures by their invoice's doctor. Since 0.2.0."
     )
+}
+
+impl Readout for ClinicalMetrics {
+    const COLUMNS: &'static [&'static str] = &["Plans", "Accept%", "Pipeline", "Avg plan", "Complete%", "Quote%"];
+    fn heading(_: &MetricScope) -> String {
+        "CLINICAL (treatment plans created in the range)".to_owned()
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::Count(self.plans_created),
+            Cell::Rate(self.acceptance_rate),
+            Cell::Money(Some(self.pipeline_value)),
+            Cell::Money(self.avg_plan_value),
+            Cell::Rate(self.completion_rate),
+            Cell::Rate(self.quotation_conversion),
+        ]
+    }
+    fn notes(&self, _: &dyn Fn(i64) -> String, money: &dyn Fn(Decimal) -> String) -> Vec<String> {
+        let top: Vec<String> = self
+            .top_procedures_by_revenue
+            .iter()
+            .take(3)
+            .map(|l| format!("{} {} ({})", l.procedure_code, money(l.revenue), l.volume))
+            .collect();
+        vec![format!("Top procedures by revenue: {}.", top.join(", "))]
+    }
 }
 
 #[cfg(test)]

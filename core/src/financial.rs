@@ -5,6 +5,7 @@
 //! accumulator takes grouped facts (one raw row is a fact of count 1), so the
 //! in-memory path and the SQL path (`GROUP BY` in Postgres) feed the same code.
 
+use crate::readout::{Cell, Readout};
 use crate::domain::Domain;
 use crate::compare::{Headline, Measure, MeasureKind, amount, count, of};
 use crate::calendar::{AgingBucket, Granularity};
@@ -760,4 +761,35 @@ impl Headline for FinancialMetrics {
 pub fn about() -> String {
     "Financial KPIs of the clinics over from_date..to_date (local dates, inclusive; balances as of the end of to_date), computed by odx-core: { degraded, totals, groups }. group_by: clinic (default), doctor or none."
         .to_owned()
+}
+
+impl Readout for FinancialMetrics {
+    const COLUMNS: &'static [&'static str] =
+        &["Billed", "Collected", "Coll.", "Outstanding", "AR 61-90", "AR 90+", "Avg ticket", "Margin"];
+    fn heading(_: &MetricScope) -> String {
+        "FINANCIAL (PKR)".to_owned()
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::Money(Some(self.billed)),
+            Cell::Money(Some(self.collected)),
+            Cell::Rate(self.collection_rate),
+            Cell::Money(Some(self.outstanding)),
+            Cell::Money(Some(self.ar_aging.days_61_90)),
+            Cell::Money(Some(self.ar_aging.over_90)),
+            Cell::Money(self.avg_ticket),
+            Cell::Rate(self.margin),
+        ]
+    }
+    fn notes(&self, _: &dyn Fn(i64) -> String, money: &dyn Fn(Decimal) -> String) -> Vec<String> {
+        vec![format!(
+            "AR by payer: self {} / insurance {}; credits {}; direct cost {} (materials {} + lab {})",
+            money(self.outstanding_by_payer.self_pay),
+            money(self.outstanding_by_payer.insurance),
+            money(self.credits),
+            money(self.direct_cost),
+            money(self.materials_cost),
+            money(self.lab_cost)
+        )]
+    }
 }

@@ -11,6 +11,7 @@
 //! are judged per (branch, sku) position: the batches of one product in one
 //! branch are one stock. Expiry is judged per batch.
 
+use crate::readout::{Cell, Readout};
 use crate::domain::Domain;
 use crate::compare::{Headline, Measure, MeasureKind, amount, count, of};
 use crate::category::MovementKind;
@@ -498,6 +499,38 @@ pub fn about() -> String {
     format!(
         "Inventory of the clinics, computed by odx-core: stock as of the end of to_date (qty_on_hand less later movements) and its value, out of stock and low stock (per branch and sku), batches expiring within {EXPIRING_WITHIN_DAYS} days after to_date and expired, consumption per day over the range and days of cover, reorder needs (out, low or under {REORDER_COVER_DAYS} days of cover, the least cover first) and rebalance: whole-unit transfers of a sku from a branch with more than {SENDER_OVER_COVER_DAYS} days of cover (keeping {SENDER_KEEPS_COVER_DAYS} days, above its reorder level) to a branch needing a reorder (up to {RECEIVER_TARGET_COVER_DAYS} days of cover); {{ degraded, totals, groups }}. Stock belongs to the branch: group_by doctor puts it on the doctor_id null row. Since 0.2.0."
     )
+}
+
+impl Readout for InventoryMetrics {
+    const COLUMNS: &'static [&'static str] =
+        &["Stock value", "Out", "Low", "Expiring", "Expired", "Use/day", "Cover", "Reorder"];
+    fn heading(_: &MetricScope) -> String {
+        "INVENTORY (stock as of the last day, consumption over the range)".to_owned()
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::Money(Some(self.stock_value)),
+            Cell::Count(self.out_of_stock),
+            Cell::Count(self.low_stock),
+            Cell::Count(self.expiring),
+            Cell::Count(self.expired),
+            Cell::Money(Some(self.daily_consumption_value)),
+            Cell::Text(self.days_of_cover.map_or("-".into(), |d| format!("{}d", d.round()))),
+            Cell::Count(self.reorder_needed),
+        ]
+    }
+    fn notes(&self, branch: &dyn Fn(i64) -> String, _: &dyn Fn(Decimal) -> String) -> Vec<String> {
+        let mut notes: Vec<String> = self
+            .rebalance
+            .iter()
+            .take(5)
+            .map(|l| format!("Transfer {} x {} from {} to {}", l.qty, l.sku, branch(l.from_clinic_id), branch(l.to_clinic_id)))
+            .collect();
+        if self.rebalance.len() > 5 {
+            notes.push(format!("... and {} more transfers", self.rebalance.len() - 5));
+        }
+        notes
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! before the range). Lab cases have no doctor: with doctor grouping they
 //! land on the clinic's `doctor_id: null` row.
 
+use crate::readout::{Cell, Readout};
 use crate::domain::Domain;
 use crate::compare::{Headline, Measure, MeasureKind, amount, count, of};
 use crate::category::LabStatus;
@@ -315,6 +316,34 @@ impl Headline for LabMetrics {
 pub fn about() -> String {
     "Lab cases of the clinics, computed by odx-core: open and overdue as of the end of to_date, cases sent and their cost, cases received in range and the average turnaround in days, each per vendor too; { degraded, totals, groups }. Lab cases have no doctor: group_by doctor puts them on the doctor_id null row. Since 0.2.0."
         .to_owned()
+}
+
+impl Readout for LabMetrics {
+    const COLUMNS: &'static [&'static str] =
+        &["Open", "Overdue", "Overdue%", "Sent", "Lab cost", "Received", "Turnaround"];
+    fn heading(_: &MetricScope) -> String {
+        "LAB (open and overdue as of the end of the range)".to_owned()
+    }
+    fn cells(&self) -> Vec<Cell> {
+        let f = &self.figures;
+        vec![
+            Cell::Count(f.open_cases),
+            Cell::Count(f.overdue_cases),
+            Cell::Rate(f.overdue_share),
+            Cell::Count(f.cases_sent),
+            Cell::Money(Some(f.lab_cost)),
+            Cell::Count(f.cases_received),
+            Cell::Text(f.avg_turnaround_days.map_or("-".into(), |d| format!("{:.1} d", d.round_dp(1)))),
+        ]
+    }
+    fn notes(&self, _: &dyn Fn(i64) -> String, _: &dyn Fn(Decimal) -> String) -> Vec<String> {
+        let vendors: Vec<String> = self
+            .by_vendor
+            .iter()
+            .map(|v| format!("{} {} open / {} overdue", v.vendor, v.figures.open_cases, v.figures.overdue_cases))
+            .collect();
+        vec![format!("By vendor: {}", vendors.join("; "))]
+    }
 }
 
 #[cfg(test)]

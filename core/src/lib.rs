@@ -36,6 +36,7 @@ mod frame;
 pub mod insights;
 pub mod num;
 pub mod policy;
+pub mod readout;
 pub mod report;
 pub mod rows;
 pub mod rules;

@@ -6,6 +6,7 @@
 //! weekly tables (`doctor_schedules`, `clinic_hours`) are read as rows on every
 //! path: their row types are their facts.
 
+use crate::readout::{Cell, Readout};
 use crate::domain::Domain;
 use crate::compare::{Headline, Measure, MeasureKind, count, of};
 use crate::category::AppointmentStatus;
@@ -611,4 +612,29 @@ impl Headline for OperationsMetrics {
 pub fn about() -> String {
     "Appointments / operations KPIs of the clinics over from_date..to_date, computed by odx-core: { degraded, totals, groups }. group_by: clinic (default), doctor or none."
         .to_owned()
+}
+
+impl Readout for OperationsMetrics {
+    const COLUMNS: &'static [&'static str] =
+        &["Appts", "Completed", "No-show", "Cancel", "Missed", "Bleed PKR", "New", "Returning", "Dr util", "Chair"];
+    fn heading(_: &MetricScope) -> String {
+        "OPERATIONS".to_owned()
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::Count(self.appointments.total),
+            Cell::Count(self.appointments.completed),
+            Cell::Rate(self.no_show_rate),
+            Cell::Rate(self.cancel_rate),
+            Cell::Count(self.appointments.missed),
+            Cell::Money(self.no_show_bleed),
+            Cell::Count(self.new_patients),
+            Cell::Count(self.returning_patients),
+            Cell::Rate(self.doctor_utilization),
+            Cell::Rate(self.chair_utilization),
+        ]
+    }
+    fn notes(&self, _: &dyn Fn(i64) -> String, _: &dyn Fn(Decimal) -> String) -> Vec<String> {
+        vec!["The network's no-show bleed prices its no-shows at the network's own average ticket.".to_owned()]
+    }
 }

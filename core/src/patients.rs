@@ -13,6 +13,7 @@
 //! before the churn cut carries its identity, so the facts stay small and
 //! merge exactly.
 
+use crate::readout::{Cell, Readout};
 use crate::domain::Domain;
 use crate::compare::{Headline, Measure, MeasureKind, count, of};
 use crate::category::AppointmentStatus;
@@ -377,6 +378,45 @@ pub fn about() -> String {
         "Patients of the clinics, computed by odx-core: patients on file, active (a completed visit in the active_window_months up to to_date, {} by default), new and returning in range and the returning share, recall due in range and overdue (due before to_date, not seen since), churn risk (last completed visit {CHURN_AFTER_MONTHS} calendar months or more before to_date, nothing booked after it) and churn_list, the {CHURN_LIST_LEN} most valuable at-risk patients by lifetime billed; {{ degraded, totals, groups }}. Patients belong to the branch: group_by doctor puts them on the doctor_id null row. Since 0.2.0.",
         crate::scope::DEFAULT_ACTIVE_WINDOW_MONTHS
     )
+}
+
+impl Readout for PatientsMetrics {
+    const COLUMNS: &'static [&'static str] =
+        &["On file", "Active", "New", "Returning%", "Recall", "Overdue", "At risk"];
+    fn heading(scope: &MetricScope) -> String {
+        format!("PATIENTS (active over the {} months up to the last day)", scope.active_window_months())
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::Count(self.patients_on_file),
+            Cell::Count(self.active_patients),
+            Cell::Count(self.new_patients),
+            Cell::Rate(self.returning_share),
+            Cell::Count(self.recall_due),
+            Cell::Count(self.recall_overdue),
+            Cell::Count(self.churn_risk),
+        ]
+    }
+    fn notes(&self, branch: &dyn Fn(i64) -> String, money: &dyn Fn(Decimal) -> String) -> Vec<String> {
+        let top: Vec<String> = self
+            .churn_list
+            .iter()
+            .take(3)
+            .map(|p| {
+                format!(
+                    "#{} at {} ({}, last seen {})",
+                    p.patient_id,
+                    branch(p.clinic_id),
+                    money(p.lifetime_billed),
+                    p.last_visit_on
+                )
+            })
+            .collect();
+        vec![format!(
+            "Most valuable at risk (last visit {CHURN_AFTER_MONTHS}+ months ago, nothing booked): {}.",
+            top.join("; ")
+        )]
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! branch, not to a doctor: with doctor grouping every figure is on the
 //! branch's `doctor_id: null` row.
 
+use crate::readout::{Cell, Readout};
 use crate::domain::Domain;
 use crate::compare::{Headline, Measure, MeasureKind, amount, count, of};
 use crate::accounting::PayrollFact;
@@ -388,6 +389,34 @@ pub fn about() -> String {
     format!(
         "Staff of the clinics, computed by odx-core: headcount by role (active users hired by to_date), attendance, leave and off days, attendance and absenteeism rates, late arrivals (more than {LATE_AFTER_MINUTES} minutes), present and on leave on to_date, payroll paid in range, billed and revenue per staff; {{ degraded, totals, groups }}. Staff belong to the branch: group_by doctor puts them on the doctor_id null row. Since 0.2.0."
     )
+}
+
+impl Readout for StaffMetrics {
+    const COLUMNS: &'static [&'static str] =
+        &["Staff", "Attend%", "Absent%", "Late", "In today", "Leave", "Payroll", "Rev/staff"];
+    fn heading(_: &MetricScope) -> String {
+        "STAFF (headcount and who is in on the last day)".to_owned()
+    }
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            Cell::Count(self.headcount),
+            Cell::Rate(self.attendance_rate),
+            Cell::Rate(self.absenteeism_rate),
+            Cell::Count(self.late_arrivals),
+            Cell::Count(self.present_today),
+            Cell::Count(self.on_leave_today),
+            Cell::Money(Some(self.payroll_cost)),
+            Cell::Money(self.revenue_per_staff),
+        ]
+    }
+    fn notes(&self, _: &dyn Fn(i64) -> String, _: &dyn Fn(Decimal) -> String) -> Vec<String> {
+        let roles: Vec<String> =
+            self.headcount_by_role.iter().map(|h| format!("{} {}", h.role.as_str(), h.staff)).collect();
+        vec![format!(
+            "By role: {}. Absent%: absent / (present + absent) working days; Late: more than {LATE_AFTER_MINUTES} minutes.",
+            roles.join(", ")
+        )]
+    }
 }
 
 #[cfg(test)]
