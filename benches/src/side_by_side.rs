@@ -21,13 +21,11 @@ pub use odx_core::Domain;
 /// How a hand-written column compares with a field of odx's JSON.
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
-    /// Exact decimal (or both null).
-    Money,
-    /// Exact count.
-    Count,
-    /// A ratio: within 1e-14 (Postgres divides to at least 16 significant
-    /// digits, rust_decimal to 28), or both null.
-    Rate,
+    /// As core's type declares the field ([`odx_core::typescript::field_kind`]):
+    /// money exactly (or both null), a count exactly, a rate within 1e-14
+    /// (Postgres divides to at least 16 significant digits, rust_decimal to
+    /// 28) or both null.
+    Declared,
     /// `method:payments:amount` items against `payment_mix`.
     PaymentMix,
     /// Bucket amounts in order against `trend.points[*].<name>`.
@@ -38,146 +36,146 @@ pub enum Kind {
 pub type Field = (&'static str, &'static str, Kind);
 
 const FINANCIAL_FIELDS: &[Field] = &[
-    ("billed", "/billed", Kind::Money),
-    ("invoice_count", "/invoice_count", Kind::Count),
-    ("avg_ticket", "/avg_ticket", Kind::Money),
-    ("collected", "/collected", Kind::Money),
-    ("collection_rate", "/collection_rate", Kind::Rate),
-    ("outstanding", "/outstanding", Kind::Money),
-    ("outstanding_self", "/outstanding_by_payer/self", Kind::Money),
-    ("outstanding_insurance", "/outstanding_by_payer/insurance", Kind::Money),
-    ("open_invoices", "/open_invoices", Kind::Count),
-    ("credits", "/credits", Kind::Money),
-    ("ar_0_30", "/ar_aging/0-30", Kind::Money),
-    ("ar_31_60", "/ar_aging/31-60", Kind::Money),
-    ("ar_61_90", "/ar_aging/61-90", Kind::Money),
-    ("ar_90_plus", "/ar_aging/90+", Kind::Money),
-    ("materials_cost", "/materials_cost", Kind::Money),
-    ("lab_cost", "/lab_cost", Kind::Money),
-    ("direct_cost", "/direct_cost", Kind::Money),
-    ("gross_profit", "/gross_profit", Kind::Money),
-    ("margin", "/margin", Kind::Rate),
-    ("draft", "/status_counts/draft", Kind::Count),
-    ("issued", "/status_counts/issued", Kind::Count),
-    ("partially_paid", "/status_counts/partially_paid", Kind::Count),
-    ("paid", "/status_counts/paid", Kind::Count),
-    ("void", "/status_counts/void", Kind::Count),
+    ("billed", "/billed", Kind::Declared),
+    ("invoice_count", "/invoice_count", Kind::Declared),
+    ("avg_ticket", "/avg_ticket", Kind::Declared),
+    ("collected", "/collected", Kind::Declared),
+    ("collection_rate", "/collection_rate", Kind::Declared),
+    ("outstanding", "/outstanding", Kind::Declared),
+    ("outstanding_self", "/outstanding_by_payer/self", Kind::Declared),
+    ("outstanding_insurance", "/outstanding_by_payer/insurance", Kind::Declared),
+    ("open_invoices", "/open_invoices", Kind::Declared),
+    ("credits", "/credits", Kind::Declared),
+    ("ar_0_30", "/ar_aging/0-30", Kind::Declared),
+    ("ar_31_60", "/ar_aging/31-60", Kind::Declared),
+    ("ar_61_90", "/ar_aging/61-90", Kind::Declared),
+    ("ar_90_plus", "/ar_aging/90+", Kind::Declared),
+    ("materials_cost", "/materials_cost", Kind::Declared),
+    ("lab_cost", "/lab_cost", Kind::Declared),
+    ("direct_cost", "/direct_cost", Kind::Declared),
+    ("gross_profit", "/gross_profit", Kind::Declared),
+    ("margin", "/margin", Kind::Declared),
+    ("draft", "/status_counts/draft", Kind::Declared),
+    ("issued", "/status_counts/issued", Kind::Declared),
+    ("partially_paid", "/status_counts/partially_paid", Kind::Declared),
+    ("paid", "/status_counts/paid", Kind::Declared),
+    ("void", "/status_counts/void", Kind::Declared),
     ("payment_mix", "/payment_mix", Kind::PaymentMix),
     ("trend_billed", "/trend/points", Kind::Trend("billed")),
     ("trend_collected", "/trend/points", Kind::Trend("collected")),
 ];
 
 const OPERATIONS_FIELDS: &[Field] = &[
-    ("total", "/appointments/total", Kind::Count),
-    ("booked", "/appointments/booked", Kind::Count),
-    ("arrived", "/appointments/arrived", Kind::Count),
-    ("completed", "/appointments/completed", Kind::Count),
-    ("cancelled", "/appointments/cancelled", Kind::Count),
-    ("no_show", "/appointments/no_show", Kind::Count),
-    ("missed", "/appointments/missed", Kind::Count),
-    ("scheduled", "/scheduled", Kind::Count),
-    ("no_show_rate", "/no_show_rate", Kind::Rate),
-    ("cancel_rate", "/cancel_rate", Kind::Rate),
-    ("arrival_rate", "/arrival_rate", Kind::Rate),
-    ("completion_rate", "/completion_rate", Kind::Rate),
-    ("avg_ticket", "/avg_ticket", Kind::Money),
-    ("no_show_bleed", "/no_show_bleed", Kind::Money),
-    ("new_patients", "/new_patients", Kind::Count),
-    ("returning_patients", "/returning_patients", Kind::Count),
-    ("doctor_booked_minutes", "/doctor_booked_minutes", Kind::Count),
-    ("doctor_capacity_minutes", "/doctor_capacity_minutes", Kind::Count),
-    ("doctor_utilization", "/doctor_utilization", Kind::Rate),
-    ("chair_booked_minutes", "/chair_booked_minutes", Kind::Count),
-    ("chair_capacity_minutes", "/chair_capacity_minutes", Kind::Count),
-    ("chair_utilization", "/chair_utilization", Kind::Rate),
+    ("total", "/appointments/total", Kind::Declared),
+    ("booked", "/appointments/booked", Kind::Declared),
+    ("arrived", "/appointments/arrived", Kind::Declared),
+    ("completed", "/appointments/completed", Kind::Declared),
+    ("cancelled", "/appointments/cancelled", Kind::Declared),
+    ("no_show", "/appointments/no_show", Kind::Declared),
+    ("missed", "/appointments/missed", Kind::Declared),
+    ("scheduled", "/scheduled", Kind::Declared),
+    ("no_show_rate", "/no_show_rate", Kind::Declared),
+    ("cancel_rate", "/cancel_rate", Kind::Declared),
+    ("arrival_rate", "/arrival_rate", Kind::Declared),
+    ("completion_rate", "/completion_rate", Kind::Declared),
+    ("avg_ticket", "/avg_ticket", Kind::Declared),
+    ("no_show_bleed", "/no_show_bleed", Kind::Declared),
+    ("new_patients", "/new_patients", Kind::Declared),
+    ("returning_patients", "/returning_patients", Kind::Declared),
+    ("doctor_booked_minutes", "/doctor_booked_minutes", Kind::Declared),
+    ("doctor_capacity_minutes", "/doctor_capacity_minutes", Kind::Declared),
+    ("doctor_utilization", "/doctor_utilization", Kind::Declared),
+    ("chair_booked_minutes", "/chair_booked_minutes", Kind::Declared),
+    ("chair_capacity_minutes", "/chair_capacity_minutes", Kind::Declared),
+    ("chair_utilization", "/chair_utilization", Kind::Declared),
 ];
 
 const ACCOUNTING_FIELDS: &[Field] = &[
-    ("receipts", "/receipts", Kind::Money),
-    ("payments", "/payments", Kind::Count),
-    ("materials_cost", "/materials_cost", Kind::Money),
-    ("lab_cost", "/lab_cost", Kind::Money),
-    ("direct_cost", "/direct_cost", Kind::Money),
-    ("opex", "/opex", Kind::Money),
-    ("rent", "/opex_by_category/0/amount", Kind::Money),
-    ("payroll", "/payroll", Kind::Money),
-    ("payroll_entries", "/payroll_entries", Kind::Count),
-    ("total_costs", "/total_costs", Kind::Money),
-    ("net_profit", "/net_profit", Kind::Money),
-    ("expense_ratio", "/expense_ratio", Kind::Rate),
+    ("receipts", "/receipts", Kind::Declared),
+    ("payments", "/payments", Kind::Declared),
+    ("materials_cost", "/materials_cost", Kind::Declared),
+    ("lab_cost", "/lab_cost", Kind::Declared),
+    ("direct_cost", "/direct_cost", Kind::Declared),
+    ("opex", "/opex", Kind::Declared),
+    ("rent", "/opex_by_category/0/amount", Kind::Declared),
+    ("payroll", "/payroll", Kind::Declared),
+    ("payroll_entries", "/payroll_entries", Kind::Declared),
+    ("total_costs", "/total_costs", Kind::Declared),
+    ("net_profit", "/net_profit", Kind::Declared),
+    ("expense_ratio", "/expense_ratio", Kind::Declared),
 ];
 
 const LAB_FIELDS: &[Field] = &[
-    ("open_cases", "/open_cases", Kind::Count),
-    ("overdue_cases", "/overdue_cases", Kind::Count),
-    ("overdue_share", "/overdue_share", Kind::Rate),
-    ("cases_sent", "/cases_sent", Kind::Count),
-    ("lab_cost", "/lab_cost", Kind::Money),
-    ("cases_received", "/cases_received", Kind::Count),
-    ("avg_turnaround_days", "/avg_turnaround_days", Kind::Rate),
+    ("open_cases", "/open_cases", Kind::Declared),
+    ("overdue_cases", "/overdue_cases", Kind::Declared),
+    ("overdue_share", "/overdue_share", Kind::Declared),
+    ("cases_sent", "/cases_sent", Kind::Declared),
+    ("lab_cost", "/lab_cost", Kind::Declared),
+    ("cases_received", "/cases_received", Kind::Declared),
+    ("avg_turnaround_days", "/avg_turnaround_days", Kind::Declared),
 ];
 
 const STAFF_FIELDS: &[Field] = &[
-    ("headcount", "/headcount", Kind::Count),
-    ("present_days", "/present_days", Kind::Count),
-    ("absent_days", "/absent_days", Kind::Count),
-    ("leave_days", "/leave_days", Kind::Count),
-    ("off_days", "/off_days", Kind::Count),
-    ("attendance_rate", "/attendance_rate", Kind::Rate),
-    ("absenteeism_rate", "/absenteeism_rate", Kind::Rate),
-    ("late_arrivals", "/late_arrivals", Kind::Count),
-    ("present_today", "/present_today", Kind::Count),
-    ("on_leave_today", "/on_leave_today", Kind::Count),
-    ("payroll_cost", "/payroll_cost", Kind::Money),
-    ("payroll_entries", "/payroll_entries", Kind::Count),
-    ("billed", "/billed", Kind::Money),
-    ("revenue_per_staff", "/revenue_per_staff", Kind::Money),
+    ("headcount", "/headcount", Kind::Declared),
+    ("present_days", "/present_days", Kind::Declared),
+    ("absent_days", "/absent_days", Kind::Declared),
+    ("leave_days", "/leave_days", Kind::Declared),
+    ("off_days", "/off_days", Kind::Declared),
+    ("attendance_rate", "/attendance_rate", Kind::Declared),
+    ("absenteeism_rate", "/absenteeism_rate", Kind::Declared),
+    ("late_arrivals", "/late_arrivals", Kind::Declared),
+    ("present_today", "/present_today", Kind::Declared),
+    ("on_leave_today", "/on_leave_today", Kind::Declared),
+    ("payroll_cost", "/payroll_cost", Kind::Declared),
+    ("payroll_entries", "/payroll_entries", Kind::Declared),
+    ("billed", "/billed", Kind::Declared),
+    ("revenue_per_staff", "/revenue_per_staff", Kind::Declared),
 ];
 
 const CLINICAL_FIELDS: &[Field] = &[
-    ("plans_created", "/plans_created", Kind::Count),
-    ("plans_accepted", "/plans_accepted", Kind::Count),
-    ("acceptance_rate", "/acceptance_rate", Kind::Rate),
-    ("pipeline_value", "/pipeline_value", Kind::Money),
-    ("plan_value", "/plan_value", Kind::Money),
-    ("avg_plan_value", "/avg_plan_value", Kind::Money),
-    ("accepted_value", "/accepted_value", Kind::Money),
-    ("completed_value", "/completed_value", Kind::Money),
-    ("completion_rate", "/completion_rate", Kind::Rate),
-    ("quotation_conversion", "/quotation_conversion", Kind::Rate),
-    ("top_volume", "/top_procedures_by_volume/0/volume", Kind::Count),
-    ("top_revenue", "/top_procedures_by_revenue/0/revenue", Kind::Money),
+    ("plans_created", "/plans_created", Kind::Declared),
+    ("plans_accepted", "/plans_accepted", Kind::Declared),
+    ("acceptance_rate", "/acceptance_rate", Kind::Declared),
+    ("pipeline_value", "/pipeline_value", Kind::Declared),
+    ("plan_value", "/plan_value", Kind::Declared),
+    ("avg_plan_value", "/avg_plan_value", Kind::Declared),
+    ("accepted_value", "/accepted_value", Kind::Declared),
+    ("completed_value", "/completed_value", Kind::Declared),
+    ("completion_rate", "/completion_rate", Kind::Declared),
+    ("quotation_conversion", "/quotation_conversion", Kind::Declared),
+    ("top_volume", "/top_procedures_by_volume/0/volume", Kind::Declared),
+    ("top_revenue", "/top_procedures_by_revenue/0/revenue", Kind::Declared),
 ];
 
 const PATIENTS_FIELDS: &[Field] = &[
-    ("patients_on_file", "/patients_on_file", Kind::Count),
-    ("active_patients", "/active_patients", Kind::Count),
-    ("new_patients", "/new_patients", Kind::Count),
-    ("returning_patients", "/returning_patients", Kind::Count),
-    ("returning_share", "/returning_share", Kind::Rate),
-    ("recall_due", "/recall_due", Kind::Count),
-    ("recall_overdue", "/recall_overdue", Kind::Count),
-    ("churn_risk", "/churn_risk", Kind::Count),
-    ("top_patient", "/churn_list/0/patient_id", Kind::Count),
-    ("top_billed", "/churn_list/0/lifetime_billed", Kind::Money),
-    ("lapsed", "/lapsed", Kind::Count),
-    ("lapsed_at_start", "/lapsed_at_start", Kind::Count),
-    ("won_back", "/won_back", Kind::Count),
+    ("patients_on_file", "/patients_on_file", Kind::Declared),
+    ("active_patients", "/active_patients", Kind::Declared),
+    ("new_patients", "/new_patients", Kind::Declared),
+    ("returning_patients", "/returning_patients", Kind::Declared),
+    ("returning_share", "/returning_share", Kind::Declared),
+    ("recall_due", "/recall_due", Kind::Declared),
+    ("recall_overdue", "/recall_overdue", Kind::Declared),
+    ("churn_risk", "/churn_risk", Kind::Declared),
+    ("top_patient", "/churn_list/0/patient_id", Kind::Declared),
+    ("top_billed", "/churn_list/0/lifetime_billed", Kind::Declared),
+    ("lapsed", "/lapsed", Kind::Declared),
+    ("lapsed_at_start", "/lapsed_at_start", Kind::Declared),
+    ("won_back", "/won_back", Kind::Declared),
 ];
 
 const INVENTORY_FIELDS: &[Field] = &[
-    ("items", "/items", Kind::Count),
-    ("skus", "/skus", Kind::Count),
-    ("stock_value", "/stock_value", Kind::Money),
-    ("out_of_stock", "/out_of_stock", Kind::Count),
-    ("low_stock", "/low_stock", Kind::Count),
-    ("expiring", "/expiring", Kind::Count),
-    ("expiring_value", "/expiring_value", Kind::Money),
-    ("expired", "/expired", Kind::Count),
-    ("expired_value", "/expired_value", Kind::Money),
-    ("daily_consumption_value", "/daily_consumption_value", Kind::Money),
-    ("days_of_cover", "/days_of_cover", Kind::Rate),
-    ("reorder_needed", "/reorder_needed", Kind::Count),
+    ("items", "/items", Kind::Declared),
+    ("skus", "/skus", Kind::Declared),
+    ("stock_value", "/stock_value", Kind::Declared),
+    ("out_of_stock", "/out_of_stock", Kind::Declared),
+    ("low_stock", "/low_stock", Kind::Declared),
+    ("expiring", "/expiring", Kind::Declared),
+    ("expiring_value", "/expiring_value", Kind::Declared),
+    ("expired", "/expired", Kind::Declared),
+    ("expired_value", "/expired_value", Kind::Declared),
+    ("daily_consumption_value", "/daily_consumption_value", Kind::Declared),
+    ("days_of_cover", "/days_of_cover", Kind::Declared),
+    ("reorder_needed", "/reorder_needed", Kind::Declared),
 ];
 
 /// The two sides of a domain: the extension's call and the hand-written
@@ -287,23 +285,29 @@ fn rate_eq(a: Option<Decimal>, b: Option<Decimal>) -> bool {
 }
 
 /// Compares one hand-written row with one odx metrics object.
-fn compare_row(row: &PgRow, metrics: &Value, fields: &[Field]) -> Result<(), Failure> {
-    for &(column, pointer, kind) in fields {
+fn compare_row(row: &PgRow, metrics: &Value, domain: Domain) -> Result<(), Failure> {
+    use odx_core::typescript::{field_kind, FieldKind};
+    for &(column, pointer, kind) in domain.fields() {
         // The head of an empty list (no procedures billed) is null on both sides.
         let ours = match metrics.pointer(pointer) {
             Some(v) => v,
             None if pointer.contains("/0/") => &Value::Null,
             None => return Err(format!("odx has no {pointer}").into()),
         };
-        let agree = match kind {
-            Kind::Money => {
+        let declared = match kind {
+            Kind::Declared => field_kind(domain, pointer),
+            _ => None,
+        };
+        let agree = match (kind, declared) {
+            (_, Some(FieldKind::Money)) => {
                 json_dec(ours)? == row.try_get::<Option<String>, _>(column)?.as_deref().map(dec).transpose()?
             }
-            Kind::Rate => {
+            (_, Some(FieldKind::Rate)) => {
                 rate_eq(json_dec(ours)?, row.try_get::<Option<String>, _>(column)?.as_deref().map(dec).transpose()?)
             }
-            Kind::Count => ours.as_i64() == row.try_get::<Option<i64>, _>(column)?,
-            Kind::PaymentMix => {
+            (_, Some(FieldKind::Count)) => ours.as_i64() == row.try_get::<Option<i64>, _>(column)?,
+            (Kind::Declared, None) => return Err(format!("core declares no scalar {pointer}").into()),
+            (Kind::PaymentMix, _) => {
                 let mut hand = BTreeMap::new();
                 for item in row.try_get::<Option<Vec<String>>, _>(column)?.unwrap_or_default() {
                     let mut parts = item.splitn(3, ':');
@@ -323,7 +327,7 @@ fn compare_row(row: &PgRow, metrics: &Value, fields: &[Field]) -> Result<(), Fai
                 }
                 hand == odx
             }
-            Kind::Trend(name) => {
+            (Kind::Trend(name), _) => {
                 let hand: Vec<Decimal> = row
                     .try_get::<Option<Vec<String>>, _>(column)?
                     .unwrap_or_default()
@@ -372,7 +376,7 @@ pub async fn check(conn: &mut PgConnection, domain: Domain, case: &Case) -> Resu
             Some(id) => by_clinic.get(&id).copied().ok_or_else(|| format!("odx has no group for clinic {id}"))?,
         };
         let who = clinic.map_or("the network".to_owned(), |id| format!("clinic {id}"));
-        compare_row(row, metrics, domain.fields())
+        compare_row(row, metrics, domain)
             .map_err(|e| format!("{} {}x{}d, {who}: {e}", domain.as_str(), case.branches, case.days))?;
     }
     Ok(())

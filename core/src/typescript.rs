@@ -134,6 +134,62 @@ pub fn declarations() -> Result<String, String> {
     Ok(out)
 }
 
+/// What a field of a domain's metrics is, as core's types declare it (and
+/// so as it crosses the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Money: an exact decimal string (or null).
+    Money,
+    /// A count: an integer.
+    Count,
+    /// A rate or a mean: an exact decimal string in the canonical JSON, a
+    /// number for JavaScript (or null).
+    Rate,
+}
+
+/// The kind of the field at `pointer` (a JSON pointer, `/ar_aging/90+`,
+/// `/by_vendor/0/open_cases`) of `domain`'s metrics; `None` when there is
+/// no such scalar field.
+pub fn field_kind(domain: Domain, pointer: &str) -> Option<FieldKind> {
+    let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12().for_serialize());
+    let root = metrics(&mut generator, domain);
+    let definitions = generator.take_definitions(true);
+    let mut schema = resolve(&definitions, root.as_value())?;
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let next = match segment.parse::<usize>() {
+            Ok(_) => schema.get("items")?,
+            Err(_) => schema.get("properties")?.get(&segment)?,
+        };
+        schema = resolve(&definitions, next)?;
+    }
+    let types: Vec<&str> = match schema.get("type")? {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => return None,
+    };
+    match *types.iter().find(|t| **t != "null")? {
+        "string" => Some(FieldKind::Money),
+        "integer" => Some(FieldKind::Count),
+        "number" => Some(FieldKind::Rate),
+        _ => None,
+    }
+}
+
+/// `schema` through references and `T | null` alternatives.
+fn resolve<'a>(definitions: &'a Map<String, Value>, mut schema: &'a Value) -> Option<&'a Value> {
+    for _ in 0..16 {
+        if let Some(name) = schema.get("$ref").and_then(Value::as_str).and_then(reference) {
+            schema = definitions.get(&name)?;
+        } else if let Some(options) = ["anyOf", "oneOf"].iter().find_map(|k| schema.get(*k).and_then(Value::as_array)) {
+            schema = options.iter().find(|s| s.get("type") != Some(&Value::from("null")))?;
+        } else {
+            return Some(schema);
+        }
+    }
+    None
+}
+
 /// `financial` -> `Financial`.
 fn title(word: &str) -> String {
     let mut chars = word.chars();
@@ -338,5 +394,22 @@ fn grouped(t: &str) -> String {
         format!("({t})")
     } else {
         t.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_is_what_its_type_declares() {
+        assert_eq!(field_kind(Domain::Financial, "/billed"), Some(FieldKind::Money));
+        assert_eq!(field_kind(Domain::Financial, "/avg_ticket"), Some(FieldKind::Money));
+        assert_eq!(field_kind(Domain::Financial, "/ar_aging/90+"), Some(FieldKind::Money));
+        assert_eq!(field_kind(Domain::Financial, "/invoice_count"), Some(FieldKind::Count));
+        assert_eq!(field_kind(Domain::Financial, "/collection_rate"), Some(FieldKind::Rate));
+        assert_eq!(field_kind(Domain::Lab, "/by_vendor/0/overdue_share"), Some(FieldKind::Rate));
+        assert_eq!(field_kind(Domain::Financial, "/payment_mix"), None);
+        assert_eq!(field_kind(Domain::Financial, "/no_such_field"), None);
     }
 }
