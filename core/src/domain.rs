@@ -1,5 +1,5 @@
 //! The domain registry: every domain (console module) once, in
-//! [`domains!`]. The `Domain` enum, core's domain modules and re-exports,
+//! [`domains!`](crate::domains!). The `Domain` enum, core's domain modules and re-exports,
 //! and every surface's per-domain entry points (the SQL functions, the Node
 //! functions and `Engine` methods, the statement sets, the CLI tables) are
 //! generated from this one list. A new domain is its core file

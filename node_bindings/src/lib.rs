@@ -626,7 +626,7 @@ impl Engine {
         let pool = self.pool.clone();
         self.bounded(env, A::DOMAIN.as_str(), async move {
             let scope = scope_of(params)?;
-            shaped(A::DOMAIN.as_str(), pg_sqlx::compute::<A>(&pool, &scope).await.map_err(engine_error)?)
+            shaped(A::DOMAIN.as_str(), pg_sqlx::compute::<A, _>(&pool, &scope).await.map_err(engine_error)?)
         })
     }
 }

@@ -6,48 +6,17 @@
 //! core `Tables`; the domains run their set-based statements over every
 //! branch at once; core decides and rolls up.
 
-use crate::{compute, date, internal, report, scope, spi, to_jsonb, with_window, Computed, Result, SpiRow};
-use chrono::NaiveDate;
-use odx_core::command::DomainReports;
-use odx_core::compare::comparison_scopes;
-use odx_core::console::ConsolePlan;
-use odx_core::forecast::{
-    churn_forecast, churn_scopes, no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes,
-};
-use odx_core::insights::{benchmark, network_overview};
+use crate::{date, internal, read, report, scope, to_jsonb, with_window, Result};
 use odx_core::policy::read_request;
-use odx_core::{
-    AccountingAcc, Domain, FinancialAcc, GroupBy, LabAcc, MetricScope, OdxError, OperationsAcc, PatientsAcc, Tables,
-};
-use odx_sql::{feed_console, ConsoleQuery, DomainAcc, ORGANIZATION_READS, USER_READS};
-use pgrx::datum::DatumWithOid;
+use odx_core::{Domain, MetricScope, OdxError, Tables};
+use odx_sql::{ConsoleQuery, USER_READS};
 use pgrx::prelude::*;
 use pgrx::JsonB;
 use serde::Serialize;
 
 /// The console tables of `reads` for `key`.
 pub(crate) fn console_tables(reads: &[ConsoleQuery], key: i64) -> Result<Tables> {
-    Spi::connect(|client| {
-        let mut tables = Tables::default();
-        for q in reads {
-            let args: [DatumWithOid; 1] = [key.into()];
-            for row in client.select(q.sql, None, &args).map_err(spi)? {
-                feed_console(&mut tables, q.read, &SpiRow(&row))
-                    .map_err(|e| internal(format!("odx: unreadable console row: {e}")))?;
-            }
-        }
-        Ok(tables)
-    })
-}
-
-/// The four domain reports of a scope, or the relations they miss.
-pub(crate) fn domain_reports(scope: &MetricScope) -> Result<Computed<DomainReports>> {
-    Ok(Computed::all4(
-        compute::<FinancialAcc>(scope)?,
-        compute::<OperationsAcc>(scope)?,
-        compute::<AccountingAcc>(scope)?,
-        compute::<LabAcc>(scope)?,
-    ))
+    read!(console_tables, reads, key)
 }
 
 /// A domain named by a caller (`financial`, `operations` ...).
@@ -74,25 +43,13 @@ fn odx_compare(
 ) -> Result<JsonB> {
     let domain = domain_named(domain).map_err(report)?;
     let scope = with_window(scope(clinic_ids, from_date, to_date, "clinic")?, active_window_months)?;
-    let (current, previous) = comparison_scopes(&scope).map_err(report)?;
-    let compared = odx_sql::by_domain!(domain, A => compute::<A>(&current)?.compared(compute::<A>(&previous)?));
-    to_jsonb(domain, compared.map_err(report)?)
+    to_jsonb(domain, read!(compare, domain, &scope)?)
 }
 
-/// A forecast of `clinic_ids` at `as_of`: the reports of its scopes (`A`
-/// is their domain's accumulator), finished by core.
-fn forecast<A: DomainAcc, T: Serialize>(
-    module: &str,
-    clinic_ids: Array<i64>,
-    as_of: pgrx::datum::Date,
-    scopes: fn(&[i64], NaiveDate) -> odx_core::Result<Vec<MetricScope>>,
-    finish: fn(NaiveDate, &[A::Report]) -> odx_core::Result<T>,
-) -> Result<JsonB> {
+/// The checked branches and day of a forecast's arguments.
+fn forecast_scope(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<MetricScope> {
     date(as_of, "as_of")?;
-    let scope = scope(clinic_ids, as_of, as_of, "clinic")?;
-    let scopes = scopes(scope.clinic_ids(), scope.to()).map_err(report)?;
-    let reports = scopes.iter().map(compute::<A>).collect::<Result<Vec<_>>>()?;
-    to_jsonb(module, Computed::all(reports).try_map(|r| finish(scope.to(), &r)).map_err(report)?)
+    scope(clinic_ids, as_of, as_of, "clinic")
 }
 
 /// The month-end revenue forecast of `clinic_ids` at `as_of`: billed to
@@ -103,7 +60,9 @@ fn forecast<A: DomainAcc, T: Serialize>(
 /// Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_forecast_revenue(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
-    forecast::<FinancialAcc, _>("forecast_revenue", clinic_ids, as_of, revenue_scopes, revenue_forecast)
+    let s = forecast_scope(clinic_ids, as_of)?;
+    let forecast = read!(forecast_revenue, s.clinic_ids(), s.to())?;
+    to_jsonb("forecast_revenue", forecast)
 }
 
 /// The no-show risk of `clinic_ids`' appointments in the
@@ -113,7 +72,9 @@ fn odx_forecast_revenue(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Res
 /// Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_forecast_no_shows(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
-    forecast::<OperationsAcc, _>("forecast_no_shows", clinic_ids, as_of, no_show_scopes, no_show_forecast)
+    let s = forecast_scope(clinic_ids, as_of)?;
+    let forecast = read!(forecast_no_shows, s.clinic_ids(), s.to())?;
+    to_jsonb("forecast_no_shows", forecast)
 }
 
 /// The churn list of `clinic_ids` at `as_of` (last completed visit
@@ -123,7 +84,9 @@ fn odx_forecast_no_shows(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Re
 /// horizon has passed (see `odx_function_comments()`). Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_forecast_churn(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
-    forecast::<PatientsAcc, _>("forecast_churn", clinic_ids, as_of, churn_scopes, churn_forecast)
+    let s = forecast_scope(clinic_ids, as_of)?;
+    let forecast = read!(forecast_churn, s.clinic_ids(), s.to())?;
+    to_jsonb("forecast_churn", forecast)
 }
 
 fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
@@ -137,24 +100,9 @@ fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
 /// when the range is not the month to date of `to_date`). Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_command(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<JsonB> {
-    let (plan, range, mtd) = range_and_mtd(organization_id, from_date, to_date)?;
-    to_jsonb("command", Computed::console(range, mtd, |r, m| plan.command(r, m)).map_err(report)?)
-}
-
-/// An organization's console plan (every branch; see
-/// [`Tables::console_plan`]) and the reports of its range and, when the range
-/// is not it, of the month to date of `to_date`.
-fn range_and_mtd(
-    organization_id: i64,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-) -> Result<(ConsolePlan, Computed<DomainReports>, Option<Computed<DomainReports>>)> {
     let (from, to) = (date(from_date, "from_date")?, date(to_date, "to_date")?);
-    let org = console_tables(&ORGANIZATION_READS, organization_id)?;
-    let plan = org.console_plan(organization_id, None, None, from, to).map_err(report)?;
-    let range = domain_reports(&plan.range)?;
-    let mtd = plan.mtd.as_ref().map(domain_reports).transpose()?;
-    Ok((plan, range, mtd))
+    let center = read!(command, organization_id, None, None, from, to)?;
+    to_jsonb("command", center)
 }
 
 /// The digest facts of an organization over `from_date..=to_date`: the
@@ -162,8 +110,8 @@ fn range_and_mtd(
 /// highest-impact actions, as structured data. Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_digest(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<JsonB> {
-    let (plan, range, mtd) = range_and_mtd(organization_id, from_date, to_date)?;
-    let digest = Computed::console(range, mtd, |r, m| plan.digest(r, m)).map_err(report)?;
+    let (from, to) = (date(from_date, "from_date")?, date(to_date, "to_date")?);
+    let digest = read!(digest, organization_id, None, None, from, to)?;
     to_jsonb("digest", digest)
 }
 
@@ -177,10 +125,7 @@ fn odx_benchmark(
     to_date: pgrx::datum::Date,
 ) -> Result<JsonB> {
     let (from, to) = (date(from_date, "from_date")?, date(to_date, "to_date")?);
-    let org = console_tables(&ORGANIZATION_READS, organization_id)?;
-    let ids = org.benchmark_set(organization_id, clinic_id, None, None).map_err(report)?;
-    let scope = MetricScope::new(ids, from, to, GroupBy::Clinic).map_err(report)?;
-    let bench = domain_reports(&scope)?.try_map(|r| benchmark(&r, clinic_id)).map_err(report)?;
+    let bench = read!(benchmark, organization_id, clinic_id, None, None, from, to)?;
     to_jsonb("benchmark", bench)
 }
 
@@ -190,11 +135,7 @@ fn odx_benchmark(
 #[pg_extern(stable, parallel_safe)]
 fn odx_network_overview(organization_id: i64, day: pgrx::datum::Date) -> Result<JsonB> {
     let day = date(day, "day")?;
-    let org = console_tables(&ORGANIZATION_READS, organization_id)?;
-    let ids = org.org_branches(organization_id, None, None).map_err(report)?;
-    let active = org.active_branches(&ids);
-    let scope = MetricScope::new(ids, day, day, GroupBy::Clinic).map_err(report)?;
-    let overview = domain_reports(&scope)?.try_map(|r| network_overview(&r, &active)).map_err(report)?;
+    let overview = read!(network_overview, organization_id, None, None, day)?;
     to_jsonb("network_overview", overview)
 }
 

@@ -14,9 +14,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use odx_core::{AgingBucket, ErrorClass, GroupBy, MetricScope, OdxError};
-use odx_sql::{
-    missing_relations, Domain, DomainAcc, DomainSql, Param, Row, RowError, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL,
-};
+use odx_sql::source::{Sink, Source, SourceError};
+use odx_sql::{Domain, DomainAcc, Param, Row, RowError};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
@@ -119,49 +118,63 @@ pub(crate) fn with_window(scope: MetricScope, active_window_months: i32) -> Resu
 /// A domain computed, or what it misses.
 pub(crate) use odx_sql::Outcome as Computed;
 
-fn missing(client: &SpiClient<'_>, domain: Domain) -> Result<Vec<String>> {
-    let mut present = Vec::new();
-    for row in client.select(COLUMNS_SQL, None, &[]).map_err(spi)? {
-        let r = SpiRow(&row);
-        if let (Ok(Some(t)), Ok(Some(c))) = (r.text("table_name"), r.text("column_name")) {
-            present.push((t, c));
+/// SPI as an odx [`Source`]: each statement runs in the calling query's
+/// snapshot, its parameters bound by type.
+pub(crate) struct SpiSource<'a, 'conn>(&'a SpiClient<'conn>);
+
+impl Source for SpiSource<'_, '_> {
+    type Error = ErrorReport;
+
+    async fn rows(
+        &self,
+        sql: &'static str,
+        params: &[Param<'_>],
+        each: &mut Sink<'_>,
+    ) -> std::result::Result<(), SourceError<ErrorReport>> {
+        let args = params.iter().map(|p| datum(*p)).collect::<Result<Vec<_>>>().map_err(SourceError::Database)?;
+        for row in self.0.select(sql, None, &args).map_err(|e| SourceError::Database(spi(e)))? {
+            each(&SpiRow(&row))?;
         }
+        Ok(())
     }
-    Ok(missing_relations(domain, &present))
 }
 
-fn frame(client: &SpiClient<'_>, scope: &MetricScope) -> Result<odx_core::Frame> {
-    let mut zones = Vec::new();
-    let ids: DatumWithOid = scope.clinic_ids().to_vec().into();
-    for row in client.select(CLINIC_ZONES_SQL, None, &[ids]).map_err(spi)? {
-        let r = SpiRow(&row);
-        match (r.int8("id"), r.text("timezone")) {
-            (Ok(Some(id)), Ok(tz)) => zones.push((id, tz.unwrap_or_default())),
-            _ => return Err(internal("odx: unreadable app.clinics row".into())),
-        }
+/// Runs a read of [`odx_sql::source`] over [`SpiSource`] (inside
+/// `Spi::connect`). SPI answers at once, so the read finishes on its first
+/// poll; one that did not would be a bug, reported as an internal error
+/// rather than waited for.
+pub(crate) fn block_on<T>(
+    read: impl std::future::Future<Output = std::result::Result<T, SourceError<ErrorReport>>>,
+) -> Result<T> {
+    let mut read = std::pin::pin!(read);
+    match read.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+        std::task::Poll::Ready(result) => result.map_err(source_error),
+        std::task::Poll::Pending => Err(internal("odx: an SPI read did not finish at once".into())),
     }
-    odx_core::Frame::new(scope, &odx_core::ClinicDirectory::new(zones)).map_err(report)
+}
+
+/// `read!(f, args...)`: the read `odx_sql::source::f(&source, args...)`
+/// through SPI, as a [`Result`].
+macro_rules! read {
+    ($f:ident $(, $arg:expr)* $(,)?) => {
+        ::pgrx::spi::Spi::connect(|client| $crate::block_on(::odx_sql::source::$f(&$crate::SpiSource(client) $(, $arg)*)))
+    };
+}
+pub(crate) use read;
+
+/// A read's error as Postgres reports it.
+fn source_error(e: SourceError<ErrorReport>) -> ErrorReport {
+    match e {
+        SourceError::Core(c) => report(c),
+        SourceError::Database(report) => report,
+        SourceError::Row(r) => row_error(r),
+    }
 }
 
 /// Computes a domain of a scope: `A` is its accumulator. Postgres groups,
 /// core finishes.
 pub(crate) fn compute<A: DomainAcc>(scope: &MetricScope) -> Result<Computed<A::Report>> {
-    Spi::connect(|client| {
-        let missing = missing(client, A::DOMAIN)?;
-        if !missing.is_empty() {
-            return Ok(Computed::Degraded(missing));
-        }
-        let frame = frame(client, scope)?;
-        let p = ScopeParams::new(&frame);
-        let mut acc = A::with_frame(frame);
-        for q in A::DOMAIN.queries() {
-            let args = p.values().into_iter().map(datum).collect::<Result<Vec<_>>>()?;
-            for row in client.select(q.sql.as_str(), None, &args).map_err(spi)? {
-                acc.feed(q.kind, &SpiRow(&row)).map_err(row_error)?;
-            }
-        }
-        Ok(Computed::Report(acc.finish_report().map_err(report)?))
-    })
+    Spi::connect(|client| block_on(odx_sql::source::compute::<A, _>(&SpiSource(client), scope)))
 }
 
 /// `{ "degraded": false, totals, groups, ... }` as core shapes it, or
@@ -235,6 +248,7 @@ fn datum(value: Param<'_>) -> Result<DatumWithOid<'static>> {
         Param::Ids(v) => v.to_vec().into(),
         Param::Texts(v) => v.to_vec().into(),
         Param::Text(v) => v.to_owned().into(),
+        Param::Id(v) => v.into(),
         Param::Bool(v) => v.into(),
         Param::Instant(t, field) => timestamptz(t, field)?.into(),
     })

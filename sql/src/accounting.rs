@@ -96,7 +96,7 @@ pub static QUERIES: LazyLock<Vec<Query>> =
     LazyLock::new(|| vec![receipts(), materials(), lab_costs(), expenses(), payroll()]);
 
 /// A row of the payroll statement (accounting and staff read it).
-pub(crate) fn payroll_fact(r: &impl Row) -> Result<PayrollFact, RowError> {
+pub(crate) fn payroll_fact(r: &dyn Row) -> Result<PayrollFact, RowError> {
     Ok(PayrollFact { clinic_id: id(r, "clinic_id")?, entries: count(r, "entries")?, gross: money(r, "gross")? })
 }
 
@@ -104,7 +104,7 @@ pub(crate) fn payroll_fact(r: &impl Row) -> Result<PayrollFact, RowError> {
 ///
 /// # Errors
 /// [`RowError`] for an unreadable row or a fact core refuses.
-pub fn feed_accounting(acc: &mut AccountingAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+pub fn feed_accounting(acc: &mut AccountingAcc, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
     match kind {
         QueryKind::Receipts => acc.accum_receipt(&ReceiptFact {
             clinic_id: id(r, "clinic_id")?,

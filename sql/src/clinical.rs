@@ -99,7 +99,7 @@ pub static QUERIES: LazyLock<Vec<Query>> =
 ///
 /// # Errors
 /// [`RowError`] for an unreadable row or a fact core refuses.
-pub fn feed_clinical(acc: &mut ClinicalAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+pub fn feed_clinical(acc: &mut ClinicalAcc, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
     match kind {
         QueryKind::Plans => acc.accum_plan(&PlanFact {
             clinic_id: id(r, "clinic_id")?,

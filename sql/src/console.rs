@@ -82,7 +82,7 @@ ORDER BY oc.clinic_id"
     },
 ];
 
-fn parsed<T: FromStr>(r: &impl Row, c: &'static str) -> Result<Option<T>, RowError> {
+fn parsed<T: FromStr>(r: &dyn Row, c: &'static str) -> Result<Option<T>, RowError> {
     r.text(c)?.map(|t| t.parse().map_err(|_| RowError::Parse { column: c, value: t })).transpose()
 }
 
@@ -90,7 +90,7 @@ fn parsed<T: FromStr>(r: &impl Row, c: &'static str) -> Result<Option<T>, RowErr
 ///
 /// # Errors
 /// [`RowError`] for an unreadable row.
-pub fn feed_console(tables: &mut Tables, read: ConsoleRead, r: &impl Row) -> Result<(), RowError> {
+pub fn feed_console(tables: &mut Tables, read: ConsoleRead, r: &dyn Row) -> Result<(), RowError> {
     match read {
         ConsoleRead::Directory => {
             let clinic_id = need(r.int8("clinic_id")?, "clinic_id")?;

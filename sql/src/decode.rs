@@ -78,40 +78,40 @@ pub(crate) fn need<T>(v: Option<T>, column: &'static str) -> Result<T, RowError>
     v.ok_or(RowError::Null { column })
 }
 
-pub(crate) fn id(r: &impl Row, c: &'static str) -> Result<i64, RowError> {
+pub(crate) fn id(r: &dyn Row, c: &'static str) -> Result<i64, RowError> {
     need(r.int8(c)?, c)
 }
 
-pub(crate) fn count(r: &impl Row, c: &'static str) -> Result<u64, RowError> {
+pub(crate) fn count(r: &dyn Row, c: &'static str) -> Result<u64, RowError> {
     let n = id(r, c)?;
     u64::try_from(n).map_err(|_| RowError::Parse { column: c, value: n.to_string() })
 }
 
-pub(crate) fn money(r: &impl Row, c: &'static str) -> Result<Decimal, RowError> {
+pub(crate) fn money(r: &dyn Row, c: &'static str) -> Result<Decimal, RowError> {
     let t = need(r.text(c)?, c)?;
     Decimal::from_str(&t).or_else(|_| Decimal::from_scientific(&t)).map_err(|_| RowError::Parse { column: c, value: t })
 }
 
-pub(crate) fn text(r: &impl Row, c: &'static str) -> Result<String, RowError> {
+pub(crate) fn text(r: &dyn Row, c: &'static str) -> Result<String, RowError> {
     need(r.text(c)?, c)
 }
 
-pub(crate) fn index(r: &impl Row, c: &'static str) -> Result<u32, RowError> {
+pub(crate) fn index(r: &dyn Row, c: &'static str) -> Result<u32, RowError> {
     let n = need(r.int4(c)?, c)?;
     u32::try_from(n).map_err(|_| RowError::Parse { column: c, value: n.to_string() })
 }
 
-pub(crate) fn time(r: &impl Row, c: &'static str) -> Result<NaiveTime, RowError> {
+pub(crate) fn time(r: &dyn Row, c: &'static str) -> Result<NaiveTime, RowError> {
     let t = text(r, c)?;
     NaiveTime::parse_from_str(&t, "%H:%M:%S%.f").map_err(|_| RowError::Parse { column: c, value: t })
 }
 
 /// A `boolean` column that is never null.
-pub(crate) fn flag(r: &impl Row, c: &'static str) -> Result<bool, RowError> {
+pub(crate) fn flag(r: &dyn Row, c: &'static str) -> Result<bool, RowError> {
     need(r.boolean(c)?, c)
 }
 
-pub(crate) fn weekday(r: &impl Row, c: &'static str) -> Result<i16, RowError> {
+pub(crate) fn weekday(r: &dyn Row, c: &'static str) -> Result<i16, RowError> {
     let n = need(r.int4(c)?, c)?;
     // Out-of-range weekdays are bad data that core counts; keep them out of i16 range trouble.
     Ok(i16::try_from(n).unwrap_or(0))
@@ -119,7 +119,7 @@ pub(crate) fn weekday(r: &impl Row, c: &'static str) -> Result<i16, RowError> {
 
 /// A domain accumulator that statements' rows can feed: what a driver needs
 /// to compute any domain with one generic function.
-pub trait DomainAcc: Sized {
+pub trait DomainAcc: Sized + Send {
     /// The finished report.
     type Report: serde::Serialize + odx_core::Comparable;
     /// The domain (its statements and required relations).
@@ -130,7 +130,7 @@ pub trait DomainAcc: Sized {
     ///
     /// # Errors
     /// [`RowError`].
-    fn feed<R: Row>(&mut self, kind: QueryKind, row: &R) -> Result<(), RowError>;
+    fn feed(&mut self, kind: QueryKind, row: &dyn Row) -> Result<(), RowError>;
     /// Finishes the report.
     ///
     /// # Errors
@@ -147,10 +147,10 @@ macro_rules! domain_acc {
             fn with_frame(frame: ::odx_core::Frame) -> Self {
                 <$acc>::with_frame(frame)
             }
-            fn feed<R: $crate::decode::Row>(
+            fn feed(
                 &mut self,
                 kind: $crate::queries::QueryKind,
-                row: &R,
+                row: &dyn $crate::decode::Row,
             ) -> Result<(), $crate::decode::RowError> {
                 $feed(self, kind, row)
             }

@@ -114,7 +114,7 @@ GROUP BY 1, 2",
 /// The statements of the financial domain.
 pub static QUERIES: LazyLock<Vec<Query>> = LazyLock::new(|| vec![invoices(), payments(), receivables(), lab_costs()]);
 
-pub(crate) fn invoice_fact(r: &impl Row) -> Result<InvoiceFact, RowError> {
+pub(crate) fn invoice_fact(r: &dyn Row) -> Result<InvoiceFact, RowError> {
     Ok(InvoiceFact {
         clinic_id: id(r, "clinic_id")?,
         doctor_id: r.int8("doctor_id")?,
@@ -126,7 +126,7 @@ pub(crate) fn invoice_fact(r: &impl Row) -> Result<InvoiceFact, RowError> {
     })
 }
 
-pub(crate) fn lab_cost_fact(r: &impl Row) -> Result<LabCostFact, RowError> {
+pub(crate) fn lab_cost_fact(r: &dyn Row) -> Result<LabCostFact, RowError> {
     Ok(LabCostFact {
         clinic_id: id(r, "clinic_id")?,
         status: LabStatus::from_db(&text(r, "status")?),
@@ -139,7 +139,7 @@ pub(crate) fn lab_cost_fact(r: &impl Row) -> Result<LabCostFact, RowError> {
 ///
 /// # Errors
 /// [`RowError`] for an unreadable row or a fact core refuses.
-pub fn feed_financial(acc: &mut FinancialAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+pub fn feed_financial(acc: &mut FinancialAcc, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
     match kind {
         QueryKind::Invoices => acc.accum_invoice(&invoice_fact(r)?)?,
         QueryKind::Payments => acc.accum_payment(&PaymentFact {

@@ -49,7 +49,7 @@ pub static QUERIES: LazyLock<Vec<Query>> = LazyLock::new(|| vec![inventory_items
 ///
 /// # Errors
 /// [`RowError`] for an unreadable row or a fact core refuses.
-pub fn feed_inventory(acc: &mut InventoryAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+pub fn feed_inventory(acc: &mut InventoryAcc, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
     let QueryKind::InventoryItems = kind else {
         return Err(RowError::Driver(format!("{kind:?} rows are not inventory")));
     };

@@ -38,7 +38,7 @@ pub static QUERIES: LazyLock<Vec<Query>> = LazyLock::new(|| vec![lab_cases()]);
 ///
 /// # Errors
 /// [`RowError`] for an unreadable row or a fact core refuses.
-pub fn feed_lab(acc: &mut LabAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+pub fn feed_lab(acc: &mut LabAcc, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
     let QueryKind::LabCases = kind else {
         return Err(RowError::Driver(format!("{kind:?} rows are not lab")));
     };

@@ -27,6 +27,7 @@ mod console;
 mod decode;
 mod queries;
 mod schema;
+pub mod source;
 
 pub use console::{feed_console, ConsoleQuery, ConsoleRead, Outcome, ORGANIZATION_READS, USER_READS};
 pub use decode::{DomainAcc, Row, RowError};

@@ -134,7 +134,7 @@ pub static QUERIES: LazyLock<Vec<Query>> =
 ///
 /// # Errors
 /// [`RowError`] for an unreadable row or a fact core refuses.
-pub fn feed_operations(acc: &mut OperationsAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+pub fn feed_operations(acc: &mut OperationsAcc, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
     match kind {
         QueryKind::Appointments => acc.accum_appointment(&AppointmentFact {
             clinic_id: id(r, "clinic_id")?,

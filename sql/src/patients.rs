@@ -73,7 +73,7 @@ pub static QUERIES: LazyLock<Vec<Query>> = LazyLock::new(|| vec![patient_records
 ///
 /// # Errors
 /// [`RowError`] for an unreadable row or a fact core refuses.
-pub fn feed_patients(acc: &mut PatientsAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+pub fn feed_patients(acc: &mut PatientsAcc, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
     let QueryKind::PatientRecords = kind else {
         return Err(RowError::Driver(format!("{kind:?} rows are not patients")));
     };

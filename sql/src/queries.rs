@@ -71,6 +71,8 @@ pub enum Param<'a> {
     Texts(&'a [String]),
     /// A `text`.
     Text(&'a str),
+    /// A `bigint` (the key of a console read).
+    Id(i64),
     /// A `bool`.
     Bool(bool),
     /// A `timestamptz`, with the argument it derives from (for an error

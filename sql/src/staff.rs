@@ -52,7 +52,7 @@ pub static QUERIES: LazyLock<Vec<Query>> = LazyLock::new(|| vec![staff(), attend
 ///
 /// # Errors
 /// [`RowError`] for an unreadable row or a fact core refuses.
-pub fn feed_staff(acc: &mut StaffAcc, kind: QueryKind, r: &impl Row) -> Result<(), RowError> {
+pub fn feed_staff(acc: &mut StaffAcc, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
     match kind {
         QueryKind::Staff => acc.accum_staff(&StaffFact {
             clinic_id: id(r, "clinic_id")?,

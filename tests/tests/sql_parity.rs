@@ -76,7 +76,7 @@ async fn demo_network_sql_equals_in_memory() {
 async fn unknown_clinic_is_a_typed_error() {
     let pool = pool(&database_url()).await;
     let s = MetricScope::new([1, 424242], d("2026-06-01"), d("2026-06-30"), GroupBy::Clinic).unwrap();
-    match pg_sqlx::compute::<FinancialAcc>(&pool, &s).await {
+    match pg_sqlx::compute::<FinancialAcc, _>(&pool, &s).await {
         Err(EngineError::Core(OdxError::UnknownClinic { clinic_id: 424242 })) => {}
         other => panic!("expected ODX_UNKNOWN_CLINIC, got {other:?}"),
     }
@@ -86,32 +86,32 @@ async fn unknown_clinic_is_a_typed_error() {
 async fn a_missing_table_or_column_degrades_only_the_domain_that_reads_it() {
     let pool = pool(&database_url_for("odx_degraded")).await;
     let s = MetricScope::new(known_answer::CLINICS, d("2026-06-01"), d("2026-06-30"), GroupBy::Clinic).unwrap();
-    match pg_sqlx::compute::<FinancialAcc>(&pool, &s).await.unwrap() {
+    match pg_sqlx::compute::<FinancialAcc, _>(&pool, &s).await.unwrap() {
         Outcome::Degraded(m) => assert_eq!(m, ["app.lab_cases"]),
         Outcome::Report(_) => panic!("financial reads lab_cases, which is missing"),
     }
-    match pg_sqlx::compute::<OperationsAcc>(&pool, &s).await.unwrap() {
+    match pg_sqlx::compute::<OperationsAcc, _>(&pool, &s).await.unwrap() {
         Outcome::Degraded(m) => assert_eq!(m, ["app.appointments.room_id"]),
         Outcome::Report(_) => panic!("operations reads appointments.room_id, which is missing"),
     }
-    match pg_sqlx::compute::<AccountingAcc>(&pool, &s).await.unwrap() {
+    match pg_sqlx::compute::<AccountingAcc, _>(&pool, &s).await.unwrap() {
         Outcome::Degraded(m) => assert_eq!(m, ["app.lab_cases", "app.payroll"]),
         Outcome::Report(_) => panic!("accounting reads lab_cases and payroll, which are missing"),
     }
-    match pg_sqlx::compute::<LabAcc>(&pool, &s).await.unwrap() {
+    match pg_sqlx::compute::<LabAcc, _>(&pool, &s).await.unwrap() {
         Outcome::Degraded(m) => assert_eq!(m, ["app.lab_cases"]),
         Outcome::Report(_) => panic!("lab reads lab_cases, which is missing"),
     }
-    match pg_sqlx::compute::<StaffAcc>(&pool, &s).await.unwrap() {
+    match pg_sqlx::compute::<StaffAcc, _>(&pool, &s).await.unwrap() {
         Outcome::Degraded(m) => assert_eq!(m, ["app.payroll"]),
         Outcome::Report(_) => panic!("staff reads payroll, which is missing"),
     }
     // Clinical and patients read none of the missing relations: they compute.
-    let clinical = report(pg_sqlx::compute::<ClinicalAcc>(&pool, &s).await.unwrap());
+    let clinical = report(pg_sqlx::compute::<ClinicalAcc, _>(&pool, &s).await.unwrap());
     assert_eq!(clinical.totals.plans_created, 9);
-    let patients = report(pg_sqlx::compute::<PatientsAcc>(&pool, &s).await.unwrap());
+    let patients = report(pg_sqlx::compute::<PatientsAcc, _>(&pool, &s).await.unwrap());
     assert_eq!(patients.totals.churn_risk, 4);
-    let inventory = report(pg_sqlx::compute::<InventoryAcc>(&pool, &s).await.unwrap());
+    let inventory = report(pg_sqlx::compute::<InventoryAcc, _>(&pool, &s).await.unwrap());
     assert_eq!(inventory.totals.rebalance.len(), 3);
 }
 
@@ -247,14 +247,14 @@ async fn the_per_clinic_dashboard_written_by_hand_agrees() {
         .collect();
     for (clinic, from, to) in cases {
         let s = MetricScope::new([clinic], d(from), d(to), GroupBy::Clinic).unwrap();
-        let fin = report(pg_sqlx::compute::<FinancialAcc>(&pool, &s).await.unwrap()).totals;
-        let ops = report(pg_sqlx::compute::<OperationsAcc>(&pool, &s).await.unwrap()).totals;
-        let acc = report(pg_sqlx::compute::<AccountingAcc>(&pool, &s).await.unwrap()).totals;
-        let lab = report(pg_sqlx::compute::<LabAcc>(&pool, &s).await.unwrap()).totals.figures;
-        let staff = report(pg_sqlx::compute::<StaffAcc>(&pool, &s).await.unwrap()).totals;
-        let clinical = report(pg_sqlx::compute::<ClinicalAcc>(&pool, &s).await.unwrap()).totals;
-        let patients = report(pg_sqlx::compute::<PatientsAcc>(&pool, &s).await.unwrap()).totals;
-        let inventory = report(pg_sqlx::compute::<InventoryAcc>(&pool, &s).await.unwrap()).totals;
+        let fin = report(pg_sqlx::compute::<FinancialAcc, _>(&pool, &s).await.unwrap()).totals;
+        let ops = report(pg_sqlx::compute::<OperationsAcc, _>(&pool, &s).await.unwrap()).totals;
+        let acc = report(pg_sqlx::compute::<AccountingAcc, _>(&pool, &s).await.unwrap()).totals;
+        let lab = report(pg_sqlx::compute::<LabAcc, _>(&pool, &s).await.unwrap()).totals.figures;
+        let staff = report(pg_sqlx::compute::<StaffAcc, _>(&pool, &s).await.unwrap()).totals;
+        let clinical = report(pg_sqlx::compute::<ClinicalAcc, _>(&pool, &s).await.unwrap()).totals;
+        let patients = report(pg_sqlx::compute::<PatientsAcc, _>(&pool, &s).await.unwrap()).totals;
+        let inventory = report(pg_sqlx::compute::<InventoryAcc, _>(&pool, &s).await.unwrap()).totals;
         let row = sqlx::query(DASHBOARD_SQL).bind(clinic).bind(from).bind(to).fetch_one(&pool).await.unwrap();
         let dec = |name: &str| row.get::<String, _>(name).parse::<Decimal>().unwrap();
         let n = |name: &str| row.get::<i64, _>(name) as u64;

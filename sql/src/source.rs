@@ -1,0 +1,373 @@
+//! One way to read, for every driver: a [`Source`] runs a statement with its
+//! bound parameters and hands each result row to the caller. Everything a
+//! report needs beyond that (which statements, in which order, with which
+//! parameters; the degraded check; the console's range and month to date;
+//! the forecasts' scopes) is written once here, over any source. The
+//! extension reads through SPI and the Node engine through a sqlx pool: two
+//! sources of these same functions.
+
+pub use crate::console::Outcome;
+use crate::console::{feed_console, ConsoleQuery, ORGANIZATION_READS};
+use crate::decode::{id, text, DomainAcc, Row, RowError};
+use crate::queries::{Param, ScopeParams, CLINIC_ZONES_SQL};
+use crate::schema::{missing_relations, COLUMNS_SQL};
+use crate::schema::{Domain, DomainSql};
+use chrono::NaiveDate;
+use odx_core::command::{CommandCenter, DomainReports};
+use odx_core::compare::comparison_scopes;
+use odx_core::console::ConsolePlan;
+use odx_core::forecast::{
+    churn_forecast, churn_scopes, no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, ChurnForecast,
+    NoShowForecast, RevenueForecast,
+};
+use odx_core::insights::{self, Benchmark, Digest, NetworkOverview};
+use odx_core::Tables;
+use odx_core::{
+    AccountingAcc, ClinicDirectory, FinancialAcc, Frame, LabAcc, MetricScope, OdxError, OperationsAcc, PatientsAcc,
+};
+use odx_core::{Comparison, GroupBy};
+use std::fmt;
+use std::future::Future;
+
+/// What a row is handed to: it reads the row (by column name) into core.
+pub type Sink<'a> = dyn FnMut(&dyn Row) -> Result<(), RowError> + Send + 'a;
+
+/// A driver that runs odx's statements (see the module).
+pub trait Source {
+    /// The driver's own error.
+    type Error;
+    /// Runs `sql` with `params` bound (`$1`, `$2` ... in order) and hands
+    /// every result row to `each`, in order.
+    fn rows(
+        &self,
+        sql: &'static str,
+        params: &[Param<'_>],
+        each: &mut Sink<'_>,
+    ) -> impl Future<Output = Result<(), SourceError<Self::Error>>>;
+}
+
+/// Why a read could not be computed.
+#[derive(Debug)]
+pub enum SourceError<E> {
+    /// Core refused the request (bad scope, unknown clinic ...).
+    Core(OdxError),
+    /// The database failed or could not be reached.
+    Database(E),
+    /// A result row could not be read.
+    Row(RowError),
+}
+
+impl<E: fmt::Display> fmt::Display for SourceError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceError::Core(e) => e.fmt(f),
+            SourceError::Database(e) => write!(f, "database: {e}"),
+            SourceError::Row(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for SourceError<E> {}
+
+impl<E> From<OdxError> for SourceError<E> {
+    fn from(e: OdxError) -> Self {
+        SourceError::Core(e)
+    }
+}
+
+impl<E> From<RowError> for SourceError<E> {
+    fn from(e: RowError) -> Self {
+        match e {
+            RowError::Core(c) => SourceError::Core(c),
+            other => SourceError::Row(other),
+        }
+    }
+}
+
+/// The `(table, column)` pairs of schema `app`.
+///
+/// # Errors
+/// [`SourceError`].
+pub async fn present_columns<S: Source>(src: &S) -> Result<Vec<(String, String)>, SourceError<S::Error>> {
+    let mut present = Vec::new();
+    src.rows(COLUMNS_SQL, &[], &mut |r| {
+        present.push((text(r, "table_name")?, text(r, "column_name")?));
+        Ok(())
+    })
+    .await?;
+    Ok(present)
+}
+
+/// The frame of a scope, with the clinics' time zones read from `app.clinics`.
+///
+/// # Errors
+/// [`SourceError::Core`] for an unknown clinic or time zone; [`SourceError`].
+pub async fn frame<S: Source>(src: &S, scope: &MetricScope) -> Result<Frame, SourceError<S::Error>> {
+    let mut zones = Vec::new();
+    src.rows(CLINIC_ZONES_SQL, &[Param::Ids(scope.clinic_ids())], &mut |r| {
+        zones.push((id(r, "id")?, r.text("timezone")?.unwrap_or_default()));
+        Ok(())
+    })
+    .await?;
+    Ok(Frame::new(scope, &ClinicDirectory::new(zones))?)
+}
+
+/// A domain's report of a scope, computed by Postgres and core: `A` is the
+/// domain's accumulator (`FinancialAcc`, `OperationsAcc` ...); a domain
+/// whose tables or columns are missing is degraded, not an error.
+///
+/// # Errors
+/// [`SourceError`].
+pub async fn compute<A: DomainAcc, S: Source>(
+    src: &S,
+    scope: &MetricScope,
+) -> Result<Outcome<A::Report>, SourceError<S::Error>> {
+    let missing = missing_relations(A::DOMAIN, &present_columns(src).await?);
+    if !missing.is_empty() {
+        return Ok(Outcome::Degraded(missing));
+    }
+    let frame = frame(src, scope).await?;
+    let p = ScopeParams::new(&frame);
+    let mut acc = A::with_frame(frame);
+    for q in A::DOMAIN.queries() {
+        src.rows(q.sql.as_str(), &p.values(), &mut |r| acc.feed(q.kind, r)).await?;
+    }
+    Ok(Outcome::Report(acc.finish_report()?))
+}
+
+/// Any domain's report as JSON (the shape every surface serializes), for
+/// callers that pick the domain at run time.
+///
+/// # Errors
+/// [`SourceError<S::Error>`].
+pub async fn report_json<S: Source>(
+    src: &S,
+    domain: Domain,
+    scope: &MetricScope,
+) -> Result<Outcome<serde_json::Value>, SourceError<S::Error>> {
+    async fn json<A: DomainAcc, S: Source>(
+        src: &S,
+        scope: &MetricScope,
+    ) -> Result<Outcome<serde_json::Value>, SourceError<S::Error>> {
+        Ok(match compute::<A, S>(src, scope).await? {
+            Outcome::Report(r) => {
+                Outcome::Report(serde_json::to_value(r).map_err(|e| SourceError::Row(RowError::Driver(e.to_string())))?)
+            }
+            Outcome::Degraded(m) => Outcome::Degraded(m),
+        })
+    }
+    crate::by_domain!(domain, A => json::<A, S>(src, scope).await)
+}
+
+/// `domain`'s report of `scope`, grouped by clinic, against the previous
+/// period of the same length, with each branch's share (see
+/// [`odx_core::compare`]).
+///
+/// # Errors
+/// [`SourceError<S::Error>`].
+pub async fn compare<S: Source>(
+    src: &S,
+    domain: Domain,
+    scope: &MetricScope,
+) -> Result<Outcome<Comparison>, SourceError<S::Error>> {
+    let (current, previous) = comparison_scopes(scope)?;
+    crate::by_domain!(domain, A => {
+        let now = compute::<A, S>(src, &current).await?;
+        now.compared(compute::<A, S>(src, &previous).await?).map_err(Into::into)
+    })
+}
+
+/// A domain's reports of several scopes, in order, or what they miss.
+async fn every<A: DomainAcc, S: Source>(
+    src: &S,
+    scopes: Vec<MetricScope>,
+) -> Result<Outcome<Vec<A::Report>>, SourceError<S::Error>> {
+    let mut reports = Vec::new();
+    for scope in scopes {
+        reports.push(compute::<A, S>(src, &scope).await?);
+    }
+    Ok(Outcome::all(reports))
+}
+
+/// The month-end revenue forecast of `clinic_ids` at `as_of`, with its
+/// backtest (see [`odx_core::forecast`]).
+///
+/// # Errors
+/// [`SourceError<S::Error>`].
+pub async fn forecast_revenue<S: Source>(
+    src: &S,
+    clinic_ids: &[i64],
+    as_of: NaiveDate,
+) -> Result<Outcome<RevenueForecast>, SourceError<S::Error>> {
+    let reports = every::<FinancialAcc, S>(src, revenue_scopes(clinic_ids, as_of)?).await?;
+    reports.try_map(|r| revenue_forecast(as_of, &r)).map_err(Into::into)
+}
+
+/// The no-show risk of `clinic_ids`' upcoming appointments after `as_of`,
+/// with its backtest (see [`odx_core::forecast`]).
+///
+/// # Errors
+/// [`SourceError<S::Error>`].
+pub async fn forecast_no_shows<S: Source>(
+    src: &S,
+    clinic_ids: &[i64],
+    as_of: NaiveDate,
+) -> Result<Outcome<NoShowForecast>, SourceError<S::Error>> {
+    let reports = every::<OperationsAcc, S>(src, no_show_scopes(clinic_ids, as_of)?).await?;
+    reports.try_map(|r| no_show_forecast(as_of, &r)).map_err(Into::into)
+}
+
+/// The churn list of `clinic_ids` at `as_of`, with its backtest (see
+/// [`odx_core::forecast`]).
+///
+/// # Errors
+/// [`SourceError<S::Error>`].
+pub async fn forecast_churn<S: Source>(
+    src: &S,
+    clinic_ids: &[i64],
+    as_of: NaiveDate,
+) -> Result<Outcome<ChurnForecast>, SourceError<S::Error>> {
+    let reports = every::<PatientsAcc, S>(src, churn_scopes(clinic_ids, as_of)?).await?;
+    reports.try_map(|r| churn_forecast(as_of, &r)).map_err(Into::into)
+}
+
+/// The console tables of `reads` for `key` (an organization or a user id).
+///
+/// # Errors
+/// [`SourceError<S::Error>::Database`], [`SourceError<S::Error>::Row`].
+pub async fn console_tables<S: Source>(
+    src: &S,
+    reads: &[ConsoleQuery],
+    key: i64,
+) -> Result<Tables, SourceError<S::Error>> {
+    let mut tables = Tables::default();
+    for q in reads {
+        src.rows(q.sql, &[Param::Id(key)], &mut |r| feed_console(&mut tables, q.read, r)).await?;
+    }
+    Ok(tables)
+}
+
+/// The four domain reports the console reads, of a scope grouped by clinic.
+///
+/// # Errors
+/// [`SourceError<S::Error>`].
+pub async fn domain_reports<S: Source>(
+    src: &S,
+    scope: &MetricScope,
+) -> Result<Outcome<DomainReports>, SourceError<S::Error>> {
+    Ok(Outcome::all4(
+        compute::<FinancialAcc, S>(src, scope).await?,
+        compute::<OperationsAcc, S>(src, scope).await?,
+        compute::<AccountingAcc, S>(src, scope).await?,
+        compute::<LabAcc, S>(src, scope).await?,
+    ))
+}
+
+/// What every console call of an organization reads: the organization's
+/// tables, and `clinic_ids` (checked to be its branches and within `allowed`
+/// when given; all of them when `None`).
+async fn organization<S: Source>(
+    src: &S,
+    organization_id: i64,
+    clinic_ids: Option<Vec<i64>>,
+    allowed: Option<&[i64]>,
+) -> Result<(Tables, Vec<i64>), SourceError<S::Error>> {
+    let org = console_tables(src, &ORGANIZATION_READS, organization_id).await?;
+    let ids = org.org_branches(organization_id, clinic_ids, allowed)?;
+    Ok((org, ids))
+}
+
+/// A console read-out of an organization's branches (`clinic_ids`, checked
+/// to be its branches and within `allowed` when given; all of them when
+/// `None`) over `from..=to`: core plans it ([`Tables::console_plan`]), the
+/// reports of its scopes are fetched here, and `finish` is the plan's.
+async fn over_range<T, S: Source>(
+    src: &S,
+    organization_id: i64,
+    clinic_ids: Option<Vec<i64>>,
+    allowed: Option<&[i64]>,
+    (from, to): (NaiveDate, NaiveDate),
+    finish: impl FnOnce(&ConsolePlan, &DomainReports, Option<&DomainReports>) -> odx_core::Result<T>,
+) -> Result<Outcome<T>, SourceError<S::Error>> {
+    let org = console_tables(src, &ORGANIZATION_READS, organization_id).await?;
+    let plan = org.console_plan(organization_id, clinic_ids, allowed, from, to)?;
+    let range = domain_reports(src, &plan.range).await?;
+    let mtd = match &plan.mtd {
+        Some(scope) => Some(domain_reports(src, scope).await?),
+        None => None,
+    };
+    Outcome::console(range, mtd, |r, m| finish(&plan, r, m)).map_err(Into::into)
+}
+
+/// The Command Center of an organization's branches (`clinic_ids`, checked
+/// to be its branches and within `allowed` when given; all of them when
+/// `None`) over `from..=to`.
+///
+/// # Errors
+/// [`SourceError<S::Error>`]; [`OdxError::ForbiddenScope`] for a clinic that is not a
+/// branch of the organization or not allowed.
+pub async fn command<S: Source>(
+    src: &S,
+    organization_id: i64,
+    clinic_ids: Option<Vec<i64>>,
+    allowed: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Outcome<CommandCenter>, SourceError<S::Error>> {
+    over_range(src, organization_id, clinic_ids, allowed, (from, to), |p, r, m| p.command(r, m)).await
+}
+
+/// The digest facts of an organization's branches (as [`command`]).
+///
+/// # Errors
+/// As [`command`].
+pub async fn digest<S: Source>(
+    src: &S,
+    organization_id: i64,
+    clinic_ids: Option<Vec<i64>>,
+    allowed: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Outcome<Digest>, SourceError<S::Error>> {
+    over_range(src, organization_id, clinic_ids, allowed, (from, to), |p, r, m| p.digest(r, m)).await
+}
+
+/// One branch benchmarked against the organization's branches (or
+/// `clinic_ids` of them) over `from..=to`; only the branch itself must be
+/// within `allowed` (the others are seen through their median only).
+///
+/// # Errors
+/// As [`command`]; [`OdxError::ForbiddenScope`] when the branch is not among
+/// the branches compared or not allowed.
+pub async fn benchmark<S: Source>(
+    src: &S,
+    organization_id: i64,
+    clinic_id: i64,
+    clinic_ids: Option<Vec<i64>>,
+    allowed: Option<&[i64]>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Outcome<Benchmark>, SourceError<S::Error>> {
+    let org = console_tables(src, &ORGANIZATION_READS, organization_id).await?;
+    let ids = org.benchmark_set(organization_id, clinic_id, clinic_ids, allowed)?;
+    let scope = MetricScope::new(ids, from, to, GroupBy::Clinic)?;
+    domain_reports(src, &scope).await?.try_map(|r| insights::benchmark(&r, clinic_id)).map_err(Into::into)
+}
+
+/// The network overview of an organization's branches (as [`command`]) on
+/// `date`.
+///
+/// # Errors
+/// As [`command`].
+pub async fn network_overview<S: Source>(
+    src: &S,
+    organization_id: i64,
+    clinic_ids: Option<Vec<i64>>,
+    allowed: Option<&[i64]>,
+    date: NaiveDate,
+) -> Result<Outcome<NetworkOverview>, SourceError<S::Error>> {
+    let (org, ids) = organization(src, organization_id, clinic_ids, allowed).await?;
+    let active = org.active_branches(&ids);
+    let scope = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
+    domain_reports(src, &scope).await?.try_map(|r| insights::network_overview(&r, &active)).map_err(Into::into)
+}
