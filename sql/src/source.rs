@@ -139,7 +139,7 @@ pub async fn compute<A: DomainAcc, S: Source>(
 /// callers that pick the domain at run time.
 ///
 /// # Errors
-/// [`SourceError<S::Error>`].
+/// [`SourceError`].
 pub async fn report_json<S: Source>(
     src: &S,
     domain: Domain,
@@ -164,7 +164,7 @@ pub async fn report_json<S: Source>(
 /// [`odx_core::compare`]).
 ///
 /// # Errors
-/// [`SourceError<S::Error>`].
+/// [`SourceError`].
 pub async fn compare<S: Source>(
     src: &S,
     domain: Domain,
@@ -189,52 +189,60 @@ async fn every<A: DomainAcc, S: Source>(
     Ok(Outcome::all(reports))
 }
 
+/// A forecast of `clinic_ids` at `as_of`: core's `scopes` of it, each read
+/// by `A`'s domain, and core's `finish` of their reports.
+async fn forecast<A: DomainAcc, T, S: Source>(
+    src: &S,
+    (clinic_ids, as_of): (&[i64], NaiveDate),
+    scopes: fn(&[i64], NaiveDate) -> odx_core::Result<Vec<MetricScope>>,
+    finish: fn(NaiveDate, &[A::Report]) -> odx_core::Result<T>,
+) -> Result<Outcome<T>, SourceError<S::Error>> {
+    let reports = every::<A, S>(src, scopes(clinic_ids, as_of)?).await?;
+    reports.try_map(|r| finish(as_of, &r)).map_err(Into::into)
+}
+
 /// The month-end revenue forecast of `clinic_ids` at `as_of`, with its
 /// backtest (see [`odx_core::forecast`]).
 ///
 /// # Errors
-/// [`SourceError<S::Error>`].
+/// [`SourceError`].
 pub async fn forecast_revenue<S: Source>(
     src: &S,
     clinic_ids: &[i64],
     as_of: NaiveDate,
 ) -> Result<Outcome<RevenueForecast>, SourceError<S::Error>> {
-    let reports = every::<FinancialAcc, S>(src, revenue_scopes(clinic_ids, as_of)?).await?;
-    reports.try_map(|r| revenue_forecast(as_of, &r)).map_err(Into::into)
+    forecast::<FinancialAcc, _, S>(src, (clinic_ids, as_of), revenue_scopes, revenue_forecast).await
 }
 
 /// The no-show risk of `clinic_ids`' upcoming appointments after `as_of`,
-/// with its backtest (see [`odx_core::forecast`]).
+/// with its backtest.
 ///
 /// # Errors
-/// [`SourceError<S::Error>`].
+/// [`SourceError`].
 pub async fn forecast_no_shows<S: Source>(
     src: &S,
     clinic_ids: &[i64],
     as_of: NaiveDate,
 ) -> Result<Outcome<NoShowForecast>, SourceError<S::Error>> {
-    let reports = every::<OperationsAcc, S>(src, no_show_scopes(clinic_ids, as_of)?).await?;
-    reports.try_map(|r| no_show_forecast(as_of, &r)).map_err(Into::into)
+    forecast::<OperationsAcc, _, S>(src, (clinic_ids, as_of), no_show_scopes, no_show_forecast).await
 }
 
-/// The churn list of `clinic_ids` at `as_of`, with its backtest (see
-/// [`odx_core::forecast`]).
+/// The churn list of `clinic_ids` at `as_of`, with its backtest.
 ///
 /// # Errors
-/// [`SourceError<S::Error>`].
+/// [`SourceError`].
 pub async fn forecast_churn<S: Source>(
     src: &S,
     clinic_ids: &[i64],
     as_of: NaiveDate,
 ) -> Result<Outcome<ChurnForecast>, SourceError<S::Error>> {
-    let reports = every::<PatientsAcc, S>(src, churn_scopes(clinic_ids, as_of)?).await?;
-    reports.try_map(|r| churn_forecast(as_of, &r)).map_err(Into::into)
+    forecast::<PatientsAcc, _, S>(src, (clinic_ids, as_of), churn_scopes, churn_forecast).await
 }
 
 /// The console tables of `reads` for `key` (an organization or a user id).
 ///
 /// # Errors
-/// [`SourceError<S::Error>::Database`], [`SourceError<S::Error>::Row`].
+/// [`SourceError::Database`], [`SourceError::Row`].
 pub async fn console_tables<S: Source>(
     src: &S,
     reads: &[ConsoleQuery],
@@ -250,7 +258,7 @@ pub async fn console_tables<S: Source>(
 /// The four domain reports the console reads, of a scope grouped by clinic.
 ///
 /// # Errors
-/// [`SourceError<S::Error>`].
+/// [`SourceError`].
 pub async fn domain_reports<S: Source>(
     src: &S,
     scope: &MetricScope,
@@ -304,7 +312,7 @@ async fn over_range<T, S: Source>(
 /// `None`) over `from..=to`.
 ///
 /// # Errors
-/// [`SourceError<S::Error>`]; [`OdxError::ForbiddenScope`] for a clinic that is not a
+/// [`SourceError`]; [`OdxError::ForbiddenScope`] for a clinic that is not a
 /// branch of the organization or not allowed.
 pub async fn command<S: Source>(
     src: &S,
