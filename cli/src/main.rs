@@ -23,6 +23,7 @@ use comfy_table::{presets, CellAlignment, Table};
 use num_format::{Locale, ToFormattedString};
 use odx_core::calendar::CHURN_AFTER_MONTHS;
 use odx_core::command::CommandCenter;
+use odx_core::console::{DomainMetrics, DomainVisitor};
 use odx_core::export::{report_csv, table_csv};
 use odx_core::forecast::{ChurnForecast, NoShowForecast, RevenueForecast};
 use odx_core::insights::Digest;
@@ -315,12 +316,17 @@ type Shelf = Vec<(Domain, Box<dyn Shown>)>;
 
 /// Every domain's report of `scope`.
 fn domain_reports(tables: &Tables, scope: &MetricScope) -> Result<Shelf, String> {
-    macro_rules! reports {
-        ([$tables:ident, $scope:ident] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
-            vec![$((Domain::$variant, Box::new($tables.$module($scope).map_err(|e| e.to_string())?) as Box<dyn Shown>)),*]
-        };
+    struct Shelve<'a>(&'a Tables, &'a MetricScope);
+    impl DomainVisitor for Shelve<'_> {
+        type Output = Result<Box<dyn Shown>, String>;
+        fn visit<M: DomainMetrics>(
+            self,
+            report: impl Fn(&Tables, &MetricScope) -> odx_core::Result<Report<M>>,
+        ) -> Self::Output {
+            Ok(Box::new(report(self.0, self.1).map_err(|e| e.to_string())?))
+        }
     }
-    Ok(odx_core::domains!(reports, tables, scope))
+    Domain::ALL.into_iter().map(|d| Ok((d, tables.with_domain(d, Shelve(tables, scope))?))).collect()
 }
 
 fn run(args: &Args) -> Result<(), String> {

@@ -4,7 +4,7 @@
 //! of [`Tables`] that calls the pure function of its own module.
 
 use crate::command::{command_center, command_scopes, CommandCenter, DomainReports};
-use crate::compare::{comparison_scopes, Comparable, Comparison};
+use crate::compare::{comparison_scopes, Comparable, Comparison, Headline};
 use crate::domain::Domain;
 use crate::error::{OdxError, Result};
 use crate::forecast::{
@@ -13,9 +13,26 @@ use crate::forecast::{
 };
 use crate::insights::{benchmark, benchmark_all, digest_of, network_overview, Benchmark, Digest, NetworkOverview};
 use crate::policy::{authorize, principal_of, resolve_scope, Action, Decision, InsightsScope, OrgDirectory, Resource};
+use crate::readout::Readout;
+use crate::report::Report;
 use crate::rows::{OpsTargetRow, Tables};
 use crate::scope::{GroupBy, MetricScope};
 use chrono::NaiveDate;
+use serde::Serialize;
+
+/// What every domain's metrics are: serialized, compared with a previous
+/// period, read out in a terminal.
+pub trait DomainMetrics: Serialize + Headline + Readout + 'static {}
+
+impl<M: Serialize + Headline + Readout + 'static> DomainMetrics for M {}
+
+/// Code over any domain's report (see [`Tables::with_domain`]).
+pub trait DomainVisitor {
+    /// What it makes of the report.
+    type Output;
+    /// `report` computes the domain's report of a scope over the tables.
+    fn visit<M: DomainMetrics>(self, report: impl Fn(&Tables, &MetricScope) -> Result<Report<M>>) -> Self::Output;
+}
 
 impl Tables {
     /// The branches of every organization (`organization_clinics` and
@@ -67,19 +84,32 @@ impl Tables {
     /// [`OdxError::DateOutOfBounds`] at the edge of the calendar; as
     /// [`Tables::financial`].
     pub fn compare(&self, domain: Domain, scope: &MetricScope) -> Result<Comparison> {
-        fn both<R: Comparable>(scope: &MetricScope, report: impl Fn(&MetricScope) -> Result<R>) -> Result<Comparison> {
-            let (current, previous) = comparison_scopes(scope)?;
-            report(&current)?.compare(&report(&previous)?)
+        struct Compare<'a>(&'a Tables, &'a MetricScope);
+        impl DomainVisitor for Compare<'_> {
+            type Output = Result<Comparison>;
+            fn visit<M: DomainMetrics>(
+                self,
+                report: impl Fn(&Tables, &MetricScope) -> Result<Report<M>>,
+            ) -> Self::Output {
+                let (current, previous) = comparison_scopes(self.1)?;
+                report(self.0, &current)?.compare(&report(self.0, &previous)?)
+            }
         }
+        self.with_domain(domain, Compare(self, scope))
+    }
+
+    /// Calls `visitor` with `domain`'s in-memory report (`Tables::financial`,
+    /// `Tables::lab` ...): code written once for every domain's report type,
+    /// generated from the registry ([`crate::domains!`]).
+    pub fn with_domain<V: DomainVisitor>(&self, domain: Domain, visitor: V) -> V::Output {
         macro_rules! arms {
-            ([$tables:ident, $domain:ident, $scope:ident] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
+            ([$domain:ident, $visitor:ident] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
                 match $domain {
-                    $(Domain::$variant => both($scope, |s| $tables.$module(s)),)*
+                    $(Domain::$variant => $visitor.visit(Tables::$module),)*
                 }
             };
         }
-        let tables = self;
-        crate::domains!(arms, tables, domain, scope)
+        crate::domains!(arms, domain, visitor)
     }
 
     /// The month-end revenue forecast of `clinic_ids` at `as_of`, with its

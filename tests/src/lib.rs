@@ -126,20 +126,20 @@ pub fn in_memory(
     domain: odx_sql::Domain,
     scope: &odx_core::MetricScope,
 ) -> Result<Value, odx_core::OdxError> {
-    use odx_sql::Domain;
-    fn json<R: serde::Serialize>(r: R) -> Value {
-        serde_json::to_value(r).unwrap_or_else(|e| Value::String(format!("unserializable report: {e}")))
+    use odx_core::console::{DomainMetrics, DomainVisitor};
+    use odx_core::{MetricScope, OdxError, Report, Tables};
+    struct Json<'a>(&'a Tables, &'a MetricScope);
+    impl DomainVisitor for Json<'_> {
+        type Output = Result<Value, OdxError>;
+        fn visit<M: DomainMetrics>(
+            self,
+            report: impl Fn(&Tables, &MetricScope) -> Result<Report<M>, OdxError>,
+        ) -> Self::Output {
+            let report = report(self.0, self.1)?;
+            Ok(serde_json::to_value(report).unwrap_or_else(|e| Value::String(format!("unserializable report: {e}"))))
+        }
     }
-    Ok(match domain {
-        Domain::Financial => json(tables.financial(scope)?),
-        Domain::Operations => json(tables.operations(scope)?),
-        Domain::Accounting => json(tables.accounting(scope)?),
-        Domain::Lab => json(tables.lab(scope)?),
-        Domain::Staff => json(tables.staff(scope)?),
-        Domain::Clinical => json(tables.clinical(scope)?),
-        Domain::Patients => json(tables.patients(scope)?),
-        Domain::Inventory => json(tables.inventory(scope)?),
-    })
+    tables.with_domain(domain, Json(tables, scope))
 }
 
 /// Panics with every difference, one per line, when there are any.
