@@ -191,28 +191,24 @@ pub trait Sides {
 
 impl Sides for Domain {
     fn extension_sql(self) -> &'static str {
-        match self {
-            Domain::Financial => "SELECT odx_financial($1::bigint[], $2::date, $3::date)::text",
-            Domain::Operations => "SELECT odx_operations($1::bigint[], $2::date, $3::date)::text",
-            Domain::Accounting => "SELECT odx_accounting($1::bigint[], $2::date, $3::date)::text",
-            Domain::Lab => "SELECT odx_lab($1::bigint[], $2::date, $3::date)::text",
-            Domain::Staff => "SELECT odx_staff($1::bigint[], $2::date, $3::date)::text",
-            Domain::Clinical => "SELECT odx_clinical($1::bigint[], $2::date, $3::date)::text",
-            Domain::Patients => "SELECT odx_patients($1::bigint[], $2::date, $3::date)::text",
-            Domain::Inventory => "SELECT odx_inventory($1::bigint[], $2::date, $3::date)::text",
+        macro_rules! arms {
+            ([$d:ident] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
+                match $d {
+                    $(Domain::$variant => concat!("SELECT odx_", stringify!($module), "($1::bigint[], $2::date, $3::date)::text"),)*
+                }
+            };
         }
+        odx_core::domains!(arms, self)
     }
     fn hand_sql(self) -> &'static str {
-        match self {
-            Domain::Financial => include_str!("../sql/financial.sql"),
-            Domain::Operations => include_str!("../sql/operations.sql"),
-            Domain::Accounting => include_str!("../sql/accounting.sql"),
-            Domain::Lab => include_str!("../sql/lab.sql"),
-            Domain::Staff => include_str!("../sql/staff.sql"),
-            Domain::Clinical => include_str!("../sql/clinical.sql"),
-            Domain::Patients => include_str!("../sql/patients.sql"),
-            Domain::Inventory => include_str!("../sql/inventory.sql"),
+        macro_rules! arms {
+            ([$d:ident] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
+                match $d {
+                    $(Domain::$variant => include_str!(concat!("../sql/", stringify!($module), ".sql")),)*
+                }
+            };
         }
+        odx_core::domains!(arms, self)
     }
     fn fields(self) -> &'static [Field] {
         match self {
