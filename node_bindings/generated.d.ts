@@ -746,7 +746,10 @@ export interface NetworkOverview {
   clinicIds: Array<number>
   /** Active branches among them. */
   activeBranches: number
-  /** Appointments of the day (every status). */
+  /**
+   * Appointments of the day that are on (booked, arrived, completed or
+   * no-show; not cancelled).
+   */
   appointments: number
   /** Billed on the day. */
   billed: string
@@ -898,7 +901,10 @@ export interface OverviewRow {
   clinicId: number
   /** Whether the branch is active. */
   active: boolean
-  /** Appointments of the day (every status). */
+  /**
+   * Appointments of the day that are on: booked, arrived, completed or
+   * no-show (the operations `scheduled`; cancelled ones are not counted).
+   */
   appointments: number
   /** Billed on the day. */
   billed: string

@@ -29,7 +29,7 @@ batches AS (
     FROM item GROUP BY clinic_id
 ),
 pos AS (
-    SELECT clinic_id, sku, sum(qty) AS qty, sum(reorder_level) AS reorder_level, sum(consumed) AS consumed,
+    SELECT clinic_id, sku, sum(qty) AS qty, max(reorder_level) AS reorder_level, sum(consumed) AS consumed,
            sum(CASE WHEN qty > 0 THEN qty * unit_cost ELSE 0 END) AS value, sum(consumed * unit_cost) AS consumed_value
     FROM item GROUP BY clinic_id, sku
 ),

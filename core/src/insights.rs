@@ -31,7 +31,8 @@ pub struct OverviewRow {
     pub clinic_id: i64,
     /// Whether the branch is active.
     pub active: bool,
-    /// Appointments of the day (every status).
+    /// Appointments of the day that are on: booked, arrived, completed or
+    /// no-show (the operations `scheduled`; cancelled ones are not counted).
     pub appointments: u64,
     /// Billed on the day.
     pub billed: Decimal,
@@ -49,7 +50,8 @@ pub struct NetworkOverview {
     pub clinic_ids: Vec<i64>,
     /// Active branches among them.
     pub active_branches: u64,
-    /// Appointments of the day (every status).
+    /// Appointments of the day that are on (booked, arrived, completed or
+    /// no-show; not cancelled).
     pub appointments: u64,
     /// Billed on the day.
     pub billed: Decimal,
@@ -86,7 +88,7 @@ pub fn network_overview(day: &DomainReports, active: &[i64]) -> Result<NetworkOv
         branches.push(OverviewRow {
             clinic_id: *c,
             active: active.contains(c),
-            appointments: o.appointments.total,
+            appointments: o.scheduled,
             billed: f.billed,
             no_show_rate: o.no_show_rate,
         });
@@ -95,7 +97,7 @@ pub fn network_overview(day: &DomainReports, active: &[i64]) -> Result<NetworkOv
         date: financial.to,
         clinic_ids: financial.clinic_ids.clone(),
         active_branches: branches.iter().filter(|b| b.active).count() as u64,
-        appointments: operations.totals.appointments.total,
+        appointments: operations.totals.scheduled,
         billed: financial.totals.billed,
         no_show_rate: operations.totals.no_show_rate,
         branches,

@@ -83,7 +83,9 @@ impl InventoryDataQuality {
     }
 }
 
-/// One (branch, sku) stock: the sum of its batches.
+/// One (branch, sku) stock: the sum of its batches. Its reorder level is the
+/// product's: batch rows repeat it, so it is the largest of their levels,
+/// never their sum (two batches would double the threshold).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Position {
     qty: Decimal,
@@ -98,7 +100,7 @@ impl Position {
     fn merge(&mut self, o: &Self) -> Result<()> {
         add_money(&mut self.qty, o.qty, "stock")?;
         add_money(&mut self.consumed, o.consumed, "consumption")?;
-        add_money(&mut self.reorder_level, o.reorder_level, "reorder level")?;
+        self.reorder_level = self.reorder_level.max(o.reorder_level);
         add_money(&mut self.value, o.value, "stock value")?;
         add_money(&mut self.consumed_value, o.consumed_value, "consumption value")
     }

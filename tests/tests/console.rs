@@ -309,6 +309,13 @@ fn network_overview_of_a_day() {
     assert_eq!(o.branches[1].no_show_rate, None, "no appointments at Dubai that day: no rate");
     let alone = t.network_overview(ORG_ID, Some(vec![2]), d("2026-06-20")).unwrap();
     assert_eq!(alone.branches, o.branches[1..]);
+    // June 18: B5 at Dubai is cancelled, the only appointment of the day:
+    // today's appointments are the ones that are on, so none.
+    let cancelled = t.network_overview(ORG_ID, None, d("2026-06-18")).unwrap();
+    assert_eq!(cancelled.appointments, 0);
+    assert_eq!(cancelled.branches.iter().map(|b| b.appointments).collect::<Vec<_>>(), [0, 0]);
+    // June 3: A6 at Karachi is a no-show: on the books, so counted.
+    assert_eq!(t.network_overview(ORG_ID, None, d("2026-06-03")).unwrap().appointments, 1);
 }
 
 #[test]

@@ -12,6 +12,8 @@ FROM jsonb_array_elements(odx_benchmark(1, 2, '2026-06-01', '2026-06-30') -> 'dr
 SELECT o ->> 'active_branches' AS active, o ->> 'appointments' AS appointments, o ->> 'billed' AS billed,
        o ->> 'no_show_rate' AS no_show_rate
 FROM odx_network_overview(1, '2026-06-20') o;
+-- June 18: the day's only appointment (B5) is cancelled: none are on
+SELECT o ->> 'appointments' AS appointments FROM odx_network_overview(1, '2026-06-18') o;
 ROLLBACK;
 -- a branch outside the organization: refused (42501), the backend survives
 SELECT odx_benchmark(1, 501, '2026-06-01', '2026-06-30');
