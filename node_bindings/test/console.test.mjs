@@ -129,6 +129,11 @@ test('digest, benchmark and networkOverview: engine == pure == extension', async
   assert.deepStrictEqual(odx.networkOverview(rows, { organizationId: 1, date: day }), overview);
   assert.equal(overview.billed, '16000.00');
   assert.equal(typeof overview.branches[0].noShowRate, 'number');
+  // June 18: the day's only appointment is cancelled: none are on (EXPECTED.md)
+  const cancelled = await engine.networkOverview({ organizationId: 1, date: '2026-06-18' });
+  assert.deepStrictEqual(cancelled, await extensionJson('odx_network_overview($1, $2::date)', [1, '2026-06-18']));
+  assert.deepStrictEqual(odx.networkOverview(rows, { organizationId: 1, date: '2026-06-18' }), cancelled);
+  assert.equal(cancelled.appointments, 0);
   const digest = await engine.digest(JUNE);
   assert.equal(digest.actions.length, 3);
   assert.ok(digest.actions.every((a) => typeof a.impact === 'string'));
