@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use odx_core::{GroupBy, MetricScope};
 use odx_fixtures::generator::{generate, invoice_stream, NetworkConfig};
-use odx_fixtures::sql::{write_copy, DEMO_TEARDOWN_SQL};
+use odx_fixtures::sql::{demo_teardown_sql, write_copy};
 use rust_decimal::Decimal;
 
 fn june() -> (NaiveDate, NaiveDate) {
@@ -175,9 +175,13 @@ fn copy_output_escapes_text_and_has_one_line_per_row() {
 }
 
 #[test]
-fn teardown_touches_only_demo_branches() {
-    assert!(DEMO_TEARDOWN_SQL.contains("WHERE name LIKE 'DEMO-%'"));
-    assert_eq!(DEMO_TEARDOWN_SQL.matches("DELETE FROM app.clinics").count(), 1);
+fn teardown_deletes_only_what_the_ledger_records() {
+    // No branch is matched by its name or its organization: every DELETE
+    // joins the ledger (tests/tests/demo_teardown.rs runs it on a database).
+    let sql = demo_teardown_sql();
+    assert!(!sql.contains("LIKE"));
+    assert_eq!(sql.matches("DELETE FROM").count(), sql.matches("USING odx_demo.ledger l WHERE l.relation").count());
+    assert_eq!(sql.matches("DELETE FROM app.clinics").count(), 1);
 }
 
 #[test]

@@ -1,0 +1,118 @@
+//! The demo seed on a live clinic database, and its teardown: they run as
+//! the `odx` role through psql, the way an operator runs them, and the
+//! teardown must leave every table of every schema exactly as it found it
+//! (row counts and contents), the rows of the live tenant included, even
+//! those the demo's branch names or organization would have matched.
+
+use odx_fixtures::generator::{generate, NetworkConfig};
+use odx_fixtures::sql::{demo_teardown_sql, write_demo};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// Runs a psql script on `db` as odx; panics with psql's errors.
+fn psql(db: &str, script: &[u8]) -> String {
+    let mut child = Command::new("psql")
+        .args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "odx", "-d", db])
+        .env("PGPASSWORD", "odx")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("psql runs");
+    child.stdin.take().unwrap().write_all(script).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "psql on {db} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every table of every non-system schema: its row count and an md5 of its
+/// sorted rows.
+fn snapshot(db: &str) -> BTreeMap<String, String> {
+    let tables = psql(
+        db,
+        b"SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables \
+          WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE' ORDER BY 1;",
+    );
+    tables
+        .lines()
+        .map(|t| {
+            let q = format!(
+                "SELECT count(*) || ' ' || coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)), '') FROM {t} x;"
+            );
+            (t.to_owned(), psql(db, q.as_bytes()).trim().to_owned())
+        })
+        .collect()
+}
+
+fn demo_script() -> Vec<u8> {
+    let mut script = Vec::new();
+    write_demo(&generate(&NetworkConfig::demo()), &mut script).unwrap();
+    script
+}
+
+fn count(db: &str, sql: &str) -> i64 {
+    psql(db, sql.as_bytes()).trim().parse().unwrap()
+}
+
+#[test]
+fn teardown_removes_exactly_what_the_seed_created() {
+    let db = "odx_demo_live";
+    // Live rows the old name- and organization-based teardown would have
+    // taken: a live branch named DEMO-..., and the live tenant's targets.
+    psql(
+        db,
+        b"INSERT INTO app.clinics (id, name, city, status, timezone) VALUES (9001, 'DEMO-Live', 'Lahore', 'active', 'Asia/Karachi') ON CONFLICT DO NOTHING;
+          INSERT INTO app.organization_clinics (organization_id, clinic_id) VALUES (1, 9001) ON CONFLICT DO NOTHING;
+          INSERT INTO app.ops_targets (id, organization_id, clinic_id, metric, value, period)
+              VALUES (9001, 1, NULL, 'revenue_monthly', 100000, 'monthly'), (9002, 1, 9001, 'no_show_rate_max', 0.1, 'monthly')
+              ON CONFLICT DO NOTHING;",
+    );
+    let before = snapshot(db);
+    psql(db, &demo_script());
+    assert_eq!(
+        count(db, "SELECT count(*) FROM app.clinics WHERE name LIKE 'DEMO-%';"),
+        4,
+        "the three demo branches and the live one"
+    );
+    assert!(count(db, "SELECT count(*) FROM odx_demo.ledger;") > 100_000, "every inserted row is in the ledger");
+    psql(db, demo_teardown_sql().as_bytes());
+    assert_eq!(snapshot(db), before, "every table as it was, the live DEMO-Live branch and targets included");
+    psql(db, demo_teardown_sql().as_bytes());
+    assert_eq!(snapshot(db), before, "a second teardown changes nothing");
+    // Seeding twice without a teardown fails whole: nothing half-seeded.
+    psql(db, &demo_script());
+    let seeded = snapshot(db);
+    let again = Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "odx", "-d", db])
+        .env("PGPASSWORD", "odx")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .and_then(|mut c| {
+            // psql stops reading at the first error: a broken pipe is expected
+            let _ = c.stdin.take().unwrap().write_all(&demo_script());
+            c.wait()
+        })
+        .unwrap();
+    assert!(!again.success(), "the demo's keys are taken: the second seed is refused");
+    assert_eq!(snapshot(db), seeded);
+    psql(db, demo_teardown_sql().as_bytes());
+    assert_eq!(snapshot(db), before);
+}
+
+#[test]
+fn a_database_without_the_org_layer_gets_it_for_the_demo_and_loses_it_after() {
+    let db = "odx_demo_bare";
+    let before = snapshot(db);
+    assert!(!before.contains_key("app.organizations"));
+    psql(db, &demo_script());
+    assert_eq!(
+        count(db, "SELECT count(*) FROM app.organization_clinics;"),
+        4,
+        "created by the ensure-steps, then filled"
+    );
+    psql(db, demo_teardown_sql().as_bytes());
+    assert_eq!(snapshot(db), before, "the org-layer tables the seed created are gone again, and the ledger");
+}
