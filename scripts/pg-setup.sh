@@ -76,14 +76,16 @@ databases() {
     { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer
       echo "DROP TABLE app.lab_cases, app.payroll; ALTER TABLE app.appointments DROP COLUMN room_id; CREATE EXTENSION odx;"; } \
         | psql_admin -d odx_degraded
-    # Two clinic databases the demo seed and teardown are tried on, owned and
-    # loaded by odx (the role a tool writing to a live database runs as): one
+    # Clinic databases the demo seed and teardown are tried on, owned and
+    # loaded by odx (the role a tool writing to a live database runs as): two
     # with the known-answer tenant, one whose org-layer tables are missing.
-    for db in odx_demo_live odx_demo_bare; do
+    for db in odx_demo_live odx_demo_hq odx_demo_bare; do
         psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db OWNER odx"
     done
     local as_odx=(env PGPASSWORD=odx psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U odx)
-    { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer; } | "${as_odx[@]}" -d odx_demo_live
+    for db in odx_demo_live odx_demo_hq; do
+        { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer; } | "${as_odx[@]}" -d "$db"
+    done
     { "${fixtures[@]}" schema
       echo "DROP TABLE app.organization_templates, app.ops_targets, app.user_organization_assignments,"
       echo "    app.organization_clinics, app.organizations;"; } | "${as_odx[@]}" -d odx_demo_bare

@@ -5,7 +5,7 @@
 //! those the demo's branch names or organization would have matched.
 
 use odx_fixtures::generator::{generate, NetworkConfig};
-use odx_fixtures::sql::{demo_teardown_sql, write_demo};
+use odx_fixtures::sql::{demo_teardown_sql, write_demo, write_demo_at_hq};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -48,6 +48,13 @@ fn snapshot(db: &str) -> BTreeMap<String, String> {
 fn demo_script() -> Vec<u8> {
     let mut script = Vec::new();
     write_demo(&generate(&NetworkConfig::demo()), &mut script).unwrap();
+    script
+}
+
+fn demo_at_hq(hq: i64) -> Vec<u8> {
+    let config = NetworkConfig::demo();
+    let mut script = Vec::new();
+    write_demo_at_hq(&generate(&config), config.first_clinic_id, hq, &mut script).unwrap();
     script
 }
 
@@ -115,4 +122,46 @@ fn a_database_without_the_org_layer_gets_it_for_the_demo_and_loses_it_after() {
     );
     psql(db, demo_teardown_sql().as_bytes());
     assert_eq!(snapshot(db), before, "the org-layer tables the seed created are gone again, and the ledger");
+
+    // A lone live clinic as the HQ: the seed creates the organization, links
+    // the HQ and its three branches to it; the teardown removes all of that.
+    psql(
+        db,
+        b"INSERT INTO app.clinics (id, name, city, status, timezone) \
+          VALUES (7, 'Live HQ', 'Lahore', 'active', 'Asia/Karachi') ON CONFLICT DO NOTHING;",
+    );
+    let before = snapshot(db);
+    psql(db, &demo_at_hq(7));
+    let org_of_7 = "(SELECT organization_id FROM app.organization_clinics WHERE clinic_id = 7)";
+    assert_eq!(
+        count(db, &format!("SELECT count(*) FROM app.organization_clinics WHERE organization_id = {org_of_7};")),
+        4
+    );
+    psql(db, demo_teardown_sql().as_bytes());
+    assert_eq!(snapshot(db), before, "the live clinic alone again, the org layer gone");
+}
+
+#[test]
+fn the_demo_branches_join_a_live_hq_and_leave_its_organization_as_it_was() {
+    // The known-answer tenant: organization 1, HQ clinic 1, with network and
+    // branch targets and its own users (its own database, so the tests can
+    // run at once).
+    let db = "odx_demo_hq";
+    let before = snapshot(db);
+    let targets = "SELECT count(*) FROM app.ops_targets WHERE organization_id = 1";
+    let network_targets = count(db, &format!("{targets} AND clinic_id IS NULL;"));
+    assert!(network_targets > 0, "the live organization has network targets");
+    psql(db, &demo_at_hq(1));
+    let members = count(db, "SELECT count(*) FROM app.organization_clinics WHERE organization_id = 1;");
+    assert_eq!(members, 2 + 3, "the three demo branches joined the HQ's organization");
+    assert_eq!(count(db, "SELECT count(*) FROM app.clinics WHERE name = 'ssh & Associates';"), 0, "no second HQ");
+    assert_eq!(count(db, &format!("{targets} AND clinic_id IS NULL;")), network_targets, "no network target added");
+    let demo_admins = "SELECT count(*) FROM app.user_organization_assignments a JOIN app.users u ON u.id = a.user_id \
+                       WHERE a.organization_id = 1 AND a.role = 'org_admin' AND u.clinic_id IS NULL AND u.name = 'Head of Operations';";
+    assert_eq!(count(db, demo_admins), 0, "no demo org admin on a live tenant");
+    let demo_targets = "SELECT count(*) FROM app.ops_targets WHERE organization_id = 1 \
+                        AND clinic_id IN (SELECT id FROM app.clinics WHERE name LIKE 'DEMO-%');";
+    assert!(count(db, demo_targets) > 0, "the demo branches' targets are the organization's");
+    psql(db, demo_teardown_sql().as_bytes());
+    assert_eq!(snapshot(db), before, "the live organization, its HQ targets and network targets as they were");
 }
