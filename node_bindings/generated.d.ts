@@ -336,7 +336,11 @@ export interface CommandCenter {
   collectionRate: number | null
   /** No-show rate over the range. */
   noShowRate: number | null
-  /** No-show bleed (PKR) over the range. */
+  /**
+   * No-show bleed (PKR) over the range: the sum of the leaderboard's
+   * (each branch's no-shows at its own average ticket); none when no
+   * branch's can be priced.
+   */
   noShowBleed: string | null
   /** Cash-basis net profit over the range. */
   netProfit: string

@@ -131,7 +131,9 @@ pub struct CommandCenter {
     /// No-show rate over the range.
     #[serde(with = "crate::wire::rate")]
     pub no_show_rate: Option<Decimal>,
-    /// No-show bleed (PKR) over the range.
+    /// No-show bleed (PKR) over the range: the sum of the leaderboard's
+    /// (each branch's no-shows at its own average ticket); none when no
+    /// branch's can be priced.
     pub no_show_bleed: Option<Decimal>,
     /// Cash-basis net profit over the range.
     pub net_profit: Decimal,
@@ -253,6 +255,13 @@ pub fn command_center(range: &DomainReports, mtd: &DomainReports, targets: &[Ops
         r.largest_ar_90 = largest == Some(r.ar_90);
     }
 
+    // The headline bleed is the leaderboard column's sum: each branch's
+    // no-shows at its own average ticket (a branch that cannot be priced,
+    // with no billed invoice in the range, shows none and adds none).
+    let mut no_show_bleed: Option<Decimal> = None;
+    for bleed in leaderboard.iter().filter_map(|r| r.no_show_bleed) {
+        crate::num::add_money(no_show_bleed.get_or_insert(Decimal::ZERO), bleed, "no-show bleed")?;
+    }
     let t = &range;
     Ok(CommandCenter {
         from,
@@ -263,7 +272,7 @@ pub fn command_center(range: &DomainReports, mtd: &DomainReports, targets: &[Ops
         collected: t.financial.totals.collected,
         collection_rate: t.financial.totals.collection_rate,
         no_show_rate: t.operations.totals.no_show_rate,
-        no_show_bleed: t.operations.totals.no_show_bleed,
+        no_show_bleed,
         net_profit: t.accounting.totals.net_profit,
         expense_ratio: t.accounting.totals.expense_ratio,
         alerts: targets_report.alerts.clone(),
