@@ -1218,6 +1218,12 @@ export interface TargetsDataQuality {
   unknownPeriod: number
   /** Rows of a branch outside the scope (never judged here). */
   outsideScope: number
+  /**
+   * Network rows (no clinic) not judged because the scope is not the
+   * whole organization: a network target is judged only against the
+   * organization's total, never against one branch or a few.
+   */
+  networkNotInScope: number
 }
 
 /**

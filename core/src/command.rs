@@ -182,13 +182,21 @@ fn branch(r: &DomainReports, clinic_id: i64) -> Result<Branch<'_>> {
 }
 
 /// The Command Center of `range` (the reports of the range asked) and `mtd`
-/// (the month to date of its `to`), with the organization's targets.
+/// (the month to date of its `to`), with the organization's targets;
+/// `whole_network`: the scope is every branch of the organization, so its
+/// totals are the organization's and network targets are judged on them
+/// (otherwise they are counted in the targets' data quality, not judged).
 ///
 /// # Errors
 /// [`OdxError::ScopeMismatch`] when the reports are not of one set of
 /// clinics grouped by clinic, `range` and `mtd` do not end on the same day,
 /// or `mtd` does not start on the first of that month; [`OdxError::Overflow`].
-pub fn command_center(range: &DomainReports, mtd: &DomainReports, targets: &[OpsTargetRow]) -> Result<CommandCenter> {
+pub fn command_center(
+    range: &DomainReports,
+    mtd: &DomainReports,
+    targets: &[OpsTargetRow],
+    whole_network: bool,
+) -> Result<CommandCenter> {
     let (from, to) = (range.financial.from, range.financial.to);
     let clinic_ids = range.financial.clinic_ids.clone();
     let (month_start, elapsed_days, month_days) = month_to_date(to);
@@ -209,7 +217,7 @@ pub fn command_center(range: &DomainReports, mtd: &DomainReports, targets: &[Ops
     for c in &clinic_ids {
         per_branch.push((*c, actuals(&branch(mtd, *c)?)));
     }
-    let targets_report = evaluate_targets(targets, to, &network, &per_branch)?;
+    let targets_report = evaluate_targets(targets, to, whole_network.then_some(&network), &per_branch)?;
 
     let revenue_target =
         targets_report.evaluations.iter().find(|e| e.metric == TargetMetric::RevenueMonthly && e.clinic_id.is_none());

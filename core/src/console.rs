@@ -165,9 +165,11 @@ impl Tables {
         to: NaiveDate,
     ) -> Result<ConsolePlan> {
         let clinic_ids = self.org_branches(organization_id, clinic_ids, allowed)?;
+        let every = self.org_branches(organization_id, None, None)?;
+        let whole_network = every.iter().all(|c| clinic_ids.contains(c));
         let (range, mtd) = command_scopes(clinic_ids, from, to)?;
         let targets = self.ops_targets.iter().filter(|t| t.organization_id == organization_id).cloned().collect();
-        Ok(ConsolePlan { range, mtd, targets })
+        Ok(ConsolePlan { range, mtd, targets, whole_network })
     }
 
     /// The domain reports of a plan's range and month to date, in memory.
@@ -325,6 +327,9 @@ pub struct ConsolePlan {
     pub mtd: Option<MetricScope>,
     /// The organization's targets.
     pub targets: Vec<OpsTargetRow>,
+    /// Whether the range is every branch of the organization (network
+    /// targets are judged only then).
+    pub whole_network: bool,
 }
 
 impl ConsolePlan {
@@ -334,7 +339,7 @@ impl ConsolePlan {
     /// # Errors
     /// As [`command_center`].
     pub fn command(&self, range: &DomainReports, mtd: Option<&DomainReports>) -> Result<CommandCenter> {
-        command_center(range, mtd.unwrap_or(range), &self.targets)
+        command_center(range, mtd.unwrap_or(range), &self.targets, self.whole_network)
     }
 
     /// The digest facts of the fetched reports (as [`ConsolePlan::command`]).
@@ -342,6 +347,6 @@ impl ConsolePlan {
     /// # Errors
     /// As [`digest_of`].
     pub fn digest(&self, range: &DomainReports, mtd: Option<&DomainReports>) -> Result<Digest> {
-        digest_of(range, mtd.unwrap_or(range), &self.targets)
+        digest_of(range, mtd.unwrap_or(range), &self.targets, self.whole_network)
     }
 }

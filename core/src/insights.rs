@@ -530,8 +530,13 @@ pub fn digest(command: &CommandCenter, benchmarks: &[Benchmark]) -> Result<Diges
 ///
 /// # Errors
 /// As [`command_center`] and [`benchmark_all`].
-pub fn digest_of(range: &DomainReports, mtd: &DomainReports, targets: &[OpsTargetRow]) -> Result<Digest> {
-    digest(&command_center(range, mtd, targets)?, &benchmark_all(range)?)
+pub fn digest_of(
+    range: &DomainReports,
+    mtd: &DomainReports,
+    targets: &[OpsTargetRow],
+    whole_network: bool,
+) -> Result<Digest> {
+    digest(&command_center(range, mtd, targets, whole_network)?, &benchmark_all(range)?)
 }
 
 #[cfg(test)]

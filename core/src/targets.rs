@@ -5,7 +5,9 @@
 //! first of `to`'s month through `to`, local dates), or a balance as of the
 //! end of `to`. `revenue_monthly` is compared with the target prorated by the
 //! elapsed days of the month. A target row with no clinic applies to the
-//! network total (the scope's totals), with a clinic to that branch.
+//! network total, and is judged only when the scope is the whole
+//! organization (never against one branch or a few); with a clinic, to
+//! that branch.
 //!
 //! A target is breached when the actual is on the wrong side of it (equal is
 //! met). The miss is `|actual - target| / target`; severity is `warning`
@@ -236,6 +238,10 @@ pub struct TargetsDataQuality {
     pub unknown_period: u64,
     /// Rows of a branch outside the scope (never judged here).
     pub outside_scope: u64,
+    /// Network rows (no clinic) not judged because the scope is not the
+    /// whole organization: a network target is judged only against the
+    /// organization's total, never against one branch or a few.
+    pub network_not_in_scope: u64,
 }
 
 /// Every target of a scope judged, and the alerts (critical first, then by
@@ -299,8 +305,10 @@ pub fn evaluate(
     Ok(Evaluation { target_id, metric, clinic_id, actual, target, target_value: value, status, miss, severity })
 }
 
-/// Judges the targets of an organization: network rows against `network`,
-/// branch rows against that branch's actuals from `branches`. A branch row
+/// Judges the targets of an organization: network rows against `network`
+/// (the whole organization's actuals; `None` when the scope is only some of
+/// its branches: network rows are then counted, not judged), branch rows
+/// against that branch's actuals from `branches`. A branch row
 /// for a clinic without actuals (outside the scope) is counted in
 /// data_quality, never judged against zeros.
 ///
@@ -309,7 +317,7 @@ pub fn evaluate(
 pub fn evaluate_targets(
     targets: &[OpsTargetRow],
     to: NaiveDate,
-    network: &Actuals,
+    network: Option<&Actuals>,
     branches: &[(i64, Actuals)],
 ) -> Result<TargetsReport> {
     let (month_start, elapsed_days, month_days) = month_to_date(to);
@@ -327,7 +335,13 @@ pub fn evaluate_targets(
             continue;
         }
         let actuals = match t.clinic_id {
-            None => network,
+            None => match network {
+                Some(network) => network,
+                None => {
+                    dq.network_not_in_scope += 1;
+                    continue;
+                }
+            },
             Some(c) => match branches.iter().find(|(id, _)| *id == c) {
                 Some((_, a)) => a,
                 None => {
@@ -437,7 +451,7 @@ mod tests {
                 row(5, None, "noshow_rate_max", "0.10", "weekly"),
             ],
             NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
-            &network,
+            Some(&network),
             &[(7, branch)],
         )
         .unwrap();
@@ -446,6 +460,23 @@ mod tests {
             r.alerts.iter().map(|a| (a.clinic_id, a.severity)).collect::<Vec<_>>(),
             [(Some(7), Severity::Critical), (None, Severity::Critical)]
         );
-        assert_eq!(r.data_quality, TargetsDataQuality { unknown_metric: 1, unknown_period: 1, outside_scope: 1 });
+        assert_eq!(
+            r.data_quality,
+            TargetsDataQuality { unknown_metric: 1, unknown_period: 1, outside_scope: 1, network_not_in_scope: 0 }
+        );
+        // Only some of the organization's branches: the network row is not
+        // judged against them, only counted.
+        let some = evaluate_targets(
+            &[
+                row(1, None, "noshow_rate_max", "0.10", "monthly"),
+                row(3, Some(7), "noshow_rate_max", "0.10", "monthly"),
+            ],
+            NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            None,
+            &[(7, Actuals { no_show_rate: Some(m("0.30")), ..Actuals::default() })],
+        )
+        .unwrap();
+        assert_eq!(some.evaluations.iter().map(|e| e.target_id).collect::<Vec<_>>(), [3]);
+        assert_eq!(some.data_quality.network_not_in_scope, 1);
     }
 }

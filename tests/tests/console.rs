@@ -235,12 +235,24 @@ fn a_branch_alone_is_its_leaderboard_row() {
             (mine.no_show_rate, mine.no_show_bleed, mine.alerts),
             (row.no_show_rate, row.no_show_bleed, row.alerts)
         );
-        // branch targets are judged the same alone; network targets then read that branch's totals
+        // branch targets are judged the same alone; network targets are not
+        // judged against one branch, only counted
         let branch_alerts = |c: &odx_core::command::CommandCenter| -> Vec<_> {
             c.alerts.iter().filter(|a| a.clinic_id == Some(row.clinic_id)).cloned().collect()
         };
         assert_eq!(branch_alerts(&alone), branch_alerts(&network));
+        assert!(alone.targets.evaluations.iter().all(|e| e.clinic_id.is_some()), "no network target judged");
+        assert!(alone.alerts.iter().all(|a| a.clinic_id.is_some()));
+        // targets 1, 4, 7 and 10 (EXPECTED.md)
+        let network_rows = network.targets.evaluations.iter().filter(|e| e.clinic_id.is_none()).count() as u64;
+        assert_eq!(network_rows, 4);
+        assert_eq!(alone.targets.data_quality.network_not_in_scope, 4);
+        assert_eq!((alone.revenue_mtd.target_monthly, alone.revenue_mtd.attainment), (None, None));
     }
+    // both branches are the whole organization: network targets judged
+    assert_eq!(network.targets.data_quality.network_not_in_scope, 0);
+    let both = t.command(ORG_ID, Some(vec![2, 1]), d("2026-06-01"), d("2026-06-30")).unwrap();
+    assert_eq!(both.alerts, network.alerts);
 }
 
 #[test]
