@@ -52,6 +52,12 @@ test('command: some branches, and never a branch outside the organization or the
   const network = await engine.command(JUNE);
   assert.deepStrictEqual(one.leaderboard[0], { ...network.leaderboard.find((r) => r.clinicId === 2), rank: 1,
     worstNoShow: one.leaderboard[0].worstNoShow, largestAr90: one.leaderboard[0].largestAr90 });
+  // one branch is not the network: the four network targets are counted, not judged (EXPECTED.md)
+  assert.equal(one.targets.dataQuality.networkNotInScope, 4);
+  assert.ok(one.alerts.every((a) => a.clinicId !== null));
+  assert.equal(one.revenueMtd.targetMonthly, null);
+  assert.equal(network.targets.dataQuality.networkNotInScope, 0);
+  assert.deepStrictEqual(odx.command(await consoleRows([1, 2]), { ...JUNE, clinicIds: [2] }), one);
   await assert.rejects(engine.command({ ...JUNE, clinicIds: [501] }), { code: 'ODX_FORBIDDEN_SCOPE' });
   await assert.rejects(engine.command({ ...JUNE, allowedClinicIds: [2] }), { code: 'ODX_FORBIDDEN_SCOPE' });
   await assert.rejects(engine.command({ from: JUNE.from, to: JUNE.to }), { code: 'ODX_INVALID_ARGUMENT', message: /organizationId/ });
