@@ -39,39 +39,6 @@ impl JsonSchema for M {
     }
 }
 
-/// The answers a caller receives with a `degraded` flag (`Ready<T> |
-/// Degraded`): their declarations carry `degraded: false`.
-const ANSWERS: [&str; 9] = [
-    "Report<M>",
-    "CommandCenter",
-    "Digest",
-    "Benchmark",
-    "NetworkOverview",
-    "Comparison",
-    "RevenueForecast",
-    "NoShowForecast",
-    "ChurnForecast",
-];
-
-/// What the declarations start with: the answer that could not be computed.
-const PRELUDE: &str = "/**
- * A console answer that could not be computed: a table or column it reads
- * is missing. Every other answer has `degraded: false`.
- */
-export interface Degraded {
-  /** Always true. */
-  degraded: true
-  /** Which call. */
-  module: string
-  /** The missing relations (`app.table` or `app.table.column`). */
-  missing: Array<string>
-  /** Always null. */
-  totals: null
-  /** Always empty. */
-  perBranch: []
-}
-";
-
 /// The metrics type of each domain's report, by domain.
 fn metrics(generator: &mut SchemaGenerator, domain: Domain) -> Schema {
     macro_rules! arms {
@@ -92,31 +59,38 @@ fn metrics(generator: &mut SchemaGenerator, domain: Domain) -> Schema {
 /// the test that keeps `index.d.ts` fresh).
 pub fn declarations() -> Result<String, String> {
     let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12().for_serialize());
-    generator.subschema_for::<Report<M>>();
+    // The answers a caller receives with a `degraded` flag (`T | Degraded`):
+    // their declarations carry `degraded: false`.
+    let mut answers: Vec<String> = Vec::new();
+    fn answer<T: JsonSchema>(generator: &mut SchemaGenerator, answers: &mut Vec<String>) {
+        generator.subschema_for::<T>();
+        answers.push(T::schema_name().into_owned());
+    }
+    answer::<Report<M>>(&mut generator, &mut answers);
     for domain in Domain::ALL {
         metrics(&mut generator, domain);
     }
-    generator.subschema_for::<CommandCenter>();
-    generator.subschema_for::<Digest>();
-    generator.subschema_for::<Benchmark>();
-    generator.subschema_for::<NetworkOverview>();
-    generator.subschema_for::<Comparison>();
-    generator.subschema_for::<RevenueForecast>();
-    generator.subschema_for::<NoShowForecast>();
-    generator.subschema_for::<ChurnForecast>();
+    answer::<CommandCenter>(&mut generator, &mut answers);
+    answer::<Digest>(&mut generator, &mut answers);
+    answer::<Benchmark>(&mut generator, &mut answers);
+    answer::<NetworkOverview>(&mut generator, &mut answers);
+    answer::<Comparison>(&mut generator, &mut answers);
+    answer::<RevenueForecast>(&mut generator, &mut answers);
+    answer::<NoShowForecast>(&mut generator, &mut answers);
+    answer::<ChurnForecast>(&mut generator, &mut answers);
     generator.subschema_for::<InsightsScope>();
     generator.subschema_for::<Decision>();
     let definitions: BTreeMap<String, Value> = generator.take_definitions(true).into_iter().collect();
 
-    let mut out = String::from(PRELUDE);
+    let mut out = String::from(wire::DEGRADED_TYPESCRIPT);
     for (name, schema) in &definitions {
-        if ANSWERS.contains(&name.as_str()) {
+        if answers.contains(name) {
             if let Some(user) = definitions.iter().find(|(_, s)| refers_to(s, name)) {
                 return Err(format!("{name} is an answer (it has `degraded`) but {} contains it", user.0));
             }
         }
         out.push('\n');
-        declaration(&mut out, name, schema, ANSWERS.contains(&name.as_str()))?;
+        declaration(&mut out, name, schema, answers.contains(name))?;
     }
     for domain in Domain::ALL {
         let title = title(domain.as_str());

@@ -216,6 +216,26 @@ pub fn degraded(module: &str, missing: &[String]) -> serde_json::Value {
     serde_json::json!({ "module": module, "missing": missing, "totals": null, "perBranch": [], "degraded": true })
 }
 
+/// [`degraded`]'s declaration, at the head of the TypeScript declarations
+/// ([`crate::typescript`]): the two are kept side by side.
+pub const DEGRADED_TYPESCRIPT: &str = "/**
+ * A console answer that could not be computed: a table or column it reads
+ * is missing. Every other answer has `degraded: false`.
+ */
+export interface Degraded {
+  /** Always true. */
+  degraded: true
+  /** Which call. */
+  module: string
+  /** The missing relations (`app.table` or `app.table.column`). */
+  missing: Array<string>
+  /** Always null. */
+  totals: null
+  /** Always empty. */
+  perBranch: []
+}
+";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,23 @@ fn psql(db: &str, script: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Runs a psql script on `db` as odx that must fail; its error text.
+fn psql_refused(db: &str, script: &[u8]) -> String {
+    let mut child = Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "odx", "-d", db])
+        .env("PGPASSWORD", "odx")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("psql runs");
+    // psql stops reading at the first error: a broken pipe is expected
+    let _ = child.stdin.take().unwrap().write_all(script);
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "psql on {db} was expected to fail");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// Every table of every non-system schema: its row count and an md5 of its
 /// sorted rows.
 fn snapshot(db: &str) -> BTreeMap<String, String> {
@@ -90,20 +107,8 @@ fn teardown_removes_exactly_what_the_seed_created() {
     // Seeding twice without a teardown fails whole: nothing half-seeded.
     psql(db, &demo_script());
     let seeded = snapshot(db);
-    let again = Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "odx", "-d", db])
-        .env("PGPASSWORD", "odx")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .and_then(|mut c| {
-            // psql stops reading at the first error: a broken pipe is expected
-            let _ = c.stdin.take().unwrap().write_all(&demo_script());
-            c.wait()
-        })
-        .unwrap();
-    assert!(!again.success(), "the demo's keys are taken: the second seed is refused");
+    let refused = psql_refused(db, &demo_script());
+    assert!(refused.contains("duplicate key"), "the demo's keys are taken: the second seed is refused: {refused}");
     assert_eq!(snapshot(db), seeded);
     psql(db, demo_teardown_sql().as_bytes());
     assert_eq!(snapshot(db), before);
@@ -151,6 +156,9 @@ fn the_demo_branches_join_a_live_hq_and_leave_its_organization_as_it_was() {
     let targets = "SELECT count(*) FROM app.ops_targets WHERE organization_id = 1";
     let network_targets = count(db, &format!("{targets} AND clinic_id IS NULL;"));
     assert!(network_targets > 0, "the live organization has network targets");
+    let refused = psql_refused(db, &demo_at_hq(424_242));
+    assert!(refused.contains("ODX_UNKNOWN_CLINIC"), "an HQ that is not a clinic: {refused}");
+    assert_eq!(snapshot(db), before, "nothing seeded");
     psql(db, &demo_at_hq(1));
     let members = count(db, "SELECT count(*) FROM app.organization_clinics WHERE organization_id = 1;");
     assert_eq!(members, 2 + 3, "the three demo branches joined the HQ's organization");
