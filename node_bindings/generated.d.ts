@@ -169,6 +169,8 @@ export interface Benchmark {
   from: string
   /** Last day. */
   to: string
+  /** The instant the range was read at (`crate::Report::as_of`). */
+  asOf: string
   /** The branches compared with (the scope, the branch included). */
   clinicIds: Array<number>
   /** Every driver, ranked. */
@@ -322,8 +324,15 @@ export interface CommandCenter {
   degraded: false
   /** First day of the range. */
   from: string
-  /** Last day (balances and the month to date are as of its end). */
+  /** Last day of the range. */
   to: string
+  /**
+   * The instant balances and the month to date are read at: the end of
+   * `to`, or `now` for a period in progress (`Report::as_of`).
+   */
+  asOf: string
+  /** The last local date the figures reach (`Report::as_of_date`). */
+  asOfDate: string
   /** The branches, ascending. */
   clinicIds: Array<number>
   /** Revenue month to date against target. */
@@ -364,6 +373,8 @@ export interface Comparison {
   from: string
   /** Last day of the period. */
   to: string
+  /** The instant the period was read at (`crate::Report::as_of`). */
+  asOf: string
   /** First day of the previous period. */
   previousFrom: string
   /** Last day of the previous period (the day before `from`). */
@@ -395,6 +406,8 @@ export interface Digest {
   from: string
   /** Last day. */
   to: string
+  /** The instant the range was read at (`crate::Report::as_of`). */
+  asOf: string
   /** The branches. */
   clinicIds: Array<number>
   /** Billed over the range. */
@@ -1072,8 +1085,21 @@ export interface Report<M> {
   degraded: false
   /** First day of the range. */
   from: string
-  /** Last day of the range; balances are as of its end. */
+  /** Last day of the range. */
   to: string
+  /**
+   * The instant every balance, "today", "missed" and "overdue" was read
+   * at, and where the range's facts stop: the earlier of the end of `to`
+   * (local midnight of `to + 1`) and the `now` of the call. For a period
+   * in progress it is `now`.
+   */
+  asOf: string
+  /**
+   * The last local date the range's facts reach: `to` for a closed
+   * period, the date of `now` for one in progress (before `from` for a
+   * period wholly in the future, whose range figures are zero).
+   */
+  asOfDate: string
   /** The grouping of `groups`. */
   groupBy: GroupBy
   /** The clinics of the scope, ascending. */
@@ -1130,7 +1156,10 @@ export interface RevenueForecast {
 export interface RevenueMtd {
   /** First day of the month. */
   monthStart: string
-  /** Elapsed days (through `to`). */
+  /**
+   * Elapsed days (through the as-of date: for "this month" on the 15th,
+   * 15).
+   */
   elapsedDays: number
   /** Days of the month. */
   monthDays: number
@@ -1233,9 +1262,14 @@ export interface TargetsDataQuality {
 export interface TargetsReport {
   /** First day of the month to date. */
   monthStart: string
-  /** The as-of day. */
+  /** The last day of the range asked. */
   to: string
-  /** Elapsed days of the month (through `to`). */
+  /**
+   * The last local date the actuals reach (`to`, or today for a month in
+   * progress).
+   */
+  asOfDate: string
+  /** Elapsed days of the month (through the as-of date). */
   elapsedDays: number
   /** Days of the month. */
   monthDays: number

@@ -8,15 +8,18 @@
 //! forecasts as of the 21st with their backtested errors.
 //!
 //! ```text
-//! odx [--month YYYY-MM] [--branches N [--seed S]] [--json | --csv TABLE]
+//! odx [--month YYYY-MM] [--as-of INSTANT] [--branches N [--seed S]] [--json | --csv TABLE]
 //! ```
 //! Arguments are parsed by clap (`odx --help`).
+//! `--as-of` reads the month at an instant (RFC 3339, e.g.
+//! `2026-06-15T12:00:00+05:00`; default: now): a month still in progress then
+//! is read as of it, as head office sees it on that day.
 //! `--branches N` swaps the demo network for a generated network of N
 //! branches; `--json` prints the reports as JSON instead of tables; `--csv
 //! TABLE` prints one per-branch table as CSV: a domain (`financial`,
 //! `operations`, ... `inventory`) or the Command Center's `leaderboard`.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::Parser;
 use comfy_table::{presets, CellAlignment, Table};
@@ -29,7 +32,7 @@ use odx_core::forecast::{ChurnForecast, NoShowForecast, RevenueForecast};
 use odx_core::insights::Digest;
 use odx_core::readout::{Cell, Readout};
 use odx_core::targets::TargetMetric;
-use odx_core::{Comparison, Domain, GroupBy, MeasureKind, MetricScope, Report, Tables};
+use odx_core::{Comparison, Domain, GroupBy, MeasureKind, MetricScope, Period, Report, Tables};
 use odx_fixtures::generator::{generate, NetworkConfig};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -44,6 +47,9 @@ struct Args {
     /// The month to report (YYYY-MM).
     #[arg(long, value_name = "YYYY-MM", default_value = "2026-06", value_parser = parse_month)]
     month: NaiveDate,
+    /// Read the month at this instant (RFC 3339, e.g. 2026-06-15T12:00:00+05:00; default: now).
+    #[arg(long = "as-of", value_name = "INSTANT", value_parser = parse_instant)]
+    as_of: Option<DateTime<Utc>>,
     /// Swap the demo network for a generated network of N branches.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     branches: Option<u32>,
@@ -329,7 +335,15 @@ fn domain_reports(tables: &Tables, scope: &MetricScope) -> Result<Shelf, String>
     Domain::ALL.into_iter().map(|d| Ok((d, tables.with_domain(d, Shelve(tables, scope))?))).collect()
 }
 
+fn parse_instant(v: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(v)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("{v:?} is not an RFC 3339 instant such as 2026-06-15T12:00:00+05:00"))
+}
+
 fn run(args: &Args) -> Result<(), String> {
+    // The CLI is where the clock is read: core only takes it as an input.
+    let now = args.as_of.unwrap_or_else(|| DateTime::<Utc>::from(std::time::SystemTime::now()));
     let config = match args.branches {
         Some(n) => {
             let start = args.month.checked_sub_months(chrono::Months::new(5)).unwrap_or(args.month);
@@ -339,8 +353,8 @@ fn run(args: &Args) -> Result<(), String> {
         None => NetworkConfig::demo(),
     };
     let tables: Tables = generate(&config);
-    let scope = MetricScope::new(config.clinic_ids(), args.month, month_end(args.month), GroupBy::Clinic)
-        .map_err(|e| e.to_string())?;
+    let period = Period::new(args.month, month_end(args.month)).at(Some(now));
+    let scope = period.scope(config.clinic_ids(), GroupBy::Clinic).map_err(|e| e.to_string())?;
     let reports = domain_reports(&tables, &scope)?;
     if let Some(table) = args.csv {
         let csv = match table {
@@ -348,9 +362,7 @@ fn run(args: &Args) -> Result<(), String> {
                 reports.iter().find(|(d, _)| *d == domain).map(|(_, r)| r.csv()).unwrap_or(Ok(String::new()))?
             }
             CsvTable::Leaderboard => {
-                let command = tables
-                    .command(config.organization_id, None, scope.from(), scope.to())
-                    .map_err(|e| e.to_string())?;
+                let command = tables.command(config.organization_id, None, period).map_err(|e| e.to_string())?;
                 table_csv(&command.leaderboard).map_err(|e| e.to_string())?
             }
         };
@@ -366,20 +378,21 @@ fn run(args: &Args) -> Result<(), String> {
         return Ok(());
     }
     let names: HashMap<i64, String> = tables.clinics.iter().map(|c| (c.id, c.name.clone())).collect();
+    let command = tables.command(config.organization_id, None, period).map_err(|e| e.to_string())?;
+    let digest = tables.digest(config.organization_id, None, period).map_err(|e| e.to_string())?;
     println!(
-        "odx: {} ({} branches, in memory), {} to {}, balances as of the end of {}\n",
+        "odx: {} ({} branches, in memory), {} to {}, {}\n",
         config.organization,
         config.branches.len(),
         scope.from(),
         scope.to(),
-        scope.to()
+        as_of_words(&tables, &command),
     );
-    let command = tables.command(config.organization_id, None, scope.from(), scope.to()).map_err(|e| e.to_string())?;
-    let digest = tables.digest(config.organization_id, None, scope.from(), scope.to()).map_err(|e| e.to_string())?;
     print_command(&command, &digest, &names);
     print_comparison(&tables.compare(Domain::Financial, &scope).map_err(|e| e.to_string())?, &names);
     // the forecasts as head office would see them three weeks into the month
-    let as_of = scope.from().with_day(21).unwrap_or(scope.to()).min(scope.to());
+    // (or on the as-of date, when the month is still in progress)
+    let as_of = scope.from().with_day(21).unwrap_or(scope.to()).min(command.as_of_date);
     let revenue = tables.forecast_revenue(scope.clinic_ids(), as_of).map_err(|e| e.to_string())?;
     let no_shows = tables.forecast_no_shows(scope.clinic_ids(), as_of).map_err(|e| e.to_string())?;
     let churn = tables.forecast_churn(scope.clinic_ids(), as_of).map_err(|e| e.to_string())?;
@@ -388,6 +401,26 @@ fn run(args: &Args) -> Result<(), String> {
         report.print(&scope, &names);
     }
     Ok(())
+}
+
+/// "as of ..." in words: the instant in the network's time zone (its first
+/// branch's), and whether the month is still in progress.
+fn as_of_words(tables: &Tables, command: &CommandCenter) -> String {
+    let zone = tables.clinics.iter().find(|c| command.clinic_ids.contains(&c.id)).map_or("", |c| c.timezone.as_str());
+    let Ok(tz) = odx_core::calendar::parse_time_zone(0, zone) else {
+        return format!("as of {}", command.as_of);
+    };
+    let local = command.as_of.with_timezone(&tz);
+    if command.as_of_date < command.to {
+        format!(
+            "in progress: read as of {} ({}), figures through {}",
+            local.format("%Y-%m-%d %H:%M"),
+            tz.name(),
+            command.as_of_date
+        )
+    } else {
+        format!("closed: balances as of the end of {} ({})", command.to, tz.name())
+    }
 }
 
 /// A bad argument exits 2 with clap's message naming it; `--help` prints to

@@ -366,11 +366,12 @@ impl Tables {
                 acc.accum_materials(&MaterialsFact::of_invoice(i.clinic_id, i.doctor_id, i.status, items_cost))?;
             }
         }
-        let in_range = |d: NaiveDate| frame.calendar().bucket_of_date(d).is_some();
-        for l in self.lab_cases.iter().filter(|l| scope.contains(l.clinic_id) && in_range(l.sent_on)) {
+        // A date-keyed fact counts from `from` up to its clinic's as-of date.
+        let in_range = |clinic_id: i64, d: NaiveDate| scope.contains(clinic_id) && frame.date_in_range(clinic_id, d).unwrap_or(false);
+        for l in self.lab_cases.iter().filter(|l| in_range(l.clinic_id, l.sent_on)) {
             acc.accum_lab_cost(&LabCostFact { clinic_id: l.clinic_id, status: l.status, cases: 1, cost: l.cost })?;
         }
-        for e in self.expenses.iter().filter(|e| scope.contains(e.clinic_id) && in_range(e.spent_on)) {
+        for e in self.expenses.iter().filter(|e| in_range(e.clinic_id, e.spent_on)) {
             acc.accum_expense(&ExpenseFact {
                 clinic_id: e.clinic_id,
                 category: e.category.clone(),
@@ -378,7 +379,7 @@ impl Tables {
                 amount: e.amount,
             })?;
         }
-        for p in self.payroll.iter().filter(|p| scope.contains(p.clinic_id) && in_range(p.paid_on)) {
+        for p in self.payroll.iter().filter(|p| in_range(p.clinic_id, p.paid_on)) {
             acc.accum_payroll(&PayrollFact { clinic_id: p.clinic_id, entries: 1, gross: p.gross })?;
         }
         Ok(())

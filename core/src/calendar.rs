@@ -53,6 +53,10 @@ pub struct Calendar {
     /// The same for the day before `from`: a patient whose last visit before
     /// the range is on or before it was lapsed when the range began.
     churn_by_at_start: NaiveDate,
+    /// The scope's `now` ([`MetricScope::now`]).
+    now: Option<DateTime<Utc>>,
+    /// The active window in months (patients).
+    active_window_months: u32,
 }
 
 impl Calendar {
@@ -85,7 +89,18 @@ impl Calendar {
         let churn_by = to.checked_sub_months(churn).unwrap_or(from);
         let before_from = from.pred_opt().unwrap_or(from);
         let churn_by_at_start = before_from.checked_sub_months(churn).unwrap_or(before_from);
-        Calendar { from, to, granularity, starts, weekday_counts, active_since, churn_by, churn_by_at_start }
+        Calendar {
+            from,
+            to,
+            granularity,
+            starts,
+            weekday_counts,
+            active_since,
+            churn_by,
+            churn_by_at_start,
+            now: scope.now(),
+            active_window_months: scope.active_window_months(),
+        }
     }
 
     /// First day of the active window (patients).
@@ -261,44 +276,71 @@ pub fn local_midnight(tz: Tz, d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// The instants side of a scope for one clinic: where each trend bucket
-/// starts, when the range ends (the as-of instant), and the aging cuts.
+/// starts, the as-of instant (the earlier of the end of the range and the
+/// scope's `now`), where the range-bound facts stop (at the as-of instant),
+/// and the aging cuts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClinicClock {
     tz: Tz,
-    /// Local midnight of each bucket start, then the as-of instant.
+    /// Local midnight of each bucket start (never after the as-of instant),
+    /// then the as-of instant.
     cuts: Vec<DateTime<Utc>>,
-    /// Local midnights of `to - 90`, `to - 60`, `to - 30`.
+    /// Local midnights of `as_of_date - 90`, `- 60`, `- 30`.
     aging: [DateTime<Utc>; 3],
     /// The same instants in Unix seconds, for the classification hot path.
     cut_secs: Vec<i64>,
     aging_secs: [i64; 3],
     /// Local midnights of the active window's first day and of the days
-    /// after the churn dates at `to` and at the start (patients).
+    /// after the churn dates at the as-of date and at the start (patients).
     patient_cuts: [DateTime<Utc>; 3],
+    /// Local midnight of `to + 1`: the end of the range.
+    range_end: DateTime<Utc>,
+    /// The local date of the last instant before the as-of instant: `to` for
+    /// a closed period, today's date for a period in progress.
+    as_of_date: NaiveDate,
+    /// How many times each ISO weekday occurs in `from..=as_of_date`.
+    weekday_counts: [u32; 7],
 }
 
 impl ClinicClock {
     /// The clock of one clinic for a calendar.
     pub fn new(tz: Tz, calendar: &Calendar) -> Self {
-        let mut cuts: Vec<DateTime<Utc>> = calendar.starts.iter().map(|d| local_midnight(tz, *d)).collect();
         let after_to = calendar.to.succ_opt().unwrap_or(calendar.to);
-        cuts.push(local_midnight(tz, after_to));
+        let range_end = local_midnight(tz, after_to);
+        let as_of = calendar.now.map_or(range_end, |now| now.min(range_end));
+        let as_of_date = if as_of == range_end {
+            calendar.to
+        } else {
+            (as_of - chrono::Duration::seconds(1)).with_timezone(&tz).date_naive()
+        };
+        let mut cuts: Vec<DateTime<Utc>> = calendar.starts.iter().map(|d| local_midnight(tz, *d).min(as_of)).collect();
+        cuts.push(as_of);
         // AgingBucket::ALL youngest first: the cut of a bounded bucket is the
         // first instant of the oldest issue date that still belongs to it.
         let cut = |b: AgingBucket| {
             let max = b.max_age_days().unwrap_or(0) as u64;
-            local_midnight(tz, calendar.to.checked_sub_days(Days::new(max)).unwrap_or(calendar.to))
+            local_midnight(tz, as_of_date.checked_sub_days(Days::new(max)).unwrap_or(as_of_date))
         };
         let aging = [cut(AgingBucket::Days61To90), cut(AgingBucket::Days31To60), cut(AgingBucket::Days0To30)];
         let cut_secs = cuts.iter().map(|c| c.timestamp()).collect();
         let aging_secs = aging.map(|c| c.timestamp());
         let day_after = |d: NaiveDate| local_midnight(tz, d.succ_opt().unwrap_or(d));
-        let patient_cuts = [
-            local_midnight(tz, calendar.active_since),
-            day_after(calendar.churn_by),
-            day_after(calendar.churn_by_at_start),
-        ];
-        ClinicClock { tz, cuts, aging, cut_secs, aging_secs, patient_cuts }
+        let after_as_of = as_of_date.succ_opt().unwrap_or(as_of_date);
+        let active_since =
+            after_as_of.checked_sub_months(Months::new(calendar.active_window_months)).unwrap_or(as_of_date);
+        let churn_by = as_of_date.checked_sub_months(Months::new(CHURN_AFTER_MONTHS)).unwrap_or(as_of_date);
+        let patient_cuts =
+            [local_midnight(tz, active_since), day_after(churn_by), day_after(calendar.churn_by_at_start)];
+        let mut weekday_counts = [0u32; 7];
+        let mut d = calendar.from;
+        while d <= as_of_date {
+            weekday_counts[d.weekday().num_days_from_monday() as usize] += 1;
+            d = match d.succ_opt() {
+                Some(n) => n,
+                None => break,
+            };
+        }
+        ClinicClock { tz, cuts, aging, cut_secs, aging_secs, patient_cuts, range_end, as_of_date, weekday_counts }
     }
 
     /// The clinic's time zone.
@@ -311,14 +353,40 @@ impl ClinicClock {
         self.cuts[0]
     }
 
-    /// Local midnight of `to + 1 day`: the end (exclusive) of the range and
-    /// the instant every balance is evaluated at.
+    /// The as-of instant: the earlier of local midnight of `to + 1 day` (the
+    /// end of the range) and the scope's `now`. Every balance is evaluated
+    /// at it, and the range-bound facts stop there.
     pub fn as_of(&self) -> DateTime<Utc> {
         self.cuts[self.cuts.len() - 1]
     }
 
-    /// Whether an instant falls in the range:
-    /// `local_midnight(from) <= t < local_midnight(to + 1)`.
+    /// Local midnight of `to + 1 day`: the end of the range.
+    pub fn range_end(&self) -> DateTime<Utc> {
+        self.range_end
+    }
+
+    /// Whether the range is still in progress at the as-of instant.
+    pub fn in_progress(&self) -> bool {
+        self.as_of() < self.range_end
+    }
+
+    /// The local date of the last instant before the as-of instant: `to` for
+    /// a closed period, the date of `now` for one in progress (before `from`
+    /// for a period wholly in the future). Date-keyed facts count up to it
+    /// and "today" is it.
+    pub fn as_of_date(&self) -> NaiveDate {
+        self.as_of_date
+    }
+
+    /// How many times ISO weekday `w` (1 = Monday ... 7 = Sunday) occurs in
+    /// `from..=as_of_date` (the elapsed days of the range); `None` for a
+    /// weekday outside 1..=7.
+    pub fn weekday_count(&self, iso_weekday: i16) -> Option<u32> {
+        (1..=7).contains(&iso_weekday).then(|| self.weekday_counts[(iso_weekday - 1) as usize])
+    }
+
+    /// Whether an instant falls in the range up to the as-of instant:
+    /// `local_midnight(from) <= t < as_of`.
     pub fn in_range(&self, t: DateTime<Utc>) -> bool {
         t >= self.range_start() && t < self.as_of()
     }
@@ -354,8 +422,8 @@ impl ClinicClock {
         self.range_cuts().partition_point(|c| *c <= t) as u32
     }
 
-    /// The aging cuts, ascending: local midnights of `to - 90`, `to - 60`,
-    /// `to - 30`. See [`AgingBucket::from_cut_position`].
+    /// The aging cuts, ascending: local midnights of `as_of_date - 90`,
+    /// `- 60`, `- 30`. See [`AgingBucket::from_cut_position`].
     pub fn aging_cuts(&self) -> [DateTime<Utc>; 3] {
         self.aging
     }

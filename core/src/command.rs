@@ -20,9 +20,11 @@ use crate::lab::{LabMetrics, LabReport};
 use crate::num::rate;
 use crate::operations::{OperationsMetrics, OperationsReport};
 use crate::report::Report;
-use crate::scope::{GroupBy, MetricScope};
-use crate::targets::{evaluate_targets, month_to_date, Actuals, Alert, OpsTargetRow, TargetMetric, TargetsReport};
-use chrono::NaiveDate;
+use crate::scope::{GroupBy, MetricScope, Period};
+use crate::targets::{
+    evaluate_targets, month_to_date, month_to_date_at, Actuals, Alert, OpsTargetRow, TargetMetric, TargetsReport,
+};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -41,21 +43,18 @@ pub struct DomainReports {
     pub lab: LabReport,
 }
 
-/// The scopes a Command Center needs: the range asked, and the month to date
-/// of `to` when the range is not exactly it (none: the range's reports serve
-/// for both).
+/// The scopes a Command Center needs: the period asked, and the month to
+/// date of its `to` when the period is not exactly it (none: the period's
+/// reports serve for both), both read at the period's `now`.
 ///
 /// # Errors
-/// As [`MetricScope::new`].
-pub fn command_scopes(
-    clinic_ids: Vec<i64>,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<(MetricScope, Option<MetricScope>)> {
-    let (month_start, _, _) = month_to_date(to);
-    let range = MetricScope::new(clinic_ids.clone(), from, to, GroupBy::Clinic)?;
-    let mtd =
-        (from != month_start).then(|| MetricScope::new(clinic_ids, month_start, to, GroupBy::Clinic)).transpose()?;
+/// As [`Period::scope`].
+pub fn command_scopes(clinic_ids: Vec<i64>, period: Period) -> Result<(MetricScope, Option<MetricScope>)> {
+    let (month_start, _, _) = month_to_date(period.to);
+    let range = period.scope(clinic_ids.clone(), GroupBy::Clinic)?;
+    let mtd = (period.from != month_start)
+        .then(|| Period { from: month_start, ..period }.scope(clinic_ids, GroupBy::Clinic))
+        .transpose()?;
     Ok((range, mtd))
 }
 
@@ -64,7 +63,8 @@ pub fn command_scopes(
 pub struct RevenueMtd {
     /// First day of the month.
     pub month_start: NaiveDate,
-    /// Elapsed days (through `to`).
+    /// Elapsed days (through the as-of date: for "this month" on the 15th,
+    /// 15).
     pub elapsed_days: u32,
     /// Days of the month.
     pub month_days: u32,
@@ -115,8 +115,14 @@ pub struct LeaderRow {
 pub struct CommandCenter {
     /// First day of the range.
     pub from: NaiveDate,
-    /// Last day (balances and the month to date are as of its end).
+    /// Last day of the range.
     pub to: NaiveDate,
+    /// The instant balances and the month to date are read at: the end of
+    /// `to`, or `now` for a period in progress ([`Report::as_of`]).
+    #[schemars(with = "String")]
+    pub as_of: DateTime<Utc>,
+    /// The last local date the figures reach ([`Report::as_of_date`]).
+    pub as_of_date: NaiveDate,
     /// The branches, ascending.
     pub clinic_ids: Vec<i64>,
     /// Revenue month to date against target.
@@ -158,8 +164,19 @@ pub(crate) fn row<M>(report: &Report<M>, clinic_id: i64) -> Result<&M> {
         .ok_or(OdxError::ScopeMismatch)
 }
 
-fn check<M>(report: &Report<M>, clinic_ids: &[i64], from: NaiveDate, to: NaiveDate) -> Result<()> {
-    if report.clinic_ids != clinic_ids || report.from != from || report.to != to || report.group_by != GroupBy::Clinic {
+fn check<M>(
+    report: &Report<M>,
+    clinic_ids: &[i64],
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+) -> Result<()> {
+    if report.clinic_ids != clinic_ids
+        || report.from != from
+        || report.to != to
+        || report.as_of != as_of
+        || report.group_by != GroupBy::Clinic
+    {
         return Err(OdxError::ScopeMismatch);
     }
     Ok(())
@@ -197,14 +214,14 @@ pub fn command_center(
     targets: &[OpsTargetRow],
     whole_network: bool,
 ) -> Result<CommandCenter> {
-    let (from, to) = (range.financial.from, range.financial.to);
+    let (from, to, as_of) = (range.financial.from, range.financial.to, range.financial.as_of);
     let clinic_ids = range.financial.clinic_ids.clone();
-    let (month_start, elapsed_days, month_days) = month_to_date(to);
+    let (month_start, elapsed_days, month_days) = month_to_date_at(to, mtd.financial.as_of_date);
     for (r, f) in [(range, from), (mtd, month_start)] {
-        check(&r.financial, &clinic_ids, f, to)?;
-        check(&r.operations, &clinic_ids, f, to)?;
-        check(&r.accounting, &clinic_ids, f, to)?;
-        check(&r.lab, &clinic_ids, f, to)?;
+        check(&r.financial, &clinic_ids, f, to, as_of)?;
+        check(&r.operations, &clinic_ids, f, to, as_of)?;
+        check(&r.accounting, &clinic_ids, f, to, as_of)?;
+        check(&r.lab, &clinic_ids, f, to, as_of)?;
     }
     let actuals = |b: &Branch<'_>| Actuals::new(b.financial, b.operations, Some(b.accounting), Some(b.lab));
     let network = Actuals::new(
@@ -217,7 +234,8 @@ pub fn command_center(
     for c in &clinic_ids {
         per_branch.push((*c, actuals(&branch(mtd, *c)?)));
     }
-    let targets_report = evaluate_targets(targets, to, whole_network.then_some(&network), &per_branch)?;
+    let targets_report =
+        evaluate_targets(targets, to, mtd.financial.as_of_date, whole_network.then_some(&network), &per_branch)?;
 
     let revenue_target =
         targets_report.evaluations.iter().find(|e| e.metric == TargetMetric::RevenueMonthly && e.clinic_id.is_none());
@@ -274,6 +292,8 @@ pub fn command_center(
     Ok(CommandCenter {
         from,
         to,
+        as_of,
+        as_of_date: mtd.financial.as_of_date,
         clinic_ids,
         revenue_mtd,
         billed: t.financial.totals.billed,

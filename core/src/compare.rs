@@ -201,6 +201,9 @@ pub struct Comparison {
     pub from: NaiveDate,
     /// Last day of the period.
     pub to: NaiveDate,
+    /// The instant the period was read at ([`crate::Report::as_of`]).
+    #[schemars(with = "String")]
+    pub as_of: chrono::DateTime<chrono::Utc>,
     /// First day of the previous period.
     pub previous_from: NaiveDate,
     /// Last day of the previous period (the day before `from`).
@@ -310,6 +313,7 @@ impl<M: Headline> Comparable for Report<M> {
             domain: M::DOMAIN,
             from: self.from,
             to: self.to,
+            as_of: self.as_of,
             previous_from: previous.from,
             previous_to: previous.to,
             clinic_ids: self.clinic_ids.clone(),

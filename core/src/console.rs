@@ -16,7 +16,7 @@ use crate::policy::{authorize, principal_of, resolve_scope, Action, Decision, In
 use crate::readout::Readout;
 use crate::report::Report;
 use crate::rows::{OpsTargetRow, Tables};
-use crate::scope::{GroupBy, MetricScope};
+use crate::scope::{GroupBy, MetricScope, Period};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -161,13 +161,12 @@ impl Tables {
         organization_id: i64,
         clinic_ids: Option<Vec<i64>>,
         allowed: Option<&[i64]>,
-        from: NaiveDate,
-        to: NaiveDate,
+        period: Period,
     ) -> Result<ConsolePlan> {
         let clinic_ids = self.org_branches(organization_id, clinic_ids, allowed)?;
         let every = self.org_branches(organization_id, None, None)?;
         let whole_network = every.iter().all(|c| clinic_ids.contains(c));
-        let (range, mtd) = command_scopes(clinic_ids, from, to)?;
+        let (range, mtd) = command_scopes(clinic_ids, period)?;
         let targets = self.ops_targets.iter().filter(|t| t.organization_id == organization_id).cloned().collect();
         Ok(ConsolePlan { range, mtd, targets, whole_network })
     }
@@ -185,14 +184,8 @@ impl Tables {
     /// # Errors
     /// [`OdxError::ForbiddenScope`] for a clinic that is not a branch of the
     /// organization; as [`Tables::financial`] and [`command_center`].
-    pub fn command(
-        &self,
-        organization_id: i64,
-        clinic_ids: Option<Vec<i64>>,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<CommandCenter> {
-        let plan = self.console_plan(organization_id, clinic_ids, None, from, to)?;
+    pub fn command(&self, organization_id: i64, clinic_ids: Option<Vec<i64>>, period: Period) -> Result<CommandCenter> {
+        let plan = self.console_plan(organization_id, clinic_ids, None, period)?;
         let (range, mtd) = self.plan_reports(&plan)?;
         plan.command(&range, mtd.as_ref())
     }
@@ -201,14 +194,8 @@ impl Tables {
     ///
     /// # Errors
     /// As [`Tables::command`].
-    pub fn digest(
-        &self,
-        organization_id: i64,
-        clinic_ids: Option<Vec<i64>>,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Digest> {
-        let plan = self.console_plan(organization_id, clinic_ids, None, from, to)?;
+    pub fn digest(&self, organization_id: i64, clinic_ids: Option<Vec<i64>>, period: Period) -> Result<Digest> {
+        let plan = self.console_plan(organization_id, clinic_ids, None, period)?;
         let (range, mtd) = self.plan_reports(&plan)?;
         plan.digest(&range, mtd.as_ref())
     }
@@ -253,11 +240,10 @@ impl Tables {
         organization_id: i64,
         clinic_id: i64,
         clinic_ids: Option<Vec<i64>>,
-        from: NaiveDate,
-        to: NaiveDate,
+        period: Period,
     ) -> Result<Benchmark> {
         let ids = self.benchmark_set(organization_id, clinic_id, clinic_ids, None)?;
-        benchmark(&self.domain_reports(&MetricScope::new(ids, from, to, GroupBy::Clinic)?)?, clinic_id)
+        benchmark(&self.domain_reports(&period.scope(ids, GroupBy::Clinic)?)?, clinic_id)
     }
 
     /// Every branch of `clinic_ids` (as [`Tables::command`] takes them)
@@ -269,11 +255,10 @@ impl Tables {
         &self,
         organization_id: i64,
         clinic_ids: Option<Vec<i64>>,
-        from: NaiveDate,
-        to: NaiveDate,
+        period: Period,
     ) -> Result<Vec<Benchmark>> {
         let ids = self.org_branches(organization_id, clinic_ids, None)?;
-        benchmark_all(&self.domain_reports(&MetricScope::new(ids, from, to, GroupBy::Clinic)?)?)
+        benchmark_all(&self.domain_reports(&period.scope(ids, GroupBy::Clinic)?)?)
     }
 
     /// The network overview of `clinic_ids` (as [`Tables::command`] takes

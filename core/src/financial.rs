@@ -727,9 +727,8 @@ impl Tables {
                 Some(paid.get(&i.id).copied().unwrap_or_default()),
             )?;
         }
-        let cal = frame.calendar();
         for l in self.lab_cases.iter().filter(|l| scope.contains(l.clinic_id)) {
-            if cal.bucket_of_date(l.sent_on).is_some() {
+            if frame.date_in_range(l.clinic_id, l.sent_on)? {
                 acc.accum_lab_cost(&LabCostFact { clinic_id: l.clinic_id, status: l.status, cases: 1, cost: l.cost })?;
             }
         }
@@ -759,7 +758,7 @@ impl Headline for FinancialMetrics {
 /// What the domain's report computes, in a sentence a SQL user reads (the
 /// `COMMENT` of its SQL function), with core's constants interpolated.
 pub fn about() -> String {
-    "Financial KPIs of the clinics over from_date..to_date (local dates, inclusive; balances as of the end of to_date), computed by odx-core: { degraded, totals, groups }. group_by: clinic (default), doctor or none."
+    "Financial KPIs of the clinics over from_date..to_date (local dates, inclusive), computed by odx-core: { degraded, totals, groups }. group_by: clinic (default), doctor or none."
         .to_owned()
 }
 

@@ -1,9 +1,10 @@
 //! The frame every accumulator of one scope shares: the scope, its calendar,
 //! one clock per clinic, and the clinic-id -> slot index.
 
-use crate::calendar::{parse_time_zone, Calendar, ClinicClock};
+use crate::calendar::{parse_time_zone, Calendar, ClinicClock, DEFAULT_TIME_ZONE};
 use crate::error::{OdxError, Result};
 use crate::scope::{GroupBy, MetricScope};
+use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -123,10 +124,47 @@ impl Frame {
         Ok(&self.inner.clocks[self.slot(clinic_id)?])
     }
 
+    /// Whether a clinic's local date is in its range: from `from` up to its
+    /// as-of date (where a date-keyed fact stops counting).
+    ///
+    /// # Errors
+    /// [`OdxError::RowOutsideScope`] when the clinic is not in the scope.
+    pub fn date_in_range(&self, clinic_id: i64, day: chrono::NaiveDate) -> Result<bool> {
+        Ok(crate::rules::in_range(day, self.inner.scope.from(), self.clock(clinic_id)?.as_of_date()))
+    }
+
     /// The clock at a slot.
     #[inline]
     pub(crate) fn clock_at(&self, slot: usize) -> &ClinicClock {
         &self.inner.clocks[slot]
+    }
+
+    /// The as-of instant of the scope: the latest of its clinics' (they
+    /// differ only for a closed period over several time zones, each as of
+    /// its own midnight); for an empty scope, that of a clinic on the
+    /// default time zone.
+    pub fn as_of(&self) -> DateTime<Utc> {
+        match self.inner.clocks.iter().map(ClinicClock::as_of).max() {
+            Some(t) => t,
+            None => self.default_clock().as_of(),
+        }
+    }
+
+    /// The last local date the scope's facts reach: the latest of its
+    /// clinics' as-of dates (`to` for a closed period).
+    pub fn as_of_date(&self) -> chrono::NaiveDate {
+        match self.inner.clocks.iter().map(ClinicClock::as_of_date).max() {
+            Some(d) => d,
+            None => self.default_clock().as_of_date(),
+        }
+    }
+
+    /// The clock of a clinic on the default time zone (an empty scope's).
+    fn default_clock(&self) -> ClinicClock {
+        ClinicClock::new(
+            parse_time_zone(0, DEFAULT_TIME_ZONE).unwrap_or(chrono_tz::Asia::Karachi),
+            &self.inner.calendar,
+        )
     }
 
     /// Whether two frames describe the same scope and clocks.

@@ -264,6 +264,9 @@ pub struct Benchmark {
     pub from: NaiveDate,
     /// Last day.
     pub to: NaiveDate,
+    /// The instant the range was read at ([`crate::Report::as_of`]).
+    #[schemars(with = "String")]
+    pub as_of: chrono::DateTime<chrono::Utc>,
     /// The branches compared with (the scope, the branch included).
     pub clinic_ids: Vec<i64>,
     /// Every driver, ranked.
@@ -350,6 +353,7 @@ pub fn benchmark_all(r: &DomainReports) -> Result<Vec<Benchmark>> {
             clinic_id: *c,
             from: r.financial.from,
             to: r.financial.to,
+            as_of: r.financial.as_of,
             clinic_ids: ids.clone(),
             drivers,
         });
@@ -424,6 +428,9 @@ pub struct Digest {
     pub from: NaiveDate,
     /// Last day.
     pub to: NaiveDate,
+    /// The instant the range was read at ([`crate::Report::as_of`]).
+    #[schemars(with = "String")]
+    pub as_of: chrono::DateTime<chrono::Utc>,
     /// The branches.
     pub clinic_ids: Vec<i64>,
     /// Billed over the range.
@@ -515,6 +522,7 @@ pub fn digest(command: &CommandCenter, benchmarks: &[Benchmark]) -> Result<Diges
     Ok(Digest {
         from: command.from,
         to: command.to,
+        as_of: command.as_of,
         clinic_ids: command.clinic_ids.clone(),
         billed: command.billed,
         collected: command.collected,

@@ -461,8 +461,8 @@ impl Tables {
                 }
             }
         }
-        let to = scope.to();
         for i in self.inventory_items.iter().filter(|i| scope.contains(i.clinic_id)) {
+            let to = frame.clock(i.clinic_id)?.as_of_date();
             let (moved_after, consumed, unknown) = moves.get(&i.id).cloned().unwrap_or_default();
             acc.accum_item(&InventoryItemFact {
                 clinic_id: i.clinic_id,
@@ -499,7 +499,7 @@ impl Headline for InventoryMetrics {
 /// `COMMENT` of its SQL function), with core's constants interpolated.
 pub fn about() -> String {
     format!(
-        "Inventory of the clinics, computed by odx-core: stock as of the end of to_date (qty_on_hand less later movements) and its value, out of stock and low stock (per branch and sku), batches expiring within {EXPIRING_WITHIN_DAYS} days after to_date and expired, consumption per day over the range and days of cover, reorder needs (out, low or under {REORDER_COVER_DAYS} days of cover, the least cover first) and rebalance: whole-unit transfers of a sku from a branch with more than {SENDER_OVER_COVER_DAYS} days of cover (keeping {SENDER_KEEPS_COVER_DAYS} days, above its reorder level) to a branch needing a reorder (up to {RECEIVER_TARGET_COVER_DAYS} days of cover); {{ degraded, totals, groups }}. Stock belongs to the branch: group_by doctor puts it on the doctor_id null row. Since 0.2.0."
+        "Inventory of the clinics, computed by odx-core: stock as of the as-of instant (qty_on_hand less later movements) and its value, out of stock and low stock (per branch and sku), batches expiring within {EXPIRING_WITHIN_DAYS} days after the as-of date and expired, consumption per day over the range and days of cover, reorder needs (out, low or under {REORDER_COVER_DAYS} days of cover, the least cover first) and rebalance: whole-unit transfers of a sku from a branch with more than {SENDER_OVER_COVER_DAYS} days of cover (keeping {SENDER_KEEPS_COVER_DAYS} days, above its reorder level) to a branch needing a reorder (up to {RECEIVER_TARGET_COVER_DAYS} days of cover); {{ degraded, totals, groups }}. Stock belongs to the branch: group_by doctor puts it on the doctor_id null row. Since 0.2.0."
     )
 }
 

@@ -275,9 +275,10 @@ impl Tables {
     /// # Errors
     /// As [`Tables::financial`].
     pub fn fold_lab(&self, acc: &mut LabAcc) -> Result<()> {
-        let scope = acc.frame().scope().clone();
-        let (from, to) = (scope.from(), scope.to());
+        let frame = acc.frame().clone();
+        let scope = frame.scope();
         for l in self.lab_cases.iter().filter(|l| scope.contains(l.clinic_id)) {
+            let (from, to) = (scope.from(), frame.clock(l.clinic_id)?.as_of_date());
             acc.accum_case(&LabCaseFact {
                 clinic_id: l.clinic_id,
                 vendor: l.vendor.clone(),
@@ -314,7 +315,7 @@ impl Headline for LabMetrics {
 /// What the domain's report computes, in a sentence a SQL user reads (the
 /// `COMMENT` of its SQL function), with core's constants interpolated.
 pub fn about() -> String {
-    "Lab cases of the clinics, computed by odx-core: open and overdue as of the end of to_date, cases sent and their cost, cases received in range and the average turnaround in days, each per vendor too; { degraded, totals, groups }. Lab cases have no doctor: group_by doctor puts them on the doctor_id null row. Since 0.2.0."
+    "Lab cases of the clinics, computed by odx-core: open and overdue as of the as-of instant, cases sent and their cost, cases received in range and the average turnaround in days, each per vendor too; { degraded, totals, groups }. Lab cases have no doctor: group_by doctor puts them on the doctor_id null row. Since 0.2.0."
         .to_owned()
 }
 

@@ -65,4 +65,4 @@ pub use error::{ErrorClass, OdxError, Result};
 pub use frame::{ClinicDirectory, Frame};
 pub use report::{GroupRow, Report};
 pub use rows::Tables;
-pub use scope::{GroupBy, MetricScope};
+pub use scope::{GroupBy, MetricScope, Period};

@@ -383,13 +383,13 @@ impl OperationsAcc {
     }
 
     /// Adds a doctor's weekly schedule row: its minutes times the number of
-    /// dates in range on its weekday.
+    /// elapsed dates in range (up to the as-of date) on its weekday.
     ///
     /// # Errors
     /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
     pub fn accum_schedule(&mut self, f: &DoctorScheduleRow) -> Result<()> {
         let slot = self.frame.slot(f.clinic_id)?;
-        let days = self.frame.calendar().weekday_count(f.weekday);
+        let days = self.frame.clock_at(slot).weekday_count(f.weekday);
         let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, Some(f.doctor_id));
         let Some(minutes) = days.zip(span_minutes(f.starts, f.ends)).map(|(d, m)| m * d as u64) else {
             return add_count(&mut clinic.dq.invalid_schedules, 1, "data quality");
@@ -404,7 +404,7 @@ impl OperationsAcc {
     /// [`OdxError::RowOutsideScope`], [`OdxError::Overflow`].
     pub fn accum_opening_hours(&mut self, f: &ClinicHoursRow) -> Result<()> {
         let slot = self.frame.slot(f.clinic_id)?;
-        let days = self.frame.calendar().weekday_count(f.weekday);
+        let days = self.frame.clock_at(slot).weekday_count(f.weekday);
         let clinic = self.groups.clinic(slot);
         match days.zip(span_minutes(f.opens, f.closes)) {
             Some((d, m)) => add_count(&mut clinic.open_minutes, m * d as u64, "opening minutes"),

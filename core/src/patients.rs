@@ -294,7 +294,7 @@ impl Tables {
     pub fn fold_patients(&self, acc: &mut PatientsAcc) -> Result<()> {
         let frame = acc.frame().clone();
         let scope = frame.scope();
-        let (from, to) = (scope.from(), scope.to());
+        let from = scope.from();
         // Per (clinic, patient): first and last completed visit before the
         // as-of instant, the last before the range, and whether anything is
         // booked from the as-of instant on.
@@ -346,8 +346,8 @@ impl Tables {
                 last_visit_before_churn_cut: dormant.is_some(),
                 booked_after_to: v.is_some_and(|v| v.booked_after),
                 lapsed_at_start: v.and_then(|v| v.last_before_range).is_some_and(|l| l < churn_cut_at_start),
-                recall: p.recall_due_on.map(|r| DatePos::of(r, from, to)),
-                recall_before_to: RECALL_BEFORE_TO.holds(p.recall_due_on, from, to),
+                recall: p.recall_due_on.map(|r| DatePos::of(r, from, clock.as_of_date())),
+                recall_before_to: RECALL_BEFORE_TO.holds(p.recall_due_on, from, clock.as_of_date()),
                 visited_since_recall: SEEN_SINCE_RECALL.holds(p.recall_due_on, last.map(|l| clock.local_date(l))),
                 patients: 1,
                 dormant,

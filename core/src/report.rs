@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::frame::{DoctorKey, Frame};
 use crate::scope::GroupBy;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -15,8 +15,18 @@ use std::borrow::Cow;
 pub struct Report<M> {
     /// First day of the range.
     pub from: NaiveDate,
-    /// Last day of the range; balances are as of its end.
+    /// Last day of the range.
     pub to: NaiveDate,
+    /// The instant every balance, "today", "missed" and "overdue" was read
+    /// at, and where the range's facts stop: the earlier of the end of `to`
+    /// (local midnight of `to + 1`) and the `now` of the call. For a period
+    /// in progress it is `now`.
+    #[schemars(with = "String")]
+    pub as_of: DateTime<Utc>,
+    /// The last local date the range's facts reach: `to` for a closed
+    /// period, the date of `now` for one in progress (before `from` for a
+    /// period wholly in the future, whose range figures are zero).
+    pub as_of_date: NaiveDate,
     /// The grouping of `groups`.
     pub group_by: GroupBy,
     /// The clinics of the scope, ascending.
@@ -97,6 +107,8 @@ pub(crate) fn assemble<'a, F: 'a, M>(
     Ok(Report {
         from: scope.from(),
         to: scope.to(),
+        as_of: frame.as_of(),
+        as_of_date: frame.as_of_date(),
         group_by: scope.group_by(),
         clinic_ids: scope.clinic_ids().to_vec(),
         totals,

@@ -22,21 +22,25 @@ pub enum DatePos {
 }
 
 impl DatePos {
-    /// The position of `day` against `from..=to`.
+    /// The position of `day` against `from..=to`. `to` is the as-of date,
+    /// which is before `from` for a period wholly in the future: then
+    /// nothing is in range and a day after `to` is after, never before.
     pub fn of(day: NaiveDate, from: NaiveDate, to: NaiveDate) -> DatePos {
-        if day < from {
-            DatePos::Before
-        } else if day <= to {
+        if day > to {
+            DatePos::After
+        } else if day >= from {
             DatePos::In
         } else {
-            DatePos::After
+            DatePos::Before
         }
     }
 
     /// The position as SQL: an `int4` 0 (before), 1 (in) or 2 (after), null
     /// for a null `column`; read back by [`DatePos::from_index`].
     pub fn sql(column: &str, from: &str, to: &str) -> String {
-        format!("(({column} >= {from})::int + ({column} > {to})::int)::int4")
+        format!(
+            "(CASE WHEN {column} > {to} THEN 2 WHEN {column} >= {from} THEN 1 WHEN {column} < {from} THEN 0 END)::int4"
+        )
     }
 
     /// The position from its SQL form ([`DatePos::sql`]).

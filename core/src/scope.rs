@@ -1,7 +1,7 @@
 //! `MetricScope`: which clinics, which days, grouped how.
 
 use crate::error::{OdxError, Result};
-use chrono::NaiveDate;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -70,6 +70,43 @@ impl FromStr for GroupBy {
     }
 }
 
+/// A range of local calendar days (both inclusive) read at an instant: what
+/// a console read-out is asked for. `now` (`None`: read as a closed period,
+/// as of the end of `to`) is an input, never read inside core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// The instant it is read at.
+    pub now: Option<DateTime<Utc>>,
+}
+
+impl Period {
+    /// `from..=to` read as a closed period.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Self {
+        Period { from, to, now: None }
+    }
+
+    /// The same days read at `now` (`None`: as a closed period).
+    pub fn at(self, now: Option<DateTime<Utc>>) -> Self {
+        Period { now, ..self }
+    }
+
+    /// The scope of `clinic_ids` over these days, read at `now`.
+    ///
+    /// # Errors
+    /// As [`MetricScope::new`] and [`MetricScope::at`].
+    pub fn scope(&self, clinic_ids: impl IntoIterator<Item = i64>, group_by: GroupBy) -> Result<MetricScope> {
+        let scope = MetricScope::new(clinic_ids, self.from, self.to, group_by)?;
+        match self.now {
+            Some(now) => scope.at(now),
+            None => Ok(scope),
+        }
+    }
+}
+
 /// Which clinics, which calendar days (both inclusive, local to each clinic),
 /// and how to group. Built only through [`MetricScope::new`], so a scope that
 /// exists is valid: `from <= to`, at most [`MAX_RANGE_DAYS`] days, clinic ids
@@ -82,6 +119,11 @@ pub struct MetricScope {
     to: NaiveDate,
     group_by: GroupBy,
     active_window_months: u32,
+    /// The instant the report is read at (`now`), if given: balances and
+    /// "today" are as of the earlier of it and the end of `to`. `None` reads
+    /// the range as a closed period, as of the end of `to`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    now: Option<DateTime<Utc>>,
 }
 
 impl MetricScope {
@@ -129,7 +171,14 @@ impl MetricScope {
         let mut clinic_ids: Vec<i64> = clinic_ids.into_iter().collect();
         clinic_ids.sort_unstable();
         clinic_ids.dedup();
-        Ok(MetricScope { clinic_ids, from, to, group_by, active_window_months: DEFAULT_ACTIVE_WINDOW_MONTHS })
+        Ok(MetricScope {
+            clinic_ids,
+            from,
+            to,
+            group_by,
+            active_window_months: DEFAULT_ACTIVE_WINDOW_MONTHS,
+            now: None,
+        })
     }
 
     /// The same scope with another active window for the patients domain:
@@ -143,6 +192,36 @@ impl MetricScope {
             Ok(m) if (1..=MAX_ACTIVE_WINDOW_MONTHS).contains(&m) => Ok(MetricScope { active_window_months: m, ..self }),
             _ => Err(OdxError::InvalidWindow { months, max: MAX_ACTIVE_WINDOW_MONTHS }),
         }
+    }
+
+    /// The same scope read at `now`: a period still in progress at `now` is
+    /// evaluated as of `now` (see [`MetricScope::now`]). The instant is taken
+    /// to the whole second, as every cut is.
+    ///
+    /// # Errors
+    /// [`OdxError::DateOutOfBounds`] (`as_of`) for an instant outside the
+    /// years 1 to 9999.
+    ///
+    /// # Example
+    /// ```
+    /// use odx_core::{GroupBy, MetricScope};
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    /// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    /// let june = MetricScope::new([1], d("2026-06-01"), d("2026-06-30"), GroupBy::Clinic).unwrap();
+    /// let mid_june = june.at(Utc.with_ymd_and_hms(2026, 6, 15, 7, 0, 0).unwrap()).unwrap();
+    /// assert_eq!(mid_june.now(), Some(Utc.with_ymd_and_hms(2026, 6, 15, 7, 0, 0).unwrap()));
+    /// ```
+    pub fn at(self, now: DateTime<Utc>) -> Result<Self> {
+        if !(1..=9999).contains(&now.year()) {
+            return Err(OdxError::DateOutOfBounds { field: "as_of" });
+        }
+        let now = DateTime::from_timestamp(now.timestamp(), 0).ok_or(OdxError::DateOutOfBounds { field: "as_of" })?;
+        Ok(MetricScope { now: Some(now), ..self })
+    }
+
+    /// The instant the scope is read at, if given ([`MetricScope::at`]).
+    pub fn now(&self) -> Option<DateTime<Utc>> {
+        self.now
     }
 
     /// The active window of the patients domain, in months.
@@ -193,7 +272,10 @@ impl MetricScope {
     }
 
     /// The same clinics and grouping over the previous period of the same
-    /// length, ending the day before `from`.
+    /// length, ending the day before `from`. A scope read at `now` gives a
+    /// previous period read as far into itself: `now` moved back by the
+    /// period's length, so "this month so far" compares with the same number
+    /// of days before it, not with a whole period.
     ///
     /// # Errors
     /// [`OdxError::DateOutOfBounds`] at the edge of the calendar.
@@ -201,8 +283,12 @@ impl MetricScope {
         let len = chrono::Days::new(self.days() as u64);
         let from = self.from.checked_sub_days(len).ok_or(OdxError::DateOutOfBounds { field: "from" })?;
         let to = self.from.pred_opt().ok_or(OdxError::DateOutOfBounds { field: "from" })?;
+        let now = self
+            .now
+            .map(|n| n.checked_sub_days(len).ok_or(OdxError::DateOutOfBounds { field: "as_of" }))
+            .transpose()?;
         let previous = MetricScope::new(self.clinic_ids.iter().copied(), from, to, self.group_by)?;
-        Ok(MetricScope { active_window_months: self.active_window_months, ..previous })
+        Ok(MetricScope { active_window_months: self.active_window_months, now, ..previous })
     }
 
     /// The same range and clinics, grouped differently.

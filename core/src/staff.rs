@@ -331,9 +331,11 @@ impl Tables {
     pub fn fold_staff(&self, acc: &mut StaffAcc) -> Result<()> {
         let frame = acc.frame().clone();
         let scope = frame.scope();
-        let (from, to) = (scope.from(), scope.to());
+        let from = scope.from();
+        let to = |clinic_id: i64| frame.clock(clinic_id).map(|c| c.as_of_date());
         for u in &self.users {
             let Some(clinic_id) = u.clinic_id.filter(|c| scope.contains(*c)) else { continue };
+            let to = to(clinic_id)?;
             acc.accum_staff(&StaffFact {
                 clinic_id,
                 role: UserRole::from_db(&u.role),
@@ -343,6 +345,7 @@ impl Tables {
             })?;
         }
         for a in self.attendance_days.iter().filter(|a| scope.contains(a.clinic_id)) {
+            let to = to(a.clinic_id)?;
             if in_range(a.day, from, to) {
                 acc.accum_attendance(&AttendanceFact {
                     clinic_id: a.clinic_id,
@@ -354,7 +357,7 @@ impl Tables {
             }
         }
         for p in self.payroll.iter().filter(|p| scope.contains(p.clinic_id)) {
-            if in_range(p.paid_on, from, to) {
+            if frame.date_in_range(p.clinic_id, p.paid_on)? {
                 acc.accum_payroll(&PayrollFact { clinic_id: p.clinic_id, entries: 1, gross: p.gross })?;
             }
         }

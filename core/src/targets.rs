@@ -107,6 +107,27 @@ pub fn month_to_date(to: NaiveDate) -> (NaiveDate, u32, u32) {
     (first, to.day(), days)
 }
 
+/// The month to date of `to` read as of `as_of_date` (the last local date
+/// the facts reach, [`crate::Report::as_of_date`]): its first day, how many
+/// of its days have elapsed (through the earlier of `to` and `as_of_date`;
+/// none when the as-of date is before the month) and how many days it has.
+///
+/// # Example
+/// ```
+/// use odx_core::targets::month_to_date_at;
+/// use chrono::NaiveDate;
+/// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+/// // "This month" on the 15th: 15 of 30 days elapsed, not 30.
+/// assert_eq!(month_to_date_at(d("2026-06-30"), d("2026-06-15")), (d("2026-06-01"), 15, 30));
+/// assert_eq!(month_to_date_at(d("2026-06-30"), d("2026-05-31")), (d("2026-06-01"), 0, 30));
+/// ```
+pub fn month_to_date_at(to: NaiveDate, as_of_date: NaiveDate) -> (NaiveDate, u32, u32) {
+    let (month_start, day, month_days) = month_to_date(to);
+    let last = as_of_date.min(to);
+    let elapsed = if last < month_start { 0 } else { day.min(last.day()) };
+    (month_start, elapsed, month_days)
+}
+
 /// The actuals one scope row (a branch, or the network) is judged on, all
 /// over the month to date of `to`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -250,9 +271,12 @@ pub struct TargetsDataQuality {
 pub struct TargetsReport {
     /// First day of the month to date.
     pub month_start: NaiveDate,
-    /// The as-of day.
+    /// The last day of the range asked.
     pub to: NaiveDate,
-    /// Elapsed days of the month (through `to`).
+    /// The last local date the actuals reach (`to`, or today for a month in
+    /// progress).
+    pub as_of_date: NaiveDate,
+    /// Elapsed days of the month (through the as-of date).
     pub elapsed_days: u32,
     /// Days of the month.
     pub month_days: u32,
@@ -317,10 +341,11 @@ pub fn evaluate(
 pub fn evaluate_targets(
     targets: &[OpsTargetRow],
     to: NaiveDate,
+    as_of_date: NaiveDate,
     network: Option<&Actuals>,
     branches: &[(i64, Actuals)],
 ) -> Result<TargetsReport> {
-    let (month_start, elapsed_days, month_days) = month_to_date(to);
+    let (month_start, elapsed_days, month_days) = month_to_date_at(to, as_of_date);
     let mut dq = TargetsDataQuality::default();
     let mut evaluations = Vec::new();
     let mut rows: Vec<&OpsTargetRow> = targets.iter().collect();
@@ -379,7 +404,8 @@ pub fn evaluate_targets(
             .then_with(|| a.clinic_id.cmp(&b.clinic_id))
             .then_with(|| a.metric.cmp(&b.metric))
     });
-    Ok(TargetsReport { month_start, to, elapsed_days, month_days, evaluations, alerts, data_quality: dq })
+    let as_of_date = as_of_date.min(to);
+    Ok(TargetsReport { month_start, to, as_of_date, elapsed_days, month_days, evaluations, alerts, data_quality: dq })
 }
 
 #[cfg(test)]
@@ -451,6 +477,7 @@ mod tests {
                 row(5, None, "noshow_rate_max", "0.10", "weekly"),
             ],
             NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
             Some(&network),
             &[(7, branch)],
         )
@@ -471,6 +498,7 @@ mod tests {
                 row(1, None, "noshow_rate_max", "0.10", "monthly"),
                 row(3, Some(7), "noshow_rate_max", "0.10", "monthly"),
             ],
+            NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
             NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
             None,
             &[(7, Actuals { no_show_rate: Some(m("0.30")), ..Actuals::default() })],

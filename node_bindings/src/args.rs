@@ -1,8 +1,8 @@
 //! Arguments from JavaScript, checked field by field: a bad argument is an
 //! `ODX_INVALID_ARGUMENT` error that names the field, never a crash.
 
-use chrono::NaiveDate;
-use odx_core::{Domain, GroupBy, MetricScope};
+use chrono::{DateTime, NaiveDate, Utc};
+use odx_core::{Domain, GroupBy, MetricScope, Period};
 use serde_json::{Map, Value};
 
 /// A bad argument: the field and what is wrong with it.
@@ -37,6 +37,29 @@ pub fn date(obj: &Map<String, Value>, field: &str) -> Checked<NaiveDate> {
     let valid_shape = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
     let parsed = if valid_shape { NaiveDate::parse_from_str(s, "%Y-%m-%d").ok() } else { None };
     parsed.ok_or_else(|| BadArgument::new(field, format!("{s:?} is not a valid YYYY-MM-DD date")))
+}
+
+/// The optional `asOf` instant of a report: an ISO 8601 / RFC 3339 string
+/// with its offset (`new Date().toISOString()`) or epoch milliseconds
+/// (`Date.now()`); absent or `null`: the call's time. The addon reads the
+/// clock here, never core.
+pub fn as_of(obj: &Map<String, Value>, field: &str) -> Checked<DateTime<Utc>> {
+    let bad = |v: &Value| {
+        BadArgument::new(field, format!("must be an ISO 8601 instant with its offset or epoch milliseconds, not {v}"))
+    };
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(DateTime::<Utc>::from(std::time::SystemTime::now())),
+        Some(v @ Value::String(s)) => {
+            DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| bad(v))
+        }
+        // JavaScript numbers arrive as floats: a whole number of safe size.
+        Some(v @ Value::Number(n)) => n
+            .as_f64()
+            .filter(|ms| ms.fract() == 0.0 && ms.abs() < 9_007_199_254_740_992.0)
+            .and_then(|ms| DateTime::from_timestamp_millis(ms as i64))
+            .ok_or_else(|| bad(v)),
+        Some(v) => Err(bad(v)),
+    }
 }
 
 /// A required array of clinic ids (safe integers).
@@ -145,6 +168,8 @@ pub struct Request {
     pub allowed: Option<Vec<i64>>,
     /// The patients domain's active window, when given.
     pub active_window_months: Option<i64>,
+    /// The instant it is read at (`asOf`, default: the call's time).
+    pub now: DateTime<Utc>,
 }
 
 impl Request {
@@ -161,6 +186,7 @@ impl Request {
             group_by: group_by(obj, "groupBy")?,
             allowed: optional_ids(obj, "allowedClinicIds")?,
             active_window_months: optional_integer(obj, "activeWindowMonths")?,
+            now: as_of(obj, "asOf")?,
         })
     }
 
@@ -169,7 +195,8 @@ impl Request {
     /// # Errors
     /// Core's: an invalid range, a clinic outside `allowed`.
     pub fn scope(&self) -> odx_core::Result<MetricScope> {
-        let mut scope = MetricScope::new(self.clinic_ids.iter().copied(), self.from, self.to, self.group_by)?;
+        let mut scope =
+            Period::new(self.from, self.to).at(Some(self.now)).scope(self.clinic_ids.iter().copied(), self.group_by)?;
         if let Some(months) = self.active_window_months {
             scope = scope.with_active_window_months(months)?;
         }
@@ -198,6 +225,8 @@ pub struct ConsoleRequest {
     pub from: NaiveDate,
     /// Last local date.
     pub to: NaiveDate,
+    /// The instant it is read at (`asOf`, default: the call's time).
+    pub now: DateTime<Utc>,
 }
 
 impl ConsoleRequest {
@@ -220,7 +249,13 @@ impl ConsoleRequest {
             allowed: optional_ids(obj, "allowedClinicIds")?,
             from,
             to,
+            now: as_of(obj, "asOf")?,
         })
+    }
+
+    /// The period asked, read at `asOf`.
+    pub fn period(&self) -> Period {
+        Period::new(self.from, self.to).at(Some(self.now))
     }
 
     /// The benchmarked branch.

@@ -158,8 +158,8 @@ fn user_of(params: Option<Value>) -> Result<UserRequest> {
 pub fn command(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     let p = console_of(params)?;
     let tables = tables(env, rows)?;
-    let ids = tables.org_branches(p.organization_id, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
-    let center = tables.command(p.organization_id, Some(ids), p.from, p.to).map_err(core_error)?;
+    let ids = tables.org_branches(p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref()).map_err(core_error)?;
+    let center = tables.command(p.organization_id, Some(ids), p.period()).map_err(core_error)?;
     ready(&center)
 }
 
@@ -173,8 +173,8 @@ pub fn command(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Va
 pub fn digest(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     let p = console_of(params)?;
     let tables = tables(env, rows)?;
-    let ids = tables.org_branches(p.organization_id, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
-    let digest = tables.digest(p.organization_id, Some(ids), p.from, p.to).map_err(core_error)?;
+    let ids = tables.org_branches(p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref()).map_err(core_error)?;
+    let digest = tables.digest(p.organization_id, Some(ids), p.period()).map_err(core_error)?;
     ready(&digest)
 }
 
@@ -191,9 +191,10 @@ pub fn benchmark(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<
     let p = console_of(params)?;
     let clinic = p.clinic().map_err(bad_argument)?;
     let tables = tables(env, rows)?;
-    let ids =
-        tables.benchmark_set(p.organization_id, clinic, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
-    let bench = tables.benchmark(p.organization_id, clinic, Some(ids), p.from, p.to).map_err(core_error)?;
+    let ids = tables
+        .benchmark_set(p.organization_id, clinic, p.clinic_ids.clone(), p.allowed.as_deref())
+        .map_err(core_error)?;
+    let bench = tables.benchmark(p.organization_id, clinic, Some(ids), p.period()).map_err(core_error)?;
     ready(&bench)
 }
 
@@ -505,7 +506,8 @@ impl Engine {
         self.bounded(env, "command", async move {
             let p = console_of(params)?;
             let outcome =
-                pg_sqlx::command(&pool, p.organization_id, p.clinic_ids, p.allowed.as_deref(), p.from, p.to).await;
+                pg_sqlx::command(&pool, p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.period())
+                    .await;
             shaped("command", outcome.map_err(engine_error)?)
         })
     }
@@ -519,7 +521,7 @@ impl Engine {
         self.bounded(env, "digest", async move {
             let p = console_of(params)?;
             let outcome =
-                pg_sqlx::digest(&pool, p.organization_id, p.clinic_ids, p.allowed.as_deref(), p.from, p.to).await;
+                pg_sqlx::digest(&pool, p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.period()).await;
             shaped("digest", outcome.map_err(engine_error)?)
         })
     }
@@ -535,7 +537,7 @@ impl Engine {
             let clinic = p.clinic().map_err(bad_argument)?;
             let allowed = p.allowed.as_deref();
             let outcome =
-                pg_sqlx::benchmark(&pool, p.organization_id, clinic, p.clinic_ids, allowed, p.from, p.to).await;
+                pg_sqlx::benchmark(&pool, p.organization_id, clinic, p.clinic_ids.clone(), allowed, p.period()).await;
             shaped("benchmark", outcome.map_err(engine_error)?)
         })
     }

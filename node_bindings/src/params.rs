@@ -14,7 +14,8 @@ pub struct ScopeParams {
     pub clinic_ids: Vec<i64>,
     /// First local date, `YYYY-MM-DD`.
     pub from: String,
-    /// Last local date, `YYYY-MM-DD` (balances are as of its end).
+    /// Last local date, `YYYY-MM-DD` (balances are as of its end, or of
+    /// `asOf` when that is earlier).
     pub to: String,
     /// `clinic` (default), `doctor` or `none`.
     #[napi(ts_type = "'clinic' | 'doctor' | 'none'")]
@@ -24,6 +25,12 @@ pub struct ScopeParams {
     pub allowed_clinic_ids: Option<Vec<i64>>,
     /// The patients domain's active window in months, 1 to 120 (default 18).
     pub active_window_months: Option<u32>,
+    /// The instant the report is read at: an ISO 8601 instant with its
+    /// offset (`new Date().toISOString()`) or epoch milliseconds (default: the
+    /// call's time). A period still in progress at it is read as of it; the
+    /// report states the `asOf` it used.
+    #[napi(ts_type = "string | number | null")]
+    pub as_of: Option<Value>,
 }
 
 /// `validateScope`'s answer.
@@ -64,13 +71,19 @@ pub struct ConsoleParams {
     /// First local date, `YYYY-MM-DD`.
     pub from: String,
     /// Last local date, `YYYY-MM-DD` (balances and the month to date are as
-    /// of its end).
+    /// of its end, or of `asOf` when that is earlier).
     pub to: String,
     /// Some of its branches (default: all of them); one that is not its
     /// branch is refused with `ODX_FORBIDDEN_SCOPE`.
     pub clinic_ids: Option<Vec<i64>>,
     /// The principal's branches: any other is refused with `ODX_FORBIDDEN_SCOPE`.
     pub allowed_clinic_ids: Option<Vec<i64>>,
+    /// The instant the report is read at: an ISO 8601 instant with its
+    /// offset (`new Date().toISOString()`) or epoch milliseconds (default: the
+    /// call's time). A period still in progress at it is read as of it; the
+    /// report states the `asOf` it used.
+    #[napi(ts_type = "string | number | null")]
+    pub as_of: Option<Value>,
 }
 
 /// What `insightsScope` takes.
@@ -118,6 +131,12 @@ pub struct BenchmarkParams {
     pub clinic_ids: Option<Vec<i64>>,
     /// The principal's branches: `clinicId` must be one of them.
     pub allowed_clinic_ids: Option<Vec<i64>>,
+    /// The instant the report is read at: an ISO 8601 instant with its
+    /// offset (`new Date().toISOString()`) or epoch milliseconds (default: the
+    /// call's time). A period still in progress at it is read as of it; the
+    /// report states the `asOf` it used.
+    #[napi(ts_type = "string | number | null")]
+    pub as_of: Option<Value>,
 }
 
 /// What `networkOverview` takes.
@@ -154,6 +173,12 @@ pub struct CompareParams {
     pub allowed_clinic_ids: Option<Vec<i64>>,
     /// The patients domain's active window in months, 1 to 120 (default 18).
     pub active_window_months: Option<u32>,
+    /// The instant the report is read at: an ISO 8601 instant with its
+    /// offset (`new Date().toISOString()`) or epoch milliseconds (default: the
+    /// call's time). A period still in progress at it is read as of it; the
+    /// report states the `asOf` it used.
+    #[napi(ts_type = "string | number | null")]
+    pub as_of: Option<Value>,
 }
 
 /// What the forecasts take.

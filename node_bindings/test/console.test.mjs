@@ -11,8 +11,10 @@ after(async () => { await engine.close(); });
 
 const JUNE = { organizationId: 1, from: '2026-06-01', to: '2026-06-30' };
 
-async function extensionCommand({ organizationId, from, to }) {
-  const rows = await sql('SELECT odx_command($1, $2::date, $3::date) AS r', [organizationId, from, to]);
+async function extensionCommand({ organizationId, from, to, asOf }) {
+  const rows = asOf === undefined
+    ? await sql('SELECT odx_command($1, $2::date, $3::date) AS r', [organizationId, from, to])
+    : await sql('SELECT odx_command($1, $2::date, $3::date, as_of => $4::timestamptz) AS r', [organizationId, from, to, asOf]);
   return asJs(rows[0].r);
 }
 
@@ -31,7 +33,8 @@ async function consoleRows(clinicIds) {
 
 test('command: the engine, the pure function and the extension agree', async () => {
   const rows = await consoleRows([1, 2]);
-  for (const range of [JUNE, { ...JUNE, to: '2026-06-15' }, { ...JUNE, from: '2026-05-01' }]) {
+  const midJune = { ...JUNE, asOf: '2026-06-15T12:00:00+05:00' };
+  for (const range of [JUNE, { ...JUNE, to: '2026-06-15' }, { ...JUNE, from: '2026-05-01' }, midJune]) {
     const want = await extensionCommand(range);
     assert.deepStrictEqual(await engine.command(range), want, `engine ${range.from}..${range.to}`);
     assert.deepStrictEqual(odx.command(rows, range), want, `pure ${range.from}..${range.to}`);
@@ -44,6 +47,12 @@ test('command: the engine, the pure function and the extension agree', async () 
   assert.deepStrictEqual(june.leaderboard.map((r) => r.rank), [1, 2]);
   const demo = { organizationId: 500, from: '2026-06-01', to: '2026-06-30' };
   assert.deepStrictEqual(await engine.command(demo), await extensionCommand(demo));
+  // "this month" on the 15th: 15 of 30 days, the alerts of that day
+  const mid = await engine.command(midJune);
+  assert.equal(mid.asOf, '2026-06-15T07:00:00Z');
+  assert.deepStrictEqual([mid.revenueMtd.elapsedDays, mid.revenueMtd.targetToDate], [15, '27500.00']);
+  assert.deepStrictEqual(mid.alerts.map((a) => `${a.metric}:${a.clinicId ?? 'network'}:${a.severity}`),
+    ['lab_overdue_max:1:critical', 'expense_ratio_max:2:critical', 'revenue_monthly:network:warning']);
 });
 
 test('command: some branches, and never a branch outside the organization or the principal', async () => {

@@ -3,7 +3,7 @@
 // arguments, concurrency, and a database that is down.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { odx, url, sql, asJs, extension, KNOWN, DEMO, DOMAINS } from './helpers.mjs';
+import { odx, url, sql, asJs, extension, clinicRows, KNOWN, DEMO, DOMAINS, AS_OF_CASES } from './helpers.mjs';
 
 let engine;
 before(async () => { engine = await odx.Engine.connect(url, { maxConnections: 4 }); });
@@ -156,4 +156,34 @@ test('inventory: rebalance suggestions cross branches, quantities as exact strin
   assert.equal(r.totals.reorderItems[1].daysOfCover, 2.5);
   assert.equal(r.totals.reorderItems[3].daysOfCover, null);
   for (const row of r.perBranch) assert.deepStrictEqual(row.rebalance, []);
+});
+
+// A month in progress (EXPECTED.md): at each instant, the engine, the pure
+// function and the extension read June the same way, and say when.
+for (const asOf of AS_OF_CASES) {
+  test(`every domain read at ${asOf}: engine == pure == the extension`, async () => {
+    const scope = { ...KNOWN, asOf };
+    const rows = await clinicRows(KNOWN.clinicIds);
+    for (const domain of DOMAINS) {
+      const node = await engine[domain](scope);
+      assert.deepStrictEqual(node, await extension(domain, scope), domain);
+      assert.deepStrictEqual(odx[domain](rows, scope), node, domain);
+    }
+  });
+}
+
+test('asOf: June read at noon on the 15th; epoch milliseconds are the same instant; the default is the call\'s time', async () => {
+  const noon = await engine.financial({ ...KNOWN, asOf: '2026-06-15T12:00:00+05:00' });
+  assert.equal(noon.asOf, '2026-06-15T07:00:00Z');
+  assert.equal(noon.asOfDate, '2026-06-15');
+  assert.equal(noon.totals.billed, '25000.00');
+  assert.equal(noon.totals.arAging['90+'], '0');
+  assert.deepStrictEqual(await engine.financial({ ...KNOWN, asOf: Date.parse('2026-06-15T07:00:00Z') }), noon);
+  const ops = await engine.operations({ ...KNOWN, asOf: '2026-06-15T12:00:00+05:00' });
+  assert.equal(ops.totals.appointments.missed, 1);
+  // June 2026 is over by the time this runs: read as of its end
+  assert.equal((await engine.financial({ ...KNOWN, clinicIds: [1] })).asOf, '2026-06-30T19:00:00Z');
+  for (const asOf of ['June 15', '2026-06-15', {}, true, 1e300]) {
+    await assert.rejects(engine.financial({ ...KNOWN, asOf }), (e) => e.code === 'ODX_INVALID_ARGUMENT' && /asOf/.test(e.message));
+  }
 });

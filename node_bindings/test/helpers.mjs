@@ -24,10 +24,20 @@ export async function sql(text, values = []) {
 }
 
 // The extension's report for the same call, in JavaScript's shape.
-export async function extension(domain, { clinicIds, from, to, groupBy = 'clinic' }) {
-  const rows = await sql(`SELECT odx_${domain}($1::bigint[], $2::date, $3::date, $4) AS r`, [clinicIds, from, to, groupBy]);
+// With `asOf`, the extension reads at the same instant (as_of => ...).
+export async function extension(domain, { clinicIds, from, to, groupBy = 'clinic', asOf }) {
+  const at = asOf === undefined ? '' : ', as_of => $5::timestamptz';
+  const args = [clinicIds, from, to, groupBy, ...(asOf === undefined ? [] : [asOf])];
+  const rows = await sql(`SELECT odx_${domain}($1::bigint[], $2::date, $3::date, $4${at}) AS r`, args);
   return asJs(rows[0].r);
 }
+
+// The instants of the as-of known answers (EXPECTED.md, "A month in
+// progress"; the same list as tests/tests/extension_parity.rs).
+export const AS_OF_CASES = [
+  '2026-06-15T12:00:00+05:00', '2026-06-15T23:59:00+05:00', '2026-06-15T19:30:00Z', '2026-06-15T20:30:00Z',
+  '2026-05-20T12:00:00+05:00',
+];
 
 // Every domain of the engine, in the order of odx_sql::Domain::ALL.
 export const DOMAINS = ['financial', 'operations', 'accounting', 'lab', 'staff', 'clinical', 'patients', 'inventory'];

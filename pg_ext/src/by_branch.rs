@@ -25,8 +25,13 @@ fn branch_report<A: DomainAcc>(scope: &MetricScope) -> Result<Option<A::Report>>
 }
 
 /// The branch-grouped scope of a table form's arguments.
-fn branches(clinic_ids: Array<i64>, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<MetricScope> {
-    scope(clinic_ids, from_date, to_date, GroupBy::Clinic.as_str())
+fn branches(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    as_of: TimestampWithTimeZone,
+) -> Result<MetricScope> {
+    scope(clinic_ids, from_date, to_date, GroupBy::Clinic.as_str(), as_of)
 }
 
 /// One row per branch of a domain's report, each made by `row` from the
@@ -44,11 +49,12 @@ where
 }
 
 /// One row per branch of the financial report (see `odx_financial`).
-#[pg_extern(stable, parallel_safe)]
-pub fn odx_financial_by_branch(
+#[pg_extern(stable, parallel_safe, name = "odx_financial_by_branch")]
+pub fn odx_financial_by_branch_at(
     clinic_ids: Array<i64>,
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
+    as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
     TableIterator<
         'static,
@@ -73,7 +79,7 @@ pub fn odx_financial_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::FinancialAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
+    branch_rows::<odx_core::FinancialAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
         Ok((
             clinic_id,
             numeric(m.billed)?,
@@ -97,11 +103,12 @@ pub fn odx_financial_by_branch(
 }
 
 /// One row per branch of the operations report (see `odx_operations`).
-#[pg_extern(stable, parallel_safe)]
-pub fn odx_operations_by_branch(
+#[pg_extern(stable, parallel_safe, name = "odx_operations_by_branch")]
+pub fn odx_operations_by_branch_at(
     clinic_ids: Array<i64>,
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
+    as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
     TableIterator<
         'static,
@@ -127,7 +134,7 @@ pub fn odx_operations_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::OperationsAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
+    branch_rows::<odx_core::OperationsAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
         let a = &m.appointments;
         Ok((
             clinic_id,
@@ -158,6 +165,7 @@ pub fn odx_accounting_by_branch(
     clinic_ids: Array<i64>,
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
+    as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
     TableIterator<
         'static,
@@ -175,7 +183,7 @@ pub fn odx_accounting_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::AccountingAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
+    branch_rows::<odx_core::AccountingAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
         Ok((
             clinic_id,
             numeric(m.receipts)?,
@@ -197,6 +205,7 @@ pub fn odx_lab_by_branch(
     clinic_ids: Array<i64>,
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
+    as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
     TableIterator<
         'static,
@@ -212,7 +221,7 @@ pub fn odx_lab_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::LabAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
+    branch_rows::<odx_core::LabAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
         let m = m.figures;
         Ok((
             clinic_id,
@@ -234,6 +243,7 @@ pub fn odx_staff_by_branch(
     clinic_ids: Array<i64>,
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
+    as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
     TableIterator<
         'static,
@@ -256,7 +266,7 @@ pub fn odx_staff_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::StaffAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
+    branch_rows::<odx_core::StaffAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
         Ok((
             clinic_id,
             count(m.headcount),
@@ -284,6 +294,7 @@ pub fn odx_clinical_by_branch(
     clinic_ids: Array<i64>,
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
+    as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
     TableIterator<
         'static,
@@ -302,7 +313,7 @@ pub fn odx_clinical_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::ClinicalAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
+    branch_rows::<odx_core::ClinicalAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
         Ok((
             clinic_id,
             count(m.plans_created),
@@ -327,6 +338,7 @@ pub fn odx_patients_by_branch(
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
     active_window_months: default!(i32, 18),
+    as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
     TableIterator<
         'static,
@@ -343,7 +355,7 @@ pub fn odx_patients_by_branch(
         ),
     >,
 > {
-    let scope = crate::with_window(branches(clinic_ids, from_date, to_date)?, active_window_months)?;
+    let scope = crate::with_window(branches(clinic_ids, from_date, to_date, as_of)?, active_window_months)?;
     branch_rows::<odx_core::PatientsAcc, _, _>(scope, |clinic_id, m| {
         Ok((
             clinic_id,
@@ -366,6 +378,7 @@ pub fn odx_inventory_by_branch(
     clinic_ids: Array<i64>,
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
+    as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
     TableIterator<
         'static,
@@ -386,7 +399,7 @@ pub fn odx_inventory_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::InventoryAcc, _, _>(branches(clinic_ids, from_date, to_date)?, |clinic_id, m| {
+    branch_rows::<odx_core::InventoryAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
         Ok((
             clinic_id,
             count(m.items),
@@ -403,4 +416,77 @@ pub fn odx_inventory_by_branch(
             count(m.reorder_needed),
         ))
     })
+}
+
+/// `odx_financial_by_branch` as 0.1.x declared it (no `as_of`): what a
+/// database still on 0.1.x calls once the new library is installed, until
+/// `ALTER EXTENSION odx UPDATE`. Read as of the transaction's timestamp, the
+/// new default.
+#[pg_extern(stable, parallel_safe, sql = false)]
+pub fn odx_financial_by_branch(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(clinic_id, i64),
+            name!(billed, AnyNumeric),
+            name!(invoice_count, i64),
+            name!(avg_ticket, Option<AnyNumeric>),
+            name!(collected, AnyNumeric),
+            name!(collection_rate, Option<AnyNumeric>),
+            name!(outstanding, AnyNumeric),
+            name!(outstanding_self, AnyNumeric),
+            name!(outstanding_insurance, AnyNumeric),
+            name!(credits, AnyNumeric),
+            name!(ar_0_30, AnyNumeric),
+            name!(ar_31_60, AnyNumeric),
+            name!(ar_61_90, AnyNumeric),
+            name!(ar_90_plus, AnyNumeric),
+            name!(direct_cost, AnyNumeric),
+            name!(gross_profit, AnyNumeric),
+            name!(margin, Option<AnyNumeric>),
+        ),
+    >,
+> {
+    odx_financial_by_branch_at(clinic_ids, from_date, to_date, crate::transaction_timestamp()?)
+}
+
+/// `odx_operations_by_branch` as 0.1.x declared it (no `as_of`): what a
+/// database still on 0.1.x calls once the new library is installed, until
+/// `ALTER EXTENSION odx UPDATE`. Read as of the transaction's timestamp, the
+/// new default.
+#[pg_extern(stable, parallel_safe, sql = false)]
+pub fn odx_operations_by_branch(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(clinic_id, i64),
+            name!(appointments, i64),
+            name!(booked, i64),
+            name!(arrived, i64),
+            name!(completed, i64),
+            name!(cancelled, i64),
+            name!(no_show, i64),
+            name!(missed, i64),
+            name!(scheduled, i64),
+            name!(no_show_rate, Option<AnyNumeric>),
+            name!(cancel_rate, Option<AnyNumeric>),
+            name!(arrival_rate, Option<AnyNumeric>),
+            name!(completion_rate, Option<AnyNumeric>),
+            name!(no_show_bleed, Option<AnyNumeric>),
+            name!(new_patients, i64),
+            name!(returning_patients, i64),
+            name!(doctor_utilization, Option<AnyNumeric>),
+            name!(chair_utilization, Option<AnyNumeric>),
+        ),
+    >,
+> {
+    odx_operations_by_branch_at(clinic_ids, from_date, to_date, crate::transaction_timestamp()?)
 }

@@ -21,13 +21,16 @@ fn percent(fraction: Decimal) -> Decimal {
     (fraction * Decimal::ONE_HUNDRED).normalize()
 }
 
+/// What every report's `as_of` argument means, appended to its comment.
+const AS_OF: &str = "Read as of the earlier of the end of to_date (local midnight) and as_of (default now(), the transaction's timestamp): a period still in progress is read as of now (missed, overdue, balances, stock and today follow it; later facts of the range are not counted) and a period wholly in the future gives zeroed range figures; the report states the as_of it used.";
+
 /// Every function's signature (as `regprocedure` prints it) and comment.
 pub(crate) fn comments() -> Vec<(&'static str, String)> {
     let (warning_miss, outlier_gap) = (percent(WARNING_MISS), percent(OUTLIER_GAP));
     macro_rules! domain_comments {
         ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
             [$((
-                concat!("odx_", stringify!($module), "(bigint[], date, date, text", $(window_argument!($window),)? ")"),
+                concat!("odx_", stringify!($module), "(bigint[], date, date, text", $(window_argument!($window),)? ", timestamp with time zone)"),
                 odx_core::$module::about(),
             )),*]
         };
@@ -55,59 +58,59 @@ pub(crate) fn comments() -> Vec<(&'static str, String)> {
                 .to_owned(),
         ),
         (
-            "odx_accounting_by_branch(bigint[], date, date)",
+            "odx_accounting_by_branch(bigint[], date, date, timestamp with time zone)",
             "One row per branch of odx_accounting: money as numeric, the expense ratio NULL when there are no receipts. Since 0.2.0."
                 .to_owned(),
         ),
         (
-            "odx_financial_by_branch(bigint[], date, date)",
+            "odx_financial_by_branch(bigint[], date, date, timestamp with time zone)",
             "One row per branch of odx_financial: money and rates as numeric, rates NULL when their denominator is zero."
                 .to_owned(),
         ),
         (
-            "odx_operations_by_branch(bigint[], date, date)",
+            "odx_operations_by_branch(bigint[], date, date, timestamp with time zone)",
             "One row per branch of odx_operations: counts as bigint, rates and the no-show bleed as numeric, rates NULL when their denominator is zero."
                 .to_owned(),
         ),
         (
-            "odx_lab_by_branch(bigint[], date, date)",
+            "odx_lab_by_branch(bigint[], date, date, timestamp with time zone)",
             "One row per branch of odx_lab over every vendor: counts as bigint, cost and turnaround as numeric, the overdue share and turnaround NULL when there is no data. Since 0.2.0."
                 .to_owned(),
         ),
         (
-            "odx_staff_by_branch(bigint[], date, date)",
+            "odx_staff_by_branch(bigint[], date, date, timestamp with time zone)",
             "One row per branch of odx_staff (the per-role headcount is in odx_staff): counts as bigint, money and rates as numeric, rates NULL without attendance days and revenue per staff NULL without staff. Since 0.2.0."
                 .to_owned(),
         ),
         (
-            "odx_clinical_by_branch(bigint[], date, date)",
+            "odx_clinical_by_branch(bigint[], date, date, timestamp with time zone)",
             "One row per branch of odx_clinical (the per-doctor acceptance and top procedure lists are in odx_clinical): counts as bigint, money and rates as numeric, rates and the average NULL when their denominator is zero. Since 0.2.0."
                 .to_owned(),
         ),
         (
-            "odx_patients_by_branch(bigint[], date, date, integer)",
+            "odx_patients_by_branch(bigint[], date, date, integer, timestamp with time zone)",
             "One row per branch of odx_patients (the ranked at-risk list is in odx_patients): counts as bigint, returning_share as numeric (NULL when nobody was seen in range). Since 0.2.0."
                 .to_owned(),
         ),
         (
-            "odx_inventory_by_branch(bigint[], date, date)",
+            "odx_inventory_by_branch(bigint[], date, date, timestamp with time zone)",
             "One row per branch of odx_inventory (the reorder list and the rebalance suggestions are in odx_inventory): counts as bigint, money and days of cover as numeric (NULL without consumption). Since 0.2.0."
                 .to_owned(),
         ),
         (
-            "odx_command(bigint, date, date)",
+            "odx_command(bigint, date, date, timestamp with time zone)",
             format!(
                 "The Command Center of an organization over from_date..to_date, computed by odx-core: revenue_mtd (billed from the first of to_date's month against the network revenue_monthly target prorated by elapsed days), billed, collected, collection_rate, no_show_rate, no_show_bleed, net_profit and expense_ratio of the range, the alerts of app.ops_targets judged on the month to date (warning within {warning_miss}% of the target, critical beyond), every target's evaluation, and the leaderboard of branches by billed with the worst no-show rate and the largest AR over 90 days flagged; {{ degraded, ... }}. Since 0.2.0."
             ),
         ),
         (
-            "odx_digest(bigint, date, date)",
+            "odx_digest(bigint, date, date, timestamp with time zone)",
             format!(
                 "The digest facts of an organization over from_date..to_date, computed by odx-core: the deterministic input a language model would narrate. billed, collected, net_profit and revenue attainment; anomalies (every target breach of the Command Center, then every branch worse than the median of the branches by more than {outlier_gap}% of it on a driver KPI) and the three highest-impact actions (PKR at stake, over every branch and driver); {{ degraded, ... }}. Since 0.2.0."
             ),
         ),
         (
-            "odx_benchmark(bigint, bigint, date, date)",
+            "odx_benchmark(bigint, bigint, date, date, timestamp with time zone)",
             "One branch benchmarked against the median of its organization's branches over from_date..to_date, computed by odx-core: per driver KPI (collection_rate, no_show_rate, avg_ticket, doctor and chair utilization, margin, expense_ratio, ar90_share, lab_overdue_share) its value, the median, the gap, whether it is worse, and the PKR it would gain by reaching the median where computable, ranked by that impact; { degraded, ... }. Since 0.2.0."
                 .to_owned(),
         ),
@@ -127,7 +130,7 @@ pub(crate) fn comments() -> Vec<(&'static str, String)> {
                 .to_owned(),
         ),
         (
-            "odx_compare(text, bigint[], date, date, integer)",
+            "odx_compare(text, bigint[], date, date, integer, timestamp with time zone)",
             "A domain's report (financial, operations, accounting, lab, staff, clinical, patients or inventory) of the clinics over from_date..to_date against the previous period of the same length (ending the day before from_date), computed by odx-core: per headline measure of the network and of each branch its kind (amount, count, rate, average, days), current, previous, change (points for a rate) and change_rate, and for the additive kinds each branch's share of the network now and before; { degraded, ... }. Since 0.2.0."
                 .to_owned(),
         ),
@@ -151,6 +154,13 @@ pub(crate) fn comments() -> Vec<(&'static str, String)> {
         ),
     ];
     comments.extend(odx_core::domains!(domain_comments));
+    // Every report read at an instant says what the instant means.
+    for (signature, comment) in &mut comments {
+        if signature.ends_with("timestamp with time zone)") {
+            comment.push(' ');
+            comment.push_str(AS_OF);
+        }
+    }
     comments
 }
 

@@ -6,7 +6,7 @@
 //! core `Tables`; the domains run their set-based statements over every
 //! branch at once; core decides and rolls up.
 
-use crate::{date, internal, read, report, scope, to_jsonb, with_window, Result};
+use crate::{date, internal, period, read, report, scope, to_jsonb, with_window, Result};
 use odx_core::policy::read_request;
 use odx_core::{Domain, MetricScope, OdxError, Tables};
 use odx_sql::{ConsoleQuery, USER_READS};
@@ -40,16 +40,17 @@ fn odx_compare(
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
     active_window_months: default!(i32, 18),
+    as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<JsonB> {
     let domain = domain_named(domain).map_err(report)?;
-    let scope = with_window(scope(clinic_ids, from_date, to_date, "clinic")?, active_window_months)?;
+    let scope = with_window(scope(clinic_ids, from_date, to_date, "clinic", as_of)?, active_window_months)?;
     to_jsonb(domain, read!(compare, domain, &scope)?)
 }
 
 /// The checked branches and day of a forecast's arguments.
 fn forecast_scope(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<MetricScope> {
-    date(as_of, "as_of")?;
-    scope(clinic_ids, as_of, as_of, "clinic")
+    let day = date(as_of, "as_of")?;
+    MetricScope::new(crate::clinic_ids(clinic_ids)?, day, day, odx_core::GroupBy::Clinic).map_err(report)
 }
 
 /// The month-end revenue forecast of `clinic_ids` at `as_of`: billed to
@@ -99,9 +100,13 @@ fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
 /// branch leaderboard. Every domain runs once over all the branches (twice
 /// when the range is not the month to date of `to_date`). Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
-fn odx_command(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<JsonB> {
-    let (from, to) = (date(from_date, "from_date")?, date(to_date, "to_date")?);
-    let center = read!(command, organization_id, None, None, from, to)?;
+fn odx_command(
+    organization_id: i64,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    as_of: default!(TimestampWithTimeZone, "now()"),
+) -> Result<JsonB> {
+    let center = read!(command, organization_id, None, None, period(from_date, to_date, as_of)?)?;
     to_jsonb("command", center)
 }
 
@@ -109,9 +114,13 @@ fn odx_command(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx
 /// anomalies (target breaches, branches far off the median) and the three
 /// highest-impact actions, as structured data. Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
-fn odx_digest(organization_id: i64, from_date: pgrx::datum::Date, to_date: pgrx::datum::Date) -> Result<JsonB> {
-    let (from, to) = (date(from_date, "from_date")?, date(to_date, "to_date")?);
-    let digest = read!(digest, organization_id, None, None, from, to)?;
+fn odx_digest(
+    organization_id: i64,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    as_of: default!(TimestampWithTimeZone, "now()"),
+) -> Result<JsonB> {
+    let digest = read!(digest, organization_id, None, None, period(from_date, to_date, as_of)?)?;
     to_jsonb("digest", digest)
 }
 
@@ -123,9 +132,9 @@ fn odx_benchmark(
     clinic_id: i64,
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
+    as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<JsonB> {
-    let (from, to) = (date(from_date, "from_date")?, date(to_date, "to_date")?);
-    let bench = read!(benchmark, organization_id, clinic_id, None, None, from, to)?;
+    let bench = read!(benchmark, organization_id, clinic_id, None, None, period(from_date, to_date, as_of)?)?;
     to_jsonb("benchmark", bench)
 }
 

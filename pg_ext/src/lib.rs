@@ -15,7 +15,7 @@
 
 use odx_core::{AgingBucket, ErrorClass, GroupBy, MetricScope, OdxError};
 use odx_sql::source::{Sink, Source, SourceError};
-use odx_sql::{Domain, DomainAcc, Param, Row, RowError};
+use odx_sql::{DomainAcc, Param, Row, RowError};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
@@ -92,22 +92,58 @@ fn date(d: pgrx::datum::Date, field: &'static str) -> Result<chrono::NaiveDate> 
         .ok_or_else(|| report(OdxError::DateOutOfBounds { field }))
 }
 
-/// The scope of a call; a NULL element of `clinic_ids` is refused (22004),
-/// never silently dropped.
-pub(crate) fn scope(
-    clinic_ids: Array<i64>,
+/// The instant of an `as_of` argument (its default is `now()`, the
+/// transaction's timestamp).
+pub(crate) fn instant(t: TimestampWithTimeZone) -> Result<chrono::DateTime<chrono::Utc>> {
+    // Postgres counts microseconds from 2000-01-01 00:00 UTC.
+    const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
+    let out_of_bounds = || report(OdxError::DateOutOfBounds { field: "as_of" });
+    if t.is_infinity() || t.is_neg_infinity() {
+        return Err(out_of_bounds());
+    }
+    let micros = pgrx::pg_sys::TimestampTz::from(t).checked_add(PG_EPOCH_MICROS).ok_or_else(out_of_bounds)?;
+    chrono::DateTime::from_timestamp_micros(micros).ok_or_else(out_of_bounds)
+}
+
+/// The transaction's timestamp (`now()`), as a legacy 0.1.x declaration
+/// without `as_of` reads.
+pub(crate) fn transaction_timestamp() -> Result<TimestampWithTimeZone> {
+    Spi::get_one::<TimestampWithTimeZone>("SELECT now()")
+        .map_err(spi)?
+        .ok_or_else(|| report(OdxError::DateOutOfBounds { field: "as_of" }))
+}
+
+/// The period of a console call read at `as_of`.
+pub(crate) fn period(
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
-    group_by: &str,
-) -> Result<MetricScope> {
+    as_of: TimestampWithTimeZone,
+) -> Result<odx_core::Period> {
+    Ok(odx_core::Period::new(date(from_date, "from_date")?, date(to_date, "to_date")?).at(Some(instant(as_of)?)))
+}
+
+/// The clinic ids of a call; a NULL element is refused (22004), never
+/// silently dropped.
+pub(crate) fn clinic_ids(clinic_ids: Array<i64>) -> Result<Vec<i64>> {
     let mut ids = Vec::with_capacity(clinic_ids.len());
     for id in clinic_ids.iter() {
         ids.push(id.ok_or_else(|| {
             ErrorReport::new(PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED, "clinic_ids must not contain NULL", "odx")
         })?);
     }
+    Ok(ids)
+}
+
+/// The scope of a call read at `as_of`.
+pub(crate) fn scope(
+    ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: &str,
+    as_of: TimestampWithTimeZone,
+) -> Result<MetricScope> {
     let group_by: GroupBy = group_by.parse().map_err(report)?;
-    MetricScope::new(ids, date(from_date, "from_date")?, date(to_date, "to_date")?, group_by).map_err(report)
+    period(from_date, to_date, as_of)?.scope(clinic_ids(ids)?, group_by).map_err(report)
 }
 
 /// The scope with the patients domain's active window.
@@ -193,13 +229,28 @@ pub(crate) fn to_jsonb<R: Serialize>(module: impl Serialize, computed: Computed<
     Ok(JsonB(value))
 }
 
-/// Each domain's report of `clinic_ids` over `from_date..=to_date` as
-/// jsonb, `odx_<domain>(clinic_ids, from_date, to_date, group_by
-/// [, argument])`, from core's registry ([`odx_core::domains!`]); what each
-/// computes is its `COMMENT` (`comments.rs`).
+/// A domain's report of `clinic_ids` over `from_date..=to_date` read at
+/// `as_of`, as jsonb.
+fn domain_jsonb<A: DomainAcc>(scope: MetricScope) -> Result<JsonB> {
+    to_jsonb(A::DOMAIN, compute::<A>(&scope)?)
+}
+
+/// Each domain's report of `clinic_ids` over `from_date..=to_date` read at
+/// `as_of` (default `now()`) as jsonb, `odx_<domain>(clinic_ids, from_date,
+/// to_date, group_by [, argument], as_of)`, from core's registry
+/// ([`odx_core::domains!`]); what each computes is its `COMMENT`
+/// (`comments.rs`). `odx_financial` and `odx_operations`, released in 0.1.x
+/// without `as_of`, are written out below beside their 0.1.x forms.
 macro_rules! domain_functions {
     ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
-        paste::paste! {$(
+        $(domain_function!($module $acc $(+ $window)? $(#[$doc])*);)*
+    };
+}
+macro_rules! domain_function {
+    (financial $($rest:tt)*) => {};
+    (operations $($rest:tt)*) => {};
+    ($module:ident $acc:ident $(+ $window:ident)? $(#[$doc:meta])*) => {
+        paste::paste! {
             $(#[$doc])*
             #[pg_extern(stable, parallel_safe)]
             fn [<odx_ $module>](
@@ -208,15 +259,66 @@ macro_rules! domain_functions {
                 to_date: pgrx::datum::Date,
                 group_by: default!(&str, "'clinic'"),
                 $($window: default!(i32, 18),)?
+                as_of: default!(TimestampWithTimeZone, "now()"),
             ) -> Result<JsonB> {
-                let scope = scope(clinic_ids, from_date, to_date, group_by)?;
+                let scope = scope(clinic_ids, from_date, to_date, group_by, as_of)?;
                 $(let scope = with_window(scope, $window)?;)?
-                to_jsonb(Domain::$variant, compute::<odx_core::$acc>(&scope)?)
+                domain_jsonb::<odx_core::$acc>(scope)
             }
-        )*}
+        }
     };
 }
 odx_core::domains!(domain_functions);
+
+/// Financial KPIs (see [`odx_core::financial`]), `odx_financial(clinic_ids,
+/// from_date, to_date, group_by, as_of)`.
+#[pg_extern(stable, parallel_safe, name = "odx_financial")]
+fn odx_financial_at(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: default!(&str, "'clinic'"),
+    as_of: default!(TimestampWithTimeZone, "now()"),
+) -> Result<JsonB> {
+    domain_jsonb::<odx_core::FinancialAcc>(scope(clinic_ids, from_date, to_date, group_by, as_of)?)
+}
+
+/// `odx_financial` as 0.1.x declared it (no `as_of`): what a database still
+/// on 0.1.x calls once this library is installed, until `ALTER EXTENSION
+/// odx UPDATE`; read as of the transaction's timestamp, the new default.
+#[pg_extern(stable, parallel_safe, sql = false)]
+fn odx_financial(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: &str,
+) -> Result<JsonB> {
+    odx_financial_at(clinic_ids, from_date, to_date, group_by, transaction_timestamp()?)
+}
+
+/// Operations KPIs (see [`odx_core::operations`]), `odx_operations(clinic_ids,
+/// from_date, to_date, group_by, as_of)`.
+#[pg_extern(stable, parallel_safe, name = "odx_operations")]
+fn odx_operations_at(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: default!(&str, "'clinic'"),
+    as_of: default!(TimestampWithTimeZone, "now()"),
+) -> Result<JsonB> {
+    domain_jsonb::<odx_core::OperationsAcc>(scope(clinic_ids, from_date, to_date, group_by, as_of)?)
+}
+
+/// `odx_operations` as 0.1.x declared it (see [`odx_financial`]).
+#[pg_extern(stable, parallel_safe, sql = false)]
+fn odx_operations(
+    clinic_ids: Array<i64>,
+    from_date: pgrx::datum::Date,
+    to_date: pgrx::datum::Date,
+    group_by: &str,
+) -> Result<JsonB> {
+    odx_operations_at(clinic_ids, from_date, to_date, group_by, transaction_timestamp()?)
+}
 
 /// The AR aging bucket of an age in days (`0-30`, `31-60`, `61-90`, `90+`);
 /// NULL for a negative age.

@@ -3,7 +3,9 @@
 
 use crate::decode::{count, domain_acc, id, money, text, Row, RowError};
 use crate::financial::{lab_cost_fact, lab_costs};
-use crate::queries::{billed_statuses, by_doctor_groups, sql_list, Query, QueryKind, FROM, SCOPE_CTE, TO};
+use crate::queries::{
+    as_of_dates, billed_statuses, by_doctor_groups, sql_list, Query, QueryKind, FROM, LAST_DAY, SCOPE_CTE, TO,
+};
 use crate::schema::RequiredRelation;
 use odx_core::accounting::{ExpenseFact, MaterialsFact, PayrollFact, ReceiptFact};
 use odx_core::rules::in_range_sql;
@@ -69,10 +71,11 @@ fn expenses() -> Query {
         relations: &["expenses"],
         sql: format!(
             "SELECT e.clinic_id, e.category::text AS category, count(*)::int8 AS expenses, sum(e.amount)::text AS amount
-FROM app.expenses e
-WHERE e.clinic_id = ANY($1::bigint[]) AND {in_range}
+FROM app.expenses e {as_of}
+WHERE e.clinic_id = ANY($1::bigint[]) AND e.spent_on <= {TO} AND {in_range}
 GROUP BY 1, 2",
-            in_range = in_range_sql("e.spent_on", FROM, TO),
+            as_of = as_of_dates("e.clinic_id"),
+            in_range = in_range_sql("e.spent_on", FROM, LAST_DAY),
         ),
     }
 }
@@ -83,10 +86,11 @@ pub(crate) fn payroll() -> Query {
         relations: &["payroll"],
         sql: format!(
             "SELECT w.clinic_id, count(*)::int8 AS entries, sum(w.gross)::text AS gross
-FROM app.payroll w
-WHERE w.clinic_id = ANY($1::bigint[]) AND {in_range}
+FROM app.payroll w {as_of}
+WHERE w.clinic_id = ANY($1::bigint[]) AND w.paid_on <= {TO} AND {in_range}
 GROUP BY 1",
-            in_range = in_range_sql("w.paid_on", FROM, TO),
+            as_of = as_of_dates("w.clinic_id"),
+            in_range = in_range_sql("w.paid_on", FROM, LAST_DAY),
         ),
     }
 }

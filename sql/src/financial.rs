@@ -2,7 +2,7 @@
 //! its rows (columns read by name) into core facts, and what it reads.
 
 use crate::decode::{count, domain_acc, id, index, money, text, Row, RowError};
-use crate::queries::{by_doctor_groups, Query, QueryKind, FROM, SCOPE_CTE, TO};
+use crate::queries::{as_of_dates, by_doctor_groups, Query, QueryKind, FROM, LAST_DAY, SCOPE_CTE, TO};
 use crate::schema::RequiredRelation;
 use odx_core::financial::{InvoiceFact, LabCostFact, PaymentFact, ReceivableFact};
 use odx_core::rules::in_range_sql;
@@ -103,10 +103,11 @@ pub(crate) fn lab_costs() -> Query {
         relations: &["lab_cases"],
         sql: format!(
             "SELECT l.clinic_id, l.status::text AS status, count(*)::int8 AS cases, sum(l.cost)::text AS cost
-FROM app.lab_cases l
-WHERE l.clinic_id = ANY($1::bigint[]) AND {in_range}
+FROM app.lab_cases l {as_of}
+WHERE l.clinic_id = ANY($1::bigint[]) AND l.sent_on <= {TO} AND {in_range}
 GROUP BY 1, 2",
-            in_range = in_range_sql("l.sent_on", FROM, TO),
+            as_of = as_of_dates("l.clinic_id"),
+            in_range = in_range_sql("l.sent_on", FROM, LAST_DAY),
         ),
     }
 }

@@ -2,7 +2,7 @@
 //! its rows (columns read by name) into core facts, and what it reads.
 
 use crate::decode::{count, domain_acc, id, money, text, Row, RowError};
-use crate::queries::{sql_list, Query, QueryKind, SCOPE_CTE, TO};
+use crate::queries::{sql_list, Query, QueryKind, SCOPE_CTE};
 use crate::schema::RequiredRelation;
 use odx_core::inventory::InventoryItemFact;
 use odx_core::rules::days_from_to_sql;
@@ -37,7 +37,7 @@ SELECT i.clinic_id, i.sku::text AS sku, i.unit_cost::text AS unit_cost, i.qty_on
        coalesce(m.unknown_kind, 0)::int8 AS unknown_kind_movements
 FROM s JOIN app.inventory_items i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
 LEFT JOIN m ON m.item_id = i.id",
-            expires = days_from_to_sql("i.expires_on", TO),
+            expires = days_from_to_sql("i.expires_on", "s.last_day"),
         ),
     }
 }

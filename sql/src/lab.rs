@@ -2,7 +2,7 @@
 //! its rows (columns read by name) into core facts, and what it reads.
 
 use crate::decode::{count, domain_acc, flag, id, money, need, text, Row, RowError};
-use crate::queries::{Query, QueryKind, FROM, TO};
+use crate::queries::{as_of_dates, Query, QueryKind, FROM, LAST_DAY, TO};
 use crate::schema::RequiredRelation;
 use odx_core::lab::LabCaseFact;
 use odx_core::rules::{DatePos, LAB_DUE_BEFORE_TO, RECEIVED_BEFORE_SENT};
@@ -20,12 +20,13 @@ fn lab_cases() -> Query {
             "SELECT l.clinic_id, l.vendor::text AS vendor, l.status::text AS status, {sent} AS sent, {received} AS received,
        {due} AS due_before_to, {received_before_sent} AS received_before_sent, count(*)::int8 AS cases,
        sum(l.cost)::text AS cost, coalesce(sum(l.received_on - l.sent_on), 0)::int8 AS turnaround_days
-FROM app.lab_cases l
+FROM app.lab_cases l {as_of}
 WHERE l.clinic_id = ANY($1::bigint[]) AND l.sent_on <= {TO}
 GROUP BY 1, 2, 3, 4, 5, 6, 7",
-            sent = DatePos::sql("l.sent_on", FROM, TO),
-            received = DatePos::sql("l.received_on", FROM, TO),
-            due = LAB_DUE_BEFORE_TO.sql("l.due_on", TO),
+            as_of = as_of_dates("l.clinic_id"),
+            sent = DatePos::sql("l.sent_on", FROM, LAST_DAY),
+            received = DatePos::sql("l.received_on", FROM, LAST_DAY),
+            due = LAB_DUE_BEFORE_TO.sql("l.due_on", LAST_DAY),
             received_before_sent = RECEIVED_BEFORE_SENT.sql("l.received_on", "l.sent_on"),
         ),
     }

@@ -2,7 +2,7 @@
 //! its rows (columns read by name) into core facts, and what it reads.
 
 use crate::decode::{count, domain_acc, flag, id, money, text, Row, RowError};
-use crate::queries::{billed_statuses, Query, QueryKind, FROM, SCOPE_CTE, TO};
+use crate::queries::{billed_statuses, Query, QueryKind, FROM, SCOPE_CTE};
 use crate::schema::RequiredRelation;
 use odx_core::patients::{DormantPatient, PatientFact};
 use odx_core::rules::{DatePos, RECALL_BEFORE_TO, SEEN_SINCE_RECALL};
@@ -39,7 +39,7 @@ p AS MATERIALIZED (
     SELECT pt.clinic_id, pt.id, pt.recall_due_on, v.first_at, v.last_at, coalesce(v.booked_after, false) AS booked_after,
            coalesce(v.last_at < s.patient_cuts[2], false) AS dormant, (v.last_at AT TIME ZONE s.zone)::date AS last_on,
            coalesce(v.before_at < s.patient_cuts[3], false) AS lapsed_at_start,
-           s.range_cuts, s.range_start, s.patient_cuts[1] AS window_start, s.as_of
+           s.range_cuts, s.range_start, s.patient_cuts[1] AS window_start, s.as_of, s.last_day
     FROM s JOIN app.patients pt ON pt.clinic_id = s.clinic_id AND pt.clinic_id = ANY($1::bigint[])
     LEFT JOIN v ON v.clinic_id = pt.clinic_id AND v.patient_id = pt.id
 ),
@@ -59,8 +59,8 @@ SELECT p.clinic_id, width_bucket(p.first_at, p.range_cuts)::int4 AS first_visit,
        count(*)::int8 AS patients
 FROM p LEFT JOIN b ON b.clinic_id = p.clinic_id AND b.patient_id = p.id
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13",
-            recall = DatePos::sql("p.recall_due_on", FROM, TO),
-            recall_before_to = RECALL_BEFORE_TO.sql("p.recall_due_on", TO),
+            recall = DatePos::sql("p.recall_due_on", FROM, "p.last_day"),
+            recall_before_to = RECALL_BEFORE_TO.sql("p.recall_due_on", "p.last_day"),
             seen_since_recall = SEEN_SINCE_RECALL.sql("p.recall_due_on", "p.last_on"),
         ),
     }

@@ -8,7 +8,8 @@ use odx_core::{Frame, GroupBy, InvoiceStatus};
 /// `from` as the statements read it (`$6`).
 pub(crate) const FROM: &str = "$6::date";
 
-/// `to` as the statements read it (`$7`).
+/// `to` as the statements read it (`$7`): only a bound for the planner;
+/// every rule reads the clinic's as-of date ([`LAST_DAY`]).
 pub(crate) const TO: &str = "$7::date";
 
 /// The parameters every statement takes, in order:
@@ -17,8 +18,8 @@ pub(crate) const TO: &str = "$7::date";
 /// |---|---|---|
 /// | `$1` | `bigint[]` | the scope's clinic ids |
 /// | `$2` | `text[]` | per clinic, its trend cuts as a `timestamptz[]` literal |
-/// | `$3` | `text[]` | per clinic, local midnight of `from` (range start) |
-/// | `$4` | `text[]` | per clinic, local midnight of `to + 1` (the as-of instant) |
+/// | `$3` | `text[]` | per clinic, local midnight of `from` (range start; never after the as-of instant) |
+/// | `$4` | `text[]` | per clinic, the as-of instant (the earlier of local midnight of `to + 1` and `now`) |
 /// | `$5` | `text[]` | per clinic, its aging cuts as a `timestamptz[]` literal |
 /// | `$6` | `text` | `from` (a date) |
 /// | `$7` | `text` | `to` (a date) |
@@ -27,6 +28,7 @@ pub(crate) const TO: &str = "$7::date";
 /// | `$10` | `timestamptz` | the latest as-of instant of the scope's clinics |
 /// | `$11` | `text[]` | per clinic, its patients cuts (active window start, churn cut, churn cut at the start) |
 /// | `$12` | `text[]` | per clinic, the IANA name of the time zone core resolved |
+/// | `$13` | `text[]` | per clinic, its as-of date (the last local date its facts reach: `to`, or today for a period in progress) |
 ///
 /// `$9` and `$10` bound every scan with constants the planner can estimate
 /// from the column statistics. The exact per-clinic bounds are never a join
@@ -59,6 +61,8 @@ pub struct ScopeParams {
     pub patient_cuts: Vec<String>,
     /// `$12`.
     pub zones: Vec<String>,
+    /// `$13`.
+    pub as_of_dates: Vec<String>,
 }
 
 /// One parameter's value, in the plain types both drivers bind: every
@@ -81,8 +85,8 @@ pub enum Param<'a> {
 }
 
 impl ScopeParams {
-    /// `$1..$12` in order: the one place that lists the positions.
-    pub fn values(&self) -> [Param<'_>; 12] {
+    /// `$1..$13` in order: the one place that lists the positions.
+    pub fn values(&self) -> [Param<'_>; 13] {
         [
             Param::Ids(&self.clinic_ids),
             Param::Texts(&self.trend_cuts),
@@ -96,6 +100,7 @@ impl ScopeParams {
             Param::Instant(self.latest, "to_date"),
             Param::Texts(&self.patient_cuts),
             Param::Texts(&self.zones),
+            Param::Texts(&self.as_of_dates),
         ]
     }
 }
@@ -128,6 +133,7 @@ impl ScopeParams {
             latest: clocks.iter().map(|c| c.as_of()).max().unwrap_or_default(),
             patient_cuts: clocks.iter().map(|c| array_literal(&c.patient_cuts())).collect(),
             zones: clocks.iter().map(|c| c.time_zone().name().to_owned()).collect(),
+            as_of_dates: clocks.iter().map(|c| c.as_of_date().to_string()).collect(),
         }
     }
 }
@@ -202,10 +208,20 @@ pub(crate) const SCOPE_CTE: &str = "WITH s AS MATERIALIZED (
            cardinality(u.trend_cuts::text[]) AS buckets, u.range_start::timestamptz AS range_start,
            ARRAY[u.range_start::timestamptz, u.as_of::timestamptz] AS range_cuts,
            u.as_of::timestamptz AS as_of, u.aging_cuts::timestamptz[] AS aging_cuts,
-           u.patient_cuts::timestamptz[] AS patient_cuts, u.zone
-    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $11::text[], $12::text[])
-         AS u(clinic_id, trend_cuts, range_start, as_of, aging_cuts, patient_cuts, zone)
+           u.patient_cuts::timestamptz[] AS patient_cuts, u.zone, u.last_day::date AS last_day
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $11::text[], $12::text[], $13::text[])
+         AS u(clinic_id, trend_cuts, range_start, as_of, aging_cuts, patient_cuts, zone, last_day)
 )";
+
+/// Each clinic's as-of date as a relation `k(clinic_id, last_day)` joined
+/// on `column` (the row's clinic): the last local date a date-keyed fact of
+/// that clinic counts on, and "today" (`$13`).
+pub(crate) fn as_of_dates(column: &str) -> String {
+    format!("JOIN unnest($1::bigint[], $13::text[]::date[]) AS k(clinic_id, last_day) ON k.clinic_id = {column}")
+}
+
+/// The row's clinic's as-of date, from [`as_of_dates`].
+pub(crate) const LAST_DAY: &str = "k.last_day";
 
 /// `id, timezone` of the scope's clinics (`$1` only): the clinic directory.
 pub const CLINIC_ZONES_SQL: &str = "SELECT c.id, c.timezone::text FROM app.clinics c WHERE c.id = ANY($1::bigint[])";

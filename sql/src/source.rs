@@ -21,11 +21,11 @@ use odx_core::forecast::{
     NoShowForecast, RevenueForecast,
 };
 use odx_core::insights::{self, Benchmark, Digest, NetworkOverview};
-use odx_core::Tables;
 use odx_core::{
     AccountingAcc, ClinicDirectory, FinancialAcc, Frame, LabAcc, MetricScope, OdxError, OperationsAcc, PatientsAcc,
 };
 use odx_core::{Comparison, GroupBy};
+use odx_core::{Period, Tables};
 use std::fmt;
 use std::future::Future;
 
@@ -294,11 +294,11 @@ async fn over_range<T, S: Source>(
     organization_id: i64,
     clinic_ids: Option<Vec<i64>>,
     allowed: Option<&[i64]>,
-    (from, to): (NaiveDate, NaiveDate),
+    period: Period,
     finish: impl FnOnce(&ConsolePlan, &DomainReports, Option<&DomainReports>) -> odx_core::Result<T>,
 ) -> Result<Outcome<T>, SourceError<S::Error>> {
     let org = console_tables(src, &ORGANIZATION_READS, organization_id).await?;
-    let plan = org.console_plan(organization_id, clinic_ids, allowed, from, to)?;
+    let plan = org.console_plan(organization_id, clinic_ids, allowed, period)?;
     let range = domain_reports(src, &plan.range).await?;
     let mtd = match &plan.mtd {
         Some(scope) => Some(domain_reports(src, scope).await?),
@@ -309,7 +309,7 @@ async fn over_range<T, S: Source>(
 
 /// The Command Center of an organization's branches (`clinic_ids`, checked
 /// to be its branches and within `allowed` when given; all of them when
-/// `None`) over `from..=to`.
+/// `None`) over a period.
 ///
 /// # Errors
 /// [`SourceError`]; [`OdxError::ForbiddenScope`] for a clinic that is not a
@@ -319,10 +319,9 @@ pub async fn command<S: Source>(
     organization_id: i64,
     clinic_ids: Option<Vec<i64>>,
     allowed: Option<&[i64]>,
-    from: NaiveDate,
-    to: NaiveDate,
+    period: Period,
 ) -> Result<Outcome<CommandCenter>, SourceError<S::Error>> {
-    over_range(src, organization_id, clinic_ids, allowed, (from, to), |p, r, m| p.command(r, m)).await
+    over_range(src, organization_id, clinic_ids, allowed, period, |p, r, m| p.command(r, m)).await
 }
 
 /// The digest facts of an organization's branches (as [`command`]).
@@ -334,10 +333,9 @@ pub async fn digest<S: Source>(
     organization_id: i64,
     clinic_ids: Option<Vec<i64>>,
     allowed: Option<&[i64]>,
-    from: NaiveDate,
-    to: NaiveDate,
+    period: Period,
 ) -> Result<Outcome<Digest>, SourceError<S::Error>> {
-    over_range(src, organization_id, clinic_ids, allowed, (from, to), |p, r, m| p.digest(r, m)).await
+    over_range(src, organization_id, clinic_ids, allowed, period, |p, r, m| p.digest(r, m)).await
 }
 
 /// One branch benchmarked against the organization's branches (or
@@ -353,12 +351,11 @@ pub async fn benchmark<S: Source>(
     clinic_id: i64,
     clinic_ids: Option<Vec<i64>>,
     allowed: Option<&[i64]>,
-    from: NaiveDate,
-    to: NaiveDate,
+    period: Period,
 ) -> Result<Outcome<Benchmark>, SourceError<S::Error>> {
     let org = console_tables(src, &ORGANIZATION_READS, organization_id).await?;
     let ids = org.benchmark_set(organization_id, clinic_id, clinic_ids, allowed)?;
-    let scope = MetricScope::new(ids, from, to, GroupBy::Clinic)?;
+    let scope = period.scope(ids, GroupBy::Clinic)?;
     domain_reports(src, &scope).await?.try_map(|r| insights::benchmark(&r, clinic_id)).map_err(Into::into)
 }
 

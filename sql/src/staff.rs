@@ -5,7 +5,7 @@ use crate::accounting::{payroll, payroll_fact};
 use crate::decode::{count, domain_acc, flag, id, text, Row, RowError};
 use crate::financial::invoice_fact;
 use crate::operations::tickets;
-use crate::queries::{Query, QueryKind, FROM, TO};
+use crate::queries::{as_of_dates, Query, QueryKind, FROM, LAST_DAY, TO};
 use crate::schema::RequiredRelation;
 use odx_core::rules::{in_range_sql, ATTENDANCE_TODAY, HIRED_BY_TO};
 use odx_core::staff::{is_late_sql, user_active, AttendanceFact, BilledFact, StaffFact};
@@ -20,10 +20,11 @@ fn staff() -> Query {
         relations: &["users"],
         sql: format!(
             "SELECT u.clinic_id, u.role::text AS role, u.status::text AS status, {hired} AS hired_by_to, count(*)::int8 AS users
-FROM app.users u
+FROM app.users u {as_of}
 WHERE u.clinic_id = ANY($1::bigint[])
 GROUP BY 1, 2, 3, 4",
-            hired = HIRED_BY_TO.sql("u.hired_on", TO),
+            as_of = as_of_dates("u.clinic_id"),
+            hired = HIRED_BY_TO.sql("u.hired_on", LAST_DAY),
         ),
     }
 }
@@ -34,12 +35,13 @@ fn attendance() -> Query {
         relations: &["attendance_days"],
         sql: format!(
             "SELECT a.clinic_id, a.status::text AS status, {today} AS today, {late} AS late, count(*)::int8 AS days
-FROM app.attendance_days a
-WHERE a.clinic_id = ANY($1::bigint[]) AND {in_range}
+FROM app.attendance_days a {as_of}
+WHERE a.clinic_id = ANY($1::bigint[]) AND a.day <= {TO} AND {in_range}
 GROUP BY 1, 2, 3, 4",
-            today = ATTENDANCE_TODAY.sql("a.day", TO),
+            as_of = as_of_dates("a.clinic_id"),
+            today = ATTENDANCE_TODAY.sql("a.day", LAST_DAY),
             late = is_late_sql("a.late_minutes"),
-            in_range = in_range_sql("a.day", FROM, TO),
+            in_range = in_range_sql("a.day", FROM, LAST_DAY),
         ),
     }
 }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use odx_core::policy::{read_request, Reason};
 use odx_core::policy::{resolve_scope, Level, OrgDirectory};
 use odx_core::targets::{Severity, TargetMetric, TargetStatus};
+use odx_core::Period;
 use odx_core::{GroupBy, MetricScope, OdxError};
 use odx_fixtures::known_answer::{tables, ORG_ID, OTHER_ORG_ID};
 use rust_decimal::Decimal;
@@ -102,7 +103,7 @@ fn permission_decisions_of_the_fixture() {
 #[test]
 fn command_center_of_june() {
     let t = tables();
-    let c = t.command(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
+    let c = t.command(ORG_ID, None, Period::new(d("2026-06-01"), d("2026-06-30"))).unwrap();
 
     // revenue month to date: the whole of June, 50,000 billed against 55,000
     assert_eq!(
@@ -197,7 +198,7 @@ fn command_center_of_june() {
 #[test]
 fn mid_month_prorates_and_a_longer_range_keeps_the_month_to_date() {
     let t = tables();
-    let c = t.command(ORG_ID, None, d("2026-06-01"), d("2026-06-15")).unwrap();
+    let c = t.command(ORG_ID, None, Period::new(d("2026-06-01"), d("2026-06-15"))).unwrap();
     // 55,000 x 15 / 30
     assert_eq!(c.revenue_mtd.target_to_date, Some(m("27500.00")));
     assert_eq!(c.revenue_mtd.elapsed_days, 15);
@@ -207,8 +208,8 @@ fn mid_month_prorates_and_a_longer_range_keeps_the_month_to_date() {
 
     // May and June: the leaderboard and headline read the range, the
     // targets and revenue to date read June alone
-    let long = t.command(ORG_ID, None, d("2026-05-01"), d("2026-06-30")).unwrap();
-    let june = t.command(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
+    let long = t.command(ORG_ID, None, Period::new(d("2026-05-01"), d("2026-06-30"))).unwrap();
+    let june = t.command(ORG_ID, None, Period::new(d("2026-06-01"), d("2026-06-30"))).unwrap();
     assert_eq!(long.revenue_mtd, june.revenue_mtd);
     assert_eq!(long.alerts, june.alerts);
     let both =
@@ -223,9 +224,10 @@ fn mid_month_prorates_and_a_longer_range_keeps_the_month_to_date() {
 #[test]
 fn a_branch_alone_is_its_leaderboard_row() {
     let t = tables();
-    let network = t.command(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
+    let network = t.command(ORG_ID, None, Period::new(d("2026-06-01"), d("2026-06-30"))).unwrap();
     for row in &network.leaderboard {
-        let alone = t.command(ORG_ID, Some(vec![row.clinic_id]), d("2026-06-01"), d("2026-06-30")).unwrap();
+        let alone =
+            t.command(ORG_ID, Some(vec![row.clinic_id]), Period::new(d("2026-06-01"), d("2026-06-30"))).unwrap();
         let mine = &alone.leaderboard[0];
         assert_eq!(
             (mine.billed, mine.collected, mine.ar_90, mine.net_profit),
@@ -251,7 +253,7 @@ fn a_branch_alone_is_its_leaderboard_row() {
     }
     // both branches are the whole organization: network targets judged
     assert_eq!(network.targets.data_quality.network_not_in_scope, 0);
-    let both = t.command(ORG_ID, Some(vec![2, 1]), d("2026-06-01"), d("2026-06-30")).unwrap();
+    let both = t.command(ORG_ID, Some(vec![2, 1]), Period::new(d("2026-06-01"), d("2026-06-30"))).unwrap();
     assert_eq!(both.alerts, network.alerts);
 }
 
@@ -259,7 +261,7 @@ fn a_branch_alone_is_its_leaderboard_row() {
 fn benchmarks_of_june_against_the_two_branch_median() {
     use odx_core::insights::Driver;
     let t = tables();
-    let b = t.benchmarks(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
+    let b = t.benchmarks(ORG_ID, None, Period::new(d("2026-06-01"), d("2026-06-30"))).unwrap();
     let gap = |clinic: usize, driver: Driver| b[clinic].drivers.iter().find(|g| g.driver == driver).unwrap().clone();
     // no-show: 1 of 5 scheduled at Lahore, 1 of 4 at Dubai; the median of two is their mean
     let ns = gap(1, Driver::NoShowRate);
@@ -280,7 +282,7 @@ fn benchmarks_of_june_against_the_two_branch_median() {
     assert_eq!((gap(1, Driver::LabOverdueShare).impact, gap(1, Driver::LabOverdueShare).rank), (None, 9));
     // a branch outside the organization is refused, not dropped
     assert_eq!(
-        t.benchmarks(ORG_ID, Some(vec![1, 3]), d("2026-06-01"), d("2026-06-30")),
+        t.benchmarks(ORG_ID, Some(vec![1, 3]), Period::new(d("2026-06-01"), d("2026-06-30"))),
         Err(OdxError::ForbiddenScope { clinic_id: 3 })
     );
 }
@@ -289,8 +291,8 @@ fn benchmarks_of_june_against_the_two_branch_median() {
 fn digest_of_june_ranks_the_three_largest_pkr_gaps() {
     use odx_core::insights::{AnomalyKind, Driver};
     let t = tables();
-    let g = t.digest(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
-    let c = t.command(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
+    let g = t.digest(ORG_ID, None, Period::new(d("2026-06-01"), d("2026-06-30"))).unwrap();
+    let c = t.command(ORG_ID, None, Period::new(d("2026-06-01"), d("2026-06-30"))).unwrap();
     // every alert of the Command Center is an anomaly, first, in its order
     let breaches: Vec<_> = g.anomalies.iter().filter(|a| a.kind == AnomalyKind::TargetBreach).collect();
     assert_eq!(breaches.len(), c.alerts.len());
@@ -349,7 +351,7 @@ fn csv_export_of_a_report_and_the_leaderboard() {
         assert_eq!(row[col("billed")], g.metrics.billed.to_string(), "money keeps its exact text");
         assert_eq!(row[col("ar_aging.90+")], g.metrics.ar_aging.over_90.to_string());
     }
-    let c = t.command(ORG_ID, None, d("2026-06-01"), d("2026-06-30")).unwrap();
+    let c = t.command(ORG_ID, None, Period::new(d("2026-06-01"), d("2026-06-30"))).unwrap();
     let text = table_csv(&c.leaderboard).unwrap();
     assert!(text.starts_with("rank,clinic_id,billed,"), "{text}");
     assert_eq!(text.lines().count(), 1 + c.leaderboard.len());
@@ -499,4 +501,101 @@ fn the_churn_list_at_the_end_of_2026_with_its_backtest() {
         odx_core::forecast::churn_forecast(d("2026-12-31"), &[t.patients(&scope).unwrap()]),
         Err(OdxError::InvalidArgument { .. })
     ));
+}
+
+/// `t` read at `at` (RFC 3339) for June, every branch.
+fn june_at(at: &str) -> MetricScope {
+    let now = chrono::DateTime::parse_from_rfc3339(at).unwrap().with_timezone(&chrono::Utc);
+    Period::new(d("2026-06-01"), d("2026-06-30")).at(Some(now)).scope([1, 2], GroupBy::Clinic).unwrap()
+}
+
+/// EXPECTED.md, "A month in progress": June read on June 15 at noon in
+/// Karachi (11:00 in Dubai). Nothing after the instant counts: no booked
+/// appointment of June 16-30 is missed, no lab case due after the 15th is
+/// overdue, AR ages from the 15th, and the revenue target is prorated over
+/// 15 of 30 days.
+#[test]
+fn june_read_on_the_15th_at_noon() {
+    let t = tables();
+    let s = june_at("2026-06-15T12:00:00+05:00");
+    let f = t.financial(&s).unwrap();
+    assert_eq!(f.as_of.to_rfc3339(), "2026-06-15T07:00:00+00:00");
+    assert_eq!(f.as_of_date, d("2026-06-15"));
+    let k = f.clinic_row(1).unwrap();
+    assert_eq!((k.billed, k.invoice_count, k.collected), (m("22000.00"), 2, m("24500.00")));
+    assert_eq!((k.outstanding, k.credits), (m("30000.00"), m("500.00")));
+    let a = &k.ar_aging;
+    assert_eq!([a.days_0_30, a.days_31_60, a.days_61_90, a.over_90], [m("12000"), m("12000"), m("6000"), m("0")]);
+    let b = f.clinic_row(2).unwrap();
+    assert_eq!((b.billed, b.collected, b.outstanding), (m("3000.00"), m("1000.00"), m("11000.00")));
+    assert_eq!((b.ar_aging.days_0_30, b.ar_aging.days_61_90), (m("8000"), m("3000")));
+    assert_eq!(f.totals.lab_cost, m("3400.00"));
+
+    let o = t.operations(&s).unwrap();
+    let k = o.clinic_row(1).unwrap();
+    assert_eq!((k.scheduled, k.appointments.no_show, k.appointments.missed, k.appointments.booked), (6, 1, 1, 1));
+    assert_eq!(k.no_show_rate, Some(frac("1", "6")));
+    let b = o.clinic_row(2).unwrap();
+    assert_eq!((b.scheduled, b.appointments.missed, b.appointments.completed), (1, 0, 1));
+    assert_eq!(o.totals.no_show_rate, Some(frac("1", "7")));
+
+    let l = t.lab(&s).unwrap();
+    let k = &l.clinic_row(1).unwrap().figures;
+    assert_eq!((k.open_cases, k.overdue_cases), (3, 1));
+    assert_eq!(l.clinic_row(2).unwrap().figures.overdue_cases, 1);
+
+    let c = t.command(ORG_ID, None, Period { now: s.now(), ..Period::new(d("2026-06-01"), d("2026-06-30")) }).unwrap();
+    assert_eq!((c.as_of, c.as_of_date), (f.as_of, d("2026-06-15")));
+    assert_eq!((c.revenue_mtd.elapsed_days, c.revenue_mtd.month_days), (15, 30));
+    assert_eq!(c.revenue_mtd.billed, m("25000.00"));
+    assert_eq!(c.revenue_mtd.target_to_date, Some(m("27500.00")));
+    assert_eq!(c.revenue_mtd.attainment, Some(frac("25000", "27500")));
+    let alerts: Vec<_> = c.alerts.iter().map(|a| (a.metric, a.clinic_id, a.severity)).collect();
+    assert_eq!(
+        alerts,
+        [
+            (TargetMetric::LabOverdueMax, Some(1), Severity::Critical),
+            (TargetMetric::ExpenseRatioMax, Some(2), Severity::Critical),
+            (TargetMetric::RevenueMonthly, None, Severity::Warning),
+        ]
+    );
+}
+
+/// The last minute before Karachi's midnight reads the whole of the 15th in
+/// both branches; half an hour past it, Karachi is on the 16th while Dubai
+/// is still on the 15th; an hour past it, both are on the 16th. Patient
+/// 204 (Dubai) fell due for recall on the 15th: overdue only once Dubai's
+/// 15th is over.
+#[test]
+fn the_local_date_of_the_instant_is_each_branchs_own() {
+    let t = tables();
+    let recall_overdue = |at: &str| t.patients(&june_at(at)).unwrap().clinic_row(2).map(|r| r.recall_overdue).unwrap();
+    let dates = |at: &str| t.financial(&june_at(at)).unwrap().as_of_date;
+    assert_eq!(recall_overdue("2026-06-15T23:59:00+05:00"), 1);
+    assert_eq!(recall_overdue("2026-06-15T19:30:00Z"), 1);
+    assert_eq!(recall_overdue("2026-06-15T20:30:00Z"), 2);
+    assert_eq!(dates("2026-06-15T23:59:00+05:00"), d("2026-06-15"));
+    // the report's as-of date is the latest of its branches' (Karachi's)
+    assert_eq!(dates("2026-06-15T19:30:00Z"), d("2026-06-16"));
+    let noon = t.operations(&june_at("2026-06-15T12:00:00+05:00")).unwrap();
+    let last_minute = t.operations(&june_at("2026-06-15T23:59:00+05:00")).unwrap();
+    assert_eq!(noon.totals.scheduled, last_minute.totals.scheduled, "nothing is booked in the afternoon of the 15th");
+}
+
+/// A period wholly in the future (June read on May 20) has zeroed range
+/// figures and balances as of May 20, not an error.
+#[test]
+fn a_period_in_the_future_reads_zero_range_figures_and_todays_balances() {
+    let t = tables();
+    let s = june_at("2026-05-20T12:00:00+05:00");
+    let f = t.financial(&s).unwrap();
+    assert_eq!((f.totals.billed, f.totals.collected, f.totals.invoice_count), (m("0"), m("0"), 0));
+    assert!(f.totals.trend.points.iter().all(|p| p.billed.is_zero() && p.collected.is_zero()));
+    assert_eq!(f.as_of_date, d("2026-05-20"));
+    // AR as of May 20: I3 to I7 (clinic 1) less the April payment, J4 and J5 (clinic 2)
+    let may =
+        t.financial(&Period::new(d("2026-05-01"), d("2026-05-20")).scope([1, 2], GroupBy::Clinic).unwrap()).unwrap();
+    assert_eq!(f.totals.outstanding, may.totals.outstanding);
+    let o = t.operations(&s).unwrap();
+    assert_eq!((o.totals.scheduled, o.totals.appointments.missed), (0, 0));
 }

@@ -4,6 +4,7 @@
 //! network; the `_by_branch` tables agree with the jsonb rows; bad input gets
 //! the right SQLSTATE; missing relations degrade instead of failing.
 
+use odx_core::Period;
 use odx_core::{GroupBy, MetricScope, Tables};
 use odx_fixtures::generator::{generate, NetworkConfig};
 use odx_fixtures::known_answer;
@@ -17,12 +18,26 @@ async fn pool(url: &str) -> PgPool {
 }
 
 async fn call(pool: &PgPool, function: &str, ids: &[i64], from: &str, to: &str, group_by: &str) -> Value {
-    let sql = format!("SELECT {function}($1, $2::date, $3::date, $4)::text");
+    call_at(pool, function, ids, (from, to), group_by, None).await
+}
+
+/// `function(ids, from, to, group_by[, as_of => at])`.
+async fn call_at(
+    pool: &PgPool,
+    function: &str,
+    ids: &[i64],
+    (from, to): (&str, &str),
+    group_by: &str,
+    at: Option<&str>,
+) -> Value {
+    let as_of = if at.is_some() { ", as_of => $5::timestamptz" } else { "" };
+    let sql = format!("SELECT {function}($1, $2::date, $3::date, $4{as_of})::text");
     let text: String = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(ids)
         .bind(from)
         .bind(to)
         .bind(group_by)
+        .bind(at)
         .fetch_one(pool)
         .await
         .unwrap_or_else(|e| panic!("{function}: {e}"))
@@ -36,17 +51,31 @@ fn with_degraded_false(mut v: Value) -> Value {
 }
 
 async fn assert_extension_equals_core(pool: &PgPool, tables: &Tables, ids: &[i64], from: &str, to: &str) {
+    assert_extension_equals_core_at(pool, tables, ids, (from, to), None).await
+}
+
+/// Every domain of the extension read at `at` (an RFC 3339 instant; `None`:
+/// its default, `now()`, against core's closed period: the fixtures'
+/// periods are past) equals core's.
+async fn assert_extension_equals_core_at(
+    pool: &PgPool,
+    tables: &Tables,
+    ids: &[i64],
+    (from, to): (&str, &str),
+    at: Option<&str>,
+) {
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let now = at.map(|t| chrono::DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&chrono::Utc));
     let mut cases: Vec<(Vec<i64>, GroupBy)> =
         [GroupBy::Clinic, GroupBy::Doctor, GroupBy::None].into_iter().map(|g| (ids.to_vec(), g)).collect();
     cases.extend(ids.iter().map(|id| (vec![*id], GroupBy::Clinic)));
     for (ids, g) in cases {
-        let scope = MetricScope::new(ids.iter().copied(), d(from), d(to), g).unwrap();
+        let scope = odx_core::Period::new(d(from), d(to)).at(now).scope(ids.iter().copied(), g).unwrap();
         for domain in odx_sql::Domain::ALL {
             let function = format!("odx_{}", domain.as_str());
             let want = with_degraded_false(in_memory(tables, domain, &scope).unwrap());
-            let got = call(pool, &function, &ids, from, to, g.as_str()).await;
-            assert_eq!(got, want, "{function}({ids:?}, {from}, {to}, {g}) == core");
+            let got = call_at(pool, &function, &ids, (from, to), g.as_str(), at).await;
+            assert_eq!(got, want, "{function}({ids:?}, {from}, {to}, {g}, as_of {at:?}) == core");
         }
     }
 }
@@ -57,6 +86,28 @@ async fn jsonb_functions_equal_core_on_the_known_answer_fixture() {
     let t = known_answer::tables();
     assert_extension_equals_core(&pool, &t, &known_answer::CLINICS, known_answer::FROM, known_answer::TO).await;
     assert_extension_equals_core(&pool, &t, &known_answer::CLINICS, "2026-01-01", "2026-06-30").await;
+}
+
+/// The instants of the as-of known answers (EXPECTED.md, "A month in
+/// progress"): mid-month, the last minute before Karachi's midnight, and
+/// past Karachi's midnight but before Dubai's (the two branches then read
+/// different local dates), and one before the period (wholly in the future).
+pub const AS_OF_CASES: [&str; 5] = [
+    "2026-06-15T12:00:00+05:00",
+    "2026-06-15T23:59:00+05:00",
+    "2026-06-15T19:30:00Z",
+    "2026-06-15T20:30:00Z",
+    "2026-05-20T12:00:00+05:00",
+];
+
+#[tokio::test]
+async fn jsonb_functions_read_at_an_instant_equal_core() {
+    let pool = pool(&database_url()).await;
+    let t = known_answer::tables();
+    for at in AS_OF_CASES {
+        let range = (known_answer::FROM, known_answer::TO);
+        assert_extension_equals_core_at(&pool, &t, &known_answer::CLINICS, range, Some(at)).await;
+    }
 }
 
 #[tokio::test]
@@ -272,7 +323,7 @@ async fn odx_command_equals_core_on_the_known_answer_fixture() {
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     // the range is the month to date; mid-month; a range longer than the month
     for (from, to) in [("2026-06-01", "2026-06-30"), ("2026-06-01", "2026-06-15"), ("2026-05-01", "2026-06-30")] {
-        let want = t.command(known_answer::ORG_ID, None, d(from), d(to)).unwrap();
+        let want = t.command(known_answer::ORG_ID, None, Period::new(d(from), d(to))).unwrap();
         let want = with_degraded_false(serde_json::to_value(want).unwrap());
         assert_eq!(command(&pool, known_answer::ORG_ID, from, to).await, want, "odx_command({from}, {to}) == core");
     }
@@ -376,11 +427,13 @@ async fn digest_benchmark_and_overview_equal_core() {
         (demo, 500, vec![501, 502, 503, 504], "2026-01-01", "2026-06-30"),
     ];
     for (t, org, ids, from, to) in cases {
-        let want = with_degraded_false(serde_json::to_value(t.digest(org, None, d(from), d(to)).unwrap()).unwrap());
+        let want = with_degraded_false(
+            serde_json::to_value(t.digest(org, None, Period::new(d(from), d(to))).unwrap()).unwrap(),
+        );
         let got = console_call(&pool, "SELECT odx_digest($1, $2::date, $3::date)::text", &[org], &[from, to]).await;
         assert_eq!(got, want, "odx_digest({org}, {from}, {to}) == core");
         for c in &ids {
-            let want = t.benchmark(org, *c, None, d(from), d(to)).unwrap();
+            let want = t.benchmark(org, *c, None, Period::new(d(from), d(to))).unwrap();
             let want = with_degraded_false(serde_json::to_value(want).unwrap());
             let sql = "SELECT odx_benchmark($1, $2, $3::date, $4::date)::text";
             assert_eq!(console_call(&pool, sql, &[org, *c], &[from, to]).await, want, "odx_benchmark({c}) == core");
@@ -498,8 +551,18 @@ async fn every_function_carries_the_comment_the_extension_writes_with_cores_cons
         comments.insert(function, catalog.unwrap_or_default());
     }
     let has = |f: &str, text: String| assert!(comments[f].contains(&text), "{f}: {text:?} in {:?}", comments[f]);
-    has("odx_staff(bigint[],date,date,text)", format!("more than {LATE_AFTER_MINUTES} minutes"));
-    has("odx_patients(bigint[],date,date,text,integer)", format!("{CHURN_AFTER_MONTHS} calendar months"));
+    has(
+        "odx_staff(bigint[],date,date,text,timestamp with time zone)",
+        format!("more than {LATE_AFTER_MINUTES} minutes"),
+    );
+    has(
+        "odx_patients(bigint[],date,date,text,integer,timestamp with time zone)",
+        format!("{CHURN_AFTER_MONTHS} calendar months"),
+    );
+    has(
+        "odx_command(bigint,date,date,timestamp with time zone)",
+        "a period still in progress is read as of now".into(),
+    );
     has("odx_forecast_churn(bigint[],date)", format!("within {CHURN_HORIZON_MONTHS} months"));
     has("odx_forecast_no_shows(bigint[],date)", format!("by {SHRINKAGE} appointments"));
 }

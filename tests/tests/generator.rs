@@ -2,6 +2,7 @@
 //! shows the profiles the console design asks for.
 
 use chrono::NaiveDate;
+use odx_core::Period;
 use odx_core::{GroupBy, MetricScope};
 use odx_fixtures::generator::{generate, invoice_stream, NetworkConfig};
 use odx_fixtures::sql::{demo_teardown_sql, write_copy};
@@ -191,7 +192,7 @@ fn the_demo_console_flags_gulberg_and_puts_johar_town_on_top() {
     let t = generate(&config);
     let (from, to) = june();
     let (gulberg, johar) = (config.first_clinic_id + 1, config.first_clinic_id + 2);
-    let c = t.command(config.organization_id, None, from, to).unwrap();
+    let c = t.command(config.organization_id, None, Period::new(from, to)).unwrap();
     assert_eq!(c.leaderboard[0].clinic_id, johar, "DEMO-Johar-Town bills the most");
     let g = c.leaderboard.iter().find(|r| r.clinic_id == gulberg).unwrap();
     assert!(g.worst_no_show, "DEMO-Gulberg has the worst no-show rate");
@@ -200,12 +201,12 @@ fn the_demo_console_flags_gulberg_and_puts_johar_town_on_top() {
     assert!(c.alerts.iter().filter(|a| a.clinic_id.is_some()).all(|a| a.clinic_id == Some(gulberg)));
     assert!(c.leaderboard.iter().filter(|r| r.clinic_id != gulberg).all(|r| r.alerts == 0));
     // benchmarked against the network median, Gulberg trails on the leaks
-    let b = t.benchmark(config.organization_id, gulberg, None, from, to).unwrap();
+    let b = t.benchmark(config.organization_id, gulberg, None, Period::new(from, to)).unwrap();
     for driver in [Driver::NoShowRate, Driver::CollectionRate, Driver::ExpenseRatio, Driver::DoctorUtilization] {
         assert!(b.drivers.iter().any(|d| d.driver == driver && d.worse), "Gulberg trails on {driver:?}");
     }
     // and the digest's most valuable action is Gulberg's
-    let digest = t.digest(config.organization_id, None, from, to).unwrap();
+    let digest = t.digest(config.organization_id, None, Period::new(from, to)).unwrap();
     assert_eq!(digest.actions[0].clinic_id, gulberg, "{:?}", digest.actions);
     assert!(digest.anomalies.iter().any(|a| a.clinic_id == Some(gulberg)));
 }

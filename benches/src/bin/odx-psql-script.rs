@@ -15,7 +15,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::Parser;
 use odx_core::{GroupBy, MetricScope};
 use odx_sql::pg_sqlx::frame;
-use odx_sql::{Domain, DomainSql, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
+use odx_sql::{Domain, DomainSql, Param, ScopeParams, CLINIC_ZONES_SQL, COLUMNS_SQL};
 use sqlx::postgres::PgPoolOptions;
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -91,22 +91,21 @@ async fn run(o: Opts) -> Result<String, Failure> {
     };
     let scope = MetricScope::new(ids, o.from, o.to, o.group_by)?;
     let p = ScopeParams::new(&frame(&pool, &scope).await?);
-    let ts = |t: &chrono::DateTime<chrono::Utc>| quote(&t.to_rfc3339());
-    let args = [
-        bigint_array(&p.clinic_ids),
-        text_array(&p.trend_cuts),
-        text_array(&p.range_starts),
-        text_array(&p.as_ofs),
-        text_array(&p.aging_cuts),
-        quote(&p.from),
-        quote(&p.to),
-        p.by_doctor.to_string(),
-        ts(&p.earliest),
-        ts(&p.latest),
-        text_array(&p.patient_cuts),
-        text_array(&p.zones),
-    ]
-    .join(", ");
+    // Each parameter as a literal with its type, in the order the
+    // statements number them (ScopeParams::values is the one list).
+    let (literals, types): (Vec<String>, Vec<&str>) = p
+        .values()
+        .iter()
+        .map(|v| match v {
+            Param::Ids(ids) => (bigint_array(ids), "bigint[]"),
+            Param::Texts(items) => (text_array(items), "text[]"),
+            Param::Text(t) => (quote(t), "text"),
+            Param::Id(id) => (id.to_string(), "bigint"),
+            Param::Bool(b) => (b.to_string(), "boolean"),
+            Param::Instant(t, _) => (quote(&t.to_rfc3339()), "timestamptz"),
+        })
+        .unzip();
+    let (args, types) = (literals.join(", "), types.join(", "));
     let mut out = String::new();
     writeln!(
         out,
@@ -120,8 +119,6 @@ async fn run(o: Opts) -> Result<String, Failure> {
     writeln!(out, "\\set ON_ERROR_STOP on")?;
     writeln!(out, "PREPARE odx_columns AS {COLUMNS_SQL};")?;
     writeln!(out, "PREPARE odx_zones (bigint[]) AS {CLINIC_ZONES_SQL};")?;
-    let types =
-        "bigint[], text[], text[], text[], text[], text, text, boolean, timestamptz, timestamptz, text[], text[]";
     for (i, q) in o.domain.queries().iter().enumerate() {
         writeln!(out, "PREPARE odx_q{i} ({types}) AS\n{};", q.sql)?;
     }
