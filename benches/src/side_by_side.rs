@@ -298,7 +298,7 @@ fn compare_row(row: &PgRow, metrics: &Value, domain: Domain) -> Result<(), Failu
             (_, Some(FieldKind::Money)) => {
                 json_dec(ours)? == row.try_get::<Option<String>, _>(column)?.as_deref().map(dec).transpose()?
             }
-            (_, Some(FieldKind::Rate)) => {
+            (_, Some(FieldKind::Rate | FieldKind::Mean)) => {
                 rate_eq(json_dec(ours)?, row.try_get::<Option<String>, _>(column)?.as_deref().map(dec).transpose()?)
             }
             (_, Some(FieldKind::Count)) => ours.as_i64() == row.try_get::<Option<i64>, _>(column)?,

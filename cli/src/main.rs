@@ -289,7 +289,7 @@ trait Shown {
     fn csv(&self) -> Result<String, String>;
 }
 
-impl<M: Readout + serde::Serialize> Shown for Report<M> {
+impl<M: Readout + serde::Serialize + schemars::JsonSchema> Shown for Report<M> {
     fn print(&self, scope: &MetricScope, names: &HashMap<i64, String>) {
         println!("{}", M::heading(scope));
         let row = |name: &str, m: &M| -> Vec<String> {

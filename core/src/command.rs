@@ -86,6 +86,10 @@ pub struct LeaderRow {
     pub rank: u32,
     /// The branch.
     pub clinic_id: i64,
+    /// The branch's name.
+    pub branch_name: String,
+    /// The branch's city.
+    pub city: String,
     /// Billed over the range.
     pub billed: Decimal,
     /// Collected over the range.
@@ -234,8 +238,9 @@ pub fn command_center(
     for c in &clinic_ids {
         per_branch.push((*c, actuals(&branch(mtd, *c)?)));
     }
-    let targets_report =
+    let mut targets_report =
         evaluate_targets(targets, to, mtd.financial.as_of_date, whole_network.then_some(&network), &per_branch)?;
+    targets_report.name_branches(|c| range.financial.branch_names(c));
 
     let revenue_target =
         targets_report.evaluations.iter().find(|e| e.metric == TargetMetric::RevenueMonthly && e.clinic_id.is_none());
@@ -257,9 +262,12 @@ pub fn command_center(
     for c in &clinic_ids {
         let b = branch(range, *c)?;
         let alerts = targets_report.alerts.iter().filter(|a| a.clinic_id == Some(*c)).count();
+        let (branch_name, city) = range.financial.branch_names(*c);
         leaderboard.push(LeaderRow {
             rank: 0,
             clinic_id: *c,
+            branch_name,
+            city,
             billed: b.financial.billed,
             collected: b.financial.collected,
             collection_rate: b.financial.collection_rate,

@@ -180,6 +180,10 @@ impl JsonSchema for Change {
 pub struct BranchChange {
     /// The branch.
     pub clinic_id: i64,
+    /// The branch's name.
+    pub branch_name: String,
+    /// The branch's city.
+    pub city: String,
     /// The measure now and before.
     #[serde(flatten)]
     pub change: Change,
@@ -300,9 +304,12 @@ impl<M: Headline> Comparable for Report<M> {
                 });
             };
             let (now, before) = (now.headline(), before.headline());
+            let (branch_name, city) = self.branch_names(clinic_id);
             for (i, (a, b)) in now.iter().zip(&before).enumerate() {
                 groups.push(BranchChange {
                     clinic_id,
+                    branch_name: branch_name.clone(),
+                    city: city.clone(),
                     change: change(a, b)?,
                     share: share_of(a, &network.0[i])?,
                     previous_share: share_of(b, &network.1[i])?,

@@ -22,9 +22,9 @@ use serde::Serialize;
 
 /// What every domain's metrics are: serialized, compared with a previous
 /// period, read out in a terminal.
-pub trait DomainMetrics: Serialize + Headline + Readout + 'static {}
+pub trait DomainMetrics: Serialize + schemars::JsonSchema + Headline + Readout + 'static {}
 
-impl<M: Serialize + Headline + Readout + 'static> DomainMetrics for M {}
+impl<M: Serialize + schemars::JsonSchema + Headline + Readout + 'static> DomainMetrics for M {}
 
 /// Code over any domain's report (see [`Tables::with_domain`]).
 pub trait DomainVisitor {

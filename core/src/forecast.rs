@@ -144,6 +144,10 @@ pub fn revenue_scopes(clinic_ids: &[i64], as_of: NaiveDate) -> Result<Vec<Metric
 pub struct Projection {
     /// The branch; `None` for the network.
     pub clinic_id: Option<i64>,
+    /// The branch's name (none: the network).
+    pub branch_name: Option<String>,
+    /// The branch's city (none: the network).
+    pub city: Option<String>,
     /// Billed from the first of the month through the cut.
     pub billed_to_date: Decimal,
     /// Projected billed of the whole month, to paisa.
@@ -275,7 +279,8 @@ pub fn revenue_forecast(as_of: NaiveDate, reports: &[FinancialReport]) -> Result
     let mape_of = |id: Option<i64>| mean(backtest.iter().filter(|b| b.clinic_id == id).map(|b| b.error));
     let projection = |id: Option<i64>, trend: &Trend| -> Result<Projection> {
         let (billed_to_date, projected) = project(&daily(trend)?, &cuts[0])?;
-        Ok(Projection { clinic_id: id, billed_to_date, projected, mape: mape_of(id)? })
+        let (branch_name, city) = id.map(|c| reports[0].branch_names(c)).unzip();
+        Ok(Projection { clinic_id: id, branch_name, city, billed_to_date, projected, mape: mape_of(id)? })
     };
     let network = projection(None, &reports[0].totals.trend)?;
     let branches =
@@ -324,9 +329,15 @@ pub fn no_show_scopes(clinic_ids: &[i64], as_of: NaiveDate) -> Result<Vec<Metric
 pub struct NoShowRisk {
     /// The branch; `None` for the network.
     pub clinic_id: Option<i64>,
+    /// The branch's name (none: the network).
+    pub branch_name: Option<String>,
+    /// The branch's city (none: the network).
+    pub city: Option<String>,
     /// The doctor (`None` for appointments without one, and on branch and
     /// network rows).
     pub doctor_id: Option<i64>,
+    /// The doctor's name, when known.
+    pub doctor_name: Option<String>,
     /// Appointments on the books (not cancelled).
     pub booked: u64,
     /// The no-show rate they are expected at.
@@ -464,7 +475,10 @@ fn predict(window: &OperationsReport, history: &OperationsReport) -> Result<Vec<
             let at_stake = ticket.map(|t| mul_money(expected, t, "at_stake").map(round_money)).transpose()?;
             Ok(NoShowRisk {
                 clinic_id: Some(g.clinic_id),
+                branch_name: Some(g.branch_name.clone()),
+                city: Some(g.city.clone()),
                 doctor_id: g.doctor_id,
+                doctor_name: g.doctor_name.clone(),
                 booked,
                 risk,
                 expected_no_shows: expected,
@@ -490,7 +504,22 @@ fn total(clinic_id: Option<i64>, rows: &[&NoShowRisk]) -> Result<NoShowRisk> {
         };
     }
     let risk = rate(expected, Decimal::from(booked))?;
-    Ok(NoShowRisk { clinic_id, doctor_id: None, booked, risk, expected_no_shows: expected, at_stake })
+    let (branch_name, city) = rows
+        .first()
+        .filter(|_| clinic_id.is_some())
+        .map(|r| (r.branch_name.clone(), r.city.clone()))
+        .unwrap_or_default();
+    Ok(NoShowRisk {
+        clinic_id,
+        branch_name,
+        city,
+        doctor_id: None,
+        doctor_name: None,
+        booked,
+        risk,
+        expected_no_shows: expected,
+        at_stake,
+    })
 }
 
 /// The no-show forecast at `as_of` from the operations reports of
@@ -586,6 +615,10 @@ pub fn churn_scopes(clinic_ids: &[i64], as_of: NaiveDate) -> Result<Vec<MetricSc
 pub struct ChurnRisk {
     /// The branch; `None` for the network.
     pub clinic_id: Option<i64>,
+    /// The branch's name (none: the network).
+    pub branch_name: Option<String>,
+    /// The branch's city (none: the network).
+    pub city: Option<String>,
     /// Patients on the churn list (all of them; the list shows the
     /// [`CHURN_LIST_LEN`](crate::patients::CHURN_LIST_LEN) most valuable).
     pub at_risk: u64,
@@ -707,7 +740,8 @@ pub fn churn_forecast(as_of: NaiveDate, reports: &[PatientsReport]) -> Result<Ch
     }
     let risk = |clinic_id: Option<i64>, m: &PatientsMetrics| -> Result<ChurnRisk> {
         let (precision, recall) = pooled(&backtest, clinic_id)?;
-        Ok(ChurnRisk { clinic_id, at_risk: m.churn_risk, precision, recall })
+        let (branch_name, city) = clinic_id.map(|c| reports[0].branch_names(c)).unzip();
+        Ok(ChurnRisk { clinic_id, branch_name, city, at_risk: m.churn_risk, precision, recall })
     };
     let now = &reports[0];
     let network = risk(None, &now.totals)?;

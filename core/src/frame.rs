@@ -8,18 +8,44 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
-/// Where each clinic lives: id -> IANA time-zone name (`clinics.timezone`).
+/// What odx knows of each clinic: where it lives (its IANA time-zone name,
+/// `clinics.timezone`) and what it is called (`clinics.name`, `city`), and
+/// the names of the doctors its rows may name (`users.name`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClinicDirectory {
-    zones: FxHashMap<i64, String>,
+    clinics: FxHashMap<i64, ClinicInfo>,
+    doctors: FxHashMap<i64, String>,
+}
+
+/// A clinic of the directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClinicInfo {
+    /// IANA time-zone name (blank: the default zone).
+    pub zone: String,
+    /// The branch's name.
+    pub name: String,
+    /// Its city.
+    pub city: String,
 }
 
 impl ClinicDirectory {
-    /// A directory from `(clinic id, time-zone name)` pairs. Names are checked
-    /// when a scope uses the clinic, so one bad row elsewhere cannot fail a
-    /// report that does not include it.
+    /// A directory from `(clinic id, time-zone name)` pairs, without names.
+    /// Names are checked when a scope uses the clinic, so one bad row
+    /// elsewhere cannot fail a report that does not include it.
     pub fn new<S: Into<String>>(pairs: impl IntoIterator<Item = (i64, S)>) -> Self {
-        ClinicDirectory { zones: pairs.into_iter().map(|(id, tz)| (id, tz.into())).collect() }
+        ClinicDirectory::of_clinics(
+            pairs.into_iter().map(|(id, tz)| (id, ClinicInfo { zone: tz.into(), ..ClinicInfo::default() })),
+        )
+    }
+
+    /// A directory of clinics with their zones, names and cities.
+    pub fn of_clinics(clinics: impl IntoIterator<Item = (i64, ClinicInfo)>) -> Self {
+        ClinicDirectory { clinics: clinics.into_iter().collect(), doctors: FxHashMap::default() }
+    }
+
+    /// The same directory with the doctors' names (`users.id`, `users.name`).
+    pub fn with_doctors<S: Into<String>>(self, doctors: impl IntoIterator<Item = (i64, S)>) -> Self {
+        ClinicDirectory { doctors: doctors.into_iter().map(|(id, n)| (id, n.into())).collect(), ..self }
     }
 
     /// Every clinic on the default time zone.
@@ -29,7 +55,12 @@ impl ClinicDirectory {
 
     /// The time-zone name of a clinic, if known.
     pub fn zone_name(&self, clinic_id: i64) -> Option<&str> {
-        self.zones.get(&clinic_id).map(String::as_str)
+        self.clinics.get(&clinic_id).map(|c| c.zone.as_str())
+    }
+
+    /// A clinic, if known.
+    pub fn clinic(&self, clinic_id: i64) -> Option<&ClinicInfo> {
+        self.clinics.get(&clinic_id)
     }
 }
 
@@ -44,6 +75,10 @@ struct FrameInner {
     scope: MetricScope,
     calendar: Calendar,
     clocks: Vec<ClinicClock>,
+    /// Each clinic's name and city, in scope order.
+    names: Vec<(String, String)>,
+    /// The doctors' names the directory knows.
+    doctors: FxHashMap<i64, String>,
     slots: FxHashMap<i64, u32>,
     /// When the ids span at most [`DENSE_SPAN`] values: slot of `id - base`
     /// (`u32::MAX` for ids outside the scope), so the hot path does not hash.
@@ -62,12 +97,16 @@ impl Frame {
     pub fn new(scope: &MetricScope, directory: &ClinicDirectory) -> Result<Frame> {
         let calendar = Calendar::new(scope);
         let mut clocks = Vec::with_capacity(scope.clinic_ids().len());
+        let mut names = Vec::with_capacity(scope.clinic_ids().len());
         let mut slots = FxHashMap::default();
         for (slot, &id) in scope.clinic_ids().iter().enumerate() {
-            let name = directory.zone_name(id).ok_or(OdxError::UnknownClinic { clinic_id: id })?;
-            clocks.push(ClinicClock::new(parse_time_zone(id, name)?, &calendar));
+            let clinic = directory.clinic(id).ok_or(OdxError::UnknownClinic { clinic_id: id })?;
+            clocks.push(ClinicClock::new(parse_time_zone(id, &clinic.zone)?, &calendar));
+            names.push((clinic.name.trim().to_owned(), clinic.city.trim().to_owned()));
             slots.insert(id, slot as u32);
         }
+        let doctors =
+            if scope.group_by() == GroupBy::Doctor { directory.doctors.clone() } else { FxHashMap::default() };
         let ids = scope.clinic_ids();
         let dense = match (ids.first(), ids.last()) {
             (Some(&lo), Some(&hi)) if hi.checked_sub(lo).is_some_and(|span| span < DENSE_SPAN) => {
@@ -79,7 +118,9 @@ impl Frame {
             }
             _ => None,
         };
-        Ok(Frame { inner: Arc::new(FrameInner { scope: scope.clone(), calendar, clocks, slots, dense }) })
+        Ok(Frame {
+            inner: Arc::new(FrameInner { scope: scope.clone(), calendar, clocks, names, doctors, slots, dense }),
+        })
     }
 
     /// The scope.
@@ -131,6 +172,17 @@ impl Frame {
     /// [`OdxError::RowOutsideScope`] when the clinic is not in the scope.
     pub fn date_in_range(&self, clinic_id: i64, day: chrono::NaiveDate) -> Result<bool> {
         Ok(crate::rules::in_range(day, self.inner.scope.from(), self.clock(clinic_id)?.as_of_date()))
+    }
+
+    /// The name and city of the clinic at a slot.
+    pub(crate) fn names_at(&self, slot: usize) -> (&str, &str) {
+        let (name, city) = &self.inner.names[slot];
+        (name, city)
+    }
+
+    /// A doctor's name, when the directory knows it.
+    pub(crate) fn doctor_name(&self, doctor_id: i64) -> Option<&str> {
+        self.inner.doctors.get(&doctor_id).map(String::as_str)
     }
 
     /// The clock at a slot.

@@ -29,6 +29,10 @@ use serde::{Deserialize, Serialize};
 pub struct OverviewRow {
     /// The branch.
     pub clinic_id: i64,
+    /// The branch's name.
+    pub branch_name: String,
+    /// The branch's city.
+    pub city: String,
     /// Whether the branch is active.
     pub active: bool,
     /// Appointments of the day that are on: booked, arrived, completed or
@@ -85,8 +89,11 @@ pub fn network_overview(day: &DomainReports, active: &[i64]) -> Result<NetworkOv
     let mut branches = Vec::with_capacity(financial.clinic_ids.len());
     for c in &financial.clinic_ids {
         let (f, o) = (clinic_row(financial, *c)?, clinic_row(operations, *c)?);
+        let (branch_name, city) = financial.branch_names(*c);
         branches.push(OverviewRow {
             clinic_id: *c,
+            branch_name,
+            city,
             active: active.contains(c),
             appointments: o.scheduled,
             billed: f.billed,
@@ -260,6 +267,10 @@ pub struct DriverGap {
 pub struct Benchmark {
     /// The branch.
     pub clinic_id: i64,
+    /// The branch's name.
+    pub branch_name: String,
+    /// The branch's city.
+    pub city: String,
     /// First day of the range.
     pub from: NaiveDate,
     /// Last day.
@@ -349,8 +360,11 @@ pub fn benchmark_all(r: &DomainReports) -> Result<Vec<Benchmark>> {
         for (i, d) in drivers.iter_mut().enumerate() {
             d.rank = u32::try_from(i + 1).unwrap_or(u32::MAX);
         }
+        let (branch_name, city) = r.financial.branch_names(*c);
         out.push(Benchmark {
             clinic_id: *c,
+            branch_name,
+            city,
             from: r.financial.from,
             to: r.financial.to,
             as_of: r.financial.as_of,
@@ -390,6 +404,10 @@ pub struct Anomaly {
     pub kind: AnomalyKind,
     /// The branch (none: the network).
     pub clinic_id: Option<i64>,
+    /// The branch's name (none: the network).
+    pub branch_name: Option<String>,
+    /// The branch's city (none: the network).
+    pub city: Option<String>,
     /// The target metric (target breaches).
     pub metric: Option<TargetMetric>,
     /// The driver (outliers).
@@ -409,6 +427,10 @@ pub struct Action {
     pub rank: u32,
     /// The branch.
     pub clinic_id: i64,
+    /// The branch's name.
+    pub branch_name: String,
+    /// The branch's city.
+    pub city: String,
     /// The driver it moves.
     pub driver: Driver,
     /// What to do (a stable code, e.g. `confirm_appointments`).
@@ -454,6 +476,8 @@ fn breach(a: &Alert) -> Anomaly {
     Anomaly {
         kind: AnomalyKind::TargetBreach,
         clinic_id: a.clinic_id,
+        branch_name: a.branch_name.clone(),
+        city: a.city.clone(),
         metric: Some(a.metric),
         driver: None,
         value: a.actual,
@@ -488,6 +512,8 @@ pub fn digest(command: &CommandCenter, benchmarks: &[Benchmark]) -> Result<Diges
                     outliers.push(Anomaly {
                         kind: AnomalyKind::Outlier,
                         clinic_id: Some(b.clinic_id),
+                        branch_name: Some(b.branch_name.clone()),
+                        city: Some(b.city.clone()),
                         metric: None,
                         driver: Some(d.driver),
                         value,
@@ -497,21 +523,23 @@ pub fn digest(command: &CommandCenter, benchmarks: &[Benchmark]) -> Result<Diges
                 }
             }
             if let Some(impact) = d.impact.filter(|i| *i > Decimal::ZERO) {
-                candidates.push((impact, b.clinic_id, d.driver, value, median));
+                candidates.push((impact, b, d.driver, value, median));
             }
         }
     }
     outliers
         .sort_by(|a, b| b.severity.cmp(&a.severity).then(a.clinic_id.cmp(&b.clinic_id)).then(a.driver.cmp(&b.driver)));
     anomalies.extend(outliers);
-    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.clinic_id.cmp(&b.1.clinic_id)).then(a.2.cmp(&b.2)));
     let actions = candidates
         .into_iter()
         .take(3)
         .enumerate()
-        .map(|(i, (impact, clinic_id, driver, value, median))| Action {
+        .map(|(i, (impact, b, driver, value, median))| Action {
             rank: u32::try_from(i + 1).unwrap_or(u32::MAX),
-            clinic_id,
+            clinic_id: b.clinic_id,
+            branch_name: b.branch_name.clone(),
+            city: b.city.clone(),
             driver,
             action: driver.action().to_owned(),
             value,

@@ -246,10 +246,10 @@ pub struct ReorderLine {
     /// Stock as of the end of `to`.
     pub qty_on_hand: Decimal,
     /// Consumption per day over the range; null when none was consumed.
-    #[serde(with = "crate::wire::rate")]
+    #[serde(with = "crate::wire::mean")]
     pub daily_consumption: Option<Decimal>,
     /// qty_on_hand / daily_consumption; null without consumption, 0 when out.
-    #[serde(with = "crate::wire::rate")]
+    #[serde(with = "crate::wire::mean")]
     pub days_of_cover: Option<Decimal>,
 }
 
@@ -293,7 +293,7 @@ pub struct InventoryMetrics {
     /// Value consumed per day over the range.
     pub daily_consumption_value: Decimal,
     /// stock_value / daily_consumption_value; null without consumption.
-    #[serde(with = "crate::wire::rate")]
+    #[serde(with = "crate::wire::mean")]
     pub days_of_cover: Option<Decimal>,
     /// Positions that are out, low, or under [`REORDER_COVER_DAYS`] days of cover.
     pub reorder_needed: u64,

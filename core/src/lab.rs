@@ -185,7 +185,7 @@ pub struct LabFigures {
     pub cases_received: u64,
     /// Mean of `received_on - sent_on` in days over the cases received in
     /// range; null when none was.
-    #[serde(with = "crate::wire::rate")]
+    #[serde(with = "crate::wire::mean")]
     pub avg_turnaround_days: Option<Decimal>,
 }
 

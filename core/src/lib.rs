@@ -62,7 +62,7 @@ pub use category::{
 pub use compare::{Comparable, Comparison, Headline, MeasureKind};
 pub use domain::Domain;
 pub use error::{ErrorClass, OdxError, Result};
-pub use frame::{ClinicDirectory, Frame};
+pub use frame::{ClinicDirectory, ClinicInfo, Frame};
 pub use report::{GroupRow, Report};
 pub use rows::Tables;
 pub use scope::{GroupBy, MetricScope, Period};

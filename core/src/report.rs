@@ -42,9 +42,16 @@ pub struct Report<M> {
 pub struct GroupRow<M> {
     /// The clinic.
     pub clinic_id: i64,
+    /// The branch's name (`clinics.name`).
+    pub branch_name: String,
+    /// The branch's city.
+    pub city: String,
     /// The doctor when grouping by doctor (`null` for rows with no doctor, and
     /// always `null` when grouping by clinic).
     pub doctor_id: Option<i64>,
+    /// The doctor's name (`users.name`; `null` without a doctor or a known
+    /// name).
+    pub doctor_name: Option<String>,
     /// The group's metrics.
     #[serde(flatten)]
     pub metrics: M,
@@ -57,9 +64,16 @@ pub struct GroupRow<M> {
 struct BranchKey {
     /// The branch (clinic id).
     clinic_id: i64,
+    /// The branch's name (`clinics.name`).
+    branch_name: String,
+    /// The branch's city.
+    city: String,
     /// The doctor when grouping by doctor (`null` for appointments or
     /// invoices with no doctor, and always `null` when grouping by clinic).
     doctor_id: Option<i64>,
+    /// The doctor's name (`users.name`; `null` without a doctor or a known
+    /// name).
+    doctor_name: Option<String>,
 }
 
 /// `BranchKey & M`: the key and the metrics side by side (`flatten`).
@@ -76,10 +90,32 @@ impl<M: JsonSchema> JsonSchema for GroupRow<M> {
 }
 
 impl<M> Report<M> {
+    /// The name and city of a clinic of the report (from its clinic row;
+    /// blank when the report has none).
+    pub fn branch_names(&self, clinic_id: i64) -> (String, String) {
+        self.groups
+            .iter()
+            .find(|g| g.clinic_id == clinic_id)
+            .map_or_else(Default::default, |g| (g.branch_name.clone(), g.city.clone()))
+    }
+
     /// The row of a clinic (clinic grouping).
     pub fn clinic_row(&self, clinic_id: i64) -> Option<&M> {
         self.groups.iter().find(|g| g.clinic_id == clinic_id && g.doctor_id.is_none()).map(|g| &g.metrics)
     }
+}
+
+/// A group row named from the frame's directory.
+fn row<M>(frame: &Frame, clinic_id: i64, doctor_id: Option<i64>, metrics: M) -> Result<GroupRow<M>> {
+    let (name, city) = frame.names_at(frame.slot(clinic_id)?);
+    Ok(GroupRow {
+        clinic_id,
+        branch_name: name.to_owned(),
+        city: city.to_owned(),
+        doctor_id,
+        doctor_name: doctor_id.and_then(|d| frame.doctor_name(d)).map(str::to_owned),
+        metrics,
+    })
 }
 
 /// Assembles a report from per-clinic and per-doctor finished facts.
@@ -97,11 +133,11 @@ pub(crate) fn assemble<'a, F: 'a, M>(
             .clinic_ids()
             .iter()
             .zip(clinics)
-            .map(|(&clinic_id, f)| Ok(GroupRow { clinic_id, doctor_id: None, metrics: finish(f)? }))
+            .map(|(&clinic_id, f)| row(frame, clinic_id, None, finish(f)?))
             .collect::<Result<_>>()?,
         GroupBy::Doctor => doctors
             .into_iter()
-            .map(|((clinic_id, doctor_id), f)| Ok(GroupRow { clinic_id, doctor_id, metrics: finish(f)? }))
+            .map(|((clinic_id, doctor_id), f)| row(frame, clinic_id, doctor_id, finish(f)?))
             .collect::<Result<_>>()?,
     };
     Ok(Report {

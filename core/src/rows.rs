@@ -13,7 +13,7 @@ use crate::category::{
     ProcedureStatus, QuotationStatus,
 };
 use crate::error::Result;
-use crate::frame::{ClinicDirectory, Frame};
+use crate::frame::{ClinicDirectory, ClinicInfo, Frame};
 use crate::num::{add_money, mul_money};
 use crate::scope::MetricScope;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -491,9 +491,15 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// The clinic directory (id -> time zone) of `clinics`.
+    /// The clinic directory of `clinics` (time zone, name, city) and the
+    /// doctors' names of `users`.
     pub fn directory(&self) -> ClinicDirectory {
-        ClinicDirectory::new(self.clinics.iter().map(|c| (c.id, c.timezone.clone())))
+        ClinicDirectory::of_clinics(
+            self.clinics
+                .iter()
+                .map(|c| (c.id, ClinicInfo { zone: c.timezone.clone(), name: c.name.clone(), city: c.city.clone() })),
+        )
+        .with_doctors(self.users.iter().map(|u| (u.id, u.name.trim().to_owned())))
     }
 
     /// The frame a scope would have over these rows (for callers that build

@@ -215,6 +215,10 @@ pub struct Evaluation {
     pub metric: TargetMetric,
     /// The branch; none for the network.
     pub clinic_id: Option<i64>,
+    /// The branch's name (none: the network).
+    pub branch_name: Option<String>,
+    /// The branch's city (none: the network).
+    pub city: Option<String>,
     /// The actual (none: no data).
     pub actual: Option<Decimal>,
     /// The target compared with: for `revenue_monthly`, prorated by elapsed
@@ -239,6 +243,10 @@ pub struct Alert {
     pub metric: TargetMetric,
     /// The branch; none for the network.
     pub clinic_id: Option<i64>,
+    /// The branch's name (none: the network).
+    pub branch_name: Option<String>,
+    /// The branch's city (none: the network).
+    pub city: Option<String>,
     /// The actual.
     pub actual: Decimal,
     /// The (prorated) target.
@@ -288,6 +296,19 @@ pub struct TargetsReport {
     pub data_quality: TargetsDataQuality,
 }
 
+impl TargetsReport {
+    /// Names the branch of every branch evaluation and alert (`names`: a
+    /// clinic id's name and city).
+    pub fn name_branches(&mut self, names: impl Fn(i64) -> (String, String)) {
+        for e in &mut self.evaluations {
+            (e.branch_name, e.city) = e.clinic_id.map(&names).unzip();
+        }
+        for a in &mut self.alerts {
+            (a.branch_name, a.city) = a.clinic_id.map(&names).unzip();
+        }
+    }
+}
+
 /// Judges one target against one actual.
 ///
 /// # Errors
@@ -326,7 +347,19 @@ pub fn evaluate(
         (Some(_), _) => (TargetStatus::Met, None, None),
         (None, _) => (TargetStatus::NoData, None, None),
     };
-    Ok(Evaluation { target_id, metric, clinic_id, actual, target, target_value: value, status, miss, severity })
+    Ok(Evaluation {
+        target_id,
+        metric,
+        clinic_id,
+        branch_name: None,
+        city: None,
+        actual,
+        target,
+        target_value: value,
+        status,
+        miss,
+        severity,
+    })
 }
 
 /// Judges the targets of an organization: network rows against `network`
@@ -383,6 +416,8 @@ pub fn evaluate_targets(
             Some(Alert {
                 metric: e.metric,
                 clinic_id: e.clinic_id,
+                branch_name: e.branch_name.clone(),
+                city: e.city.clone(),
                 actual: e.actual?,
                 target: e.target,
                 severity: e.severity?,

@@ -116,38 +116,83 @@ pub enum FieldKind {
     Money,
     /// A count: an integer.
     Count,
-    /// A rate or a mean: an exact decimal string in the canonical JSON, a
-    /// number for JavaScript (or null).
+    /// A rate, a fraction (0.25 = 25%): an exact decimal string in the
+    /// canonical JSON, a number for JavaScript (or null).
     Rate,
+    /// A mean (days, units per day, an expected count): as a rate on the
+    /// wire, but not a fraction.
+    Mean,
+}
+
+/// The kinds of the fields of one type, looked up by JSON pointer.
+pub struct FieldKinds {
+    root: Value,
+    definitions: Map<String, Value>,
+}
+
+impl FieldKinds {
+    /// The fields of `T` (a row type: a report's group row, a leaderboard
+    /// row ...).
+    pub fn of<T: JsonSchema>() -> Self {
+        let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12().for_serialize());
+        let root = generator.subschema_for::<T>().to_value();
+        FieldKinds { root, definitions: generator.take_definitions(true) }
+    }
+
+    /// The fields of `domain`'s metrics.
+    pub fn of_domain(domain: Domain) -> Self {
+        let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12().for_serialize());
+        let root = metrics(&mut generator, domain).to_value();
+        FieldKinds { root, definitions: generator.take_definitions(true) }
+    }
+
+    /// The kind of the scalar field at `pointer` (`/ar_aging/90+`,
+    /// `/by_vendor/0/open_cases`; keys in snake_case or in JavaScript's
+    /// camelCase); `None` when there is no such scalar field.
+    pub fn kind(&self, pointer: &str) -> Option<FieldKind> {
+        let mut schema = resolve(&self.definitions, &self.root)?;
+        for segment in pointer.split('/').skip(1) {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
+            let next = match segment.parse::<usize>() {
+                Ok(_) => schema.get("items")?,
+                Err(_) => self.property(schema, &segment)?,
+            };
+            schema = resolve(&self.definitions, next)?;
+        }
+        if schema.get("x-odx-kind").and_then(Value::as_str) == Some("mean") {
+            return Some(FieldKind::Mean);
+        }
+        let types: Vec<&str> = match schema.get("type")? {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => return None,
+        };
+        match *types.iter().find(|t| **t != "null")? {
+            "string" => Some(FieldKind::Money),
+            "integer" => Some(FieldKind::Count),
+            "number" => Some(FieldKind::Rate),
+            _ => None,
+        }
+    }
+
+    /// The property `key` of an object schema, or of one of its `allOf`
+    /// parts (a group row: its key and its metrics side by side).
+    fn property<'a>(&'a self, schema: &'a Value, key: &str) -> Option<&'a Value> {
+        let own = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .and_then(|p| p.iter().find(|(k, _)| *k == key || wire::javascript_key(k) == key).map(|(_, v)| v));
+        own.or_else(|| {
+            schema.get("allOf")?.as_array()?.iter().find_map(|part| self.property(resolve(&self.definitions, part)?, key))
+        })
+    }
 }
 
 /// The kind of the field at `pointer` (a JSON pointer, `/ar_aging/90+`,
 /// `/by_vendor/0/open_cases`) of `domain`'s metrics; `None` when there is
 /// no such scalar field.
 pub fn field_kind(domain: Domain, pointer: &str) -> Option<FieldKind> {
-    let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12().for_serialize());
-    let root = metrics(&mut generator, domain);
-    let definitions = generator.take_definitions(true);
-    let mut schema = resolve(&definitions, root.as_value())?;
-    for segment in pointer.split('/').skip(1) {
-        let segment = segment.replace("~1", "/").replace("~0", "~");
-        let next = match segment.parse::<usize>() {
-            Ok(_) => schema.get("items")?,
-            Err(_) => schema.get("properties")?.get(&segment)?,
-        };
-        schema = resolve(&definitions, next)?;
-    }
-    let types: Vec<&str> = match schema.get("type")? {
-        Value::String(t) => vec![t.as_str()],
-        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
-        _ => return None,
-    };
-    match *types.iter().find(|t| **t != "null")? {
-        "string" => Some(FieldKind::Money),
-        "integer" => Some(FieldKind::Count),
-        "number" => Some(FieldKind::Rate),
-        _ => None,
-    }
+    FieldKinds::of_domain(domain).kind(pointer)
 }
 
 /// `schema` through references and `T | null` alternatives.

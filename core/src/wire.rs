@@ -91,7 +91,7 @@ impl Visitor<'_> for DecimalVisitor {
     }
 }
 
-/// A field that is a rate or a mean that may be missing:
+/// A field that is a rate (a fraction, 0.25 = 25%) that may be missing:
 /// `#[serde(with = "crate::wire::rate")]` on an `Option<Decimal>`. A type
 /// rather than a module, so that one attribute tells both serde how to write
 /// the field and the TypeScript declarations ([`crate::typescript`]) what it
@@ -109,6 +109,30 @@ impl rate {
     }
 
     /// Reads a rate written either way.
+    ///
+    /// # Errors
+    /// Neither a decimal string nor a number, nor null.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        d.deserialize_any(DecimalVisitor)
+    }
+}
+
+/// A field that is a mean that may be missing (days, units per day): as
+/// [`rate`] on the wire, `number | null`, but not a fraction (a CSV writes
+/// it as a number, not a percentage).
+#[allow(non_camel_case_types)]
+pub struct mean;
+
+impl mean {
+    /// Writes the mean (see the module).
+    ///
+    /// # Errors
+    /// The serializer's.
+    pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        serialize_decimal(v.as_ref(), s)
+    }
+
+    /// Reads a mean written either way.
     ///
     /// # Errors
     /// Neither a decimal string nor a number, nor null.
@@ -158,8 +182,9 @@ macro_rules! javascript_schema {
         }
     };
 }
-javascript_schema!(rate, "Rate", { "type": ["number", "null"] });
-javascript_schema!(number, "Number", { "type": "number" });
+javascript_schema!(rate, "Rate", { "type": ["number", "null"], "x-odx-kind": "rate" });
+javascript_schema!(mean, "Mean", { "type": ["number", "null"], "x-odx-kind": "mean" });
+javascript_schema!(number, "Number", { "type": "number", "x-odx-kind": "mean" });
 
 /// A key as JavaScript reads it: `no_show_rate` -> `noShowRate`, and a
 /// report's `groups` -> `perBranch`; keys that are not snake_case words

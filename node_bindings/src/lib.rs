@@ -126,14 +126,25 @@ fn stringify(env: &Env, value: Unknown<'_>, what: &str) -> Result<String> {
 /// first met; nested objects become dotted columns (`arAging.90+`), an
 /// array inside a row is one cell of JSON, null an empty cell; money keeps
 /// its exact decimal text. Quoting is RFC 4180 (the `csv` crate).
-#[napi(ts_args_type = "table: Array<object>")]
-pub fn to_csv(env: &Env, table: Unknown<'_>) -> Result<String> {
+///
+/// `kind` names what the rows are (a domain for a report's `perBranch`, or
+/// `leaderboard`, `overview`, `drivers`, `actions`, `anomalies`, `alerts`):
+/// rates are then percentages to one decimal and means rounded; lists keyed
+/// by a name (`paymentMix` by method ...) become columns, other lists (the
+/// trend) are left out.
+#[napi(
+    ts_args_type = "table: Array<object>, kind?: 'financial' | 'operations' | 'accounting' | 'lab' | 'staff' | \
+                    'clinical' | 'patients' | 'inventory' | 'leaderboard' | 'overview' | 'drivers' | 'actions' | \
+                    'anomalies' | 'alerts' | null"
+)]
+pub fn to_csv(env: &Env, table: Unknown<'_>, kind: Option<String>) -> Result<String> {
     let internal = |e: Error| Fault::internal(format!("could not read table: {e}"));
     if !table.is_array().map_err(internal)? {
         return Err(Fault::invalid("table: must be an array of row objects"));
     }
     let rows: Vec<Value> = serde_json::from_str(&stringify(env, table, "table")?).map_err(Fault::invalid)?;
-    odx_core::export::rows_csv(&rows).map_err(core_error)
+    let kinds = kind.as_deref().map(odx_core::export::named_kinds).transpose().map_err(core_error)?;
+    odx_core::export::rows_csv(&rows, kinds.as_ref()).map_err(core_error)
 }
 
 fn console_of(params: Option<Value>) -> Result<ConsoleRequest> {

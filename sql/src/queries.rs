@@ -223,8 +223,16 @@ pub(crate) fn as_of_dates(column: &str) -> String {
 /// The row's clinic's as-of date, from [`as_of_dates`].
 pub(crate) const LAST_DAY: &str = "k.last_day";
 
-/// `id, timezone` of the scope's clinics (`$1` only): the clinic directory.
-pub const CLINIC_ZONES_SQL: &str = "SELECT c.id, c.timezone::text FROM app.clinics c WHERE c.id = ANY($1::bigint[])";
+/// `id, timezone, name, city` of the scope's clinics (`$1` only): the clinic
+/// directory.
+pub const CLINIC_ZONES_SQL: &str =
+    "SELECT c.id, c.timezone::text, c.name::text, c.city::text FROM app.clinics c WHERE c.id = ANY($1::bigint[])";
+
+/// `id, name` of the users a report by doctor may name (`$1` only): the
+/// staff of the scope's clinics and the doctors scheduled there.
+pub const DOCTOR_NAMES_SQL: &str = "SELECT u.id, u.name::text FROM app.users u
+WHERE u.clinic_id = ANY($1::bigint[])
+   OR u.id IN (SELECT d.doctor_id FROM app.doctor_schedules d WHERE d.clinic_id = ANY($1::bigint[]))";
 
 /// `g`: the rows of the CTE `r` (with `clinic_id`) grouped by clinic, doctor
 /// and `keys`, the doctor read from `join` (aliased `d`) only when `$8` asks

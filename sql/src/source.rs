@@ -9,7 +9,7 @@
 pub use crate::console::Outcome;
 use crate::console::{feed_console, ConsoleQuery, ORGANIZATION_READS};
 use crate::decode::{id, text, DomainAcc, Row, RowError};
-use crate::queries::{Param, ScopeParams, CLINIC_ZONES_SQL};
+use crate::queries::{Param, ScopeParams, CLINIC_ZONES_SQL, DOCTOR_NAMES_SQL};
 use crate::schema::{missing_relations, COLUMNS_SQL};
 use crate::schema::{Domain, DomainSql};
 use chrono::NaiveDate;
@@ -22,7 +22,8 @@ use odx_core::forecast::{
 };
 use odx_core::insights::{self, Benchmark, Digest, NetworkOverview};
 use odx_core::{
-    AccountingAcc, ClinicDirectory, FinancialAcc, Frame, LabAcc, MetricScope, OdxError, OperationsAcc, PatientsAcc,
+    AccountingAcc, ClinicDirectory, ClinicInfo, FinancialAcc, Frame, LabAcc, MetricScope, OdxError, OperationsAcc,
+    PatientsAcc,
 };
 use odx_core::{Comparison, GroupBy};
 use odx_core::{Period, Tables};
@@ -98,18 +99,44 @@ pub async fn present_columns<S: Source>(src: &S) -> Result<Vec<(String, String)>
     Ok(present)
 }
 
-/// The frame of a scope, with the clinics' time zones read from `app.clinics`.
+/// The frame of a scope, with the clinics' time zones, names and cities
+/// read from `app.clinics` and, for a report by doctor, the doctors' names
+/// from `app.users` (when it and `doctor_schedules` are there: a name is a
+/// label, never a reason to degrade a report).
 ///
 /// # Errors
 /// [`SourceError::Core`] for an unknown clinic or time zone; [`SourceError`].
 pub async fn frame<S: Source>(src: &S, scope: &MetricScope) -> Result<Frame, SourceError<S::Error>> {
-    let mut zones = Vec::new();
-    src.rows(CLINIC_ZONES_SQL, &[Param::Ids(scope.clinic_ids())], &mut |r| {
-        zones.push((id(r, "id")?, r.text("timezone")?.unwrap_or_default()));
+    frame_with(src, scope, None).await
+}
+
+async fn frame_with<S: Source>(
+    src: &S,
+    scope: &MetricScope,
+    present: Option<&[(String, String)]>,
+) -> Result<Frame, SourceError<S::Error>> {
+    let ids = [Param::Ids(scope.clinic_ids())];
+    let mut clinics = Vec::new();
+    src.rows(CLINIC_ZONES_SQL, &ids, &mut |r| {
+        let info = ClinicInfo {
+            zone: r.text("timezone")?.unwrap_or_default(),
+            name: r.text("name")?.unwrap_or_default(),
+            city: r.text("city")?.unwrap_or_default(),
+        };
+        clinics.push((id(r, "id")?, info));
         Ok(())
     })
     .await?;
-    Ok(Frame::new(scope, &ClinicDirectory::new(zones))?)
+    let mut doctors = Vec::new();
+    let has = |table: &str| present.is_some_and(|p| p.iter().any(|(t, _)| t == table));
+    if scope.group_by() == GroupBy::Doctor && has("users") && has("doctor_schedules") {
+        src.rows(DOCTOR_NAMES_SQL, &ids, &mut |r| {
+            doctors.push((id(r, "id")?, r.text("name")?.unwrap_or_default()));
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(Frame::new(scope, &ClinicDirectory::of_clinics(clinics).with_doctors(doctors))?)
 }
 
 /// A domain's report of a scope, computed by Postgres and core: `A` is the
@@ -122,11 +149,12 @@ pub async fn compute<A: DomainAcc, S: Source>(
     src: &S,
     scope: &MetricScope,
 ) -> Result<Outcome<A::Report>, SourceError<S::Error>> {
-    let missing = missing_relations(A::DOMAIN, &present_columns(src).await?);
+    let present = present_columns(src).await?;
+    let missing = missing_relations(A::DOMAIN, &present);
     if !missing.is_empty() {
         return Ok(Outcome::Degraded(missing));
     }
-    let frame = frame(src, scope).await?;
+    let frame = frame_with(src, scope, Some(&present)).await?;
     let p = ScopeParams::new(&frame);
     let mut acc = A::with_frame(frame);
     for q in A::DOMAIN.queries() {

@@ -351,11 +351,22 @@ fn csv_export_of_a_report_and_the_leaderboard() {
         assert_eq!(row[col("billed")], g.metrics.billed.to_string(), "money keeps its exact text");
         assert_eq!(row[col("ar_aging.90+")], g.metrics.ar_aging.over_90.to_string());
     }
+    // names, percentages to one decimal, lists as columns (never JSON)
+    assert_eq!((&rows[0][col("branch_name")], &rows[0][col("city")]), ("KA Lahore", "Lahore"));
+    assert_eq!(&rows[1][col("branch_name")], "KA Dubai");
+    let rate = fin.groups[0].metrics.collection_rate.unwrap() * Decimal::ONE_HUNDRED;
+    assert_eq!(rows[0][col("collection_rate")], format!("{}%", rate.round_dp(1)));
+    assert!(rows[0][col("payment_mix.cash.share")].ends_with('%'));
+    assert!(header.iter().all(|h| !h.starts_with("trend")), "the trend is a table of its own");
+    assert!(rows.iter().flat_map(|r| r.iter()).all(|cell| !cell.starts_with('[') && !cell.starts_with('{')));
     let c = t.command(ORG_ID, None, Period::new(d("2026-06-01"), d("2026-06-30"))).unwrap();
     let text = table_csv(&c.leaderboard).unwrap();
-    assert!(text.starts_with("rank,clinic_id,billed,"), "{text}");
+    assert!(text.starts_with("rank,clinic_id,branch_name,city,billed,"), "{text}");
+    assert!(text.contains(",KA Lahore,Lahore,"), "{text}");
     assert_eq!(text.lines().count(), 1 + c.leaderboard.len());
-    assert!(table_csv(&c.revenue_mtd).is_err(), "not a table");
+    // a mean is a number, not a percentage
+    let lab = report_csv(&t.lab(&scope).unwrap()).unwrap();
+    assert!(!lab.contains("avg_turnaround_days") || !lab.lines().nth(1).unwrap().contains("00%"));
 }
 
 #[test]
