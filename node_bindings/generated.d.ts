@@ -65,6 +65,10 @@ export interface Action {
   rank: number
   /** The branch. */
   clinicId: number
+  /** The branch's name. */
+  branchName: string
+  /** The branch's city. */
+  city: string
   /** The driver it moves. */
   driver: Driver
   /** What to do (a stable code, e.g. `confirm_appointments`). */
@@ -95,6 +99,10 @@ export interface Alert {
   metric: TargetMetric
   /** The branch; none for the network. */
   clinicId: number | null
+  /** The branch's name (none: the network). */
+  branchName: string | null
+  /** The branch's city (none: the network). */
+  city: string | null
   /** The actual. */
   actual: string
   /** The (prorated) target. */
@@ -111,6 +119,10 @@ export interface Anomaly {
   kind: AnomalyKind
   /** The branch (none: the network). */
   clinicId: number | null
+  /** The branch's name (none: the network). */
+  branchName: string | null
+  /** The branch's city (none: the network). */
+  city: string | null
   /** The target metric (target breaches). */
   metric: TargetMetric | null
   /** The driver (outliers). */
@@ -159,12 +171,19 @@ export interface AtRiskPatient {
   lastVisitOn: string
 }
 
+/** What a calendar comparison sets the month against. */
+export type Basis = "previous_month" | "same_month_last_year"
+
 /** A branch benchmarked against the scope's branches. */
 export interface Benchmark {
   /** False: the answer could be computed (see `Degraded`). */
   degraded: false
   /** The branch. */
   clinicId: number
+  /** The branch's name. */
+  branchName: string
+  /** The branch's city. */
+  city: string
   /** First day of the range. */
   from: string
   /** Last day. */
@@ -178,7 +197,7 @@ export interface Benchmark {
 }
 
 /** One measure of one branch, with its share of the network. */
-export type BranchChange = { clinicId: number; share: number | null; previousShare: number | null } & (({ metric: string; kind: "amount" | "average"; current: string | null; previous: string | null; change: string | null; changeRate: number | null }) | ({ metric: string; kind: "count" | "rate" | "days"; current: number | null; previous: number | null; change: number | null; changeRate: number | null }))
+export type BranchChange = { clinicId: number; branchName: string; city: string; share: number | null; previousShare: number | null } & (({ metric: string; kind: "amount" | "average"; current: string | null; previous: string | null; change: string | null; changeRate: number | null }) | ({ metric: string; kind: "count" | "rate" | "days"; current: number | null; previous: number | null; change: number | null; changeRate: number | null }))
 
 /**
  * Whose row a `GroupRow` is (its schema: the row is the key and the
@@ -187,11 +206,34 @@ export type BranchChange = { clinicId: number; share: number | null; previousSha
 export interface BranchKey {
   /** The branch (clinic id). */
   clinicId: number
+  /** The branch's name (`clinics.name`). */
+  branchName: string
+  /** The branch's city. */
+  city: string
   /**
    * The doctor when grouping by doctor (`null` for appointments or
    * invoices with no doctor, and always `null` when grouping by clinic).
    */
   doctorId: number | null
+  /**
+   * The doctor's name (`users.name`; `null` without a doctor or a known
+   * name).
+   */
+  doctorName: string | null
+}
+
+/** A whole month against another calendar month. */
+export interface CalendarComparison {
+  /** Against what. */
+  basis: Basis
+  /** First day of the month compared with. */
+  previousFrom: string
+  /** Last day of the month compared with. */
+  previousTo: string
+  /** The network's headline measures. */
+  totals: Array<Change>
+  /** Every branch's, as in `Comparison::groups`. */
+  perBranch: Array<BranchChange>
 }
 
 /** One measure now and in the previous period: amounts and averages (PKR) are decimal strings; counts, rates and days are numbers. */
@@ -253,6 +295,10 @@ export interface ChurnForecast {
 export interface ChurnRisk {
   /** The branch; `None` for the network. */
   clinicId: number | null
+  /** The branch's name (none: the network). */
+  branchName: string | null
+  /** The branch's city (none: the network). */
+  city: string | null
   /**
    * Patients on the churn list (all of them; the list shows the
    * `CHURN_LIST_LEN` most valuable).
@@ -388,6 +434,13 @@ export interface Comparison {
    * `totals`.
    */
   perBranch: Array<BranchChange>
+  /**
+   * For a whole calendar month, the same against the previous calendar
+   * month and against the same month last year (each read as far into
+   * itself as the month is: `now` moved back a month, a year); empty for
+   * any other range.
+   */
+  calendar: Array<CalendarComparison>
 }
 
 /** An authorization decision. */
@@ -480,6 +533,10 @@ export interface Evaluation {
   metric: TargetMetric
   /** The branch; none for the network. */
   clinicId: number | null
+  /** The branch's name (none: the network). */
+  branchName: string | null
+  /** The branch's city (none: the network). */
+  city: string | null
   /** The actual (none: no data). */
   actual: string | null
   /**
@@ -498,6 +555,11 @@ export interface Evaluation {
   miss: number | null
   /** For a breach. */
   severity: Severity | null
+  /**
+   * For a rate target, the volume it stands on (appointments scheduled,
+   * invoices billed, capacity hours) and the minimum it needs.
+   */
+  volume: VolumeCheck | null
 }
 
 /** Rows that did not fit the schema's lists and were kept out of the KPIs. */
@@ -583,6 +645,11 @@ export interface InsightsScope {
   level: Level
   /** The branch the request focused on, when it named one. */
   focus: number | null
+  /**
+   * The city the request focused on, when it named one (the scope is
+   * then the principal's branches in it).
+   */
+  focusCity: string | null
   /**
    * The clinics of the scope, ascending (inactive branches included:
    * their history stays visible).
@@ -728,6 +795,10 @@ export interface LeaderRow {
   rank: number
   /** The branch. */
   clinicId: number
+  /** The branch's name. */
+  branchName: string
+  /** The branch's city. */
+  city: string
   /** Billed over the range. */
   billed: string
   /** Collected over the range. */
@@ -752,6 +823,25 @@ export interface LeaderRow {
 
 /** The altitude of a console scope. */
 export type Level = "network" | "branch"
+
+/**
+ * The least volume a rate target is judged on: below it a rate says too
+ * little (one no-show in three appointments is 33%), and its evaluation is
+ * `insufficient_data`, never an alert. Money and count targets
+ * (`revenue_monthly`, `ar_90_max`, `lab_overdue_max`) and the expense ratio
+ * (a ratio of money) have no minimum.
+ */
+export interface MinVolume {
+  /**
+   * Appointments scheduled (not cancelled) under `noshow_rate_max`
+   * (default `MinVolume::DEFAULT`: 20).
+   */
+  appointments: number
+  /** Invoices billed under `collection_rate_min` (default 10). */
+  invoices: number
+  /** Doctor capacity hours under `utilization_min` (default 40). */
+  capacityHours: number
+}
 
 /** The Network Hub's overview of one day. */
 export interface NetworkOverview {
@@ -823,11 +913,17 @@ export interface NoShowForecast {
 export interface NoShowRisk {
   /** The branch; `None` for the network. */
   clinicId: number | null
+  /** The branch's name (none: the network). */
+  branchName: string | null
+  /** The branch's city (none: the network). */
+  city: string | null
   /**
    * The doctor (`None` for appointments without one, and on branch and
    * network rows).
    */
   doctorId: number | null
+  /** The doctor's name, when known. */
+  doctorName: string | null
   /** Appointments on the books (not cancelled). */
   booked: number
   /** The no-show rate they are expected at. */
@@ -916,6 +1012,10 @@ export type OrgRole = "org_admin" | "branch_manager"
 export interface OverviewRow {
   /** The branch. */
   clinicId: number
+  /** The branch's name. */
+  branchName: string
+  /** The branch's city. */
+  city: string
   /** Whether the branch is active. */
   active: boolean
   /**
@@ -1018,6 +1118,10 @@ export interface ProcedureLine {
 export interface Projection {
   /** The branch; `None` for the network. */
   clinicId: number | null
+  /** The branch's name (none: the network). */
+  branchName: string | null
+  /** The branch's city (none: the network). */
+  city: string | null
   /** Billed from the first of the month through the cut. */
   billedToDate: string
   /** Projected billed of the whole month, to paisa. */
@@ -1237,7 +1341,7 @@ export interface StaffMetrics {
 export type TargetMetric = "revenue_monthly" | "noshow_rate_max" | "collection_rate_min" | "utilization_min" | "ar_90_max" | "expense_ratio_max" | "lab_overdue_max"
 
 /** Where a target stands. */
-export type TargetStatus = "met" | "breached" | "no_data"
+export type TargetStatus = "met" | "breached" | "no_data" | "insufficient_data"
 
 /** Targets that could not be judged (kept out, counted). */
 export interface TargetsDataQuality {
@@ -1273,6 +1377,8 @@ export interface TargetsReport {
   elapsedDays: number
   /** Days of the month. */
   monthDays: number
+  /** The least volume a rate target was judged on. */
+  minVolume: MinVolume
   /** One per target row judged, in target id order. */
   evaluations: Array<Evaluation>
   /** The breaches. */
@@ -1306,6 +1412,14 @@ export interface TrendPoint {
 
 /** `users.role`. */
 export type UserRole = "clinic_admin" | "doctor" | "receptionist" | "hygienist" | "assistant" | "other" | "unknown"
+
+/** The volume a rate target stands on. */
+export interface VolumeCheck {
+  /** The volume of the month to date. */
+  volume: number
+  /** The least it needs to be judged. */
+  min: number
+}
 
 /** The financial report, or what it misses. */
 export type FinancialReport = Report<FinancialMetrics> | Degraded

@@ -22,7 +22,8 @@ use crate::operations::{OperationsMetrics, OperationsReport};
 use crate::report::Report;
 use crate::scope::{GroupBy, MetricScope, Period};
 use crate::targets::{
-    evaluate_targets, month_to_date, month_to_date_at, Actuals, Alert, OpsTargetRow, TargetMetric, TargetsReport,
+    evaluate_targets, month_to_date, month_to_date_at, Actuals, Alert, MinVolume, OpsTargetRow, TargetMetric,
+    TargetsReport,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -216,7 +217,7 @@ pub fn command_center(
     range: &DomainReports,
     mtd: &DomainReports,
     targets: &[OpsTargetRow],
-    whole_network: bool,
+    (whole_network, min_volume): (bool, MinVolume),
 ) -> Result<CommandCenter> {
     let (from, to, as_of) = (range.financial.from, range.financial.to, range.financial.as_of);
     let clinic_ids = range.financial.clinic_ids.clone();
@@ -238,8 +239,13 @@ pub fn command_center(
     for c in &clinic_ids {
         per_branch.push((*c, actuals(&branch(mtd, *c)?)));
     }
-    let mut targets_report =
-        evaluate_targets(targets, to, mtd.financial.as_of_date, whole_network.then_some(&network), &per_branch)?;
+    let mut targets_report = evaluate_targets(
+        targets,
+        (to, mtd.financial.as_of_date),
+        min_volume,
+        whole_network.then_some(&network),
+        &per_branch,
+    )?;
     targets_report.name_branches(|c| range.financial.branch_names(c));
 
     let revenue_target =

@@ -22,7 +22,7 @@ use crate::error::{OdxError, Result};
 use crate::num::rate;
 use crate::report::Report;
 use crate::scope::{GroupBy, MetricScope};
-use chrono::NaiveDate;
+use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -219,6 +219,36 @@ pub struct Comparison {
     /// Every branch's headline measures, branch by branch in the order of
     /// `totals`.
     pub groups: Vec<BranchChange>,
+    /// For a whole calendar month, the same against the previous calendar
+    /// month and against the same month last year (each read as far into
+    /// itself as the month is: `now` moved back a month, a year); empty for
+    /// any other range.
+    pub calendar: Vec<CalendarComparison>,
+}
+
+/// What a calendar comparison sets the month against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The previous calendar month (May for June, whatever its length).
+    PreviousMonth,
+    /// The same month a year before.
+    SameMonthLastYear,
+}
+
+/// A whole month against another calendar month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CalendarComparison {
+    /// Against what.
+    pub basis: Basis,
+    /// First day of the month compared with.
+    pub previous_from: NaiveDate,
+    /// Last day of the month compared with.
+    pub previous_to: NaiveDate,
+    /// The network's headline measures.
+    pub totals: Vec<Change>,
+    /// Every branch's, as in [`Comparison::groups`].
+    pub groups: Vec<BranchChange>,
 }
 
 /// A report that can be set against the report of its previous period.
@@ -230,6 +260,47 @@ pub trait Comparable {
     /// the same branches and `previous` is the period of the same length
     /// that ends the day before `self` starts; [`OdxError::Overflow`].
     fn compare(&self, previous: &Self) -> Result<Comparison>;
+
+    /// `self` (a whole calendar month) against another month, on `basis`.
+    ///
+    /// # Errors
+    /// [`OdxError::InvalidArgument`] unless both are grouped by clinic over
+    /// the same branches and `other` is the month `basis` names;
+    /// [`OdxError::Overflow`].
+    fn against(&self, other: &Self, basis: Basis) -> Result<CalendarComparison>;
+}
+
+/// The calendar months a whole calendar month (`from` the first, `to` its
+/// last day) is also compared with, with their scopes (`now` moved back as
+/// far); none for any other range.
+///
+/// # Errors
+/// [`OdxError::DateOutOfBounds`] at the edge of the calendar.
+pub fn calendar_scopes(scope: &MetricScope) -> Result<Vec<(Basis, MetricScope)>> {
+    let (from, to) = (scope.from(), scope.to());
+    let whole_month =
+        from.day() == 1 && to.succ_opt().is_some_and(|next| next.day() == 1) && to - from < chrono::Duration::days(31);
+    if !whole_month {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for (basis, months) in [(Basis::PreviousMonth, 1), (Basis::SameMonthLastYear, 12)] {
+        let edge = || OdxError::DateOutOfBounds { field: "from" };
+        let start = from.checked_sub_months(Months::new(months)).ok_or_else(edge)?;
+        let end = from.checked_sub_days(chrono::Days::new(1)).ok_or_else(edge)?;
+        let end = if months == 1 {
+            end
+        } else {
+            start.checked_add_months(Months::new(1)).and_then(|n| n.pred_opt()).ok_or_else(edge)?
+        };
+        let period = crate::scope::Period::new(start, end).at(scope
+            .now()
+            .map(|n| n.checked_sub_months(Months::new(months)).ok_or(OdxError::DateOutOfBounds { field: "as_of" }))
+            .transpose()?);
+        let other = period.scope(scope.clinic_ids().iter().copied(), GroupBy::Clinic)?;
+        out.push((basis, other.with_active_window_months(i64::from(scope.active_window_months()))?));
+    }
+    Ok(out)
 }
 
 /// The scopes a comparison reads: `scope` grouped by clinic, and the
@@ -276,14 +347,23 @@ fn consecutive(current: (NaiveDate, NaiveDate), previous: (NaiveDate, NaiveDate)
 }
 
 impl<M: Headline> Comparable for Report<M> {
-    fn compare(&self, previous: &Self) -> Result<Comparison> {
-        let by_clinic = self.group_by == GroupBy::Clinic && previous.group_by == GroupBy::Clinic;
-        if !by_clinic || self.clinic_ids != previous.clinic_ids {
+    fn against(&self, other: &Self, basis: Basis) -> Result<CalendarComparison> {
+        let months = match basis {
+            Basis::PreviousMonth => 1,
+            Basis::SameMonthLastYear => 12,
+        };
+        let expected = self.from.checked_sub_months(Months::new(months));
+        if expected != Some(other.from) || other.from.day() != 1 {
             return Err(OdxError::InvalidArgument {
                 field: "previous",
-                message: "both reports must be grouped by clinic over the same branches".into(),
+                message: format!("{}..{} is not the {basis:?} of {}..{}", other.from, other.to, self.from, self.to),
             });
         }
+        let (totals, groups) = self.versus(other)?;
+        Ok(CalendarComparison { basis, previous_from: other.from, previous_to: other.to, totals, groups })
+    }
+
+    fn compare(&self, previous: &Self) -> Result<Comparison> {
         if !consecutive((self.from, self.to), (previous.from, previous.to)) {
             return Err(OdxError::InvalidArgument {
                 field: "previous",
@@ -291,6 +371,32 @@ impl<M: Headline> Comparable for Report<M> {
                     "{}..{} is not the period of the same length before {}..{}",
                     previous.from, previous.to, self.from, self.to
                 ),
+            });
+        }
+        let (totals, groups) = self.versus(previous)?;
+        Ok(Comparison {
+            domain: M::DOMAIN,
+            from: self.from,
+            to: self.to,
+            as_of: self.as_of,
+            previous_from: previous.from,
+            previous_to: previous.to,
+            clinic_ids: self.clinic_ids.clone(),
+            totals,
+            groups,
+            calendar: Vec::new(),
+        })
+    }
+}
+
+impl<M: Headline> Report<M> {
+    /// The network's and every branch's headline measures against `previous`'s.
+    fn versus(&self, previous: &Self) -> Result<(Vec<Change>, Vec<BranchChange>)> {
+        let by_clinic = self.group_by == GroupBy::Clinic && previous.group_by == GroupBy::Clinic;
+        if !by_clinic || self.clinic_ids != previous.clinic_ids {
+            return Err(OdxError::InvalidArgument {
+                field: "previous",
+                message: "both reports must be grouped by clinic over the same branches".into(),
             });
         }
         let network = (self.totals.headline(), previous.totals.headline());
@@ -316,17 +422,7 @@ impl<M: Headline> Comparable for Report<M> {
                 });
             }
         }
-        Ok(Comparison {
-            domain: M::DOMAIN,
-            from: self.from,
-            to: self.to,
-            as_of: self.as_of,
-            previous_from: previous.from,
-            previous_to: previous.to,
-            clinic_ids: self.clinic_ids.clone(),
-            totals,
-            groups,
-        })
+        Ok((totals, groups))
     }
 }
 

@@ -4,7 +4,7 @@
 //! of [`Tables`] that calls the pure function of its own module.
 
 use crate::command::{command_center, command_scopes, CommandCenter, DomainReports};
-use crate::compare::{comparison_scopes, Comparable, Comparison, Headline};
+use crate::compare::{calendar_scopes, comparison_scopes, Comparable, Comparison, Headline};
 use crate::domain::Domain;
 use crate::error::{OdxError, Result};
 use crate::forecast::{
@@ -17,6 +17,7 @@ use crate::readout::Readout;
 use crate::report::Report;
 use crate::rows::{OpsTargetRow, Tables};
 use crate::scope::{GroupBy, MetricScope, Period};
+use crate::targets::MinVolume;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -50,8 +51,10 @@ impl Tables {
         user_id: i64,
         organization_id: Option<i64>,
         focus: Option<i64>,
+        city: Option<&str>,
     ) -> Result<InsightsScope> {
-        resolve_scope(user_id, &self.user_organization_assignments, &self.org_directory(), organization_id, focus)
+        let directory = self.org_directory();
+        resolve_scope(user_id, &self.user_organization_assignments, &directory, organization_id, focus, city)
     }
 
     /// Whether `user_id` may do `action` on `resource` ([`authorize`] over
@@ -92,7 +95,12 @@ impl Tables {
                 report: impl Fn(&Tables, &MetricScope) -> Result<Report<M>>,
             ) -> Self::Output {
                 let (current, previous) = comparison_scopes(self.1)?;
-                report(self.0, &current)?.compare(&report(self.0, &previous)?)
+                let now = report(self.0, &current)?;
+                let mut comparison = now.compare(&report(self.0, &previous)?)?;
+                for (basis, scope) in calendar_scopes(&current)? {
+                    comparison.calendar.push(now.against(&report(self.0, &scope)?, basis)?);
+                }
+                Ok(comparison)
             }
         }
         self.with_domain(domain, Compare(self, scope))
@@ -168,11 +176,14 @@ impl Tables {
         let whole_network = every.iter().all(|c| clinic_ids.contains(c));
         let (range, mtd) = command_scopes(clinic_ids, period)?;
         let targets = self.ops_targets.iter().filter(|t| t.organization_id == organization_id).cloned().collect();
-        Ok(ConsolePlan { range, mtd, targets, whole_network })
+        Ok(ConsolePlan { range, mtd, targets, whole_network, min_volume: MinVolume::DEFAULT })
     }
 
     /// The domain reports of a plan's range and month to date, in memory.
-    fn plan_reports(&self, plan: &ConsolePlan) -> Result<(DomainReports, Option<DomainReports>)> {
+    ///
+    /// # Errors
+    /// As [`Tables::financial`].
+    pub fn plan_reports(&self, plan: &ConsolePlan) -> Result<(DomainReports, Option<DomainReports>)> {
         Ok((self.domain_reports(&plan.range)?, plan.mtd.as_ref().map(|m| self.domain_reports(m)).transpose()?))
     }
 
@@ -315,16 +326,25 @@ pub struct ConsolePlan {
     /// Whether the range is every branch of the organization (network
     /// targets are judged only then).
     pub whole_network: bool,
+    /// The least volume a rate target is judged on (default
+    /// [`MinVolume::DEFAULT`]; see [`ConsolePlan::with_min_volume`]).
+    pub min_volume: MinVolume,
 }
 
 impl ConsolePlan {
+    /// The same plan judging rate targets on `min_volume` (`None`: the
+    /// defaults).
+    pub fn with_min_volume(self, min_volume: Option<MinVolume>) -> Self {
+        ConsolePlan { min_volume: min_volume.unwrap_or_default(), ..self }
+    }
+
     /// The Command Center of the fetched reports (`mtd` is the range's when
     /// the plan has no month to date of its own).
     ///
     /// # Errors
     /// As [`command_center`].
     pub fn command(&self, range: &DomainReports, mtd: Option<&DomainReports>) -> Result<CommandCenter> {
-        command_center(range, mtd.unwrap_or(range), &self.targets, self.whole_network)
+        command_center(range, mtd.unwrap_or(range), &self.targets, (self.whole_network, self.min_volume))
     }
 
     /// The digest facts of the fetched reports (as [`ConsolePlan::command`]).
@@ -332,6 +352,6 @@ impl ConsolePlan {
     /// # Errors
     /// As [`digest_of`].
     pub fn digest(&self, range: &DomainReports, mtd: Option<&DomainReports>) -> Result<Digest> {
-        digest_of(range, mtd.unwrap_or(range), &self.targets, self.whole_network)
+        digest_of(range, mtd.unwrap_or(range), &self.targets, (self.whole_network, self.min_volume))
     }
 }

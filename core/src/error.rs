@@ -77,6 +77,12 @@ pub enum OdxError {
         /// The clinic refused.
         clinic_id: i64,
     },
+    /// A requested city has none of the principal's branches (the same
+    /// refusal as [`OdxError::ForbiddenScope`]: never an empty scope).
+    ForbiddenCity {
+        /// The city asked for.
+        city: String,
+    },
     /// The user has no console role (org_admin or branch_manager) in the
     /// organization asked for.
     NoConsoleAccess {
@@ -156,7 +162,9 @@ impl OdxError {
             | OdxError::InvalidArgument { .. } => ErrorClass::InvalidArgument,
             OdxError::DateOutOfBounds { .. } => ErrorClass::InvalidDate,
             OdxError::Overflow { .. } => ErrorClass::Overflow,
-            OdxError::ForbiddenScope { .. } | OdxError::NoConsoleAccess { .. } => ErrorClass::Forbidden,
+            OdxError::ForbiddenScope { .. } | OdxError::ForbiddenCity { .. } | OdxError::NoConsoleAccess { .. } => {
+                ErrorClass::Forbidden
+            }
             OdxError::RowOutsideScope { .. } | OdxError::BucketOutOfRange { .. } | OdxError::ScopeMismatch => {
                 ErrorClass::Internal
             }
@@ -175,7 +183,7 @@ impl OdxError {
             OdxError::RowOutsideScope { .. } => "ODX_ROW_OUTSIDE_SCOPE",
             OdxError::BucketOutOfRange { .. } => "ODX_BUCKET_OUT_OF_RANGE",
             OdxError::ScopeMismatch => "ODX_SCOPE_MISMATCH",
-            OdxError::ForbiddenScope { .. } => "ODX_FORBIDDEN_SCOPE",
+            OdxError::ForbiddenScope { .. } | OdxError::ForbiddenCity { .. } => "ODX_FORBIDDEN_SCOPE",
             OdxError::NoConsoleAccess { .. } => "ODX_NO_CONSOLE_ACCESS",
             OdxError::AmbiguousOrganization { .. } | OdxError::InvalidArgument { .. } => "ODX_INVALID_ARGUMENT",
             OdxError::UnknownUser { .. } => "ODX_UNKNOWN_USER",
@@ -217,6 +225,7 @@ impl fmt::Display for OdxError {
             }
             OdxError::Overflow { what } => write!(f, "{what} overflowed"),
             OdxError::ForbiddenScope { clinic_id } => write!(f, "clinic {clinic_id} is outside the caller's scope"),
+            OdxError::ForbiddenCity { city } => write!(f, "no branch in the caller's scope is in {city:?}"),
             OdxError::NoConsoleAccess { user_id } => {
                 write!(f, "user {user_id} has no console role (org_admin or branch_manager) here")
             }

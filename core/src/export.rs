@@ -51,7 +51,8 @@ fn flatten(column: &str, pointer: &str, value: &Value, out: &mut Vec<Cell>) {
             }
         }
         Value::Array(items) => {
-            let key = |item: &Value| LIST_KEYS.iter().find_map(|k| item.get(*k).and_then(Value::as_str).map(str::to_owned));
+            let key =
+                |item: &Value| LIST_KEYS.iter().find_map(|k| item.get(*k).and_then(Value::as_str).map(str::to_owned));
             if items.is_empty() || !items.iter().all(|i| key(i).is_some()) {
                 return;
             }
@@ -80,7 +81,9 @@ fn text(value: &Value, kind: Option<FieldKind>) -> String {
             Some(p) => format!("{}%", p.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)),
             None => d.to_string(),
         },
-        (Some(FieldKind::Mean), Some(d)) => d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).normalize().to_string(),
+        (Some(FieldKind::Mean), Some(d)) => {
+            d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).normalize().to_string()
+        }
         _ => match value {
             Value::Null => String::new(),
             Value::String(s) => s.clone(),

@@ -18,7 +18,7 @@ use crate::error::{OdxError, Result};
 use crate::num::{mul_money, round_money};
 use crate::report::Report;
 use crate::scope::GroupBy;
-use crate::targets::{Alert, OpsTargetRow, Severity, TargetMetric};
+use crate::targets::{Alert, MinVolume, OpsTargetRow, Severity, TargetMetric};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
@@ -570,9 +570,9 @@ pub fn digest_of(
     range: &DomainReports,
     mtd: &DomainReports,
     targets: &[OpsTargetRow],
-    whole_network: bool,
+    judged: (bool, MinVolume),
 ) -> Result<Digest> {
-    digest(&command_center(range, mtd, targets, whole_network)?, &benchmark_all(range)?)
+    digest(&command_center(range, mtd, targets, judged)?, &benchmark_all(range)?)
 }
 
 #[cfg(test)]

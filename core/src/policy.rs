@@ -54,6 +54,8 @@ pub enum Level {
 pub struct OrgDirectory {
     /// clinic -> (organization, active).
     clinics: BTreeMap<i64, (i64, bool)>,
+    /// clinic -> city (`clinics.city`, trimmed).
+    cities: BTreeMap<i64, String>,
 }
 
 impl OrgDirectory {
@@ -67,6 +69,7 @@ impl OrgDirectory {
                 .iter()
                 .map(|m| (m.clinic_id, (m.organization_id, active.get(&m.clinic_id).copied().unwrap_or(false))))
                 .collect(),
+            cities: clinics.iter().map(|c| (c.id, c.city.trim().to_owned())).collect(),
         }
     }
 
@@ -78,6 +81,11 @@ impl OrgDirectory {
     /// Every branch of an organization (active or not), ascending.
     pub fn branches(&self, organization_id: i64) -> Vec<i64> {
         self.clinics.iter().filter(|(_, (org, _))| *org == organization_id).map(|(id, _)| *id).collect()
+    }
+
+    /// Whether a branch is in `city` (trimmed, case-insensitive).
+    pub fn in_city(&self, clinic_id: i64, city: &str) -> bool {
+        self.cities.get(&clinic_id).is_some_and(|c| c.eq_ignore_ascii_case(city.trim()))
     }
 
     /// Whether a branch is active.
@@ -100,6 +108,9 @@ pub struct InsightsScope {
     pub level: Level,
     /// The branch the request focused on, when it named one.
     pub focus: Option<i64>,
+    /// The city the request focused on, when it named one (the scope is
+    /// then the principal's branches in it).
+    pub focus_city: Option<String>,
     /// The clinics of the scope, ascending (inactive branches included:
     /// their history stays visible).
     pub clinic_ids: Vec<i64>,
@@ -121,7 +132,9 @@ impl InsightsScope {
 /// organization (level network), `branch_manager` -> its one branch (level
 /// branch), anyone else -> no console. `organization_id` picks one of the
 /// user's organizations (needed only when the user has a console role in
-/// more than one); `focus` narrows the scope to one of its branches.
+/// more than one); `focus` narrows the scope to one of its branches and
+/// `city` to its branches in a city (trimmed, case-insensitive), both
+/// always inside the principal's branches.
 ///
 /// # Errors
 /// [`OdxError::NoConsoleAccess`] when the user has no console role (in the
@@ -129,13 +142,16 @@ impl InsightsScope {
 /// organization's; [`OdxError::AmbiguousOrganization`] when the user has a
 /// console role in several organizations and none was named;
 /// [`OdxError::ForbiddenScope`] for a focus branch outside the scope (the
-/// route's 403: never filtered away, never widening).
+/// route's 403: never filtered away, never widening), or outside the focus
+/// city; [`OdxError::ForbiddenCity`] for a city with none of the scope's
+/// branches.
 pub fn resolve_scope(
     user_id: i64,
     assignments: &[UserOrganizationAssignmentRow],
     directory: &OrgDirectory,
     organization_id: Option<i64>,
     focus: Option<i64>,
+    city: Option<&str>,
 ) -> Result<InsightsScope> {
     let mut roles: Vec<(i64, OrgRole, Option<i64>)> = assignments
         .iter()
@@ -156,13 +172,22 @@ pub fn resolve_scope(
             _ => return Err(OdxError::NoConsoleAccess { user_id }),
         },
     };
+    let city = city.map(str::trim).filter(|c| !c.is_empty());
+    let clinic_ids = match city {
+        None => clinic_ids,
+        Some(city) => match clinic_ids.into_iter().filter(|c| directory.in_city(*c, city)).collect::<Vec<_>>() {
+            none if none.is_empty() => return Err(OdxError::ForbiddenCity { city: city.to_owned() }),
+            some => some,
+        },
+    };
     let clinic_ids = match focus {
         None => clinic_ids,
         Some(branch) if clinic_ids.contains(&branch) => vec![branch],
         Some(branch) => return Err(OdxError::ForbiddenScope { clinic_id: branch }),
     };
     let active_clinic_ids = clinic_ids.iter().copied().filter(|c| directory.is_active(*c)).collect();
-    Ok(InsightsScope { user_id, organization_id, role, level, focus, clinic_ids, active_clinic_ids })
+    let focus_city = city.map(str::to_owned);
+    Ok(InsightsScope { user_id, organization_id, role, level, focus, focus_city, clinic_ids, active_clinic_ids })
 }
 
 /// A user as the permission rules see them: the `users` row (branch and
@@ -479,7 +504,7 @@ mod tests {
         let clinic = |id, status: &str| ClinicRow {
             id,
             name: format!("c{id}"),
-            city: "Lahore".into(),
+            city: if id == 12 { " Karachi".into() } else { "Lahore".into() },
             status: status.into(),
             timezone: String::new(),
         };
@@ -496,14 +521,39 @@ mod tests {
     #[test]
     fn org_admin_sees_every_branch_and_a_focus_narrows() {
         let a = [assign(1, 1, "org_admin", None)];
-        let s = resolve_scope(1, &a, &dir(), None, None).unwrap();
+        let s = resolve_scope(1, &a, &dir(), None, None, None).unwrap();
         assert_eq!(
             (s.level, s.clinic_ids.clone(), s.active_clinic_ids.clone()),
             (Level::Network, vec![10, 11, 12], vec![10, 12])
         );
-        let s = resolve_scope(1, &a, &dir(), None, Some(11)).unwrap();
+        let s = resolve_scope(1, &a, &dir(), None, Some(11), None).unwrap();
         assert_eq!((s.level, s.clinic_ids, s.focus), (Level::Network, vec![11], Some(11)));
-        assert_eq!(resolve_scope(1, &a, &dir(), None, Some(20)), Err(OdxError::ForbiddenScope { clinic_id: 20 }));
+        assert_eq!(resolve_scope(1, &a, &dir(), None, Some(20), None), Err(OdxError::ForbiddenScope { clinic_id: 20 }));
+    }
+
+    #[test]
+    fn a_city_narrows_to_the_principals_branches_there_and_never_widens() {
+        let a = [assign(1, 1, "org_admin", None), assign(2, 1, "branch_manager", Some(12))];
+        let s = resolve_scope(1, &a, &dir(), None, None, Some("karachi ")).unwrap();
+        assert_eq!((s.clinic_ids, s.focus_city), (vec![12], Some("karachi".to_owned())));
+        assert_eq!(resolve_scope(1, &a, &dir(), None, None, Some("Lahore")).unwrap().clinic_ids, vec![10, 11]);
+        let refused = resolve_scope(1, &a, &dir(), None, None, Some("Quetta")).unwrap_err();
+        assert_eq!(
+            (refused.code(), refused),
+            ("ODX_FORBIDDEN_SCOPE", OdxError::ForbiddenCity { city: "Quetta".into() })
+        );
+        // a branch outside the city, and a branch manager asking for another city
+        assert_eq!(
+            resolve_scope(1, &a, &dir(), None, Some(10), Some("Karachi")),
+            Err(OdxError::ForbiddenScope { clinic_id: 10 })
+        );
+        assert_eq!(
+            resolve_scope(2, &a, &dir(), None, None, Some("Lahore")),
+            Err(OdxError::ForbiddenCity { city: "Lahore".into() })
+        );
+        assert_eq!(resolve_scope(2, &a, &dir(), None, None, Some("Karachi")).unwrap().clinic_ids, vec![12]);
+        // a blank city is no focus
+        assert_eq!(resolve_scope(1, &a, &dir(), None, None, Some(" ")).unwrap().clinic_ids, vec![10, 11, 12]);
     }
 
     #[test]
@@ -513,21 +563,21 @@ mod tests {
             assign(3, 1, "doctor", Some(12)),
             assign(4, 1, "branch_manager", Some(20)),
         ];
-        let s = resolve_scope(2, &a, &dir(), None, None).unwrap();
+        let s = resolve_scope(2, &a, &dir(), None, None, None).unwrap();
         assert_eq!((s.level, s.clinic_ids), (Level::Branch, vec![12]));
-        assert_eq!(resolve_scope(2, &a, &dir(), None, Some(10)), Err(OdxError::ForbiddenScope { clinic_id: 10 }));
-        assert_eq!(resolve_scope(3, &a, &dir(), None, None), Err(OdxError::NoConsoleAccess { user_id: 3 }));
+        assert_eq!(resolve_scope(2, &a, &dir(), None, Some(10), None), Err(OdxError::ForbiddenScope { clinic_id: 10 }));
+        assert_eq!(resolve_scope(3, &a, &dir(), None, None, None), Err(OdxError::NoConsoleAccess { user_id: 3 }));
         // a branch of another organization is not a branch manager's scope
-        assert_eq!(resolve_scope(4, &a, &dir(), None, None), Err(OdxError::NoConsoleAccess { user_id: 4 }));
-        assert_eq!(resolve_scope(9, &a, &dir(), None, None), Err(OdxError::NoConsoleAccess { user_id: 9 }));
+        assert_eq!(resolve_scope(4, &a, &dir(), None, None, None), Err(OdxError::NoConsoleAccess { user_id: 4 }));
+        assert_eq!(resolve_scope(9, &a, &dir(), None, None, None), Err(OdxError::NoConsoleAccess { user_id: 9 }));
     }
 
     #[test]
     fn several_organizations_need_one_named() {
         let a = [assign(5, 1, "org_admin", None), assign(5, 2, "org_admin", None)];
-        assert_eq!(resolve_scope(5, &a, &dir(), None, None), Err(OdxError::AmbiguousOrganization { user_id: 5 }));
-        assert_eq!(resolve_scope(5, &a, &dir(), Some(2), None).unwrap().clinic_ids, vec![20]);
-        assert_eq!(resolve_scope(5, &a, &dir(), Some(3), None), Err(OdxError::NoConsoleAccess { user_id: 5 }));
+        assert_eq!(resolve_scope(5, &a, &dir(), None, None, None), Err(OdxError::AmbiguousOrganization { user_id: 5 }));
+        assert_eq!(resolve_scope(5, &a, &dir(), Some(2), None, None).unwrap().clinic_ids, vec![20]);
+        assert_eq!(resolve_scope(5, &a, &dir(), Some(3), None, None), Err(OdxError::NoConsoleAccess { user_id: 5 }));
     }
 
     fn user(id: i64, clinic: Option<i64>, role: &str) -> UserRow {

@@ -128,6 +128,44 @@ pub fn month_to_date_at(to: NaiveDate, as_of_date: NaiveDate) -> (NaiveDate, u32
     (month_start, elapsed, month_days)
 }
 
+/// The least volume a rate target is judged on: below it a rate says too
+/// little (one no-show in three appointments is 33%), and its evaluation is
+/// `insufficient_data`, never an alert. Money and count targets
+/// (`revenue_monthly`, `ar_90_max`, `lab_overdue_max`) and the expense ratio
+/// (a ratio of money) have no minimum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MinVolume {
+    /// Appointments scheduled (not cancelled) under `noshow_rate_max`
+    /// (default [`MinVolume::DEFAULT`]: 20).
+    pub appointments: u64,
+    /// Invoices billed under `collection_rate_min` (default 10).
+    pub invoices: u64,
+    /// Doctor capacity hours under `utilization_min` (default 40).
+    pub capacity_hours: u64,
+}
+
+impl MinVolume {
+    /// The defaults: 20 appointments, 10 invoices, 40 capacity hours.
+    pub const DEFAULT: MinVolume = MinVolume { appointments: 20, invoices: 10, capacity_hours: 40 };
+
+    /// The volume `metric` is judged on in `actuals` and its minimum; `None`
+    /// for a metric without one.
+    fn of(self, metric: TargetMetric, actuals: &Actuals) -> Option<(u64, u64)> {
+        match metric {
+            TargetMetric::NoshowRateMax => Some((actuals.scheduled, self.appointments)),
+            TargetMetric::CollectionRateMin => Some((actuals.invoices, self.invoices)),
+            TargetMetric::UtilizationMin => Some((actuals.capacity_minutes / 60, self.capacity_hours)),
+            _ => None,
+        }
+    }
+}
+
+impl Default for MinVolume {
+    fn default() -> Self {
+        MinVolume::DEFAULT
+    }
+}
+
 /// The actuals one scope row (a branch, or the network) is judged on, all
 /// over the month to date of `to`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -141,6 +179,7 @@ pub struct Actuals {
     #[serde(with = "crate::wire::rate")]
     pub collection_rate: Option<Decimal>,
     /// Doctor utilization.
+    #[serde(with = "crate::wire::rate")]
     pub utilization: Option<Decimal>,
     /// AR over 90 days as of `to`.
     pub ar_90: Decimal,
@@ -149,6 +188,12 @@ pub struct Actuals {
     pub expense_ratio: Option<Decimal>,
     /// Overdue lab cases; none without the lab domain.
     pub lab_overdue: Option<u64>,
+    /// Appointments scheduled (the no-show rate's denominator).
+    pub scheduled: u64,
+    /// Invoices billed (the collection rate's volume).
+    pub invoices: u64,
+    /// Doctor capacity minutes (utilization's denominator).
+    pub capacity_minutes: u64,
 }
 
 impl Actuals {
@@ -167,6 +212,9 @@ impl Actuals {
             ar_90: financial.ar_aging.over_90,
             expense_ratio: accounting.and_then(|a| a.expense_ratio),
             lab_overdue: lab.map(|l| l.figures.overdue_cases),
+            scheduled: operations.scheduled,
+            invoices: financial.invoice_count,
+            capacity_minutes: operations.doctor_capacity_minutes,
         }
     }
 
@@ -204,6 +252,8 @@ pub enum TargetStatus {
     /// The actual has no data (a rate with a zero denominator, a domain not
     /// computed): not judged.
     NoData,
+    /// A rate on too little volume ([`MinVolume`]): not judged.
+    InsufficientData,
 }
 
 /// One target judged.
@@ -234,6 +284,18 @@ pub struct Evaluation {
     pub miss: Option<Decimal>,
     /// For a breach.
     pub severity: Option<Severity>,
+    /// For a rate target, the volume it stands on (appointments scheduled,
+    /// invoices billed, capacity hours) and the minimum it needs.
+    pub volume: Option<VolumeCheck>,
+}
+
+/// The volume a rate target stands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VolumeCheck {
+    /// The volume of the month to date.
+    pub volume: u64,
+    /// The least it needs to be judged.
+    pub min: u64,
 }
 
 /// An alert: a breached target.
@@ -288,6 +350,8 @@ pub struct TargetsReport {
     pub elapsed_days: u32,
     /// Days of the month.
     pub month_days: u32,
+    /// The least volume a rate target was judged on.
+    pub min_volume: MinVolume,
     /// One per target row judged, in target id order.
     pub evaluations: Vec<Evaluation>,
     /// The breaches.
@@ -359,6 +423,7 @@ pub fn evaluate(
         status,
         miss,
         severity,
+        volume: None,
     })
 }
 
@@ -373,8 +438,8 @@ pub fn evaluate(
 /// [`OdxError::Overflow`].
 pub fn evaluate_targets(
     targets: &[OpsTargetRow],
-    to: NaiveDate,
-    as_of_date: NaiveDate,
+    (to, as_of_date): (NaiveDate, NaiveDate),
+    min_volume: MinVolume,
     network: Option<&Actuals>,
     branches: &[(i64, Actuals)],
 ) -> Result<TargetsReport> {
@@ -408,7 +473,14 @@ pub fn evaluate_targets(
                 }
             },
         };
-        evaluations.push(evaluate(t.id, metric, t.clinic_id, t.value, actuals.of(metric), elapsed_days, month_days)?);
+        let mut e = evaluate(t.id, metric, t.clinic_id, t.value, actuals.of(metric), elapsed_days, month_days)?;
+        if let Some((volume, min)) = min_volume.of(metric, actuals) {
+            e.volume = Some(VolumeCheck { volume, min });
+            if volume < min && e.status != TargetStatus::NoData {
+                (e.status, e.miss, e.severity) = (TargetStatus::InsufficientData, None, None);
+            }
+        }
+        evaluations.push(e);
     }
     let mut alerts: Vec<Alert> = evaluations
         .iter()
@@ -440,7 +512,17 @@ pub fn evaluate_targets(
             .then_with(|| a.metric.cmp(&b.metric))
     });
     let as_of_date = as_of_date.min(to);
-    Ok(TargetsReport { month_start, to, as_of_date, elapsed_days, month_days, evaluations, alerts, data_quality: dq })
+    Ok(TargetsReport {
+        month_start,
+        to,
+        as_of_date,
+        elapsed_days,
+        month_days,
+        min_volume,
+        evaluations,
+        alerts,
+        data_quality: dq,
+    })
 }
 
 #[cfg(test)]
@@ -511,8 +593,8 @@ mod tests {
                 row(4, None, "chairs_max", "1", "monthly"),
                 row(5, None, "noshow_rate_max", "0.10", "weekly"),
             ],
-            NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
-            NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            (NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(), NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()),
+            MinVolume { appointments: 0, invoices: 0, capacity_hours: 0 },
             Some(&network),
             &[(7, branch)],
         )
@@ -533,8 +615,8 @@ mod tests {
                 row(1, None, "noshow_rate_max", "0.10", "monthly"),
                 row(3, Some(7), "noshow_rate_max", "0.10", "monthly"),
             ],
-            NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
-            NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+            (NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(), NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()),
+            MinVolume { appointments: 0, invoices: 0, capacity_hours: 0 },
             None,
             &[(7, Actuals { no_show_rate: Some(m("0.30")), ..Actuals::default() })],
         )

@@ -183,7 +183,11 @@ impl FieldKinds {
             .and_then(Value::as_object)
             .and_then(|p| p.iter().find(|(k, _)| *k == key || wire::javascript_key(k) == key).map(|(_, v)| v));
         own.or_else(|| {
-            schema.get("allOf")?.as_array()?.iter().find_map(|part| self.property(resolve(&self.definitions, part)?, key))
+            schema
+                .get("allOf")?
+                .as_array()?
+                .iter()
+                .find_map(|part| self.property(resolve(&self.definitions, part)?, key))
         })
     }
 }

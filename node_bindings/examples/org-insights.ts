@@ -31,12 +31,13 @@ const STATUS: Record<string, 400 | 403 | 404 | 500 | 503 | 504> = {
   ODX_DB_TIMEOUT: 504,
 };
 
-/** The user's console scope, narrowed to `?branch` when given (refused when outside it). */
+/** The user's console scope, narrowed to `?branch` or `?city` when given (refused when outside it). */
 async function params(engine: Engine, c: Context<AppEnv>): Promise<ScopeParams & { organizationId: number }> {
   const branch = c.req.query('branch');
   const scope = await engine.insightsScope({
     userId: c.get('principal').userId,
     focusClinicId: branch === undefined ? undefined : Number(branch),
+    focusCity: c.req.query('city'),
   });
   return {
     organizationId: scope.organizationId,

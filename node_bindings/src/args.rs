@@ -2,6 +2,7 @@
 //! `ODX_INVALID_ARGUMENT` error that names the field, never a crash.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use odx_core::targets::MinVolume;
 use odx_core::{Domain, GroupBy, MetricScope, Period};
 use serde_json::{Map, Value};
 
@@ -62,6 +63,34 @@ pub fn as_of(obj: &Map<String, Value>, field: &str) -> Checked<DateTime<Utc>> {
     }
 }
 
+/// The optional `minVolume` of a console request: `{ appointments?,
+/// invoices?, capacityHours? }`, each a whole number of 0 or more (absent:
+/// core's default).
+pub fn min_volume(obj: &Map<String, Value>, field: &str) -> Checked<Option<MinVolume>> {
+    let inner = match obj.get(field) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(inner)) => inner,
+        Some(v) => return Err(BadArgument::new(field, format!("must be an object, not {v}"))),
+    };
+    let d = MinVolume::DEFAULT;
+    let count = |key: &str, default: u64| -> Checked<u64> {
+        match inner.get(key) {
+            None | Some(Value::Null) => Ok(default),
+            Some(v) => v
+                .as_u64()
+                .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 9e15).map(|f| f as u64))
+                .ok_or_else(|| {
+                    BadArgument::new(format!("{field}.{key}"), format!("must be a whole number of 0 or more, not {v}"))
+                }),
+        }
+    };
+    Ok(Some(MinVolume {
+        appointments: count("appointments", d.appointments)?,
+        invoices: count("invoices", d.invoices)?,
+        capacity_hours: count("capacityHours", d.capacity_hours)?,
+    }))
+}
+
 /// A required array of clinic ids (safe integers).
 pub fn ids(obj: &Map<String, Value>, field: &str) -> Checked<Vec<i64>> {
     let items = obj
@@ -95,6 +124,15 @@ pub fn optional_integer(obj: &Map<String, Value>, field: &str) -> Checked<Option
         Some(v) => {
             v.as_i64().map(Some).ok_or_else(|| BadArgument::new(field, format!("must be a whole number, not {v}")))
         }
+    }
+}
+
+/// An optional text: `None` when absent or `null`.
+pub fn optional_text(obj: &Map<String, Value>, field: &str) -> Checked<Option<String>> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(v) => Err(BadArgument::new(field, format!("must be a string, not {v}"))),
     }
 }
 
@@ -227,6 +265,8 @@ pub struct ConsoleRequest {
     pub to: NaiveDate,
     /// The instant it is read at (`asOf`, default: the call's time).
     pub now: DateTime<Utc>,
+    /// The least volumes rate targets are judged on (`minVolume`).
+    pub min_volume: Option<MinVolume>,
 }
 
 impl ConsoleRequest {
@@ -250,7 +290,13 @@ impl ConsoleRequest {
             from,
             to,
             now: as_of(obj, "asOf")?,
+            min_volume: min_volume(obj, "minVolume")?,
         })
+    }
+
+    /// The period asked and the least volumes its targets are judged on.
+    pub fn judged(&self) -> (Period, Option<MinVolume>) {
+        (self.period(), self.min_volume)
     }
 
     /// The period asked, read at `asOf`.
@@ -268,7 +314,7 @@ impl ConsoleRequest {
 }
 
 /// A policy request of a user: `{ userId, organizationId?, focusClinicId?,
-/// action?, resource? }` (the action and resource in snake_case for core).
+/// focusCity?, action?, resource? }` (the action and resource in snake_case for core).
 #[derive(Debug, Clone)]
 pub struct UserRequest {
     /// The user.
@@ -277,6 +323,8 @@ pub struct UserRequest {
     pub organization_id: Option<i64>,
     /// The focus branch.
     pub focus: Option<i64>,
+    /// The focus city.
+    pub city: Option<String>,
     /// The action, as JSON.
     pub action: String,
     /// The resource, as JSON.
@@ -295,6 +343,7 @@ impl UserRequest {
             user_id: integer(obj, "userId")?,
             organization_id: optional_integer(obj, "organizationId")?,
             focus: optional_integer(obj, "focusClinicId")?,
+            city: optional_text(obj, "focusCity")?,
             action: json("action"),
             resource: json("resource"),
         })

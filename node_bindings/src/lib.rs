@@ -132,11 +132,9 @@ fn stringify(env: &Env, value: Unknown<'_>, what: &str) -> Result<String> {
 /// rates are then percentages to one decimal and means rounded; lists keyed
 /// by a name (`paymentMix` by method ...) become columns, other lists (the
 /// trend) are left out.
-#[napi(
-    ts_args_type = "table: Array<object>, kind?: 'financial' | 'operations' | 'accounting' | 'lab' | 'staff' | \
+#[napi(ts_args_type = "table: Array<object>, kind?: 'financial' | 'operations' | 'accounting' | 'lab' | 'staff' | \
                     'clinical' | 'patients' | 'inventory' | 'leaderboard' | 'overview' | 'drivers' | 'actions' | \
-                    'anomalies' | 'alerts' | null"
-)]
+                    'anomalies' | 'alerts' | null")]
 pub fn to_csv(env: &Env, table: Unknown<'_>, kind: Option<String>) -> Result<String> {
     let internal = |e: Error| Fault::internal(format!("could not read table: {e}"));
     if !table.is_array().map_err(internal)? {
@@ -155,6 +153,12 @@ fn user_of(params: Option<Value>) -> Result<UserRequest> {
     UserRequest::read(&params.unwrap_or_default(), "params").map_err(bad_argument)
 }
 
+/// The console plan of a request over rows the caller holds.
+fn pure_plan(tables: &odx_core::Tables, p: &ConsoleRequest) -> Result<odx_core::console::ConsolePlan> {
+    let plan = tables.console_plan(p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.period());
+    Ok(plan.map_err(core_error)?.with_min_volume(p.min_volume))
+}
+
 /// The Command Center of rows the caller already holds (`{ clinics,
 /// organization_clinics, ops_targets, invoices, invoice_items, payments,
 /// lab_cases, appointments, doctor_schedules, clinic_hours, rooms, expenses,
@@ -169,9 +173,9 @@ fn user_of(params: Option<Value>) -> Result<UserRequest> {
 pub fn command(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     let p = console_of(params)?;
     let tables = tables(env, rows)?;
-    let ids = tables.org_branches(p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref()).map_err(core_error)?;
-    let center = tables.command(p.organization_id, Some(ids), p.period()).map_err(core_error)?;
-    ready(&center)
+    let plan = pure_plan(&tables, &p)?;
+    let (range, mtd) = tables.plan_reports(&plan).map_err(core_error)?;
+    ready(&plan.command(&range, mtd.as_ref()).map_err(core_error)?)
 }
 
 /// The digest facts of rows the caller holds (the tables `command` reads)
@@ -184,9 +188,9 @@ pub fn command(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Va
 pub fn digest(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     let p = console_of(params)?;
     let tables = tables(env, rows)?;
-    let ids = tables.org_branches(p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref()).map_err(core_error)?;
-    let digest = tables.digest(p.organization_id, Some(ids), p.period()).map_err(core_error)?;
-    ready(&digest)
+    let plan = pure_plan(&tables, &p)?;
+    let (range, mtd) = tables.plan_reports(&plan).map_err(core_error)?;
+    ready(&plan.digest(&range, mtd.as_ref()).map_err(core_error)?)
 }
 
 /// One branch benchmarked against the median of the organization's
@@ -235,7 +239,9 @@ pub fn network_overview(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> 
 )]
 pub fn insights_scope(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
     let p = user_of(params)?;
-    let scope = tables(env, rows)?.insights_scope(p.user_id, p.organization_id, p.focus).map_err(core_error)?;
+    let scope = tables(env, rows)?
+        .insights_scope(p.user_id, p.organization_id, p.focus, p.city.as_deref())
+        .map_err(core_error)?;
     to_js(&scope)
 }
 
@@ -517,7 +523,7 @@ impl Engine {
         self.bounded(env, "command", async move {
             let p = console_of(params)?;
             let outcome =
-                pg_sqlx::command(&pool, p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.period())
+                pg_sqlx::command(&pool, p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.judged())
                     .await;
             shaped("command", outcome.map_err(engine_error)?)
         })
@@ -532,7 +538,7 @@ impl Engine {
         self.bounded(env, "digest", async move {
             let p = console_of(params)?;
             let outcome =
-                pg_sqlx::digest(&pool, p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.period()).await;
+                pg_sqlx::digest(&pool, p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.judged()).await;
             shaped("digest", outcome.map_err(engine_error)?)
         })
     }
@@ -574,7 +580,8 @@ impl Engine {
         self.bounded(env, "insightsScope", async move {
             let p = user_of(params)?;
             let tables = pg_sqlx::console_tables(&pool, &USER_READS, p.user_id).await.map_err(engine_error)?;
-            let scope = tables.insights_scope(p.user_id, p.organization_id, p.focus).map_err(core_error)?;
+            let scope =
+                tables.insights_scope(p.user_id, p.organization_id, p.focus, p.city.as_deref()).map_err(core_error)?;
             to_js(&scope)
         })
     }

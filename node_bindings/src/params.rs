@@ -84,6 +84,11 @@ pub struct ConsoleParams {
     /// report states the `asOf` it used.
     #[napi(ts_type = "string | number | null")]
     pub as_of: Option<Value>,
+    /// The least volume a rate target is judged on (each absent: 20
+    /// appointments, 10 invoices, 40 capacity hours); below it the
+    /// evaluation is `insufficient_data`, never an alert.
+    #[napi(ts_type = "{ appointments?: number; invoices?: number; capacityHours?: number } | null")]
+    pub min_volume: Option<Value>,
 }
 
 /// What `insightsScope` takes.
@@ -95,6 +100,9 @@ pub struct UserScopeParams {
     pub organization_id: Option<i64>,
     /// Narrow the scope to this branch.
     pub focus_clinic_id: Option<i64>,
+    /// Narrow the scope to its branches in this city (trimmed,
+    /// case-insensitive; a city with none of them is `ODX_FORBIDDEN_SCOPE`).
+    pub focus_city: Option<String>,
 }
 
 /// What `authorize` takes.

@@ -47,6 +47,17 @@ test('command: the engine, the pure function and the extension agree', async () 
   assert.deepStrictEqual(june.leaderboard.map((r) => r.rank), [1, 2]);
   const demo = { organizationId: 500, from: '2026-06-01', to: '2026-06-30' };
   assert.deepStrictEqual(await engine.command(demo), await extensionCommand(demo));
+  // rate targets on enough volume only; minVolume overrides the defaults
+  const statuses = (c) => c.targets.evaluations.map((e) => `${e.targetId}:${e.status}`);
+  assert.ok(statuses(june).includes('2:insufficient_data'));
+  const any = { ...JUNE, minVolume: { appointments: 0, invoices: 0, capacityHours: 0 } };
+  const anyExt = asJs((await sql('SELECT odx_command(1, $1::date, $2::date, min_appointments => 0, min_invoices => 0, min_capacity_hours => 0) AS r', [JUNE.from, JUNE.to]))[0].r);
+  assert.deepStrictEqual(await engine.command(any), anyExt);
+  assert.deepStrictEqual(odx.command(rows, any), anyExt);
+  assert.ok(statuses(anyExt).includes('2:breached'));
+  for (const minVolume of [{ invoices: -1 }, { appointments: 1.5 }, 3]) {
+    await assert.rejects(engine.command({ ...JUNE, minVolume }), { code: 'ODX_INVALID_ARGUMENT' });
+  }
   // "this month" on the 15th: 15 of 30 days, the alerts of that day
   const mid = await engine.command(midJune);
   assert.equal(mid.asOf, '2026-06-15T07:00:00Z');
@@ -78,18 +89,22 @@ test('insightsScope: engine == pure == extension, refusals typed', async () => {
   const cases = [
     { userId: 90 }, { userId: 91 }, { userId: 90, focusClinicId: 2 }, { userId: 92 },
     { userId: 93, organizationId: 2 }, { userId: 50000001 }, { userId: 50000012 },
+    { userId: 90, focusCity: ' dubai' }, { userId: 90, focusCity: 'Lahore', focusClinicId: 1 },
   ];
   for (const c of cases) {
-    const ext = asJs((await sql('SELECT odx_insights_scope($1, $2, $3) AS r',
-      [c.userId, c.organizationId ?? null, c.focusClinicId ?? null]))[0].r);
+    const ext = asJs((await sql('SELECT odx_insights_scope($1, $2, $3, $4) AS r',
+      [c.userId, c.organizationId ?? null, c.focusClinicId ?? null, c.focusCity ?? null]))[0].r);
     assert.deepStrictEqual(await engine.insightsScope(c), ext, JSON.stringify(c));
     if (c.userId < 1000) assert.deepStrictEqual(odx.insightsScope(rows, c), ext, JSON.stringify(c));
   }
   assert.deepStrictEqual(await engine.insightsScope({ userId: 50000012 }),
     { userId: 50000012, organizationId: 500, role: 'branch_manager', level: 'branch', focus: null,
-      clinicIds: [502], activeClinicIds: [502] });
+      focusCity: null, clinicIds: [502], activeClinicIds: [502] });
+  assert.deepStrictEqual((await engine.insightsScope({ userId: 90, focusCity: 'Dubai' })).clinicIds, [2]);
   for (const [c, code] of [[{ userId: 11 }, 'ODX_NO_CONSOLE_ACCESS'], [{ userId: 91, focusClinicId: 1 }, 'ODX_FORBIDDEN_SCOPE'],
-    [{ userId: 93 }, 'ODX_INVALID_ARGUMENT'], [{ userId: 'x' }, 'ODX_INVALID_ARGUMENT']]) {
+    [{ userId: 93 }, 'ODX_INVALID_ARGUMENT'], [{ userId: 'x' }, 'ODX_INVALID_ARGUMENT'],
+    [{ userId: 91, focusCity: 'Lahore' }, 'ODX_FORBIDDEN_SCOPE'], [{ userId: 90, focusCity: 'Quetta' }, 'ODX_FORBIDDEN_SCOPE'],
+    [{ userId: 90, focusCity: 'Dubai', focusClinicId: 1 }, 'ODX_FORBIDDEN_SCOPE'], [{ userId: 90, focusCity: 7 }, 'ODX_INVALID_ARGUMENT']]) {
     await assert.rejects(engine.insightsScope(c), { code }, JSON.stringify(c));
     assert.throws(() => odx.insightsScope(rows, c), { code }, JSON.stringify(c));
   }
@@ -168,9 +183,18 @@ test('toCsv: any per-branch table, properly quoted, money exact', async () => {
   const csv = odx.toCsv(report.perBranch);
   const lines = csv.trimEnd().split('\n');
   const header = lines[0].split(',');
-  assert.deepStrictEqual(header.slice(0, 3), ['clinicId', 'doctorId', 'billed']);
+  assert.deepStrictEqual(header.slice(0, 6), ['clinicId', 'branchName', 'city', 'doctorId', 'doctorName', 'billed']);
   assert.ok(header.includes('arAging.90+'), 'nested objects become dotted columns');
-  assert.equal(lines[1].split(',')[2], report.perBranch[0].billed, 'money keeps its exact text');
+  assert.equal(lines[1].split(',')[5], report.perBranch[0].billed, 'money keeps its exact text');
+  assert.ok(header.every((h) => !h.startsWith('trend')), 'the trend is a table of its own');
+  // named: rates as percentages to one decimal, keyed lists as columns
+  const typed = odx.toCsv(report.perBranch, 'financial').trimEnd().split('\n');
+  const cols = typed[0].split(',');
+  const cell = (name) => typed[1].split(',')[cols.indexOf(name)];
+  assert.equal(cell('collectionRate'), `${(report.perBranch[0].collectionRate * 100).toFixed(1)}%`);
+  assert.equal(cell('branchName'), 'KA Lahore');
+  assert.ok(cell('paymentMix.cash.share').endsWith('%'));
+  assert.throws(() => odx.toCsv(report.perBranch, 'finance'), { code: 'ODX_INVALID_ARGUMENT' });
   const command = await engine.command(JUNE);
   assert.equal(odx.toCsv(command.leaderboard).trimEnd().split('\n').length, 1 + command.leaderboard.length);
   // quoting: commas, quotes and line breaks survive

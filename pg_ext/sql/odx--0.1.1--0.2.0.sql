@@ -98,9 +98,12 @@ CREATE FUNCTION "odx_command"(
 	"organization_id" bigint,
 	"from_date" date,
 	"to_date" date,
-	"as_of" timestamp with time zone DEFAULT now()
+	"as_of" timestamp with time zone DEFAULT now(),
+	"min_appointments" INT DEFAULT NULL,
+	"min_invoices" INT DEFAULT NULL,
+	"min_capacity_hours" INT DEFAULT NULL
 ) RETURNS jsonb
-STRICT STABLE PARALLEL SAFE
+STABLE PARALLEL SAFE
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'odx_command_wrapper';
 
@@ -120,9 +123,12 @@ CREATE FUNCTION "odx_digest"(
 	"organization_id" bigint,
 	"from_date" date,
 	"to_date" date,
-	"as_of" timestamp with time zone DEFAULT now()
+	"as_of" timestamp with time zone DEFAULT now(),
+	"min_appointments" INT DEFAULT NULL,
+	"min_invoices" INT DEFAULT NULL,
+	"min_capacity_hours" INT DEFAULT NULL
 ) RETURNS jsonb
-STRICT STABLE PARALLEL SAFE
+STABLE PARALLEL SAFE
 LANGUAGE c
 AS 'MODULE_PATHNAME', 'odx_digest_wrapper';
 
@@ -200,7 +206,8 @@ AS 'MODULE_PATHNAME', 'odx_function_comments_wrapper';
 CREATE FUNCTION "odx_insights_scope"(
 	"user_id" bigint,
 	"organization_id" bigint DEFAULT NULL,
-	"focus_clinic_id" bigint DEFAULT NULL
+	"focus_clinic_id" bigint DEFAULT NULL,
+	"focus_city" TEXT DEFAULT NULL
 ) RETURNS jsonb
 STABLE PARALLEL SAFE
 LANGUAGE c

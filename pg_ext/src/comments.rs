@@ -12,7 +12,7 @@ use odx_core::forecast::{
 };
 use odx_core::insights::OUTLIER_GAP;
 use odx_core::patients::CHURN_LIST_LEN;
-use odx_core::targets::WARNING_MISS;
+use odx_core::targets::{MinVolume, WARNING_MISS};
 use pgrx::prelude::*;
 use rust_decimal::Decimal;
 
@@ -27,6 +27,10 @@ const AS_OF: &str = "Read as of the earlier of the end of to_date (local midnigh
 /// Every function's signature (as `regprocedure` prints it) and comment.
 pub(crate) fn comments() -> Vec<(&'static str, String)> {
     let (warning_miss, outlier_gap) = (percent(WARNING_MISS), percent(OUTLIER_GAP));
+    let MinVolume { appointments, invoices, capacity_hours } = MinVolume::DEFAULT;
+    let min_volume = format!(
+        "A rate target is judged only on enough volume, below which its evaluation is insufficient_data and raises no alert: min_appointments scheduled for noshow_rate_max (default {appointments}), min_invoices billed for collection_rate_min (default {invoices}), min_capacity_hours of doctor capacity for utilization_min (default {capacity_hours})."
+    );
     macro_rules! domain_comments {
         ([] $($(#[$doc:meta])* $variant:ident $module:ident $acc:ident $metrics:ident $report:ident $(+ $window:ident)?;)*) => {
             [$((
@@ -98,13 +102,13 @@ pub(crate) fn comments() -> Vec<(&'static str, String)> {
                 .to_owned(),
         ),
         (
-            "odx_command(bigint, date, date, timestamp with time zone)",
+            "odx_command(bigint, date, date, timestamp with time zone, integer, integer, integer)",
             format!(
                 "The Command Center of an organization over from_date..to_date, computed by odx-core: revenue_mtd (billed from the first of to_date's month against the network revenue_monthly target prorated by elapsed days), billed, collected, collection_rate, no_show_rate, no_show_bleed, net_profit and expense_ratio of the range, the alerts of app.ops_targets judged on the month to date (warning within {warning_miss}% of the target, critical beyond), every target's evaluation, and the leaderboard of branches by billed with the worst no-show rate and the largest AR over 90 days flagged; {{ degraded, ... }}. Since 0.2.0."
             ),
         ),
         (
-            "odx_digest(bigint, date, date, timestamp with time zone)",
+            "odx_digest(bigint, date, date, timestamp with time zone, integer, integer, integer)",
             format!(
                 "The digest facts of an organization over from_date..to_date, computed by odx-core: the deterministic input a language model would narrate. billed, collected, net_profit and revenue attainment; anomalies (every target breach of the Command Center, then every branch worse than the median of the branches by more than {outlier_gap}% of it on a driver KPI) and the three highest-impact actions (PKR at stake, over every branch and driver); {{ degraded, ... }}. Since 0.2.0."
             ),
@@ -120,8 +124,8 @@ pub(crate) fn comments() -> Vec<(&'static str, String)> {
                 .to_owned(),
         ),
         (
-            "odx_insights_scope(bigint, bigint, bigint)",
-            "The console scope of a user, decided by odx-core from app.user_organization_assignments and app.organization_clinics: { user_id, organization_id, role, level, focus, clinic_ids, active_clinic_ids }. org_admin gets every branch of the organization (inactive ones included, for history), branch_manager its branch; anyone else is refused (42501, ODX_NO_CONSOLE_ACCESS), as is a focus branch outside the scope (42501, ODX_FORBIDDEN_SCOPE). Since 0.2.0."
+            "odx_insights_scope(bigint, bigint, bigint, text)",
+            "The console scope of a user, decided by odx-core from app.user_organization_assignments and app.organization_clinics: { user_id, organization_id, role, level, focus, focus_city, clinic_ids, active_clinic_ids }. org_admin gets every branch of the organization (inactive ones included, for history), branch_manager its branch; anyone else is refused (42501, ODX_NO_CONSOLE_ACCESS), as is a focus branch outside the scope (42501, ODX_FORBIDDEN_SCOPE). focus_city narrows the scope to its branches in that city (trimmed, case-insensitive), refusing a city with none of them (42501, ODX_FORBIDDEN_SCOPE). Since 0.2.0."
                 .to_owned(),
         ),
         (
@@ -156,9 +160,13 @@ pub(crate) fn comments() -> Vec<(&'static str, String)> {
     comments.extend(odx_core::domains!(domain_comments));
     // Every report read at an instant says what the instant means.
     for (signature, comment) in &mut comments {
-        if signature.ends_with("timestamp with time zone)") {
+        if signature.contains("timestamp with time zone") {
             comment.push(' ');
             comment.push_str(AS_OF);
+        }
+        if signature.ends_with("integer, integer, integer)") {
+            comment.push(' ');
+            comment.push_str(&min_volume);
         }
     }
     comments

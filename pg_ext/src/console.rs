@@ -8,6 +8,7 @@
 
 use crate::{date, internal, period, read, report, scope, to_jsonb, with_window, Result};
 use odx_core::policy::read_request;
+use odx_core::targets::MinVolume;
 use odx_core::{Domain, MetricScope, OdxError, Tables};
 use odx_sql::{ConsoleQuery, USER_READS};
 use pgrx::prelude::*;
@@ -90,6 +91,25 @@ fn odx_forecast_churn(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Resul
     to_jsonb("forecast_churn", forecast)
 }
 
+/// The least volumes of a console call (each `NULL`: core's default); a
+/// negative one is refused (22023).
+fn min_volume(appointments: Option<i32>, invoices: Option<i32>, hours: Option<i32>) -> Result<Option<MinVolume>> {
+    if appointments.is_none() && invoices.is_none() && hours.is_none() {
+        return Ok(None);
+    }
+    let d = MinVolume::DEFAULT;
+    let of = |v: Option<i32>, field: &'static str, default: u64| match v {
+        None => Ok(default),
+        Some(n) => u64::try_from(n)
+            .map_err(|_| report(OdxError::InvalidArgument { field, message: format!("must be 0 or more, not {n}") })),
+    };
+    Ok(Some(MinVolume {
+        appointments: of(appointments, "min_appointments", d.appointments)?,
+        invoices: of(invoices, "min_invoices", d.invoices)?,
+        capacity_hours: of(hours, "min_capacity_hours", d.capacity_hours)?,
+    }))
+}
+
 fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
     serde_json::to_value(value).map(JsonB).map_err(|e| internal(format!("odx: {e}")))
 }
@@ -105,8 +125,12 @@ fn odx_command(
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
     as_of: default!(TimestampWithTimeZone, "now()"),
+    min_appointments: default!(Option<i32>, "NULL"),
+    min_invoices: default!(Option<i32>, "NULL"),
+    min_capacity_hours: default!(Option<i32>, "NULL"),
 ) -> Result<JsonB> {
-    let center = read!(command, organization_id, None, None, period(from_date, to_date, as_of)?)?;
+    let judged = (period(from_date, to_date, as_of)?, min_volume(min_appointments, min_invoices, min_capacity_hours)?);
+    let center = read!(command, organization_id, None, None, judged)?;
     to_jsonb("command", center)
 }
 
@@ -119,8 +143,12 @@ fn odx_digest(
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
     as_of: default!(TimestampWithTimeZone, "now()"),
+    min_appointments: default!(Option<i32>, "NULL"),
+    min_invoices: default!(Option<i32>, "NULL"),
+    min_capacity_hours: default!(Option<i32>, "NULL"),
 ) -> Result<JsonB> {
-    let digest = read!(digest, organization_id, None, None, period(from_date, to_date, as_of)?)?;
+    let judged = (period(from_date, to_date, as_of)?, min_volume(min_appointments, min_invoices, min_capacity_hours)?);
+    let digest = read!(digest, organization_id, None, None, judged)?;
     to_jsonb("digest", digest)
 }
 
@@ -151,16 +179,18 @@ fn odx_network_overview(organization_id: i64, day: pgrx::datum::Date) -> Result<
 /// The console scope of a user: `org_admin` -> every branch of the
 /// organization (level network), `branch_manager` -> its branch (level
 /// branch); `focus_clinic_id` narrows it to one of its branches (42501 for
-/// one outside it), `organization_id` picks the organization of a user
-/// with console roles in several. Since 0.2.0.
+/// one outside it), `focus_city` to its branches in a city (42501 for a
+/// city with none of them), `organization_id` picks the organization of a
+/// user with console roles in several. Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_insights_scope(
     user_id: i64,
     organization_id: default!(Option<i64>, "NULL"),
     focus_clinic_id: default!(Option<i64>, "NULL"),
+    focus_city: default!(Option<&str>, "NULL"),
 ) -> Result<JsonB> {
     let tables = console_tables(&USER_READS, user_id)?;
-    plain_jsonb(tables.insights_scope(user_id, organization_id, focus_clinic_id).map_err(report)?)
+    plain_jsonb(tables.insights_scope(user_id, organization_id, focus_clinic_id, focus_city).map_err(report)?)
 }
 
 /// Whether a user may do `action` on `resource`: `{ allowed, reason }`.

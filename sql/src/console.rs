@@ -190,16 +190,29 @@ impl Outcome<DomainReports> {
 }
 
 impl<R: odx_core::Comparable> Outcome<R> {
-    /// The report against the previous period's (see
-    /// [`odx_core::compare`]), or what either misses.
+    /// The report against the previous period's and, for a whole calendar
+    /// month, against `months` (see [`odx_core::compare`]), or what any of
+    /// them misses.
     ///
     /// # Errors
     /// As [`odx_core::Comparable::compare`].
-    pub fn compared(self, previous: Self) -> odx_core::Result<Outcome<odx_core::Comparison>> {
-        Ok(match (self, previous) {
-            (Outcome::Report(now), Outcome::Report(before)) => Outcome::Report(now.compare(&before)?),
-            (Outcome::Degraded(missing), _) | (_, Outcome::Degraded(missing)) => Outcome::Degraded(missing),
-        })
+    pub fn compared(
+        self,
+        previous: Self,
+        months: Vec<(odx_core::compare::Basis, Self)>,
+    ) -> odx_core::Result<Outcome<odx_core::Comparison>> {
+        let (now, before) = match (self, previous) {
+            (Outcome::Report(now), Outcome::Report(before)) => (now, before),
+            (Outcome::Degraded(missing), _) | (_, Outcome::Degraded(missing)) => return Ok(Outcome::Degraded(missing)),
+        };
+        let mut comparison = now.compare(&before)?;
+        for (basis, month) in months {
+            match month {
+                Outcome::Report(month) => comparison.calendar.push(now.against(&month, basis)?),
+                Outcome::Degraded(missing) => return Ok(Outcome::Degraded(missing)),
+            }
+        }
+        Ok(Outcome::Report(comparison))
     }
 }
 

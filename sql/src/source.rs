@@ -14,13 +14,14 @@ use crate::schema::{missing_relations, COLUMNS_SQL};
 use crate::schema::{Domain, DomainSql};
 use chrono::NaiveDate;
 use odx_core::command::{CommandCenter, DomainReports};
-use odx_core::compare::comparison_scopes;
+use odx_core::compare::{calendar_scopes, comparison_scopes};
 use odx_core::console::ConsolePlan;
 use odx_core::forecast::{
     churn_forecast, churn_scopes, no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, ChurnForecast,
     NoShowForecast, RevenueForecast,
 };
 use odx_core::insights::{self, Benchmark, Digest, NetworkOverview};
+use odx_core::targets::MinVolume;
 use odx_core::{
     AccountingAcc, ClinicDirectory, ClinicInfo, FinancialAcc, Frame, LabAcc, MetricScope, OdxError, OperationsAcc,
     PatientsAcc,
@@ -199,9 +200,14 @@ pub async fn compare<S: Source>(
     scope: &MetricScope,
 ) -> Result<Outcome<Comparison>, SourceError<S::Error>> {
     let (current, previous) = comparison_scopes(scope)?;
+    let months = calendar_scopes(&current)?;
     crate::by_domain!(domain, A => {
         let now = compute::<A, S>(src, &current).await?;
-        now.compared(compute::<A, S>(src, &previous).await?).map_err(Into::into)
+        let mut others = Vec::with_capacity(months.len());
+        for (basis, month) in &months {
+            others.push((*basis, compute::<A, S>(src, month).await?));
+        }
+        now.compared(compute::<A, S>(src, &previous).await?, others).map_err(Into::into)
     })
 }
 
@@ -322,11 +328,11 @@ async fn over_range<T, S: Source>(
     organization_id: i64,
     clinic_ids: Option<Vec<i64>>,
     allowed: Option<&[i64]>,
-    period: Period,
+    (period, min_volume): (Period, Option<MinVolume>),
     finish: impl FnOnce(&ConsolePlan, &DomainReports, Option<&DomainReports>) -> odx_core::Result<T>,
 ) -> Result<Outcome<T>, SourceError<S::Error>> {
     let org = console_tables(src, &ORGANIZATION_READS, organization_id).await?;
-    let plan = org.console_plan(organization_id, clinic_ids, allowed, period)?;
+    let plan = org.console_plan(organization_id, clinic_ids, allowed, period)?.with_min_volume(min_volume);
     let range = domain_reports(src, &plan.range).await?;
     let mtd = match &plan.mtd {
         Some(scope) => Some(domain_reports(src, scope).await?),
@@ -337,7 +343,8 @@ async fn over_range<T, S: Source>(
 
 /// The Command Center of an organization's branches (`clinic_ids`, checked
 /// to be its branches and within `allowed` when given; all of them when
-/// `None`) over a period.
+/// `None`) over a period, its rate targets judged on `min_volume` (`None`:
+/// the defaults).
 ///
 /// # Errors
 /// [`SourceError`]; [`OdxError::ForbiddenScope`] for a clinic that is not a
@@ -347,9 +354,9 @@ pub async fn command<S: Source>(
     organization_id: i64,
     clinic_ids: Option<Vec<i64>>,
     allowed: Option<&[i64]>,
-    period: Period,
+    judged: (Period, Option<MinVolume>),
 ) -> Result<Outcome<CommandCenter>, SourceError<S::Error>> {
-    over_range(src, organization_id, clinic_ids, allowed, period, |p, r, m| p.command(r, m)).await
+    over_range(src, organization_id, clinic_ids, allowed, judged, |p, r, m| p.command(r, m)).await
 }
 
 /// The digest facts of an organization's branches (as [`command`]).
@@ -361,9 +368,9 @@ pub async fn digest<S: Source>(
     organization_id: i64,
     clinic_ids: Option<Vec<i64>>,
     allowed: Option<&[i64]>,
-    period: Period,
+    judged: (Period, Option<MinVolume>),
 ) -> Result<Outcome<Digest>, SourceError<S::Error>> {
-    over_range(src, organization_id, clinic_ids, allowed, period, |p, r, m| p.digest(r, m)).await
+    over_range(src, organization_id, clinic_ids, allowed, judged, |p, r, m| p.digest(r, m)).await
 }
 
 /// One branch benchmarked against the organization's branches (or

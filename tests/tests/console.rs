@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use odx_core::policy::{read_request, Reason};
 use odx_core::policy::{resolve_scope, Level, OrgDirectory};
-use odx_core::targets::{Severity, TargetMetric, TargetStatus};
+use odx_core::targets::{MinVolume, Severity, TargetMetric, TargetStatus};
 use odx_core::Period;
 use odx_core::{GroupBy, MetricScope, OdxError};
 use odx_fixtures::known_answer::{tables, ORG_ID, OTHER_ORG_ID};
@@ -28,14 +28,14 @@ fn frac(n: &str, over: &str) -> Decimal {
 fn the_org_admin_resolves_to_both_branches() {
     let t = tables();
     let dir = OrgDirectory::new(&t.organization_clinics, &t.clinics);
-    let s = resolve_scope(90, &t.user_organization_assignments, &dir, None, None).unwrap();
+    let s = resolve_scope(90, &t.user_organization_assignments, &dir, None, None, None).unwrap();
     assert_eq!((s.level, s.clinic_ids, s.organization_id), (Level::Network, vec![1, 2], ORG_ID));
     assert_eq!(
-        resolve_scope(90, &t.user_organization_assignments, &dir, None, Some(3)),
+        resolve_scope(90, &t.user_organization_assignments, &dir, None, Some(3), None),
         Err(OdxError::ForbiddenScope { clinic_id: 3 })
     );
     assert_eq!(
-        resolve_scope(11, &t.user_organization_assignments, &dir, None, None),
+        resolve_scope(11, &t.user_organization_assignments, &dir, None, None, None),
         Err(OdxError::NoConsoleAccess { user_id: 11 })
     );
 }
@@ -44,7 +44,11 @@ fn the_org_admin_resolves_to_both_branches() {
 fn every_console_role_of_the_fixture_resolves_as_the_rules_say() {
     let t = tables();
     let scope =
-        |user, org, focus| t.insights_scope(user, org, focus).map(|s| (s.level, s.organization_id, s.clinic_ids));
+        |user, org, focus| t.insights_scope(user, org, focus, None).map(|s| (s.level, s.organization_id, s.clinic_ids));
+    // by city: the org admin's branches in Dubai; never the Dubai manager's
+    // view of Lahore
+    assert_eq!(t.insights_scope(90, None, None, Some("dubai")).unwrap().clinic_ids, vec![2]);
+    assert_eq!(t.insights_scope(91, None, None, Some("Lahore")).unwrap_err().code(), "ODX_FORBIDDEN_SCOPE");
     // the branch manager of Dubai sees Dubai only, and cannot widen it
     assert_eq!(scope(91, None, None), Ok((Level::Branch, ORG_ID, vec![2])));
     assert_eq!(scope(91, None, Some(2)), Ok((Level::Branch, ORG_ID, vec![2])));
@@ -100,10 +104,20 @@ fn permission_decisions_of_the_fixture() {
     assert!(matches!(bad, OdxError::InvalidArgument { field: "resource", .. }), "{bad}");
 }
 
+/// The Command Center with rate targets judged on any volume (the known
+/// answers' branches are far smaller than a real one's: with the default
+/// minimums their rate targets are `insufficient_data`, see below).
+fn command_on_any_volume(t: &odx_core::Tables, period: Period) -> odx_core::command::CommandCenter {
+    let any = MinVolume { appointments: 0, invoices: 0, capacity_hours: 0 };
+    let plan = t.console_plan(ORG_ID, None, None, period).unwrap().with_min_volume(Some(any));
+    let (range, mtd) = t.plan_reports(&plan).unwrap();
+    plan.command(&range, mtd.as_ref()).unwrap()
+}
+
 #[test]
 fn command_center_of_june() {
     let t = tables();
-    let c = t.command(ORG_ID, None, Period::new(d("2026-06-01"), d("2026-06-30"))).unwrap();
+    let c = command_on_any_volume(&t, Period::new(d("2026-06-01"), d("2026-06-30")));
 
     // revenue month to date: the whole of June, 50,000 billed against 55,000
     assert_eq!(
@@ -193,6 +207,46 @@ fn command_center_of_june() {
     assert_eq!(board, [(1, 1, m("39000.00"), false, true, 3), (2, 2, m("11000.00"), true, false, 0)]);
     assert_eq!(c.leaderboard[0].net_profit, m("-10200.00"));
     assert_eq!(c.leaderboard[1].ar_90, m("1500.00"));
+}
+
+/// EXPECTED.md, "Too little volume": with the default minimums (20
+/// appointments, 10 invoices, 40 capacity hours) the no-show targets of
+/// both branches (10 and 4 appointments scheduled) and the network's
+/// collection-rate target (7 invoices) are insufficient data: no alert.
+#[test]
+fn a_rate_on_too_little_volume_is_insufficient_data_not_an_alert() {
+    let t = tables();
+    let c = t.command(ORG_ID, None, Period::new(d("2026-06-01"), d("2026-06-30"))).unwrap();
+    assert_eq!(c.targets.min_volume, MinVolume::DEFAULT);
+    let judged: Vec<_> =
+        c.targets.evaluations.iter().map(|e| (e.target_id, e.status, e.volume.map(|v| (v.volume, v.min)))).collect();
+    use TargetStatus::*;
+    assert_eq!(
+        judged,
+        [
+            (1, Breached, None),
+            (2, InsufficientData, Some((10, 20))),
+            (3, InsufficientData, Some((4, 20))),
+            (4, InsufficientData, Some((7, 10))),
+            (5, Met, None),
+            (6, Breached, None),
+            (7, Met, None),
+            (8, Breached, None),
+            (9, Met, None),
+            (10, Breached, Some((160, 40))),
+        ]
+    );
+    let metrics: Vec<_> = c.alerts.iter().map(|a| (a.metric, a.clinic_id)).collect();
+    assert_eq!(
+        metrics,
+        [
+            (TargetMetric::LabOverdueMax, Some(1)),
+            (TargetMetric::Ar90Max, Some(1)),
+            (TargetMetric::RevenueMonthly, None),
+            (TargetMetric::UtilizationMin, None),
+        ]
+    );
+    assert_eq!(c.leaderboard[0].alerts, 2, "Lahore: lab overdue and AR 90+, no longer the no-show rate");
 }
 
 #[test]
@@ -403,7 +457,7 @@ fn june_against_may_with_each_branchs_share() {
     let june = t.financial(&scope.with_group_by(GroupBy::Clinic)).unwrap();
     let may =
         t.financial(&MetricScope::new([1, 2], d("2026-05-02"), d("2026-05-31"), GroupBy::Clinic).unwrap()).unwrap();
-    assert_eq!(june.compare(&may).unwrap(), c);
+    assert_eq!(june.compare(&may).unwrap(), odx_core::Comparison { calendar: Vec::new(), ..c.clone() });
     // anything but the period of the same length just before is refused
     let april =
         t.financial(&MetricScope::new([1, 2], d("2026-04-01"), d("2026-04-30"), GroupBy::Clinic).unwrap()).unwrap();
@@ -609,4 +663,45 @@ fn a_period_in_the_future_reads_zero_range_figures_and_todays_balances() {
     assert_eq!(f.totals.outstanding, may.totals.outstanding);
     let o = t.operations(&s).unwrap();
     assert_eq!((o.totals.scheduled, o.totals.appointments.missed), (0, 0));
+}
+
+/// EXPECTED.md, "Previous period and share": June, a whole calendar month,
+/// is also set against May 1-31 (I4 of May 1 now counts: 19,000 + 5,000)
+/// and against June 2025 (nothing billed); a range that is not a calendar
+/// month has no calendar comparisons.
+#[test]
+fn a_calendar_month_against_the_previous_month_and_last_year() {
+    use odx_core::compare::Basis;
+    use odx_core::Domain;
+    let t = tables();
+    let june = MetricScope::new([1, 2], d("2026-06-01"), d("2026-06-30"), GroupBy::Clinic).unwrap();
+    let c = t.compare(Domain::Financial, &june).unwrap();
+    let bases: Vec<_> = c.calendar.iter().map(|k| (k.basis, k.previous_from, k.previous_to)).collect();
+    assert_eq!(
+        bases,
+        [
+            (Basis::PreviousMonth, d("2026-05-01"), d("2026-05-31")),
+            (Basis::SameMonthLastYear, d("2025-06-01"), d("2025-06-30")),
+        ]
+    );
+    let billed = |k: usize| c.calendar[k].totals.iter().find(|m| m.metric == "billed").unwrap().clone();
+    assert_eq!((billed(0).current, billed(0).previous), (Some(m("50000")), Some(m("24000"))));
+    assert_eq!(billed(1).previous, Some(m("0")));
+    let lahore = c.calendar[0].groups.iter().find(|g| g.clinic_id == 1 && g.change.metric == "billed").unwrap();
+    assert_eq!((lahore.branch_name.as_str(), lahore.change.previous), ("KA Lahore", Some(m("19000"))));
+    // read on June 15, May is read to May 15 and June 2025 to June 15, 2025
+    let now = chrono::DateTime::parse_from_rfc3339("2026-06-15T12:00:00+05:00").unwrap().with_timezone(&chrono::Utc);
+    let mid = t.compare(Domain::Financial, &june.clone().at(now).unwrap()).unwrap();
+    let may = t
+        .financial(
+            &Period::new(d("2026-05-01"), d("2026-05-31"))
+                .at(Some(now - chrono::Months::new(1)))
+                .scope([1, 2], GroupBy::Clinic)
+                .unwrap(),
+        )
+        .unwrap();
+    let prev = mid.calendar[0].totals.iter().find(|m| m.metric == "billed").unwrap().previous;
+    assert_eq!(prev, Some(may.totals.billed));
+    let not_a_month = MetricScope::new([1, 2], d("2026-06-02"), d("2026-06-30"), GroupBy::Clinic).unwrap();
+    assert!(t.compare(Domain::Financial, &not_a_month).unwrap().calendar.is_empty());
 }

@@ -261,6 +261,7 @@ async fn bad_input_gets_a_sqlstate_and_the_backend_survives() {
         ("SELECT odx_insights_scope(11)", "42501"),
         ("SELECT odx_insights_scope(91, NULL, 1)", "42501"),
         ("SELECT odx_insights_scope(93)", "22023"),
+        ("SELECT odx_insights_scope(91, focus_city => 'Lahore')", "42501"),
     ];
     for (sql, code) in cases {
         assert_eq!(sqlstate(&pool, sql).await, code, "{sql}");
@@ -355,7 +356,7 @@ async fn policy_functions_equal_core_on_the_known_answer_fixture() {
         for org in [None, Some(known_answer::ORG_ID), Some(known_answer::OTHER_ORG_ID)] {
             for focus in [None, Some(1), Some(2), Some(3)] {
                 let got = json_call(&pool, scope_sql, (user, org, focus)).await;
-                match t.insights_scope(user, org, focus) {
+                match t.insights_scope(user, org, focus, None) {
                     Ok(want) => assert_eq!(got, Ok(serde_json::to_value(want).unwrap()), "{user} {org:?} {focus:?}"),
                     Err(e) => {
                         let got = got.expect_err("refused like core");
@@ -560,9 +561,10 @@ async fn every_function_carries_the_comment_the_extension_writes_with_cores_cons
         format!("{CHURN_AFTER_MONTHS} calendar months"),
     );
     has(
-        "odx_command(bigint,date,date,timestamp with time zone)",
+        "odx_command(bigint,date,date,timestamp with time zone,integer,integer,integer)",
         "a period still in progress is read as of now".into(),
     );
+    has("odx_digest(bigint,date,date,timestamp with time zone,integer,integer,integer)", "insufficient_data".into());
     has("odx_forecast_churn(bigint[],date)", format!("within {CHURN_HORIZON_MONTHS} months"));
     has("odx_forecast_no_shows(bigint[],date)", format!("by {SHRINKAGE} appointments"));
 }

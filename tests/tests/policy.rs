@@ -58,7 +58,7 @@ proptest! {
         focus in prop::option::of(prop_oneof![100i64..=406, Just(-1), Just(i64::MAX)]),
     ) {
         let dir = OrgDirectory::new(&mapped, &clinics);
-        match resolve_scope(user, &assignments, &dir, org, focus) {
+        match resolve_scope(user, &assignments, &dir, org, focus, None) {
             Ok(scope) => {
                 let mine: Vec<_> = assignments
                     .iter()
@@ -85,7 +85,7 @@ proptest! {
             Err(OdxError::ForbiddenScope { clinic_id }) => {
                 // refused only for a focus outside what the unfocused scope gives
                 prop_assert_eq!(Some(clinic_id), focus);
-                let whole = resolve_scope(user, &assignments, &dir, org, None).unwrap();
+                let whole = resolve_scope(user, &assignments, &dir, org, None, None).unwrap();
                 prop_assert!(!whole.clinic_ids.contains(&clinic_id));
             }
             Err(OdxError::NoConsoleAccess { user_id } | OdxError::AmbiguousOrganization { user_id }) => {

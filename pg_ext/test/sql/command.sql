@@ -18,3 +18,14 @@ SELECT odx_command(1, '2026-06-01', '2026-06-15') -> 'revenue_mtd' ->> 'target_t
 SELECT odx_command(1, '2026-06-30', '2026-06-01');
 ROLLBACK;
 SELECT 1 AS still_connected;
+-- a rate target on too little volume is insufficient data, with its volume
+SELECT e ->> 'target_id' AS id, e ->> 'metric' AS metric, e ->> 'status' AS status,
+       e -> 'volume' ->> 'volume' AS volume, e -> 'volume' ->> 'min' AS min
+FROM jsonb_array_elements(odx_command(1, '2026-06-01', '2026-06-30') -> 'targets' -> 'evaluations') e
+WHERE jsonb_typeof(e -> 'volume') = 'object';
+-- judged on any volume: the no-show and collection-rate alerts come back
+SELECT a ->> 'metric' AS metric, a ->> 'clinic_id' AS clinic, a ->> 'severity' AS severity
+FROM jsonb_array_elements(odx_command(1, '2026-06-01', '2026-06-30', min_appointments => 0, min_invoices => 0,
+                                      min_capacity_hours => 0) -> 'alerts') a;
+-- a negative minimum is refused
+SELECT odx_command(1, '2026-06-01', '2026-06-30', min_invoices => -1);
