@@ -397,8 +397,8 @@ export interface CommandCenter {
    * branch's can be priced.
    */
   noShowBleed: string | null
-  /** Cash-basis net profit over the range. */
-  netProfit: string
+  /** Cash-basis net profit over the range (none without accounting). */
+  netProfit: string | null
   /** Expense ratio over the range. */
   expenseRatio: number | null
   /** The alert strip (critical first). */
@@ -407,6 +407,19 @@ export interface CommandCenter {
   targets: TargetsReport
   /** The branches ranked by billed. */
   leaderboard: Array<LeaderRow>
+  /**
+   * What could not be shown and why: the missing relations of a part
+   * not computed (e.g. `app.payroll`: no net profit or expense ratio; a
+   * missing lab table: lab targets not judged). Empty when complete.
+   */
+  missing: Array<string>
+  /**
+   * When the scope is some of the organization's branches (a branch
+   * manager, `?branch=`): the whole network over the same range, as
+   * aggregates only (never another branch's row), for "your branch
+   * against the network average". `None` for the whole network.
+   */
+  networkAverage: NetworkAverage | null
 }
 
 /** A domain report against its previous period, with each branch's share. */
@@ -467,8 +480,8 @@ export interface Digest {
   billed: string
   /** Collected over the range. */
   collected: string
-  /** Cash-basis net profit over the range. */
-  netProfit: string
+  /** Cash-basis net profit over the range (none without accounting). */
+  netProfit: string | null
   /** Revenue month to date against target. */
   revenueAttainment: number | null
   /**
@@ -811,8 +824,8 @@ export interface LeaderRow {
   noShowBleed: string | null
   /** AR over 90 days as of `to`. */
   ar90: string
-  /** Cash-basis net profit over the range. */
-  netProfit: string
+  /** Cash-basis net profit over the range (none without accounting). */
+  netProfit: string | null
   /** This branch has the worst no-show rate. */
   worstNoShow: boolean
   /** This branch has the largest AR over 90 days. */
@@ -841,6 +854,27 @@ export interface MinVolume {
   invoices: number
   /** Doctor capacity hours under `utilization_min` (default 40). */
   capacityHours: number
+}
+
+/**
+ * The whole organization over the range, as one branch on average and as
+ * network rates (merged counts, never an average of branch rates).
+ */
+export interface NetworkAverage {
+  /** The organization's branches (inactive ones included). */
+  branches: number
+  /** Billed per branch (the network's billed / branches, to the paisa). */
+  billedPerBranch: string
+  /** Collected per branch. */
+  collectedPerBranch: string
+  /** Cash-basis net profit per branch (none without accounting). */
+  netProfitPerBranch: string | null
+  /** The network's collection rate. */
+  collectionRate: number | null
+  /** The network's no-show rate. */
+  noShowRate: number | null
+  /** The network's expense ratio. */
+  expenseRatio: number | null
 }
 
 /** The Network Hub's overview of one day. */

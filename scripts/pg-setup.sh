@@ -67,7 +67,7 @@ extension() {
 
 databases() {
     local fixtures=(cargo run -q --locked --release -p odx-fixtures --)
-    for db in odx_test odx_degraded; do
+    for db in odx_test odx_degraded odx_no_org odx_no_payroll; do
         psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db OWNER odx"
     done
     { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer; "${fixtures[@]}" demo
@@ -76,6 +76,15 @@ databases() {
     { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer
       echo "DROP TABLE app.lab_cases, app.payroll; ALTER TABLE app.appointments DROP COLUMN room_id; CREATE EXTENSION odx;"; } \
         | psql_admin -d odx_degraded
+    # A clinic database without the org layer (no organizations, assignments
+    # or targets): the domains work, the console read-outs are degraded.
+    { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer
+      echo "DROP TABLE app.organization_templates, app.ops_targets, app.user_organization_assignments,"
+      echo "    app.organization_clinics, app.organizations; CREATE EXTENSION odx;"; } | psql_admin -d odx_no_org
+    # A database without payroll: the console hides net profit and the
+    # expense ratio only.
+    { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer
+      echo "DROP TABLE app.payroll; CREATE EXTENSION odx;"; } | psql_admin -d odx_no_payroll
     # Clinic databases the demo seed and teardown are tried on, owned and
     # loaded by odx (the role a tool writing to a live database runs as): two
     # with the known-answer tenant, one whose org-layer tables are missing.

@@ -137,7 +137,7 @@ fn print_command(c: &CommandCenter, digest: &Digest, names: &HashMap<i64, String
         pct(c.collection_rate),
         pct(c.no_show_rate),
         c.no_show_bleed.map_or("-".into(), pkr),
-        pkr(c.net_profit)
+        c.net_profit.map_or("-".into(), pkr)
     );
     let rows = c.leaderboard.iter().map(|r| {
         let mut flags = Vec::new();

@@ -38,10 +38,13 @@ pub struct DomainReports {
     pub financial: FinancialReport,
     /// Operations.
     pub operations: OperationsReport,
-    /// Accounting.
-    pub accounting: AccountingReport,
-    /// Lab.
-    pub lab: LabReport,
+    /// Accounting; none when its tables are missing (then net profit and
+    /// the expense ratio are not shown, nothing else is hidden).
+    pub accounting: Option<AccountingReport>,
+    /// Lab; none when its tables are missing (lab targets not judged).
+    pub lab: Option<LabReport>,
+    /// The relations of the parts that could not be computed (sorted).
+    pub missing: Vec<String>,
 }
 
 /// The scopes a Command Center needs: the period asked, and the month to
@@ -105,8 +108,8 @@ pub struct LeaderRow {
     pub no_show_bleed: Option<Decimal>,
     /// AR over 90 days as of `to`.
     pub ar_90: Decimal,
-    /// Cash-basis net profit over the range.
-    pub net_profit: Decimal,
+    /// Cash-basis net profit over the range (none without accounting).
+    pub net_profit: Option<Decimal>,
     /// This branch has the worst no-show rate.
     pub worst_no_show: bool,
     /// This branch has the largest AR over 90 days.
@@ -146,8 +149,8 @@ pub struct CommandCenter {
     /// (each branch's no-shows at its own average ticket); none when no
     /// branch's can be priced.
     pub no_show_bleed: Option<Decimal>,
-    /// Cash-basis net profit over the range.
-    pub net_profit: Decimal,
+    /// Cash-basis net profit over the range (none without accounting).
+    pub net_profit: Option<Decimal>,
     /// Expense ratio over the range.
     #[serde(with = "crate::wire::rate")]
     pub expense_ratio: Option<Decimal>,
@@ -157,6 +160,69 @@ pub struct CommandCenter {
     pub targets: TargetsReport,
     /// The branches ranked by billed.
     pub leaderboard: Vec<LeaderRow>,
+    /// What could not be shown and why: the missing relations of a part
+    /// not computed (e.g. `app.payroll`: no net profit or expense ratio; a
+    /// missing lab table: lab targets not judged). Empty when complete.
+    pub missing: Vec<String>,
+    /// When the scope is some of the organization's branches (a branch
+    /// manager, `?branch=`): the whole network over the same range, as
+    /// aggregates only (never another branch's row), for "your branch
+    /// against the network average". `None` for the whole network.
+    pub network_average: Option<NetworkAverage>,
+}
+
+/// The whole organization over the range, as one branch on average and as
+/// network rates (merged counts, never an average of branch rates).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct NetworkAverage {
+    /// The organization's branches (inactive ones included).
+    pub branches: u64,
+    /// Billed per branch (the network's billed / branches, to the paisa).
+    pub billed_per_branch: Decimal,
+    /// Collected per branch.
+    pub collected_per_branch: Decimal,
+    /// Cash-basis net profit per branch (none without accounting).
+    pub net_profit_per_branch: Option<Decimal>,
+    /// The network's collection rate.
+    #[serde(with = "crate::wire::rate")]
+    pub collection_rate: Option<Decimal>,
+    /// The network's no-show rate.
+    #[serde(with = "crate::wire::rate")]
+    pub no_show_rate: Option<Decimal>,
+    /// The network's expense ratio.
+    #[serde(with = "crate::wire::rate")]
+    pub expense_ratio: Option<Decimal>,
+}
+
+impl CommandCenter {
+    /// This Command Center (of some branches) with the network average of
+    /// `network`, the whole organization's reports over the same range
+    /// (totals only).
+    ///
+    /// # Errors
+    /// [`OdxError::ScopeMismatch`] when `network` is not over the same range;
+    /// [`OdxError::Overflow`].
+    pub fn against_network(self, network: &DomainReports) -> Result<CommandCenter> {
+        let f = &network.financial;
+        if (f.from, f.to) != (self.from, self.to) {
+            return Err(OdxError::ScopeMismatch);
+        }
+        let branches = f.clinic_ids.len() as u64;
+        let per_branch = |v: Decimal| -> Result<Decimal> {
+            let n = Decimal::from(branches.max(1));
+            v.checked_div(n).map(crate::num::round_money).ok_or(OdxError::Overflow { what: "per branch" })
+        };
+        let average = NetworkAverage {
+            branches,
+            billed_per_branch: per_branch(f.totals.billed)?,
+            collected_per_branch: per_branch(f.totals.collected)?,
+            net_profit_per_branch: network.accounting.as_ref().map(|a| per_branch(a.totals.net_profit)).transpose()?,
+            collection_rate: f.totals.collection_rate,
+            no_show_rate: network.operations.totals.no_show_rate,
+            expense_ratio: network.accounting.as_ref().and_then(|a| a.totals.expense_ratio),
+        };
+        Ok(CommandCenter { network_average: Some(average), ..self })
+    }
 }
 
 /// The metrics of a branch's clinic row of a report.
@@ -190,16 +256,16 @@ fn check<M>(
 struct Branch<'a> {
     financial: &'a FinancialMetrics,
     operations: &'a OperationsMetrics,
-    accounting: &'a AccountingMetrics,
-    lab: &'a LabMetrics,
+    accounting: Option<&'a AccountingMetrics>,
+    lab: Option<&'a LabMetrics>,
 }
 
 fn branch(r: &DomainReports, clinic_id: i64) -> Result<Branch<'_>> {
     Ok(Branch {
         financial: row(&r.financial, clinic_id)?,
         operations: row(&r.operations, clinic_id)?,
-        accounting: row(&r.accounting, clinic_id)?,
-        lab: row(&r.lab, clinic_id)?,
+        accounting: r.accounting.as_ref().map(|a| row(a, clinic_id)).transpose()?,
+        lab: r.lab.as_ref().map(|l| row(l, clinic_id)).transpose()?,
     })
 }
 
@@ -225,15 +291,15 @@ pub fn command_center(
     for (r, f) in [(range, from), (mtd, month_start)] {
         check(&r.financial, &clinic_ids, f, to, as_of)?;
         check(&r.operations, &clinic_ids, f, to, as_of)?;
-        check(&r.accounting, &clinic_ids, f, to, as_of)?;
-        check(&r.lab, &clinic_ids, f, to, as_of)?;
+        r.accounting.as_ref().map_or(Ok(()), |a| check(a, &clinic_ids, f, to, as_of))?;
+        r.lab.as_ref().map_or(Ok(()), |l| check(l, &clinic_ids, f, to, as_of))?;
     }
-    let actuals = |b: &Branch<'_>| Actuals::new(b.financial, b.operations, Some(b.accounting), Some(b.lab));
+    let actuals = |b: &Branch<'_>| Actuals::new(b.financial, b.operations, b.accounting, b.lab);
     let network = Actuals::new(
         &mtd.financial.totals,
         &mtd.operations.totals,
-        Some(&mtd.accounting.totals),
-        Some(&mtd.lab.totals),
+        mtd.accounting.as_ref().map(|a| &a.totals),
+        mtd.lab.as_ref().map(|l| &l.totals),
     );
     let mut per_branch = Vec::with_capacity(clinic_ids.len());
     for c in &clinic_ids {
@@ -280,7 +346,7 @@ pub fn command_center(
             no_show_rate: b.operations.no_show_rate,
             no_show_bleed: b.operations.no_show_bleed,
             ar_90: b.financial.ar_aging.over_90,
-            net_profit: b.accounting.net_profit,
+            net_profit: b.accounting.map(|a| a.net_profit),
             worst_no_show: false,
             largest_ar_90: false,
             alerts: u32::try_from(alerts).unwrap_or(u32::MAX),
@@ -315,10 +381,17 @@ pub fn command_center(
         collection_rate: t.financial.totals.collection_rate,
         no_show_rate: t.operations.totals.no_show_rate,
         no_show_bleed,
-        net_profit: t.accounting.totals.net_profit,
-        expense_ratio: t.accounting.totals.expense_ratio,
+        net_profit: t.accounting.as_ref().map(|a| a.totals.net_profit),
+        expense_ratio: t.accounting.as_ref().and_then(|a| a.totals.expense_ratio),
         alerts: targets_report.alerts.clone(),
         targets: targets_report,
         leaderboard,
+        missing: {
+            let mut m: Vec<String> = range.missing.iter().chain(&mtd.missing).cloned().collect();
+            m.sort();
+            m.dedup();
+            m
+        },
+        network_average: None,
     })
 }

@@ -75,8 +75,9 @@ impl Tables {
         Ok(DomainReports {
             financial: self.financial(scope)?,
             operations: self.operations(scope)?,
-            accounting: self.accounting(scope)?,
-            lab: self.lab(scope)?,
+            accounting: Some(self.accounting(scope)?),
+            lab: Some(self.lab(scope)?),
+            missing: Vec::new(),
         })
     }
 
@@ -175,16 +176,24 @@ impl Tables {
         let every = self.org_branches(organization_id, None, None)?;
         let whole_network = every.iter().all(|c| clinic_ids.contains(c));
         let (range, mtd) = command_scopes(clinic_ids, period)?;
+        // Some branches only: the whole organization's totals, never its
+        // rows, for "your branches against the network".
+        let network = (!whole_network).then(|| period.scope(every, GroupBy::None)).transpose()?;
         let targets = self.ops_targets.iter().filter(|t| t.organization_id == organization_id).cloned().collect();
-        Ok(ConsolePlan { range, mtd, targets, whole_network, min_volume: MinVolume::DEFAULT })
+        Ok(ConsolePlan { range, mtd, network, targets, whole_network, min_volume: MinVolume::DEFAULT })
     }
 
-    /// The domain reports of a plan's range and month to date, in memory.
+    /// The domain reports of a plan's scopes, in memory.
     ///
     /// # Errors
     /// As [`Tables::financial`].
-    pub fn plan_reports(&self, plan: &ConsolePlan) -> Result<(DomainReports, Option<DomainReports>)> {
-        Ok((self.domain_reports(&plan.range)?, plan.mtd.as_ref().map(|m| self.domain_reports(m)).transpose()?))
+    pub fn plan_reports(&self, plan: &ConsolePlan) -> Result<PlanReports> {
+        let reports = |s: &Option<MetricScope>| s.as_ref().map(|s| self.domain_reports(s)).transpose();
+        Ok(PlanReports {
+            range: self.domain_reports(&plan.range)?,
+            mtd: reports(&plan.mtd)?,
+            network: reports(&plan.network)?,
+        })
     }
 
     /// The Command Center of `clinic_ids` (branches of `organization_id`;
@@ -197,8 +206,7 @@ impl Tables {
     /// organization; as [`Tables::financial`] and [`command_center`].
     pub fn command(&self, organization_id: i64, clinic_ids: Option<Vec<i64>>, period: Period) -> Result<CommandCenter> {
         let plan = self.console_plan(organization_id, clinic_ids, None, period)?;
-        let (range, mtd) = self.plan_reports(&plan)?;
-        plan.command(&range, mtd.as_ref())
+        plan.command(&self.plan_reports(&plan)?)
     }
 
     /// The digest facts of `clinic_ids` (as [`Tables::command`] takes them).
@@ -207,8 +215,7 @@ impl Tables {
     /// As [`Tables::command`].
     pub fn digest(&self, organization_id: i64, clinic_ids: Option<Vec<i64>>, period: Period) -> Result<Digest> {
         let plan = self.console_plan(organization_id, clinic_ids, None, period)?;
-        let (range, mtd) = self.plan_reports(&plan)?;
-        plan.digest(&range, mtd.as_ref())
+        plan.digest(&self.plan_reports(&plan)?)
     }
 
     /// The branches `clinic_id` is benchmarked against: `clinic_ids` (as
@@ -310,6 +317,17 @@ impl Tables {
     }
 }
 
+/// The domain reports of a [`ConsolePlan`]'s scopes, fetched.
+#[derive(Debug, Clone)]
+pub struct PlanReports {
+    /// The range's.
+    pub range: DomainReports,
+    /// The month to date's, when the plan has one (else the range's serve).
+    pub mtd: Option<DomainReports>,
+    /// The whole organization's totals, when the plan has them.
+    pub network: Option<DomainReports>,
+}
+
 /// A console read-out over a range, planned ([`Tables::console_plan`]): the
 /// scopes whose domain reports it needs, and the targets it judges them by.
 /// The orchestration every surface shares: the in-memory path, the
@@ -321,6 +339,10 @@ pub struct ConsolePlan {
     pub range: MetricScope,
     /// The month to date of `to` when the range is not it.
     pub mtd: Option<MetricScope>,
+    /// Every branch of the organization over the range, totals only
+    /// (grouped by none), when the range is some of them: the network the
+    /// Command Center sets them against.
+    pub network: Option<MetricScope>,
     /// The organization's targets.
     pub targets: Vec<OpsTargetRow>,
     /// Whether the range is every branch of the organization (network
@@ -338,20 +360,26 @@ impl ConsolePlan {
         ConsolePlan { min_volume: min_volume.unwrap_or_default(), ..self }
     }
 
-    /// The Command Center of the fetched reports (`mtd` is the range's when
-    /// the plan has no month to date of its own).
+    /// The Command Center of the fetched reports.
     ///
     /// # Errors
     /// As [`command_center`].
-    pub fn command(&self, range: &DomainReports, mtd: Option<&DomainReports>) -> Result<CommandCenter> {
-        command_center(range, mtd.unwrap_or(range), &self.targets, (self.whole_network, self.min_volume))
+    pub fn command(&self, fetched: &PlanReports) -> Result<CommandCenter> {
+        let judged = (self.whole_network, self.min_volume);
+        let center =
+            command_center(&fetched.range, fetched.mtd.as_ref().unwrap_or(&fetched.range), &self.targets, judged)?;
+        match &fetched.network {
+            Some(network) => center.against_network(network),
+            None => Ok(center),
+        }
     }
 
     /// The digest facts of the fetched reports (as [`ConsolePlan::command`]).
     ///
     /// # Errors
     /// As [`digest_of`].
-    pub fn digest(&self, range: &DomainReports, mtd: Option<&DomainReports>) -> Result<Digest> {
-        digest_of(range, mtd.unwrap_or(range), &self.targets, (self.whole_network, self.min_volume))
+    pub fn digest(&self, fetched: &PlanReports) -> Result<Digest> {
+        let judged = (self.whole_network, self.min_volume);
+        digest_of(&fetched.range, fetched.mtd.as_ref().unwrap_or(&fetched.range), &self.targets, judged)
     }
 }

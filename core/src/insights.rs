@@ -196,8 +196,8 @@ fn share(part: Decimal, whole: Decimal) -> Result<Option<Decimal>> {
 fn figures(r: &DomainReports, clinic_id: i64) -> Result<Figures> {
     let f = clinic_row(&r.financial, clinic_id)?;
     let o = clinic_row(&r.operations, clinic_id)?;
-    let a = clinic_row(&r.accounting, clinic_id)?;
-    let l = clinic_row(&r.lab, clinic_id)?;
+    let a = r.accounting.as_ref().map(|a| clinic_row(a, clinic_id)).transpose()?;
+    let l = r.lab.as_ref().map(|l| clinic_row(l, clinic_id)).transpose()?;
     Ok(Figures {
         values: [
             f.collection_rate,
@@ -206,9 +206,9 @@ fn figures(r: &DomainReports, clinic_id: i64) -> Result<Figures> {
             o.doctor_utilization,
             o.chair_utilization,
             f.margin,
-            a.expense_ratio,
+            a.and_then(|a| a.expense_ratio),
             share(f.ar_aging.over_90, f.outstanding)?,
-            l.figures.overdue_share,
+            l.and_then(|l| l.figures.overdue_share),
         ],
         billed: f.billed,
         invoices: f.invoice_count,
@@ -216,7 +216,7 @@ fn figures(r: &DomainReports, clinic_id: i64) -> Result<Figures> {
         avg_ticket: o.avg_ticket,
         doctor_capacity: o.doctor_capacity_minutes,
         doctor_booked: o.doctor_booked_minutes,
-        receipts: a.receipts,
+        receipts: a.map_or(Decimal::ZERO, |a| a.receipts),
         outstanding: f.outstanding,
     })
 }
@@ -318,8 +318,8 @@ fn impact(driver: Driver, value: Decimal, median: Decimal, f: &Figures) -> Resul
 /// by clinic; [`OdxError::Overflow`].
 pub fn benchmark_all(r: &DomainReports) -> Result<Vec<Benchmark>> {
     same_scope(&r.financial, &r.operations)?;
-    same_scope(&r.financial, &r.accounting)?;
-    same_scope(&r.financial, &r.lab)?;
+    r.accounting.as_ref().map_or(Ok(()), |a| same_scope(&r.financial, a))?;
+    r.lab.as_ref().map_or(Ok(()), |l| same_scope(&r.financial, l))?;
     let ids = &r.financial.clinic_ids;
     let all = ids.iter().map(|c| figures(r, *c)).collect::<Result<Vec<_>>>()?;
     let medians = (0..Driver::ALL.len())
@@ -459,8 +459,8 @@ pub struct Digest {
     pub billed: Decimal,
     /// Collected over the range.
     pub collected: Decimal,
-    /// Cash-basis net profit over the range.
-    pub net_profit: Decimal,
+    /// Cash-basis net profit over the range (none without accounting).
+    pub net_profit: Option<Decimal>,
     /// Revenue month to date against target.
     #[serde(with = "crate::wire::rate")]
     pub revenue_attainment: Option<Decimal>,

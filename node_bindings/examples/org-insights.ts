@@ -28,8 +28,14 @@ const STATUS: Record<string, 400 | 403 | 404 | 500 | 503 | 504> = {
   ODX_UNKNOWN_USER: 403,
   ODX_UNKNOWN_CLINIC: 404,
   ODX_DB_UNAVAILABLE: 503,
+  ODX_NO_ORG_LAYER: 503,
   ODX_DB_TIMEOUT: 504,
 };
+
+/** The console scope cannot be resolved: the org layer is missing (503). */
+class NoOrgLayer extends Error {
+  code = 'ODX_NO_ORG_LAYER';
+}
 
 /** The user's console scope, narrowed to `?branch` or `?city` when given (refused when outside it). */
 async function params(engine: Engine, c: Context<AppEnv>): Promise<ScopeParams & { organizationId: number }> {
@@ -39,6 +45,7 @@ async function params(engine: Engine, c: Context<AppEnv>): Promise<ScopeParams &
     focusClinicId: branch === undefined ? undefined : Number(branch),
     focusCity: c.req.query('city'),
   });
+  if ('missing' in scope) throw new NoOrgLayer(`the org layer is missing: ${scope.missing.join(', ')}`);
   return {
     organizationId: scope.organizationId,
     clinicIds: scope.clinicIds,

@@ -174,8 +174,7 @@ pub fn command(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Va
     let p = console_of(params)?;
     let tables = tables(env, rows)?;
     let plan = pure_plan(&tables, &p)?;
-    let (range, mtd) = tables.plan_reports(&plan).map_err(core_error)?;
-    ready(&plan.command(&range, mtd.as_ref()).map_err(core_error)?)
+    ready(&plan.command(&tables.plan_reports(&plan).map_err(core_error)?).map_err(core_error)?)
 }
 
 /// The digest facts of rows the caller holds (the tables `command` reads)
@@ -189,8 +188,7 @@ pub fn digest(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Val
     let p = console_of(params)?;
     let tables = tables(env, rows)?;
     let plan = pure_plan(&tables, &p)?;
-    let (range, mtd) = tables.plan_reports(&plan).map_err(core_error)?;
-    ready(&plan.digest(&range, mtd.as_ref()).map_err(core_error)?)
+    ready(&plan.digest(&tables.plan_reports(&plan).map_err(core_error)?).map_err(core_error)?)
 }
 
 /// One branch benchmarked against the median of the organization's
@@ -574,29 +572,28 @@ impl Engine {
 
     /// The console scope of `{ userId, organizationId?, focusClinicId? }`,
     /// read from the org layer's tables (see `insightsScope`).
-    #[napi(ts_args_type = "params: UserScopeParams", ts_return_type = "Promise<InsightsScope>")]
+    #[napi(ts_args_type = "params: UserScopeParams", ts_return_type = "Promise<InsightsScope | Degraded>")]
     pub fn insights_scope<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         let pool = self.pool.clone();
         self.bounded(env, "insightsScope", async move {
             let p = user_of(params)?;
             let tables = pg_sqlx::console_tables(&pool, &USER_READS, p.user_id).await.map_err(engine_error)?;
-            let scope =
-                tables.insights_scope(p.user_id, p.organization_id, p.focus, p.city.as_deref()).map_err(core_error)?;
-            to_js(&scope)
+            policy_answer(
+                tables.try_map(|t| t.insights_scope(p.user_id, p.organization_id, p.focus, p.city.as_deref())),
+            )
         })
     }
 
     /// One permission decision for `{ userId, action, resource }`, read
     /// from the org layer's tables (see `authorize`).
-    #[napi(ts_args_type = "params: AuthorizeParams", ts_return_type = "Promise<Decision>")]
+    #[napi(ts_args_type = "params: AuthorizeParams", ts_return_type = "Promise<Decision | Degraded>")]
     pub fn authorize<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         let pool = self.pool.clone();
         self.bounded(env, "authorize", async move {
             let p = user_of(params)?;
             let (action, resource) = odx_core::policy::read_request(&p.action, &p.resource).map_err(core_error)?;
             let tables = pg_sqlx::console_tables(&pool, &USER_READS, p.user_id).await.map_err(engine_error)?;
-            let decision = tables.authorize(p.user_id, &action, &resource).map_err(core_error)?;
-            to_js(&decision)
+            policy_answer(tables.try_map(|t| t.authorize(p.user_id, &action, &resource)))
         })
     }
 
@@ -608,6 +605,15 @@ impl Engine {
             pool.close().await;
             Ok(())
         })
+    }
+}
+
+/// A policy answer as the extension gives it: the scope or decision itself,
+/// or `{ degraded: true, missing }` without the org layer.
+fn policy_answer<R: Serialize>(outcome: odx_core::Result<Outcome<R>>) -> Result<Value> {
+    match outcome.map_err(core_error)? {
+        Outcome::Report(r) => to_js(&r),
+        Outcome::Degraded(missing) => Ok(odx_core::wire::degraded("policy", &missing)),
     }
 }
 

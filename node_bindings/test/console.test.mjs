@@ -3,6 +3,7 @@
 // extension answer the same, and refusals carry their codes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import { odx, url, sql, asJs, clinicRows } from './helpers.mjs';
 
 let engine;
@@ -271,4 +272,43 @@ test('the churn list: engine == pure == extension, with its precision and recall
   ]);
   await assert.rejects(engine.forecastChurn({ clinicIds: [1, 2], asOf: '2026-12-31', allowedClinicIds: [1] }), { code: 'ODX_FORBIDDEN_SCOPE' });
   assert.throws(() => odx.forecastChurn(rows, { clinicIds: [1], asOf: 'December' }), { code: 'ODX_INVALID_ARGUMENT', message: /asOf/ });
+});
+
+test('without the org layer the console is degraded, never an error; the domains still answer', async () => {
+  const bare = await odx.Engine.connect(url.replace(/\/odx_test$/, '/odx_no_org'));
+  try {
+    const center = await bare.command(JUNE);
+    assert.deepStrictEqual([center.degraded, center.missing], [true, ['app.ops_targets', 'app.organization_clinics']]);
+    for (const answer of [await bare.digest(JUNE), await bare.networkOverview({ organizationId: 1, date: '2026-06-20' }),
+      await bare.benchmark({ ...JUNE, clinicId: 1 })]) {
+      assert.equal(answer.degraded, true);
+    }
+    const scope = await bare.insightsScope({ userId: 90 });
+    assert.deepStrictEqual([scope.degraded, scope.module], [true, 'policy']);
+    const fin = await bare.financial({ clinicIds: [1, 2], from: '2026-06-01', to: '2026-06-30' });
+    assert.deepStrictEqual([fin.degraded, fin.totals.billed], [false, '50000.00']);
+  } finally {
+    await bare.close();
+  }
+});
+
+test('without payroll the Command Center hides net profit and the expense ratio only', async () => {
+  const partial = await odx.Engine.connect(url.replace(/\/odx_test$/, '/odx_no_payroll'));
+  try {
+    const c = await partial.command(JUNE);
+    assert.deepStrictEqual([c.degraded, c.missing, c.netProfit, c.expenseRatio], [false, ['app.payroll'], null, null]);
+    assert.equal(c.billed, '50000.00');
+    assert.ok(c.leaderboard.every((r) => r.netProfit === null));
+    // the engine and the extension agree on the partial database too
+    const client = new pg.Client({ connectionString: url.replace(/\/odx_test$/, '/odx_no_payroll') });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SELECT odx_command(1, $1::date, $2::date) AS r', [JUNE.from, JUNE.to]);
+      assert.deepStrictEqual(c, asJs(rows[0].r));
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await partial.close();
+  }
 });

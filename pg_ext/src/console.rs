@@ -6,7 +6,7 @@
 //! core `Tables`; the domains run their set-based statements over every
 //! branch at once; core decides and rolls up.
 
-use crate::{date, internal, period, read, report, scope, to_jsonb, with_window, Result};
+use crate::{date, internal, period, read, report, scope, to_jsonb, with_window, Computed, Result};
 use odx_core::policy::read_request;
 use odx_core::targets::MinVolume;
 use odx_core::{Domain, MetricScope, OdxError, Tables};
@@ -16,8 +16,17 @@ use pgrx::JsonB;
 use serde::Serialize;
 
 /// The console tables of `reads` for `key`.
-pub(crate) fn console_tables(reads: &[ConsoleQuery], key: i64) -> Result<Tables> {
+pub(crate) fn console_tables(reads: &[ConsoleQuery], key: i64) -> Result<Computed<Tables>> {
     read!(console_tables, reads, key)
+}
+
+/// `f` of a user's console tables as jsonb, or `{ degraded: true, missing }`
+/// when the org layer is not there.
+fn with_user_tables(user_id: i64, f: impl FnOnce(&Tables) -> Result<JsonB>) -> Result<JsonB> {
+    match console_tables(&USER_READS, user_id)? {
+        Computed::Report(tables) => f(&tables),
+        Computed::Degraded(missing) => to_jsonb("policy", Computed::<()>::Degraded(missing)),
+    }
 }
 
 /// A domain named by a caller (`financial`, `operations` ...).
@@ -189,8 +198,9 @@ fn odx_insights_scope(
     focus_clinic_id: default!(Option<i64>, "NULL"),
     focus_city: default!(Option<&str>, "NULL"),
 ) -> Result<JsonB> {
-    let tables = console_tables(&USER_READS, user_id)?;
-    plain_jsonb(tables.insights_scope(user_id, organization_id, focus_clinic_id, focus_city).map_err(report)?)
+    with_user_tables(user_id, |t| {
+        plain_jsonb(t.insights_scope(user_id, organization_id, focus_clinic_id, focus_city).map_err(report)?)
+    })
 }
 
 /// Whether a user may do `action` on `resource`: `{ allowed, reason }`.
@@ -200,6 +210,5 @@ fn odx_insights_scope(
 #[pg_extern(stable, parallel_safe)]
 fn odx_authorize(user_id: i64, action: JsonB, resource: JsonB) -> Result<JsonB> {
     let (action, resource) = read_request(&action.0.to_string(), &resource.0.to_string()).map_err(report)?;
-    let tables = console_tables(&USER_READS, user_id)?;
-    plain_jsonb(tables.authorize(user_id, &action, &resource).map_err(report)?)
+    with_user_tables(user_id, |t| plain_jsonb(t.authorize(user_id, &action, &resource).map_err(report)?))
 }

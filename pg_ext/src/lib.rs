@@ -216,13 +216,12 @@ pub(crate) fn compute<A: DomainAcc>(scope: &MetricScope) -> Result<Computed<A::R
 /// `{ "degraded": false, totals, groups, ... }` as core shapes it, or
 /// `{ "degraded": true, "module": ..., "missing": [...], "totals": null, "groups": [] }`.
 pub(crate) fn to_jsonb<R: Serialize>(module: impl Serialize, computed: Computed<R>) -> Result<JsonB> {
-    let mut value = match computed {
-        Computed::Report(r) => serde_json::to_value(r).map_err(|e| internal(format!("odx: {e}")))?,
-        Computed::Degraded(missing) => serde_json::json!({
-            "module": module, "missing": missing, "totals": null, "groups": [],
-        }),
+    let (mut value, degraded) = match computed {
+        Computed::Report(r) => (serde_json::to_value(r).map_err(|e| internal(format!("odx: {e}")))?, false),
+        Computed::Degraded(missing) => {
+            (serde_json::json!({ "module": module, "missing": missing, "totals": null, "groups": [] }), true)
+        }
     };
-    let degraded = value.get("missing").is_some();
     if let Some(obj) = value.as_object_mut() {
         obj.insert("degraded".into(), degraded.into());
     }

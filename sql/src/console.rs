@@ -3,8 +3,10 @@
 //! applied: the org layer's mappings, the user's own row, and the targets.
 
 use crate::decode::{need, Row, RowError};
+use crate::schema::RequiredRelation;
 use chrono::NaiveDate;
 use odx_core::command::DomainReports;
+use odx_core::console::PlanReports;
 use odx_core::rows::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
 use odx_core::targets::OpsTargetRow;
 use odx_core::{AccountingReport, FinancialReport, LabReport, OperationsReport, Tables};
@@ -29,8 +31,28 @@ pub enum ConsoleRead {
 pub struct ConsoleQuery {
     /// What it reads.
     pub read: ConsoleRead,
+    /// The tables and columns it reads (when one is missing, the read-out is
+    /// degraded, never an error).
+    pub relations: &'static [RequiredRelation],
     /// The statement.
     pub sql: &'static str,
+}
+
+/// `organization_clinics` with each branch's `clinics` row.
+const DIRECTORY: &[RequiredRelation] = &[
+    RequiredRelation { table: "organization_clinics", columns: &["organization_id", "clinic_id", "is_hq"] },
+    RequiredRelation { table: "clinics", columns: &["id", "name", "city", "status", "timezone"] },
+];
+
+/// The tables and columns `reads` read, once each.
+pub fn console_relations(reads: &[ConsoleQuery]) -> Vec<RequiredRelation> {
+    let mut out: Vec<RequiredRelation> = Vec::new();
+    for r in reads.iter().flat_map(|q| q.relations) {
+        if !out.contains(r) {
+            out.push(*r);
+        }
+    }
+    out
 }
 
 macro_rules! directory_select {
@@ -45,10 +67,15 @@ FROM app.organization_clinics oc LEFT JOIN app.clinics c ON c.id = oc.clinic_id"
 pub const ORGANIZATION_READS: [ConsoleQuery; 2] = [
     ConsoleQuery {
         read: ConsoleRead::Directory,
+        relations: DIRECTORY,
         sql: concat!(directory_select!(), "\nWHERE oc.organization_id = $1 ORDER BY oc.clinic_id"),
     },
     ConsoleQuery {
         read: ConsoleRead::Targets,
+        relations: &[RequiredRelation {
+            table: "ops_targets",
+            columns: &["id", "organization_id", "clinic_id", "metric", "value", "period"],
+        }],
         sql: "SELECT t.id, t.organization_id, t.clinic_id, t.metric::text, t.value::text, t.period::text
 FROM app.ops_targets t WHERE t.organization_id = $1 ORDER BY t.id",
     },
@@ -61,16 +88,30 @@ FROM app.ops_targets t WHERE t.organization_id = $1 ORDER BY t.id",
 pub const USER_READS: [ConsoleQuery; 3] = [
     ConsoleQuery {
         read: ConsoleRead::User,
+        relations: &[RequiredRelation {
+            table: "users",
+            columns: &["id", "clinic_id", "name", "role", "status", "hired_on"],
+        }],
         sql: "SELECT u.id, u.clinic_id, u.name, u.role, u.status, to_char(u.hired_on, 'YYYY-MM-DD') AS hired_on
         FROM app.users u WHERE u.id = $1",
     },
     ConsoleQuery {
         read: ConsoleRead::Assignments,
+        relations: &[RequiredRelation {
+            table: "user_organization_assignments",
+            columns: &["user_id", "organization_id", "role", "clinic_id"],
+        }],
         sql: "SELECT a.user_id, a.organization_id, a.role, a.clinic_id
 FROM app.user_organization_assignments a WHERE a.user_id = $1",
     },
     ConsoleQuery {
         read: ConsoleRead::Directory,
+        relations: &[
+            DIRECTORY[0],
+            DIRECTORY[1],
+            RequiredRelation { table: "user_organization_assignments", columns: &["user_id", "organization_id"] },
+            RequiredRelation { table: "users", columns: &["id", "clinic_id"] },
+        ],
         sql: concat!(
             directory_select!(),
             "\nWHERE oc.organization_id IN (
@@ -145,47 +186,63 @@ pub enum Outcome<R> {
 }
 
 impl Outcome<DomainReports> {
-    /// The console's four domains as one outcome: their reports, or every
-    /// relation any of them misses (sorted, once each).
+    /// The console's four domains as one outcome. Financial and operations
+    /// are the console itself: when either misses a relation, the outcome is
+    /// degraded with every relation missing (sorted, once each). Accounting
+    /// and lab are parts: a missing one is `None` in the reports, its
+    /// relations listed in their `missing`, and the read-outs hide only what
+    /// it feeds (net profit and the expense ratio; lab targets).
     pub fn all4(
         financial: Outcome<FinancialReport>,
         operations: Outcome<OperationsReport>,
         accounting: Outcome<AccountingReport>,
         lab: Outcome<LabReport>,
     ) -> Self {
-        use Outcome::Report as R;
-        match (financial, operations, accounting, lab) {
-            (R(financial), R(operations), R(accounting), R(lab)) => {
-                Outcome::Report(DomainReports { financial, operations, accounting, lab })
+        let (accounting, mut missing) = accounting.split();
+        let (lab, lab_missing) = lab.split();
+        missing.extend(lab_missing);
+        let sorted = |mut m: Vec<String>| {
+            m.sort();
+            m.dedup();
+            m
+        };
+        match (financial, operations) {
+            (Outcome::Report(financial), Outcome::Report(operations)) => {
+                Outcome::Report(DomainReports { financial, operations, accounting, lab, missing: sorted(missing) })
             }
-            (f, o, a, l) => {
-                let mut missing = Vec::new();
-                for m in [f.missing(), o.missing(), a.missing(), l.missing()] {
-                    missing.extend(m);
-                }
-                missing.sort();
-                missing.dedup();
-                Outcome::Degraded(missing)
+            (f, o) => {
+                missing.extend(f.missing());
+                missing.extend(o.missing());
+                Outcome::Degraded(sorted(missing))
             }
         }
     }
 
-    /// `console` of the range's and the month to date's reports (`None`:
-    /// the plan has no month to date of its own; `ConsolePlan` decides what
-    /// that means), or what they miss.
+    /// `console` of a plan's reports (the range's, the month to date's and
+    /// the network's, each `None` when the plan has no such scope), or what
+    /// any of them misses.
     ///
     /// # Errors
     /// As `console`.
     pub fn console<T>(
         range: Self,
         mtd: Option<Self>,
-        console: impl FnOnce(&DomainReports, Option<&DomainReports>) -> odx_core::Result<T>,
+        network: Option<Self>,
+        console: impl FnOnce(&PlanReports) -> odx_core::Result<T>,
     ) -> odx_core::Result<Outcome<T>> {
-        Ok(match (range, mtd) {
-            (Outcome::Report(r), None) => Outcome::Report(console(&r, None)?),
-            (Outcome::Report(r), Some(Outcome::Report(m))) => Outcome::Report(console(&r, Some(&m))?),
-            (Outcome::Degraded(missing), _) | (_, Some(Outcome::Degraded(missing))) => Outcome::Degraded(missing),
-        })
+        let report = |o: Option<Self>| match o {
+            None => Ok(None),
+            Some(Outcome::Report(r)) => Ok(Some(r)),
+            Some(Outcome::Degraded(missing)) => Err(missing),
+        };
+        let fetched = match (report(Some(range)), report(mtd), report(network)) {
+            (Ok(Some(range)), Ok(mtd), Ok(network)) => PlanReports { range, mtd, network },
+            (Err(missing), _, _) | (_, Err(missing), _) | (_, _, Err(missing)) => {
+                return Ok(Outcome::Degraded(missing))
+            }
+            (Ok(None), _, _) => return Err(odx_core::OdxError::ScopeMismatch),
+        };
+        Ok(Outcome::Report(console(&fetched)?))
     }
 }
 
@@ -243,6 +300,14 @@ impl<R> Outcome<R> {
         missing.sort();
         missing.dedup();
         Outcome::Degraded(missing)
+    }
+
+    /// The report or what it misses, as a pair.
+    pub fn split(self) -> (Option<R>, Vec<String>) {
+        match self {
+            Outcome::Report(r) => (Some(r), Vec::new()),
+            Outcome::Degraded(m) => (None, m),
+        }
     }
 
     /// What it misses (nothing for a report).

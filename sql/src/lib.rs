@@ -29,7 +29,9 @@ mod queries;
 mod schema;
 pub mod source;
 
-pub use console::{feed_console, ConsoleQuery, ConsoleRead, Outcome, ORGANIZATION_READS, USER_READS};
+pub use console::{
+    console_relations, feed_console, ConsoleQuery, ConsoleRead, Outcome, ORGANIZATION_READS, USER_READS,
+};
 pub use decode::{DomainAcc, Row, RowError};
 /// Core's [`odx_core::by_domain!`]: `$body` once for every domain's accumulator.
 pub use odx_core::by_domain;

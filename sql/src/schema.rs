@@ -48,8 +48,14 @@ FROM information_schema.columns c WHERE c.table_schema = 'app'";
 /// What a domain misses, given the `(table, column)` pairs that exist:
 /// `app.table` for a missing table, `app.table.column` for a missing column.
 pub fn missing_relations(domain: Domain, present: &[(String, String)]) -> Vec<String> {
+    missing_of(domain.required(), present)
+}
+
+/// What `required` misses, given the `(table, column)` pairs that exist (as
+/// [`missing_relations`]).
+pub fn missing_of(required: &[RequiredRelation], present: &[(String, String)]) -> Vec<String> {
     let mut missing = Vec::new();
-    for rel in domain.required() {
+    for rel in required {
         if !present.iter().any(|(t, _)| t == rel.table) {
             missing.push(format!("app.{}", rel.table));
             continue;

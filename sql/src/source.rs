@@ -7,7 +7,7 @@
 //! sources of these same functions.
 
 pub use crate::console::Outcome;
-use crate::console::{feed_console, ConsoleQuery, ORGANIZATION_READS};
+use crate::console::{console_relations, feed_console, ConsoleQuery, ORGANIZATION_READS};
 use crate::decode::{id, text, DomainAcc, Row, RowError};
 use crate::queries::{Param, ScopeParams, CLINIC_ZONES_SQL, DOCTOR_NAMES_SQL};
 use crate::schema::{missing_relations, COLUMNS_SQL};
@@ -15,7 +15,7 @@ use crate::schema::{Domain, DomainSql};
 use chrono::NaiveDate;
 use odx_core::command::{CommandCenter, DomainReports};
 use odx_core::compare::{calendar_scopes, comparison_scopes};
-use odx_core::console::ConsolePlan;
+use odx_core::console::{ConsolePlan, PlanReports};
 use odx_core::forecast::{
     churn_forecast, churn_scopes, no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, ChurnForecast,
     NoShowForecast, RevenueForecast,
@@ -273,7 +273,10 @@ pub async fn forecast_churn<S: Source>(
     forecast::<PatientsAcc, _, S>(src, (clinic_ids, as_of), churn_scopes, churn_forecast).await
 }
 
-/// The console tables of `reads` for `key` (an organization or a user id).
+/// The console tables of `reads` for `key` (an organization or a user id),
+/// or the tables and columns of the org layer they miss (degraded, never an
+/// error: a clinic database without the org layer, or without
+/// `ops_targets`).
 ///
 /// # Errors
 /// [`SourceError::Database`], [`SourceError::Row`].
@@ -281,12 +284,27 @@ pub async fn console_tables<S: Source>(
     src: &S,
     reads: &[ConsoleQuery],
     key: i64,
-) -> Result<Tables, SourceError<S::Error>> {
+) -> Result<Outcome<Tables>, SourceError<S::Error>> {
+    let mut missing = crate::schema::missing_of(&console_relations(reads), &present_columns(src).await?);
+    missing.sort();
+    if !missing.is_empty() {
+        return Ok(Outcome::Degraded(missing));
+    }
     let mut tables = Tables::default();
     for q in reads {
         src.rows(q.sql, &[Param::Id(key)], &mut |r| feed_console(&mut tables, q.read, r)).await?;
     }
-    Ok(tables)
+    Ok(Outcome::Report(tables))
+}
+
+/// `$outcome`'s report, or an early `Ok(Outcome::Degraded(missing))`.
+macro_rules! or_degraded {
+    ($outcome:expr) => {
+        match $outcome {
+            Outcome::Report(r) => r,
+            Outcome::Degraded(missing) => return Ok(Outcome::Degraded(missing)),
+        }
+    };
 }
 
 /// The four domain reports the console reads, of a scope grouped by clinic.
@@ -305,20 +323,6 @@ pub async fn domain_reports<S: Source>(
     ))
 }
 
-/// What every console call of an organization reads: the organization's
-/// tables, and `clinic_ids` (checked to be its branches and within `allowed`
-/// when given; all of them when `None`).
-async fn organization<S: Source>(
-    src: &S,
-    organization_id: i64,
-    clinic_ids: Option<Vec<i64>>,
-    allowed: Option<&[i64]>,
-) -> Result<(Tables, Vec<i64>), SourceError<S::Error>> {
-    let org = console_tables(src, &ORGANIZATION_READS, organization_id).await?;
-    let ids = org.org_branches(organization_id, clinic_ids, allowed)?;
-    Ok((org, ids))
-}
-
 /// A console read-out of an organization's branches (`clinic_ids`, checked
 /// to be its branches and within `allowed` when given; all of them when
 /// `None`) over `from..=to`: core plans it ([`Tables::console_plan`]), the
@@ -329,16 +333,20 @@ async fn over_range<T, S: Source>(
     clinic_ids: Option<Vec<i64>>,
     allowed: Option<&[i64]>,
     (period, min_volume): (Period, Option<MinVolume>),
-    finish: impl FnOnce(&ConsolePlan, &DomainReports, Option<&DomainReports>) -> odx_core::Result<T>,
+    finish: impl FnOnce(&ConsolePlan, &PlanReports) -> odx_core::Result<T>,
 ) -> Result<Outcome<T>, SourceError<S::Error>> {
-    let org = console_tables(src, &ORGANIZATION_READS, organization_id).await?;
+    let org = or_degraded!(console_tables(src, &ORGANIZATION_READS, organization_id).await?);
     let plan = org.console_plan(organization_id, clinic_ids, allowed, period)?.with_min_volume(min_volume);
     let range = domain_reports(src, &plan.range).await?;
     let mtd = match &plan.mtd {
         Some(scope) => Some(domain_reports(src, scope).await?),
         None => None,
     };
-    Outcome::console(range, mtd, |r, m| finish(&plan, r, m)).map_err(Into::into)
+    let network = match &plan.network {
+        Some(scope) => Some(domain_reports(src, scope).await?),
+        None => None,
+    };
+    Outcome::console(range, mtd, network, |fetched| finish(&plan, fetched)).map_err(Into::into)
 }
 
 /// The Command Center of an organization's branches (`clinic_ids`, checked
@@ -356,7 +364,7 @@ pub async fn command<S: Source>(
     allowed: Option<&[i64]>,
     judged: (Period, Option<MinVolume>),
 ) -> Result<Outcome<CommandCenter>, SourceError<S::Error>> {
-    over_range(src, organization_id, clinic_ids, allowed, judged, |p, r, m| p.command(r, m)).await
+    over_range(src, organization_id, clinic_ids, allowed, judged, |p, fetched| p.command(fetched)).await
 }
 
 /// The digest facts of an organization's branches (as [`command`]).
@@ -370,7 +378,7 @@ pub async fn digest<S: Source>(
     allowed: Option<&[i64]>,
     judged: (Period, Option<MinVolume>),
 ) -> Result<Outcome<Digest>, SourceError<S::Error>> {
-    over_range(src, organization_id, clinic_ids, allowed, judged, |p, r, m| p.digest(r, m)).await
+    over_range(src, organization_id, clinic_ids, allowed, judged, |p, fetched| p.digest(fetched)).await
 }
 
 /// One branch benchmarked against the organization's branches (or
@@ -388,7 +396,7 @@ pub async fn benchmark<S: Source>(
     allowed: Option<&[i64]>,
     period: Period,
 ) -> Result<Outcome<Benchmark>, SourceError<S::Error>> {
-    let org = console_tables(src, &ORGANIZATION_READS, organization_id).await?;
+    let org = or_degraded!(console_tables(src, &ORGANIZATION_READS, organization_id).await?);
     let ids = org.benchmark_set(organization_id, clinic_id, clinic_ids, allowed)?;
     let scope = period.scope(ids, GroupBy::Clinic)?;
     domain_reports(src, &scope).await?.try_map(|r| insights::benchmark(&r, clinic_id)).map_err(Into::into)
@@ -406,7 +414,8 @@ pub async fn network_overview<S: Source>(
     allowed: Option<&[i64]>,
     date: NaiveDate,
 ) -> Result<Outcome<NetworkOverview>, SourceError<S::Error>> {
-    let (org, ids) = organization(src, organization_id, clinic_ids, allowed).await?;
+    let org = or_degraded!(console_tables(src, &ORGANIZATION_READS, organization_id).await?);
+    let ids = org.org_branches(organization_id, clinic_ids, allowed)?;
     let active = org.active_branches(&ids);
     let scope = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
     domain_reports(src, &scope).await?.try_map(|r| insights::network_overview(&r, &active)).map_err(Into::into)

@@ -110,8 +110,7 @@ fn permission_decisions_of_the_fixture() {
 fn command_on_any_volume(t: &odx_core::Tables, period: Period) -> odx_core::command::CommandCenter {
     let any = MinVolume { appointments: 0, invoices: 0, capacity_hours: 0 };
     let plan = t.console_plan(ORG_ID, None, None, period).unwrap().with_min_volume(Some(any));
-    let (range, mtd) = t.plan_reports(&plan).unwrap();
-    plan.command(&range, mtd.as_ref()).unwrap()
+    plan.command(&t.plan_reports(&plan).unwrap()).unwrap()
 }
 
 #[test]
@@ -136,7 +135,8 @@ fn command_center_of_june() {
     // the leaderboard's bleeds add up to the headline: 19,500.00 + 3,666.67
     assert_eq!(c.no_show_bleed, Some(m("23166.67")));
     assert_eq!(c.leaderboard.iter().filter_map(|r| r.no_show_bleed).sum::<Decimal>(), m("23166.67"));
-    assert_eq!(c.net_profit, m("-9300.00"));
+    assert_eq!(c.net_profit, Some(m("-9300.00")));
+    assert!(c.missing.is_empty(), "every part computed");
     assert_eq!(c.expense_ratio, Some(frac("46300", "37000").normalize()));
 
     // every target judged, in id order; 11 (unknown metric) and 12 (weekly) kept out
@@ -205,7 +205,7 @@ fn command_center_of_june() {
         .map(|r| (r.rank, r.clinic_id, r.billed, r.worst_no_show, r.largest_ar_90, r.alerts))
         .collect();
     assert_eq!(board, [(1, 1, m("39000.00"), false, true, 3), (2, 2, m("11000.00"), true, false, 0)]);
-    assert_eq!(c.leaderboard[0].net_profit, m("-10200.00"));
+    assert_eq!(c.leaderboard[0].net_profit, Some(m("-10200.00")));
     assert_eq!(c.leaderboard[1].ar_90, m("1500.00"));
 }
 
@@ -704,4 +704,22 @@ fn a_calendar_month_against_the_previous_month_and_last_year() {
     assert_eq!(prev, Some(may.totals.billed));
     let not_a_month = MetricScope::new([1, 2], d("2026-06-02"), d("2026-06-30"), GroupBy::Clinic).unwrap();
     assert!(t.compare(Domain::Financial, &not_a_month).unwrap().calendar.is_empty());
+}
+
+/// EXPECTED.md, "Targets and the Command Center": a request for one branch
+/// gets the network as aggregates (never another branch's row) to set
+/// itself against; the whole network has none.
+#[test]
+fn one_branch_against_the_network_average() {
+    let t = tables();
+    let june = Period::new(d("2026-06-01"), d("2026-06-30"));
+    let lahore = t.command(ORG_ID, Some(vec![1]), june).unwrap();
+    let n = lahore.network_average.clone().expect("a branch-scoped request has the network average");
+    assert_eq!(n.branches, 2);
+    assert_eq!((n.billed_per_branch, n.collected_per_branch), (m("25000.00"), m("18500.00")));
+    assert_eq!(n.net_profit_per_branch, Some(m("-4650.00")));
+    assert_eq!((n.collection_rate, n.no_show_rate), (Some(m("0.74")), Some(frac("3", "14").normalize())));
+    assert_eq!(n.expense_ratio, Some(frac("46300", "37000").normalize()));
+    assert_eq!(lahore.leaderboard.len(), 1, "no other branch's row");
+    assert!(t.command(ORG_ID, None, june).unwrap().network_average.is_none());
 }

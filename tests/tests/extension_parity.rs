@@ -305,6 +305,65 @@ async fn missing_relations_degrade_the_module_instead_of_failing() {
     assert_eq!(rows.get::<i64, _>(0), 0, "the table form returns no rows (with a WARNING naming what is missing)");
 }
 
+/// Without the org layer (or `ops_targets`), the console read-outs and the
+/// policy functions say what is missing instead of failing; the domains
+/// still answer.
+#[tokio::test]
+async fn a_database_without_the_org_layer_degrades_the_console() {
+    let pool = pool(&database_url_for("odx_no_org")).await;
+    let org_layer = serde_json::json!(["app.ops_targets", "app.organization_clinics",]);
+    for sql in [
+        "SELECT odx_command(1, '2026-06-01', '2026-06-30')::text",
+        "SELECT odx_digest(1, '2026-06-01', '2026-06-30')::text",
+        "SELECT odx_benchmark(1, 1, '2026-06-01', '2026-06-30')::text",
+        "SELECT odx_network_overview(1, '2026-06-20')::text",
+    ] {
+        let text: String = sqlx::query(sql).fetch_one(&pool).await.unwrap_or_else(|e| panic!("{sql}: {e}")).get(0);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["degraded"], Value::Bool(true), "{sql}");
+        let missing: Vec<String> = serde_json::from_value(v["missing"].clone()).unwrap();
+        assert!(missing.iter().any(|m| m == "app.organization_clinics"), "{sql}: {missing:?}");
+        if sql.contains("command") {
+            assert_eq!(v["missing"], org_layer, "{sql}");
+        }
+    }
+    for sql in ["SELECT odx_insights_scope(90)::text", "SELECT odx_authorize(90, '{\"action\": \"view_insights\"}', '{\"kind\": \"organization\", \"organization_id\": 1}')::text"] {
+        let text: String = sqlx::query(sql).fetch_one(&pool).await.unwrap_or_else(|e| panic!("{sql}: {e}")).get(0);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!((v["degraded"].clone(), v["module"].clone()), (Value::Bool(true), Value::from("policy")), "{sql}");
+    }
+    let fin = call(&pool, "odx_financial", &known_answer::CLINICS, "2026-06-01", "2026-06-30", "clinic").await;
+    assert_eq!(
+        (fin["degraded"].clone(), fin["totals"]["billed"].clone()),
+        (Value::Bool(false), Value::from("50000.00"))
+    );
+}
+
+/// Without payroll, the Command Center hides net profit and the expense
+/// ratio (and judges the expense-ratio target as no data), nothing else.
+#[tokio::test]
+async fn a_missing_payroll_hides_net_profit_and_the_expense_ratio_only() {
+    let pool = pool(&database_url_for("odx_no_payroll")).await;
+    let c = command(&pool, known_answer::ORG_ID, "2026-06-01", "2026-06-30").await;
+    assert_eq!(c["degraded"], Value::Bool(false));
+    assert_eq!(c["missing"], serde_json::json!(["app.payroll"]));
+    assert_eq!((c["net_profit"].clone(), c["expense_ratio"].clone()), (Value::Null, Value::Null));
+    assert_eq!((c["billed"].clone(), c["collection_rate"].clone()), (Value::from("50000.00"), Value::from("0.74")));
+    assert!(c["leaderboard"].as_array().unwrap().iter().all(|r| r["net_profit"].is_null()));
+    let ratio = c["targets"]["evaluations"].as_array().unwrap().iter().find(|e| e["target_id"] == 9).unwrap().clone();
+    assert_eq!(ratio["status"], Value::from("no_data"));
+    // the digest and the benchmark answer too, without the expense ratio
+    let text: String = sqlx::query("SELECT odx_benchmark(1, 1, '2026-06-01', '2026-06-30')::text")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    let b: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(b["degraded"], Value::Bool(false));
+    let er = b["drivers"].as_array().unwrap().iter().find(|d| d["driver"] == "expense_ratio").unwrap().clone();
+    assert_eq!(er["value"], Value::Null);
+}
+
 async fn command(pool: &PgPool, org: i64, from: &str, to: &str) -> Value {
     let text: String = sqlx::query("SELECT odx_command($1, $2::date, $3::date)::text")
         .bind(org)
