@@ -27,6 +27,8 @@ CREATE FUNCTION "odx_accounting_by_branch"(
 	"as_of" timestamp with time zone DEFAULT now()
 ) RETURNS TABLE (
 	"clinic_id" bigint,
+	"branch_name" TEXT,
+	"city" TEXT,
 	"receipts" NUMERIC,
 	"materials_cost" NUMERIC,
 	"lab_cost" NUMERIC,
@@ -79,6 +81,8 @@ CREATE FUNCTION "odx_clinical_by_branch"(
 	"as_of" timestamp with time zone DEFAULT now()
 ) RETURNS TABLE (
 	"clinic_id" bigint,
+	"branch_name" TEXT,
+	"city" TEXT,
 	"plans_created" bigint,
 	"plans_accepted" bigint,
 	"acceptance_rate" NUMERIC,
@@ -150,6 +154,8 @@ CREATE FUNCTION "odx_financial_by_branch"(
 	"as_of" timestamp with time zone DEFAULT now()
 ) RETURNS TABLE (
 	"clinic_id" bigint,
+	"branch_name" TEXT,
+	"city" TEXT,
 	"billed" NUMERIC,
 	"invoice_count" bigint,
 	"avg_ticket" NUMERIC,
@@ -231,6 +237,8 @@ CREATE FUNCTION "odx_inventory_by_branch"(
 	"as_of" timestamp with time zone DEFAULT now()
 ) RETURNS TABLE (
 	"clinic_id" bigint,
+	"branch_name" TEXT,
+	"city" TEXT,
 	"items" bigint,
 	"skus" bigint,
 	"stock_value" NUMERIC,
@@ -266,6 +274,8 @@ CREATE FUNCTION "odx_lab_by_branch"(
 	"as_of" timestamp with time zone DEFAULT now()
 ) RETURNS TABLE (
 	"clinic_id" bigint,
+	"branch_name" TEXT,
+	"city" TEXT,
 	"open_cases" bigint,
 	"overdue_cases" bigint,
 	"overdue_share" NUMERIC,
@@ -304,6 +314,8 @@ CREATE FUNCTION "odx_operations_by_branch"(
 	"as_of" timestamp with time zone DEFAULT now()
 ) RETURNS TABLE (
 	"clinic_id" bigint,
+	"branch_name" TEXT,
+	"city" TEXT,
 	"appointments" bigint,
 	"booked" bigint,
 	"arrived" bigint,
@@ -346,6 +358,8 @@ CREATE FUNCTION "odx_patients_by_branch"(
 	"as_of" timestamp with time zone DEFAULT now()
 ) RETURNS TABLE (
 	"clinic_id" bigint,
+	"branch_name" TEXT,
+	"city" TEXT,
 	"patients_on_file" bigint,
 	"active_patients" bigint,
 	"new_patients" bigint,
@@ -377,6 +391,8 @@ CREATE FUNCTION "odx_staff_by_branch"(
 	"as_of" timestamp with time zone DEFAULT now()
 ) RETURNS TABLE (
 	"clinic_id" bigint,
+	"branch_name" TEXT,
+	"city" TEXT,
 	"headcount" bigint,
 	"present_days" bigint,
 	"absent_days" bigint,

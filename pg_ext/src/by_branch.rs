@@ -34,15 +34,27 @@ fn branches(
     scope(clinic_ids, from_date, to_date, GroupBy::Clinic.as_str(), as_of)
 }
 
+/// A branch as its row names it: id, name, city.
+struct Branch {
+    id: i64,
+    name: String,
+    city: String,
+}
+
 /// One row per branch of a domain's report, each made by `row` from the
-/// branch's id and metrics; no rows when the domain is degraded.
-fn branch_rows<A, M, T>(scope: MetricScope, row: impl Fn(i64, M) -> Result<T>) -> Result<TableIterator<'static, T>>
+/// branch (id, name, city) and its metrics; no rows when the domain is
+/// degraded.
+fn branch_rows<A, M, T>(scope: MetricScope, row: impl Fn(Branch, M) -> Result<T>) -> Result<TableIterator<'static, T>>
 where
     A: DomainAcc<Report = odx_core::Report<M>>,
     T: 'static,
 {
     let rows = match branch_report::<A>(&scope)? {
-        Some(report) => report.groups.into_iter().map(|g| row(g.clinic_id, g.metrics)).collect::<Result<Vec<T>>>()?,
+        Some(report) => report
+            .groups
+            .into_iter()
+            .map(|g| row(Branch { id: g.clinic_id, name: g.branch_name, city: g.city }, g.metrics))
+            .collect::<Result<Vec<T>>>()?,
         None => Vec::new(),
     };
     Ok(TableIterator::new(rows))
@@ -60,6 +72,8 @@ pub fn odx_financial_by_branch_at(
         'static,
         (
             name!(clinic_id, i64),
+            name!(branch_name, String),
+            name!(city, String),
             name!(billed, AnyNumeric),
             name!(invoice_count, i64),
             name!(avg_ticket, Option<AnyNumeric>),
@@ -79,9 +93,11 @@ pub fn odx_financial_by_branch_at(
         ),
     >,
 > {
-    branch_rows::<odx_core::FinancialAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
+    branch_rows::<odx_core::FinancialAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         Ok((
-            clinic_id,
+            b.id,
+            b.name,
+            b.city,
             numeric(m.billed)?,
             count(m.invoice_count),
             opt(m.avg_ticket)?,
@@ -114,6 +130,8 @@ pub fn odx_operations_by_branch_at(
         'static,
         (
             name!(clinic_id, i64),
+            name!(branch_name, String),
+            name!(city, String),
             name!(appointments, i64),
             name!(booked, i64),
             name!(arrived, i64),
@@ -134,10 +152,12 @@ pub fn odx_operations_by_branch_at(
         ),
     >,
 > {
-    branch_rows::<odx_core::OperationsAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
+    branch_rows::<odx_core::OperationsAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         let a = &m.appointments;
         Ok((
-            clinic_id,
+            b.id,
+            b.name,
+            b.city,
             count(a.total),
             count(a.booked),
             count(a.arrived),
@@ -171,6 +191,8 @@ pub fn odx_accounting_by_branch(
         'static,
         (
             name!(clinic_id, i64),
+            name!(branch_name, String),
+            name!(city, String),
             name!(receipts, AnyNumeric),
             name!(materials_cost, AnyNumeric),
             name!(lab_cost, AnyNumeric),
@@ -183,9 +205,11 @@ pub fn odx_accounting_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::AccountingAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
+    branch_rows::<odx_core::AccountingAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         Ok((
-            clinic_id,
+            b.id,
+            b.name,
+            b.city,
             numeric(m.receipts)?,
             numeric(m.materials_cost)?,
             numeric(m.lab_cost)?,
@@ -211,6 +235,8 @@ pub fn odx_lab_by_branch(
         'static,
         (
             name!(clinic_id, i64),
+            name!(branch_name, String),
+            name!(city, String),
             name!(open_cases, i64),
             name!(overdue_cases, i64),
             name!(overdue_share, Option<AnyNumeric>),
@@ -221,10 +247,12 @@ pub fn odx_lab_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::LabAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
+    branch_rows::<odx_core::LabAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         let m = m.figures;
         Ok((
-            clinic_id,
+            b.id,
+            b.name,
+            b.city,
             count(m.open_cases),
             count(m.overdue_cases),
             opt(m.overdue_share)?,
@@ -249,6 +277,8 @@ pub fn odx_staff_by_branch(
         'static,
         (
             name!(clinic_id, i64),
+            name!(branch_name, String),
+            name!(city, String),
             name!(headcount, i64),
             name!(present_days, i64),
             name!(absent_days, i64),
@@ -266,9 +296,11 @@ pub fn odx_staff_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::StaffAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
+    branch_rows::<odx_core::StaffAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         Ok((
-            clinic_id,
+            b.id,
+            b.name,
+            b.city,
             count(m.headcount),
             count(m.present_days),
             count(m.absent_days),
@@ -300,6 +332,8 @@ pub fn odx_clinical_by_branch(
         'static,
         (
             name!(clinic_id, i64),
+            name!(branch_name, String),
+            name!(city, String),
             name!(plans_created, i64),
             name!(plans_accepted, i64),
             name!(acceptance_rate, Option<AnyNumeric>),
@@ -313,9 +347,11 @@ pub fn odx_clinical_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::ClinicalAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
+    branch_rows::<odx_core::ClinicalAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         Ok((
-            clinic_id,
+            b.id,
+            b.name,
+            b.city,
             count(m.plans_created),
             count(m.plans_accepted),
             opt(m.acceptance_rate)?,
@@ -344,6 +380,8 @@ pub fn odx_patients_by_branch(
         'static,
         (
             name!(clinic_id, i64),
+            name!(branch_name, String),
+            name!(city, String),
             name!(patients_on_file, i64),
             name!(active_patients, i64),
             name!(new_patients, i64),
@@ -356,9 +394,11 @@ pub fn odx_patients_by_branch(
     >,
 > {
     let scope = crate::with_window(branches(clinic_ids, from_date, to_date, as_of)?, active_window_months)?;
-    branch_rows::<odx_core::PatientsAcc, _, _>(scope, |clinic_id, m| {
+    branch_rows::<odx_core::PatientsAcc, _, _>(scope, |b, m| {
         Ok((
-            clinic_id,
+            b.id,
+            b.name,
+            b.city,
             count(m.patients_on_file),
             count(m.active_patients),
             count(m.new_patients),
@@ -384,6 +424,8 @@ pub fn odx_inventory_by_branch(
         'static,
         (
             name!(clinic_id, i64),
+            name!(branch_name, String),
+            name!(city, String),
             name!(items, i64),
             name!(skus, i64),
             name!(stock_value, AnyNumeric),
@@ -399,9 +441,11 @@ pub fn odx_inventory_by_branch(
         ),
     >,
 > {
-    branch_rows::<odx_core::InventoryAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |clinic_id, m| {
+    branch_rows::<odx_core::InventoryAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         Ok((
-            clinic_id,
+            b.id,
+            b.name,
+            b.city,
             count(m.items),
             count(m.skus),
             numeric(m.stock_value)?,
@@ -451,7 +495,13 @@ pub fn odx_financial_by_branch(
         ),
     >,
 > {
-    odx_financial_by_branch_at(clinic_ids, from_date, to_date, crate::transaction_timestamp()?)
+    let rows = odx_financial_by_branch_at(clinic_ids, from_date, to_date, crate::transaction_timestamp()?)?;
+    // 0.1.x's columns: without the branch's name and city
+    Ok(TableIterator::new(rows.map(
+        |(id, _, _, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15)| {
+            (id, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15)
+        },
+    )))
 }
 
 /// `odx_operations_by_branch` as 0.1.x declared it (no `as_of`): what a
@@ -488,5 +538,11 @@ pub fn odx_operations_by_branch(
         ),
     >,
 > {
-    odx_operations_by_branch_at(clinic_ids, from_date, to_date, crate::transaction_timestamp()?)
+    let rows = odx_operations_by_branch_at(clinic_ids, from_date, to_date, crate::transaction_timestamp()?)?;
+    // 0.1.x's columns: without the branch's name and city
+    Ok(TableIterator::new(rows.map(
+        |(id, _, _, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16)| {
+            (id, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16)
+        },
+    )))
 }

@@ -160,6 +160,9 @@ pub(crate) fn comments() -> Vec<(&'static str, String)> {
     comments.extend(odx_core::domains!(domain_comments));
     // Every report read at an instant says what the instant means.
     for (signature, comment) in &mut comments {
+        if signature.contains("_by_branch(") {
+            comment.push_str(" Each row names its branch: clinic_id, branch_name, city.");
+        }
         if signature.contains("timestamp with time zone") {
             comment.push(' ');
             comment.push_str(AS_OF);

@@ -165,6 +165,21 @@ async fn by_branch_tables_agree_with_the_jsonb_rows() {
         assert_eq!(col(row, 4), dec(&g["ar_aging"]["90+"]), "AR 90+");
         assert_eq!(col(row, 5), dec(&g["margin"]), "margin");
     }
+    // every row names its branch, as the jsonb rows do
+    let names: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT clinic_id, branch_name, city FROM odx_financial_by_branch($1, '2026-06-01', '2026-06-30') ORDER BY 1",
+    )
+    .bind(&ids)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    for ((id, name, city), g) in names.iter().zip(json["groups"].as_array().unwrap()) {
+        assert_eq!(
+            (Value::from(*id), Value::from(name.as_str()), Value::from(city.as_str())),
+            (g["clinic_id"].clone(), g["branch_name"].clone(), g["city"].clone())
+        );
+        assert!(!name.is_empty() && !city.is_empty());
+    }
     let ops = sqlx::query("SELECT count(*) FROM odx_operations_by_branch($1, '2026-06-01', '2026-06-30')")
         .bind(&ids)
         .fetch_one(&pool)

@@ -18,6 +18,9 @@ SELECT extversion, to_regprocedure('odx_day_start(text, date)') IS NULL AS no_da
        odx_aging_bucket(45) AS bucket_45
 FROM pg_extension WHERE extname = 'odx';
 SELECT odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30') -> 'totals' ->> 'billed' AS billed_at_0_1_0;
+-- 0.1.0's table form, on the new library: its own columns, read as of now()
+SELECT clinic_id, billed FROM odx_financial_by_branch(ARRAY[1, 2]::bigint[], '2026-06-01', '2026-06-30');
+SELECT count(*) AS operations_rows FROM odx_operations_by_branch(ARRAY[1, 2]::bigint[], '2026-06-01', '2026-06-30');
 ALTER EXTENSION odx UPDATE;
 SELECT extversion AS updated_version FROM pg_extension WHERE extname = 'odx';
 -- after the upgrade, exactly what a fresh install has: both differences empty
