@@ -1190,8 +1190,12 @@ export interface RebalanceLine {
   sku: string
   /** The sending branch (more than `SENDER_OVER_COVER_DAYS` days of cover). */
   fromClinicId: number
+  /** The sending branch's name. */
+  fromBranchName: string
   /** The receiving branch (needs a reorder). */
   toClinicId: number
+  /** The receiving branch's name. */
+  toBranchName: string
   /**
    * Whole units: min(what the sender holds above
    * `SENDER_KEEPS_COVER_DAYS` days of cover, what brings the receiver to
@@ -1204,6 +1208,10 @@ export interface RebalanceLine {
 export interface ReorderLine {
   /** The branch. */
   clinicId: number
+  /** The branch's name. */
+  branchName: string
+  /** The branch's city. */
+  city: string
   /** The sku (trimmed). */
   sku: string
   /** Stock as of the end of `to`. */

@@ -234,6 +234,8 @@ pub struct AccountingMetrics {
     pub data_quality: AccountingDataQuality,
 }
 
+impl crate::report::NamesBranches for AccountingMetrics {}
+
 /// The accounting report.
 pub type AccountingReport = Report<AccountingMetrics>;
 

@@ -293,6 +293,8 @@ pub struct ClinicalMetrics {
     pub data_quality: ClinicalDataQuality,
 }
 
+impl crate::report::NamesBranches for ClinicalMetrics {}
+
 /// The clinical report.
 pub type ClinicalReport = Report<ClinicalMetrics>;
 

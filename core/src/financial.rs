@@ -402,6 +402,8 @@ pub struct FinancialMetrics {
     pub data_quality: FinancialDataQuality,
 }
 
+impl crate::report::NamesBranches for FinancialMetrics {}
+
 /// The financial report.
 pub type FinancialReport = Report<FinancialMetrics>;
 

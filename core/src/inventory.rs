@@ -241,6 +241,10 @@ fn classify(f: &InventoryItemFact, days: i64) -> Result<InventoryFacts> {
 pub struct ReorderLine {
     /// The branch.
     pub clinic_id: i64,
+    /// The branch's name.
+    pub branch_name: String,
+    /// The branch's city.
+    pub city: String,
     /// The sku (trimmed).
     pub sku: String,
     /// Stock as of the end of `to`.
@@ -260,12 +264,28 @@ pub struct RebalanceLine {
     pub sku: String,
     /// The sending branch (more than [`SENDER_OVER_COVER_DAYS`] days of cover).
     pub from_clinic_id: i64,
+    /// The sending branch's name.
+    pub from_branch_name: String,
     /// The receiving branch (needs a reorder).
     pub to_clinic_id: i64,
+    /// The receiving branch's name.
+    pub to_branch_name: String,
     /// Whole units: min(what the sender holds above
     /// [`SENDER_KEEPS_COVER_DAYS`] days of cover, what brings the receiver to
     /// [`RECEIVER_TARGET_COVER_DAYS`] days of cover).
     pub qty: Decimal,
+}
+
+impl crate::report::NamesBranches for InventoryMetrics {
+    fn name_branches(&mut self, names: &dyn Fn(i64) -> (String, String)) {
+        for l in &mut self.reorder_items {
+            (l.branch_name, l.city) = names(l.clinic_id);
+        }
+        for l in &mut self.rebalance {
+            l.from_branch_name = names(l.from_clinic_id).0;
+            l.to_branch_name = names(l.to_clinic_id).0;
+        }
+    }
 }
 
 /// Every inventory KPI of one group (or of the totals).
@@ -364,7 +384,14 @@ fn rebalance(f: &InventoryFacts) -> Result<Vec<RebalanceLine>> {
                 let qty = need.min(*give);
                 *give -= qty;
                 need -= qty;
-                out.push(RebalanceLine { sku: sku.to_owned(), from_clinic_id: *from, to_clinic_id: to, qty });
+                out.push(RebalanceLine {
+                    sku: sku.to_owned(),
+                    from_clinic_id: *from,
+                    from_branch_name: String::new(),
+                    to_clinic_id: to,
+                    to_branch_name: String::new(),
+                    qty,
+                });
             }
         }
     }
@@ -384,6 +411,8 @@ fn metrics(f: &InventoryFacts) -> Result<InventoryMetrics> {
             reorder_needed += 1;
             reorder.push(ReorderLine {
                 clinic_id: *clinic,
+                branch_name: String::new(),
+                city: String::new(),
                 sku: sku.clone(),
                 qty_on_hand: p.qty.normalize(),
                 daily_consumption: p.daily(f.days)?,

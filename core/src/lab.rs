@@ -211,6 +211,8 @@ pub struct LabMetrics {
     pub data_quality: LabDataQuality,
 }
 
+impl crate::report::NamesBranches for LabMetrics {}
+
 /// The lab report.
 pub type LabReport = Report<LabMetrics>;
 

@@ -276,6 +276,8 @@ pub struct OperationsMetrics {
     pub data_quality: OperationsDataQuality,
 }
 
+impl crate::report::NamesBranches for OperationsMetrics {}
+
 /// The operations report.
 pub type OperationsReport = Report<OperationsMetrics>;
 

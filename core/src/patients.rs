@@ -233,6 +233,8 @@ pub struct PatientsMetrics {
     pub won_back: u64,
 }
 
+impl crate::report::NamesBranches for PatientsMetrics {}
+
 /// The patients report.
 pub type PatientsReport = Report<PatientsMetrics>;
 

@@ -105,6 +105,15 @@ impl<M> Report<M> {
     }
 }
 
+/// Lines inside a domain's metrics that point at a branch by id (the
+/// inventory's reorder and transfer lines), named once the report is
+/// assembled. Domains without such lines keep the default.
+pub trait NamesBranches {
+    /// Names the branches the lines point at (`names`: an id's name and
+    /// city).
+    fn name_branches(&mut self, _names: &dyn Fn(i64) -> (String, String)) {}
+}
+
 /// A group row named from the frame's directory.
 fn row<M>(frame: &Frame, clinic_id: i64, doctor_id: Option<i64>, metrics: M) -> Result<GroupRow<M>> {
     let (name, city) = frame.names_at(frame.slot(clinic_id)?);
@@ -125,7 +134,10 @@ pub(crate) fn assemble<'a, F: 'a, M>(
     clinics: impl Iterator<Item = &'a F>,
     doctors: Vec<(DoctorKey, &'a F)>,
     mut finish: impl FnMut(&F) -> Result<M>,
-) -> Result<Report<M>> {
+) -> Result<Report<M>>
+where
+    M: NamesBranches,
+{
     let scope = frame.scope();
     let groups = match scope.group_by() {
         GroupBy::None => Vec::new(),
@@ -140,6 +152,21 @@ pub(crate) fn assemble<'a, F: 'a, M>(
             .map(|((clinic_id, doctor_id), f)| row(frame, clinic_id, doctor_id, finish(f)?))
             .collect::<Result<_>>()?,
     };
+    let names = |id: i64| {
+        frame.slot(id).map_or_else(
+            |_| Default::default(),
+            |s| {
+                let (name, city) = frame.names_at(s);
+                (name.to_owned(), city.to_owned())
+            },
+        )
+    };
+    let mut totals = totals;
+    totals.name_branches(&names);
+    let mut groups: Vec<GroupRow<M>> = groups;
+    for g in &mut groups {
+        g.metrics.name_branches(&names);
+    }
     Ok(Report {
         from: scope.from(),
         to: scope.to(),

@@ -235,6 +235,8 @@ pub struct StaffMetrics {
     pub data_quality: StaffDataQuality,
 }
 
+impl crate::report::NamesBranches for StaffMetrics {}
+
 /// The staff report.
 pub type StaffReport = Report<StaffMetrics>;
 
