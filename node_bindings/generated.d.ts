@@ -822,7 +822,7 @@ export interface LeaderRow {
   noShowRate: number | null
   /** No-show bleed (PKR) over the range. */
   noShowBleed: string | null
-  /** AR over 90 days as of `to`. */
+  /** AR over 90 days at the as-of instant. */
   ar90: string
   /** Cash-basis net profit over the range (none without accounting). */
   netProfit: string | null

@@ -43,13 +43,6 @@ pub struct Calendar {
     /// First day of each bucket, ascending; bucket `i` ends the day before
     /// `starts[i + 1]`, the last one on `to`.
     starts: Vec<NaiveDate>,
-    weekday_counts: [u32; 7],
-    /// First day of the patients domain's active window: `to + 1 day` less
-    /// the window's months.
-    active_since: NaiveDate,
-    /// The latest last-visit date of a patient at churn risk: `to` less
-    /// [`CHURN_AFTER_MONTHS`] calendar months.
-    churn_by: NaiveDate,
     /// The same for the day before `from`: a patient whose last visit before
     /// the range is on or before it was lapsed when the range began.
     churn_by_at_start: NaiveDate,
@@ -65,10 +58,8 @@ impl Calendar {
         let (from, to) = (scope.from(), scope.to());
         let granularity = if scope.days() <= DAILY_TREND_MAX_DAYS { Granularity::Day } else { Granularity::Month };
         let mut starts = Vec::new();
-        let mut weekday_counts = [0u32; 7];
         let mut d = from;
         while d <= to {
-            weekday_counts[d.weekday().num_days_from_monday() as usize] += 1;
             let new_bucket = match granularity {
                 Granularity::Day => true,
                 Granularity::Month => d == from || d.day() == 1,
@@ -83,10 +74,7 @@ impl Calendar {
         }
         // MetricScope::new keeps 4000 days either side of the range
         // representable, more than the longest window.
-        let after_to = to.succ_opt().unwrap_or(to);
-        let active_since = after_to.checked_sub_months(Months::new(scope.active_window_months())).unwrap_or(from);
         let churn = Months::new(CHURN_AFTER_MONTHS);
-        let churn_by = to.checked_sub_months(churn).unwrap_or(from);
         let before_from = from.pred_opt().unwrap_or(from);
         let churn_by_at_start = before_from.checked_sub_months(churn).unwrap_or(before_from);
         Calendar {
@@ -94,23 +82,10 @@ impl Calendar {
             to,
             granularity,
             starts,
-            weekday_counts,
-            active_since,
-            churn_by,
             churn_by_at_start,
             now: scope.now(),
             active_window_months: scope.active_window_months(),
         }
-    }
-
-    /// First day of the active window (patients).
-    pub fn active_since(&self) -> NaiveDate {
-        self.active_since
-    }
-
-    /// The latest last-visit date that puts a patient at churn risk.
-    pub fn churn_by(&self) -> NaiveDate {
-        self.churn_by
     }
 
     /// The latest last visit (before the range) of a patient lapsed when the
@@ -151,22 +126,6 @@ impl Calendar {
             return None;
         }
         Some((self.starts.partition_point(|s| *s <= d) - 1) as u32)
-    }
-
-    /// How many times each ISO weekday (index 0 = Monday ... 6 = Sunday)
-    /// occurs in the range.
-    pub fn weekday_counts(&self) -> [u32; 7] {
-        self.weekday_counts
-    }
-
-    /// How many times ISO weekday `w` (1 = Monday ... 7 = Sunday) occurs in the
-    /// range; `None` for a weekday outside 1..=7.
-    pub fn weekday_count(&self, iso_weekday: i16) -> Option<u32> {
-        if (1..=7).contains(&iso_weekday) {
-            Some(self.weekday_counts[(iso_weekday - 1) as usize])
-        } else {
-            None
-        }
     }
 }
 
@@ -293,8 +252,12 @@ pub struct ClinicClock {
     /// Local midnights of the active window's first day and of the days
     /// after the churn dates at the as-of date and at the start (patients).
     patient_cuts: [DateTime<Utc>; 3],
-    /// Local midnight of `to + 1`: the end of the range.
-    range_end: DateTime<Utc>,
+    /// First day of the patients domain's active window: the as-of date
+    /// plus a day, less the window's months.
+    active_since: NaiveDate,
+    /// The latest last-visit date of a patient at churn risk: the as-of date
+    /// less [`CHURN_AFTER_MONTHS`] calendar months.
+    churn_by: NaiveDate,
     /// The local date of the last instant before the as-of instant: `to` for
     /// a closed period, today's date for a period in progress.
     as_of_date: NaiveDate,
@@ -340,7 +303,18 @@ impl ClinicClock {
                 None => break,
             };
         }
-        ClinicClock { tz, cuts, aging, cut_secs, aging_secs, patient_cuts, range_end, as_of_date, weekday_counts }
+        ClinicClock {
+            tz,
+            cuts,
+            aging,
+            cut_secs,
+            aging_secs,
+            patient_cuts,
+            active_since,
+            churn_by,
+            as_of_date,
+            weekday_counts,
+        }
     }
 
     /// The clinic's time zone.
@@ -360,14 +334,20 @@ impl ClinicClock {
         self.cuts[self.cuts.len() - 1]
     }
 
-    /// Local midnight of `to + 1 day`: the end of the range.
-    pub fn range_end(&self) -> DateTime<Utc> {
-        self.range_end
+    /// First day of the active window (patients).
+    pub fn active_since(&self) -> NaiveDate {
+        self.active_since
     }
 
-    /// Whether the range is still in progress at the as-of instant.
-    pub fn in_progress(&self) -> bool {
-        self.as_of() < self.range_end
+    /// The latest last-visit date that puts a patient at churn risk.
+    pub fn churn_by(&self) -> NaiveDate {
+        self.churn_by
+    }
+
+    /// How many times each ISO weekday (index 0 = Monday ... 6 = Sunday)
+    /// occurs in `from..=as_of_date`.
+    pub fn weekday_counts(&self) -> [u32; 7] {
+        self.weekday_counts
     }
 
     /// The local date of the last instant before the as-of instant: `to` for
@@ -446,7 +426,7 @@ impl ClinicClock {
 
     /// The patients cuts: `[active window start, churn end, churn end at the
     /// start]`. A last visit at or after the first is in the active window;
-    /// one before the second (on or before [`Calendar::churn_by`]) is long
+    /// one before the second (on or before [`ClinicClock::churn_by`]) is long
     /// enough ago for churn; a last visit before the range that is before the
     /// third (on or before [`Calendar::churn_by_at_start`]) was lapsed when the
     /// range began.
@@ -495,7 +475,7 @@ mod tests {
     #[test]
     fn weekday_counts_cover_the_range() {
         // June 2026 starts on a Monday: 30 days = 4 full weeks + Mon, Tue.
-        let c = Calendar::new(&scope("2026-06-01", "2026-06-30"));
+        let c = ClinicClock::new(parse_time_zone(1, "").unwrap(), &Calendar::new(&scope("2026-06-01", "2026-06-30")));
         assert_eq!(c.weekday_counts(), [5, 5, 4, 4, 4, 4, 4]);
         assert_eq!(c.weekday_count(1), Some(5));
         assert_eq!(c.weekday_count(8), None);

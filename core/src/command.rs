@@ -106,7 +106,7 @@ pub struct LeaderRow {
     pub no_show_rate: Option<Decimal>,
     /// No-show bleed (PKR) over the range.
     pub no_show_bleed: Option<Decimal>,
-    /// AR over 90 days as of `to`.
+    /// AR over 90 days at the as-of instant.
     pub ar_90: Decimal,
     /// Cash-basis net profit over the range (none without accounting).
     pub net_profit: Option<Decimal>,

@@ -64,7 +64,7 @@ pub struct PatientFact {
     pub seen_in_range: bool,
     /// ... is at or after the active window's first instant.
     pub seen_in_window: bool,
-    /// ... is before the churn cut (on or before [`crate::Calendar::churn_by`]).
+    /// ... is before the churn cut (on or before [`crate::calendar::ClinicClock::churn_by`]).
     pub last_visit_before_churn_cut: bool,
     /// A booked appointment starts at or after the as-of instant.
     pub booked_after_to: bool,
@@ -566,13 +566,16 @@ mod tests {
     fn the_window_and_churn_cuts_follow_the_calendar() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
         let scope = MetricScope::new([1], d(2026, 6, 1), d(2026, 6, 30), GroupBy::Clinic).unwrap();
+        let clock = |s: &MetricScope| {
+            let tz = crate::calendar::parse_time_zone(1, "").unwrap();
+            crate::calendar::ClinicClock::new(tz, &crate::Calendar::new(s))
+        };
         let cal = crate::Calendar::new(&scope);
-        assert_eq!((cal.active_since(), cal.churn_by()), (d(2025, 1, 1), d(2025, 9, 30)));
+        assert_eq!((clock(&scope).active_since(), clock(&scope).churn_by()), (d(2025, 1, 1), d(2025, 9, 30)));
         assert_eq!(cal.churn_by_at_start(), d(2025, 8, 31), "May 31 less 9 months");
-        let cal = crate::Calendar::new(&scope.clone().with_active_window_months(6).unwrap());
-        assert_eq!(cal.active_since(), d(2026, 1, 1));
+        assert_eq!(clock(&scope.clone().with_active_window_months(6).unwrap()).active_since(), d(2026, 1, 1));
         let end_of_month = MetricScope::new([1], d(2026, 11, 30), d(2026, 11, 30), GroupBy::Clinic).unwrap();
-        assert_eq!(crate::Calendar::new(&end_of_month).churn_by(), d(2026, 2, 28));
+        assert_eq!(clock(&end_of_month).churn_by(), d(2026, 2, 28));
         for bad in [0, -1, 121, i64::MAX] {
             assert_eq!(
                 scope.clone().with_active_window_months(bad).unwrap_err(),

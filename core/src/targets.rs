@@ -42,12 +42,12 @@ pub enum TargetMetric {
     CollectionRateMin,
     /// Doctor utilization month to date, at least.
     UtilizationMin,
-    /// AR over 90 days as of `to` (PKR), at most.
+    /// AR over 90 days at the as-of instant (PKR), at most.
     #[serde(rename = "ar_90_max")]
     Ar90Max,
     /// Expense ratio (total costs / receipts) month to date, at most.
     ExpenseRatioMax,
-    /// Overdue lab cases as of `to`, at most.
+    /// Overdue lab cases at the as-of instant, at most.
     LabOverdueMax,
 }
 
@@ -181,7 +181,7 @@ pub struct Actuals {
     /// Doctor utilization.
     #[serde(with = "crate::wire::rate")]
     pub utilization: Option<Decimal>,
-    /// AR over 90 days as of `to`.
+    /// AR over 90 days at the as-of instant.
     pub ar_90: Decimal,
     /// Expense ratio; none without the accounting domain or receipts.
     #[serde(with = "crate::wire::rate")]
