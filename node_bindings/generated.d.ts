@@ -1254,6 +1254,14 @@ export interface Report<M> {
   totals: M
   /** One row per clinic (or per clinic and doctor); empty for `none`. */
   perBranch: Array<BranchKey & M>
+  /**
+   * What the report did without (`app.table` or `app.table.column`):
+   * the figures that read it are left out (null, their parts zero) and
+   * every other figure is whole. A database without
+   * `appointments.room_id` or `rooms` gets an operations report without
+   * chair utilization. Empty when complete.
+   */
+  missing: Array<string>
 }
 
 /** One backtest case: a projection made in a past month against its actual. */

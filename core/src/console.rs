@@ -292,7 +292,8 @@ impl Tables {
     ) -> Result<NetworkOverview> {
         let ids = self.org_branches(organization_id, clinic_ids, None)?;
         let active = self.active_branches(&ids);
-        network_overview(&self.domain_reports(&MetricScope::new(ids, date, date, GroupBy::Clinic)?)?, &active)
+        let day = self.domain_reports(&MetricScope::new(ids, date, date, GroupBy::Clinic)?)?;
+        network_overview(&day.financial, &day.operations, &active)
     }
 
     /// `clinic_ids` checked to be branches of `organization_id` (all of its

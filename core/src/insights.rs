@@ -15,7 +15,9 @@
 
 use crate::command::{command_center, row as clinic_row, CommandCenter, DomainReports};
 use crate::error::{OdxError, Result};
+use crate::financial::FinancialReport;
 use crate::num::{mul_money, round_money};
+use crate::operations::OperationsReport;
 use crate::report::Report;
 use crate::scope::GroupBy;
 use crate::targets::{Alert, MinVolume, OpsTargetRow, Severity, TargetMetric};
@@ -74,14 +76,19 @@ fn same_scope<A, B>(a: &Report<A>, b: &Report<B>) -> Result<()> {
     Ok(())
 }
 
-/// The overview of one day from its reports (scope `day..=day`, grouped by
-/// clinic); `active` lists the active branches.
+/// The overview of one day from its financial and operations reports (scope
+/// `day..=day`, grouped by clinic; of them it reads only billed, the
+/// appointments and the no-show rate, so the reports may come from those
+/// facts alone); `active` lists the active branches.
 ///
 /// # Errors
 /// [`OdxError::ScopeMismatch`] when the reports are not of one single day
 /// grouped by clinic.
-pub fn network_overview(day: &DomainReports, active: &[i64]) -> Result<NetworkOverview> {
-    let (financial, operations) = (&day.financial, &day.operations);
+pub fn network_overview(
+    financial: &FinancialReport,
+    operations: &OperationsReport,
+    active: &[i64],
+) -> Result<NetworkOverview> {
     same_scope(financial, operations)?;
     if financial.from != financial.to {
         return Err(OdxError::ScopeMismatch);

@@ -35,6 +35,12 @@ pub struct Report<M> {
     pub totals: M,
     /// One row per clinic (or per clinic and doctor); empty for `none`.
     pub groups: Vec<GroupRow<M>>,
+    /// What the report did without (`app.table` or `app.table.column`):
+    /// the figures that read it are left out (null, their parts zero) and
+    /// every other figure is whole. A database without
+    /// `appointments.room_id` or `rooms` gets an operations report without
+    /// chair utilization. Empty when complete.
+    pub missing: Vec<String>,
 }
 
 /// One group of a report.
@@ -176,6 +182,7 @@ where
         clinic_ids: scope.clinic_ids().to_vec(),
         totals,
         groups,
+        missing: Vec::new(),
     })
 }
 

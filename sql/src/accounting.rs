@@ -137,6 +137,9 @@ pub fn feed_accounting(acc: &mut AccountingAcc, kind: QueryKind, r: &dyn Row) ->
 
 domain_acc!(AccountingAcc, odx_core::AccountingReport, Accounting, feed_accounting);
 
+/// No soft part: every figure needs all of [`REQUIRED`].
+pub(crate) const SOFT: Option<crate::schema::SoftPart> = None;
+
 /// The tables and columns the accounting domain reads.
 pub(crate) const REQUIRED: &[RequiredRelation] = &[
     RequiredRelation { table: "clinics", columns: &["id", "timezone"] },

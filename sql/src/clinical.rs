@@ -136,6 +136,9 @@ pub fn feed_clinical(acc: &mut ClinicalAcc, kind: QueryKind, r: &dyn Row) -> Res
 
 domain_acc!(ClinicalAcc, odx_core::ClinicalReport, Clinical, feed_clinical);
 
+/// No soft part: every figure needs all of [`REQUIRED`].
+pub(crate) const SOFT: Option<crate::schema::SoftPart> = None;
+
 /// The tables and columns the clinical domain reads.
 pub(crate) const REQUIRED: &[RequiredRelation] = &[
     RequiredRelation { table: "clinics", columns: &["id", "timezone"] },

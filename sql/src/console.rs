@@ -3,7 +3,8 @@
 //! applied: the org layer's mappings, the user's own row, and the targets.
 
 use crate::decode::{need, Row, RowError};
-use crate::schema::RequiredRelation;
+use crate::queries::Query;
+use crate::schema::{Reads, RequiredRelation};
 use chrono::NaiveDate;
 use odx_core::command::DomainReports;
 use odx_core::console::PlanReports;
@@ -12,6 +13,7 @@ use odx_core::targets::OpsTargetRow;
 use odx_core::{AccountingReport, FinancialReport, LabReport, OperationsReport, Tables};
 use rust_decimal::Decimal;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 /// Which table a console statement reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +62,40 @@ macro_rules! directory_select {
         "SELECT oc.organization_id, oc.clinic_id, oc.is_hq, c.id, c.name, c.city, c.status, c.timezone::text
 FROM app.organization_clinics oc LEFT JOIN app.clinics c ON c.id = oc.clinic_id"
     };
+}
+
+/// What the network overview reads of its day, and nothing more: the billed
+/// invoices (financial: billed) and the appointments without their chairs
+/// (operations: the appointments on and the no-show rate). No AR, no
+/// payments, no lab or accounting: a database missing those still has its
+/// overview.
+pub fn overview_reads() -> (Reads, Reads) {
+    static BILLED: LazyLock<Vec<Query>> = LazyLock::new(|| vec![crate::operations::tickets()]);
+    static APPOINTMENTS: LazyLock<Vec<Query>> = LazyLock::new(|| vec![crate::operations::appointments(false)]);
+    const CLINICS: RequiredRelation = RequiredRelation { table: "clinics", columns: &["id", "timezone"] };
+    let billed = Reads {
+        queries: &BILLED,
+        required: &[
+            CLINICS,
+            RequiredRelation {
+                table: "invoices",
+                columns: &["clinic_id", "doctor_id", "issued_at", "total", "status"],
+            },
+        ],
+        soft: None,
+    };
+    let appointments = Reads {
+        queries: &APPOINTMENTS,
+        required: &[
+            CLINICS,
+            RequiredRelation {
+                table: "appointments",
+                columns: &["clinic_id", "doctor_id", "starts_at", "duration_min", "status"],
+            },
+        ],
+        soft: None,
+    };
+    (billed, appointments)
 }
 
 /// An organization's console (`$1` = organization id): its branches and its
@@ -208,6 +244,11 @@ impl Outcome<DomainReports> {
         };
         match (financial, operations) {
             (Outcome::Report(financial), Outcome::Report(operations)) => {
+                // What the parts did without (chair utilization without
+                // `appointments.room_id`) is missing from the read-out too.
+                let parts = [Some(&financial.missing), Some(&operations.missing)];
+                let done = [accounting.as_ref().map(|a| &a.missing), lab.as_ref().map(|l| &l.missing)];
+                missing.extend(parts.into_iter().chain(done).flatten().flatten().cloned());
                 Outcome::Report(DomainReports { financial, operations, accounting, lab, missing: sorted(missing) })
             }
             (f, o) => {

@@ -136,6 +136,9 @@ pub trait DomainAcc: Sized + Send {
     /// # Errors
     /// [`OdxError`].
     fn finish_report(&self) -> Result<Self::Report, OdxError>;
+    /// Records on a report what it did without (see
+    /// [`odx_core::Report::missing`]).
+    fn did_without(report: &mut Self::Report, missing: Vec<String>);
 }
 
 /// `DomainAcc` for a core accumulator: its report, domain and row decoder.
@@ -156,6 +159,9 @@ macro_rules! domain_acc {
             }
             fn finish_report(&self) -> Result<Self::Report, ::odx_core::OdxError> {
                 self.finish()
+            }
+            fn did_without(report: &mut Self::Report, missing: Vec<String>) {
+                report.missing = missing;
             }
         }
     };

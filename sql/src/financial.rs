@@ -142,7 +142,8 @@ pub(crate) fn lab_cost_fact(r: &dyn Row) -> Result<LabCostFact, RowError> {
 /// [`RowError`] for an unreadable row or a fact core refuses.
 pub fn feed_financial(acc: &mut FinancialAcc, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
     match kind {
-        QueryKind::Invoices => acc.accum_invoice(&invoice_fact(r)?)?,
+        // The billed invoices without their materials (the overview's day).
+        QueryKind::Invoices | QueryKind::Tickets => acc.accum_invoice(&invoice_fact(r)?)?,
         QueryKind::Payments => acc.accum_payment(&PaymentFact {
             clinic_id: id(r, "clinic_id")?,
             doctor_id: r.int8("doctor_id")?,
@@ -172,6 +173,9 @@ pub fn feed_financial(acc: &mut FinancialAcc, kind: QueryKind, r: &dyn Row) -> R
 }
 
 domain_acc!(FinancialAcc, odx_core::FinancialReport, Financial, feed_financial);
+
+/// No soft part: every figure needs all of [`REQUIRED`].
+pub(crate) const SOFT: Option<crate::schema::SoftPart> = None;
 
 /// The tables and columns the financial domain reads.
 pub(crate) const REQUIRED: &[RequiredRelation] = &[

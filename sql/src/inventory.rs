@@ -69,6 +69,9 @@ pub fn feed_inventory(acc: &mut InventoryAcc, kind: QueryKind, r: &dyn Row) -> R
 
 domain_acc!(InventoryAcc, odx_core::InventoryReport, Inventory, feed_inventory);
 
+/// No soft part: every figure needs all of [`REQUIRED`].
+pub(crate) const SOFT: Option<crate::schema::SoftPart> = None;
+
 /// The tables and columns the inventory domain reads.
 pub(crate) const REQUIRED: &[RequiredRelation] = &[
     RequiredRelation { table: "clinics", columns: &["id", "timezone"] },

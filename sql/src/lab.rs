@@ -62,6 +62,9 @@ pub fn feed_lab(acc: &mut LabAcc, kind: QueryKind, r: &dyn Row) -> Result<(), Ro
 
 domain_acc!(LabAcc, odx_core::LabReport, Lab, feed_lab);
 
+/// No soft part: every figure needs all of [`REQUIRED`].
+pub(crate) const SOFT: Option<crate::schema::SoftPart> = None;
+
 /// The tables and columns the lab domain reads.
 pub(crate) const REQUIRED: &[RequiredRelation] = &[
     RequiredRelation { table: "clinics", columns: &["id", "timezone"] },

@@ -4,16 +4,20 @@
 use crate::decode::{count, domain_acc, flag, id, index, need, text, time, weekday, Row, RowError};
 use crate::financial::invoice_fact;
 use crate::queries::{Query, QueryKind, SCOPE_CTE};
-use crate::schema::RequiredRelation;
+use crate::schema::{RequiredRelation, SoftPart};
 use odx_core::operations::{AppointmentFact, PatientGrain, PatientsFact, RoomsFact};
 use odx_core::rows::{ClinicHoursRow, DoctorScheduleRow};
 use odx_core::{AppointmentStatus, OperationsAcc};
 use std::sync::LazyLock;
 
-fn appointments() -> Query {
+/// The appointments of the range by status; `rooms`: whether
+/// `appointments.room_id` is there to tell which have a chair (without it,
+/// none has: chair utilization is left out).
+pub(crate) fn appointments(rooms: bool) -> Query {
     // Only a still-booked appointment can be missed: the end instant is
     // computed for those rows alone.
     let booked = AppointmentStatus::Booked.as_str();
+    let has_room = if rooms { "a.room_id IS NOT NULL" } else { "false" };
     Query {
         kind: QueryKind::Appointments,
         relations: &["appointments"],
@@ -21,7 +25,7 @@ fn appointments() -> Query {
             "{SCOPE_CTE},
 g AS MATERIALIZED (
     SELECT a.clinic_id, CASE WHEN $8::bool THEN a.doctor_id END AS doctor_id, a.doctor_id IS NOT NULL AS has_doctor,
-           a.room_id IS NOT NULL AS has_room, a.status,
+           {has_room} AS has_room, a.status,
            a.status = '{booked}' AND a.starts_at + make_interval(mins => a.duration_min) < s.as_of AS ended,
            a.duration_min,
            a.starts_at >= s.range_start AND a.starts_at < s.as_of AS in_range, count(*) AS n
@@ -128,7 +132,24 @@ FROM app.rooms r WHERE r.clinic_id = ANY($1::bigint[]) GROUP BY 1, 2"
 
 /// The statements of the operations domain.
 pub static QUERIES: LazyLock<Vec<Query>> =
-    LazyLock::new(|| vec![appointments(), patients(), tickets(), schedules(), opening_hours(), rooms()]);
+    LazyLock::new(|| vec![appointments(true), patients(), tickets(), schedules(), opening_hours(), rooms()]);
+
+/// The statements of the operations domain without its chairs (no
+/// `appointments.room_id` or no `rooms`): chair utilization is left out,
+/// every other figure is the same.
+static WITHOUT_CHAIRS: LazyLock<Vec<Query>> =
+    LazyLock::new(|| vec![appointments(false), patients(), tickets(), schedules(), opening_hours()]);
+
+/// The chairs, the domain's soft part: without them the report leaves
+/// chair utilization out and names what it did without.
+pub(crate) const SOFT: Option<SoftPart> = Some(SoftPart {
+    figures: "chair utilization",
+    reads: &[
+        RequiredRelation { table: "appointments", columns: &["room_id"] },
+        RequiredRelation { table: "rooms", columns: &["clinic_id", "active"] },
+    ],
+    without: &WITHOUT_CHAIRS,
+});
 
 /// Adds one row of an operations statement to the accumulator.
 ///
@@ -187,10 +208,9 @@ pub(crate) const REQUIRED: &[RequiredRelation] = &[
     RequiredRelation { table: "clinics", columns: &["id", "timezone"] },
     RequiredRelation {
         table: "appointments",
-        columns: &["clinic_id", "patient_id", "doctor_id", "room_id", "starts_at", "duration_min", "status"],
+        columns: &["clinic_id", "patient_id", "doctor_id", "starts_at", "duration_min", "status"],
     },
     RequiredRelation { table: "invoices", columns: &["clinic_id", "doctor_id", "issued_at", "total", "status"] },
     RequiredRelation { table: "doctor_schedules", columns: &["clinic_id", "doctor_id", "weekday", "starts", "ends"] },
     RequiredRelation { table: "clinic_hours", columns: &["clinic_id", "weekday", "opens", "closes"] },
-    RequiredRelation { table: "rooms", columns: &["clinic_id", "active"] },
 ];

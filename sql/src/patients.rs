@@ -111,6 +111,9 @@ pub fn feed_patients(acc: &mut PatientsAcc, kind: QueryKind, r: &dyn Row) -> Res
 
 domain_acc!(PatientsAcc, odx_core::PatientsReport, Patients, feed_patients);
 
+/// No soft part: every figure needs all of [`REQUIRED`].
+pub(crate) const SOFT: Option<crate::schema::SoftPart> = None;
+
 /// The tables and columns the patients domain reads.
 pub(crate) const REQUIRED: &[RequiredRelation] = &[
     RequiredRelation { table: "clinics", columns: &["id", "timezone"] },

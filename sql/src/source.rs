@@ -10,8 +10,8 @@ pub use crate::console::Outcome;
 use crate::console::{console_relations, feed_console, ConsoleQuery, ORGANIZATION_READS};
 use crate::decode::{id, text, DomainAcc, Row, RowError};
 use crate::queries::{Param, ScopeParams, CLINIC_ZONES_SQL, DOCTOR_NAMES_SQL};
-use crate::schema::{missing_relations, COLUMNS_SQL};
-use crate::schema::{Domain, DomainSql};
+use crate::schema::COLUMNS_SQL;
+use crate::schema::{Domain, DomainSql, Reads};
 use chrono::NaiveDate;
 use odx_core::command::{CommandCenter, DomainReports};
 use odx_core::compare::{calendar_scopes, comparison_scopes};
@@ -150,18 +150,35 @@ pub async fn compute<A: DomainAcc, S: Source>(
     src: &S,
     scope: &MetricScope,
 ) -> Result<Outcome<A::Report>, SourceError<S::Error>> {
+    compute_reads::<A, S>(src, scope, A::DOMAIN.reads()).await
+}
+
+/// `A`'s report of a scope from `reads` (its domain's statements, or the
+/// few a screen needs, fed to the same accumulator): degraded when a
+/// relation every figure needs is missing; without its soft part's figures
+/// (named in the report's `missing`) when only that part's are.
+///
+/// # Errors
+/// [`SourceError`].
+pub async fn compute_reads<A: DomainAcc, S: Source>(
+    src: &S,
+    scope: &MetricScope,
+    reads: Reads,
+) -> Result<Outcome<A::Report>, SourceError<S::Error>> {
     let present = present_columns(src).await?;
-    let missing = missing_relations(A::DOMAIN, &present);
-    if !missing.is_empty() {
-        return Ok(Outcome::Degraded(missing));
-    }
+    let (queries, did_without) = match reads.statements(&present) {
+        Ok(run) => run,
+        Err(missing) => return Ok(Outcome::Degraded(missing)),
+    };
     let frame = frame_with(src, scope, Some(&present)).await?;
     let p = ScopeParams::new(&frame);
     let mut acc = A::with_frame(frame);
-    for q in A::DOMAIN.queries() {
+    for q in queries {
         src.rows(q.sql.as_str(), &p.values(), &mut |r| acc.feed(q.kind, r)).await?;
     }
-    Ok(Outcome::Report(acc.finish_report()?))
+    let mut report = acc.finish_report()?;
+    A::did_without(&mut report, did_without);
+    Ok(Outcome::Report(report))
 }
 
 /// Any domain's report as JSON (the shape every surface serializes), for
@@ -418,5 +435,16 @@ pub async fn network_overview<S: Source>(
     let ids = org.org_branches(organization_id, clinic_ids, allowed)?;
     let active = org.active_branches(&ids);
     let scope = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
-    domain_reports(src, &scope).await?.try_map(|r| insights::network_overview(&r, &active)).map_err(Into::into)
+    let (billed, appointments) = crate::console::overview_reads();
+    let financial = compute_reads::<FinancialAcc, S>(src, &scope, billed).await?;
+    let operations = compute_reads::<OperationsAcc, S>(src, &scope, appointments).await?;
+    Ok(match (financial, operations) {
+        (Outcome::Report(f), Outcome::Report(o)) => Outcome::Report(insights::network_overview(&f, &o, &active)?),
+        (f, o) => {
+            let mut missing = [f.missing(), o.missing()].concat();
+            missing.sort();
+            missing.dedup();
+            Outcome::Degraded(missing)
+        }
+    })
 }

@@ -82,6 +82,9 @@ pub fn feed_staff(acc: &mut StaffAcc, kind: QueryKind, r: &dyn Row) -> Result<()
 
 domain_acc!(StaffAcc, odx_core::StaffReport, Staff, feed_staff);
 
+/// No soft part: every figure needs all of [`REQUIRED`].
+pub(crate) const SOFT: Option<crate::schema::SoftPart> = None;
+
 /// The tables and columns the staff domain reads.
 pub(crate) const REQUIRED: &[RequiredRelation] = &[
     RequiredRelation { table: "clinics", columns: &["id", "timezone"] },

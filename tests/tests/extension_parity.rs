@@ -305,13 +305,21 @@ async fn bad_input_gets_a_sqlstate_and_the_backend_survives() {
 
 #[tokio::test]
 async fn missing_relations_degrade_the_module_instead_of_failing() {
+    let whole = pool(&database_url()).await;
+    let known = call(&whole, "odx_operations", &known_answer::CLINICS, "2026-06-01", "2026-06-30", "clinic").await;
+    assert!(known["totals"]["chair_utilization"].is_string());
     let pool = pool(&database_url_for("odx_degraded")).await;
     let fin = call(&pool, "odx_financial", &known_answer::CLINICS, "2026-06-01", "2026-06-30", "clinic").await;
     assert_eq!(fin["degraded"], Value::Bool(true));
     assert_eq!(fin["module"], Value::from("financial"));
     assert_eq!(fin["missing"], serde_json::json!(["app.lab_cases"]));
+    // Operations does without appointments.room_id: chair utilization is
+    // left out (null) and named, nothing else.
     let ops = call(&pool, "odx_operations", &known_answer::CLINICS, "2026-06-01", "2026-06-30", "clinic").await;
+    assert!(ops["totals"].is_object(), "a report, not degraded: {ops}");
     assert_eq!(ops["missing"], serde_json::json!(["app.appointments.room_id"]));
+    assert_eq!(ops["totals"]["chair_utilization"], Value::Null);
+    assert_eq!(ops["totals"]["no_show_rate"], known["totals"]["no_show_rate"]);
     let rows =
         sqlx::query("SELECT count(*) FROM odx_financial_by_branch(ARRAY[1,2]::bigint[], '2026-06-01', '2026-06-30')")
             .fetch_one(&pool)

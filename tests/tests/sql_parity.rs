@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use odx_core::{
     AccountingAcc, ClinicalAcc, FinancialAcc, GroupBy, InventoryAcc, LabAcc, MetricScope, OdxError, OperationsAcc,
-    PatientsAcc, StaffAcc, Tables,
+    OperationsMetrics, PatientsAcc, StaffAcc, Tables,
 };
 use odx_fixtures::generator::{generate, NetworkConfig};
 use odx_fixtures::known_answer;
@@ -90,9 +90,37 @@ async fn a_missing_table_or_column_degrades_only_the_domain_that_reads_it() {
         Outcome::Degraded(m) => assert_eq!(m, ["app.lab_cases"]),
         Outcome::Report(_) => panic!("financial reads lab_cases, which is missing"),
     }
-    match pg_sqlx::compute::<OperationsAcc, _>(&pool, &s).await.unwrap() {
-        Outcome::Degraded(m) => assert_eq!(m, ["app.appointments.room_id"]),
-        Outcome::Report(_) => panic!("operations reads appointments.room_id, which is missing"),
+    // Without appointments.room_id, operations leaves out chair utilization
+    // and nothing else: every other figure is the whole database's.
+    let whole_db = crate::pool(&database_url()).await;
+    let by_doctor = MetricScope::new(known_answer::CLINICS, d("2026-06-01"), d("2026-06-30"), GroupBy::Doctor).unwrap();
+    for scope in [&s, &by_doctor] {
+        let ops = report(pg_sqlx::compute::<OperationsAcc, _>(&pool, scope).await.unwrap());
+        let whole = report(pg_sqlx::compute::<OperationsAcc, _>(&whole_db, scope).await.unwrap());
+        assert_eq!(ops.missing, ["app.appointments.room_id"]);
+        assert!(whole.missing.is_empty());
+        assert_eq!((ops.totals.chair_utilization, ops.totals.chair_capacity_minutes), (None, 0));
+        assert!(whole.totals.chair_utilization.is_some_and(|u| u > Decimal::ZERO), "the whole report has chairs");
+        let no_chairs = |m: &OperationsMetrics| OperationsMetrics {
+            chair_booked_minutes: 0,
+            chair_capacity_minutes: 0,
+            chair_utilization: None,
+            ..m.clone()
+        };
+        assert_eq!(no_chairs(&ops.totals), no_chairs(&whole.totals));
+        assert_eq!(ops.groups.len(), whole.groups.len());
+        for (a, b) in ops.groups.iter().zip(&whole.groups) {
+            assert_eq!((a.clinic_id, a.doctor_id), (b.clinic_id, b.doctor_id));
+            assert_eq!(a.metrics.chair_utilization, None);
+            assert_eq!(no_chairs(&a.metrics), no_chairs(&b.metrics));
+        }
+    }
+    // The network overview reads only the day's invoices and appointments:
+    // missing lab_cases, payroll and room_id do not touch it.
+    for day in ["2026-06-03", "2026-06-18", "2026-06-20"] {
+        let overview = pg_sqlx::network_overview(&pool, known_answer::ORG_ID, None, None, d(day)).await.unwrap();
+        let whole = pg_sqlx::network_overview(&whole_db, known_answer::ORG_ID, None, None, d(day)).await.unwrap();
+        assert_eq!(report(overview), report(whole), "{day}");
     }
     match pg_sqlx::compute::<AccountingAcc, _>(&pool, &s).await.unwrap() {
         Outcome::Degraded(m) => assert_eq!(m, ["app.lab_cases", "app.payroll"]),
