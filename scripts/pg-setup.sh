@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # PostgreSQL for the tests. Idempotent.
-#   pg-setup.sh server     install PostgreSQL 15 and the build tools if missing,
-#                          start the cluster, create the `odx` login role
+#   pg-setup.sh server     install PostgreSQL 15, PgBouncer and the build tools
+#                          if missing, start the cluster (TLS on, with a
+#                          certificate of a test CA) and PgBouncer in
+#                          transaction mode on 6433, create the `odx` role
 #   pg-setup.sh toolchain  install cargo-pgrx =0.18.1 if missing, pgrx init on
 #                          the system pg_config
 #   pg-setup.sh extension  build and install the odx extension into the server
@@ -36,6 +38,82 @@ DO $$ BEGIN
     END IF;
 END $$;
 SQL
+    tls
+    pooler
+}
+
+# TLS with a certificate of our own CA (for sslmode=verify-full): the CA,
+# a server certificate for the host name localhost only (so verify-full on
+# 127.0.0.1 is a name mismatch, verify-ca is not) that the cluster serves,
+# and a second CA that signed nothing (a verification that must fail).
+TLS_DIR=/var/lib/postgresql/odx-tls
+tls() {
+    if [ ! -s "$TLS_DIR/localhost.crt" ] || [ ! -s "$TLS_DIR/other-ca.crt" ]; then
+        echo "making a test CA and the server's certificate in $TLS_DIR"
+        install -d -m 755 -o postgres -g postgres "$TLS_DIR"
+        local t
+        t=$(mktemp -d)
+        openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=odx test CA" \
+            -keyout "$t/ca.key" -out "$t/ca.crt" 2>/dev/null
+        openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=odx other CA" \
+            -keyout "$t/other-ca.key" -out "$t/other-ca.crt" 2>/dev/null
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$t/server.key" -out "$t/server.csr" 2>/dev/null
+        printf 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n' > "$t/ext.cnf"
+        openssl x509 -req -in "$t/server.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" -CAcreateserial -days 3650 \
+            -extfile "$t/ext.cnf" -out "$t/localhost.crt" 2>/dev/null
+        install -m 644 -o postgres -g postgres "$t/ca.crt" "$t/other-ca.crt" "$t/localhost.crt" "$TLS_DIR/"
+        install -m 600 -o postgres -g postgres "$t/server.key" "$TLS_DIR/localhost.key"
+        rm -rf "$t"
+    fi
+    local current
+    current=$(psql_admin -At -d postgres -c "SHOW ssl_cert_file")
+    if [ "$current" != "$TLS_DIR/localhost.crt" ]; then
+        psql_admin -d postgres -c "ALTER SYSTEM SET ssl = on" \
+            -c "ALTER SYSTEM SET ssl_cert_file = '$TLS_DIR/localhost.crt'" \
+            -c "ALTER SYSTEM SET ssl_key_file = '$TLS_DIR/localhost.key'" -c "SELECT pg_reload_conf()" >/dev/null
+        sleep 1
+    fi
+}
+
+# PgBouncer in transaction mode (what Neon's -pooler endpoints run) on port
+# 6433, in front of the cluster, for the odx roles.
+POOLER_PORT=6433
+pooler() {
+    if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then
+        echo "installing pgbouncer"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer
+    fi
+    local conf=/etc/pgbouncer/odx-test.ini
+    cat > "$conf.new" <<INI
+[databases]
+* = host=127.0.0.1 port=5432
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $POOLER_PORT
+unix_socket_dir =
+auth_type = scram-sha-256
+auth_file = /etc/pgbouncer/odx-test-users.txt
+pool_mode = transaction
+max_client_conn = 200
+default_pool_size = 8
+logfile = /var/log/postgresql/odx-pgbouncer.log
+pidfile = /var/run/postgresql/odx-pgbouncer.pid
+INI
+    printf '"odx" "odx"\n"odx_reader" "odx_reader"\n' > /etc/pgbouncer/odx-test-users.txt
+    chown postgres:postgres "$conf.new" /etc/pgbouncer/odx-test-users.txt
+    chmod 640 /etc/pgbouncer/odx-test-users.txt
+    mv "$conf.new" "$conf"
+    if ! "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$POOLER_PORT"; then
+        install -d -m 2775 -o postgres -g postgres /var/run/postgresql
+        runuser -u postgres -- /usr/sbin/pgbouncer -d -q "$conf"
+        for _ in $(seq 1 30); do
+            "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$POOLER_PORT" && break
+            sleep 0.5
+        done
+    fi
+    "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$POOLER_PORT"
 }
 
 toolchain() {
@@ -105,7 +183,7 @@ databases() {
 
 for step in "$@"; do
     case "$step" in
-        server | toolchain | extension) "$step" ;;
+        server | toolchain | extension | tls | pooler) "$step" ;;
         databases) databases ;;
         *) echo "unknown step $step" >&2; exit 2 ;;
     esac

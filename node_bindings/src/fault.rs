@@ -19,6 +19,10 @@ pub(crate) enum Fault {
     InvalidArgument(String),
     /// The database cannot be reached (or the pool is closed).
     DbUnavailable(String),
+    /// The TLS connection the URL asks for (`sslmode`) could not be made:
+    /// the server does not offer TLS, or its certificate does not verify
+    /// against `sslrootcert` (or the public roots) for the host.
+    DbTls(String),
     /// A statement ran past its timeout.
     DbTimeout(String),
     /// The database answered with an error.
@@ -34,6 +38,7 @@ impl Fault {
             Fault::Core(e) => e.code(),
             Fault::InvalidArgument(_) => "ODX_INVALID_ARGUMENT",
             Fault::DbUnavailable(_) => "ODX_DB_UNAVAILABLE",
+            Fault::DbTls(_) => "ODX_DB_TLS",
             Fault::DbTimeout(_) => "ODX_DB_TIMEOUT",
             Fault::DbError(_) => "ODX_DB_ERROR",
             Fault::Internal(_) => "ODX_INTERNAL",
@@ -68,6 +73,7 @@ impl From<Fault> for Failure {
             Fault::Core(e) => e.to_string(),
             Fault::InvalidArgument(m)
             | Fault::DbUnavailable(m)
+            | Fault::DbTls(m)
             | Fault::DbTimeout(m)
             | Fault::DbError(m)
             | Fault::Internal(m) => m,
@@ -103,7 +109,13 @@ fn row_error(e: RowError) -> Failure {
 /// what it may add later is a database error.)
 pub(crate) fn database_error(e: &sqlx::Error) -> Failure {
     match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+        sqlx::Error::Tls(_) => Fault::DbTls(format!("the TLS connection failed: {e}")).into(),
+        // A handshake the server's certificate fails (unknown issuer, a host
+        // it does not name) reaches sqlx as I/O wrapping rustls's error.
+        sqlx::Error::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) => {
+            Fault::DbTls(format!("the TLS connection failed: {e}")).into()
+        }
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
             Fault::unavailable(format!("the database is unavailable: {e}"))
         }
         sqlx::Error::Database(d) if d.code().as_deref() == Some("57014") => {

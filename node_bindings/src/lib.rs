@@ -445,16 +445,22 @@ impl Engine {
     pub fn connect<'env>(env: &'env Env, url: String, options: Option<Value>) -> Result<PromiseRaw<'env, Engine>> {
         promise(env, async move {
             let limits = Limits::read(options)?;
+            // Nothing at startup beyond what a pooler accepts (PgBouncer
+            // refuses extra_float_digits and options): the statement timeout
+            // is set inside each report's transaction. TLS follows the URL's
+            // sslmode and sslrootcert.
             let connect = PgConnectOptions::from_str(&url)
                 .map_err(|e| Fault::invalid(format!("url: {e}")))?
-                .options([("statement_timeout", limits.query_timeout.as_millis().to_string())]);
+                .extra_float_digits(None)
+                .statement_cache_capacity(0);
             let pool = PgPoolOptions::new()
                 .max_connections(limits.max_connections)
-                // A call may wait its turn for a connection as long as it may
-                // run: under load, calls queue instead of failing.
-                .acquire_timeout(limits.query_timeout)
+                // A call may wait its turn for a connection (and have one
+                // opened) as long as it may run: under load, calls queue
+                // instead of failing.
+                .acquire_timeout(limits.query_timeout + limits.connect_timeout)
                 .connect_lazy_with(connect);
-            let ping = tokio::time::timeout(limits.connect_timeout, sqlx::query("SELECT 1").execute(&pool)).await;
+            let ping = tokio::time::timeout(limits.connect_timeout, sqlx::raw_sql("SELECT 1").execute(&pool)).await;
             match ping {
                 Ok(Ok(_)) => Ok(Engine { pool, limits }),
                 Ok(Err(e)) => Err(database_error(&e)),
@@ -468,10 +474,12 @@ impl Engine {
     /// with each branch's share (see `compare`).
     #[napi(ts_args_type = "params: CompareParams", ts_return_type = "Promise<Comparison | Degraded>")]
     pub fn compare<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let pool = self.pool.clone();
+        let db = self.db();
         self.bounded(env, "compare", async move {
             let (domain, scope) = compare_of(params)?;
-            shaped(domain.as_str(), pg_sqlx::compare(&pool, domain, &scope).await.map_err(engine_error)?)
+            let snap = db.snapshot().await?;
+            let outcome = pg_sqlx::compare(&snap, domain, &scope).await;
+            shaped(domain.as_str(), snap.end(outcome).await.map_err(engine_error)?)
         })
     }
 
@@ -479,11 +487,12 @@ impl Engine {
     /// allowedClinicIds? }` with its backtest (see `forecastRevenue`).
     #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<RevenueForecast | Degraded>")]
     pub fn forecast_revenue<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let pool = self.pool.clone();
+        let db = self.db();
         self.bounded(env, "forecastRevenue", async move {
             let scope = forecast_of(params)?;
-            let outcome = pg_sqlx::forecast_revenue(&pool, scope.clinic_ids(), scope.to()).await;
-            shaped("forecast_revenue", outcome.map_err(engine_error)?)
+            let snap = db.snapshot().await?;
+            let outcome = pg_sqlx::forecast_revenue(&snap, scope.clinic_ids(), scope.to()).await;
+            shaped("forecast_revenue", snap.end(outcome).await.map_err(engine_error)?)
         })
     }
 
@@ -491,11 +500,12 @@ impl Engine {
     /// allowedClinicIds? }` with its backtest (see `forecastNoShows`).
     #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<NoShowForecast | Degraded>")]
     pub fn forecast_no_shows<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let pool = self.pool.clone();
+        let db = self.db();
         self.bounded(env, "forecastNoShows", async move {
             let scope = forecast_of(params)?;
-            let outcome = pg_sqlx::forecast_no_shows(&pool, scope.clinic_ids(), scope.to()).await;
-            shaped("forecast_no_shows", outcome.map_err(engine_error)?)
+            let snap = db.snapshot().await?;
+            let outcome = pg_sqlx::forecast_no_shows(&snap, scope.clinic_ids(), scope.to()).await;
+            shaped("forecast_no_shows", snap.end(outcome).await.map_err(engine_error)?)
         })
     }
 
@@ -503,11 +513,12 @@ impl Engine {
     /// backtest (see `forecastChurn`).
     #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<ChurnForecast | Degraded>")]
     pub fn forecast_churn<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let pool = self.pool.clone();
+        let db = self.db();
         self.bounded(env, "forecastChurn", async move {
             let scope = forecast_of(params)?;
-            let outcome = pg_sqlx::forecast_churn(&pool, scope.clinic_ids(), scope.to()).await;
-            shaped("forecast_churn", outcome.map_err(engine_error)?)
+            let snap = db.snapshot().await?;
+            let outcome = pg_sqlx::forecast_churn(&snap, scope.clinic_ids(), scope.to()).await;
+            shaped("forecast_churn", snap.end(outcome).await.map_err(engine_error)?)
         })
     }
 
@@ -517,13 +528,14 @@ impl Engine {
     /// and the branch leaderboard; every domain runs once over all branches.
     #[napi(ts_args_type = "params: ConsoleParams", ts_return_type = "Promise<CommandCenterReady | Degraded>")]
     pub fn command<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let pool = self.pool.clone();
+        let db = self.db();
         self.bounded(env, "command", async move {
             let p = console_of(params)?;
+            let snap = db.snapshot().await?;
             let outcome =
-                pg_sqlx::command(&pool, p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.judged())
+                pg_sqlx::command(&snap, p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.judged())
                     .await;
-            shaped("command", outcome.map_err(engine_error)?)
+            shaped("command", snap.end(outcome).await.map_err(engine_error)?)
         })
     }
 
@@ -532,12 +544,13 @@ impl Engine {
     /// actions (see `digest`).
     #[napi(ts_args_type = "params: ConsoleParams", ts_return_type = "Promise<Digest | Degraded>")]
     pub fn digest<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let pool = self.pool.clone();
+        let db = self.db();
         self.bounded(env, "digest", async move {
             let p = console_of(params)?;
+            let snap = db.snapshot().await?;
             let outcome =
-                pg_sqlx::digest(&pool, p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.judged()).await;
-            shaped("digest", outcome.map_err(engine_error)?)
+                pg_sqlx::digest(&snap, p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.judged()).await;
+            shaped("digest", snap.end(outcome).await.map_err(engine_error)?)
         })
     }
 
@@ -546,14 +559,15 @@ impl Engine {
     /// allowedClinicIds? }` (see `benchmark`).
     #[napi(ts_args_type = "params: BenchmarkParams", ts_return_type = "Promise<Benchmark | Degraded>")]
     pub fn benchmark<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let pool = self.pool.clone();
+        let db = self.db();
         self.bounded(env, "benchmark", async move {
             let p = console_of(params)?;
             let clinic = p.clinic().map_err(bad_argument)?;
             let allowed = p.allowed.as_deref();
+            let snap = db.snapshot().await?;
             let outcome =
-                pg_sqlx::benchmark(&pool, p.organization_id, clinic, p.clinic_ids.clone(), allowed, p.period()).await;
-            shaped("benchmark", outcome.map_err(engine_error)?)
+                pg_sqlx::benchmark(&snap, p.organization_id, clinic, p.clinic_ids.clone(), allowed, p.period()).await;
+            shaped("benchmark", snap.end(outcome).await.map_err(engine_error)?)
         })
     }
 
@@ -561,12 +575,13 @@ impl Engine {
     /// allowedClinicIds? }` (see `networkOverview`).
     #[napi(ts_args_type = "params: OverviewParams", ts_return_type = "Promise<NetworkOverview | Degraded>")]
     pub fn network_overview<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let pool = self.pool.clone();
+        let db = self.db();
         self.bounded(env, "networkOverview", async move {
             let p = console_of(params)?;
+            let snap = db.snapshot().await?;
             let outcome =
-                pg_sqlx::network_overview(&pool, p.organization_id, p.clinic_ids, p.allowed.as_deref(), p.to).await;
-            shaped("network_overview", outcome.map_err(engine_error)?)
+                pg_sqlx::network_overview(&snap, p.organization_id, p.clinic_ids, p.allowed.as_deref(), p.to).await;
+            shaped("network_overview", snap.end(outcome).await.map_err(engine_error)?)
         })
     }
 
@@ -574,10 +589,10 @@ impl Engine {
     /// read from the org layer's tables (see `insightsScope`).
     #[napi(ts_args_type = "params: UserScopeParams", ts_return_type = "Promise<InsightsScope | Degraded>")]
     pub fn insights_scope<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let pool = self.pool.clone();
+        let db = self.db();
         self.bounded(env, "insightsScope", async move {
             let p = user_of(params)?;
-            let tables = pg_sqlx::console_tables(&pool, &USER_READS, p.user_id).await.map_err(engine_error)?;
+            let tables = db.tables(p.user_id).await?;
             policy_answer(
                 tables.try_map(|t| t.insights_scope(p.user_id, p.organization_id, p.focus, p.city.as_deref())),
             )
@@ -588,11 +603,11 @@ impl Engine {
     /// from the org layer's tables (see `authorize`).
     #[napi(ts_args_type = "params: AuthorizeParams", ts_return_type = "Promise<Decision | Degraded>")]
     pub fn authorize<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let pool = self.pool.clone();
+        let db = self.db();
         self.bounded(env, "authorize", async move {
             let p = user_of(params)?;
             let (action, resource) = odx_core::policy::read_request(&p.action, &p.resource).map_err(core_error)?;
-            let tables = pg_sqlx::console_tables(&pool, &USER_READS, p.user_id).await.map_err(engine_error)?;
+            let tables = db.tables(p.user_id).await?;
             policy_answer(tables.try_map(|t| t.authorize(p.user_id, &action, &resource)))
         })
     }
@@ -600,9 +615,9 @@ impl Engine {
     /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.
     #[napi(ts_return_type = "Promise<void>")]
     pub fn close<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
-        let pool = self.pool.clone();
+        let db = self.db();
         promise(env, async move {
-            pool.close().await;
+            db.pool.close().await;
             Ok(())
         })
     }
@@ -626,7 +641,34 @@ fn shaped<R: Serialize>(module: &str, outcome: Outcome<R>) -> Result<Value> {
     }
 }
 
+/// What a call reads the database with: the pool and the statement
+/// timeout each report's transaction sets.
+#[derive(Clone)]
+struct Db {
+    pool: PgPool,
+    statement_timeout: Duration,
+}
+
+impl Db {
+    /// A read-only REPEATABLE READ transaction (one snapshot) for one report.
+    async fn snapshot(&self) -> Result<pg_sqlx::Snapshot> {
+        pg_sqlx::Snapshot::begin(&self.pool, Some(self.statement_timeout)).await.map_err(|e| database_error(&e))
+    }
+
+    /// The user's policy tables, read in one snapshot.
+    async fn tables(&self, user_id: i64) -> Result<Outcome<Tables>> {
+        let snap = self.snapshot().await?;
+        let outcome = pg_sqlx::console_tables(&snap, &USER_READS, user_id).await;
+        snap.end(outcome).await.map_err(engine_error)
+    }
+}
+
 impl Engine {
+    /// What a call reads with.
+    fn db(&self) -> Db {
+        Db { pool: self.pool.clone(), statement_timeout: self.limits.query_timeout }
+    }
+
     /// `work` as a Promise bounded by the engine's time limit: the
     /// statements carry statement_timeout; this bounds the whole call
     /// (waiting for a connection included).
@@ -649,10 +691,12 @@ impl Engine {
         A: DomainAcc + Send + 'static,
         A::Report: Send,
     {
-        let pool = self.pool.clone();
+        let db = self.db();
         self.bounded(env, A::DOMAIN.as_str(), async move {
             let scope = scope_of(params)?;
-            shaped(A::DOMAIN.as_str(), pg_sqlx::compute::<A, _>(&pool, &scope).await.map_err(engine_error)?)
+            let snap = db.snapshot().await?;
+            let outcome = pg_sqlx::compute::<A, _>(&snap, &scope).await;
+            shaped(A::DOMAIN.as_str(), snap.end(outcome).await.map_err(engine_error)?)
         })
     }
 }
