@@ -1626,6 +1626,20 @@ export declare class Engine {
 }
 
 /**
+ * A read with the server's own database client: what `plan(read, params)`
+ * returns. `statements` are the next round's (run them, in one read-only
+ * REPEATABLE READ transaction for the whole plan, and hand their rows to
+ * `finish`); `done` once the answer is known. The answer is the engine's
+ * for the same request: the same statements, folded by the same code.
+ */
+export declare class Plan {
+  /** The statements of the next round, in order (empty once done). */
+  get statements(): Array<Statement>
+  /** Whether the answer is known. */
+  get done(): boolean
+}
+
+/**
  * The accounting report (cash-basis P&L): receipts, direct cost, opex by category, payroll, net profit, expense ratio.
  *
  * Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope.
@@ -1805,6 +1819,15 @@ export interface EngineOptions {
 export declare function financial(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): FinancialReport
 
 /**
+ * Folds the rows of `plan.statements` (one array of row objects per
+ * statement, in order, as the driver returns them: `bigint` as text or
+ * number) into the plan: the answer when nothing more is needed (a report
+ * with `degraded: false`, or `{ degraded: true, module, missing }`), or
+ * `null` when `plan.statements` holds another round.
+ */
+export declare function finish(plan: Plan, rows: Array<Array<Record<string, unknown>>>): any
+
+/**
  * The churn list of rows the caller holds, for `{ clinicIds, asOf,
  * allowedClinicIds? }`: patients 9 months or more since their last visit
  * with nothing booked, the most valuable first, always with the precision
@@ -1897,6 +1920,17 @@ export interface OverviewParams {
  */
 export declare function patients(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): PatientsReport
 
+/**
+ * The plan of a read with the caller's own client: `read` is a domain
+ * (`financial` ... `inventory`), `compare`, `command`, `digest`,
+ * `benchmark`, `networkOverview`, `forecastRevenue`, `forecastNoShows`,
+ * `forecastChurn`, `insightsScope` or `authorize`, and `params` what the
+ * engine's method of that name takes (checked the same way: a bad one is
+ * refused here, before any statement). A domain takes three rounds, a
+ * console read-out four or five.
+ */
+export declare function plan(read: 'financial' | 'operations' | 'accounting' | 'lab' | 'staff' | 'clinical' | 'patients' | 'inventory' | 'compare' | 'command' | 'digest' | 'benchmark' | 'networkOverview' | 'forecastRevenue' | 'forecastNoShows' | 'forecastChurn' | 'insightsScope' | 'authorize', params: object): Plan
+
 /** What every report call takes. */
 export interface ScopeParams {
   /** The branches (clinic ids). */
@@ -1932,6 +1966,27 @@ export interface ScopeParams {
  * Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope.
  */
 export declare function staff(rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams): StaffReport
+
+/**
+ * One statement of a [`crate::Plan`] round, for the caller's own client:
+ * `client.query(s.text, s.values)` (`pg`) or `sql.unsafe(s.text, s.values)`
+ * (postgres.js).
+ */
+export interface Statement {
+  /** The SQL text, parameters `$1`, `$2` ... (each cast in the text). */
+  text: string
+  /**
+   * The values in order: `bigint[]` as an array of numbers, `text[]` as
+   * an array of strings, `timestamptz` as an RFC 3339 string, `bigint`,
+   * `bool` and `text` as themselves.
+   */
+  values: Array<any>
+  /**
+   * The Postgres type of each value (`bigint[]`, `text[]`, `text`,
+   * `bigint`, `bool`, `timestamptz`).
+   */
+  types: Array<string>
+}
 
 /**
  * Any per-branch table as CSV text: `table` is an array of row objects

@@ -294,11 +294,6 @@ impl ConsoleRequest {
         })
     }
 
-    /// The period asked and the least volumes its targets are judged on.
-    pub fn judged(&self) -> (Period, Option<MinVolume>) {
-        (self.period(), self.min_volume)
-    }
-
     /// The period asked, read at `asOf`.
     pub fn period(&self) -> Period {
         Period::new(self.from, self.to).at(Some(self.now))

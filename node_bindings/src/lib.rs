@@ -23,7 +23,7 @@ use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
 use odx_core::{Domain, Tables};
 use odx_sql::pg_sqlx::{self, Outcome};
-use odx_sql::{DomainAcc, USER_READS};
+use odx_sql::plan::{JavaScript, OrgRead, Request as Read, UserRead};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -349,7 +349,7 @@ macro_rules! domain_functions {
                 #[doc = "Read from Postgres, for a scope."]
                 #[napi(ts_args_type = "params: ScopeParams")]
                 pub fn $module<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, $report>> {
-                    self.domain::<odx_core::$acc>(env, params)
+                    self.read(env, Domain::$variant.as_str(), params)
                 }
             )*
         }
@@ -368,6 +368,85 @@ fn from_rows<R: Serialize>(
     let scope = scope_of(params)?;
     let report = report(&tables(env, rows)?, &scope).map_err(core_error)?;
     ready(&report)
+}
+
+/// A read with the server's own database client: what `plan(read, params)`
+/// returns. `statements` are the next round's (run them, in one read-only
+/// REPEATABLE READ transaction for the whole plan, and hand their rows to
+/// `finish`); `done` once the answer is known. The answer is the engine's
+/// for the same request: the same statements, folded by the same code.
+#[napi]
+pub struct Plan {
+    inner: odx_sql::plan::Plan<JavaScript>,
+}
+
+#[napi]
+impl Plan {
+    /// The statements of the next round, in order (empty once done).
+    #[napi(getter, ts_return_type = "Array<Statement>")]
+    pub fn statements(&self) -> Result<Value> {
+        serde_json::to_value(self.inner.statements()).map_err(Fault::internal)
+    }
+
+    /// Whether the answer is known.
+    #[napi(getter)]
+    pub fn done(&self) -> bool {
+        self.inner.answer().is_some()
+    }
+}
+
+/// The plan of a read with the caller's own client: `read` is a domain
+/// (`financial` ... `inventory`), `compare`, `command`, `digest`,
+/// `benchmark`, `networkOverview`, `forecastRevenue`, `forecastNoShows`,
+/// `forecastChurn`, `insightsScope` or `authorize`, and `params` what the
+/// engine's method of that name takes (checked the same way: a bad one is
+/// refused here, before any statement). A domain takes three rounds, a
+/// console read-out four or five.
+#[napi(ts_args_type = "read: 'financial' | 'operations' | 'accounting' | 'lab' | 'staff' | 'clinical' | 'patients' | \
+                    'inventory' | 'compare' | 'command' | 'digest' | 'benchmark' | 'networkOverview' | \
+                    'forecastRevenue' | 'forecastNoShows' | 'forecastChurn' | 'insightsScope' | 'authorize', \
+                    params: object")]
+pub fn plan(read: String, params: Option<Value>) -> Result<Plan> {
+    let request = request_of(&read, params)?;
+    odx_sql::plan::Plan::new(request, JavaScript).map(|inner| Plan { inner }).map_err(plan_error)
+}
+
+/// Folds the rows of `plan.statements` (one array of row objects per
+/// statement, in order, as the driver returns them: `bigint` as text or
+/// number) into the plan: the answer when nothing more is needed (a report
+/// with `degraded: false`, or `{ degraded: true, module, missing }`), or
+/// `null` when `plan.statements` holds another round.
+#[napi(ts_args_type = "plan: Plan, rows: Array<Array<Record<string, unknown>>>", ts_return_type = "any")]
+pub fn finish(plan: &mut Plan, rows: Option<Value>) -> Result<Value> {
+    let rows = match rows {
+        Some(Value::Array(lists)) => lists
+            .into_iter()
+            .enumerate()
+            .map(|(i, list)| match list {
+                Value::Array(rows) => rows
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, row)| match row {
+                        Value::Object(row) => Ok(row),
+                        _ => Err(Fault::invalid(format!("rows[{i}][{j}]: must be a row object"))),
+                    })
+                    .collect::<Result<Vec<_>>>(),
+                _ => Err(Fault::invalid(format!("rows[{i}]: must be the array of rows of statement {i}"))),
+            })
+            .collect::<Result<Vec<_>>>()?,
+        _ => return Err(Fault::invalid("rows: must be an array (one array of rows per statement)")),
+    };
+    match plan.inner.finish(rows).map_err(plan_error)? {
+        Some(done) => answer(done.clone()),
+        None => Ok(Value::Null),
+    }
+}
+
+fn plan_error(e: odx_sql::plan::PlanError) -> Failure {
+    match e {
+        odx_sql::plan::PlanError::Core(c) => core_error(c),
+        odx_sql::plan::PlanError::Rows(m) => Fault::invalid(format!("rows: {m}")),
+    }
 }
 
 /// How the engine connects. Every field is optional.
@@ -474,52 +553,28 @@ impl Engine {
     /// with each branch's share (see `compare`).
     #[napi(ts_args_type = "params: CompareParams", ts_return_type = "Promise<Comparison | Degraded>")]
     pub fn compare<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let db = self.db();
-        self.bounded(env, "compare", async move {
-            let (domain, scope) = compare_of(params)?;
-            let snap = db.snapshot().await?;
-            let outcome = pg_sqlx::compare(&snap, domain, &scope).await;
-            shaped(domain.as_str(), snap.end(outcome).await.map_err(engine_error)?)
-        })
+        self.read(env, "compare", params)
     }
 
     /// The month-end revenue forecast of `{ clinicIds, asOf,
     /// allowedClinicIds? }` with its backtest (see `forecastRevenue`).
     #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<RevenueForecast | Degraded>")]
     pub fn forecast_revenue<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let db = self.db();
-        self.bounded(env, "forecastRevenue", async move {
-            let scope = forecast_of(params)?;
-            let snap = db.snapshot().await?;
-            let outcome = pg_sqlx::forecast_revenue(&snap, scope.clinic_ids(), scope.to()).await;
-            shaped("forecast_revenue", snap.end(outcome).await.map_err(engine_error)?)
-        })
+        self.read(env, "forecastRevenue", params)
     }
 
     /// The no-show risk of the week after `{ clinicIds, asOf,
     /// allowedClinicIds? }` with its backtest (see `forecastNoShows`).
     #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<NoShowForecast | Degraded>")]
     pub fn forecast_no_shows<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let db = self.db();
-        self.bounded(env, "forecastNoShows", async move {
-            let scope = forecast_of(params)?;
-            let snap = db.snapshot().await?;
-            let outcome = pg_sqlx::forecast_no_shows(&snap, scope.clinic_ids(), scope.to()).await;
-            shaped("forecast_no_shows", snap.end(outcome).await.map_err(engine_error)?)
-        })
+        self.read(env, "forecastNoShows", params)
     }
 
     /// The churn list of `{ clinicIds, asOf, allowedClinicIds? }` with its
     /// backtest (see `forecastChurn`).
     #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<ChurnForecast | Degraded>")]
     pub fn forecast_churn<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let db = self.db();
-        self.bounded(env, "forecastChurn", async move {
-            let scope = forecast_of(params)?;
-            let snap = db.snapshot().await?;
-            let outcome = pg_sqlx::forecast_churn(&snap, scope.clinic_ids(), scope.to()).await;
-            shaped("forecast_churn", snap.end(outcome).await.map_err(engine_error)?)
-        })
+        self.read(env, "forecastChurn", params)
     }
 
     /// The Command Center of `{ organizationId, from, to, clinicIds?,
@@ -528,15 +583,7 @@ impl Engine {
     /// and the branch leaderboard; every domain runs once over all branches.
     #[napi(ts_args_type = "params: ConsoleParams", ts_return_type = "Promise<CommandCenterReady | Degraded>")]
     pub fn command<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let db = self.db();
-        self.bounded(env, "command", async move {
-            let p = console_of(params)?;
-            let snap = db.snapshot().await?;
-            let outcome =
-                pg_sqlx::command(&snap, p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.judged())
-                    .await;
-            shaped("command", snap.end(outcome).await.map_err(engine_error)?)
-        })
+        self.read(env, "command", params)
     }
 
     /// The digest facts of `{ organizationId, from, to, clinicIds?,
@@ -544,14 +591,7 @@ impl Engine {
     /// actions (see `digest`).
     #[napi(ts_args_type = "params: ConsoleParams", ts_return_type = "Promise<Digest | Degraded>")]
     pub fn digest<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let db = self.db();
-        self.bounded(env, "digest", async move {
-            let p = console_of(params)?;
-            let snap = db.snapshot().await?;
-            let outcome =
-                pg_sqlx::digest(&snap, p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.judged()).await;
-            shaped("digest", snap.end(outcome).await.map_err(engine_error)?)
-        })
+        self.read(env, "digest", params)
     }
 
     /// One branch benchmarked against the median of the organization's
@@ -559,57 +599,28 @@ impl Engine {
     /// allowedClinicIds? }` (see `benchmark`).
     #[napi(ts_args_type = "params: BenchmarkParams", ts_return_type = "Promise<Benchmark | Degraded>")]
     pub fn benchmark<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let db = self.db();
-        self.bounded(env, "benchmark", async move {
-            let p = console_of(params)?;
-            let clinic = p.clinic().map_err(bad_argument)?;
-            let allowed = p.allowed.as_deref();
-            let snap = db.snapshot().await?;
-            let outcome =
-                pg_sqlx::benchmark(&snap, p.organization_id, clinic, p.clinic_ids.clone(), allowed, p.period()).await;
-            shaped("benchmark", snap.end(outcome).await.map_err(engine_error)?)
-        })
+        self.read(env, "benchmark", params)
     }
 
     /// The network overview of one day: `{ organizationId, date, clinicIds?,
     /// allowedClinicIds? }` (see `networkOverview`).
     #[napi(ts_args_type = "params: OverviewParams", ts_return_type = "Promise<NetworkOverview | Degraded>")]
     pub fn network_overview<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let db = self.db();
-        self.bounded(env, "networkOverview", async move {
-            let p = console_of(params)?;
-            let snap = db.snapshot().await?;
-            let outcome =
-                pg_sqlx::network_overview(&snap, p.organization_id, p.clinic_ids, p.allowed.as_deref(), p.to).await;
-            shaped("network_overview", snap.end(outcome).await.map_err(engine_error)?)
-        })
+        self.read(env, "networkOverview", params)
     }
 
     /// The console scope of `{ userId, organizationId?, focusClinicId? }`,
     /// read from the org layer's tables (see `insightsScope`).
     #[napi(ts_args_type = "params: UserScopeParams", ts_return_type = "Promise<InsightsScope | Degraded>")]
     pub fn insights_scope<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let db = self.db();
-        self.bounded(env, "insightsScope", async move {
-            let p = user_of(params)?;
-            let tables = db.tables(p.user_id).await?;
-            policy_answer(
-                tables.try_map(|t| t.insights_scope(p.user_id, p.organization_id, p.focus, p.city.as_deref())),
-            )
-        })
+        self.read(env, "insightsScope", params)
     }
 
     /// One permission decision for `{ userId, action, resource }`, read
     /// from the org layer's tables (see `authorize`).
     #[napi(ts_args_type = "params: AuthorizeParams", ts_return_type = "Promise<Decision | Degraded>")]
     pub fn authorize<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        let db = self.db();
-        self.bounded(env, "authorize", async move {
-            let p = user_of(params)?;
-            let (action, resource) = odx_core::policy::read_request(&p.action, &p.resource).map_err(core_error)?;
-            let tables = db.tables(p.user_id).await?;
-            policy_answer(tables.try_map(|t| t.authorize(p.user_id, &action, &resource)))
-        })
+        self.read(env, "authorize", params)
     }
 
     /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.
@@ -623,22 +634,78 @@ impl Engine {
     }
 }
 
-/// A policy answer as the extension gives it: the scope or decision itself,
-/// or `{ degraded: true, missing }` without the org layer.
-fn policy_answer<R: Serialize>(outcome: odx_core::Result<Outcome<R>>) -> Result<Value> {
-    match outcome.map_err(core_error)? {
-        Outcome::Report(r) => to_js(&r),
-        Outcome::Degraded(missing) => Ok(odx_core::wire::degraded("policy", &missing)),
+/// A request's answer in JavaScript's shape: a report or read-out with
+/// `degraded: false` (a policy answer as it is), or `{ degraded: true,
+/// module, missing }` when relations it reads are missing.
+fn answer((module, outcome): odx_sql::plan::Answer) -> Result<Value> {
+    match outcome {
+        Outcome::Report(r) if module == "policy" => Ok(r),
+        Outcome::Report(r) => Ok(odx_core::wire::ready(r)),
+        Outcome::Degraded(missing) => Ok(odx_core::wire::degraded(module, &missing)),
     }
 }
 
-/// An outcome in JavaScript's shape, `degraded` saying whether relations
-/// are missing.
-fn shaped<R: Serialize>(module: &str, outcome: Outcome<R>) -> Result<Value> {
-    match outcome {
-        Outcome::Report(r) => ready(&r),
-        Outcome::Degraded(missing) => Ok(odx_core::wire::degraded(module, &missing)),
+/// The request of `read` (a domain's name, `compare`, `command`, `digest`,
+/// `benchmark`, `networkOverview`, `forecastRevenue`, `forecastNoShows`,
+/// `forecastChurn`, `insightsScope`, `authorize`) for its `params`.
+fn request_of(read: &str, params: Option<Value>) -> Result<Read> {
+    if let Some(domain) = Domain::ALL.iter().find(|d| d.as_str() == read) {
+        return Ok(Read::Report(*domain, scope_of(params)?));
     }
+    let org = |p: &ConsoleRequest| OrgRead {
+        organization_id: p.organization_id,
+        clinic_ids: p.clinic_ids.clone(),
+        allowed: p.allowed.clone(),
+        period: p.period(),
+        min_volume: p.min_volume,
+    };
+    let user = |p: &UserRequest| UserRead {
+        user_id: p.user_id,
+        organization_id: p.organization_id,
+        focus: p.focus,
+        city: p.city.clone(),
+    };
+    let forecast = |params| forecast_of(params).map(|s| (s.clinic_ids().to_vec(), s.to()));
+    Ok(match read {
+        "compare" => {
+            let (domain, scope) = compare_of(params)?;
+            Read::Compare(domain, scope)
+        }
+        "command" => Read::Command(org(&console_of(params)?)),
+        "digest" => Read::Digest(org(&console_of(params)?)),
+        "benchmark" => {
+            let p = console_of(params)?;
+            Read::Benchmark(org(&p), p.clinic().map_err(bad_argument)?)
+        }
+        "networkOverview" => Read::Overview(org(&console_of(params)?)),
+        "forecastRevenue" => {
+            let (ids, at) = forecast(params)?;
+            Read::ForecastRevenue(ids, at)
+        }
+        "forecastNoShows" => {
+            let (ids, at) = forecast(params)?;
+            Read::ForecastNoShows(ids, at)
+        }
+        "forecastChurn" => {
+            let (ids, at) = forecast(params)?;
+            Read::ForecastChurn(ids, at)
+        }
+        "insightsScope" => Read::InsightsScope(user(&user_of(params)?)),
+        "authorize" => {
+            let p = user_of(params)?;
+            // Refused here as the engine would, before any round.
+            odx_core::policy::read_request(&p.action, &p.resource).map_err(core_error)?;
+            Read::Authorize(user(&p), p.action.clone(), p.resource.clone())
+        }
+        other => {
+            let domains: Vec<&str> = Domain::ALL.iter().map(|d| d.as_str()).collect();
+            return Err(Fault::invalid(format!(
+                "read: {other:?} is not one of {}, compare, command, digest, benchmark, networkOverview, \
+                 forecastRevenue, forecastNoShows, forecastChurn, insightsScope, authorize",
+                domains.join(", ")
+            )));
+        }
+    })
 }
 
 /// What a call reads the database with: the pool and the statement
@@ -653,13 +720,6 @@ impl Db {
     /// A read-only REPEATABLE READ transaction (one snapshot) for one report.
     async fn snapshot(&self) -> Result<pg_sqlx::Snapshot> {
         pg_sqlx::Snapshot::begin(&self.pool, Some(self.statement_timeout)).await.map_err(|e| database_error(&e))
-    }
-
-    /// The user's policy tables, read in one snapshot.
-    async fn tables(&self, user_id: i64) -> Result<Outcome<Tables>> {
-        let snap = self.snapshot().await?;
-        let outcome = pg_sqlx::console_tables(&snap, &USER_READS, user_id).await;
-        snap.end(outcome).await.map_err(engine_error)
     }
 }
 
@@ -684,19 +744,17 @@ impl Engine {
         })
     }
 
-    /// A domain's report (`A` is its accumulator), computed by Postgres and
-    /// core within the engine's time limit, in JavaScript's shape.
-    fn domain<'env, A>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>>
-    where
-        A: DomainAcc + Send + 'static,
-        A::Report: Send,
-    {
+    /// The answer of `read` (a domain, `command`, ... as `plan` takes it)
+    /// for `params`, read in one snapshot through [`Read::run`] (the code
+    /// a plan of the caller's own client runs), within the engine's time
+    /// limit, in JavaScript's shape.
+    fn read<'env>(&self, env: &'env Env, read: &'static str, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
         let db = self.db();
-        self.bounded(env, A::DOMAIN.as_str(), async move {
-            let scope = scope_of(params)?;
+        self.bounded(env, read, async move {
+            let request = request_of(read, params)?;
             let snap = db.snapshot().await?;
-            let outcome = pg_sqlx::compute::<A, _>(&snap, &scope).await;
-            shaped(A::DOMAIN.as_str(), snap.end(outcome).await.map_err(engine_error)?)
+            let outcome = request.run(&snap, &JavaScript).await;
+            answer(snap.end(outcome).await.map_err(engine_error)?)
         })
     }
 }

@@ -200,3 +200,19 @@ pub struct ForecastParams {
     /// `ODX_FORBIDDEN_SCOPE`.
     pub allowed_clinic_ids: Option<Vec<i64>>,
 }
+
+/// One statement of a [`crate::Plan`] round, for the caller's own client:
+/// `client.query(s.text, s.values)` (`pg`) or `sql.unsafe(s.text, s.values)`
+/// (postgres.js).
+#[napi(object)]
+pub struct Statement {
+    /// The SQL text, parameters `$1`, `$2` ... (each cast in the text).
+    pub text: String,
+    /// The values in order: `bigint[]` as an array of numbers, `text[]` as
+    /// an array of strings, `timestamptz` as an RFC 3339 string, `bigint`,
+    /// `bool` and `text` as themselves.
+    pub values: Vec<Value>,
+    /// The Postgres type of each value (`bigint[]`, `text[]`, `text`,
+    /// `bigint`, `bool`, `timestamptz`).
+    pub types: Vec<String>,
+}
