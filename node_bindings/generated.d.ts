@@ -1390,6 +1390,28 @@ export interface StaffMetrics {
 /** A target's metric. */
 export type TargetMetric = "revenue_monthly" | "noshow_rate_max" | "collection_rate_min" | "utilization_min" | "ar_90_max" | "expense_ratio_max" | "lab_overdue_max"
 
+/**
+ * One target as an org admin sets it (`PUT /targets`): a branch's
+ * (`clinic_id`) or the network's (`None`).
+ */
+export interface TargetSetting {
+  /**
+   * The branch, or `null` for a network target (judged against the
+   * whole organization only).
+   */
+  clinicId: number | null
+  /** The metric's stored name. */
+  metric: string
+  /**
+   * The target: PKR for `revenue_monthly` and `ar_90_max`, a fraction
+   * (0.12 = 12%) for the rates, a count for `lab_overdue_max`; at most
+   * four decimals (`numeric(14,4)`).
+   */
+  value: string
+  /** `monthly` (the only period the evaluation reads). */
+  period: string
+}
+
 /** Where a target stands. */
 export type TargetStatus = "met" | "breached" | "no_data" | "insufficient_data"
 

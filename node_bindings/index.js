@@ -840,6 +840,7 @@ module.exports.Plan = nativeBinding.Plan
 module.exports.accounting = nativeBinding.accounting
 module.exports.authorize = nativeBinding.authorize
 module.exports.benchmark = nativeBinding.benchmark
+module.exports.checkTargets = nativeBinding.checkTargets
 module.exports.clinical = nativeBinding.clinical
 module.exports.command = nativeBinding.command
 module.exports.compare = nativeBinding.compare

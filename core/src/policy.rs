@@ -291,6 +291,8 @@ pub enum Action {
     ChangePlan,
     /// Set the network's role defaults (applied to new branches).
     SetRoleDefaults,
+    /// Set the organization's targets (network and per branch).
+    ManageTargets,
 }
 
 /// What an action is about.
@@ -410,7 +412,10 @@ pub fn authorize(principal: &Principal, directory: &OrgDirectory, action: &Actio
             }
         }
         (Action::ViewInsights, Resource::Organization { .. })
-        | (Action::OpenModule { .. } | Action::ChangePlan | Action::SetRoleDefaults, Resource::Organization { .. }) => {
+        | (
+            Action::OpenModule { .. } | Action::ChangePlan | Action::SetRoleDefaults | Action::ManageTargets,
+            Resource::Organization { .. },
+        ) => {
             if org_admin {
                 allow(Reason::OrgAdmin)
             } else {
@@ -468,7 +473,8 @@ pub fn read_request(action: &str, resource: &str) -> Result<(Action, Resource)> 
             "{e}; expected {{\"action\": \"clinic_admin\", \"permission\": ...}}, {{\"action\": \"open_module\", \
              \"module\": \"overview\" | \"analytics\" | \"branch_management\" | \"staff_permissions\" | \
              \"shared_templates\" | \"billing\"}} or {{\"action\": \"view_insights\" | \"view_template\" | \
-             \"create_template\" | \"edit_template\" | \"delete_template\" | \"change_plan\" | \"set_role_defaults\"}}"
+             \"create_template\" | \"edit_template\" | \"delete_template\" | \"change_plan\" | \"set_role_defaults\" \
+             | \"manage_targets\"}}"
         ),
     })?;
     let resource = serde_json::from_str(resource).map_err(|e| OdxError::InvalidArgument {
@@ -617,8 +623,11 @@ mod tests {
             assert_eq!(is(p, &hub, org(1)), deny(Reason::NetworkOnly));
             assert_eq!(is(p, &Action::ChangePlan, org(1)), deny(Reason::NetworkOnly));
             assert_eq!(is(p, &Action::SetRoleDefaults, org(1)), deny(Reason::NetworkOnly));
+            assert_eq!(is(p, &Action::ManageTargets, org(1)), deny(Reason::NetworkOnly));
         }
         assert_eq!(is(&admin, &Action::ChangePlan, org(2)), deny(Reason::OutsideOrganization));
+        assert_eq!(is(&admin, &Action::ManageTargets, org(1)), allow(Reason::OrgAdmin));
+        assert_eq!(is(&admin, &Action::ManageTargets, org(2)), deny(Reason::OutsideOrganization));
         assert_eq!(is(&manager, &Action::ViewInsights, c(12)), allow(Reason::BranchManager));
         assert_eq!(is(&manager, &Action::ViewInsights, c(10)), deny(Reason::NotPermitted));
         assert_eq!(is(&clinic_admin, &Action::ViewInsights, c(10)), deny(Reason::NotPermitted));

@@ -94,6 +94,86 @@ impl TargetMetric {
     }
 }
 
+/// One target as an org admin sets it (`PUT /targets`): a branch's
+/// (`clinic_id`) or the network's (`None`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TargetSetting {
+    /// The branch, or `null` for a network target (judged against the
+    /// whole organization only).
+    pub clinic_id: Option<i64>,
+    /// The metric's stored name.
+    pub metric: String,
+    /// The target: PKR for `revenue_monthly` and `ar_90_max`, a fraction
+    /// (0.12 = 12%) for the rates, a count for `lab_overdue_max`; at most
+    /// four decimals (`numeric(14,4)`).
+    #[schemars(with = "String")]
+    pub value: Decimal,
+    /// `monthly` (the only period the evaluation reads).
+    pub period: String,
+}
+
+/// An organization's target set, checked before it is stored: every
+/// metric known (stored by its canonical name), every period `monthly`,
+/// every branch one of `branches` (the organization's), at most one target
+/// per branch (or network) and metric, every value in range: money and
+/// counts at least 0 (a count whole), the rates from 0 to 1 (the expense
+/// ratio from 0 to 10), at most four decimals and below 10^10 (the column
+/// is `numeric(14,4)`).
+///
+/// # Errors
+/// [`OdxError::InvalidArgument`] naming the first bad target
+/// (`targets[2].value`).
+pub fn check_target_set(branches: &[i64], targets: &[TargetSetting]) -> Result<Vec<TargetSetting>> {
+    let bad = |i: usize, field: &str, message: String| OdxError::InvalidArgument {
+        field: "targets",
+        message: format!("targets[{i}].{field}: {message}"),
+    };
+    let mut out: Vec<TargetSetting> = Vec::with_capacity(targets.len());
+    for (i, t) in targets.iter().enumerate() {
+        let names = TargetMetric::ALL.map(TargetMetric::as_str).join(", ");
+        let metric = TargetMetric::from_db(&t.metric)
+            .ok_or_else(|| bad(i, "metric", format!("{:?} is not one of {names}", t.metric)))?;
+        if !t.period.trim().eq_ignore_ascii_case("monthly") {
+            return Err(bad(i, "period", format!("{:?}: only monthly targets are evaluated", t.period)));
+        }
+        if let Some(c) = t.clinic_id {
+            if !branches.contains(&c) {
+                return Err(bad(i, "clinicId", format!("{c} is not a branch of the organization")));
+            }
+        }
+        let v = t.value;
+        let (low, high) = match metric {
+            TargetMetric::NoshowRateMax | TargetMetric::CollectionRateMin | TargetMetric::UtilizationMin => {
+                (Decimal::ZERO, Decimal::ONE)
+            }
+            TargetMetric::ExpenseRatioMax => (Decimal::ZERO, Decimal::TEN),
+            TargetMetric::RevenueMonthly | TargetMetric::Ar90Max | TargetMetric::LabOverdueMax => {
+                (Decimal::ZERO, Decimal::new(10_000_000_000, 0) - Decimal::new(1, 4))
+            }
+        };
+        if v < low || v > high {
+            return Err(bad(i, "value", format!("{v} is outside {low}..={high} for {}", metric.as_str())));
+        }
+        if v.normalize().scale() > 4 {
+            return Err(bad(i, "value", format!("{v} has more than four decimals")));
+        }
+        if metric == TargetMetric::LabOverdueMax && !v.fract().is_zero() {
+            return Err(bad(i, "value", format!("{v}: a count of cases is whole")));
+        }
+        if out.iter().any(|o| o.clinic_id == t.clinic_id && o.metric == metric.as_str()) {
+            let whose = t.clinic_id.map_or_else(|| "the network".to_owned(), |c| format!("branch {c}"));
+            return Err(bad(i, "metric", format!("a second {} target for {whose}", metric.as_str())));
+        }
+        out.push(TargetSetting {
+            clinic_id: t.clinic_id,
+            metric: metric.as_str().to_owned(),
+            value: v.normalize(),
+            period: "monthly".to_owned(),
+        });
+    }
+    Ok(out)
+}
+
 /// The month to date of `to`: its first day, and how many days of the month
 /// have elapsed (through `to`) out of how many.
 pub fn month_to_date(to: NaiveDate) -> (NaiveDate, u32, u32) {
@@ -528,6 +608,35 @@ pub fn evaluate_targets(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_target_set_is_checked_before_it_is_stored() {
+        let t = |clinic_id, metric: &str, value: &str| TargetSetting {
+            clinic_id,
+            metric: metric.into(),
+            value: value.parse().unwrap(),
+            period: "Monthly".into(),
+        };
+        let ok = check_target_set(
+            &[1, 2],
+            &[t(None, " Revenue_Monthly", "500000.00"), t(Some(2), "noshow_rate_max", "0.10")],
+        );
+        let ok = ok.unwrap();
+        assert_eq!((ok[0].metric.as_str(), ok[0].period.as_str()), ("revenue_monthly", "monthly"));
+        assert_eq!(ok[1].value.to_string(), "0.1");
+        let err = |set: &[TargetSetting]| check_target_set(&[1, 2], set).unwrap_err().to_string();
+        assert!(err(&[t(None, "chairs_max", "1")]).contains("targets[0].metric"));
+        assert!(err(&[t(Some(3), "noshow_rate_max", "0.1")]).contains("targets[0].clinicId"));
+        assert!(err(&[t(None, "noshow_rate_max", "1.5")]).contains("targets[0].value"));
+        assert!(err(&[t(None, "revenue_monthly", "-1")]).contains("outside"));
+        assert!(err(&[t(None, "revenue_monthly", "1.00001")]).contains("four decimals"));
+        assert!(err(&[t(None, "lab_overdue_max", "2.5")]).contains("whole"));
+        let twice = [t(Some(1), "noshow_rate_max", "0.1"), t(Some(1), "NOSHOW_RATE_MAX", "0.2")];
+        assert!(err(&twice).contains("targets[1].metric: a second noshow_rate_max target for branch 1"));
+        let mut weekly = t(None, "noshow_rate_max", "0.1");
+        weekly.period = "weekly".into();
+        assert!(err(&[weekly]).contains("targets[0].period"));
+    }
     use std::str::FromStr;
 
     fn m(s: &str) -> Decimal {

@@ -80,6 +80,7 @@ pub fn declarations() -> Result<String, String> {
     answer::<ChurnForecast>(&mut generator, &mut answers);
     generator.subschema_for::<InsightsScope>();
     generator.subschema_for::<Decision>();
+    generator.subschema_for::<crate::targets::TargetSetting>();
     let definitions: BTreeMap<String, Value> = generator.take_definitions(true).into_iter().collect();
 
     let mut out = String::from(wire::DEGRADED_TYPESCRIPT);

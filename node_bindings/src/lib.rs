@@ -449,6 +449,49 @@ fn plan_error(e: odx_sql::plan::PlanError) -> Failure {
     }
 }
 
+/// An organization's target set as an org admin sends it (`PUT /targets`:
+/// `[{ clinicId, metric, value, period? }]`, `clinicId` null for a network
+/// target, `value` a decimal string or a number), checked by core against
+/// `branches` (the organization's): every metric known, `monthly`, each
+/// branch the organization's, one target per branch (or network) and
+/// metric, values in range. Returns the set as it is to be stored
+/// (canonical metric names, values as decimal strings); a bad target is
+/// `ODX_INVALID_ARGUMENT` naming it (`targets[2].value`).
+#[napi(
+    ts_args_type = "targets: Array<{ clinicId?: number | null, metric: string, value: string | number, period?: string }>, \
+                    branches: Array<number>",
+    ts_return_type = "Array<TargetSetting>"
+)]
+pub fn check_targets(targets: Option<Value>, branches: Option<Value>) -> Result<Value> {
+    let Some(Value::Array(items)) = targets else {
+        return Err(Fault::invalid("targets: must be an array of { clinicId, metric, value, period }"));
+    };
+    let branches = json!({ "branches": branches.unwrap_or_default() });
+    let branches =
+        args::ids(args::object(&branches, "branches").map_err(bad_argument)?, "branches").map_err(bad_argument)?;
+    let mut settings = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("targets[{i}]");
+        let obj = args::object(item, &at).map_err(bad_argument)?;
+        let clinic_id = args::optional_integer(obj, "clinicId")
+            .map_err(|e| Fault::invalid(format!("{at}.{}: {}", e.field, e.message)))?;
+        let text = |field: &str| match obj.get(field) {
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) if field == "value" => Ok(Some(n.to_string())),
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => Err(Fault::invalid(format!("{at}.{field}: must be a string"))),
+        };
+        let metric = text("metric")?.ok_or_else(|| Fault::invalid(format!("{at}.metric: is required")))?;
+        let value = text("value")?.ok_or_else(|| Fault::invalid(format!("{at}.value: is required")))?;
+        let value = rust_decimal::Decimal::from_str(value.trim())
+            .or_else(|_| rust_decimal::Decimal::from_scientific(value.trim()))
+            .map_err(|_| Fault::invalid(format!("{at}.value: {value:?} is not a decimal number")))?;
+        let period = text("period")?.unwrap_or_else(|| "monthly".to_owned());
+        settings.push(odx_core::targets::TargetSetting { clinic_id, metric, value, period });
+    }
+    to_js(&odx_core::targets::check_target_set(&branches, &settings).map_err(core_error)?)
+}
+
 /// How the engine connects. Every field is optional.
 #[derive(Debug, Clone, Copy)]
 struct Limits {
