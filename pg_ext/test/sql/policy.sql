@@ -13,6 +13,8 @@ FROM (VALUES
     ('{"action": "clinic_admin", "permission": "appointments.edit"}'::jsonb, '{"kind": "clinic", "clinic_id": 2}'::jsonb, 90),
     ('{"action": "view_insights"}', '{"kind": "clinic", "clinic_id": 1}', 91),
     ('{"action": "change_plan"}', '{"kind": "organization", "organization_id": 1}', 91),
+    ('{"action": "manage_targets"}', '{"kind": "organization", "organization_id": 1}', 90),
+    ('{"action": "manage_targets"}', '{"kind": "organization", "organization_id": 1}', 91),
     ('{"action": "delete_template"}', '{"kind": "template", "organization_id": 1}', 21)
 ) r(a, c, u), odx_authorize(r.u, r.a, r.c) d;
 ROLLBACK;
