@@ -8,7 +8,8 @@
 #                          the system pg_config
 #   pg-setup.sh extension  build and install the odx extension into the server
 #   pg-setup.sh databases  rebuild the test databases from the fixtures (with the
-#                          extension); prints the test DATABASE_URL last
+#                          extension); prints the test DATABASE_URL last (the
+#                          odx_reader role: SELECT on schema app only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,8 +34,26 @@ server() {
     "$PG_BIN/pg_isready" -h 127.0.0.1 -p 5432
     psql_admin -d postgres <<'SQL'
 DO $$ BEGIN
+    -- odx owns the test databases and their tables (it loads the fixtures,
+    -- runs pg_regress and the tools that write): no superuser.
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'odx') THEN
-        CREATE ROLE odx LOGIN SUPERUSER PASSWORD 'odx';
+        CREATE ROLE odx LOGIN NOSUPERUSER CREATEDB PASSWORD 'odx';
+    END IF;
+    ALTER ROLE odx NOSUPERUSER CREATEDB;
+    -- odx_reader is what the suites read as: SELECT on schema app only.
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'odx_reader') THEN
+        CREATE ROLE odx_reader LOGIN NOSUPERUSER PASSWORD 'odx_reader';
+    END IF;
+    -- odx_limited reads every table of app but payroll (a permission error
+    -- must be one, not a degraded report); odx may SET ROLE to it.
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'odx_limited') THEN
+        CREATE ROLE odx_limited LOGIN NOSUPERUSER PASSWORD 'odx_limited';
+    END IF;
+    GRANT odx_limited, odx_reader TO odx;
+    -- odx_admin: only for the one regression test that drops and creates
+    -- the extension (an untrusted extension needs a superuser to install).
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'odx_admin') THEN
+        CREATE ROLE odx_admin LOGIN SUPERUSER PASSWORD 'odx_admin';
     END IF;
 END $$;
 SQL
@@ -145,31 +164,39 @@ extension() {
 
 databases() {
     local fixtures=(cargo run -q --locked --release -p odx-fixtures --)
+    local as_odx=(env PGPASSWORD=odx psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U odx)
     for db in odx_test odx_degraded odx_no_org odx_no_payroll; do
         psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db OWNER odx"
     done
-    { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer; "${fixtures[@]}" demo
-      echo "CREATE EXTENSION odx;"; } | psql_admin -d odx_test
+    # Loaded by odx (the tables are its own), the extension created by the
+    # superuser, then SELECT on app for odx_reader (and all but payroll for
+    # odx_limited).
+    { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer; "${fixtures[@]}" demo; } | "${as_odx[@]}" -d odx_test
     # A database missing two tables and one column, for degraded mode.
     { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer
-      echo "DROP TABLE app.lab_cases, app.payroll; ALTER TABLE app.appointments DROP COLUMN room_id; CREATE EXTENSION odx;"; } \
-        | psql_admin -d odx_degraded
+      echo "DROP TABLE app.lab_cases, app.payroll; ALTER TABLE app.appointments DROP COLUMN room_id;"; } \
+        | "${as_odx[@]}" -d odx_degraded
     # A clinic database without the org layer (no organizations, assignments
     # or targets): the domains work, the console read-outs are degraded.
     { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer
       echo "DROP TABLE app.organization_templates, app.ops_targets, app.user_organization_assignments,"
-      echo "    app.organization_clinics, app.organizations; CREATE EXTENSION odx;"; } | psql_admin -d odx_no_org
+      echo "    app.organization_clinics, app.organizations;"; } | "${as_odx[@]}" -d odx_no_org
     # A database without payroll: the console hides net profit and the
     # expense ratio only.
     { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer
-      echo "DROP TABLE app.payroll; CREATE EXTENSION odx;"; } | psql_admin -d odx_no_payroll
+      echo "DROP TABLE app.payroll;"; } | "${as_odx[@]}" -d odx_no_payroll
+    for db in odx_test odx_degraded odx_no_org odx_no_payroll; do
+        psql_admin -d "$db" -c "CREATE EXTENSION odx"
+        "${as_odx[@]}" -d "$db" -c "GRANT USAGE ON SCHEMA app TO odx_reader, odx_limited" \
+            -c "GRANT SELECT ON ALL TABLES IN SCHEMA app TO odx_reader, odx_limited"
+    done
+    "${as_odx[@]}" -d odx_test -c "REVOKE SELECT ON app.payroll FROM odx_limited"
     # Clinic databases the demo seed and teardown are tried on, owned and
     # loaded by odx (the role a tool writing to a live database runs as): two
     # with the known-answer tenant, one whose org-layer tables are missing.
     for db in odx_demo_live odx_demo_hq odx_demo_bare; do
         psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db OWNER odx"
     done
-    local as_odx=(env PGPASSWORD=odx psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U odx)
     for db in odx_demo_live odx_demo_hq; do
         { "${fixtures[@]}" schema; "${fixtures[@]}" known-answer; } | "${as_odx[@]}" -d "$db"
     done
@@ -178,7 +205,10 @@ databases() {
       echo "    app.organization_clinics, app.organizations;"; } | "${as_odx[@]}" -d odx_demo_bare
     psql_admin -d odx_test -c "ANALYZE"
     psql_admin -d odx_degraded -c "ANALYZE"
-    echo "postgres://odx:odx@127.0.0.1:5432/odx_test"
+    # The suites read as odx_reader (SELECT on app only); what writes
+    # (the snapshot test's invoice, the demo tools, PUT /targets) uses odx,
+    # the owner, through ODX_WRITER_URL or by name.
+    echo "postgres://odx_reader:odx_reader@127.0.0.1:5432/odx_test"
 }
 
 for step in "$@"; do

@@ -51,7 +51,9 @@ bash scripts/pg-setup.sh extension
 step "test databases: schema, known-answer and demo fixtures, CREATE EXTENSION odx"
 DATABASE_URL=$(bash scripts/pg-setup.sh databases | tail -n 1)
 export DATABASE_URL
-echo "DATABASE_URL=$DATABASE_URL"
+# The owner of the test databases, for the tests that write (and put back).
+export ODX_WRITER_URL=postgres://odx:odx@127.0.0.1:5432/odx_test
+echo "DATABASE_URL=$DATABASE_URL (a non-superuser role with SELECT on app only)"
 
 step "cargo tests (unit, known-answer, properties, generator, SQL and extension parity)"
 cargo test --workspace --exclude odx-pg --locked 2>&1 | tee "$LOG_DIR/cargo.log"

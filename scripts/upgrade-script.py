@@ -3,7 +3,8 @@
 the current source (`cargo pgrx schema -o FILE`), so the hand-kept upgrade
 script follows every signature change: the 0.1.1 functions whose signature
 changed are dropped and created again, every function new in 0.2.0 is
-created, and the comments come from odx_function_comments(). The upgrade
+created, and the finalize block (the comments from odx_function_comments(),
+the pinned search_path) is copied from the schema. The upgrade
 test (tests/tests/extension.rs) compares the result with a fresh install.
 
 usage: scripts/upgrade-script.py SCHEMA.sql > pg_ext/sql/odx--0.1.1--0.2.0.sql
@@ -29,16 +30,13 @@ HEADER = """-- odx 0.1.1 -> 0.2.0: the domains of the second seed document, each
 \\echo Use "ALTER EXTENSION odx UPDATE TO '0.2.0'" to load this file. \\quit
 """
 
-FOOTER = """
-DO $odx$
-DECLARE r record;
-BEGIN
-    FOR r IN SELECT * FROM odx_function_comments() LOOP
-        EXECUTE format('COMMENT ON FUNCTION %s IS %L', r.function, r.comment);
-    END LOOP;
-END
-$odx$;
-"""
+def footer(text):
+    """The extension's finalize block (comments, pinned search_path), copied
+    from the generated schema: written once, in pg_ext/src/comments.rs."""
+    m = re.search(r"-- finalize\s*\n(DO \$odx\$.*?\$odx\$;)", text, re.S)
+    if not m:
+        sys.exit("the schema has no finalize block (pg_ext/src/comments.rs)")
+    return "\n" + m.group(1) + "\n"
 
 
 def main(path):
@@ -61,7 +59,7 @@ def main(path):
                 continue
             drops.append(f"DROP FUNCTION {name}({RELEASED[name]});\n")
         creates.append(sql)
-    out += drops + ["\n"] + ["\n".join(creates)] + [FOOTER]
+    out += drops + ["\n"] + ["\n".join(creates)] + [footer(text)]
     sys.stdout.write("".join(out))
 
 

@@ -25,6 +25,9 @@ pub(crate) enum Fault {
     DbTls(String),
     /// A statement ran past its timeout.
     DbTimeout(String),
+    /// The role lacks a privilege a statement needs (SQLSTATE 42501): a
+    /// missing `GRANT SELECT`, not a missing table.
+    DbPermission(String),
     /// The database answered with an error.
     DbError(String),
     /// A broken invariant inside the addon; never the caller's doing.
@@ -40,6 +43,7 @@ impl Fault {
             Fault::DbUnavailable(_) => "ODX_DB_UNAVAILABLE",
             Fault::DbTls(_) => "ODX_DB_TLS",
             Fault::DbTimeout(_) => "ODX_DB_TIMEOUT",
+            Fault::DbPermission(_) => "ODX_DB_PERMISSION",
             Fault::DbError(_) => "ODX_DB_ERROR",
             Fault::Internal(_) => "ODX_INTERNAL",
         }
@@ -75,6 +79,7 @@ impl From<Fault> for Failure {
             | Fault::DbUnavailable(m)
             | Fault::DbTls(m)
             | Fault::DbTimeout(m)
+            | Fault::DbPermission(m)
             | Fault::DbError(m)
             | Fault::Internal(m) => m,
         };
@@ -120,6 +125,9 @@ pub(crate) fn database_error(e: &sqlx::Error) -> Failure {
         }
         sqlx::Error::Database(d) if d.code().as_deref() == Some("57014") => {
             Fault::timeout(format!("the query ran past its timeout: {d}"))
+        }
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("42501") => {
+            Fault::DbPermission(format!("the database role may not read what odx reads: {d}")).into()
         }
         sqlx::Error::Configuration(_) => Fault::invalid(format!("url: {e}")),
         other => Fault::DbError(format!("the database failed: {other}")).into(),

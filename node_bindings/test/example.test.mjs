@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import pg from 'pg';
-import { odx, url, sql, asJs, extension, DEMO } from './helpers.mjs';
+import { odx, url, writerUrl, sql, asJs, extension, DEMO } from './helpers.mjs';
 import { engineBackend, planBackend, start } from './routes.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -128,7 +128,7 @@ test('the two backends answer every route alike', async () => {
 // tenant of odx_demo_hq), so no other suite reads them while they change;
 // every row of ops_targets is as it was afterwards.
 test('GET and PUT /targets: org_admin only, checked by core, replaced in one transaction, put back', async () => {
-  const hqUrl = url.replace(/\/odx_test$/, '/odx_demo_hq');
+  const hqUrl = writerUrl.replace(/\/odx_test$/, '/odx_demo_hq');
   const hqPool = new pg.Pool({ connectionString: hqUrl, max: 2 });
   const hqEngine = await odx.Engine.connect(hqUrl);
   const { server, base } = await start(outDir, engineBackend(hqEngine, hqPool), 90);

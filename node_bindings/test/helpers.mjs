@@ -10,8 +10,12 @@ export { asJs };
 const require = createRequire(import.meta.url);
 export const odx = require('../index.js');
 
+// The suites read as a role with SELECT on app only; the tests that write
+// (and put back) use the owner's URL.
 export const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is not set: run through scripts/test-all.sh');
+export const writerUrl = process.env.ODX_WRITER_URL;
+if (!writerUrl) throw new Error('ODX_WRITER_URL is not set: run through scripts/test-all.sh');
 
 export async function sql(text, values = []) {
   const client = new pg.Client({ connectionString: url });

@@ -123,3 +123,30 @@ test('the query timeout holds inside the transaction, through the pooler too', a
     }
   }
 });
+
+test('a role without SELECT on a table gets ODX_DB_PERMISSION, not a degraded report', async () => {
+  // odx_limited reads every table of app but payroll.
+  const limited = new URL(url);
+  limited.username = 'odx_limited';
+  limited.password = 'odx_limited';
+  const e = await odx.Engine.connect(limited.toString());
+  try {
+    assert.deepStrictEqual(await e.financial(KNOWN), await direct.financial(KNOWN));
+    for (const domain of ['accounting', 'staff']) {
+      await assert.rejects(e[domain](KNOWN), (err) => {
+        assert.equal(err.code, 'ODX_DB_PERMISSION', `${domain}: ${err.code} ${err.message}`);
+        assert.match(err.message, /payroll/);
+        return true;
+      });
+    }
+  } finally {
+    await e.close();
+  }
+});
+
+test('the suites read as a role that may only read', async () => {
+  const [{ superuser, writes }] = await sql(`SELECT r.rolsuper AS superuser,
+    has_table_privilege(current_user, 'app.invoices', 'INSERT, UPDATE, DELETE') AS writes
+    FROM pg_roles r WHERE r.rolname = current_user`);
+  assert.deepStrictEqual({ superuser, writes }, { superuser: false, writes: false });
+});

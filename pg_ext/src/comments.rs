@@ -190,6 +190,15 @@ BEGIN
     FOR r IN SELECT * FROM odx_function_comments() LOOP
         EXECUTE format('COMMENT ON FUNCTION %s IS %L', r.function, r.comment);
     END LOOP;
+    -- Every function of the extension runs with a pinned search_path (its
+    -- statements name schema app; nothing a caller's path holds is found
+    -- first).
+    FOR r IN SELECT p.oid::regprocedure AS f FROM pg_catalog.pg_proc p
+        JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+        JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'odx'
+        WHERE p.prokind = 'f' LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, pg_temp', r.f);
+    END LOOP;
 END
 $odx$;
 "#,

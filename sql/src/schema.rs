@@ -109,9 +109,15 @@ impl Reads {
     }
 }
 
-/// Every `(table, column)` of schema `app` (no parameters).
-pub const COLUMNS_SQL: &str = "SELECT c.table_name::text, c.column_name::text
-FROM information_schema.columns c WHERE c.table_schema = 'app'";
+/// Every `(table, column)` of schema `app` (no parameters), from the
+/// catalog: whatever the reading role may select (`information_schema` would
+/// hide a table the role has no privilege on, and a missing grant would
+/// read as a missing table: degraded instead of the permission error it is).
+pub const COLUMNS_SQL: &str = "SELECT c.relname::text AS table_name, a.attname::text AS column_name
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped";
 
 /// What a domain misses, given the `(table, column)` pairs that exist:
 /// `app.table` for a missing table, `app.table.column` for a missing column

@@ -107,6 +107,17 @@ pub fn database_url() -> String {
         .unwrap_or_else(|_| panic!("DATABASE_URL is not set: run the database tests through scripts/test-all.sh"))
 }
 
+/// The test database as its owner (`ODX_WRITER_URL`, set by
+/// `scripts/test-all.sh`), for the tests that write and put back: the
+/// suites themselves read as a role with `SELECT` on `app` only.
+///
+/// # Panics
+/// When `ODX_WRITER_URL` is not set.
+pub fn writer_url() -> String {
+    std::env::var("ODX_WRITER_URL")
+        .unwrap_or_else(|_| panic!("ODX_WRITER_URL is not set: run the database tests through scripts/test-all.sh"))
+}
+
 /// Another database of the same server (same credentials).
 pub fn database_url_for(db: &str) -> String {
     let url = database_url();

@@ -9,7 +9,7 @@ use odx_core::{FinancialAcc, FinancialReport, GroupBy, MetricScope};
 use odx_fixtures::known_answer;
 use odx_sql::pg_sqlx::{self, EngineError, Outcome, Sink, Snapshot, Source};
 use odx_sql::Param;
-use odx_tests::database_url;
+use odx_tests::{database_url, writer_url};
 use rust_decimal::Decimal;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::Row;
@@ -71,7 +71,9 @@ fn report(o: Outcome<FinancialReport>) -> FinancialReport {
 
 #[tokio::test]
 async fn a_write_between_two_statements_does_not_split_a_report() {
+    // Read as the suites do (SELECT only); write as the owner.
     let pool = PgPoolOptions::new().max_connections(4).connect(&database_url()).await.unwrap();
+    let owner = PgPoolOptions::new().max_connections(1).connect(&writer_url()).await.unwrap();
     let scope = MetricScope::new(
         known_answer::CLINICS,
         NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
@@ -80,25 +82,30 @@ async fn a_write_between_two_statements_does_not_split_a_report() {
     )
     .unwrap();
     let before_rows = invoices(&pool).await;
+    let denied = sqlx::query("DELETE FROM app.invoices WHERE id = $1").bind(INVOICE_ID).execute(&pool).await;
+    assert!(
+        matches!(denied, Err(sqlx::Error::Database(ref e)) if e.code().as_deref() == Some("42501")),
+        "the suites' role may only read: {denied:?}"
+    );
     let before = report(pg_sqlx::compute::<FinancialAcc, _>(&pool, &scope).await.unwrap());
 
     // Through one snapshot: the report is the one before the write.
     let snap = Snapshot::begin(&pool, Some(Duration::from_secs(30))).await.unwrap();
     let outcome = {
-        let src = Interleaved { inner: &snap, writer: &pool, written: AtomicBool::new(false) };
+        let src = Interleaved { inner: &snap, writer: &owner, written: AtomicBool::new(false) };
         pg_sqlx::compute::<FinancialAcc, _>(&src, &scope).await
     };
     let whole = report(snap.end(outcome).await.unwrap());
     let after = report(pg_sqlx::compute::<FinancialAcc, _>(&pool, &scope).await.unwrap());
-    remove(&pool).await;
+    remove(&owner).await;
     assert_eq!(whole, before, "the snapshot's report is the one before the write");
     assert_eq!(after.totals.billed - before.totals.billed, TOTAL.parse::<Decimal>().unwrap(), "the write counts after");
 
     // On the bare pool the same interleaving splits the report: the later
     // statements see the invoice (billed), the earlier did not.
-    let bare = Interleaved { inner: &pool, writer: &pool, written: AtomicBool::new(false) };
+    let bare = Interleaved { inner: &pool, writer: &owner, written: AtomicBool::new(false) };
     let split = report(pg_sqlx::compute::<FinancialAcc, _>(&bare, &scope).await.unwrap());
-    remove(&pool).await;
+    remove(&owner).await;
     assert_ne!(split, before, "without a snapshot the write is seen by the statements after it");
     assert_eq!(invoices(&pool).await, before_rows, "nothing left behind");
 }
