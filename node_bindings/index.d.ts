@@ -977,6 +977,11 @@ export interface OperationsDataQuality {
   unknownAppointmentStatus: number
   /** Appointments with a negative duration (counted, but zero minutes). */
   negativeDurations: number
+  /**
+   * Appointments longer than `MAX_DURATION_MIN` (a working day): bad
+   * data, counted as appointments but kept out of utilization.
+   */
+  implausibleDurations: number
   /** Schedule rows with a weekday outside 1..=7 or `ends <= starts`. */
   invalidSchedules: number
   /** Opening-hours rows with a weekday outside 1..=7 or `closes <= opens`. */
@@ -1182,7 +1187,7 @@ export interface QuotationCounts {
 }
 
 /** Why a decision went the way it did (a stable code for the UI and logs). */
-export type Reason = "org_admin" | "clinic_admin" | "branch_manager" | "branch_staff" | "outside_organization" | "network_only" | "org_template_protected" | "not_permitted" | "wrong_resource"
+export type Reason = "org_admin" | "clinic_admin" | "branch_manager" | "branch_staff" | "outside_organization" | "network_only" | "org_template_protected" | "not_permitted" | "wrong_resource" | "inactive_user"
 
 /** A suggested transfer of one sku between two branches. */
 export interface RebalanceLine {

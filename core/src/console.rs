@@ -54,7 +54,15 @@ impl Tables {
         city: Option<&str>,
     ) -> Result<InsightsScope> {
         let directory = self.org_directory();
-        resolve_scope(user_id, &self.user_organization_assignments, &directory, organization_id, focus, city)
+        resolve_scope(
+            user_id,
+            &self.users,
+            &self.user_organization_assignments,
+            &directory,
+            organization_id,
+            focus,
+            city,
+        )
     }
 
     /// Whether `user_id` may do `action` on `resource` ([`authorize`] over
@@ -163,8 +171,9 @@ impl Tables {
     /// with the plan.
     ///
     /// # Errors
+    /// As [`MetricScope::new`] for the period; [`OdxError::UnknownOrganization`];
     /// [`OdxError::ForbiddenScope`] for a clinic that is not one of its
-    /// branches or not allowed; as [`MetricScope::new`].
+    /// branches or not allowed.
     pub fn console_plan(
         &self,
         organization_id: i64,
@@ -172,6 +181,9 @@ impl Tables {
         allowed: Option<&[i64]>,
         period: Period,
     ) -> Result<ConsolePlan> {
+        // The caller's own arguments first: a bad range is refused as such,
+        // before the organization is looked up.
+        period.scope(Vec::new(), GroupBy::Clinic)?;
         let clinic_ids = self.org_branches(organization_id, clinic_ids, allowed)?;
         let every = self.org_branches(organization_id, None, None)?;
         let whole_network = every.iter().all(|c| clinic_ids.contains(c));
@@ -301,14 +313,18 @@ impl Tables {
     /// clinics), to be among those: a request never widens a scope.
     ///
     /// # Errors
-    /// [`OdxError::ForbiddenScope`] for a clinic that is not one of its
-    /// branches or not allowed.
+    /// [`OdxError::UnknownOrganization`] when `organizations` has no such
+    /// organization; [`OdxError::ForbiddenScope`] for a clinic that is not
+    /// one of its branches or not allowed.
     pub fn org_branches(
         &self,
         organization_id: i64,
         clinic_ids: Option<Vec<i64>>,
         allowed: Option<&[i64]>,
     ) -> Result<Vec<i64>> {
+        if !self.organizations.iter().any(|o| o.id == organization_id) {
+            return Err(OdxError::UnknownOrganization { organization_id });
+        }
         let branches = self.org_directory().branches(organization_id);
         let ids = clinic_ids.unwrap_or_else(|| branches.clone());
         match ids.iter().find(|c| !branches.contains(c) || allowed.is_some_and(|a| !a.contains(c))) {

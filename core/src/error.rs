@@ -95,6 +95,18 @@ pub enum OdxError {
         /// The user.
         user_id: i64,
     },
+    /// The user's `users.status` is not `active`: a deactivated user has no
+    /// console, whatever assignments remain.
+    InactiveUser {
+        /// The user.
+        user_id: i64,
+    },
+    /// The organization is not in `organizations` (a console read-out of
+    /// it is refused, never a zeroed report).
+    UnknownOrganization {
+        /// The organization.
+        organization_id: i64,
+    },
     /// The user is not in `users`.
     UnknownUser {
         /// The user.
@@ -113,6 +125,16 @@ pub enum OdxError {
         /// Which quantity overflowed.
         what: &'static str,
     },
+    /// A stored value odx cannot read: NaN or Infinity where money is, a
+    /// NULL in a column odx reads as never null, text that is not a number.
+    BadData {
+        /// The table (or tables) the statement read.
+        table: String,
+        /// The column of the statement's result.
+        column: &'static str,
+        /// What was found.
+        found: String,
+    },
 }
 
 /// The class of a failure: what a caller can do about it. Every adapter maps
@@ -129,6 +151,8 @@ pub enum ErrorClass {
     Overflow,
     /// The caller may not see what it asked for (SQLSTATE `42501`).
     Forbidden,
+    /// Stored data odx cannot read (SQLSTATE `22000`, data exception).
+    BadData,
     /// A broken invariant between odx's own parts, never the caller's doing
     /// (SQLSTATE `XX000`).
     Internal,
@@ -142,6 +166,7 @@ impl ErrorClass {
             ErrorClass::InvalidDate => "22008",
             ErrorClass::Overflow => "22003",
             ErrorClass::Forbidden => "42501",
+            ErrorClass::BadData => "22000",
             ErrorClass::Internal => "XX000",
         }
     }
@@ -159,12 +184,15 @@ impl OdxError {
             | OdxError::UnknownTimeZone { .. }
             | OdxError::AmbiguousOrganization { .. }
             | OdxError::UnknownUser { .. }
+            | OdxError::UnknownOrganization { .. }
             | OdxError::InvalidArgument { .. } => ErrorClass::InvalidArgument,
             OdxError::DateOutOfBounds { .. } => ErrorClass::InvalidDate,
             OdxError::Overflow { .. } => ErrorClass::Overflow,
-            OdxError::ForbiddenScope { .. } | OdxError::ForbiddenCity { .. } | OdxError::NoConsoleAccess { .. } => {
-                ErrorClass::Forbidden
-            }
+            OdxError::BadData { .. } => ErrorClass::BadData,
+            OdxError::ForbiddenScope { .. }
+            | OdxError::ForbiddenCity { .. }
+            | OdxError::NoConsoleAccess { .. }
+            | OdxError::InactiveUser { .. } => ErrorClass::Forbidden,
             OdxError::RowOutsideScope { .. } | OdxError::BucketOutOfRange { .. } | OdxError::ScopeMismatch => {
                 ErrorClass::Internal
             }
@@ -185,9 +213,12 @@ impl OdxError {
             OdxError::ScopeMismatch => "ODX_SCOPE_MISMATCH",
             OdxError::ForbiddenScope { .. } | OdxError::ForbiddenCity { .. } => "ODX_FORBIDDEN_SCOPE",
             OdxError::NoConsoleAccess { .. } => "ODX_NO_CONSOLE_ACCESS",
+            OdxError::InactiveUser { .. } => "ODX_INACTIVE_USER",
             OdxError::AmbiguousOrganization { .. } | OdxError::InvalidArgument { .. } => "ODX_INVALID_ARGUMENT",
             OdxError::UnknownUser { .. } => "ODX_UNKNOWN_USER",
+            OdxError::UnknownOrganization { .. } => "ODX_UNKNOWN_ORGANIZATION",
             OdxError::Overflow { .. } => "ODX_OVERFLOW",
+            OdxError::BadData { .. } => "ODX_BAD_DATA",
         }
     }
 }
@@ -224,6 +255,9 @@ impl fmt::Display for OdxError {
                 write!(f, "cannot combine accumulators built for different scopes")
             }
             OdxError::Overflow { what } => write!(f, "{what} overflowed"),
+            OdxError::BadData { table, column, found } => {
+                write!(f, "bad stored data in {table}: {column} is {found}, which odx cannot read")
+            }
             OdxError::ForbiddenScope { clinic_id } => write!(f, "clinic {clinic_id} is outside the caller's scope"),
             OdxError::ForbiddenCity { city } => write!(f, "no branch in the caller's scope is in {city:?}"),
             OdxError::NoConsoleAccess { user_id } => {
@@ -232,7 +266,9 @@ impl fmt::Display for OdxError {
             OdxError::AmbiguousOrganization { user_id } => {
                 write!(f, "user {user_id} has a console role in several organizations: name one")
             }
+            OdxError::InactiveUser { user_id } => write!(f, "user {user_id} is not active: no console access"),
             OdxError::UnknownUser { user_id } => write!(f, "unknown user {user_id}"),
+            OdxError::UnknownOrganization { organization_id } => write!(f, "unknown organization {organization_id}"),
             OdxError::InvalidArgument { field, message } => write!(f, "invalid {field}: {message}"),
         }
     }

@@ -91,6 +91,12 @@ pub fn is_new_patient(first_visit_position: u32) -> Result<bool> {
     }
 }
 
+/// The longest plausible appointment, in minutes: a working day (12 hours).
+/// A longer one (`duration_min` 2,147,483,647 has been seen) is bad data:
+/// counted in `data_quality.implausible_durations`, kept out of booked
+/// minutes, so it cannot drive utilization past any sense.
+pub const MAX_DURATION_MIN: i32 = 12 * 60;
+
 /// Rooms (chairs) of a clinic, grouped by `active`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RoomsFact {
@@ -109,6 +115,9 @@ pub struct OperationsDataQuality {
     pub unknown_appointment_status: u64,
     /// Appointments with a negative duration (counted, but zero minutes).
     pub negative_durations: u64,
+    /// Appointments longer than [`MAX_DURATION_MIN`] (a working day): bad
+    /// data, counted as appointments but kept out of utilization.
+    pub implausible_durations: u64,
     /// Schedule rows with a weekday outside 1..=7 or `ends <= starts`.
     pub invalid_schedules: u64,
     /// Opening-hours rows with a weekday outside 1..=7 or `closes <= opens`.
@@ -119,6 +128,7 @@ impl OperationsDataQuality {
     fn merge(&mut self, o: &Self) -> Result<()> {
         add_count(&mut self.unknown_appointment_status, o.unknown_appointment_status, "data quality")?;
         add_count(&mut self.negative_durations, o.negative_durations, "data quality")?;
+        add_count(&mut self.implausible_durations, o.implausible_durations, "data quality")?;
         add_count(&mut self.invalid_schedules, o.invalid_schedules, "data quality")?;
         add_count(&mut self.invalid_opening_hours, o.invalid_opening_hours, "data quality")
     }
@@ -176,6 +186,9 @@ impl OperationsFacts {
         }
         let minutes = if f.duration_min < 0 {
             add_count(&mut self.dq.negative_durations, f.appointments, "data quality")?;
+            0
+        } else if f.duration_min > MAX_DURATION_MIN {
+            add_count(&mut self.dq.implausible_durations, f.appointments, "data quality")?;
             0
         } else {
             (f.duration_min as u64).checked_mul(f.appointments).ok_or(OdxError::Overflow { what: "booked minutes" })?

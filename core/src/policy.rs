@@ -134,10 +134,13 @@ impl InsightsScope {
 /// user's organizations (needed only when the user has a console role in
 /// more than one); `focus` narrows the scope to one of its branches and
 /// `city` to its branches in a city (trimmed, case-insensitive), both
-/// always inside the principal's branches.
+/// always inside the principal's branches. Only an active user (`users`
+/// row with `status` active) has a console.
 ///
 /// # Errors
-/// [`OdxError::NoConsoleAccess`] when the user has no console role (in the
+/// [`OdxError::UnknownUser`] when `users` has no row for the user (an
+/// assignment whose user is gone), [`OdxError::InactiveUser`] when the
+/// user is not active; [`OdxError::NoConsoleAccess`] when the user has no console role (in the
 /// organization asked for), or a branch manager's branch is not one of the
 /// organization's; [`OdxError::AmbiguousOrganization`] when the user has a
 /// console role in several organizations and none was named;
@@ -147,12 +150,20 @@ impl InsightsScope {
 /// branches.
 pub fn resolve_scope(
     user_id: i64,
+    users: &[UserRow],
     assignments: &[UserOrganizationAssignmentRow],
     directory: &OrgDirectory,
     organization_id: Option<i64>,
     focus: Option<i64>,
     city: Option<&str>,
 ) -> Result<InsightsScope> {
+    // Only an active user has a console: a deactivated one (or an
+    // assignment whose user row is gone) is refused, never resolved.
+    match users.iter().find(|u| u.id == user_id) {
+        None => return Err(OdxError::UnknownUser { user_id }),
+        Some(u) if !is_active(u) => return Err(OdxError::InactiveUser { user_id }),
+        Some(_) => {}
+    }
     let mut roles: Vec<(i64, OrgRole, Option<i64>)> = assignments
         .iter()
         .filter(|a| a.user_id == user_id && organization_id.is_none_or(|org| org == a.organization_id))
@@ -203,6 +214,14 @@ pub struct Principal {
     pub clinic_role: String,
     /// The org roles: (organization, role, branch of a branch manager).
     pub org_roles: Vec<(i64, OrgRole, Option<i64>)>,
+    /// `users.status` is `active`. An inactive user is refused everything
+    /// ([`Reason::InactiveUser`]), whatever assignments remain.
+    pub active: bool,
+}
+
+/// Whether a `users` row is active (`status`, trimmed, any case).
+fn is_active(user: &UserRow) -> bool {
+    user.status.trim().eq_ignore_ascii_case("active")
 }
 
 impl Principal {
@@ -215,11 +234,13 @@ impl Principal {
             .filter_map(|a| OrgRole::from_db(&a.role).map(|r| (a.organization_id, r, a.clinic_id)))
             .collect();
         org_roles.sort_unstable();
+        let active = is_active(user);
         Principal {
             user_id: user.id,
-            clinic_id: if user.status.trim().eq_ignore_ascii_case("active") { user.clinic_id } else { None },
+            clinic_id: if active { user.clinic_id } else { None },
             clinic_role: user.role.trim().to_ascii_lowercase(),
-            org_roles,
+            org_roles: if active { org_roles } else { Vec::new() },
+            active,
         }
     }
 
@@ -341,6 +362,8 @@ pub enum Reason {
     NotPermitted,
     /// The action does not apply to this kind of resource.
     WrongResource,
+    /// The user is not active (`users.status`): refused everything.
+    InactiveUser,
 }
 
 /// An authorization decision.
@@ -373,6 +396,9 @@ fn deny(reason: Reason) -> Decision {
 ///   manages its branch-local templates (and org_admin may too); branch
 ///   staff see their branch's.
 pub fn authorize(principal: &Principal, directory: &OrgDirectory, action: &Action, resource: &Resource) -> Decision {
+    if !principal.active {
+        return deny(Reason::InactiveUser);
+    }
     let org = match *resource {
         Resource::Clinic { clinic_id } => directory.organization_of(clinic_id),
         Resource::Organization { organization_id } => Some(organization_id),
@@ -505,6 +531,50 @@ pub fn branch_role_permissions<'a>(
 mod tests {
     use super::*;
 
+    /// Users 1 to 9, active.
+    fn users() -> Vec<UserRow> {
+        (1..=9)
+            .map(|id| UserRow {
+                id,
+                clinic_id: None,
+                name: format!("u{id}"),
+                role: "other".into(),
+                status: "active".into(),
+                hired_on: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_inactive_user_or_a_missing_user_row_has_no_console() {
+        let a = vec![UserOrganizationAssignmentRow {
+            user_id: 1,
+            organization_id: 1,
+            role: "org_admin".into(),
+            clinic_id: None,
+        }];
+        let mut people = users();
+        people[0].status = " Inactive".into();
+        assert_eq!(resolve_scope(1, &people, &a, &dir(), None, None, None), Err(OdxError::InactiveUser { user_id: 1 }));
+        assert_eq!(resolve_scope(1, &[], &a, &dir(), None, None, None), Err(OdxError::UnknownUser { user_id: 1 }));
+        let p = Principal::new(&people[0], &a);
+        assert!(!p.active && p.org_roles.is_empty());
+        for action in [Action::ViewInsights, Action::ManageTargets, Action::ChangePlan] {
+            let d = authorize(&p, &dir(), &action, &Resource::Organization { organization_id: 1 });
+            assert_eq!(d, deny(Reason::InactiveUser), "{action:?}");
+        }
+        assert!(
+            authorize(
+                &Principal::new(&users()[0], &a),
+                &dir(),
+                &Action::ViewInsights,
+                &Resource::Organization { organization_id: 1 }
+            )
+            .allowed
+        );
+        assert_eq!(OdxError::InactiveUser { user_id: 1 }.code(), "ODX_INACTIVE_USER");
+    }
+
     fn dir() -> OrgDirectory {
         let oc = |org, clinic| OrganizationClinicRow { organization_id: org, clinic_id: clinic, is_hq: false };
         let clinic = |id, status: &str| ClinicRow {
@@ -527,39 +597,45 @@ mod tests {
     #[test]
     fn org_admin_sees_every_branch_and_a_focus_narrows() {
         let a = [assign(1, 1, "org_admin", None)];
-        let s = resolve_scope(1, &a, &dir(), None, None, None).unwrap();
+        let s = resolve_scope(1, &users(), &a, &dir(), None, None, None).unwrap();
         assert_eq!(
             (s.level, s.clinic_ids.clone(), s.active_clinic_ids.clone()),
             (Level::Network, vec![10, 11, 12], vec![10, 12])
         );
-        let s = resolve_scope(1, &a, &dir(), None, Some(11), None).unwrap();
+        let s = resolve_scope(1, &users(), &a, &dir(), None, Some(11), None).unwrap();
         assert_eq!((s.level, s.clinic_ids, s.focus), (Level::Network, vec![11], Some(11)));
-        assert_eq!(resolve_scope(1, &a, &dir(), None, Some(20), None), Err(OdxError::ForbiddenScope { clinic_id: 20 }));
+        assert_eq!(
+            resolve_scope(1, &users(), &a, &dir(), None, Some(20), None),
+            Err(OdxError::ForbiddenScope { clinic_id: 20 })
+        );
     }
 
     #[test]
     fn a_city_narrows_to_the_principals_branches_there_and_never_widens() {
         let a = [assign(1, 1, "org_admin", None), assign(2, 1, "branch_manager", Some(12))];
-        let s = resolve_scope(1, &a, &dir(), None, None, Some("karachi ")).unwrap();
+        let s = resolve_scope(1, &users(), &a, &dir(), None, None, Some("karachi ")).unwrap();
         assert_eq!((s.clinic_ids, s.focus_city), (vec![12], Some("karachi".to_owned())));
-        assert_eq!(resolve_scope(1, &a, &dir(), None, None, Some("Lahore")).unwrap().clinic_ids, vec![10, 11]);
-        let refused = resolve_scope(1, &a, &dir(), None, None, Some("Quetta")).unwrap_err();
+        assert_eq!(
+            resolve_scope(1, &users(), &a, &dir(), None, None, Some("Lahore")).unwrap().clinic_ids,
+            vec![10, 11]
+        );
+        let refused = resolve_scope(1, &users(), &a, &dir(), None, None, Some("Quetta")).unwrap_err();
         assert_eq!(
             (refused.code(), refused),
             ("ODX_FORBIDDEN_SCOPE", OdxError::ForbiddenCity { city: "Quetta".into() })
         );
         // a branch outside the city, and a branch manager asking for another city
         assert_eq!(
-            resolve_scope(1, &a, &dir(), None, Some(10), Some("Karachi")),
+            resolve_scope(1, &users(), &a, &dir(), None, Some(10), Some("Karachi")),
             Err(OdxError::ForbiddenScope { clinic_id: 10 })
         );
         assert_eq!(
-            resolve_scope(2, &a, &dir(), None, None, Some("Lahore")),
+            resolve_scope(2, &users(), &a, &dir(), None, None, Some("Lahore")),
             Err(OdxError::ForbiddenCity { city: "Lahore".into() })
         );
-        assert_eq!(resolve_scope(2, &a, &dir(), None, None, Some("Karachi")).unwrap().clinic_ids, vec![12]);
+        assert_eq!(resolve_scope(2, &users(), &a, &dir(), None, None, Some("Karachi")).unwrap().clinic_ids, vec![12]);
         // a blank city is no focus
-        assert_eq!(resolve_scope(1, &a, &dir(), None, None, Some(" ")).unwrap().clinic_ids, vec![10, 11, 12]);
+        assert_eq!(resolve_scope(1, &users(), &a, &dir(), None, None, Some(" ")).unwrap().clinic_ids, vec![10, 11, 12]);
     }
 
     #[test]
@@ -569,21 +645,39 @@ mod tests {
             assign(3, 1, "doctor", Some(12)),
             assign(4, 1, "branch_manager", Some(20)),
         ];
-        let s = resolve_scope(2, &a, &dir(), None, None, None).unwrap();
+        let s = resolve_scope(2, &users(), &a, &dir(), None, None, None).unwrap();
         assert_eq!((s.level, s.clinic_ids), (Level::Branch, vec![12]));
-        assert_eq!(resolve_scope(2, &a, &dir(), None, Some(10), None), Err(OdxError::ForbiddenScope { clinic_id: 10 }));
-        assert_eq!(resolve_scope(3, &a, &dir(), None, None, None), Err(OdxError::NoConsoleAccess { user_id: 3 }));
+        assert_eq!(
+            resolve_scope(2, &users(), &a, &dir(), None, Some(10), None),
+            Err(OdxError::ForbiddenScope { clinic_id: 10 })
+        );
+        assert_eq!(
+            resolve_scope(3, &users(), &a, &dir(), None, None, None),
+            Err(OdxError::NoConsoleAccess { user_id: 3 })
+        );
         // a branch of another organization is not a branch manager's scope
-        assert_eq!(resolve_scope(4, &a, &dir(), None, None, None), Err(OdxError::NoConsoleAccess { user_id: 4 }));
-        assert_eq!(resolve_scope(9, &a, &dir(), None, None, None), Err(OdxError::NoConsoleAccess { user_id: 9 }));
+        assert_eq!(
+            resolve_scope(4, &users(), &a, &dir(), None, None, None),
+            Err(OdxError::NoConsoleAccess { user_id: 4 })
+        );
+        assert_eq!(
+            resolve_scope(9, &users(), &a, &dir(), None, None, None),
+            Err(OdxError::NoConsoleAccess { user_id: 9 })
+        );
     }
 
     #[test]
     fn several_organizations_need_one_named() {
         let a = [assign(5, 1, "org_admin", None), assign(5, 2, "org_admin", None)];
-        assert_eq!(resolve_scope(5, &a, &dir(), None, None, None), Err(OdxError::AmbiguousOrganization { user_id: 5 }));
-        assert_eq!(resolve_scope(5, &a, &dir(), Some(2), None, None).unwrap().clinic_ids, vec![20]);
-        assert_eq!(resolve_scope(5, &a, &dir(), Some(3), None, None), Err(OdxError::NoConsoleAccess { user_id: 5 }));
+        assert_eq!(
+            resolve_scope(5, &users(), &a, &dir(), None, None, None),
+            Err(OdxError::AmbiguousOrganization { user_id: 5 })
+        );
+        assert_eq!(resolve_scope(5, &users(), &a, &dir(), Some(2), None, None).unwrap().clinic_ids, vec![20]);
+        assert_eq!(
+            resolve_scope(5, &users(), &a, &dir(), Some(3), None, None),
+            Err(OdxError::NoConsoleAccess { user_id: 5 })
+        );
     }
 
     fn user(id: i64, clinic: Option<i64>, role: &str) -> UserRow {

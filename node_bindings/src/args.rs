@@ -155,26 +155,37 @@ pub fn domain(obj: &Map<String, Value>, field: &str) -> Checked<Domain> {
 
 /// A copy of `value` with every object key in snake_case (`clinicId` ->
 /// `clinic_id`); values are kept as they are.
-pub fn snake_keys(value: &Value) -> Value {
+///
+/// # Errors
+/// [`BadArgument`] naming `field` when two keys of one object name the same
+/// thing (`{ clinicId, clinic_id }`): refused, never one of them silently.
+pub fn snake_keys(value: &Value, field: &str) -> Checked<Value> {
     match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let mut key = String::with_capacity(k.len() + 4);
-                    for c in k.chars() {
-                        if c.is_ascii_uppercase() {
-                            key.push('_');
-                            key.push(c.to_ascii_lowercase());
-                        } else {
-                            key.push(c);
-                        }
+        Value::Object(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (k, v) in map {
+                let mut key = String::with_capacity(k.len() + 4);
+                for c in k.chars() {
+                    if c.is_ascii_uppercase() {
+                        key.push('_');
+                        key.push(c.to_ascii_lowercase());
+                    } else {
+                        key.push(c);
                     }
-                    (key, snake_keys(v))
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(snake_keys).collect()),
-        other => other.clone(),
+                }
+                if out.contains_key(&key) {
+                    return Err(BadArgument::new(
+                        field,
+                        format!("{key:?} is given twice (camelCase and snake_case): give one"),
+                    ));
+                }
+                let v = snake_keys(v, field)?;
+                out.insert(key, v);
+            }
+            Ok(Value::Object(out))
+        }
+        Value::Array(items) => Ok(Value::Array(items.iter().map(|v| snake_keys(v, field)).collect::<Checked<_>>()?)),
+        other => Ok(other.clone()),
     }
 }
 
@@ -277,6 +288,9 @@ impl ConsoleRequest {
     pub fn read(value: &Value, name: &str) -> Checked<ConsoleRequest> {
         let obj = object(value, name)?;
         let (from, to) = if obj.contains_key("date") {
+            if obj.contains_key("from") || obj.contains_key("to") {
+                return Err(BadArgument::new("date", "give date (one day) or from and to, not both"));
+            }
             let day = date(obj, "date")?;
             (day, day)
         } else {
@@ -333,14 +347,19 @@ impl UserRequest {
     /// [`BadArgument`] naming the first bad field.
     pub fn read(value: &Value, name: &str) -> Checked<UserRequest> {
         let obj = object(value, name)?;
-        let json = |field: &str| obj.get(field).map(|v| snake_keys(v).to_string()).unwrap_or_default();
+        let json = |field: &str| -> Checked<String> {
+            Ok(match obj.get(field) {
+                Some(v) => snake_keys(v, field)?.to_string(),
+                None => String::new(),
+            })
+        };
         Ok(UserRequest {
             user_id: integer(obj, "userId")?,
             organization_id: optional_integer(obj, "organizationId")?,
             focus: optional_integer(obj, "focusClinicId")?,
             city: optional_text(obj, "focusCity")?,
-            action: json("action"),
-            resource: json("resource"),
+            action: json("action")?,
+            resource: json("resource")?,
         })
     }
 }

@@ -84,8 +84,8 @@ fn ready<T: Serialize>(v: &T) -> Result<Value> {
 /// (`clinic` | `doctor` | `none`), and, when given, that every clinic is in
 /// `allowedClinicIds` (`ODX_FORBIDDEN_SCOPE` otherwise).
 #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "ValidScope")]
-pub fn validate_scope(params: Option<Value>) -> Result<Value> {
-    let scope = scope_of(params)?;
+pub fn validate_scope(env: &Env, params: Unknown<'_>) -> Result<Value> {
+    let scope = scope_of(own(env, params, "params")?)?;
     Ok(json!({
         "clinicIds": scope.clinic_ids(),
         "from": scope.from().to_string(),
@@ -120,6 +120,36 @@ fn stringify(env: &Env, value: Unknown<'_>, what: &str) -> Result<String> {
     json.stringify(value).map_err(|e| Fault::invalid(format!("{what}: cannot be read as JSON ({})", e.reason)))
 }
 
+/// A JavaScript argument as JSON, read through `JSON.stringify`: only the
+/// object's own enumerable properties (nothing set on `Object.prototype`
+/// is ever read), a `Date` as its ISO instant, NaN and ±Infinity as null
+/// (then refused by the field's own check); `undefined` is `None`. What
+/// JSON cannot hold (a BigInt, a cycle, a throwing getter, a function or
+/// symbol as the argument itself) is `ODX_INVALID_ARGUMENT` naming `what`.
+fn own(env: &Env, value: Unknown<'_>, what: &str) -> Result<Option<Value>> {
+    let internal = |e: Error| Fault::internal(format!("could not read {what}: {e}"));
+    match value.get_type().map_err(internal)? {
+        ValueType::Undefined => return Ok(None),
+        ValueType::Null => return Ok(Some(Value::Null)),
+        ValueType::Function | ValueType::Symbol | ValueType::External => {
+            return Err(Fault::invalid(format!("{what}: must be a JSON value, not a function or symbol")))
+        }
+        _ => {}
+    }
+    let text = stringify(env, value, what)?;
+    serde_json::from_str(&text).map(Some).map_err(|e| Fault::invalid(format!("{what}: {e}")))
+}
+
+/// A string argument (`None` when undefined or null); anything else is
+/// `ODX_INVALID_ARGUMENT` naming it.
+fn text_arg(env: &Env, value: Unknown<'_>, what: &str) -> Result<Option<String>> {
+    match own(env, value, what)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(Fault::invalid(format!("{what}: must be a string, not {other}"))),
+    }
+}
+
 /// Any per-branch table as CSV text: `table` is an array of row objects
 /// (a report's `perBranch`, a Command Center's `leaderboard`, a benchmark's
 /// `drivers`, a churn list ...). The header is every key met, in the order
@@ -135,7 +165,8 @@ fn stringify(env: &Env, value: Unknown<'_>, what: &str) -> Result<String> {
 #[napi(ts_args_type = "table: Array<object>, kind?: 'financial' | 'operations' | 'accounting' | 'lab' | 'staff' | \
                     'clinical' | 'patients' | 'inventory' | 'leaderboard' | 'overview' | 'drivers' | 'actions' | \
                     'anomalies' | 'alerts' | null")]
-pub fn to_csv(env: &Env, table: Unknown<'_>, kind: Option<String>) -> Result<String> {
+pub fn to_csv(env: &Env, table: Unknown<'_>, kind: Unknown<'_>) -> Result<String> {
+    let kind = text_arg(env, kind, "kind")?;
     let internal = |e: Error| Fault::internal(format!("could not read table: {e}"));
     if !table.is_array().map_err(internal)? {
         return Err(Fault::invalid("table: must be an array of row objects"));
@@ -170,7 +201,8 @@ fn pure_plan(tables: &odx_core::Tables, p: &ConsoleRequest) -> Result<odx_core::
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ConsoleParams",
     ts_return_type = "CommandCenterReady | Degraded"
 )]
-pub fn command(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+pub fn command(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
+    let params = own(env, params, "params")?;
     let p = console_of(params)?;
     let tables = tables(env, rows)?;
     let plan = pure_plan(&tables, &p)?;
@@ -184,7 +216,8 @@ pub fn command(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Va
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ConsoleParams",
     ts_return_type = "Digest | Degraded"
 )]
-pub fn digest(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+pub fn digest(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
+    let params = own(env, params, "params")?;
     let p = console_of(params)?;
     let tables = tables(env, rows)?;
     let plan = pure_plan(&tables, &p)?;
@@ -200,7 +233,8 @@ pub fn digest(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Val
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: BenchmarkParams",
     ts_return_type = "Benchmark | Degraded"
 )]
-pub fn benchmark(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+pub fn benchmark(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
+    let params = own(env, params, "params")?;
     let p = console_of(params)?;
     let clinic = p.clinic().map_err(bad_argument)?;
     let tables = tables(env, rows)?;
@@ -218,7 +252,8 @@ pub fn benchmark(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: OverviewParams",
     ts_return_type = "NetworkOverview | Degraded"
 )]
-pub fn network_overview(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+pub fn network_overview(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
+    let params = own(env, params, "params")?;
     let p = console_of(params)?;
     let tables = tables(env, rows)?;
     let ids = tables.org_branches(p.organization_id, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
@@ -235,7 +270,8 @@ pub fn network_overview(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> 
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: UserScopeParams",
     ts_return_type = "InsightsScope"
 )]
-pub fn insights_scope(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+pub fn insights_scope(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
+    let params = own(env, params, "params")?;
     let p = user_of(params)?;
     let scope = tables(env, rows)?
         .insights_scope(p.user_id, p.organization_id, p.focus, p.city.as_deref())
@@ -250,7 +286,8 @@ pub fn insights_scope(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Re
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: AuthorizeParams",
     ts_return_type = "Decision"
 )]
-pub fn authorize(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+pub fn authorize(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
+    let params = own(env, params, "params")?;
     let p = user_of(params)?;
     let (action, resource) = odx_core::policy::read_request(&p.action, &p.resource).map_err(core_error)?;
     let decision = tables(env, rows)?.authorize(p.user_id, &action, &resource).map_err(core_error)?;
@@ -265,7 +302,8 @@ pub fn authorize(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ForecastParams",
     ts_return_type = "RevenueForecast"
 )]
-pub fn forecast_revenue(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+pub fn forecast_revenue(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
+    let params = own(env, params, "params")?;
     let scope = forecast_of(params)?;
     let forecast = tables(env, rows)?.forecast_revenue(scope.clinic_ids(), scope.to()).map_err(core_error)?;
     ready(&forecast)
@@ -279,7 +317,8 @@ pub fn forecast_revenue(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> 
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ForecastParams",
     ts_return_type = "NoShowForecast"
 )]
-pub fn forecast_no_shows(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+pub fn forecast_no_shows(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
+    let params = own(env, params, "params")?;
     let scope = forecast_of(params)?;
     let forecast = tables(env, rows)?.forecast_no_shows(scope.clinic_ids(), scope.to()).map_err(core_error)?;
     ready(&forecast)
@@ -293,7 +332,8 @@ pub fn forecast_no_shows(env: &Env, rows: Unknown<'_>, params: Option<Value>) ->
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ForecastParams",
     ts_return_type = "ChurnForecast"
 )]
-pub fn forecast_churn(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+pub fn forecast_churn(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
+    let params = own(env, params, "params")?;
     let scope = forecast_of(params)?;
     let forecast = tables(env, rows)?.forecast_churn(scope.clinic_ids(), scope.to()).map_err(core_error)?;
     ready(&forecast)
@@ -312,7 +352,8 @@ pub fn forecast_churn(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Re
     ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: CompareParams",
     ts_return_type = "Comparison"
 )]
-pub fn compare(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<Value> {
+pub fn compare(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
+    let params = own(env, params, "params")?;
     let (domain, scope) = compare_of(params)?;
     let comparison = tables(env, rows)?.compare(domain, &scope).map_err(core_error)?;
     ready(&comparison)
@@ -336,8 +377,8 @@ macro_rules! domain_functions {
             #[doc = ""]
             #[doc = "Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope."]
             #[napi(ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams")]
-            pub fn $module(env: &Env, rows: Unknown<'_>, params: Option<Value>) -> Result<$report> {
-                from_rows(env, rows, params, Tables::$module)
+            pub fn $module(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<$report> {
+                from_rows(env, rows, own(env, params, "params")?, Tables::$module)
             }
         )*
 
@@ -348,8 +389,8 @@ macro_rules! domain_functions {
                 #[doc = ""]
                 #[doc = "Read from Postgres, for a scope."]
                 #[napi(ts_args_type = "params: ScopeParams")]
-                pub fn $module<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, $report>> {
-                    self.read(env, Domain::$variant.as_str(), params)
+                pub fn $module<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, $report>> {
+                    self.read(env, Domain::$variant.as_str(), own(env, params, "params"))
                 }
             )*
         }
@@ -406,8 +447,10 @@ impl Plan {
                     'inventory' | 'compare' | 'command' | 'digest' | 'benchmark' | 'networkOverview' | \
                     'forecastRevenue' | 'forecastNoShows' | 'forecastChurn' | 'insightsScope' | 'authorize', \
                     params: object")]
-pub fn plan(read: String, params: Option<Value>) -> Result<Plan> {
-    let request = request_of(&read, params)?;
+pub fn plan(env: &Env, read: Unknown<'_>, params: Unknown<'_>) -> Result<Plan> {
+    let read =
+        text_arg(env, read, "read")?.ok_or_else(|| Fault::invalid("read: is required (a domain, command ...)"))?;
+    let request = request_of(&read, own(env, params, "params")?)?;
     odx_sql::plan::Plan::new(request, JavaScript).map(|inner| Plan { inner }).map_err(plan_error)
 }
 
@@ -417,8 +460,8 @@ pub fn plan(read: String, params: Option<Value>) -> Result<Plan> {
 /// with `degraded: false`, or `{ degraded: true, module, missing }`), or
 /// `null` when `plan.statements` holds another round.
 #[napi(ts_args_type = "plan: Plan, rows: Array<Array<Record<string, unknown>>>", ts_return_type = "any")]
-pub fn finish(plan: &mut Plan, rows: Option<Value>) -> Result<Value> {
-    let rows = match rows {
+pub fn finish(env: &Env, plan: &mut Plan, rows: Unknown<'_>) -> Result<Value> {
+    let rows = match own(env, rows, "rows")? {
         Some(Value::Array(lists)) => lists
             .into_iter()
             .enumerate()
@@ -462,8 +505,9 @@ fn plan_error(e: odx_sql::plan::PlanError) -> Failure {
                     branches: Array<number>",
     ts_return_type = "Array<TargetSetting>"
 )]
-pub fn check_targets(targets: Option<Value>, branches: Option<Value>) -> Result<Value> {
-    let Some(Value::Array(items)) = targets else {
+pub fn check_targets(env: &Env, targets: Unknown<'_>, branches: Unknown<'_>) -> Result<Value> {
+    let branches = own(env, branches, "branches")?;
+    let Some(Value::Array(items)) = own(env, targets, "targets")? else {
         return Err(Fault::invalid("targets: must be an array of { clinicId, metric, value, period }"));
     };
     let branches = json!({ "branches": branches.unwrap_or_default() });
@@ -564,9 +608,12 @@ impl Engine {
     /// 30000, connectTimeoutMs = 5000 }`. A database that cannot be reached
     /// rejects with `ODX_DB_UNAVAILABLE` after at most `connectTimeoutMs`.
     #[napi(ts_args_type = "url: string, options?: EngineOptions", ts_return_type = "Promise<Engine>")]
-    pub fn connect<'env>(env: &'env Env, url: String, options: Option<Value>) -> Result<PromiseRaw<'env, Engine>> {
+    pub fn connect<'env>(env: &'env Env, url: Unknown<'_>, options: Unknown<'_>) -> Result<PromiseRaw<'env, Engine>> {
+        let url = text_arg(env, url, "url");
+        let options = own(env, options, "options");
         promise(env, async move {
-            let limits = Limits::read(options)?;
+            let url = url?.ok_or_else(|| Fault::invalid("url: is required (postgres://...)"))?;
+            let limits = Limits::read(options?)?;
             // Nothing at startup beyond what a pooler accepts (PgBouncer
             // refuses extra_float_digits and options): the statement timeout
             // is set inside each report's transaction. TLS follows the URL's
@@ -595,29 +642,29 @@ impl Engine {
     /// allowedClinicIds? }` against the previous period of the same length,
     /// with each branch's share (see `compare`).
     #[napi(ts_args_type = "params: CompareParams", ts_return_type = "Promise<Comparison | Degraded>")]
-    pub fn compare<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "compare", params)
+    pub fn compare<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
+        self.read(env, "compare", own(env, params, "params"))
     }
 
     /// The month-end revenue forecast of `{ clinicIds, asOf,
     /// allowedClinicIds? }` with its backtest (see `forecastRevenue`).
     #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<RevenueForecast | Degraded>")]
-    pub fn forecast_revenue<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "forecastRevenue", params)
+    pub fn forecast_revenue<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
+        self.read(env, "forecastRevenue", own(env, params, "params"))
     }
 
     /// The no-show risk of the week after `{ clinicIds, asOf,
     /// allowedClinicIds? }` with its backtest (see `forecastNoShows`).
     #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<NoShowForecast | Degraded>")]
-    pub fn forecast_no_shows<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "forecastNoShows", params)
+    pub fn forecast_no_shows<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
+        self.read(env, "forecastNoShows", own(env, params, "params"))
     }
 
     /// The churn list of `{ clinicIds, asOf, allowedClinicIds? }` with its
     /// backtest (see `forecastChurn`).
     #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<ChurnForecast | Degraded>")]
-    pub fn forecast_churn<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "forecastChurn", params)
+    pub fn forecast_churn<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
+        self.read(env, "forecastChurn", own(env, params, "params"))
     }
 
     /// The Command Center of `{ organizationId, from, to, clinicIds?,
@@ -625,45 +672,45 @@ impl Engine {
     /// range's collection rate, no-show bleed and net profit, the alert strip
     /// and the branch leaderboard; every domain runs once over all branches.
     #[napi(ts_args_type = "params: ConsoleParams", ts_return_type = "Promise<CommandCenterReady | Degraded>")]
-    pub fn command<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "command", params)
+    pub fn command<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
+        self.read(env, "command", own(env, params, "params"))
     }
 
     /// The digest facts of `{ organizationId, from, to, clinicIds?,
     /// allowedClinicIds? }`: the anomalies and the three highest-impact
     /// actions (see `digest`).
     #[napi(ts_args_type = "params: ConsoleParams", ts_return_type = "Promise<Digest | Degraded>")]
-    pub fn digest<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "digest", params)
+    pub fn digest<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
+        self.read(env, "digest", own(env, params, "params"))
     }
 
     /// One branch benchmarked against the median of the organization's
     /// branches: `{ organizationId, clinicId, from, to, clinicIds?,
     /// allowedClinicIds? }` (see `benchmark`).
     #[napi(ts_args_type = "params: BenchmarkParams", ts_return_type = "Promise<Benchmark | Degraded>")]
-    pub fn benchmark<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "benchmark", params)
+    pub fn benchmark<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
+        self.read(env, "benchmark", own(env, params, "params"))
     }
 
     /// The network overview of one day: `{ organizationId, date, clinicIds?,
     /// allowedClinicIds? }` (see `networkOverview`).
     #[napi(ts_args_type = "params: OverviewParams", ts_return_type = "Promise<NetworkOverview | Degraded>")]
-    pub fn network_overview<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "networkOverview", params)
+    pub fn network_overview<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
+        self.read(env, "networkOverview", own(env, params, "params"))
     }
 
     /// The console scope of `{ userId, organizationId?, focusClinicId? }`,
     /// read from the org layer's tables (see `insightsScope`).
     #[napi(ts_args_type = "params: UserScopeParams", ts_return_type = "Promise<InsightsScope | Degraded>")]
-    pub fn insights_scope<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "insightsScope", params)
+    pub fn insights_scope<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
+        self.read(env, "insightsScope", own(env, params, "params"))
     }
 
     /// One permission decision for `{ userId, action, resource }`, read
     /// from the org layer's tables (see `authorize`).
     #[napi(ts_args_type = "params: AuthorizeParams", ts_return_type = "Promise<Decision | Degraded>")]
-    pub fn authorize<'env>(&self, env: &'env Env, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "authorize", params)
+    pub fn authorize<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
+        self.read(env, "authorize", own(env, params, "params"))
     }
 
     /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.
@@ -791,10 +838,16 @@ impl Engine {
     /// for `params`, read in one snapshot through [`Read::run`] (the code
     /// a plan of the caller's own client runs), within the engine's time
     /// limit, in JavaScript's shape.
-    fn read<'env>(&self, env: &'env Env, read: &'static str, params: Option<Value>) -> Result<PromiseRaw<'env, Value>> {
+    fn read<'env>(
+        &self,
+        env: &'env Env,
+        read: &'static str,
+        params: Result<Option<Value>>,
+    ) -> Result<PromiseRaw<'env, Value>> {
         let db = self.db();
         self.bounded(env, read, async move {
-            let request = request_of(read, params)?;
+            // A bad argument rejects the promise, as every failure of the call does.
+            let request = request_of(read, params?)?;
             let snap = db.snapshot().await?;
             let outcome = request.run(&snap, &JavaScript).await;
             answer(snap.end(outcome).await.map_err(engine_error)?)

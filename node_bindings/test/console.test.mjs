@@ -23,6 +23,7 @@ async function extensionCommand({ organizationId, from, to, asOf }) {
 async function consoleRows(clinicIds) {
   const rows = await clinicRows(clinicIds);
   const typed = (r) => ({ ...r, organization_id: Number(r.organization_id), clinic_id: r.clinic_id === null ? null : Number(r.clinic_id) });
+  rows.organizations = (await sql('SELECT * FROM app.organizations')).map((r) => ({ ...r, id: Number(r.id) }));
   rows.organization_clinics = (await sql('SELECT * FROM app.organization_clinics')).map(typed);
   rows.ops_targets = (await sql('SELECT id, organization_id, clinic_id, metric, value::text AS value, period FROM app.ops_targets')).map((r) => ({ ...typed(r), id: Number(r.id) }));
   rows.users = (await sql('SELECT id, clinic_id, name, role, status, hired_on::text AS hired_on FROM app.users')).map((r) => ({ ...r, id: Number(r.id), clinic_id: r.clinic_id === null ? null : Number(r.clinic_id) }));
@@ -102,13 +103,17 @@ test('insightsScope: engine == pure == extension, refusals typed', async () => {
     { userId: 50000012, organizationId: 500, role: 'branch_manager', level: 'branch', focus: null,
       focusCity: null, clinicIds: [502], activeClinicIds: [502] });
   assert.deepStrictEqual((await engine.insightsScope({ userId: 90, focusCity: 'Dubai' })).clinicIds, [2]);
-  for (const [c, code] of [[{ userId: 11 }, 'ODX_NO_CONSOLE_ACCESS'], [{ userId: 91, focusClinicId: 1 }, 'ODX_FORBIDDEN_SCOPE'],
+  for (const [c, code] of [[{ userId: 11 }, 'ODX_NO_CONSOLE_ACCESS'], [{ userId: 95 }, 'ODX_INACTIVE_USER'],
+    [{ userId: 91, focusClinicId: 1 }, 'ODX_FORBIDDEN_SCOPE'],
     [{ userId: 93 }, 'ODX_INVALID_ARGUMENT'], [{ userId: 'x' }, 'ODX_INVALID_ARGUMENT'],
     [{ userId: 91, focusCity: 'Lahore' }, 'ODX_FORBIDDEN_SCOPE'], [{ userId: 90, focusCity: 'Quetta' }, 'ODX_FORBIDDEN_SCOPE'],
     [{ userId: 90, focusCity: 'Dubai', focusClinicId: 1 }, 'ODX_FORBIDDEN_SCOPE'], [{ userId: 90, focusCity: 7 }, 'ODX_INVALID_ARGUMENT']]) {
     await assert.rejects(engine.insightsScope(c), { code }, JSON.stringify(c));
     assert.throws(() => odx.insightsScope(rows, c), { code }, JSON.stringify(c));
   }
+  // An assignment whose user row is gone resolves to nothing either.
+  const withoutUser = { ...rows, users: rows.users.filter((u) => u.id !== 90) };
+  assert.throws(() => odx.insightsScope(withoutUser, { userId: 90 }), { code: 'ODX_UNKNOWN_USER' });
 });
 
 test('authorize: engine == pure == extension; camelCase resources; bad requests typed', async () => {
@@ -121,6 +126,10 @@ test('authorize: engine == pure == extension; camelCase resources; bad requests 
     [21, { action: 'open_module', module: 'analytics' }, { kind: 'organization', organizationId: 1 }, false],
     [21, { action: 'view_template' }, { kind: 'template', organizationId: 1 }, true],
     [21, { action: 'delete_template' }, { kind: 'template', organizationId: 1, clinicId: null }, false],
+    [90, { action: 'manage_targets' }, { kind: 'organization', organizationId: 1 }, true],
+    // A deactivated org_admin: refused everything.
+    [95, { action: 'view_insights' }, { kind: 'organization', organizationId: 1 }, false],
+    [95, { action: 'clinic_admin', permission: 'appointments.edit' }, { kind: 'clinic', clinicId: 1 }, false],
   ];
   for (const [userId, action, resource, allowed] of cases) {
     const snake = Object.fromEntries(Object.entries(resource).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
@@ -129,6 +138,7 @@ test('authorize: engine == pure == extension; camelCase resources; bad requests 
     assert.deepStrictEqual(await engine.authorize(params), ext);
     assert.deepStrictEqual(odx.authorize(rows, params), ext);
     assert.equal(ext.allowed, allowed, JSON.stringify(params));
+    if (userId === 95) assert.equal(ext.reason, 'inactive_user');
   }
   await assert.rejects(engine.authorize({ userId: 999, action: { action: 'change_plan' }, resource: { kind: 'organization', organizationId: 1 } }),
     { code: 'ODX_UNKNOWN_USER' });
@@ -274,11 +284,21 @@ test('the churn list: engine == pure == extension, with its precision and recall
   assert.throws(() => odx.forecastChurn(rows, { clinicIds: [1], asOf: 'December' }), { code: 'ODX_INVALID_ARGUMENT', message: /asOf/ });
 });
 
+test('an unknown organization is refused, never a zeroed report', async () => {
+  const rows = await consoleRows([1, 2]);
+  for (const what of ['command', 'digest']) {
+    await assert.rejects(engine[what]({ ...JUNE, organizationId: 424242 }), { code: 'ODX_UNKNOWN_ORGANIZATION' });
+    assert.throws(() => odx[what](rows, { ...JUNE, organizationId: 424242 }), { code: 'ODX_UNKNOWN_ORGANIZATION' });
+  }
+  await assert.rejects(engine.networkOverview({ organizationId: 424242, date: '2026-06-20' }), { code: 'ODX_UNKNOWN_ORGANIZATION' });
+  await assert.rejects(engine.benchmark({ ...JUNE, organizationId: 424242, clinicId: 1 }), { code: 'ODX_UNKNOWN_ORGANIZATION' });
+});
+
 test('without the org layer the console is degraded, never an error; the domains still answer', async () => {
   const bare = await odx.Engine.connect(url.replace(/\/odx_test$/, '/odx_no_org'));
   try {
     const center = await bare.command(JUNE);
-    assert.deepStrictEqual([center.degraded, center.missing], [true, ['app.ops_targets', 'app.organization_clinics']]);
+    assert.deepStrictEqual([center.degraded, center.missing], [true, ['app.ops_targets', 'app.organization_clinics', 'app.organizations']]);
     for (const answer of [await bare.digest(JUNE), await bare.networkOverview({ organizationId: 1, date: '2026-06-20' }),
       await bare.benchmark({ ...JUNE, clinicId: 1 })]) {
       assert.equal(answer.degraded, true);

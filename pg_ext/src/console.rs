@@ -193,14 +193,18 @@ fn odx_network_overview(organization_id: i64, day: pgrx::datum::Date) -> Result<
 /// user with console roles in several. Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_insights_scope(
-    user_id: i64,
+    user_id: Option<i64>,
     organization_id: default!(Option<i64>, "NULL"),
     focus_clinic_id: default!(Option<i64>, "NULL"),
     focus_city: default!(Option<&str>, "NULL"),
-) -> Result<JsonB> {
+) -> Result<Option<JsonB>> {
+    // NULL in, NULL out, like every other function (the optional arguments
+    // make this one non-strict).
+    let Some(user_id) = user_id else { return Ok(None) };
     with_user_tables(user_id, |t| {
         plain_jsonb(t.insights_scope(user_id, organization_id, focus_clinic_id, focus_city).map_err(report)?)
     })
+    .map(Some)
 }
 
 /// Whether a user may do `action` on `resource`: `{ allowed, reason }`.

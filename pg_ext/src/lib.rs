@@ -48,6 +48,7 @@ pub(crate) fn sqlstate(class: ErrorClass) -> PgSqlErrorCode {
         ErrorClass::InvalidDate => ERRCODE_DATETIME_FIELD_OVERFLOW,
         ErrorClass::Overflow => ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
         ErrorClass::Forbidden => ERRCODE_INSUFFICIENT_PRIVILEGE,
+        ErrorClass::BadData => ERRCODE_DATA_EXCEPTION,
         ErrorClass::Internal => ERRCODE_INTERNAL_ERROR,
     }
 }

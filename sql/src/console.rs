@@ -8,7 +8,7 @@ use crate::schema::{Reads, RequiredRelation};
 use chrono::NaiveDate;
 use odx_core::command::DomainReports;
 use odx_core::console::PlanReports;
-use odx_core::rows::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
+use odx_core::rows::{ClinicRow, OrganizationClinicRow, OrganizationRow, UserOrganizationAssignmentRow, UserRow};
 use odx_core::targets::OpsTargetRow;
 use odx_core::{AccountingReport, FinancialReport, LabReport, OperationsReport, Tables};
 use rust_decimal::Decimal;
@@ -18,6 +18,8 @@ use std::sync::LazyLock;
 /// Which table a console statement reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsoleRead {
+    /// The `organizations` row (none: an unknown organization).
+    Organization,
     /// `organization_clinics` with each branch's `clinics` row.
     Directory,
     /// `ops_targets`.
@@ -98,9 +100,15 @@ pub fn overview_reads() -> (Reads, Reads) {
     (billed, appointments)
 }
 
-/// An organization's console (`$1` = organization id): its branches and its
-/// targets.
-pub const ORGANIZATION_READS: [ConsoleQuery; 2] = [
+/// An organization's console (`$1` = organization id): the organization
+/// itself (an unknown one is refused, not reported as zero), its branches
+/// and its targets.
+pub const ORGANIZATION_READS: [ConsoleQuery; 3] = [
+    ConsoleQuery {
+        read: ConsoleRead::Organization,
+        relations: &[RequiredRelation { table: "organizations", columns: &["id", "name", "slug"] }],
+        sql: "SELECT o.id, o.name::text, o.slug::text FROM app.organizations o WHERE o.id = $1",
+    },
     ConsoleQuery {
         read: ConsoleRead::Directory,
         relations: DIRECTORY,
@@ -169,6 +177,11 @@ fn parsed<T: FromStr>(r: &dyn Row, c: &'static str) -> Result<Option<T>, RowErro
 /// [`RowError`] for an unreadable row.
 pub fn feed_console(tables: &mut Tables, read: ConsoleRead, r: &dyn Row) -> Result<(), RowError> {
     match read {
+        ConsoleRead::Organization => tables.organizations.push(OrganizationRow {
+            id: need(r.int8("id")?, "id")?,
+            name: r.text("name")?.unwrap_or_default(),
+            slug: r.text("slug")?.unwrap_or_default(),
+        }),
         ConsoleRead::Directory => {
             let clinic_id = need(r.int8("clinic_id")?, "clinic_id")?;
             tables.organization_clinics.push(OrganizationClinicRow {

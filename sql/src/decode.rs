@@ -43,6 +43,35 @@ impl fmt::Display for RowError {
 
 impl std::error::Error for RowError {}
 
+impl RowError {
+    /// This error as what the stored data is, for a statement that read
+    /// `relations`: a number beyond the exact decimal range (a sum, a float
+    /// of 1e300) is [`OdxError::Overflow`]; NaN, Infinity, a NULL in a
+    /// column never null or text that is no number is
+    /// [`OdxError::BadData`] naming the tables and the column. Other errors
+    /// are kept as they are.
+    pub fn stored(self, relations: &[&str]) -> RowError {
+        let table = || relations.iter().map(|t| format!("app.{t}")).collect::<Vec<_>>().join(", ");
+        match self {
+            RowError::Parse { column, value } => {
+                let v = value.trim().to_ascii_lowercase();
+                let numeric = !v.is_empty()
+                    && v.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e'))
+                    && v.chars().any(|c| c.is_ascii_digit());
+                if numeric {
+                    RowError::Core(OdxError::Overflow { what: column })
+                } else {
+                    RowError::Core(OdxError::BadData { table: table(), column, found: format!("{value:?}") })
+                }
+            }
+            RowError::Null { column } => {
+                RowError::Core(OdxError::BadData { table: table(), column, found: "NULL".to_owned() })
+            }
+            other => other,
+        }
+    }
+}
+
 impl From<OdxError> for RowError {
     fn from(e: OdxError) -> Self {
         RowError::Core(e)

@@ -174,7 +174,7 @@ pub async fn compute_reads<A: DomainAcc, S: Source>(
     let p = ScopeParams::new(&frame);
     let mut acc = A::with_frame(frame);
     for q in queries {
-        src.rows(q.sql.as_str(), &p.values(), &mut |r| acc.feed(q.kind, r)).await?;
+        src.rows(q.sql.as_str(), &p.values(), &mut |r| acc.feed(q.kind, r).map_err(|e| e.stored(q.relations))).await?;
     }
     let mut report = acc.finish_report()?;
     A::did_without(&mut report, did_without);

@@ -28,14 +28,14 @@ fn frac(n: &str, over: &str) -> Decimal {
 fn the_org_admin_resolves_to_both_branches() {
     let t = tables();
     let dir = OrgDirectory::new(&t.organization_clinics, &t.clinics);
-    let s = resolve_scope(90, &t.user_organization_assignments, &dir, None, None, None).unwrap();
+    let s = resolve_scope(90, &t.users, &t.user_organization_assignments, &dir, None, None, None).unwrap();
     assert_eq!((s.level, s.clinic_ids, s.organization_id), (Level::Network, vec![1, 2], ORG_ID));
     assert_eq!(
-        resolve_scope(90, &t.user_organization_assignments, &dir, None, Some(3), None),
+        resolve_scope(90, &t.users, &t.user_organization_assignments, &dir, None, Some(3), None),
         Err(OdxError::ForbiddenScope { clinic_id: 3 })
     );
     assert_eq!(
-        resolve_scope(11, &t.user_organization_assignments, &dir, None, None, None),
+        resolve_scope(11, &t.users, &t.user_organization_assignments, &dir, None, None, None),
         Err(OdxError::NoConsoleAccess { user_id: 11 })
     );
 }

@@ -110,6 +110,20 @@ fn teardown_removes_exactly_what_the_seed_created() {
     let refused = psql_refused(db, &demo_script());
     assert!(refused.contains("duplicate key"), "the demo's keys are taken: the second seed is refused: {refused}");
     assert_eq!(snapshot(db), seeded);
+    // A head-office payment on a demo invoice (a row the seed did not make)
+    // holds the invoice by its foreign key: the teardown fails visibly (psql
+    // exits non-zero) and changes nothing; once it is gone, it goes through.
+    psql(
+        db,
+        b"INSERT INTO app.payments (id, clinic_id, invoice_id, paid_at, amount, method)
+          SELECT 990000001, i.clinic_id, i.id, now(), 1, 'cash' FROM app.invoices i
+          WHERE i.clinic_id IN (SELECT id FROM app.clinics WHERE name LIKE 'DEMO-%' AND id <> 9001) ORDER BY i.id LIMIT 1;",
+    );
+    let held = snapshot(db);
+    let refused = psql_refused(db, demo_teardown_sql().as_bytes());
+    assert!(refused.contains("foreign key"), "the teardown stops on the foreign key: {refused}");
+    assert_eq!(snapshot(db), held, "a failed teardown rolls back whole");
+    psql(db, b"DELETE FROM app.payments WHERE id = 990000001;");
     psql(db, demo_teardown_sql().as_bytes());
     assert_eq!(snapshot(db), before);
 }

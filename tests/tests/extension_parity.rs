@@ -334,7 +334,7 @@ async fn missing_relations_degrade_the_module_instead_of_failing() {
 #[tokio::test]
 async fn a_database_without_the_org_layer_degrades_the_console() {
     let pool = pool(&database_url_for("odx_no_org")).await;
-    let org_layer = serde_json::json!(["app.ops_targets", "app.organization_clinics",]);
+    let org_layer = serde_json::json!(["app.ops_targets", "app.organization_clinics", "app.organizations"]);
     for sql in [
         "SELECT odx_command(1, '2026-06-01', '2026-06-30')::text",
         "SELECT odx_digest(1, '2026-06-01', '2026-06-30')::text",
@@ -411,8 +411,16 @@ async fn odx_command_equals_core_on_the_known_answer_fixture() {
         assert_eq!(command(&pool, known_answer::ORG_ID, from, to).await, want, "odx_command({from}, {to}) == core");
     }
     // an organization without branches: zeroed, no alerts, an empty leaderboard
-    let empty = command(&pool, 999, "2026-06-01", "2026-06-30").await;
+    let empty = command(&pool, known_answer::OTHER_ORG_ID, "2026-06-01", "2026-06-30").await;
     assert_eq!((empty["billed"].as_str(), empty["leaderboard"].as_array().map(Vec::len)), (Some("0"), Some(0)));
+    // an organization that does not exist: refused (22023, ODX_UNKNOWN_ORGANIZATION), never zeroed
+    for sql in [
+        "SELECT odx_command(999, '2026-06-01', '2026-06-30')",
+        "SELECT odx_digest(999, '2026-06-01', '2026-06-30')",
+        "SELECT odx_network_overview(999, '2026-06-20')",
+    ] {
+        assert_eq!(sqlstate(&pool, sql).await, "22023", "{sql}");
+    }
 }
 
 async fn json_call(pool: &PgPool, sql: &'static str, binds: (i64, Option<i64>, Option<i64>)) -> Result<Value, String> {

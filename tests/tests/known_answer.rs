@@ -296,3 +296,33 @@ fn a_wrong_time_zone_changes_the_edges_the_fixture_was_built_for() {
     let fin = t.financial(&scope(&[2], GroupBy::Clinic)).expect("financial");
     assert_eq!(fin.totals.billed, rust_decimal::Decimal::new(900_000, 2), "J1 5,000 + J3 3,000 + J6 1,000");
 }
+
+/// An appointment of 2,147,483,647 minutes (seen in a real database) is
+/// bad data: counted as an appointment and in `data_quality`, kept out of
+/// booked minutes, so utilization is what it was without it.
+#[test]
+fn an_implausible_duration_is_counted_as_bad_data_not_as_minutes() {
+    let scope = MetricScope::new([1], known_answer::range().0, known_answer::range().1, GroupBy::Clinic).unwrap();
+    let mut tables = known_answer::tables();
+    let before = tables.operations(&scope).unwrap().totals;
+    let mut bad = tables.appointments.iter().find(|a| a.clinic_id == 1 && a.room_id.is_some()).unwrap().clone();
+    bad.id = 9_999;
+    bad.status = odx_core::AppointmentStatus::Completed;
+    bad.duration_min = i32::MAX;
+    bad.starts_at = chrono::DateTime::parse_from_rfc3339("2026-06-10T10:00:00+05:00").unwrap().to_utc();
+    tables.appointments.push(bad.clone());
+    let after = tables.operations(&scope).unwrap().totals;
+    assert_eq!(after.appointments.completed, before.appointments.completed + 1, "still an appointment");
+    assert_eq!(after.data_quality.implausible_durations, 1);
+    assert_eq!(
+        (after.chair_booked_minutes, after.doctor_booked_minutes),
+        (before.chair_booked_minutes, before.doctor_booked_minutes)
+    );
+    assert_eq!(after.chair_utilization, before.chair_utilization);
+    // The longest plausible one still counts.
+    bad.id = 9_998;
+    bad.duration_min = odx_core::operations::MAX_DURATION_MIN;
+    tables.appointments.push(bad);
+    let longest = tables.operations(&scope).unwrap().totals;
+    assert_eq!(longest.chair_booked_minutes, before.chair_booked_minutes + 720);
+}

@@ -1,8 +1,9 @@
 //! Properties of the scope and permission rules over generated organizations,
 //! principals and requests: no request ever yields a clinic outside the
 //! principal's organization (org_admin) or assignment (branch_manager), a
-//! focus outside the scope is refused rather than dropped, and org_admin's
-//! clinic permissions stop at its organization's border.
+//! focus outside the scope is refused rather than dropped, org_admin's
+//! clinic permissions stop at its organization's border, and a deactivated
+//! user (or an assignment whose user row is gone) has no console at all.
 
 use odx_core::policy::{authorize, resolve_scope, Action, Level, OrgDirectory, OrgRole, Principal, Reason, Resource};
 use odx_core::rows::{ClinicRow, OrganizationClinicRow, UserOrganizationAssignmentRow, UserRow};
@@ -56,9 +57,19 @@ proptest! {
         user in 1i64..=7,
         org in prop::option::of(1i64..=4),
         focus in prop::option::of(prop_oneof![100i64..=406, Just(-1), Just(i64::MAX)]),
+        status in prop::sample::select(vec!["active", "Active ", "inactive", "suspended", "missing"]),
     ) {
         let dir = OrgDirectory::new(&mapped, &clinics);
-        match resolve_scope(user, &assignments, &dir, org, focus, None) {
+        // The user's row: active, deactivated, or gone (its assignments stay).
+        let users: Vec<UserRow> = (status != "missing")
+            .then(|| UserRow { id: user, clinic_id: None, name: "u".into(), role: "other".into(), status: status.into(), hired_on: None })
+            .into_iter()
+            .collect();
+        let active = status.trim().eq_ignore_ascii_case("active");
+        match resolve_scope(user, &users, &assignments, &dir, org, focus, None) {
+            Err(OdxError::UnknownUser { user_id }) => prop_assert!(user_id == user && status == "missing"),
+            Err(OdxError::InactiveUser { user_id }) => prop_assert!(user_id == user && !active && status != "missing"),
+            _ if !active => prop_assert!(false, "a {status} user resolved to a scope"),
             Ok(scope) => {
                 let mine: Vec<_> = assignments
                     .iter()
@@ -85,7 +96,7 @@ proptest! {
             Err(OdxError::ForbiddenScope { clinic_id }) => {
                 // refused only for a focus outside what the unfocused scope gives
                 prop_assert_eq!(Some(clinic_id), focus);
-                let whole = resolve_scope(user, &assignments, &dir, org, None, None).unwrap();
+                let whole = resolve_scope(user, &users, &assignments, &dir, org, None, None).unwrap();
                 prop_assert!(!whole.clinic_ids.contains(&clinic_id));
             }
             Err(OdxError::NoConsoleAccess { user_id } | OdxError::AmbiguousOrganization { user_id }) => {
@@ -118,6 +129,13 @@ proptest! {
             let admin = assignments.iter().any(|a| a.user_id == user && a.organization_id == org
                 && OrgRole::from_db(&a.role) == Some(OrgRole::OrgAdmin));
             prop_assert_eq!(d.allowed, admin);
+        }
+        // The same user deactivated: refused everything, whatever the assignments.
+        let gone = Principal::new(&UserRow { status: "inactive".into(), ..row }, &assignments);
+        for action in [Action::ViewInsights, Action::ChangePlan, Action::ManageTargets, Action::ClinicAdmin { permission: "any".into() }] {
+            for resource in [Resource::Clinic { clinic_id: clinic }, Resource::Organization { organization_id: 1 }] {
+                prop_assert_eq!(authorize(&gone, &dir, &action, &resource), odx_core::policy::Decision { allowed: false, reason: Reason::InactiveUser });
+            }
         }
     }
 }
