@@ -1,7 +1,7 @@
 //! `MetricScope`: which clinics, which days, grouped how.
 
 use crate::error::{OdxError, Result};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -107,6 +107,22 @@ impl Period {
     }
 }
 
+/// Whether every instant a scope around `day` reads (its local midnights,
+/// the aging cuts and the longest active window before it, a forecast's
+/// horizon after it: within 4,000 days either way) falls in the calendar a
+/// database can take: years 1 to 9999, as Postgres reads an instant's text
+/// (no year 0, no five-digit year). Outside it a date is refused with
+/// `ODX_INVALID_DATE`, never sent to fail inside a statement.
+fn in_calendar(day: NaiveDate) -> bool {
+    let margin = chrono::Days::new(4_000);
+    let first = NaiveDate::from_ymd_opt(1, 1, 2);
+    let last = NaiveDate::from_ymd_opt(9999, 12, 30);
+    match (day.checked_sub_days(margin), day.checked_add_days(margin), first, last) {
+        (Some(low), Some(high), Some(first), Some(last)) => low >= first && high <= last,
+        _ => false,
+    }
+}
+
 /// Which clinics, which calendar days (both inclusive, local to each clinic),
 /// and how to group. Built only through [`MetricScope::new`], so a scope that
 /// exists is valid: `from <= to`, at most [`MAX_RANGE_DAYS`] days, clinic ids
@@ -159,13 +175,10 @@ impl MetricScope {
         if days > MAX_RANGE_DAYS {
             return Err(OdxError::RangeTooLong { days, max: MAX_RANGE_DAYS });
         }
-        // Local midnights of `from - 90 days` (aging), `to + 1 day` (as-of) and
-        // `to + 1 day - 120 months` (the longest active window) must exist in
-        // the calendar.
-        if from.checked_sub_days(chrono::Days::new(4_000)).is_none() {
+        if !in_calendar(from) {
             return Err(OdxError::DateOutOfBounds { field: "from" });
         }
-        if to.checked_add_days(chrono::Days::new(4_000)).is_none() {
+        if !in_calendar(to) {
             return Err(OdxError::DateOutOfBounds { field: "to" });
         }
         let mut clinic_ids: Vec<i64> = clinic_ids.into_iter().collect();
@@ -212,7 +225,7 @@ impl MetricScope {
     /// assert_eq!(mid_june.now(), Some(Utc.with_ymd_and_hms(2026, 6, 15, 7, 0, 0).unwrap()));
     /// ```
     pub fn at(self, now: DateTime<Utc>) -> Result<Self> {
-        if !(1..=9999).contains(&now.year()) {
+        if !in_calendar(now.date_naive()) {
             return Err(OdxError::DateOutOfBounds { field: "as_of" });
         }
         let now = DateTime::from_timestamp(now.timestamp(), 0).ok_or(OdxError::DateOutOfBounds { field: "as_of" })?;

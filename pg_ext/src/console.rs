@@ -130,17 +130,23 @@ fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
 /// when the range is not the month to date of `to_date`). Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_command(
-    organization_id: i64,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-    as_of: default!(TimestampWithTimeZone, "now()"),
+    organization_id: Option<i64>,
+    from_date: Option<pgrx::datum::Date>,
+    to_date: Option<pgrx::datum::Date>,
+    as_of: default!(Option<TimestampWithTimeZone>, "now()"),
     min_appointments: default!(Option<i32>, "NULL"),
     min_invoices: default!(Option<i32>, "NULL"),
     min_capacity_hours: default!(Option<i32>, "NULL"),
-) -> Result<JsonB> {
+) -> Result<Option<JsonB>> {
+    // NULL in, NULL out (the optional minimums make the function non-strict).
+    let (Some(organization_id), Some(from_date), Some(to_date), Some(as_of)) =
+        (organization_id, from_date, to_date, as_of)
+    else {
+        return Ok(None);
+    };
     let judged = (period(from_date, to_date, as_of)?, min_volume(min_appointments, min_invoices, min_capacity_hours)?);
     let center = read!(command, organization_id, None, None, judged)?;
-    to_jsonb("command", center)
+    to_jsonb("command", center).map(Some)
 }
 
 /// The digest facts of an organization over `from_date..=to_date`: the
@@ -148,17 +154,23 @@ fn odx_command(
 /// highest-impact actions, as structured data. Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
 fn odx_digest(
-    organization_id: i64,
-    from_date: pgrx::datum::Date,
-    to_date: pgrx::datum::Date,
-    as_of: default!(TimestampWithTimeZone, "now()"),
+    organization_id: Option<i64>,
+    from_date: Option<pgrx::datum::Date>,
+    to_date: Option<pgrx::datum::Date>,
+    as_of: default!(Option<TimestampWithTimeZone>, "now()"),
     min_appointments: default!(Option<i32>, "NULL"),
     min_invoices: default!(Option<i32>, "NULL"),
     min_capacity_hours: default!(Option<i32>, "NULL"),
-) -> Result<JsonB> {
+) -> Result<Option<JsonB>> {
+    // NULL in, NULL out (the optional minimums make the function non-strict).
+    let (Some(organization_id), Some(from_date), Some(to_date), Some(as_of)) =
+        (organization_id, from_date, to_date, as_of)
+    else {
+        return Ok(None);
+    };
     let judged = (period(from_date, to_date, as_of)?, min_volume(min_appointments, min_invoices, min_capacity_hours)?);
     let digest = read!(digest, organization_id, None, None, judged)?;
-    to_jsonb("digest", digest)
+    to_jsonb("digest", digest).map(Some)
 }
 
 /// One branch of an organization benchmarked against the median of its

@@ -38,3 +38,9 @@ SELECT pg_temp.outcome(format('SELECT odx_financial(%L::bigint[], %L, %L)',
        (SELECT array_agg(g) FROM generate_series(1000000, 1099999) g), '2026-06-01', '2026-06-30'));
 SELECT 'still here' AS session;
 ROLLBACK;
+-- Dates the engine cannot place (year 1, the forecast's horizon past
+-- 9999-12-31, an as-of instant in year 1): ODX_INVALID_DATE (22008), never
+-- Postgres's own error from inside a statement.
+SELECT odx_financial(ARRAY[1]::bigint[], '0001-01-01', '0001-01-31');
+SELECT odx_forecast_no_shows(ARRAY[1]::bigint[], '9999-12-31');
+SELECT odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30', 'clinic', '0001-01-01T00:00:00Z');
