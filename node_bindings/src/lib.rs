@@ -622,6 +622,19 @@ impl Engine {
                 .map_err(|e| Fault::invalid(format!("url: {e}")))?
                 .extra_float_digits(None)
                 .statement_cache_capacity(0);
+            // One connection of its own first: a refused connection, a bad
+            // password or a failed TLS handshake is reported at once (a pool
+            // would retry it until its timeout).
+            let first = async {
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect_with(&connect).await?;
+                sqlx::raw_sql("SELECT 1").execute(&mut conn).await?;
+                sqlx::Connection::close(conn).await
+            };
+            match tokio::time::timeout(limits.connect_timeout, first).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return Err(database_error(&e)),
+                Err(_) => return Err(Fault::unavailable("the database did not answer within connectTimeoutMs")),
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(limits.max_connections)
                 // A call may wait its turn for a connection (and have one
@@ -629,12 +642,7 @@ impl Engine {
                 // instead of failing.
                 .acquire_timeout(limits.query_timeout + limits.connect_timeout)
                 .connect_lazy_with(connect);
-            let ping = tokio::time::timeout(limits.connect_timeout, sqlx::raw_sql("SELECT 1").execute(&pool)).await;
-            match ping {
-                Ok(Ok(_)) => Ok(Engine { pool, limits }),
-                Ok(Err(e)) => Err(database_error(&e)),
-                Err(_) => Err(Fault::unavailable("the database did not answer within connectTimeoutMs")),
-            }
+            Ok(Engine { pool, limits })
         })
     }
 

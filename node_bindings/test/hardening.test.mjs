@@ -113,3 +113,13 @@ test('stored data odx cannot read is ODX_BAD_DATA or ODX_OVERFLOW naming it, nev
     await client.end();
   }
 });
+
+test('a port where nothing listens fails at once, not after the connect timeout', async () => {
+  const started = Date.now();
+  await assert.rejects(odx.Engine.connect('postgres://odx:odx@127.0.0.1:5999/odx_test', { connectTimeoutMs: 30_000 }),
+    { code: 'ODX_DB_UNAVAILABLE' });
+  assert.ok(Date.now() - started < 3_000, `${Date.now() - started} ms`);
+  const wrong = new URL(url);
+  wrong.password = 'not-the-password';
+  await assert.rejects(odx.Engine.connect(wrong.toString(), { connectTimeoutMs: 30_000 }), (e) => /^ODX_DB_/.test(e.code));
+});
