@@ -22,35 +22,27 @@ export function engineBackend(engine, pool) {
 // REPEATABLE READ transaction.
 export function planBackend(pool) {
   return {
-    async read(what, params) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const plan = odx.plan(what, params);
-        let answer = null;
-        while (answer === null) {
-          const rows = [];
-          for (const s of plan.statements) rows.push((await client.query(s.text, s.values)).rows);
-          answer = odx.finish(plan, rows);
-        }
-        await client.query('COMMIT');
-        return answer;
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw e;
-      } finally {
-        client.release();
+    read: (what, params) => transaction(pool, async (query) => {
+      const plan = odx.plan(what, params);
+      let answer = null;
+      while (answer === null) {
+        const rows = [];
+        for (const s of plan.statements) rows.push(await query(s.text, s.values));
+        answer = odx.finish(plan, rows);
       }
-    },
+      return answer;
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'),
     transaction: (work) => transaction(pool, work),
     checkTargets: odx.checkTargets,
   };
 }
 
-async function transaction(pool, work) {
+// `work(query)` in one transaction of a client of `pool` (`begin` opens it),
+// rolled back when it throws.
+async function transaction(pool, work, begin = 'BEGIN') {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const out = await work(async (text, values) => (await client.query(text, values)).rows);
     await client.query('COMMIT');
     return out;
