@@ -390,7 +390,7 @@ macro_rules! domain_functions {
                 #[doc = "Read from Postgres, for a scope."]
                 #[napi(ts_args_type = "params: ScopeParams")]
                 pub fn $module<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, $report>> {
-                    self.read(env, Domain::$variant.as_str(), own(env, params, "params"))
+                    self.read(env, Domain::$variant.as_str(), params)
                 }
             )*
         }
@@ -651,28 +651,28 @@ impl Engine {
     /// with each branch's share (see `compare`).
     #[napi(ts_args_type = "params: CompareParams", ts_return_type = "Promise<Comparison | Degraded>")]
     pub fn compare<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "compare", own(env, params, "params"))
+        self.read(env, "compare", params)
     }
 
     /// The month-end revenue forecast of `{ clinicIds, asOf,
     /// allowedClinicIds? }` with its backtest (see `forecastRevenue`).
     #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<RevenueForecast | Degraded>")]
     pub fn forecast_revenue<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "forecastRevenue", own(env, params, "params"))
+        self.read(env, "forecastRevenue", params)
     }
 
     /// The no-show risk of the week after `{ clinicIds, asOf,
     /// allowedClinicIds? }` with its backtest (see `forecastNoShows`).
     #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<NoShowForecast | Degraded>")]
     pub fn forecast_no_shows<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "forecastNoShows", own(env, params, "params"))
+        self.read(env, "forecastNoShows", params)
     }
 
     /// The churn list of `{ clinicIds, asOf, allowedClinicIds? }` with its
     /// backtest (see `forecastChurn`).
     #[napi(ts_args_type = "params: ForecastParams", ts_return_type = "Promise<ChurnForecast | Degraded>")]
     pub fn forecast_churn<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "forecastChurn", own(env, params, "params"))
+        self.read(env, "forecastChurn", params)
     }
 
     /// The Command Center of `{ organizationId, from, to, clinicIds?,
@@ -681,7 +681,7 @@ impl Engine {
     /// and the branch leaderboard; every domain runs once over all branches.
     #[napi(ts_args_type = "params: ConsoleParams", ts_return_type = "Promise<CommandCenterReady | Degraded>")]
     pub fn command<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "command", own(env, params, "params"))
+        self.read(env, "command", params)
     }
 
     /// The digest facts of `{ organizationId, from, to, clinicIds?,
@@ -689,7 +689,7 @@ impl Engine {
     /// actions (see `digest`).
     #[napi(ts_args_type = "params: ConsoleParams", ts_return_type = "Promise<Digest | Degraded>")]
     pub fn digest<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "digest", own(env, params, "params"))
+        self.read(env, "digest", params)
     }
 
     /// One branch benchmarked against the median of the organization's
@@ -697,28 +697,28 @@ impl Engine {
     /// allowedClinicIds? }` (see `benchmark`).
     #[napi(ts_args_type = "params: BenchmarkParams", ts_return_type = "Promise<Benchmark | Degraded>")]
     pub fn benchmark<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "benchmark", own(env, params, "params"))
+        self.read(env, "benchmark", params)
     }
 
     /// The network overview of one day: `{ organizationId, date, clinicIds?,
     /// allowedClinicIds? }` (see `networkOverview`).
     #[napi(ts_args_type = "params: OverviewParams", ts_return_type = "Promise<NetworkOverview | Degraded>")]
     pub fn network_overview<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "networkOverview", own(env, params, "params"))
+        self.read(env, "networkOverview", params)
     }
 
     /// The console scope of `{ userId, organizationId?, focusClinicId? }`,
     /// read from the org layer's tables (see `insightsScope`).
     #[napi(ts_args_type = "params: UserScopeParams", ts_return_type = "Promise<InsightsScope | Degraded>")]
     pub fn insights_scope<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "insightsScope", own(env, params, "params"))
+        self.read(env, "insightsScope", params)
     }
 
     /// One permission decision for `{ userId, action, resource }`, read
     /// from the org layer's tables (see `authorize`).
     #[napi(ts_args_type = "params: AuthorizeParams", ts_return_type = "Promise<Decision | Degraded>")]
     pub fn authorize<'env>(&self, env: &'env Env, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
-        self.read(env, "authorize", own(env, params, "params"))
+        self.read(env, "authorize", params)
     }
 
     /// Closes the pool; later calls reject with `ODX_DB_UNAVAILABLE`.
@@ -846,12 +846,8 @@ impl Engine {
     /// for `params`, read in one snapshot through [`Read::run`] (the code
     /// a plan of the caller's own client runs), within the engine's time
     /// limit, in JavaScript's shape.
-    fn read<'env>(
-        &self,
-        env: &'env Env,
-        read: &'static str,
-        params: Result<Option<Value>>,
-    ) -> Result<PromiseRaw<'env, Value>> {
+    fn read<'env>(&self, env: &'env Env, read: &'static str, params: Unknown<'_>) -> Result<PromiseRaw<'env, Value>> {
+        let params = own(env, params, "params");
         let db = self.db();
         self.bounded(env, read, async move {
             // A bad argument rejects the promise, as every failure of the call does.

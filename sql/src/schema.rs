@@ -10,10 +10,8 @@ pub use odx_core::Domain;
 pub trait DomainSql: Copy {
     /// Its statements.
     fn queries(self) -> &'static [Query];
-    /// The tables and columns every figure of its report needs (without one
-    /// of them the domain is degraded).
-    fn required(self) -> &'static [RequiredRelation];
-    /// Its statements, what they need and its soft part.
+    /// Its statements, what every figure needs (without one of those
+    /// relations the domain is degraded) and its soft part.
     fn reads(self) -> Reads;
 }
 
@@ -23,12 +21,6 @@ macro_rules! domain_sql {
             fn queries(self) -> &'static [Query] {
                 match self {
                     $(Domain::$variant => &crate::$module::QUERIES,)*
-                }
-            }
-
-            fn required(self) -> &'static [RequiredRelation] {
-                match self {
-                    $(Domain::$variant => crate::$module::REQUIRED,)*
                 }
             }
 
@@ -119,15 +111,8 @@ JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped";
 
-/// What a domain misses, given the `(table, column)` pairs that exist:
-/// `app.table` for a missing table, `app.table.column` for a missing column
-/// (its soft part aside: see [`Reads::statements`]).
-pub fn missing_relations(domain: Domain, present: &[(String, String)]) -> Vec<String> {
-    missing_of(domain.required(), present)
-}
-
-/// What `required` misses, given the `(table, column)` pairs that exist (as
-/// [`missing_relations`]).
+/// What `required` misses, given the `(table, column)` pairs that exist:
+/// `app.table` for a missing table, `app.table.column` for a missing column.
 pub fn missing_of(required: &[RequiredRelation], present: &[(String, String)]) -> Vec<String> {
     let mut missing = Vec::new();
     for rel in required {
@@ -153,7 +138,7 @@ mod tests {
         for domain in Domain::ALL {
             let reads = domain.reads();
             let soft = reads.soft.iter().flat_map(|p| p.reads);
-            let required: Vec<&str> = domain.required().iter().chain(soft).map(|r| r.table).collect();
+            let required: Vec<&str> = domain.reads().required.iter().chain(soft).map(|r| r.table).collect();
             let without = reads.soft.iter().flat_map(|p| p.without.iter());
             for q in domain.queries().iter().chain(without) {
                 for t in q.relations {
@@ -175,7 +160,7 @@ mod tests {
     fn every_column(domain: Domain) -> Vec<(String, String)> {
         let reads = domain.reads();
         let soft = reads.soft.iter().flat_map(|p| p.reads);
-        let all = domain.required().iter().chain(soft);
+        let all = domain.reads().required.iter().chain(soft);
         all.flat_map(|r| r.columns.iter().map(|c| (r.table.to_owned(), c.to_string()))).collect()
     }
 
@@ -208,7 +193,7 @@ mod tests {
     #[test]
     fn missing_tables_and_columns_are_named() {
         let present = present(&[("clinics", "id"), ("clinics", "timezone"), ("invoices", "id")]);
-        let m = missing_relations(Domain::Financial, &present);
+        let m = Domain::Financial.reads().statements(&present).unwrap_err();
         assert!(m.contains(&"app.invoices.payer".to_owned()));
         assert!(m.contains(&"app.payments".to_owned()));
         assert!(!m.iter().any(|x| x.starts_with("app.clinics")));
