@@ -35,7 +35,9 @@ function gen(r) {
     '1970-01-01T00:00:00Z', new Date(Math.floor(r() * 2e12)).toISOString()]);
   const text = () => pick(['clinic', 'doctor', 'none', '', ' ', 'CLINIC', 'financial', 'lab', 'Asia/Karachi', 'Mars/Base',
     'x'.repeat(1 + Math.floor(r() * 300)), 'é', '\u0000'.slice(1), '{"a":1}']);
-  const ids = () => Array.from({ length: Math.floor(r() * 6) }, () => (r() < 0.1 ? null : big()));
+  // pg sends a nested array as a 2-D bigint[]: refused, never flattened.
+  const ids = () => (r() < 0.08 ? [[big(), big()], [big(), big()]]
+    : Array.from({ length: Math.floor(r() * 6) }, () => (r() < 0.1 ? null : big())));
   const json = () => pick([{}, { action: 'view_insights' }, { action: 'fly' }, { kind: 'clinic', clinic_id: 1 },
     { kind: 'organization', organization_id: 1 }, [], 1, 'x', { action: 'clinic_admin', permission: 'x'.repeat(50) }]);
   const value = (type) => {

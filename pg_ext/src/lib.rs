@@ -132,7 +132,30 @@ pub(crate) fn clinic_ids(clinic_ids: Array<i64>) -> Result<Vec<i64>> {
             ErrorReport::new(PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED, "clinic_ids must not contain NULL", "odx")
         })?);
     }
+    // `bigint[]` accepts any number of dimensions; `ARRAY[[1,2],[3,4]]` is
+    // not a list of branches, and flattening it would guess what was meant.
+    let ndim = array_ndim(clinic_ids);
+    if ndim > 1 {
+        return Err(report(OdxError::InvalidArgument {
+            field: "clinic_ids",
+            message: format!("must be a one-dimensional array of branch ids, got {ndim} dimensions"),
+        }));
+    }
     Ok(ids)
+}
+
+/// The number of dimensions of an array argument (0 for `'{}'`).
+///
+/// The one `unsafe` read of the extension: pgrx 0.18 keeps `ndim` private.
+#[allow(unsafe_code)]
+fn array_ndim(array: Array<i64>) -> i32 {
+    let header = array.into_array_type();
+    // SAFETY: `into_array_type` hands back the pointer to the detoasted
+    // `ArrayType` pgrx built `array` from: never null (the functions are
+    // STRICT, so a NULL array never reaches here), palloc'd in the call's
+    // memory context and deliberately not freed, so its fixed header is
+    // readable for the rest of the call. Only the `ndim` field is read.
+    unsafe { (*header).ndim }
 }
 
 /// The scope of a call read at `as_of`.
