@@ -10,7 +10,7 @@ use odx_core::{ClinicDirectory, FinancialAcc, Frame, GroupBy, InvoiceStatus, Met
 use rust_decimal::Decimal;
 
 /// The benchmark database `scripts/bench-data.sh` loads.
-pub const DEFAULT_BENCH_URL: &str = "postgres://odx:odx@127.0.0.1:5432/odx_bench";
+pub const DEFAULT_BENCH_URL: &str = "postgres://odx_reader:odx_reader@127.0.0.1:5432/odx_bench";
 
 /// `--domain NAME` for clap: one of core's domain names.
 pub fn domain_parser() -> impl clap::builder::TypedValueParser<Value = odx_core::Domain> {
