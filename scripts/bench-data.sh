@@ -3,6 +3,10 @@
 # the odx_bench database of the system cluster, with the extension, once:
 # it is reloaded only when the data set changes (a marker comment on the
 # database names it). Used by bench-pg.sh and bench-node.sh.
+#
+# ODX_BENCH_INDEXES=with (the default) gives the data the indexes odx
+# documents (sql/sql/indexes.sql), =without primary keys only; the data is
+# kept either way, only the indexes are built or dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/pg-setup.sh server toolchain extension
@@ -24,5 +28,15 @@ fi
 # (odx owns the database but is no superuser; the data was loaded as postgres).
 psql_admin -d odx_bench -c "GRANT USAGE ON SCHEMA app TO odx, odx_reader" \
     -c "GRANT SELECT ON ALL TABLES IN SCHEMA app TO odx, odx_reader"
+case "${ODX_BENCH_INDEXES:-with}" in
+    with) psql_admin -d odx_bench -f sql/sql/indexes.sql ;;
+    without)
+        # Every index but the primary keys and unique constraints.
+        psql_admin -d odx_bench -At -c "SELECT format('DROP INDEX %I.%I;', schemaname, indexname)
+            FROM pg_indexes i WHERE schemaname = 'app' AND NOT EXISTS (
+                SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)" | psql_admin -d odx_bench ;;
+    *) echo "ODX_BENCH_INDEXES must be with or without" >&2; exit 2 ;;
+esac
+psql_admin -d odx_bench -c "ANALYZE"
 # The functions of the version being built, even when its number has not moved.
 psql_admin -d odx_bench -c "DROP EXTENSION IF EXISTS odx" -c "CREATE EXTENSION odx"

@@ -70,30 +70,43 @@ fn receivables() -> Query {
     Query {
         kind: QueryKind::Receivables,
         relations: &["invoices", "payments"],
-        // Paid-to-date per invoice: payments before the invoice clinic's
-        // as-of instant (a FILTER, not a join filter).
-        sql: format!(
-            "{SCOPE_CTE},
-paid AS (
-    SELECT p.invoice_id, sum(p.amount) FILTER (WHERE p.paid_at < s.as_of) AS paid
-    FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
-    JOIN app.payments p ON p.invoice_id = i.id
-    WHERE i.issued_at < $10 AND p.paid_at < $10
-    GROUP BY p.invoice_id
+        // Each invoice's balance at its clinic's as-of instant. Only the
+        // as-of parameters are read ($1, $4, $5, $8, $10: not the range), so
+        // every scope of one call with the same instant asks the very same
+        // statement, which the call runs once (the Command Center's range
+        // and month to date). Invoices and their payments are read in id
+        // order and summed per invoice as they stream (a merge on the
+        // primary key and `payments (invoice_id)`: no per-invoice hash or
+        // sort); payments before the scope's earliest instant are summed at
+        // once, the few after it kept for their clinic's own instant (a
+        // branch in a later time zone). The invoice's columns are grouped
+        // on beside its id: Postgres drops them given the primary key, and
+        // a database without it still gets the same answer.
+        sql: "WITH s AS MATERIALIZED (
+    SELECT u.clinic_id, u.as_of::timestamptz AS as_of, u.aging_cuts::timestamptz[] AS aging_cuts
+    FROM unnest($1::bigint[], $4::text[], $5::text[]) AS u(clinic_id, as_of, aging_cuts)
 ),
-g AS MATERIALIZED (
-    SELECT i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id, i.issued_at < s.as_of AS issued,
-           width_bucket(i.issued_at, s.aging_cuts) AS aging, i.status, i.payer, count(*) AS n,
-           sum(i.total - coalesce(paid.paid, 0)) AS balance
-    FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
-    LEFT JOIN paid ON paid.invoice_id = i.id
-    WHERE i.issued_at < $10
-    GROUP BY 1, 2, 3, 4, 5, 6, i.total - coalesce(paid.paid, 0) > 0
+b AS (
+    SELECT i.id, i.clinic_id, i.doctor_id, i.issued_at, i.status, i.payer, i.total,
+           coalesce(sum(p.amount) FILTER (WHERE p.paid_at < (SELECT min(as_of) FROM s)), 0) AS paid,
+           array_agg(p.paid_at) FILTER (WHERE p.paid_at >= (SELECT min(as_of) FROM s)) AS late_at,
+           array_agg(p.amount) FILTER (WHERE p.paid_at >= (SELECT min(as_of) FROM s)) AS late_amount
+    FROM app.invoices i
+    LEFT JOIN app.payments p ON p.invoice_id = i.id AND p.paid_at < $10
+    WHERE i.clinic_id = ANY($1::bigint[]) AND i.issued_at < $10
+    GROUP BY i.id, i.clinic_id, i.doctor_id, i.issued_at, i.status, i.payer, i.total
 )
-SELECT clinic_id, doctor_id, aging::int4 AS aging, status::text AS status, payer::text AS payer, n::int8 AS invoices,
-       balance::text AS balance
-FROM g WHERE issued"
-        ),
+SELECT b.clinic_id, CASE WHEN $8::bool THEN b.doctor_id END AS doctor_id,
+       width_bucket(b.issued_at, s.aging_cuts)::int4 AS aging, b.status::text AS status, b.payer::text AS payer,
+       count(*)::int8 AS invoices, sum(x.balance)::text AS balance
+FROM b JOIN s ON s.clinic_id = b.clinic_id AND b.issued_at < s.as_of
+CROSS JOIN LATERAL (
+    SELECT b.total - b.paid - CASE WHEN b.late_at IS NULL THEN 0 ELSE coalesce(
+        (SELECT sum(l.amount) FROM unnest(b.late_at, b.late_amount) AS l(paid_at, amount) WHERE l.paid_at < s.as_of), 0)
+    END AS balance
+) x
+GROUP BY 1, 2, 3, 4, 5, x.balance > 0"
+            .to_owned(),
     }
 }
 

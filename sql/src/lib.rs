@@ -25,6 +25,7 @@ odx_core::domains!(domain_modules);
 
 mod console;
 mod decode;
+pub mod once;
 pub mod plan;
 mod queries;
 mod schema;

@@ -4,7 +4,7 @@
 use crate::decode::{count, domain_acc, flag, id, index, need, text, time, weekday, Row, RowError};
 use crate::financial::invoice_fact;
 use crate::queries::{Query, QueryKind, SCOPE_CTE};
-use crate::schema::{RequiredRelation, SoftPart};
+use crate::schema::{Reads, RequiredRelation, SoftPart};
 use odx_core::operations::{AppointmentFact, PatientGrain, PatientsFact, RoomsFact};
 use odx_core::rows::{ClinicHoursRow, DoctorScheduleRow};
 use odx_core::{AppointmentStatus, OperationsAcc};
@@ -160,16 +160,40 @@ pub static QUERIES: LazyLock<Vec<Query>> =
 static WITHOUT_CHAIRS: LazyLock<Vec<Query>> =
     LazyLock::new(|| vec![appointments(false), patients(), tickets(), schedules(), opening_hours()]);
 
+/// What the console's read-outs need of operations (the Command Center,
+/// digest and benchmark: counts, rates, no-show bleed, utilization): every
+/// statement but the new and returning patients', which scans each
+/// patient's whole history for figures no read-out shows. Their reports
+/// are the read-out's own and never leave it.
+static CONSOLE: LazyLock<Vec<Query>> =
+    LazyLock::new(|| QUERIES.iter().filter(|q| q.kind != QueryKind::Patients).cloned().collect());
+
+/// [`CONSOLE`] without the chairs.
+static CONSOLE_WITHOUT_CHAIRS: LazyLock<Vec<Query>> =
+    LazyLock::new(|| WITHOUT_CHAIRS.iter().filter(|q| q.kind != QueryKind::Patients).cloned().collect());
+
+/// The console's reads of operations ([`CONSOLE`]): the domain's
+/// requirements and soft part, without the patients statement.
+pub(crate) fn console_reads() -> Reads {
+    Reads {
+        queries: &CONSOLE,
+        required: REQUIRED,
+        soft: Some(SoftPart { without: &CONSOLE_WITHOUT_CHAIRS, ..CHAIRS }),
+    }
+}
+
 /// The chairs, the domain's soft part: without them the report leaves
 /// chair utilization out and names what it did without.
-pub(crate) const SOFT: Option<SoftPart> = Some(SoftPart {
+pub(crate) const SOFT: Option<SoftPart> = Some(CHAIRS);
+
+const CHAIRS: SoftPart = SoftPart {
     figures: "chair utilization",
     reads: &[
         RequiredRelation { table: "appointments", columns: &["room_id"] },
         RequiredRelation { table: "rooms", columns: &["clinic_id", "active"] },
     ],
     without: &WITHOUT_CHAIRS,
-});
+};
 
 /// Adds one row of an operations statement to the accumulator.
 ///

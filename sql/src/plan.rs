@@ -223,7 +223,7 @@ pub struct Statement {
 /// `params`: a driver that sends its values untyped (`pg`, postgres.js)
 /// leaves Postgres to infer each type from its use, which an unused one
 /// does not have.
-fn used_parameters(sql: &str) -> (String, Vec<usize>) {
+pub(crate) fn used_parameters(sql: &str) -> (String, Vec<usize>) {
     let mut used: Vec<usize> = Vec::new();
     let bytes = sql.as_bytes();
     let mut i = 0;

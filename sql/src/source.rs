@@ -9,6 +9,7 @@
 pub use crate::console::Outcome;
 use crate::console::{console_relations, feed_console, ConsoleQuery, ORGANIZATION_READS};
 use crate::decode::{id, text, DomainAcc, Row, RowError};
+use crate::once::Once;
 use crate::queries::{Param, ScopeParams, CLINIC_ZONES_SQL, DOCTOR_NAMES_SQL};
 use crate::schema::COLUMNS_SQL;
 use crate::schema::{Domain, DomainSql, Reads};
@@ -324,7 +325,9 @@ macro_rules! or_degraded {
     };
 }
 
-/// The four domain reports the console reads, of a scope grouped by clinic.
+/// The four domain reports the console reads, of a scope grouped by clinic:
+/// what its read-outs show (operations without the new and returning
+/// patients, [`crate::operations::console_reads`]).
 ///
 /// # Errors
 /// [`SourceError`].
@@ -334,7 +337,7 @@ pub async fn domain_reports<S: Source>(
 ) -> Result<Outcome<DomainReports>, SourceError<S::Error>> {
     Ok(Outcome::all4(
         compute::<FinancialAcc, S>(src, scope).await?,
-        compute::<OperationsAcc, S>(src, scope).await?,
+        compute_reads::<OperationsAcc, S>(src, scope, crate::operations::console_reads()).await?,
         compute::<AccountingAcc, S>(src, scope).await?,
         compute::<LabAcc, S>(src, scope).await?,
     ))
@@ -352,6 +355,10 @@ async fn over_range<T, S: Source>(
     (period, min_volume): (Period, Option<MinVolume>),
     finish: impl FnOnce(&ConsolePlan, &PlanReports) -> odx_core::Result<T>,
 ) -> Result<Outcome<T>, SourceError<S::Error>> {
+    // Each statement once: the receivables of the range and of the month to
+    // date (one as-of instant) are one read, as are the schema probe and
+    // the clinic directory of every scope.
+    let src = &Once::new(src);
     let org = or_degraded!(console_tables(src, &ORGANIZATION_READS, organization_id).await?);
     let plan = org.console_plan(organization_id, clinic_ids, allowed, period)?.with_min_volume(min_volume);
     let range = domain_reports(src, &plan.range).await?;
