@@ -16,7 +16,7 @@ use crate::domain::Domain;
 use crate::compare::{Headline, Measure, MeasureKind, amount, of};
 use crate::category::InvoiceStatus;
 use crate::error::{OdxError, Result};
-use crate::financial::{lab_cost_counts, LabCostFact};
+use crate::financial::{lab_cost_counts, InvoiceFact, LabCostFact, PaymentFact};
 use crate::frame::Facts;
 use crate::num::{add_count, add_money, rate};
 use crate::report::accumulator;
@@ -59,6 +59,16 @@ pub struct ReceiptFact {
     pub amount: Decimal,
 }
 
+impl ReceiptFact {
+    /// The receipts of a group of payments received in range, as the
+    /// financial domain reads them ([`PaymentFact`], by method and trend
+    /// bucket): every payment counts, refunds included. A call that reads
+    /// both domains reads the payments once.
+    pub fn of_payments(f: &PaymentFact) -> Self {
+        ReceiptFact { clinic_id: f.clinic_id, doctor_id: f.doctor_id, payments: f.payments, amount: f.amount }
+    }
+}
+
 /// Materials of the invoices issued in range, grouped by clinic and doctor:
 /// the items of billed invoices ([`InvoiceStatus::is_billed`]) and how many
 /// invoices have a status core does not know. [`MaterialsFact::of_invoice`]
@@ -76,6 +86,19 @@ pub struct MaterialsFact {
 }
 
 impl MaterialsFact {
+    /// The fact of a group of invoices issued in range, all of one status,
+    /// as the financial domain reads them ([`InvoiceFact`]: their count and
+    /// their items' cost): [`MaterialsFact::of_invoice`]'s rule applied to
+    /// the group. A call that reads both domains reads the invoices once.
+    pub fn of_invoices(f: &InvoiceFact) -> Self {
+        MaterialsFact {
+            clinic_id: f.clinic_id,
+            doctor_id: f.doctor_id,
+            unknown_status: if f.status == InvoiceStatus::Unknown { f.invoices } else { 0 },
+            materials: if f.status.is_billed() { f.materials } else { Decimal::ZERO },
+        }
+    }
+
     /// One invoice's fact: its items' cost counts when it is billed, and an
     /// unknown status is counted.
     pub fn of_invoice(clinic_id: i64, doctor_id: Option<i64>, status: InvoiceStatus, items_cost: Decimal) -> Self {

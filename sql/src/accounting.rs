@@ -2,7 +2,7 @@
 //! its rows (columns read by name) into core facts, and what it reads.
 
 use crate::decode::{count, domain_acc, id, money, text, Row, RowError};
-use crate::financial::{lab_cost_fact, lab_costs};
+use crate::financial::{invoice_fact, lab_cost_fact, lab_costs, payment_fact};
 use crate::queries::{
     as_of_dates, billed_statuses, by_doctor_groups, sql_list, Query, QueryKind, FROM, LAST_DAY, SCOPE_CTE, TO,
 };
@@ -122,6 +122,10 @@ pub fn feed_accounting(acc: &mut AccountingAcc, kind: QueryKind, r: &dyn Row) ->
             unknown_status: count(r, "unknown_status")?,
             materials: money(r, "materials")?,
         })?,
+        // The financial domain's rows, when a call reads both (see
+        // QueryKind::served_by): core's rules make them receipts and materials.
+        QueryKind::Payments => acc.accum_receipt(&ReceiptFact::of_payments(&payment_fact(r)?))?,
+        QueryKind::Invoices => acc.accum_materials(&MaterialsFact::of_invoices(&invoice_fact(r)?))?,
         QueryKind::LabCosts => acc.accum_lab_cost(&lab_cost_fact(r)?)?,
         QueryKind::Expenses => acc.accum_expense(&ExpenseFact {
             clinic_id: id(r, "clinic_id")?,

@@ -140,6 +140,17 @@ pub(crate) fn invoice_fact(r: &dyn Row) -> Result<InvoiceFact, RowError> {
     })
 }
 
+pub(crate) fn payment_fact(r: &dyn Row) -> Result<PaymentFact, RowError> {
+    Ok(PaymentFact {
+        clinic_id: id(r, "clinic_id")?,
+        doctor_id: r.int8("doctor_id")?,
+        bucket: index(r, "bucket")?,
+        method: PaymentMethod::from_db(&text(r, "method")?),
+        payments: count(r, "payments")?,
+        amount: money(r, "amount")?,
+    })
+}
+
 pub(crate) fn lab_cost_fact(r: &dyn Row) -> Result<LabCostFact, RowError> {
     Ok(LabCostFact {
         clinic_id: id(r, "clinic_id")?,
@@ -157,14 +168,7 @@ pub fn feed_financial(acc: &mut FinancialAcc, kind: QueryKind, r: &dyn Row) -> R
     match kind {
         // The billed invoices without their materials (the overview's day).
         QueryKind::Invoices | QueryKind::Tickets => acc.accum_invoice(&invoice_fact(r)?)?,
-        QueryKind::Payments => acc.accum_payment(&PaymentFact {
-            clinic_id: id(r, "clinic_id")?,
-            doctor_id: r.int8("doctor_id")?,
-            bucket: index(r, "bucket")?,
-            method: PaymentMethod::from_db(&text(r, "method")?),
-            payments: count(r, "payments")?,
-            amount: money(r, "amount")?,
-        })?,
+        QueryKind::Payments => acc.accum_payment(&payment_fact(r)?)?,
         QueryKind::Receivables => {
             let position = index(r, "aging")?;
             let aging = AgingBucket::from_cut_position(position)

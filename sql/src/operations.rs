@@ -221,7 +221,9 @@ pub fn feed_operations(acc: &mut OperationsAcc, kind: QueryKind, r: &dyn Row) ->
                 patients: count(r, "patients")?,
             })?
         }
-        QueryKind::Tickets => acc.accum_invoice(&invoice_fact(r)?)?,
+        // Its own billed totals, or the financial domain's invoice rows
+        // when a call reads both (see QueryKind::served_by).
+        QueryKind::Tickets | QueryKind::Invoices => acc.accum_invoice(&invoice_fact(r)?)?,
         QueryKind::Schedules => acc.accum_schedule(&DoctorScheduleRow {
             clinic_id: id(r, "clinic_id")?,
             doctor_id: id(r, "doctor_id")?,

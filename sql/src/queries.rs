@@ -189,6 +189,22 @@ pub enum QueryKind {
     InventoryItems,
 }
 
+impl QueryKind {
+    /// The statement whose rows also give this one's facts, when a call
+    /// reads both: the operations domain's billed totals and the accounting
+    /// domain's materials are the financial domain's invoice rows
+    /// ([`odx_core::accounting::MaterialsFact::of_invoices`]), its receipts
+    /// the financial payment rows ([`odx_core::accounting::ReceiptFact::of_payments`]).
+    /// The decoder of this kind's domain reads those rows.
+    pub const fn served_by(self) -> Option<QueryKind> {
+        match self {
+            QueryKind::Tickets | QueryKind::Materials => Some(QueryKind::Invoices),
+            QueryKind::Receipts => Some(QueryKind::Payments),
+            _ => None,
+        }
+    }
+}
+
 /// One statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {

@@ -10,7 +10,7 @@ pub use crate::console::Outcome;
 use crate::console::{console_relations, feed_console, ConsoleQuery, ORGANIZATION_READS};
 use crate::decode::{id, text, DomainAcc, Row, RowError};
 use crate::once::Once;
-use crate::queries::{Param, ScopeParams, CLINIC_ZONES_SQL, DOCTOR_NAMES_SQL};
+use crate::queries::{Param, Query, QueryKind, ScopeParams, CLINIC_ZONES_SQL, DOCTOR_NAMES_SQL};
 use crate::schema::COLUMNS_SQL;
 use crate::schema::{Domain, DomainSql, Reads};
 use chrono::NaiveDate;
@@ -175,7 +175,7 @@ pub async fn compute_reads<A: DomainAcc, S: Source>(
     let p = ScopeParams::new(&frame);
     let mut acc = A::with_frame(frame);
     for q in queries {
-        src.rows(q.sql.as_str(), &p.values(), &mut |r| acc.feed(q.kind, r).map_err(|e| e.stored(q.relations))).await?;
+        src.rows(q.sql.as_str(), &p.values(), &mut named(q, |r| acc.feed(q.kind, r))).await?;
     }
     let mut report = acc.finish_report()?;
     A::did_without(&mut report, did_without);
@@ -325,9 +325,82 @@ macro_rules! or_degraded {
     };
 }
 
+/// One domain of a call that reads several: its accumulator and the
+/// statements it runs, or what it misses.
+enum Part<A> {
+    Degraded(Vec<String>),
+    Live { acc: A, queries: &'static [Query], without: Vec<String> },
+}
+
+impl<A> Part<A> {
+    /// Whether it runs a statement of `kind`.
+    fn runs(&self, kind: QueryKind) -> bool {
+        matches!(self, Part::Live { queries, .. } if queries.iter().any(|q| q.kind == kind))
+    }
+
+    /// Its statements, but those whose facts another part reads for it
+    /// (`served`: whether that part runs a statement of a kind).
+    fn own(&self, served: impl Fn(QueryKind) -> bool) -> Vec<&'static Query> {
+        let Part::Live { queries, .. } = self else { return Vec::new() };
+        queries.iter().filter(|q| !q.kind.served_by().is_some_and(|by| served(by) && !self.runs(by))).collect()
+    }
+}
+
+impl<A: DomainAcc> Part<A> {
+    fn live(planned: Result<(&'static [Query], Vec<String>), Vec<String>>, frame: &Frame) -> Self {
+        match planned {
+            Ok((queries, without)) => Part::Live { acc: A::with_frame(frame.clone()), queries, without },
+            Err(missing) => Part::Degraded(missing),
+        }
+    }
+
+    /// Feeds a row of `kind` when it runs a statement `kind` serves.
+    fn feed_served(&mut self, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
+        let wants = match self {
+            Part::Live { queries, .. } => queries.iter().any(|q| q.kind.served_by() == Some(kind)),
+            Part::Degraded(_) => false,
+        };
+        match self {
+            Part::Live { acc, .. } if wants => acc.feed(kind, r),
+            _ => Ok(()),
+        }
+    }
+
+    fn feed(&mut self, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
+        match self {
+            Part::Live { acc, .. } => acc.feed(kind, r),
+            Part::Degraded(_) => Ok(()),
+        }
+    }
+
+    fn finish(self) -> odx_core::Result<Outcome<A::Report>> {
+        Ok(match self {
+            Part::Live { acc, without, .. } => {
+                let mut report = acc.finish_report()?;
+                A::did_without(&mut report, without);
+                Outcome::Report(report)
+            }
+            Part::Degraded(missing) => Outcome::Degraded(missing),
+        })
+    }
+}
+
+/// `feed`, its errors naming the tables `q` reads ([`RowError::stored`]).
+fn named<'q>(
+    q: &'q Query,
+    mut feed: impl FnMut(&dyn Row) -> Result<(), RowError> + Send + 'q,
+) -> impl FnMut(&dyn Row) -> Result<(), RowError> + Send + 'q {
+    move |r| feed(r).map_err(|e| e.stored(q.relations))
+}
+
 /// The four domain reports the console reads, of a scope grouped by clinic:
 /// what its read-outs show (operations without the new and returning
-/// patients, [`crate::operations::console_reads`]).
+/// patients, [`crate::operations::console_reads`]), each fact read once:
+/// the financial domain's invoice and payment rows also give operations
+/// its billed totals and accounting its materials and receipts
+/// ([`QueryKind::served_by`]; each domain's own statements when the
+/// financial domain is degraded). The same reports as each domain's own
+/// [`compute`], on one read of the schema and the clinics.
 ///
 /// # Errors
 /// [`SourceError`].
@@ -335,12 +408,50 @@ pub async fn domain_reports<S: Source>(
     src: &S,
     scope: &MetricScope,
 ) -> Result<Outcome<DomainReports>, SourceError<S::Error>> {
-    Ok(Outcome::all4(
-        compute::<FinancialAcc, S>(src, scope).await?,
-        compute_reads::<OperationsAcc, S>(src, scope, crate::operations::console_reads()).await?,
-        compute::<AccountingAcc, S>(src, scope).await?,
-        compute::<LabAcc, S>(src, scope).await?,
-    ))
+    let present = present_columns(src).await?;
+    let planned = (
+        Domain::Financial.reads().statements(&present),
+        crate::operations::console_reads().statements(&present),
+        Domain::Accounting.reads().statements(&present),
+        Domain::Lab.reads().statements(&present),
+    );
+    if planned.0.is_err() && planned.1.is_err() && planned.2.is_err() && planned.3.is_err() {
+        // Nothing to compute: no frame (as each domain alone).
+        let missing = |p: Result<_, Vec<String>>| p.err().unwrap_or_default();
+        return Ok(Outcome::all4(
+            Outcome::Degraded(missing(planned.0)),
+            Outcome::Degraded(missing(planned.1)),
+            Outcome::Degraded(missing(planned.2)),
+            Outcome::Degraded(missing(planned.3)),
+        ));
+    }
+    let frame = frame_with(src, scope, Some(&present)).await?;
+    let p = ScopeParams::new(&frame);
+    let values = p.values();
+    let mut fin = Part::<FinancialAcc>::live(planned.0, &frame);
+    let mut ops = Part::<OperationsAcc>::live(planned.1, &frame);
+    let mut acc = Part::<AccountingAcc>::live(planned.2, &frame);
+    let mut lab = Part::<LabAcc>::live(planned.3, &frame);
+    let served = |kind| fin.runs(kind);
+    let (ops_own, acc_own, lab_own) = (ops.own(served), acc.own(served), lab.own(served));
+    for q in fin.own(|_| false) {
+        let fed = |r: &dyn Row| {
+            fin.feed(q.kind, r)?;
+            ops.feed_served(q.kind, r)?;
+            acc.feed_served(q.kind, r)
+        };
+        src.rows(q.sql.as_str(), &values, &mut named(q, fed)).await?;
+    }
+    for q in ops_own {
+        src.rows(q.sql.as_str(), &values, &mut named(q, |r| ops.feed(q.kind, r))).await?;
+    }
+    for q in acc_own {
+        src.rows(q.sql.as_str(), &values, &mut named(q, |r| acc.feed(q.kind, r))).await?;
+    }
+    for q in lab_own {
+        src.rows(q.sql.as_str(), &values, &mut named(q, |r| lab.feed(q.kind, r))).await?;
+    }
+    Ok(Outcome::all4(fin.finish()?, ops.finish()?, acc.finish()?, lab.finish()?))
 }
 
 /// A console read-out of an organization's branches (`clinic_ids`, checked

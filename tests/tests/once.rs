@@ -2,13 +2,15 @@
 //! to date reads its range and its month to date, at one as-of instant.
 //! Counted on the real database: no statement reaches it twice with the
 //! same values (the receivables, the schema probe and the clinic directory
-//! are shared), and the answer is core's in-memory one.
+//! are shared; the financial rows serve operations' billed totals and
+//! accounting's materials and receipts), and the answer is core's in-memory
+//! one.
 
 use chrono::NaiveDate;
 use odx_core::Period;
 use odx_fixtures::known_answer::{tables, ORG_ID};
 use odx_sql::pg_sqlx::{EngineError, Outcome, Sink, Source};
-use odx_sql::Param;
+use odx_sql::{Domain, DomainSql, Param};
 use odx_tests::database_url;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::sync::Mutex;
@@ -57,5 +59,12 @@ async fn the_command_centers_range_and_month_to_date_share_each_statement() {
             !ran.iter().any(|(sql, _)| sql.contains("array_agg(a.doctor_id)")),
             "{from}..{to}: the console does not read new and returning patients"
         );
+        // The billed totals, materials and receipts come from the financial
+        // domain's invoice and payment rows, not from statements of their own.
+        for domain in [Domain::Operations, Domain::Accounting] {
+            for q in domain.queries().iter().filter(|q| q.kind.served_by().is_some()) {
+                assert!(!ran.iter().any(|(sql, _)| *sql == q.sql), "{from}..{to}: {domain:?} ran its {:?}", q.kind);
+            }
+        }
     }
 }
