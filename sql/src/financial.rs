@@ -2,7 +2,9 @@
 //! its rows (columns read by name) into core facts, and what it reads.
 
 use crate::decode::{count, domain_acc, id, index, money, text, Row, RowError};
-use crate::queries::{as_of_dates, by_doctor_groups, Query, QueryKind, FROM, LAST_DAY, SCOPE_CTE, TO};
+use crate::queries::{
+    as_of_dates, by_doctor_groups, inner_bucket, Query, QueryKind, FROM, LAST_DAY, SPLIT_SCOPE_CTE, TO,
+};
 use crate::schema::RequiredRelation;
 use odx_core::financial::{InvoiceFact, LabCostFact, PaymentFact, ReceivableFact};
 use odx_core::rules::in_range_sql;
@@ -16,28 +18,31 @@ fn invoices() -> Query {
         // Invoices and their items aggregate straight into the (clinic,
         // doctor, bucket, status) groups: no per-invoice aggregate.
         sql: format!(
-            "{SCOPE_CTE},
+            "{SPLIT_SCOPE_CTE},
 inv AS NOT MATERIALIZED (
     SELECT i.id, i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id,
            width_bucket(i.issued_at, s.cuts) - 1 AS bucket, s.buckets,
-           i.status, i.total
+           {inner} AS inner_bucket, i.status, i.total
     FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
     WHERE i.issued_at >= $9 AND i.issued_at < $10
 ),
 g AS MATERIALIZED (
-    SELECT clinic_id, doctor_id, bucket, status, max(buckets) AS buckets, sum(n) AS n, sum(total) AS total,
-           sum(materials) AS materials
+    SELECT clinic_id, doctor_id, bucket, inner_bucket, status, max(buckets) AS buckets, sum(n) AS n,
+           sum(total) AS total, sum(materials) AS materials
     FROM (
-        SELECT clinic_id, doctor_id, bucket, buckets, status, 1 AS n, total, 0::numeric AS materials FROM inv
+        SELECT clinic_id, doctor_id, bucket, buckets, inner_bucket, status, 1 AS n, total, 0::numeric AS materials
+        FROM inv
         UNION ALL
-        SELECT inv.clinic_id, inv.doctor_id, inv.bucket, inv.buckets, inv.status, 0, 0::numeric, it.qty * it.unit_cost
+        SELECT inv.clinic_id, inv.doctor_id, inv.bucket, inv.buckets, inv.inner_bucket, inv.status, 0, 0::numeric,
+               it.qty * it.unit_cost
         FROM inv JOIN app.invoice_items it ON it.invoice_id = inv.id
     ) x
-    GROUP BY 1, 2, 3, 4
+    GROUP BY 1, 2, 3, 4, 5
 )
-SELECT clinic_id, doctor_id, bucket::int4 AS bucket, status::text AS status, n::int8 AS invoices,
-       total::text AS total, materials::text AS materials
-FROM g WHERE bucket >= 0 AND bucket < buckets"
+SELECT clinic_id, doctor_id, bucket::int4 AS bucket, inner_bucket::int4 AS inner_bucket, status::text AS status,
+       n::int8 AS invoices, total::text AS total, materials::text AS materials
+FROM g WHERE bucket >= 0 AND bucket < buckets",
+            inner = inner_bucket("i.issued_at"),
         ),
     }
 }
@@ -45,23 +50,25 @@ FROM g WHERE bucket >= 0 AND bucket < buckets"
 fn payments() -> Query {
     let groups = by_doctor_groups(
         "app.invoices d ON d.id = r.invoice_id",
-        &["r.bucket", "r.method"],
+        &["r.bucket", "r.inner_bucket", "r.method"],
         "max(r.buckets) AS buckets, count(*) AS n, sum(r.amount) AS amount",
     );
     Query {
         kind: QueryKind::Payments,
         relations: &["payments", "invoices"],
         sql: format!(
-            "{SCOPE_CTE},
+            "{SPLIT_SCOPE_CTE},
 r AS NOT MATERIALIZED (
-    SELECT p.clinic_id, p.invoice_id, width_bucket(p.paid_at, s.cuts) - 1 AS bucket, p.method, s.buckets, p.amount
+    SELECT p.clinic_id, p.invoice_id, width_bucket(p.paid_at, s.cuts) - 1 AS bucket, {inner} AS inner_bucket,
+           p.method, s.buckets, p.amount
     FROM s JOIN app.payments p ON p.clinic_id = s.clinic_id AND p.clinic_id = ANY($1::bigint[])
     WHERE p.paid_at >= $9 AND p.paid_at < $10
 ),
 {groups}
-SELECT clinic_id, doctor_id, bucket::int4 AS bucket, method::text AS method, n::int8 AS payments,
-       amount::text AS amount
-FROM g WHERE bucket >= 0 AND bucket < buckets"
+SELECT clinic_id, doctor_id, bucket::int4 AS bucket, inner_bucket::int4 AS inner_bucket, method::text AS method,
+       n::int8 AS payments, amount::text AS amount
+FROM g WHERE bucket >= 0 AND bucket < buckets",
+            inner = inner_bucket("p.paid_at"),
         ),
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::decode::{count, domain_acc, flag, id, index, need, text, time, weekday, Row, RowError};
 use crate::financial::invoice_fact;
-use crate::queries::{Query, QueryKind, SCOPE_CTE};
+use crate::queries::{Query, QueryKind, SCOPE_CTE, SPLIT_SCOPE_CTE};
 use crate::schema::{Reads, RequiredRelation, SoftPart};
 use odx_core::operations::{AppointmentFact, PatientGrain, PatientsFact, RoomsFact};
 use odx_core::rows::{ClinicHoursRow, DoctorScheduleRow};
@@ -22,19 +22,20 @@ pub(crate) fn appointments(rooms: bool) -> Query {
         kind: QueryKind::Appointments,
         relations: &["appointments"],
         sql: format!(
-            "{SCOPE_CTE},
+            "{SPLIT_SCOPE_CTE},
 g AS MATERIALIZED (
     SELECT a.clinic_id, CASE WHEN $8::bool THEN a.doctor_id END AS doctor_id, a.doctor_id IS NOT NULL AS has_doctor,
            {has_room} AS has_room, a.status,
            a.status = '{booked}' AND a.starts_at + make_interval(mins => a.duration_min) < s.as_of AS ended,
            a.duration_min,
-           a.starts_at >= s.range_start AND a.starts_at < s.as_of AS in_range, count(*) AS n
+           a.starts_at >= s.range_start AND a.starts_at < s.as_of AS in_range,
+           a.starts_at >= s.inner_start AS in_inner, count(*) AS n
     FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id AND a.clinic_id = ANY($1::bigint[])
     WHERE a.starts_at >= $9 AND a.starts_at < $10
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
 )
 SELECT clinic_id, doctor_id, has_doctor, has_room, status::text AS status, ended AS ended_by_as_of, duration_min,
-       n::int8 AS appointments
+       CASE WHEN in_inner THEN 0 END::int4 AS inner_bucket, n::int8 AS appointments
 FROM g WHERE in_range"
         ),
     }

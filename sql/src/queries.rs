@@ -29,6 +29,8 @@ pub(crate) const TO: &str = "$7::date";
 /// | `$11` | `text[]` | per clinic, its patients cuts (active window start, churn cut, churn cut at the start) |
 /// | `$12` | `text[]` | per clinic, the IANA name of the time zone core resolved |
 /// | `$13` | `text[]` | per clinic, its as-of date (the last local date its facts reach: `to`, or today for a period in progress) |
+/// | `$14` | `text[]` | per clinic, the inner scope's trend cuts (a split read; else `$2`) |
+/// | `$15` | `text[]` | per clinic, the inner scope's range start (a split read; else `$3`) |
 ///
 /// `$9` and `$10` bound every scan with constants the planner can estimate
 /// from the column statistics. The exact per-clinic bounds are never a join
@@ -63,6 +65,10 @@ pub struct ScopeParams {
     pub zones: Vec<String>,
     /// `$13`.
     pub as_of_dates: Vec<String>,
+    /// `$14`.
+    pub inner_cuts: Vec<String>,
+    /// `$15`.
+    pub inner_starts: Vec<String>,
 }
 
 /// One parameter's value, in the plain types both drivers bind: every
@@ -85,8 +91,8 @@ pub enum Param<'a> {
 }
 
 impl ScopeParams {
-    /// `$1..$13` in order: the one place that lists the positions.
-    pub fn values(&self) -> [Param<'_>; 13] {
+    /// `$1..$15` in order: the one place that lists the positions.
+    pub fn values(&self) -> [Param<'_>; 15] {
         [
             Param::Ids(&self.clinic_ids),
             Param::Texts(&self.trend_cuts),
@@ -101,6 +107,8 @@ impl ScopeParams {
             Param::Texts(&self.patient_cuts),
             Param::Texts(&self.zones),
             Param::Texts(&self.as_of_dates),
+            Param::Texts(&self.inner_cuts),
+            Param::Texts(&self.inner_starts),
         ]
     }
 }
@@ -134,7 +142,22 @@ impl ScopeParams {
             patient_cuts: clocks.iter().map(|c| array_literal(&c.patient_cuts())).collect(),
             zones: clocks.iter().map(|c| c.time_zone().name().to_owned()).collect(),
             as_of_dates: clocks.iter().map(|c| c.as_of_date().to_string()).collect(),
+            inner_cuts: clocks.iter().map(|c| array_literal(c.trend_cuts())).collect(),
+            inner_starts: clocks.iter().map(|c| ts(&c.range_start())).collect(),
         }
+    }
+
+    /// The parameters of a split read: `outer`'s, with `inner`'s cuts and
+    /// range starts as `$14` and `$15`, when `inner` is within `outer` (the
+    /// same clinics, the same as-of instants, a range start no earlier);
+    /// `None` otherwise.
+    pub fn split(outer: &Frame, inner: &Frame) -> Option<Self> {
+        let (o, i) = (ScopeParams::new(outer), ScopeParams::new(inner));
+        let within = o.clinic_ids == i.clinic_ids
+            && o.as_ofs == i.as_ofs
+            && o.by_doctor == i.by_doctor
+            && outer.scope().from() <= inner.scope().from();
+        within.then_some(ScopeParams { inner_cuts: i.trend_cuts, inner_starts: i.range_starts, ..o })
     }
 }
 
@@ -190,6 +213,13 @@ pub enum QueryKind {
 }
 
 impl QueryKind {
+    /// Whether its statement is split: it reads [`SPLIT_SCOPE_CTE`] and
+    /// gives each row its `inner_bucket` (the scans a read of a range and
+    /// its month to date shares: invoices, payments, appointments).
+    pub const fn splits(self) -> bool {
+        matches!(self, QueryKind::Invoices | QueryKind::Payments | QueryKind::Appointments)
+    }
+
     /// The statement whose rows also give this one's facts, when a call
     /// reads both: the operations domain's billed totals and the accounting
     /// domain's materials are the financial domain's invoice rows
@@ -212,22 +242,61 @@ pub struct Query {
     pub kind: QueryKind,
     /// The tables it reads (for degraded mode).
     pub relations: &'static [&'static str],
-    /// The SQL text, parameters `$1..$12` of [`ScopeParams`].
+    /// The SQL text, parameters `$1..$15` of [`ScopeParams`].
     pub sql: String,
+}
+
+/// `WITH s AS MATERIALIZED (...)`: the scope as a relation, with `$extra`
+/// columns read from `$params` unnested as `$names`.
+macro_rules! scope_cte {
+    ($extra:literal, $params:literal, $names:literal) => {
+        concat!(
+            "WITH s AS MATERIALIZED (
+    SELECT u.clinic_id, u.trend_cuts::timestamptz[] || u.as_of::timestamptz AS cuts,
+           cardinality(u.trend_cuts::text[]) AS buckets, u.range_start::timestamptz AS range_start,
+           ARRAY[u.range_start::timestamptz, u.as_of::timestamptz] AS range_cuts,
+           u.as_of::timestamptz AS as_of, u.aging_cuts::timestamptz[] AS aging_cuts,
+           u.patient_cuts::timestamptz[] AS patient_cuts, u.zone, u.last_day::date AS last_day",
+            $extra,
+            "
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $11::text[], $12::text[], $13::text[]",
+            $params,
+            ")
+         AS u(clinic_id, trend_cuts, range_start, as_of, aging_cuts, patient_cuts, zone, last_day",
+            $names,
+            ")
+)"
+        )
+    };
 }
 
 /// The scope as a relation: one row per clinic with its cuts (`cuts`: the
 /// trend bucket starts then the as-of instant, so `width_bucket(t, cuts) - 1`
 /// is in `0..buckets` exactly for an in-range `t`).
-pub(crate) const SCOPE_CTE: &str = "WITH s AS MATERIALIZED (
-    SELECT u.clinic_id, u.trend_cuts::timestamptz[] || u.as_of::timestamptz AS cuts,
-           cardinality(u.trend_cuts::text[]) AS buckets, u.range_start::timestamptz AS range_start,
-           ARRAY[u.range_start::timestamptz, u.as_of::timestamptz] AS range_cuts,
-           u.as_of::timestamptz AS as_of, u.aging_cuts::timestamptz[] AS aging_cuts,
-           u.patient_cuts::timestamptz[] AS patient_cuts, u.zone, u.last_day::date AS last_day
-    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $11::text[], $12::text[], $13::text[])
-         AS u(clinic_id, trend_cuts, range_start, as_of, aging_cuts, patient_cuts, zone, last_day)
-)";
+pub(crate) const SCOPE_CTE: &str = scope_cte!("", "", "");
+
+/// [`SCOPE_CTE`] with the inner scope of a split read (`$14`, `$15`): its
+/// cuts (`inner_cuts`, `inner_buckets`, as `cuts` and `buckets`) and its
+/// range start (`inner_start`). A split statement scans the outer scope
+/// once and gives each row its bucket in both (`inner_bucket`: NULL
+/// outside the inner range); a read of one scope passes its own cuts twice.
+pub(crate) const SPLIT_SCOPE_CTE: &str = scope_cte!(
+    ",
+           u.inner_cuts::timestamptz[] || u.as_of::timestamptz AS inner_cuts,
+           cardinality(u.inner_cuts::text[]) AS inner_buckets, u.inner_start::timestamptz AS inner_start",
+    ", $14::text[], $15::text[]",
+    ", inner_cuts, inner_start"
+);
+
+/// The inner bucket of a split statement's row (see [`SPLIT_SCOPE_CTE`]):
+/// the index of `column`'s instant among the inner scope's cuts, NULL
+/// outside the inner range (the outer range is its own `bucket`'s).
+pub(crate) fn inner_bucket(column: &str) -> String {
+    format!(
+        "CASE WHEN {column} >= s.inner_start AND {column} < s.as_of \
+         THEN width_bucket({column}, s.inner_cuts) - 1 END"
+    )
+}
 
 /// Each clinic's as-of date as a relation `k(clinic_id, last_day)` joined
 /// on `column` (the row's clinic): the last local date a date-keyed fact of

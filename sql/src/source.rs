@@ -408,50 +408,176 @@ pub async fn domain_reports<S: Source>(
     src: &S,
     scope: &MetricScope,
 ) -> Result<Outcome<DomainReports>, SourceError<S::Error>> {
+    Ok(console_reports(src, scope, None).await?.0)
+}
+
+/// What each console domain runs, or misses, given the schema.
+type Planned = [Result<(&'static [Query], Vec<String>), Vec<String>>; 4];
+
+/// The four console domains of one scope.
+struct Four {
+    fin: Part<FinancialAcc>,
+    ops: Part<OperationsAcc>,
+    acc: Part<AccountingAcc>,
+    lab: Part<LabAcc>,
+}
+
+impl Four {
+    fn new([fin, ops, acc, lab]: Planned, frame: &Frame) -> Self {
+        Four {
+            fin: Part::live(fin, frame),
+            ops: Part::live(ops, frame),
+            acc: Part::live(acc, frame),
+            lab: Part::live(lab, frame),
+        }
+    }
+
+    /// A financial row, and the facts it serves to operations and accounting.
+    fn feed_fin(&mut self, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
+        self.fin.feed(kind, r)?;
+        self.ops.feed_served(kind, r)?;
+        self.acc.feed_served(kind, r)
+    }
+
+    fn feed_ops(&mut self, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
+        self.ops.feed(kind, r)
+    }
+
+    fn feed_acc(&mut self, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
+        self.acc.feed(kind, r)
+    }
+
+    fn feed_lab(&mut self, kind: QueryKind, r: &dyn Row) -> Result<(), RowError> {
+        self.lab.feed(kind, r)
+    }
+
+    fn finish(self) -> odx_core::Result<Outcome<DomainReports>> {
+        Ok(Outcome::all4(self.fin.finish()?, self.ops.finish()?, self.acc.finish()?, self.lab.finish()?))
+    }
+}
+
+/// A split statement's row as the inner scope sees it: its `bucket` is the
+/// row's `inner_bucket` (see [`crate::queries::SPLIT_SCOPE_CTE`]).
+struct Inner<'r>(&'r dyn Row);
+
+impl Row for Inner<'_> {
+    fn int8(&self, column: &'static str) -> Result<Option<i64>, RowError> {
+        self.0.int8(column)
+    }
+    fn int4(&self, column: &'static str) -> Result<Option<i32>, RowError> {
+        self.0.int4(if column == "bucket" { "inner_bucket" } else { column })
+    }
+    fn boolean(&self, column: &'static str) -> Result<Option<bool>, RowError> {
+        self.0.boolean(column)
+    }
+    fn text(&self, column: &'static str) -> Result<Option<String>, RowError> {
+        self.0.text(column)
+    }
+}
+
+/// The parameters of a console read of one scope, or of two (see
+/// [`console_reports`]).
+struct Scopes {
+    outer: ScopeParams,
+    /// The inner scope's own parameters.
+    inner: Option<ScopeParams>,
+    /// The outer scope's with the inner's cuts, when it is within it.
+    split: Option<ScopeParams>,
+}
+
+type Feed = fn(&mut Four, QueryKind, &dyn Row) -> Result<(), RowError>;
+
+/// Runs `q` for the outer scope and the inner one: once, split, when it is
+/// a split statement and the inner scope is within the outer; else once
+/// for each.
+async fn run_both<S: Source>(
+    src: &S,
+    q: &'static Query,
+    scopes: &Scopes,
+    (outer, inner): (&mut Four, Option<&mut Four>),
+    feed: Feed,
+) -> Result<(), SourceError<S::Error>> {
+    let sql = q.sql.as_str();
+    match (inner, &scopes.inner, &scopes.split) {
+        (Some(inner), _, Some(split)) if q.kind.splits() => {
+            let fed = |r: &dyn Row| {
+                feed(outer, q.kind, r)?;
+                match r.int4("inner_bucket")? {
+                    Some(_) => feed(inner, q.kind, &Inner(r)),
+                    None => Ok(()),
+                }
+            };
+            src.rows(sql, &split.values(), &mut named(q, fed)).await
+        }
+        (inner, inner_params, _) => {
+            src.rows(sql, &scopes.outer.values(), &mut named(q, |r| feed(outer, q.kind, r))).await?;
+            if let (Some(inner), Some(p)) = (inner, inner_params) {
+                src.rows(sql, &p.values(), &mut named(q, |r| feed(inner, q.kind, r))).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The console's four domain reports of `outer` (see [`domain_reports`])
+/// and, when given, of `inner`: a range and its month to date, one within
+/// the other (the same clinics and as-of instant, a later start). The scans
+/// they share (invoices with their items, payments, appointments) run once
+/// over the outer scope, each row bucketed for both; the rest per scope,
+/// each distinct statement once under [`Once`].
+///
+/// # Errors
+/// [`SourceError`].
+pub async fn console_reports<S: Source>(
+    src: &S,
+    outer: &MetricScope,
+    inner: Option<&MetricScope>,
+) -> Result<(Outcome<DomainReports>, Option<Outcome<DomainReports>>), SourceError<S::Error>> {
     let present = present_columns(src).await?;
-    let planned = (
+    let planned: Planned = [
         Domain::Financial.reads().statements(&present),
         crate::operations::console_reads().statements(&present),
         Domain::Accounting.reads().statements(&present),
         Domain::Lab.reads().statements(&present),
-    );
-    if planned.0.is_err() && planned.1.is_err() && planned.2.is_err() && planned.3.is_err() {
+    ];
+    if planned.iter().all(Result::is_err) {
         // Nothing to compute: no frame (as each domain alone).
-        let missing = |p: Result<_, Vec<String>>| p.err().unwrap_or_default();
-        return Ok(Outcome::all4(
-            Outcome::Degraded(missing(planned.0)),
-            Outcome::Degraded(missing(planned.1)),
-            Outcome::Degraded(missing(planned.2)),
-            Outcome::Degraded(missing(planned.3)),
-        ));
-    }
-    let frame = frame_with(src, scope, Some(&present)).await?;
-    let p = ScopeParams::new(&frame);
-    let values = p.values();
-    let mut fin = Part::<FinancialAcc>::live(planned.0, &frame);
-    let mut ops = Part::<OperationsAcc>::live(planned.1, &frame);
-    let mut acc = Part::<AccountingAcc>::live(planned.2, &frame);
-    let mut lab = Part::<LabAcc>::live(planned.3, &frame);
-    let served = |kind| fin.runs(kind);
-    let (ops_own, acc_own, lab_own) = (ops.own(served), acc.own(served), lab.own(served));
-    for q in fin.own(|_| false) {
-        let fed = |r: &dyn Row| {
-            fin.feed(q.kind, r)?;
-            ops.feed_served(q.kind, r)?;
-            acc.feed_served(q.kind, r)
+        let [fin, ops, acc, lab] = planned.map(|p| p.err().unwrap_or_default());
+        let degraded = || {
+            Outcome::all4(
+                Outcome::Degraded(fin.clone()),
+                Outcome::Degraded(ops.clone()),
+                Outcome::Degraded(acc.clone()),
+                Outcome::Degraded(lab.clone()),
+            )
         };
-        src.rows(q.sql.as_str(), &values, &mut named(q, fed)).await?;
+        return Ok((degraded(), inner.map(|_| degraded())));
     }
-    for q in ops_own {
-        src.rows(q.sql.as_str(), &values, &mut named(q, |r| ops.feed(q.kind, r))).await?;
+    let outer_frame = frame_with(src, outer, Some(&present)).await?;
+    let inner_frame = match inner {
+        Some(scope) => Some(frame_with(src, scope, Some(&present)).await?),
+        None => None,
+    };
+    let scopes = Scopes {
+        outer: ScopeParams::new(&outer_frame),
+        inner: inner_frame.as_ref().map(ScopeParams::new),
+        split: inner_frame.as_ref().and_then(|f| ScopeParams::split(&outer_frame, f)),
+    };
+    let mut o = Four::new(planned.clone(), &outer_frame);
+    let mut i = inner_frame.as_ref().map(|f| Four::new(planned, f));
+    let served = |kind| o.fin.runs(kind);
+    let own: [(Vec<&'static Query>, Feed); 4] = [
+        (o.fin.own(|_| false), Four::feed_fin),
+        (o.ops.own(served), Four::feed_ops),
+        (o.acc.own(served), Four::feed_acc),
+        (o.lab.own(served), Four::feed_lab),
+    ];
+    for (queries, feed) in own {
+        for q in queries {
+            run_both(src, q, &scopes, (&mut o, i.as_mut()), feed).await?;
+        }
     }
-    for q in acc_own {
-        src.rows(q.sql.as_str(), &values, &mut named(q, |r| acc.feed(q.kind, r))).await?;
-    }
-    for q in lab_own {
-        src.rows(q.sql.as_str(), &values, &mut named(q, |r| lab.feed(q.kind, r))).await?;
-    }
-    Ok(Outcome::all4(fin.finish()?, ops.finish()?, acc.finish()?, lab.finish()?))
+    Ok((o.finish()?, i.map(Four::finish).transpose()?))
 }
 
 /// A console read-out of an organization's branches (`clinic_ids`, checked
@@ -472,10 +598,14 @@ async fn over_range<T, S: Source>(
     let src = &Once::new(src);
     let org = or_degraded!(console_tables(src, &ORGANIZATION_READS, organization_id).await?);
     let plan = org.console_plan(organization_id, clinic_ids, allowed, period)?.with_min_volume(min_volume);
-    let range = domain_reports(src, &plan.range).await?;
-    let mtd = match &plan.mtd {
-        Some(scope) => Some(domain_reports(src, scope).await?),
-        None => None,
+    // The range and its month to date in one pass: the one that starts
+    // first is the outer scope.
+    let (range, mtd) = match &plan.mtd {
+        Some(mtd) if mtd.from() < plan.range.from() => {
+            let (mtd, range) = console_reports(src, mtd, Some(&plan.range)).await?;
+            (range.ok_or(OdxError::ScopeMismatch)?, Some(mtd))
+        }
+        mtd => console_reports(src, &plan.range, mtd.as_ref()).await?,
     };
     let network = match &plan.network {
         Some(scope) => Some(domain_reports(src, scope).await?),

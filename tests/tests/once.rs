@@ -1,5 +1,6 @@
 //! Each fact once per call: a Command Center whose range is not the month
-//! to date reads its range and its month to date, at one as-of instant.
+//! to date reads its range and its month to date, at one as-of instant, in
+//! one pass over the invoices, payments and appointments.
 //! Counted on the real database: no statement reaches it twice with the
 //! same values (the receivables, the schema probe and the clinic directory
 //! are shared; the financial rows serve operations' billed totals and
@@ -10,7 +11,7 @@ use chrono::NaiveDate;
 use odx_core::Period;
 use odx_fixtures::known_answer::{tables, ORG_ID};
 use odx_sql::pg_sqlx::{EngineError, Outcome, Sink, Source};
-use odx_sql::{Domain, DomainSql, Param};
+use odx_sql::{Domain, DomainSql, Param, QueryKind};
 use odx_tests::database_url;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::sync::Mutex;
@@ -37,7 +38,13 @@ fn d(s: &str) -> NaiveDate {
 #[tokio::test]
 async fn the_command_centers_range_and_month_to_date_share_each_statement() {
     let pool = PgPoolOptions::new().max_connections(2).connect(&database_url()).await.unwrap();
-    for (from, to) in [("2026-05-20", "2026-06-15"), ("2026-04-01", "2026-06-30"), ("2026-06-01", "2026-06-30")] {
+    let ranges = [
+        ("2026-05-20", "2026-06-15"),
+        ("2026-04-01", "2026-06-30"),
+        ("2026-06-10", "2026-06-20"),
+        ("2026-06-01", "2026-06-30"),
+    ];
+    for (from, to) in ranges {
         let period = Period::new(d(from), d(to));
         let counted = Counted { pool: &pool, ran: Mutex::new(Vec::new()) };
         let center = match odx_sql::source::command(&counted, ORG_ID, None, None, (period, None)).await.unwrap() {
@@ -59,6 +66,18 @@ async fn the_command_centers_range_and_month_to_date_share_each_statement() {
             !ran.iter().any(|(sql, _)| sql.contains("array_agg(a.doctor_id)")),
             "{from}..{to}: the console does not read new and returning patients"
         );
+        // The range and the month to date scan invoices, payments and
+        // appointments once, together (the month to date is within the
+        // range, or the range within the month).
+        for (domain, kind) in [
+            (Domain::Financial, QueryKind::Invoices),
+            (Domain::Financial, QueryKind::Payments),
+            (Domain::Operations, QueryKind::Appointments),
+        ] {
+            let q = domain.queries().iter().find(|q| q.kind == kind).unwrap();
+            let scans = ran.iter().filter(|(sql, _)| *sql == q.sql).count();
+            assert_eq!(scans, 1, "{from}..{to}: {kind:?} scanned {scans} times");
+        }
         // The billed totals, materials and receipts come from the financial
         // domain's invoice and payment rows, not from statements of their own.
         for domain in [Domain::Operations, Domain::Accounting] {
