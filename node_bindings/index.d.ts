@@ -1589,7 +1589,7 @@ export declare class Engine {
   /**
    * Connects a bounded pool to `url` (`postgres://...`) and checks it with
    * one round trip. `options`: `{ maxConnections = 8, queryTimeoutMs =
-   * 30000, connectTimeoutMs = 5000 }`. A database that cannot be reached
+   * 30000, connectTimeoutMs = 5000, statementConcurrency = 3 }`. A database that cannot be reached
    * rejects with `ODX_DB_UNAVAILABLE` after at most `connectTimeoutMs`.
    */
   static connect(url: string, options?: EngineOptions): Promise<Engine>
@@ -1848,6 +1848,13 @@ export interface EngineOptions {
   queryTimeoutMs?: number
   /** Time limit to reach the database in ms (default 5000). */
   connectTimeoutMs?: number
+  /**
+   * How many connections one call may read on at once (default 3; 1
+   * reads every statement on one connection). A call's independent
+   * statements run on idle connections of the pool that share its
+   * snapshot; it never waits for one, and the pool keeps this many open.
+   */
+  statementConcurrency?: number
 }
 
 /**

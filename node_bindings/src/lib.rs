@@ -542,6 +542,7 @@ struct Limits {
     max_connections: u32,
     query_timeout: Duration,
     connect_timeout: Duration,
+    statement_concurrency: u32,
 }
 
 impl Limits {
@@ -550,6 +551,7 @@ impl Limits {
             max_connections: 8,
             query_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(5),
+            statement_concurrency: 3,
         };
         let Some(options) = options.filter(|o| !o.is_null()) else { return Ok(l) };
         let obj = args::object(&options, "options").map_err(bad_argument)?;
@@ -572,6 +574,11 @@ impl Limits {
         if let Some(ms) = positive("connectTimeoutMs", 600_000)? {
             l.connect_timeout = Duration::from_millis(ms);
         }
+        if let Some(n) = positive("statementConcurrency", 16)? {
+            l.statement_concurrency = n as u32;
+        }
+        // A call never holds more connections than the pool has.
+        l.statement_concurrency = l.statement_concurrency.min(l.max_connections);
         Ok(l)
     }
 }
@@ -605,7 +612,7 @@ where
 impl Engine {
     /// Connects a bounded pool to `url` (`postgres://...`) and checks it with
     /// one round trip. `options`: `{ maxConnections = 8, queryTimeoutMs =
-    /// 30000, connectTimeoutMs = 5000 }`. A database that cannot be reached
+    /// 30000, connectTimeoutMs = 5000, statementConcurrency = 3 }`. A database that cannot be reached
     /// rejects with `ODX_DB_UNAVAILABLE` after at most `connectTimeoutMs`.
     #[napi(ts_args_type = "url: string, options?: EngineOptions", ts_return_type = "Promise<Engine>")]
     pub fn connect<'env>(env: &'env Env, url: Unknown<'_>, options: Unknown<'_>) -> Result<PromiseRaw<'env, Engine>> {
@@ -641,6 +648,9 @@ impl Engine {
                 // opened) as long as it may run: under load, calls queue
                 // instead of failing.
                 .acquire_timeout(limits.query_timeout + limits.connect_timeout)
+                // Kept open for a call's concurrent statements (opened in
+                // the background, never holding a call up).
+                .min_connections(limits.statement_concurrency)
                 .connect_lazy_with(connect);
             Ok(Engine { pool, limits })
         })
@@ -812,19 +822,27 @@ fn request_of(read: &str, params: Option<Value>) -> Result<Read> {
 struct Db {
     pool: PgPool,
     statement_timeout: Duration,
+    concurrency: usize,
 }
 
 impl Db {
-    /// A read-only REPEATABLE READ transaction (one snapshot) for one report.
+    /// A read-only REPEATABLE READ transaction (one snapshot) for one
+    /// report, shared by up to `statement_concurrency` idle connections.
     async fn snapshot(&self) -> Result<pg_sqlx::Snapshot> {
-        pg_sqlx::Snapshot::begin(&self.pool, Some(self.statement_timeout)).await.map_err(|e| database_error(&e))
+        pg_sqlx::Snapshot::begin_shared(&self.pool, Some(self.statement_timeout), self.concurrency)
+            .await
+            .map_err(|e| database_error(&e))
     }
 }
 
 impl Engine {
     /// What a call reads with.
     fn db(&self) -> Db {
-        Db { pool: self.pool.clone(), statement_timeout: self.limits.query_timeout }
+        Db {
+            pool: self.pool.clone(),
+            statement_timeout: self.limits.query_timeout,
+            concurrency: self.limits.statement_concurrency as usize,
+        }
     }
 
     /// `work` as a Promise bounded by the engine's time limit: the

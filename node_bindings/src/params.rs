@@ -61,6 +61,11 @@ pub struct EngineOptions {
     pub query_timeout_ms: Option<u32>,
     /// Time limit to reach the database in ms (default 5000).
     pub connect_timeout_ms: Option<u32>,
+    /// How many connections one call may read on at once (default 3; 1
+    /// reads every statement on one connection). A call's independent
+    /// statements run on idle connections of the pool that share its
+    /// snapshot; it never waits for one, and the pool keeps this many open.
+    pub statement_concurrency: Option<u32>,
 }
 
 /// What the console calls of an organization take.

@@ -76,7 +76,31 @@ test('bad arguments are refused with a message naming the field', async () => {
     assert.throws(() => odx.validateScope(params), (e) => e.code === 'ODX_INVALID_ARGUMENT' && field.test(e.message));
   }
   await rejects(odx.Engine.connect(url, { maxConnections: 0 }), 'ODX_INVALID_ARGUMENT', /maxConnections/);
+  await rejects(odx.Engine.connect(url, { statementConcurrency: 0 }), 'ODX_INVALID_ARGUMENT', /statementConcurrency/);
+  await rejects(odx.Engine.connect(url, { statementConcurrency: 1.5 }), 'ODX_INVALID_ARGUMENT', /statementConcurrency/);
   await rejects(odx.Engine.connect('not a url'), 'ODX_INVALID_ARGUMENT', /url/);
+});
+
+test('statements read concurrently on one snapshot give what one connection gives', async () => {
+  // A pool kept warm for concurrent statements, and one reading on one
+  // connection: every domain and the console read-outs agree.
+  const wide = await odx.Engine.connect(url, { maxConnections: 6, statementConcurrency: 4 });
+  const narrow = await odx.Engine.connect(url, { maxConnections: 2, statementConcurrency: 1 });
+  await new Promise((r) => setTimeout(r, 200)); // the wide pool opens its idle connections
+  try {
+    for (const domain of DOMAINS) {
+      for (const scope of [KNOWN, DEMO]) {
+        assert.deepStrictEqual(await wide[domain](scope), await narrow[domain](scope), domain);
+      }
+    }
+    const console = { organizationId: 1, from: '2026-05-20', to: '2026-06-15' };
+    for (const read of ['command', 'digest', 'networkOverview']) {
+      assert.deepStrictEqual(await wide[read](console), await narrow[read](console), read);
+    }
+  } finally {
+    await wide.close();
+    await narrow.close();
+  }
 });
 
 test('200 concurrent calls give identical results', async () => {

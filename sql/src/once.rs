@@ -12,7 +12,7 @@
 use crate::decode::{Row, RowError};
 use crate::plan::used_parameters;
 use crate::queries::Param;
-use crate::source::{Sink, Source, SourceError};
+use crate::source::{BatchSink, Sink, Source, SourceError};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -167,6 +167,46 @@ impl<S: Source> Source for Once<'_, S> {
             .await?;
         locked(&self.counts).1 += 1;
         locked(&self.seen).insert(key, kept);
+        Ok(())
+    }
+
+    async fn batch(
+        &self,
+        statements: &[(&'static str, &[Param<'_>])],
+        each: &mut BatchSink<'_>,
+    ) -> Result<(), SourceError<S::Error>> {
+        let keys: Vec<Key> = statements.iter().map(|(sql, params)| key(sql, params)).collect();
+        // The first asking of each statement not yet read runs (in one
+        // batch, concurrently where the source can); the others replay.
+        let fresh: Vec<usize> = {
+            let seen = locked(&self.seen);
+            (0..keys.len()).filter(|&i| !seen.contains_key(&keys[i]) && !keys[..i].contains(&keys[i])).collect()
+        };
+        let run: Vec<(&'static str, &[Param<'_>])> = fresh.iter().map(|&i| statements[i]).collect();
+        let mut kept: Vec<Vec<Recorded>> = fresh.iter().map(|_| Vec::new()).collect();
+        self.src
+            .batch(&run, &mut |j, r| {
+                let (Some(&n), Some(rows)) = (fresh.get(j), kept.get_mut(j)) else { return Ok(()) };
+                let recording = Recording { row: r, read: RefCell::new(Recorded::default()) };
+                let fed = each(n, &recording);
+                rows.push(recording.read.into_inner());
+                fed
+            })
+            .await?;
+        {
+            let mut counts = locked(&self.counts);
+            counts.0 += keys.len();
+            counts.1 += fresh.len();
+        }
+        let mut seen = locked(&self.seen);
+        for (&n, rows) in fresh.iter().zip(kept) {
+            seen.insert(keys[n].clone(), rows);
+        }
+        for (n, key) in keys.iter().enumerate().filter(|(n, _)| !fresh.contains(n)) {
+            if let Some(rows) = seen.get(key) {
+                rows.iter().try_for_each(|r| each(n, r))?;
+            }
+        }
         Ok(())
     }
 }

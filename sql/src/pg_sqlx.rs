@@ -9,13 +9,16 @@
 
 pub use crate::source::{
     benchmark, command, compare, compute, console_tables, digest, domain_reports, forecast_churn, forecast_no_shows,
-    forecast_revenue, frame, network_overview, present_columns, report_json, Outcome, Sink, Source, SourceError,
+    forecast_revenue, frame, network_overview, present_columns, report_json, BatchSink, Outcome, Sink, Source,
+    SourceError,
 };
 
 use crate::decode::{Row, RowError};
 use crate::queries::Param;
+use futures::future::try_join_all;
 use sqlx::postgres::{PgPool, PgRow, Postgres};
 use sqlx::{Row as _, Transaction};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::Mutex;
 
@@ -80,9 +83,31 @@ impl Source for PgPool {
 /// timeout is set inside it (`SET LOCAL`), never as a startup parameter a
 /// pooler would refuse. End it with [`Snapshot::end`]; dropped, it rolls
 /// back.
+///
+/// Begun with [`Snapshot::begin_shared`], it also holds transactions on
+/// other connections of the pool that imported its snapshot
+/// (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`): the independent
+/// statements of a [`Source::batch`] run on all of them at once, still on
+/// the one snapshot.
 pub struct Snapshot {
     tx: Mutex<Transaction<'static, Postgres>>,
+    helpers: Vec<Mutex<Transaction<'static, Postgres>>>,
 }
+
+/// The statement timeout of a transaction, set inside it.
+async fn timeout_in(tx: &mut Transaction<'static, Postgres>, limit: Option<Duration>) -> Result<(), sqlx::Error> {
+    if let Some(limit) = limit {
+        let ms = limit.as_millis().max(1).to_string();
+        sqlx::query("SELECT set_config('statement_timeout', $1, true)")
+            .persistent(false)
+            .bind(ms)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+const BEGIN: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 impl Snapshot {
     /// Begins the transaction on a connection of `pool`, statements bounded
@@ -91,28 +116,88 @@ impl Snapshot {
     /// # Errors
     /// [`sqlx::Error`] when no connection can be had or the database refuses.
     pub async fn begin(pool: &PgPool, statement_timeout: Option<Duration>) -> Result<Self, sqlx::Error> {
-        let mut tx = pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?;
-        if let Some(limit) = statement_timeout {
-            let ms = limit.as_millis().max(1).to_string();
-            sqlx::query("SELECT set_config('statement_timeout', $1, true)")
-                .persistent(false)
-                .bind(ms)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Ok(Snapshot { tx: Mutex::new(tx) })
+        let mut tx = pool.begin_with(BEGIN).await?;
+        timeout_in(&mut tx, statement_timeout).await?;
+        Ok(Snapshot { tx: Mutex::new(tx), helpers: Vec::new() })
     }
 
-    /// Commits the (read-only) transaction and hands `outcome` on: the
-    /// report read through it, or the first error (then it rolls back).
+    /// [`Snapshot::begin`], and up to `connections - 1` more transactions
+    /// on the same snapshot, on connections the pool has idle now: never
+    /// waiting for one, so concurrency is only ever taken where it is free
+    /// (under load a report reads on its one connection). A database that
+    /// cannot export its snapshot gets the one connection.
+    ///
+    /// # Errors
+    /// As [`Snapshot::begin`].
+    pub async fn begin_shared(
+        pool: &PgPool,
+        statement_timeout: Option<Duration>,
+        connections: usize,
+    ) -> Result<Self, sqlx::Error> {
+        if connections <= 1 || pool.num_idle() == 0 {
+            return Snapshot::begin(pool, statement_timeout).await;
+        }
+        let mut tx = pool.begin_with(BEGIN).await?;
+        let exported: Result<String, sqlx::Error> =
+            sqlx::query_scalar("SELECT pg_export_snapshot()").persistent(false).fetch_one(&mut *tx).await;
+        let id = match exported {
+            // A snapshot id is hexadecimal digits and dashes (e.g.
+            // 00000003-0000001B-1): it goes into SET's text, which takes
+            // no parameter.
+            Ok(id) if !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') => id,
+            _ => {
+                drop(tx);
+                return Snapshot::begin(pool, statement_timeout).await;
+            }
+        };
+        timeout_in(&mut tx, statement_timeout).await?;
+        let mut helpers = Vec::new();
+        for _ in 1..connections {
+            let Some(mut helper) = pool.try_begin_with(BEGIN).await? else { break };
+            let import = sqlx::AssertSqlSafe(format!("SET TRANSACTION SNAPSHOT '{id}'"));
+            sqlx::query(import).persistent(false).execute(&mut *helper).await?;
+            timeout_in(&mut helper, statement_timeout).await?;
+            helpers.push(Mutex::new(helper));
+        }
+        Ok(Snapshot { tx: Mutex::new(tx), helpers })
+    }
+
+    /// How many connections its batches run on.
+    pub fn connections(&self) -> usize {
+        1 + self.helpers.len()
+    }
+
+    /// Commits the (read-only) transactions and hands `outcome` on: the
+    /// report read through it, or the first error (then they roll back).
     ///
     /// # Errors
     /// `outcome`'s error, or the database's at commit.
     pub async fn end<T>(self, outcome: Result<T, EngineError>) -> Result<T, EngineError> {
         let value = outcome?;
+        for helper in self.helpers {
+            helper.into_inner().commit().await?;
+        }
         self.tx.into_inner().commit().await?;
         Ok(value)
     }
+}
+
+/// One connection's share of a batch: statement `first`, then the next
+/// one not yet taken, until none is left.
+async fn take_until_done(
+    tx: &Mutex<Transaction<'static, Postgres>>,
+    first: usize,
+    next: &AtomicUsize,
+    statements: &[(&'static str, &[Param<'_>])],
+) -> Result<Vec<(usize, Vec<PgRow>)>, sqlx::Error> {
+    let mut tx = tx.lock().await;
+    let mut done = Vec::new();
+    let mut i = first;
+    while let Some((sql, params)) = statements.get(i) {
+        done.push((i, bound(sql, params).fetch_all(&mut **tx).await?));
+        i = next.fetch_add(1, Ordering::Relaxed);
+    }
+    Ok(done)
 }
 
 impl Source for Snapshot {
@@ -122,6 +207,38 @@ impl Source for Snapshot {
         let mut tx = self.tx.lock().await;
         for row in bound(sql, params).fetch_all(&mut **tx).await? {
             each(&row)?;
+        }
+        Ok(())
+    }
+
+    /// Every connection takes the next statement not yet taken until none
+    /// is left; the rows are handed on once all have run, statement by
+    /// statement in order.
+    async fn batch(
+        &self,
+        statements: &[(&'static str, &[Param<'_>])],
+        each: &mut BatchSink<'_>,
+    ) -> Result<(), EngineError> {
+        if self.helpers.is_empty() || statements.len() < 2 {
+            for (i, (sql, params)) in statements.iter().enumerate() {
+                self.rows(sql, params, &mut |r| each(i, r)).await?;
+            }
+            return Ok(());
+        }
+        // Connection k starts with statement k, then takes the next one not
+        // yet taken.
+        let connections = 1 + self.helpers.len();
+        let next = AtomicUsize::new(connections);
+        let all = std::iter::once(&self.tx)
+            .chain(&self.helpers)
+            .enumerate()
+            .map(|(first, tx)| take_until_done(tx, first, &next, statements));
+        let mut results: Vec<(usize, Vec<PgRow>)> = try_join_all(all).await?.into_iter().flatten().collect();
+        results.sort_by_key(|(i, _)| *i);
+        for (i, rows) in &results {
+            for row in rows {
+                each(*i, row)?;
+            }
         }
         Ok(())
     }

@@ -47,7 +47,28 @@ pub trait Source {
         params: &[Param<'_>],
         each: &mut Sink<'_>,
     ) -> impl Future<Output = Result<(), SourceError<Self::Error>>>;
+
+    /// Runs independent statements and hands every row to `each` with its
+    /// statement's index: all the rows of one statement in order, one
+    /// statement after another, in whatever order they finish. A source
+    /// that can runs them concurrently (the engine's [`crate::pg_sqlx::Snapshot`]
+    /// over connections sharing its snapshot); by default one after another.
+    fn batch(
+        &self,
+        statements: &[(&'static str, &[Param<'_>])],
+        each: &mut BatchSink<'_>,
+    ) -> impl Future<Output = Result<(), SourceError<Self::Error>>> {
+        async move {
+            for (i, (sql, params)) in statements.iter().enumerate() {
+                self.rows(sql, params, &mut |r| each(i, r)).await?;
+            }
+            Ok(())
+        }
+    }
 }
+
+/// What a batch's rows are handed to: the statement's index and the row.
+pub type BatchSink<'a> = dyn FnMut(usize, &dyn Row) -> Result<(), RowError> + Send + 'a;
 
 /// Why a read could not be computed.
 #[derive(Debug)]
@@ -174,9 +195,13 @@ pub async fn compute_reads<A: DomainAcc, S: Source>(
     let frame = frame_with(src, scope, Some(&present)).await?;
     let p = ScopeParams::new(&frame);
     let mut acc = A::with_frame(frame);
-    for q in queries {
-        src.rows(q.sql.as_str(), &p.values(), &mut named(q, |r| acc.feed(q.kind, r))).await?;
-    }
+    let values = p.values();
+    let statements: Vec<(&'static str, &[Param<'_>])> = queries.iter().map(|q| (q.sql.as_str(), &values[..])).collect();
+    src.batch(&statements, &mut |n, r| match queries.get(n) {
+        Some(q) => acc.feed(q.kind, r).map_err(|e| e.stored(q.relations)),
+        None => Ok(()),
+    })
+    .await?;
     let mut report = acc.finish_report()?;
     A::did_without(&mut report, did_without);
     Ok(Outcome::Report(report))
@@ -385,14 +410,6 @@ impl<A: DomainAcc> Part<A> {
     }
 }
 
-/// `feed`, its errors naming the tables `q` reads ([`RowError::stored`]).
-fn named<'q>(
-    q: &'q Query,
-    mut feed: impl FnMut(&dyn Row) -> Result<(), RowError> + Send + 'q,
-) -> impl FnMut(&dyn Row) -> Result<(), RowError> + Send + 'q {
-    move |r| feed(r).map_err(|e| e.stored(q.relations))
-}
-
 /// The four domain reports the console reads, of a scope grouped by clinic:
 /// what its read-outs show (operations without the new and returning
 /// patients, [`crate::operations::console_reads`]), each fact read once:
@@ -487,35 +504,23 @@ struct Scopes {
 
 type Feed = fn(&mut Four, QueryKind, &dyn Row) -> Result<(), RowError>;
 
-/// Runs `q` for the outer scope and the inner one: once, split, when it is
-/// a split statement and the inner scope is within the outer; else once
-/// for each.
-async fn run_both<S: Source>(
-    src: &S,
-    q: &'static Query,
-    scopes: &Scopes,
-    (outer, inner): (&mut Four, Option<&mut Four>),
-    feed: Feed,
-) -> Result<(), SourceError<S::Error>> {
-    let sql = q.sql.as_str();
-    match (inner, &scopes.inner, &scopes.split) {
-        (Some(inner), _, Some(split)) if q.kind.splits() => {
-            let fed = |r: &dyn Row| {
-                feed(outer, q.kind, r)?;
-                match r.int4("inner_bucket")? {
-                    Some(_) => feed(inner, q.kind, &Inner(r)),
-                    None => Ok(()),
-                }
-            };
-            src.rows(sql, &split.values(), &mut named(q, fed)).await
-        }
-        (inner, inner_params, _) => {
-            src.rows(sql, &scopes.outer.values(), &mut named(q, |r| feed(outer, q.kind, r))).await?;
-            if let (Some(inner), Some(p)) = (inner, inner_params) {
-                src.rows(sql, &p.values(), &mut named(q, |r| feed(inner, q.kind, r))).await?;
-            }
-            Ok(())
-        }
+/// Which scope a statement's rows are for.
+#[derive(Clone, Copy)]
+enum Target {
+    Outer,
+    Inner,
+    /// Both: a split statement over the outer scope, with the inner's cuts.
+    Split,
+}
+
+/// The statements of `q` for the outer scope and the inner one: once,
+/// split, when it is a split statement and the inner scope is within the
+/// outer; else once for each.
+fn targets(q: &Query, scopes: &Scopes) -> Vec<Target> {
+    match (&scopes.inner, &scopes.split) {
+        (Some(_), Some(_)) if q.kind.splits() => vec![Target::Split],
+        (Some(_), _) => vec![Target::Outer, Target::Inner],
+        (None, _) => vec![Target::Outer],
     }
 }
 
@@ -572,11 +577,35 @@ pub async fn console_reports<S: Source>(
         (o.acc.own(served), Four::feed_acc),
         (o.lab.own(served), Four::feed_lab),
     ];
-    for (queries, feed) in own {
-        for q in queries {
-            run_both(src, q, &scopes, (&mut o, i.as_mut()), feed).await?;
-        }
-    }
+    let jobs: Vec<(&Query, Target, Feed)> = own
+        .iter()
+        .flat_map(|(queries, feed)| {
+            queries.iter().flat_map(|q| targets(q, &scopes).into_iter().map(|t| (*q, t, *feed)))
+        })
+        .collect();
+    let values = |t: Target| match (t, &scopes.inner, &scopes.split) {
+        (Target::Inner, Some(p), _) | (Target::Split, _, Some(p)) => p.values(),
+        _ => scopes.outer.values(),
+    };
+    let params: Vec<[Param<'_>; 15]> = jobs.iter().map(|(_, t, _)| values(*t)).collect();
+    let statements: Vec<(&'static str, &[Param<'_>])> =
+        jobs.iter().zip(&params).map(|((q, _, _), p)| (q.sql.as_str(), &p[..])).collect();
+    // Independent statements once the frames are known: concurrently on a
+    // source that can.
+    src.batch(&statements, &mut |n, r| {
+        let Some(&(q, target, feed)) = jobs.get(n) else { return Ok(()) };
+        let fed = match (target, i.as_mut()) {
+            (Target::Outer, _) => feed(&mut o, q.kind, r),
+            (Target::Inner, Some(inner)) => feed(inner, q.kind, r),
+            (Target::Split, Some(inner)) => feed(&mut o, q.kind, r).and_then(|()| match r.int4("inner_bucket")? {
+                Some(_) => feed(inner, q.kind, &Inner(r)),
+                None => Ok(()),
+            }),
+            (_, None) => Ok(()),
+        };
+        fed.map_err(|e| e.stored(q.relations))
+    })
+    .await?;
     Ok((o.finish()?, i.map(Four::finish).transpose()?))
 }
 

@@ -17,6 +17,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 const INVOICE_ID: i64 = 990_000_001;
+/// The shared-snapshot test's own invoice (the tests run side by side).
+const SHARED_ID: i64 = 990_000_002;
 const TOTAL: &str = "1234.00";
 
 /// `inner`, with one invoice committed by another connection right after
@@ -40,13 +42,17 @@ impl<S: Source<Error = sqlx::Error> + Sync> Source for Interleaved<'_, S> {
 }
 
 async fn insert(pool: &PgPool) {
+    insert_id(pool, INVOICE_ID).await;
+}
+
+async fn insert_id(pool: &PgPool, id: i64) {
     let patient: i64 =
         sqlx::query("SELECT min(id) FROM app.patients WHERE clinic_id = 1").fetch_one(pool).await.unwrap().get(0);
     sqlx::query(
         "INSERT INTO app.invoices (id, clinic_id, patient_id, issued_at, total, status, payer)
          VALUES ($1, 1, $2, '2026-06-10 10:00+05', $3::numeric, 'issued', 'self')",
     )
-    .bind(INVOICE_ID)
+    .bind(id)
     .bind(patient)
     .bind(TOTAL)
     .execute(pool)
@@ -55,7 +61,11 @@ async fn insert(pool: &PgPool) {
 }
 
 async fn remove(pool: &PgPool) {
-    sqlx::query("DELETE FROM app.invoices WHERE id = $1").bind(INVOICE_ID).execute(pool).await.unwrap();
+    remove_id(pool, INVOICE_ID).await;
+}
+
+async fn remove_id(pool: &PgPool, id: i64) {
+    sqlx::query("DELETE FROM app.invoices WHERE id = $1").bind(id).execute(pool).await.unwrap();
 }
 
 async fn invoices(pool: &PgPool) -> i64 {
@@ -108,4 +118,65 @@ async fn a_write_between_two_statements_does_not_split_a_report() {
     remove(&owner).await;
     assert_ne!(split, before, "without a snapshot the write is seen by the statements after it");
     assert_eq!(invoices(&pool).await, before_rows, "nothing left behind");
+}
+
+/// Counts the test invoice and names the backend that ran the statement,
+/// slowly enough that the connections of a batch each take some.
+const SEEN_BY: &str = "SELECT count(*)::int8 AS invoices, pg_backend_pid()::int8 AS backend
+FROM app.invoices, pg_sleep(0.05) WHERE id = $1";
+
+#[tokio::test]
+async fn a_shared_snapshot_reads_on_several_connections_and_sees_one_snapshot() {
+    let pool = PgPoolOptions::new().max_connections(4).connect(&database_url()).await.unwrap();
+    let owner = PgPoolOptions::new().max_connections(1).connect(&writer_url()).await.unwrap();
+    let before_rows = invoices(&pool).await;
+    // Idle connections, as an engine's pool has once warm.
+    let warm: Vec<_> = futures::future::join_all((0..4).map(|_| pool.acquire())).await;
+    drop(warm);
+    // A dropped connection goes back to the pool on a task of its own.
+    for _ in 0..100 {
+        if pool.num_idle() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(pool.num_idle() >= 3, "idle connections: {}", pool.num_idle());
+
+    let snap = Snapshot::begin_shared(&pool, Some(Duration::from_secs(30)), 3).await.unwrap();
+    assert_eq!(snap.connections(), 3, "two idle connections joined the snapshot");
+    // Committed after the snapshot began: no connection of it sees it.
+    insert_id(&owner, SHARED_ID).await;
+    let id = [Param::Id(SHARED_ID)];
+    let statements: Vec<(&'static str, &[Param<'_>])> = (0..6).map(|_| (SEEN_BY, &id[..])).collect();
+    let mut seen = Vec::new();
+    let outcome = snap
+        .batch(&statements, &mut |i, r| {
+            seen.push((i, r.int8("invoices")?.unwrap_or(-1), r.int8("backend")?.unwrap_or(0)));
+            Ok(())
+        })
+        .await;
+    snap.end(outcome).await.unwrap();
+    let now: i64 = sqlx::query("SELECT count(*) FROM app.invoices WHERE id = $1")
+        .bind(SHARED_ID)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    remove_id(&owner, SHARED_ID).await;
+
+    assert_eq!(now, 1, "the invoice was committed");
+    assert_eq!(seen.iter().map(|s| s.0).collect::<Vec<_>>(), (0..6).collect::<Vec<_>>(), "every statement, in order");
+    assert!(seen.iter().all(|s| s.1 == 0), "every connection read the one snapshot: {seen:?}");
+    let mut backends: Vec<i64> = seen.iter().map(|s| s.2).collect();
+    backends.sort_unstable();
+    backends.dedup();
+    assert!(backends.len() >= 2, "the statements ran on several connections: {seen:?}");
+    assert_eq!(invoices(&pool).await, before_rows, "nothing left behind");
+
+    // With no idle connection the snapshot reads on its one connection.
+    let held: Vec<_> = futures::future::join_all((0..3).map(|_| pool.acquire())).await;
+    let alone = Snapshot::begin_shared(&pool, None, 3).await.unwrap();
+    assert_eq!(alone.connections(), 1, "never waits for a connection");
+    alone.end(Ok(())).await.unwrap();
+    drop(held);
 }
