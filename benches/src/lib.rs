@@ -2,6 +2,7 @@
 //! and folds that the criterion benches and the memory probe both run.
 #![deny(missing_docs)]
 
+pub mod screens;
 pub mod side_by_side;
 
 use chrono::NaiveDate;

@@ -244,13 +244,14 @@ pub async fn compare<S: Source>(
 ) -> Result<Outcome<Comparison>, SourceError<S::Error>> {
     let (current, previous) = comparison_scopes(scope)?;
     let months = calendar_scopes(&current)?;
+    let src = &Once::new(src);
     crate::by_domain!(domain, A => {
-        let now = compute::<A, S>(src, &current).await?;
+        let now = compute::<A, _>(src, &current).await?;
         let mut others = Vec::with_capacity(months.len());
         for (basis, month) in &months {
-            others.push((*basis, compute::<A, S>(src, month).await?));
+            others.push((*basis, compute::<A, _>(src, month).await?));
         }
-        now.compared(compute::<A, S>(src, &previous).await?, others).map_err(Into::into)
+        now.compared(compute::<A, _>(src, &previous).await?, others).map_err(Into::into)
     })
 }
 
@@ -274,7 +275,7 @@ async fn forecast<A: DomainAcc, T, S: Source>(
     scopes: fn(&[i64], NaiveDate) -> odx_core::Result<Vec<MetricScope>>,
     finish: fn(NaiveDate, &[A::Report]) -> odx_core::Result<T>,
 ) -> Result<Outcome<T>, SourceError<S::Error>> {
-    let reports = every::<A, S>(src, scopes(clinic_ids, as_of)?).await?;
+    let reports = every::<A, Once<'_, S>>(&Once::new(src), scopes(clinic_ids, as_of)?).await?;
     reports.try_map(|r| finish(as_of, &r)).map_err(Into::into)
 }
 
@@ -690,6 +691,7 @@ pub async fn benchmark<S: Source>(
     allowed: Option<&[i64]>,
     period: Period,
 ) -> Result<Outcome<Benchmark>, SourceError<S::Error>> {
+    let src = &Once::new(src);
     let org = or_degraded!(console_tables(src, &ORGANIZATION_READS, organization_id).await?);
     let ids = org.benchmark_set(organization_id, clinic_id, clinic_ids, allowed)?;
     let scope = period.scope(ids, GroupBy::Clinic)?;
@@ -708,13 +710,18 @@ pub async fn network_overview<S: Source>(
     allowed: Option<&[i64]>,
     date: NaiveDate,
 ) -> Result<Outcome<NetworkOverview>, SourceError<S::Error>> {
-    let org = or_degraded!(console_tables(src, &ORGANIZATION_READS, organization_id).await?);
+    // Each statement once (the schema probe and directory of both reads),
+    // and of the organization only what the day's grid shows: itself and
+    // its branches, not its targets.
+    let src = &Once::new(src);
+    let branches_only = ORGANIZATION_READS.get(..2).unwrap_or(&ORGANIZATION_READS);
+    let org = or_degraded!(console_tables(src, branches_only, organization_id).await?);
     let ids = org.org_branches(organization_id, clinic_ids, allowed)?;
     let active = org.active_branches(&ids);
     let scope = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
     let (billed, appointments) = crate::console::overview_reads();
-    let financial = compute_reads::<FinancialAcc, S>(src, &scope, billed).await?;
-    let operations = compute_reads::<OperationsAcc, S>(src, &scope, appointments).await?;
+    let financial = compute_reads::<FinancialAcc, _>(src, &scope, billed).await?;
+    let operations = compute_reads::<OperationsAcc, _>(src, &scope, appointments).await?;
     Ok(match (financial, operations) {
         (Outcome::Report(f), Outcome::Report(o)) => Outcome::Report(insights::network_overview(&f, &o, &active)?),
         (f, o) => {

@@ -8,9 +8,10 @@
 //! memory grew. Run it through `bash scripts/bench-pg.sh`, which loads the
 //! data; nothing here asserts a time.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use clap::builder::PossibleValuesParser;
 use clap::Parser;
+use odx_benches::screens::screens;
 use odx_benches::side_by_side::{check, run_query, Case, Domain, Failure, Sides};
 use odx_benches::DEFAULT_BENCH_URL;
 use odx_fixtures::generator::NetworkConfig;
@@ -126,8 +127,9 @@ struct Args {
     #[arg(long, default_value_t = 1000)]
     memory_calls: usize,
     /// Only this domain (repeatable; default every domain, `command` and
-    /// `grouping`), or `command`: odx_command against the sum of the four
-    /// hand-written domain statements it stands for, or `grouping`: each
+    /// `grouping`), or `command`: the console's screens (Command Center,
+    /// month in progress, overview, a branch's console) against the
+    /// hand-written statements of the same screen, or `grouping`: each
     /// domain (the ones named, or all) grouped by doctor against by branch.
     #[arg(long = "domain", value_name = "NAME", value_parser = domain_names())]
     domains: Vec<String>,
@@ -190,71 +192,6 @@ async fn grouping(conn: &mut PgConnection, domains: &[Domain], cases: &[Case], r
     Ok(())
 }
 
-/// The Command Center's domains: what it reads for the range, and again for
-/// the month to date when the range is not it.
-const COMMAND_DOMAINS: [Domain; 4] = [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab];
-
-/// The generator's organization of a sized network.
-const ORGANIZATION_ID: i64 = 1000;
-
-/// `odx_command` of the organization against the hand-written statements of
-/// its four domains over the range (and the month to date of `to` when the
-/// range is not it), summed. Checks first that each hand-written statement
-/// agrees with odx and that the Command Center's billed and collected are
-/// the financial network row's.
-async fn time_command(conn: &mut PgConnection, case: &Case, runs: usize) -> Result<(Duration, Duration), Failure> {
-    let to = NaiveDate::parse_from_str(&case.to, "%Y-%m-%d")?;
-    let month_start = to.with_day(1).unwrap_or(to);
-    let mut hand_cases = vec![case.clone()];
-    if case.from != month_start.to_string() {
-        hand_cases.push(Case { from: month_start.to_string(), ..case.clone() });
-    }
-    for c in &hand_cases {
-        for d in COMMAND_DOMAINS {
-            check(conn, d, c).await?;
-        }
-    }
-    let command = || {
-        sqlx::query("SELECT odx_command($1, $2::date, $3::date)::text")
-            .bind(ORGANIZATION_ID)
-            .bind(&case.from)
-            .bind(&case.to)
-    };
-    let text: String = command().fetch_one(&mut *conn).await?.try_get(0)?;
-    let center: serde_json::Value = serde_json::from_str(&text)?;
-    let hand_fin = run_query(conn, Domain::Financial.hand_sql(), case).await?;
-    let network = hand_fin.iter().find(|r| r.try_get::<Option<i64>, _>("clinic_id").ok().flatten().is_none());
-    let network = network.ok_or("no network row")?;
-    for field in ["billed", "collected"] {
-        let hand: String = network.try_get::<Option<String>, _>(field)?.unwrap_or_default();
-        let odx = center[field].as_str().ok_or("odx_command has no billed")?;
-        if hand.parse::<rust_decimal::Decimal>()? != odx.parse::<rust_decimal::Decimal>()? {
-            return Err(format!("command {field}: odx {odx}, hand-written {hand}").into());
-        }
-    }
-    let (mut odx, mut hand) = (Vec::new(), Vec::new());
-    for round in 0..=runs {
-        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
-        for side in order {
-            let t = Instant::now();
-            if side == 0 {
-                command().fetch_one(&mut *conn).await?;
-            } else {
-                for c in &hand_cases {
-                    for d in COMMAND_DOMAINS {
-                        run_query(conn, d.hand_sql(), c).await?;
-                    }
-                }
-            }
-            // round 0 is the warm-up
-            if round > 0 {
-                if side == 0 { &mut odx } else { &mut hand }.push(t.elapsed());
-            }
-        }
-    }
-    Ok((median(odx), median(hand)))
-}
-
 fn opts() -> Result<Opts, String> {
     let args = Args::parse();
     let named = |screen: &str| args.domains.iter().any(|d| d == screen);
@@ -299,8 +236,18 @@ async fn run(o: Opts) -> Result<(), Failure> {
     )
     .fetch_all(&mut conn)
     .await?;
+    let indexes: Vec<String> = sqlx::query_scalar(
+        "SELECT i.indexname::text FROM pg_indexes i WHERE i.schemaname = 'app'
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) ORDER BY 1",
+    )
+    .fetch_all(&mut conn)
+    .await?;
     let show = |xs: Vec<String>| xs.join(", ");
     println!("Server: {}", show(settings.iter().map(|(k, v)| format!("{k}={v}")).collect()));
+    match indexes.len() {
+        0 => println!("Indexes: primary keys only"),
+        n => println!("Indexes: sql/sql/indexes.sql ({n} besides the primary keys)"),
+    }
     println!(
         "Data: {} branches x {DAYS} days from {}: {}",
         BRANCHES,
@@ -329,12 +276,12 @@ async fn run(o: Opts) -> Result<(), Failure> {
         }
     }
     if o.command {
-        println!("\n| Command Center | branches | days | odx_command (ms) | sum of hand-written SQL (ms) | ratio |");
-        println!("|---|---:|---:|---:|---:|---:|");
-        for case in [Case::new(&all_ids, BRANCHES, DAYS, last), Case::new(&all_ids, BRANCHES, 30, last)] {
-            let (odx, hand) = time_command(&mut conn, &case, o.runs).await?;
-            let ratio = odx.as_secs_f64() / hand.as_secs_f64().max(1e-9);
-            println!("| command | {} | {} | {} | {} | {ratio:.2} |", case.branches, case.days, ms(odx), ms(hand));
+        println!("\n| screen | odx | odx (ms) | hand-written SQL for the same screen (ms) | ratio |");
+        println!("|---|---|---:|---:|---:|");
+        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&o.url).await?;
+        for t in screens(&mut conn, &pool, &all_ids, last, o.runs).await? {
+            let ratio = t.odx.as_secs_f64() / t.hand.as_secs_f64().max(1e-9);
+            println!("| {} | {} | {} | {} | {ratio:.2} |", t.screen, t.odx_side, ms(t.odx), ms(t.hand));
         }
     }
     if !o.grouping.is_empty() {

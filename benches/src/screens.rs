@@ -1,0 +1,269 @@
+//! The console's screens as the user sees them, each against the
+//! hand-written SQL that shows the same screen: the Command Center (a range
+//! and its month to date, and a month in progress), the Network Hub's
+//! overview of one day, and one branch's console (a branch manager's: the
+//! branch, and the network's average beside it). Each case first checks
+//! that both sides give the same figures, then times them alternately on
+//! one connection (medians); nothing here asserts a time.
+
+use crate::side_by_side::{check, run_query, Case, Domain, Failure, Sides};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use odx_core::Period;
+use odx_sql::pg_sqlx::{self, Outcome, Snapshot};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::{PgConnection, Row};
+use std::time::{Duration, Instant};
+
+/// The Command Center's domains: what it reads for the range, and again for
+/// the month to date when the range is not it.
+pub const COMMAND_DOMAINS: [Domain; 4] = [Domain::Financial, Domain::Operations, Domain::Accounting, Domain::Lab];
+
+/// The generator's organization of a sized network.
+pub const ORGANIZATION_ID: i64 = 1000;
+
+/// The hand-written overview of one day (`$1` organization, `$2` date).
+pub const OVERVIEW_SQL: &str = include_str!("../sql/overview.sql");
+
+/// One screen timed: its name, odx's median and the hand-written one's.
+#[derive(Debug)]
+pub struct Timed {
+    /// What was timed.
+    pub screen: String,
+    /// How odx was called.
+    pub odx_side: &'static str,
+    /// odx's median.
+    pub odx: Duration,
+    /// The hand-written statements' median (summed per round).
+    pub hand: Duration,
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs.get(xs.len() / 2).copied().unwrap_or_default()
+}
+
+/// Medians of `odx` and `hand`, alternating, after one warm-up each.
+async fn alternate(
+    conn: &mut PgConnection,
+    runs: usize,
+    mut odx: impl AsyncFnMut(&mut PgConnection) -> Result<(), Failure>,
+    mut hand: impl AsyncFnMut(&mut PgConnection) -> Result<(), Failure>,
+) -> Result<(Duration, Duration), Failure> {
+    let (mut o, mut h) = (Vec::new(), Vec::new());
+    for round in 0..=runs {
+        for side in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
+            let t = Instant::now();
+            if side == 0 {
+                odx(conn).await?;
+            } else {
+                hand(conn).await?;
+            }
+            // round 0 is the warm-up
+            if round > 0 {
+                if side == 0 { &mut o } else { &mut h }.push(t.elapsed());
+            }
+        }
+    }
+    Ok((median(o), median(h)))
+}
+
+/// Every hand-written domain statement of `cases`, one after another.
+async fn hand_domains(conn: &mut PgConnection, cases: &[Case]) -> Result<(), Failure> {
+    for c in cases {
+        for d in COMMAND_DOMAINS {
+            run_query(conn, d.hand_sql(), c).await?;
+        }
+    }
+    Ok(())
+}
+
+fn dec(v: &Value, what: &str) -> Result<Decimal, Failure> {
+    let s = v.as_str().ok_or_else(|| format!("{what}: not a decimal string: {v}"))?;
+    Ok(s.parse()?)
+}
+
+/// The hand-written financial row of `clinic` (`None`: the network).
+async fn financial_row(conn: &mut PgConnection, case: &Case, clinic: Option<i64>) -> Result<PgRow, Failure> {
+    let rows = run_query(conn, Domain::Financial.hand_sql(), case).await?;
+    rows.into_iter()
+        .find(|r| r.try_get::<Option<i64>, _>("clinic_id").ok().flatten() == clinic)
+        .ok_or_else(|| format!("no hand-written financial row for {clinic:?}").into())
+}
+
+/// `billed` and `collected` of a Command Center against a hand-written row.
+fn same_money(screen: &str, center: &Value, row: &PgRow) -> Result<(), Failure> {
+    for field in ["billed", "collected"] {
+        let hand: Decimal = row.try_get::<Option<String>, _>(field)?.unwrap_or_default().parse()?;
+        let odx = dec(&center[field], field)?;
+        if hand != odx {
+            return Err(format!("{screen} {field}: odx {odx}, hand-written {hand}").into());
+        }
+    }
+    Ok(())
+}
+
+/// `odx_command` of the organization over `case` (read at `now`, or as a
+/// closed period) against the hand-written statements of its four domains
+/// over the days it shows: the range, and the month to date of its last
+/// day when the range is not it.
+async fn command(
+    conn: &mut PgConnection,
+    screen: String,
+    case: &Case,
+    shown_to: NaiveDate,
+    now: Option<DateTime<Utc>>,
+    runs: usize,
+) -> Result<Timed, Failure> {
+    let month_start = shown_to.with_day(1).unwrap_or(shown_to);
+    let shown = Case { to: shown_to.to_string(), ..case.clone() };
+    let mut hand_cases = vec![shown.clone()];
+    if case.from != month_start.to_string() {
+        hand_cases.push(Case { from: month_start.to_string(), ..shown.clone() });
+    }
+    for c in &hand_cases {
+        for d in COMMAND_DOMAINS {
+            check(conn, d, c).await?;
+        }
+    }
+    let sql = "SELECT odx_command($1, $2::date, $3::date, coalesce($4, now()))::text";
+    let call = async |conn: &mut PgConnection| -> Result<String, Failure> {
+        let q = sqlx::query(sql).bind(ORGANIZATION_ID).bind(&case.from).bind(&case.to).bind(now);
+        Ok(q.fetch_one(conn).await?.try_get(0)?)
+    };
+    let center: Value = serde_json::from_str(&call(conn).await?)?;
+    same_money(&screen, &center, &financial_row(conn, &shown, None).await?)?;
+    let (odx, hand) =
+        alternate(conn, runs, async |c| call(c).await.map(drop), async |c| hand_domains(c, &hand_cases).await).await?;
+    Ok(Timed { screen, odx_side: "odx_command", odx, hand })
+}
+
+/// `odx_network_overview` of the organization on `day` against
+/// `benches/sql/overview.sql`, checked branch by branch.
+async fn overview(conn: &mut PgConnection, day: NaiveDate, runs: usize) -> Result<Timed, Failure> {
+    let odx_sql = "SELECT odx_network_overview($1, $2::date)::text";
+    let call = async |conn: &mut PgConnection| -> Result<String, Failure> {
+        Ok(sqlx::query(odx_sql).bind(ORGANIZATION_ID).bind(day).fetch_one(conn).await?.try_get(0)?)
+    };
+    let hand = async |conn: &mut PgConnection| -> Result<Vec<PgRow>, Failure> {
+        Ok(sqlx::query(OVERVIEW_SQL).bind(ORGANIZATION_ID).bind(day).fetch_all(conn).await?)
+    };
+    let odx: Value = serde_json::from_str(&call(conn).await?)?;
+    let rows = hand(conn).await?;
+    let branches = odx["branches"].as_array().ok_or("the overview has no branches")?;
+    if branches.len() + 1 != rows.len() {
+        return Err(format!("overview: odx {} branches, hand-written {} rows", branches.len(), rows.len() - 1).into());
+    }
+    for row in &rows {
+        let clinic: Option<i64> = row.try_get("clinic_id")?;
+        let o = match clinic {
+            Some(id) => branches.iter().find(|b| b["clinic_id"].as_i64() == Some(id)).ok_or("a branch is missing")?,
+            None => &odx,
+        };
+        let appointments: i64 = row.try_get("appointments")?;
+        let billed: Decimal = row.try_get::<Option<String>, _>("billed")?.unwrap_or_default().parse()?;
+        let rate: Option<Decimal> = row.try_get::<Option<String>, _>("no_show_rate")?.map(|r| r.parse()).transpose()?;
+        let odx_rate = if o["no_show_rate"].is_null() { None } else { Some(dec(&o["no_show_rate"], "no_show_rate")?) };
+        let rates_agree = match (rate, odx_rate) {
+            (Some(a), Some(b)) => (a - b).abs() <= Decimal::new(1, 14),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        if o["appointments"].as_i64() != Some(appointments) || dec(&o["billed"], "billed")? != billed || !rates_agree {
+            return Err(
+                format!("overview of {clinic:?}: odx {o}, hand-written {appointments} {billed} {rate:?}").into()
+            );
+        }
+        if let Some(active) = row.try_get::<Option<bool>, _>("active")? {
+            if o["active"].as_bool() != Some(active) {
+                return Err(format!("overview of {clinic:?}: active differs").into());
+            }
+        }
+    }
+    let (odx, hand) =
+        alternate(conn, runs, async |c| call(c).await.map(drop), async |c| hand(c).await.map(drop)).await?;
+    Ok(Timed {
+        screen: format!("Network overview, {} branches, one day", branches.len()),
+        odx_side: "odx_network_overview",
+        odx,
+        hand,
+    })
+}
+
+/// One branch's Command Center (a branch manager's scope, the network's
+/// average beside it) through the engine's code (odx-sql over sqlx, one
+/// snapshot on one connection, as Node's `engine.command` with
+/// `statementConcurrency: 1`) against the hand-written statements of the
+/// branch and of the network.
+async fn branch_console(
+    conn: &mut PgConnection,
+    pool: &PgPool,
+    branch: &Case,
+    network: &Case,
+    runs: usize,
+) -> Result<Timed, Failure> {
+    let (from, to) = (branch.from.parse::<NaiveDate>()?, branch.to.parse::<NaiveDate>()?);
+    let clinic = *branch.ids.first().ok_or("no branch")?;
+    for c in [branch, network] {
+        for d in COMMAND_DOMAINS {
+            check(conn, d, c).await?;
+        }
+    }
+    let engine = async || -> Result<Value, Failure> {
+        let snap = Snapshot::begin(pool, None).await?;
+        let read =
+            pg_sqlx::command(&snap, ORGANIZATION_ID, Some(vec![clinic]), None, (Period::new(from, to), None)).await;
+        match snap.end(read).await? {
+            Outcome::Report(c) => Ok(serde_json::to_value(c)?),
+            Outcome::Degraded(m) => Err(format!("degraded: {m:?}").into()),
+        }
+    };
+    let center = engine().await?;
+    same_money("branch console", &center, &financial_row(conn, branch, Some(clinic)).await?)?;
+    if center["network_average"].is_null() {
+        return Err("the branch console has no network average".into());
+    }
+    let cases = [branch.clone(), network.clone()];
+    let (odx, hand) =
+        alternate(conn, runs, async |_| engine().await.map(drop), async |c| hand_domains(c, &cases).await).await?;
+    let screen = format!("Branch console: 1 branch and the network average, {} days", branch.days);
+    Ok(Timed { screen, odx_side: "engine (odx-sql, one connection)", odx, hand })
+}
+
+/// Every screen on the benchmark data: `all_ids` its branches, `last` its
+/// last day.
+///
+/// # Errors
+/// A side that fails, or two sides that disagree.
+pub async fn screens(
+    conn: &mut PgConnection,
+    pool: &PgPool,
+    all_ids: &[i64],
+    last: NaiveDate,
+    runs: usize,
+) -> Result<Vec<Timed>, Failure> {
+    let n = u32::try_from(all_ids.len())?;
+    let mut timed = Vec::new();
+    for days in [365, 30] {
+        let case = Case::new(all_ids, n, days, last);
+        let screen = format!("Command Center, {n} branches, {days} days");
+        timed.push(command(conn, screen, &case, last, None, runs).await?);
+    }
+    // The month of `last`, read on its 20th at the Karachi branches'
+    // midnight: a month in progress, its range the month to date.
+    let month_start = last.with_day(1).unwrap_or(last);
+    let month_end = month_start + chrono::Months::new(1) - chrono::Days::new(1);
+    let shown_to = month_start + chrono::Days::new(19);
+    let now =
+        shown_to.succ_opt().unwrap_or(shown_to).and_hms_opt(0, 0, 0).map(|t| t.and_utc() - chrono::Duration::hours(5));
+    let in_progress =
+        Case { branches: n, days: 20, ids: all_ids.to_vec(), from: month_start.to_string(), to: month_end.to_string() };
+    let screen = format!("Command Center, {n} branches, the month in progress (day 20)");
+    timed.push(command(conn, screen, &in_progress, shown_to, now, runs).await?);
+    timed.push(overview(conn, shown_to, runs).await?);
+    let days = last.day();
+    let branch = Case::new(all_ids, 1, days, last);
+    let network = Case::new(all_ids, n, days, last);
+    timed.push(branch_console(conn, pool, &branch, &network, runs).await?);
+    Ok(timed)
+}
