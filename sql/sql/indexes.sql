@@ -16,6 +16,9 @@
 
 -- financial, accounting, the network overview
 CREATE INDEX IF NOT EXISTS invoices_clinic_issued_idx ON app.invoices (clinic_id, issued_at);
+-- a patient's invoices (the patient's file; the patients domain's lifetime
+-- billed of each patient at risk of churning)
+CREATE INDEX IF NOT EXISTS invoices_patient_idx ON app.invoices (patient_id);
 CREATE INDEX IF NOT EXISTS invoice_items_invoice_idx ON app.invoice_items (invoice_id);
 CREATE INDEX IF NOT EXISTS payments_invoice_idx ON app.payments (invoice_id);
 CREATE INDEX IF NOT EXISTS payments_clinic_paid_idx ON app.payments (clinic_id, paid_at);
