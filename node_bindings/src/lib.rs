@@ -652,6 +652,19 @@ impl Engine {
                 // the background, never holding a call up).
                 .min_connections(limits.statement_concurrency)
                 .connect_lazy_with(connect);
+            // The pool keeps its minimum only once it has reaped a
+            // connection: open it now, in the background (a call never
+            // waits for it; until it is open, calls read on one connection).
+            let warm = pool.clone();
+            tokio::spawn(async move {
+                let mut held = Vec::new();
+                for _ in 0..limits.statement_concurrency {
+                    match warm.acquire().await {
+                        Ok(conn) => held.push(conn),
+                        Err(_) => break,
+                    }
+                }
+            });
             Ok(Engine { pool, limits })
         })
     }
