@@ -213,7 +213,7 @@ pub enum QueryKind {
 }
 
 impl QueryKind {
-    /// Whether its statement is split: it reads [`SPLIT_SCOPE_CTE`] and
+    /// Whether its statement is split: it reads `SPLIT_SCOPE_CTE` and
     /// gives each row its `inner_bucket` (the scans a read of a range and
     /// its month to date shares: invoices, payments, appointments).
     pub const fn splits(self) -> bool {

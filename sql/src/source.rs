@@ -413,7 +413,7 @@ impl<A: DomainAcc> Part<A> {
 
 /// The four domain reports the console reads, of a scope grouped by clinic:
 /// what its read-outs show (operations without the new and returning
-/// patients, [`crate::operations::console_reads`]), each fact read once:
+/// patients, `operations::console_reads`), each fact read once:
 /// the financial domain's invoice and payment rows also give operations
 /// its billed totals and accounting its materials and receipts
 /// ([`QueryKind::served_by`]; each domain's own statements when the
