@@ -100,30 +100,41 @@ pub fn overview_reads() -> (Reads, Reads) {
     (billed, appointments)
 }
 
+/// The organization itself (`$1`): an unknown one is refused, not reported
+/// as zero.
+const ORGANIZATION: ConsoleQuery = ConsoleQuery {
+    read: ConsoleRead::Organization,
+    relations: &[RequiredRelation { table: "organizations", columns: &["id", "name", "slug"] }],
+    sql: "SELECT o.id, o.name::text, o.slug::text FROM app.organizations o WHERE o.id = $1",
+};
+
+/// The organization's branches (`$1`).
+const BRANCHES: ConsoleQuery = ConsoleQuery {
+    read: ConsoleRead::Directory,
+    relations: DIRECTORY,
+    sql: concat!(directory_select!(), "\nWHERE oc.organization_id = $1 ORDER BY oc.clinic_id"),
+};
+
+/// The organization's targets (`$1`).
+const TARGETS: ConsoleQuery = ConsoleQuery {
+    read: ConsoleRead::Targets,
+    relations: &[RequiredRelation {
+        table: "ops_targets",
+        columns: &["id", "organization_id", "clinic_id", "metric", "value", "period"],
+    }],
+    sql: "SELECT t.id, t.organization_id, t.clinic_id, t.metric::text, t.value::text, t.period::text
+FROM app.ops_targets t WHERE t.organization_id = $1 ORDER BY t.id",
+};
+
 /// An organization's console (`$1` = organization id): the organization
 /// itself (an unknown one is refused, not reported as zero), its branches
 /// and its targets.
-pub const ORGANIZATION_READS: [ConsoleQuery; 3] = [
-    ConsoleQuery {
-        read: ConsoleRead::Organization,
-        relations: &[RequiredRelation { table: "organizations", columns: &["id", "name", "slug"] }],
-        sql: "SELECT o.id, o.name::text, o.slug::text FROM app.organizations o WHERE o.id = $1",
-    },
-    ConsoleQuery {
-        read: ConsoleRead::Directory,
-        relations: DIRECTORY,
-        sql: concat!(directory_select!(), "\nWHERE oc.organization_id = $1 ORDER BY oc.clinic_id"),
-    },
-    ConsoleQuery {
-        read: ConsoleRead::Targets,
-        relations: &[RequiredRelation {
-            table: "ops_targets",
-            columns: &["id", "organization_id", "clinic_id", "metric", "value", "period"],
-        }],
-        sql: "SELECT t.id, t.organization_id, t.clinic_id, t.metric::text, t.value::text, t.period::text
-FROM app.ops_targets t WHERE t.organization_id = $1 ORDER BY t.id",
-    },
-];
+pub const ORGANIZATION_READS: [ConsoleQuery; 3] = [ORGANIZATION, BRANCHES, TARGETS];
+
+/// What the network overview reads of an organization: itself and its
+/// branches, not its targets (a database without `ops_targets` still has
+/// its overview).
+pub const OVERVIEW_READS: [ConsoleQuery; 2] = [ORGANIZATION, BRANCHES];
 
 /// A user's policy (`$1` = user id): the user's row, assignments, and the
 /// branches of every organization the user belongs to (by an assignment or

@@ -109,6 +109,20 @@ async fn timeout_in(tx: &mut Transaction<'static, Postgres>, limit: Option<Durat
 
 const BEGIN: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
+/// A transaction on an idle connection of `pool` that imported snapshot
+/// `id`, or `None` (no idle connection, or the database refused).
+async fn helper(
+    pool: &PgPool,
+    id: &str,
+    statement_timeout: Option<Duration>,
+) -> Option<Transaction<'static, Postgres>> {
+    let mut helper = pool.try_begin_with(BEGIN).await.ok()??;
+    let import = sqlx::AssertSqlSafe(format!("SET TRANSACTION SNAPSHOT '{id}'"));
+    sqlx::query(import).persistent(false).execute(&mut *helper).await.ok()?;
+    timeout_in(&mut helper, statement_timeout).await.ok()?;
+    Some(helper)
+}
+
 impl Snapshot {
     /// Begins the transaction on a connection of `pool`, statements bounded
     /// by `statement_timeout` when given.
@@ -153,11 +167,12 @@ impl Snapshot {
         timeout_in(&mut tx, statement_timeout).await?;
         let mut helpers = Vec::new();
         for _ in 1..connections {
-            let Some(mut helper) = pool.try_begin_with(BEGIN).await? else { break };
-            let import = sqlx::AssertSqlSafe(format!("SET TRANSACTION SNAPSHOT '{id}'"));
-            sqlx::query(import).persistent(false).execute(&mut *helper).await?;
-            timeout_in(&mut helper, statement_timeout).await?;
-            helpers.push(Mutex::new(helper));
+            // A helper is optional: one that cannot be had or cannot import
+            // the snapshot is dropped (rolled back), never the report's error.
+            match helper(pool, &id, statement_timeout).await {
+                Some(h) => helpers.push(Mutex::new(h)),
+                None => break,
+            }
         }
         Ok(Snapshot { tx: Mutex::new(tx), helpers })
     }
@@ -211,9 +226,9 @@ impl Source for Snapshot {
         Ok(())
     }
 
-    /// Every connection takes the next statement not yet taken until none
-    /// is left; the rows are handed on once all have run, statement by
-    /// statement in order.
+    /// Connection k starts with statement k, then every connection takes
+    /// the next statement not yet taken until none is left; the rows are
+    /// handed on once all have run, statement by statement in order.
     async fn batch(
         &self,
         statements: &[(&'static str, &[Param<'_>])],

@@ -7,7 +7,7 @@
 //! sources of these same functions.
 
 pub use crate::console::Outcome;
-use crate::console::{console_relations, feed_console, ConsoleQuery, ORGANIZATION_READS};
+use crate::console::{console_relations, feed_console, ConsoleQuery, ORGANIZATION_READS, OVERVIEW_READS};
 use crate::decode::{id, text, DomainAcc, Row, RowError};
 use crate::once::Once;
 use crate::queries::{Param, Query, QueryKind, ScopeParams, CLINIC_ZONES_SQL, DOCTOR_NAMES_SQL};
@@ -714,8 +714,7 @@ pub async fn network_overview<S: Source>(
     // and of the organization only what the day's grid shows: itself and
     // its branches, not its targets.
     let src = &Once::new(src);
-    let branches_only = ORGANIZATION_READS.get(..2).unwrap_or(&ORGANIZATION_READS);
-    let org = or_degraded!(console_tables(src, branches_only, organization_id).await?);
+    let org = or_degraded!(console_tables(src, &OVERVIEW_READS, organization_id).await?);
     let ids = org.org_branches(organization_id, clinic_ids, allowed)?;
     let active = org.active_branches(&ids);
     let scope = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
