@@ -12,69 +12,41 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-mod args;
 mod fault;
 pub mod params;
 
-use args::{BadArgument, ConsoleRequest, Request, UserRequest};
-use fault::{core_error, database_error, engine_error, Failure, Fault};
+use fault::{database_error, engine_error, failure, Failure};
 use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, Unknown};
 use napi::{Env, Error, JsError, JsValue, ValueType, JSON};
 use napi_derive::napi;
-use odx_core::{Domain, Tables};
-use odx_sql::pg_sqlx::{self, Outcome};
-use odx_sql::plan::{JavaScript, OrgRead, Request as Read, UserRead};
-use serde::Serialize;
-use serde_json::{json, Value};
+use odx_core::Domain;
+use odx_js::Fault;
+use odx_sql::pg_sqlx;
+use odx_sql::plan::JavaScript;
+use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 
 type Result<T> = std::result::Result<T, Failure>;
 
-fn bad_argument(e: BadArgument) -> Failure {
-    Fault::invalid(format!("{}: {}", e.field, e.message))
+/// The call's time, for a read without `asOf`: the addon reads Node's
+/// clock here, never core.
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
 }
 
-/// The checked scope of a call's `params` (`undefined` is a bad argument).
-fn scope_of(params: Option<Value>) -> Result<odx_core::MetricScope> {
-    Request::read(&params.unwrap_or_default(), "params").map_err(bad_argument)?.scope().map_err(core_error)
+/// A fault as a JavaScript error, for `map_err`.
+fn js<T>(r: odx_js::Result<T>) -> Result<T> {
+    r.map_err(failure)
 }
 
-/// The domain and checked scope of a comparison's `params` (`groupBy` is
-/// ignored: a comparison is always by branch).
-fn compare_of(params: Option<Value>) -> Result<(Domain, odx_core::MetricScope)> {
-    let params = params.unwrap_or_default();
-    let obj = args::object(&params, "params").map_err(bad_argument)?;
-    let domain = args::domain(obj, "domain").map_err(bad_argument)?;
-    Ok((domain, scope_of(Some(params))?))
+fn invalid(message: impl ToString) -> Failure {
+    failure(Fault::invalid(message))
 }
 
-/// The checked scope of a forecast's `{ clinicIds, asOf,
-/// allowedClinicIds? }` (one day: the as-of date).
-fn forecast_of(params: Option<Value>) -> Result<odx_core::MetricScope> {
-    let params = params.unwrap_or_default();
-    let obj = args::object(&params, "params").map_err(bad_argument)?;
-    let ids = args::ids(obj, "clinicIds").map_err(bad_argument)?;
-    let as_of = args::date(obj, "asOf").map_err(bad_argument)?;
-    let allowed = args::optional_ids(obj, "allowedClinicIds").map_err(bad_argument)?;
-    let scope = odx_core::MetricScope::new(ids, as_of, as_of, odx_core::GroupBy::Clinic).map_err(core_error)?;
-    match allowed {
-        Some(allowed) => scope.within(&allowed).map_err(core_error),
-        None => Ok(scope),
-    }
-}
-
-/// A value as JavaScript receives it ([`odx_core::wire::to_javascript`]:
-/// rates as numbers, money as decimal strings, camelCase keys).
-fn to_js<T: Serialize>(v: &T) -> Result<Value> {
-    odx_core::wire::to_javascript(v).map_err(Fault::internal)
-}
-
-/// A console answer that could be computed, as JavaScript receives it
-/// (`degraded: false`).
-fn ready<T: Serialize>(v: &T) -> Result<Value> {
-    to_js(v).map(odx_core::wire::ready)
+fn internal(message: impl ToString) -> Failure {
+    failure(Fault::internal(message))
 }
 
 /// A validated scope: `{ clinicIds, from, to, groupBy, days }`.
@@ -85,39 +57,36 @@ fn ready<T: Serialize>(v: &T) -> Result<Value> {
 /// `allowedClinicIds` (`ODX_FORBIDDEN_SCOPE` otherwise).
 #[napi(ts_args_type = "params: ScopeParams", ts_return_type = "ValidScope")]
 pub fn validate_scope(env: &Env, params: Unknown<'_>) -> Result<Value> {
-    let scope = scope_of(own(env, params, "params")?)?;
-    Ok(json!({
-        "clinicIds": scope.clinic_ids(),
-        "from": scope.from().to_string(),
-        "to": scope.to().to_string(),
-        "groupBy": scope.group_by().as_str(),
-        "days": scope.days(),
-        "activeWindowMonths": scope.active_window_months(),
-    }))
+    js(odx_js::validate_scope(own(env, params, "params")?, now()))
 }
 
-/// The tables of `rows`, read through `JSON.stringify` (so a `Date` becomes
-/// its ISO instant, as it would on the wire) and checked column by column: a
-/// bad value is `ODX_INVALID_ARGUMENT` naming its path, e.g.
-/// `rows.invoices[3].total`.
-fn tables(env: &Env, rows: Unknown<'_>) -> Result<Tables> {
-    let internal = |e: Error| Fault::internal(format!("could not read rows: {e}"));
+/// The rows argument of a pure read, read through `JSON.stringify` (so a
+/// `Date` becomes its ISO instant, as it would on the wire); odx-js checks
+/// it column by column (`rows.invoices[3].total`).
+fn rows_arg(env: &Env, rows: Unknown<'_>) -> Result<Option<Value>> {
+    let internal = |e: Error| internal(format!("could not read rows: {e}"));
     let is_table_object =
         rows.get_type().map_err(internal)? == ValueType::Object && !rows.is_array().map_err(internal)?;
+    // Anything else is refused by odx-js, after the params are checked.
     if !is_table_object {
-        return Err(Fault::invalid("rows: must be an object of tables ({ clinics, invoices, ... })"));
+        return Ok(None);
     }
-    let text = stringify(env, rows, "rows")?;
-    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&text))
-        .map_err(|e| Fault::invalid(format!("rows.{}: {}", e.path(), e.inner())))
+    own(env, rows, "rows")
+}
+
+/// A pure read over rows the caller holds (odx-js's `over_rows`).
+fn over_rows(env: &Env, read: &str, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
+    let params = own(env, params, "params")?;
+    let rows = rows_arg(env, rows)?;
+    js(odx_js::over_rows(read, rows, params, now()))
 }
 
 /// `JSON.stringify(value)`: a throwing stringify (a BigInt, a cycle) has its
 /// exception cleared and turned into a bad-argument error naming `what`.
 fn stringify(env: &Env, value: Unknown<'_>, what: &str) -> Result<String> {
-    let internal = |e: Error| Fault::internal(format!("could not read {what}: {e}"));
+    let internal = |e: Error| internal(format!("could not read {what}: {e}"));
     let json: JSON = env.get_global().and_then(|g| g.get_named_property_unchecked("JSON")).map_err(internal)?;
-    json.stringify(value).map_err(|e| Fault::invalid(format!("{what}: cannot be read as JSON ({})", e.reason)))
+    json.stringify(value).map_err(|e| invalid(format!("{what}: cannot be read as JSON ({})", e.reason)))
 }
 
 /// A JavaScript argument as JSON, read through `JSON.stringify`: only the
@@ -127,17 +96,17 @@ fn stringify(env: &Env, value: Unknown<'_>, what: &str) -> Result<String> {
 /// JSON cannot hold (a BigInt, a cycle, a throwing getter, a function or
 /// symbol as the argument itself) is `ODX_INVALID_ARGUMENT` naming `what`.
 fn own(env: &Env, value: Unknown<'_>, what: &str) -> Result<Option<Value>> {
-    let internal = |e: Error| Fault::internal(format!("could not read {what}: {e}"));
+    let internal = |e: Error| internal(format!("could not read {what}: {e}"));
     match value.get_type().map_err(internal)? {
         ValueType::Undefined => return Ok(None),
         ValueType::Null => return Ok(Some(Value::Null)),
         ValueType::Function | ValueType::Symbol | ValueType::External => {
-            return Err(Fault::invalid(format!("{what}: must be a JSON value, not a function or symbol")))
+            return Err(invalid(format!("{what}: must be a JSON value, not a function or symbol")))
         }
         _ => {}
     }
     let text = stringify(env, value, what)?;
-    serde_json::from_str(&text).map(Some).map_err(|e| Fault::invalid(format!("{what}: {e}")))
+    serde_json::from_str(&text).map(Some).map_err(|e| invalid(format!("{what}: {e}")))
 }
 
 /// A string argument (`None` when undefined or null); anything else is
@@ -146,7 +115,7 @@ fn text_arg(env: &Env, value: Unknown<'_>, what: &str) -> Result<Option<String>>
     match own(env, value, what)? {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(Fault::invalid(format!("{what}: must be a string, not {other}"))),
+        Some(other) => Err(invalid(format!("{what}: must be a string, not {other}"))),
     }
 }
 
@@ -167,27 +136,11 @@ fn text_arg(env: &Env, value: Unknown<'_>, what: &str) -> Result<Option<String>>
                     'anomalies' | 'alerts' | null")]
 pub fn to_csv(env: &Env, table: Unknown<'_>, kind: Unknown<'_>) -> Result<String> {
     let kind = text_arg(env, kind, "kind")?;
-    let internal = |e: Error| Fault::internal(format!("could not read table: {e}"));
+    let internal = |e: Error| internal(format!("could not read table: {e}"));
     if !table.is_array().map_err(internal)? {
-        return Err(Fault::invalid("table: must be an array of row objects"));
+        return Err(invalid("table: must be an array of row objects"));
     }
-    let rows: Vec<Value> = serde_json::from_str(&stringify(env, table, "table")?).map_err(Fault::invalid)?;
-    let kinds = kind.as_deref().map(odx_core::export::named_kinds).transpose().map_err(core_error)?;
-    odx_core::export::rows_csv(&rows, kinds.as_ref()).map_err(core_error)
-}
-
-fn console_of(params: Option<Value>) -> Result<ConsoleRequest> {
-    ConsoleRequest::read(&params.unwrap_or_default(), "params").map_err(bad_argument)
-}
-
-fn user_of(params: Option<Value>) -> Result<UserRequest> {
-    UserRequest::read(&params.unwrap_or_default(), "params").map_err(bad_argument)
-}
-
-/// The console plan of a request over rows the caller holds.
-fn pure_plan(tables: &odx_core::Tables, p: &ConsoleRequest) -> Result<odx_core::console::ConsolePlan> {
-    let plan = tables.console_plan(p.organization_id, p.clinic_ids.clone(), p.allowed.as_deref(), p.period());
-    Ok(plan.map_err(core_error)?.with_min_volume(p.min_volume))
+    js(odx_js::to_csv(own(env, table, "table")?, kind))
 }
 
 /// The Command Center of rows the caller already holds (`{ clinics,
@@ -202,11 +155,7 @@ fn pure_plan(tables: &odx_core::Tables, p: &ConsoleRequest) -> Result<odx_core::
     ts_return_type = "CommandCenterReady | Degraded"
 )]
 pub fn command(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
-    let params = own(env, params, "params")?;
-    let p = console_of(params)?;
-    let tables = tables(env, rows)?;
-    let plan = pure_plan(&tables, &p)?;
-    ready(&plan.command(&tables.plan_reports(&plan).map_err(core_error)?).map_err(core_error)?)
+    over_rows(env, "command", rows, params)
 }
 
 /// The digest facts of rows the caller holds (the tables `command` reads)
@@ -217,11 +166,7 @@ pub fn command(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Valu
     ts_return_type = "Digest | Degraded"
 )]
 pub fn digest(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
-    let params = own(env, params, "params")?;
-    let p = console_of(params)?;
-    let tables = tables(env, rows)?;
-    let plan = pure_plan(&tables, &p)?;
-    ready(&plan.digest(&tables.plan_reports(&plan).map_err(core_error)?).map_err(core_error)?)
+    over_rows(env, "digest", rows, params)
 }
 
 /// One branch benchmarked against the median of the organization's
@@ -234,15 +179,7 @@ pub fn digest(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value
     ts_return_type = "Benchmark | Degraded"
 )]
 pub fn benchmark(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
-    let params = own(env, params, "params")?;
-    let p = console_of(params)?;
-    let clinic = p.clinic().map_err(bad_argument)?;
-    let tables = tables(env, rows)?;
-    let ids = tables
-        .benchmark_set(p.organization_id, clinic, p.clinic_ids.clone(), p.allowed.as_deref())
-        .map_err(core_error)?;
-    let bench = tables.benchmark(p.organization_id, clinic, Some(ids), p.period()).map_err(core_error)?;
-    ready(&bench)
+    over_rows(env, "benchmark", rows, params)
 }
 
 /// The network overview of one day over rows the caller holds (the tables
@@ -253,12 +190,7 @@ pub fn benchmark(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Va
     ts_return_type = "NetworkOverview | Degraded"
 )]
 pub fn network_overview(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
-    let params = own(env, params, "params")?;
-    let p = console_of(params)?;
-    let tables = tables(env, rows)?;
-    let ids = tables.org_branches(p.organization_id, p.clinic_ids, p.allowed.as_deref()).map_err(core_error)?;
-    let overview = tables.network_overview(p.organization_id, Some(ids), p.to).map_err(core_error)?;
-    ready(&overview)
+    over_rows(env, "networkOverview", rows, params)
 }
 
 /// The console scope of a user over rows the caller holds (`{
@@ -271,12 +203,7 @@ pub fn network_overview(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Re
     ts_return_type = "InsightsScope"
 )]
 pub fn insights_scope(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
-    let params = own(env, params, "params")?;
-    let p = user_of(params)?;
-    let scope = tables(env, rows)?
-        .insights_scope(p.user_id, p.organization_id, p.focus, p.city.as_deref())
-        .map_err(core_error)?;
-    to_js(&scope)
+    over_rows(env, "insightsScope", rows, params)
 }
 
 /// One permission decision over rows the caller holds (`{ users,
@@ -287,11 +214,7 @@ pub fn insights_scope(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Resu
     ts_return_type = "Decision"
 )]
 pub fn authorize(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
-    let params = own(env, params, "params")?;
-    let p = user_of(params)?;
-    let (action, resource) = odx_core::policy::read_request(&p.action, &p.resource).map_err(core_error)?;
-    let decision = tables(env, rows)?.authorize(p.user_id, &action, &resource).map_err(core_error)?;
-    to_js(&decision)
+    over_rows(env, "authorize", rows, params)
 }
 
 /// The month-end revenue forecast of rows the caller holds, for `{
@@ -303,10 +226,7 @@ pub fn authorize(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Va
     ts_return_type = "RevenueForecast"
 )]
 pub fn forecast_revenue(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
-    let params = own(env, params, "params")?;
-    let scope = forecast_of(params)?;
-    let forecast = tables(env, rows)?.forecast_revenue(scope.clinic_ids(), scope.to()).map_err(core_error)?;
-    ready(&forecast)
+    over_rows(env, "forecastRevenue", rows, params)
 }
 
 /// The no-show risk of the upcoming week in rows the caller holds, for `{
@@ -318,10 +238,7 @@ pub fn forecast_revenue(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Re
     ts_return_type = "NoShowForecast"
 )]
 pub fn forecast_no_shows(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
-    let params = own(env, params, "params")?;
-    let scope = forecast_of(params)?;
-    let forecast = tables(env, rows)?.forecast_no_shows(scope.clinic_ids(), scope.to()).map_err(core_error)?;
-    ready(&forecast)
+    over_rows(env, "forecastNoShows", rows, params)
 }
 
 /// The churn list of rows the caller holds, for `{ clinicIds, asOf,
@@ -333,10 +250,7 @@ pub fn forecast_no_shows(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> R
     ts_return_type = "ChurnForecast"
 )]
 pub fn forecast_churn(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
-    let params = own(env, params, "params")?;
-    let scope = forecast_of(params)?;
-    let forecast = tables(env, rows)?.forecast_churn(scope.clinic_ids(), scope.to()).map_err(core_error)?;
-    ready(&forecast)
+    over_rows(env, "forecastChurn", rows, params)
 }
 
 /// A domain's report over rows the caller holds, against the previous
@@ -353,10 +267,7 @@ pub fn forecast_churn(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Resu
     ts_return_type = "Comparison"
 )]
 pub fn compare(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
-    let params = own(env, params, "params")?;
-    let (domain, scope) = compare_of(params)?;
-    let comparison = tables(env, rows)?.compare(domain, &scope).map_err(core_error)?;
-    ready(&comparison)
+    over_rows(env, "compare", rows, params)
 }
 
 /// Each domain's report, from core's registry ([`odx_core::domains!`]): a
@@ -378,7 +289,7 @@ macro_rules! domain_functions {
             #[doc = "Over rows the caller already holds (the domain's tables, with the schema's column names), for a scope."]
             #[napi(ts_args_type = "rows: Record<string, Array<Record<string, unknown>>>, params: ScopeParams")]
             pub fn $module(env: &Env, rows: Unknown<'_>, params: Unknown<'_>) -> Result<$report> {
-                from_rows(env, rows, own(env, params, "params")?, Tables::$module)
+                over_rows(env, Domain::$variant.as_str(), rows, params)
             }
         )*
 
@@ -398,19 +309,6 @@ macro_rules! domain_functions {
 }
 odx_core::domains!(domain_functions);
 
-/// A domain's report over rows the caller holds, in JavaScript's shape
-/// (`degraded` is false: the caller's rows are all there is).
-fn from_rows<R: Serialize>(
-    env: &Env,
-    rows: Unknown<'_>,
-    params: Option<Value>,
-    report: fn(&Tables, &odx_core::MetricScope) -> odx_core::Result<R>,
-) -> Result<Value> {
-    let scope = scope_of(params)?;
-    let report = report(&tables(env, rows)?, &scope).map_err(core_error)?;
-    ready(&report)
-}
-
 /// A read with the server's own database client: what `plan(read, params)`
 /// returns. `statements` are the next round's (run them, in one read-only
 /// REPEATABLE READ transaction for the whole plan, and hand their rows to
@@ -418,7 +316,7 @@ fn from_rows<R: Serialize>(
 /// for the same request: the same statements, folded by the same code.
 #[napi]
 pub struct Plan {
-    inner: odx_sql::plan::Plan<JavaScript>,
+    inner: odx_js::Plan,
 }
 
 #[napi]
@@ -426,7 +324,7 @@ impl Plan {
     /// The statements of the next round, in order (empty once done).
     #[napi(getter, ts_return_type = "Array<Statement>")]
     pub fn statements(&self) -> Result<Value> {
-        serde_json::to_value(self.inner.statements()).map_err(Fault::internal)
+        js(odx_js::statements(&self.inner))
     }
 
     /// Whether the answer is known.
@@ -448,10 +346,8 @@ impl Plan {
                     'forecastRevenue' | 'forecastNoShows' | 'forecastChurn' | 'insightsScope' | 'authorize', \
                     params: object")]
 pub fn plan(env: &Env, read: Unknown<'_>, params: Unknown<'_>) -> Result<Plan> {
-    let read =
-        text_arg(env, read, "read")?.ok_or_else(|| Fault::invalid("read: is required (a domain, command ...)"))?;
-    let request = request_of(&read, own(env, params, "params")?)?;
-    odx_sql::plan::Plan::new(request, JavaScript).map(|inner| Plan { inner }).map_err(plan_error)
+    let read = text_arg(env, read, "read")?;
+    js(odx_js::plan(read, own(env, params, "params")?, now())).map(|inner| Plan { inner })
 }
 
 /// Folds the rows of `plan.statements` (one array of row objects per
@@ -461,35 +357,7 @@ pub fn plan(env: &Env, read: Unknown<'_>, params: Unknown<'_>) -> Result<Plan> {
 /// `null` when `plan.statements` holds another round.
 #[napi(ts_args_type = "plan: Plan, rows: Array<Array<Record<string, unknown>>>", ts_return_type = "any")]
 pub fn finish(env: &Env, plan: &mut Plan, rows: Unknown<'_>) -> Result<Value> {
-    let rows = match own(env, rows, "rows")? {
-        Some(Value::Array(lists)) => lists
-            .into_iter()
-            .enumerate()
-            .map(|(i, list)| match list {
-                Value::Array(rows) => rows
-                    .into_iter()
-                    .enumerate()
-                    .map(|(j, row)| match row {
-                        Value::Object(row) => Ok(row),
-                        _ => Err(Fault::invalid(format!("rows[{i}][{j}]: must be a row object"))),
-                    })
-                    .collect::<Result<Vec<_>>>(),
-                _ => Err(Fault::invalid(format!("rows[{i}]: must be the array of rows of statement {i}"))),
-            })
-            .collect::<Result<Vec<_>>>()?,
-        _ => return Err(Fault::invalid("rows: must be an array (one array of rows per statement)")),
-    };
-    match plan.inner.finish(rows).map_err(plan_error)? {
-        Some(done) => answer(done.clone()),
-        None => Ok(Value::Null),
-    }
-}
-
-fn plan_error(e: odx_sql::plan::PlanError) -> Failure {
-    match e {
-        odx_sql::plan::PlanError::Core(c) => core_error(c),
-        odx_sql::plan::PlanError::Rows(m) => Fault::invalid(format!("rows: {m}")),
-    }
+    js(odx_js::finish(&mut plan.inner, own(env, rows, "rows")?))
 }
 
 /// An organization's target set as an org admin sends it (`PUT /targets`:
@@ -507,33 +375,7 @@ fn plan_error(e: odx_sql::plan::PlanError) -> Failure {
 )]
 pub fn check_targets(env: &Env, targets: Unknown<'_>, branches: Unknown<'_>) -> Result<Value> {
     let branches = own(env, branches, "branches")?;
-    let Some(Value::Array(items)) = own(env, targets, "targets")? else {
-        return Err(Fault::invalid("targets: must be an array of { clinicId, metric, value, period }"));
-    };
-    let branches = json!({ "branches": branches.unwrap_or_default() });
-    let branches =
-        args::ids(args::object(&branches, "branches").map_err(bad_argument)?, "branches").map_err(bad_argument)?;
-    let mut settings = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let at = format!("targets[{i}]");
-        let obj = args::object(item, &at).map_err(bad_argument)?;
-        let clinic_id = args::optional_integer(obj, "clinicId")
-            .map_err(|e| Fault::invalid(format!("{at}.{}: {}", e.field, e.message)))?;
-        let text = |field: &str| match obj.get(field) {
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(Value::Number(n)) if field == "value" => Ok(Some(n.to_string())),
-            None | Some(Value::Null) => Ok(None),
-            Some(_) => Err(Fault::invalid(format!("{at}.{field}: must be a string"))),
-        };
-        let metric = text("metric")?.ok_or_else(|| Fault::invalid(format!("{at}.metric: is required")))?;
-        let value = text("value")?.ok_or_else(|| Fault::invalid(format!("{at}.value: is required")))?;
-        let value = rust_decimal::Decimal::from_str(value.trim())
-            .or_else(|_| rust_decimal::Decimal::from_scientific(value.trim()))
-            .map_err(|_| Fault::invalid(format!("{at}.value: {value:?} is not a decimal number")))?;
-        let period = text("period")?.unwrap_or_else(|| "monthly".to_owned());
-        settings.push(odx_core::targets::TargetSetting { clinic_id, metric, value, period });
-    }
-    to_js(&odx_core::targets::check_target_set(&branches, &settings).map_err(core_error)?)
+    js(odx_js::check_targets(own(env, targets, "targets")?, branches))
 }
 
 /// How the engine connects. Every field is optional.
@@ -554,7 +396,7 @@ impl Limits {
             statement_concurrency: 3,
         };
         let Some(options) = options.filter(|o| !o.is_null()) else { return Ok(l) };
-        let obj = args::object(&options, "options").map_err(bad_argument)?;
+        let obj = odx_js::args::object(&options, "options").map_err(|e| failure(odx_js::bad_argument(e)))?;
         let positive = |field: &str, max: u64| -> Result<Option<u64>> {
             match obj.get(field) {
                 None | Some(Value::Null) => Ok(None),
@@ -562,7 +404,7 @@ impl Limits {
                     .as_u64()
                     .filter(|n| (1..=max).contains(n))
                     .map(Some)
-                    .ok_or_else(|| Fault::invalid(format!("options.{field}: must be an integer from 1 to {max}"))),
+                    .ok_or_else(|| invalid(format!("options.{field}: must be an integer from 1 to {max}"))),
             }
         };
         if let Some(n) = positive("maxConnections", 100)? {
@@ -605,7 +447,7 @@ where
         // when the promise rejects with it.
         Err(failure) => Err(Error::from(JsError::from(failure).into_unknown(Env::from_raw(env.raw())))),
     })
-    .map_err(|e| Fault::internal(format!("could not start the work: {e}")))
+    .map_err(|e| internal(format!("could not start the work: {e}")))
 }
 
 #[napi]
@@ -619,14 +461,14 @@ impl Engine {
         let url = text_arg(env, url, "url");
         let options = own(env, options, "options");
         promise(env, async move {
-            let url = url?.ok_or_else(|| Fault::invalid("url: is required (postgres://...)"))?;
+            let url = url?.ok_or_else(|| invalid("url: is required (postgres://...)"))?;
             let limits = Limits::read(options?)?;
             // Nothing at startup beyond what a pooler accepts (PgBouncer
             // refuses extra_float_digits and options): the statement timeout
             // is set inside each report's transaction. TLS follows the URL's
             // sslmode and sslrootcert.
             let connect = PgConnectOptions::from_str(&url)
-                .map_err(|e| Fault::invalid(format!("url: {e}")))?
+                .map_err(|e| invalid(format!("url: {e}")))?
                 .extra_float_digits(None)
                 .statement_cache_capacity(0);
             // One connection of its own first: a refused connection, a bad
@@ -640,7 +482,9 @@ impl Engine {
             match tokio::time::timeout(limits.connect_timeout, first).await {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => return Err(database_error(&e)),
-                Err(_) => return Err(Fault::unavailable("the database did not answer within connectTimeoutMs")),
+                Err(_) => {
+                    return Err(failure(Fault::unavailable("the database did not answer within connectTimeoutMs")))
+                }
             }
             let pool = PgPoolOptions::new()
                 .max_connections(limits.max_connections)
@@ -755,80 +599,6 @@ impl Engine {
     }
 }
 
-/// A request's answer in JavaScript's shape: a report or read-out with
-/// `degraded: false` (a policy answer as it is), or `{ degraded: true,
-/// module, missing }` when relations it reads are missing.
-fn answer((module, outcome): odx_sql::plan::Answer) -> Result<Value> {
-    match outcome {
-        Outcome::Report(r) if module == "policy" => Ok(r),
-        Outcome::Report(r) => Ok(odx_core::wire::ready(r)),
-        Outcome::Degraded(missing) => Ok(odx_core::wire::degraded(module, &missing)),
-    }
-}
-
-/// The request of `read` (a domain's name, `compare`, `command`, `digest`,
-/// `benchmark`, `networkOverview`, `forecastRevenue`, `forecastNoShows`,
-/// `forecastChurn`, `insightsScope`, `authorize`) for its `params`.
-fn request_of(read: &str, params: Option<Value>) -> Result<Read> {
-    if let Some(domain) = Domain::ALL.iter().find(|d| d.as_str() == read) {
-        return Ok(Read::Report(*domain, scope_of(params)?));
-    }
-    let org = |p: &ConsoleRequest| OrgRead {
-        organization_id: p.organization_id,
-        clinic_ids: p.clinic_ids.clone(),
-        allowed: p.allowed.clone(),
-        period: p.period(),
-        min_volume: p.min_volume,
-    };
-    let user = |p: &UserRequest| UserRead {
-        user_id: p.user_id,
-        organization_id: p.organization_id,
-        focus: p.focus,
-        city: p.city.clone(),
-    };
-    let forecast = |params| forecast_of(params).map(|s| (s.clinic_ids().to_vec(), s.to()));
-    Ok(match read {
-        "compare" => {
-            let (domain, scope) = compare_of(params)?;
-            Read::Compare(domain, scope)
-        }
-        "command" => Read::Command(org(&console_of(params)?)),
-        "digest" => Read::Digest(org(&console_of(params)?)),
-        "benchmark" => {
-            let p = console_of(params)?;
-            Read::Benchmark(org(&p), p.clinic().map_err(bad_argument)?)
-        }
-        "networkOverview" => Read::Overview(org(&console_of(params)?)),
-        "forecastRevenue" => {
-            let (ids, at) = forecast(params)?;
-            Read::ForecastRevenue(ids, at)
-        }
-        "forecastNoShows" => {
-            let (ids, at) = forecast(params)?;
-            Read::ForecastNoShows(ids, at)
-        }
-        "forecastChurn" => {
-            let (ids, at) = forecast(params)?;
-            Read::ForecastChurn(ids, at)
-        }
-        "insightsScope" => Read::InsightsScope(user(&user_of(params)?)),
-        "authorize" => {
-            let p = user_of(params)?;
-            // Refused here as the engine would, before any round.
-            odx_core::policy::read_request(&p.action, &p.resource).map_err(core_error)?;
-            Read::Authorize(user(&p), p.action.clone(), p.resource.clone())
-        }
-        other => {
-            let domains: Vec<&str> = Domain::ALL.iter().map(|d| d.as_str()).collect();
-            return Err(Fault::invalid(format!(
-                "read: {other:?} is not one of {}, compare, command, digest, benchmark, networkOverview, \
-                 forecastRevenue, forecastNoShows, forecastChurn, insightsScope, authorize",
-                domains.join(", ")
-            )));
-        }
-    })
-}
-
 /// What a call reads the database with: the pool and the statement
 /// timeout each report's transaction sets.
 #[derive(Clone)]
@@ -869,7 +639,7 @@ impl Engine {
         promise(env, async move {
             tokio::time::timeout(limit, work)
                 .await
-                .map_err(|_| Fault::timeout(format!("{what} did not finish within the query timeout")))?
+                .map_err(|_| failure(Fault::timeout(format!("{what} did not finish within the query timeout"))))?
         })
     }
 
@@ -882,10 +652,10 @@ impl Engine {
         let db = self.db();
         self.bounded(env, read, async move {
             // A bad argument rejects the promise, as every failure of the call does.
-            let request = request_of(read, params?)?;
+            let request = js(odx_js::request_of(read, params?, now()))?;
             let snap = db.snapshot().await?;
             let outcome = request.run(&snap, &JavaScript).await;
-            answer(snap.end(outcome).await.map_err(engine_error)?)
+            js(odx_js::answer(snap.end(outcome).await.map_err(engine_error)?))
         })
     }
 }

@@ -42,14 +42,15 @@ pub fn date(obj: &Map<String, Value>, field: &str) -> Checked<NaiveDate> {
 
 /// The optional `asOf` instant of a report: an ISO 8601 / RFC 3339 string
 /// with its offset (`new Date().toISOString()`) or epoch milliseconds
-/// (`Date.now()`); absent or `null`: the call's time. The addon reads the
-/// clock here, never core.
-pub fn as_of(obj: &Map<String, Value>, field: &str) -> Checked<DateTime<Utc>> {
+/// (`Date.now()`); absent or `null`: `now`, the call's time, which the
+/// binding reads from its host's clock (Node's, or JavaScript's `Date.now()`
+/// in WebAssembly, which has none of its own). Never core.
+pub fn as_of(obj: &Map<String, Value>, field: &str, now: DateTime<Utc>) -> Checked<DateTime<Utc>> {
     let bad = |v: &Value| {
         BadArgument::new(field, format!("must be an ISO 8601 instant with its offset or epoch milliseconds, not {v}"))
     };
     match obj.get(field) {
-        None | Some(Value::Null) => Ok(DateTime::<Utc>::from(std::time::SystemTime::now())),
+        None | Some(Value::Null) => Ok(now),
         Some(v @ Value::String(s)) => {
             DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| bad(v))
         }
@@ -226,7 +227,7 @@ impl Request {
     ///
     /// # Errors
     /// [`BadArgument`] naming the first bad field.
-    pub fn read(value: &Value, name: &str) -> Checked<Request> {
+    pub fn read(value: &Value, name: &str, now: DateTime<Utc>) -> Checked<Request> {
         let obj = object(value, name)?;
         Ok(Request {
             clinic_ids: ids(obj, "clinicIds")?,
@@ -235,7 +236,7 @@ impl Request {
             group_by: group_by(obj, "groupBy")?,
             allowed: optional_ids(obj, "allowedClinicIds")?,
             active_window_months: optional_integer(obj, "activeWindowMonths")?,
-            now: as_of(obj, "asOf")?,
+            now: as_of(obj, "asOf", now)?,
         })
     }
 
@@ -285,7 +286,7 @@ impl ConsoleRequest {
     ///
     /// # Errors
     /// [`BadArgument`] naming the first bad field.
-    pub fn read(value: &Value, name: &str) -> Checked<ConsoleRequest> {
+    pub fn read(value: &Value, name: &str, now: DateTime<Utc>) -> Checked<ConsoleRequest> {
         let obj = object(value, name)?;
         let (from, to) = if obj.contains_key("date") {
             if obj.contains_key("from") || obj.contains_key("to") {
@@ -303,7 +304,7 @@ impl ConsoleRequest {
             allowed: optional_ids(obj, "allowedClinicIds")?,
             from,
             to,
-            now: as_of(obj, "asOf")?,
+            now: as_of(obj, "asOf", now)?,
             min_volume: min_volume(obj, "minVolume")?,
         })
     }
@@ -369,9 +370,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_782_800_000, 0).unwrap_or_default()
+    }
+
     #[test]
     fn every_bad_field_is_named() -> Result<(), BadArgument> {
-        let bad = |v: Value| Request::read(&v, "params").err().map(|e| e.field);
+        let bad = |v: Value| Request::read(&v, "params", now()).err().map(|e| e.field);
         assert_eq!(bad(json!(3)).as_deref(), Some("params"));
         assert_eq!(bad(json!({"from": "2026-06-01", "to": "2026-06-30"})).as_deref(), Some("clinicIds"));
         assert_eq!(
@@ -393,7 +398,7 @@ mod tests {
             bad(json!({"clinicIds": [1], "from": "2026-06-01", "to": "2026-06-30", "groupBy": "x"})).as_deref(),
             Some("groupBy")
         );
-        let ok = Request::read(&json!({"clinicIds": [1, 2], "from": "2026-06-01", "to": "2026-06-30"}), "p")?;
+        let ok = Request::read(&json!({"clinicIds": [1, 2], "from": "2026-06-01", "to": "2026-06-30"}), "p", now())?;
         assert_eq!(ok.group_by, GroupBy::Clinic);
         assert!(ok.scope().is_ok());
         Ok(())
