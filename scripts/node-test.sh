@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The Node suites of node_bindings: installs the npm dependencies (npm install),
 # builds the addon with the napi CLI, checks that the committed index.d.ts and
-# index.js are what the build generates, and runs `node --test` against the
-# real server (DATABASE_URL). Prints "node: N passed, N failed" last.
+# index.js are what the build generates, builds the WebAssembly entry
+# (scripts/wasm-build.sh) and the Worker bundle (worker/build.mjs), and runs
+# `node --test` against the real server (DATABASE_URL): every suite on the
+# addon (the Worker suites start workerd), then the suites of the pure
+# functions, plan/finish and bad input again on the WebAssembly build
+# (ODX_IMPL=wasm). Prints "node: N passed, N failed" last.
 set -euo pipefail
 cd "$(dirname "$0")/../node_bindings"
 : "${DATABASE_URL:?DATABASE_URL is not set: run through scripts/test-all.sh}"
@@ -21,9 +25,14 @@ for f in index.d.ts index.js; do
         exit 1
     fi
 done
+bash ../scripts/wasm-build.sh
+node worker/build.mjs
 status=0
 node --test --test-reporter=tap test/*.test.mjs | tee "$committed/tap.log" || status=$?
-passed=$(awk '/^# pass / {print $3}' "$committed/tap.log")
-failed=$(awk '/^# fail / {print $3}' "$committed/tap.log")
+ODX_IMPL=wasm node --test --test-reporter=tap test/plan.test.mjs test/pure.test.mjs test/console.test.mjs \
+    test/hardening.test.mjs test/fuzz.test.mjs test/types.test.mjs test/wasm.test.mjs | tee "$committed/tap-wasm.log" || status=$?
+count() { awk -v what="$1" '$1 == "#" && $2 == what {n += $3; seen = 1} END {print seen ? n : ""}' "$committed/tap.log" "$committed/tap-wasm.log"; }
+passed=$(count pass)
+failed=$(count fail)
 echo "node: ${passed:-0} passed, ${failed:-1} failed"
 exit $status

@@ -2,8 +2,10 @@
 // tsc against the generated index.d.ts and Hono's own types and, compiled,
 // are served by a real Node HTTP server (@hono/node-server) and exercised
 // over HTTP, on two backends: the engine, and plan/finish over the server's
-// own pg client. Status codes, bodies, errors as { error: { code, message } };
-// targets written and put back exactly as they were.
+// own pg client; and, bundled with odx's WebAssembly build, by the real
+// Workers runtime (workerd, reading Postgres with postgres.js over
+// cloudflare:sockets). Status codes, bodies, errors as { error: { code,
+// message } }; targets written and put back exactly as they were.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +14,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { odx, url, writerUrl, sql, asJs, extension, DEMO } from './helpers.mjs';
 import { engineBackend, planBackend, start } from './routes.mjs';
+import { startWorker, workerUrl } from './worker.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pkg = path.join(here, '..');
@@ -33,8 +36,11 @@ before(async () => {
   servers.engine = await start(outDir, engineBackend(engine, pool), 50000001);
   servers.plan = await start(outDir, planBackend(pool), 50000001);
   live.push(servers.engine.server, servers.plan.server);
+  const worker = await startWorker({ databaseUrl: workerUrl(url), defaultUser: 50000001 });
+  servers.worker = { base: `${worker.base}/api/v1/org/insights`, stop: worker.stop };
 });
 after(async () => {
+  await servers.worker?.stop();
   for (const s of live) await new Promise((r) => s.close(r));
   await engine.close();
   await pool.end();
@@ -51,7 +57,7 @@ const DOMAIN_ROUTES = [
   ['accounting', 'accounting'], ['staff', 'staff'],
 ];
 
-for (const server of ['engine', 'plan']) {
+for (const server of ['engine', 'plan', 'worker']) {
   test(`${server}: every domain route answers the network report over HTTP`, async () => {
     for (const [route, domain] of DOMAIN_ROUTES) {
       const { status, body } = await get(server, `/${route}?${PERIOD}`);
@@ -115,11 +121,13 @@ for (const server of ['engine', 'plan']) {
   });
 }
 
-test('the two backends answer every route alike', async () => {
+test('the three servers answer every route alike', async () => {
   for (const route of ['/financial', '/appointments', '/staff', '/command', '/ruby/digest', '/ruby/branch/503']) {
     for (const user of [50000001, 50000012]) {
       const q = `${route}?from=2026-06-01&to=2026-06-30`;
-      assert.deepStrictEqual(await get('plan', q, user), await get('engine', q, user), `${route} as ${user}`);
+      const engine = await get('engine', q, user);
+      assert.deepStrictEqual(await get('plan', q, user), engine, `${route} as ${user}`);
+      assert.deepStrictEqual(await get('worker', q, user), engine, `${route} as ${user}: the Worker`);
     }
   }
 });
@@ -127,11 +135,17 @@ test('the two backends answer every route alike', async () => {
 // The targets are written on a database of their own (the known-answer
 // tenant of odx_demo_hq), so no other suite reads them while they change;
 // every row of ops_targets is as it was afterwards.
-test('GET and PUT /targets: org_admin only, checked by core, replaced in one transaction, put back', async () => {
+for (const served of ['node', 'worker']) test(`${served}: GET and PUT /targets: org_admin only, checked by core, replaced in one transaction, put back`, async () => {
   const hqUrl = writerUrl.replace(/\/odx_test$/, '/odx_demo_hq');
   const hqPool = new pg.Pool({ connectionString: hqUrl, max: 2 });
   const hqEngine = await odx.Engine.connect(hqUrl);
-  const { server, base } = await start(outDir, engineBackend(hqEngine, hqPool), 90);
+  const { stop, base } = served === 'node'
+    ? await start(outDir, engineBackend(hqEngine, hqPool), 90).then(({ server, base }) => ({
+      base, stop: () => new Promise((r) => server.close(r)),
+    }))
+    : await startWorker({ databaseUrl: workerUrl(hqUrl), defaultUser: 90 }).then((w) => ({
+      base: `${w.base}/api/v1/org/insights`, stop: w.stop,
+    }));
   const table = async () => (await hqPool.query('SELECT * FROM app.ops_targets ORDER BY id')).rows;
   const before = await table();
   try {
@@ -184,7 +198,7 @@ test('GET and PUT /targets: org_admin only, checked by core, replaced in one tra
       client.release();
     }
     assert.deepStrictEqual(await table(), before, 'ops_targets as it was');
-    await new Promise((r) => server.close(r));
+    await stop();
     await hqEngine.close();
     await hqPool.end();
   }

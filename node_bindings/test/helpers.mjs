@@ -8,7 +8,16 @@ import { asJs } from './shape.mjs';
 export { asJs };
 
 const require = createRequire(import.meta.url);
-export const odx = require('../index.js');
+// ODX_IMPL=wasm runs a suite against the WebAssembly build
+// (@odx/engine/wasm in Node): its pure functions and plan/finish replace
+// the addon's, the Engine (which only the addon has) stays, so every
+// engine == pure == extension check is also WebAssembly == engine ==
+// extension.
+export const IMPL = process.env.ODX_IMPL ?? 'addon';
+if (IMPL !== 'addon' && IMPL !== 'wasm') throw new Error(`ODX_IMPL must be addon or wasm, not ${IMPL}`);
+export const addon = require('../index.js');
+export const wasm = IMPL === 'wasm' ? await import('../wasm/node.mjs') : null;
+export const odx = wasm === null ? addon : { ...addon, ...wasm };
 
 // The suites read as a role with SELECT on app only; the tests that write
 // (and put back) use the owner's URL.
