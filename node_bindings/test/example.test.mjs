@@ -14,7 +14,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { odx, url, writerUrl, sql, asJs, extension, DEMO } from './helpers.mjs';
 import { engineBackend, planBackend, start } from './routes.mjs';
-import { startWorker, workerUrl } from './worker.mjs';
+import { startWorker, workerUrl } from '../worker/run.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pkg = path.join(here, '..');

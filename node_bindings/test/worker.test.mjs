@@ -8,7 +8,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { odx, addon, url, extension, KNOWN, DEMO, DOMAINS, AS_OF_CASES } from './helpers.mjs';
-import { startWorker, workerUrl } from './worker.mjs';
+import { startWorker, workerUrl } from '../worker/run.mjs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const pkg = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+test('the Worker type-checks with tsc (strict), against the addon\'s declarations of the wasm entry', () => {
+  execFileSync(path.join(pkg, 'node_modules', '.bin', 'tsc'), ['-p', path.join(pkg, 'worker', 'tsconfig.json')], { stdio: 'pipe' });
+});
 
 let engine;
 let worker;

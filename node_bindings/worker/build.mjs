@@ -1,4 +1,4 @@
-// Bundles the Worker (worker/worker.ts, the org-insights routes, Hono,
+// Bundles the Worker (worker/worker.mts, the org-insights routes, Hono,
 // postgres.js's Workers build) into worker/dist/worker.mjs with esbuild,
 // next to the WebAssembly module it imports (worker/dist/pkg/odx_bg.wasm),
 // the two modules a workerd config (worker/workerd.capnp) or wrangler
@@ -12,7 +12,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, 'dist');
 mkdirSync(path.join(dist, 'pkg'), { recursive: true });
 await build({
-  entryPoints: [path.join(here, 'worker.ts')],
+  entryPoints: [path.join(here, 'worker.mts')],
   outfile: path.join(dist, 'worker.mjs'),
   bundle: true,
   format: 'esm',

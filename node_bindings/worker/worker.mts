@@ -62,7 +62,7 @@ function backend(sql: postgres.Sql): InsightsBackend {
       }).catch((e) => {
         throw dbFault(e);
       }) as Promise<unknown>,
-    transaction: <T>(work: (query: (text: string, values: unknown[]) => Promise<Array<Record<string, unknown>>>) => Promise<T>) =>
+    transaction: <T,>(work: (query: (text: string, values: unknown[]) => Promise<Array<Record<string, unknown>>>) => Promise<T>) =>
       sql.begin((tx) => work((text, values) => tx.unsafe(text, values as postgres.ParameterOrJSON<never>[]))).catch((e) => {
         throw dbFault(e);
       }) as Promise<T>,
@@ -86,7 +86,7 @@ app.post('/odx/:read', async (c) => {
     } catch {
       throw fault('ODX_INVALID_ARGUMENT', 'body: must be the JSON params of the read');
     }
-    return c.json((await backend(sql).read(c.req.param('read'), params)) as object);
+    return c.json((await backend(sql).read(c.req.param('read'), params as object)) as object);
   } catch (e) {
     const err = e as Error & { code?: string };
     const code = typeof err.code === 'string' && err.code.startsWith('ODX_') ? err.code : 'ODX_INTERNAL';

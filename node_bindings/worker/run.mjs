@@ -1,8 +1,8 @@
-// The org-insights Worker (worker/worker.ts, bundled by worker/build.mjs) run
+// The org-insights Worker (worker/worker.mts, bundled by worker/build.mjs) run
 // by the real Workers runtime, workerd (npm package `workerd`), on a free
-// local port, reading the test PostgreSQL over cloudflare:sockets with TLS
-// (the server's certificate verified against the test CA). Shared by the
-// Worker suite (worker.test.mjs) and the route suite (example.test.mjs).
+// local port, reading PostgreSQL over cloudflare:sockets with TLS
+// (the server's certificate verified against the given CA). Shared by the
+// Worker suite, the route suite (test/) and the demo (worker/demo.mjs).
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const dist = path.join(here, '..', 'worker', 'dist');
+export const dist = path.join(here, 'dist');
 const workerd = path.join(here, '..', 'node_modules', '.bin', 'workerd');
 // The CA of the test cluster's certificate (scripts/pg-setup.sh).
 export const TEST_CA = process.env.ODX_TLS_CA ?? '/var/lib/postgresql/odx-tls/ca.crt';
@@ -43,7 +43,7 @@ export async function startWorker({ databaseUrl, defaultUser = 50000001, ca = TE
   const port = await freePort();
   const certs = ca === null ? '' : JSON.stringify(readFileSync(ca, 'utf8'));
   const config = path.join(dist, `workerd-${port}.capnp`);
-  writeFileSync(config, readFileSync(path.join(here, '..', 'worker', 'workerd.capnp.in'), 'utf8')
+  writeFileSync(config, readFileSync(path.join(here, 'workerd.capnp.in'), 'utf8')
     .replaceAll('@PORT@', String(port)).replaceAll('@CA@', certs));
   const t0 = performance.now();
   const child = spawn(workerd, ['serve', config, '--verbose'], {
