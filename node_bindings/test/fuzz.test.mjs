@@ -9,21 +9,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { odx, url } from './helpers.mjs';
+import { odx, url, rng } from './helpers.mjs';
 
 const SECONDS = Math.min(60, Number(process.env.ODX_FUZZ_SECONDS ?? 20));
-
-// mulberry32: a small seeded PRNG.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gen(r) {
   const pick = (xs) => xs[Math.floor(r() * xs.length)];

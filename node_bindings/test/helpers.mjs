@@ -89,3 +89,15 @@ export async function clinicRows(clinicIds) {
     await client.end();
   }
 }
+
+// mulberry32: a small seeded PRNG, for the fuzz and differential runs.
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

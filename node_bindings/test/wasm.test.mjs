@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { addon, odx, IMPL, clinicRows, KNOWN, DOMAINS } from './helpers.mjs';
+import { addon, odx, IMPL, clinicRows, KNOWN, DOMAINS, rng } from './helpers.mjs';
 
 const wasm = await import('../wasm/node.mjs');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,18 +37,6 @@ test('size and cold start of the module (reported, not asserted)', async () => {
   console.log(`# odx_bg.wasm ${(statSync(module).size / 1024).toFixed(0)} KiB; compile ${(t1 - t0).toFixed(1)} ms, `
     + `instantiate ${(t2 - t1).toFixed(1)} ms, first plan ${(t3 - t2).toFixed(1)} ms`);
 });
-
-// mulberry32, as the fuzz run.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The outcome of a call: its answer, or the code and message it is refused with.
 function outcome(f) {

@@ -1,6 +1,7 @@
 //! The README's list of error codes (From Node, "Every failure is an
 //! `Error` with a stable `code`") names every code the engine can give:
-//! core's (`core/src/error.rs`) and the addon's own (`node_bindings/src/fault.rs`),
+//! core's (`core/src/error.rs`) and the JavaScript surface's own (`js/src/fault.rs`,
+//! the addon's and the WebAssembly build's),
 //! and no code that does not exist.
 
 use std::collections::BTreeSet;
@@ -27,7 +28,7 @@ fn the_readme_lists_every_error_code_and_no_other() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
     let mut source = codes(&read("core/src/error.rs"));
-    source.extend(codes(&read("node_bindings/src/fault.rs")));
+    source.extend(codes(&read("js/src/fault.rs")));
     let readme = read("README.md");
     let start = readme.find("Every failure is an `Error` with a stable `code`").expect("the README's list of codes");
     let end = start + readme[start..].find("`examples/org-insights.ts` maps them").expect("the end of the list");
