@@ -28,7 +28,8 @@ else
         dpkg -s "$p" > /dev/null 2>&1 || missing="$missing $p"
     done
     if [ -n "$missing" ]; then
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing > /dev/null
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing > /dev/null \
+            || { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing > /dev/null; }
     fi
     # Debian's toolchain, in a target directory of its own (its std is not
     # rustup's): std is built for the target, panics abort.

@@ -367,3 +367,59 @@ pub fn plan_error(e: odx_sql::plan::PlanError) -> Fault {
         odx_sql::plan::PlanError::Rows(m) => Fault::invalid(format!("rows: {m}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_782_800_000, 0).unwrap_or_default()
+    }
+
+    fn code<T: std::fmt::Debug>(r: Result<T>) -> &'static str {
+        r.err().map_or("none", |f| f.code())
+    }
+
+    #[test]
+    fn every_refusal_carries_its_code_and_names_what_is_wrong() {
+        let scope = json!({ "clinicIds": [1], "from": "2026-06-01", "to": "2026-06-30" });
+        assert_eq!(code(over_rows("revenue", Some(json!({})), Some(scope.clone()), now())), "ODX_INVALID_ARGUMENT");
+        assert_eq!(code(over_rows("financial", Some(json!([])), Some(scope.clone()), now())), "ODX_INVALID_ARGUMENT");
+        let bad_range = json!({ "clinicIds": [1], "from": "2026-07-01", "to": "2026-06-30" });
+        // The params are checked before the rows: the range is refused first.
+        assert_eq!(code(over_rows("financial", None, Some(bad_range), now())), "ODX_INVALID_RANGE");
+        assert_eq!(code(plan(None, Some(scope.clone()), now())), "ODX_INVALID_ARGUMENT");
+        let bad_row = json!({ "invoices": [{ "id": "x" }] });
+        let e =
+            over_rows("financial", Some(bad_row), Some(scope), now()).err().map(|f| f.message()).unwrap_or_default();
+        assert!(e.starts_with("rows.invoices[0]"), "{e}");
+        assert_eq!(code(check_targets(Some(json!({})), Some(json!([1])))), "ODX_INVALID_ARGUMENT");
+        assert_eq!(code(to_csv(Some(json!({})), None)), "ODX_INVALID_ARGUMENT");
+    }
+
+    #[test]
+    fn a_read_without_as_of_is_read_at_the_bindings_now() -> Result<()> {
+        let v = validate_scope(Some(json!({ "clinicIds": [2, 1], "from": "2026-06-01", "to": "2026-06-30" })), now())?;
+        assert_eq!(v["clinicIds"], json!([1, 2]));
+        let p = plan(
+            Some("financial".into()),
+            Some(json!({ "clinicIds": [1], "from": "2026-06-01", "to": "2026-06-30" })),
+            now(),
+        )?;
+        assert!(!statements(&p)?.as_array().is_none_or(Vec::is_empty));
+        Ok(())
+    }
+
+    #[test]
+    fn finish_refuses_rows_that_are_not_one_list_per_statement() -> Result<()> {
+        let mut p = plan(
+            Some("lab".into()),
+            Some(json!({ "clinicIds": [1], "from": "2026-06-01", "to": "2026-06-30" })),
+            now(),
+        )?;
+        assert_eq!(code(finish(&mut p, Some(json!("rows")))), "ODX_INVALID_ARGUMENT");
+        let e = finish(&mut p, Some(json!([[42]]))).err().map(|f| f.message()).unwrap_or_default();
+        assert!(e.contains("rows[0][0]"), "{e}");
+        Ok(())
+    }
+}

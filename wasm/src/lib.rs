@@ -52,12 +52,6 @@ fn text(r: odx_js::Result<Value>) -> Result<String> {
     r.map(|v| v.to_string()).map_err(thrown)
 }
 
-/// The odx-js version of the build.
-#[wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_owned()
-}
-
 /// A validated scope (see the addon's `validateScope`).
 #[wasm_bindgen(js_name = validateScope)]
 pub fn validate_scope(params: Option<String>, now_ms: f64) -> Result<String> {
