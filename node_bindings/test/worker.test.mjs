@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { odx, addon, url, extension, KNOWN, DEMO, DOMAINS, AS_OF_CASES } from './helpers.mjs';
 import { startWorker, workerUrl } from '../worker/run.mjs';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -137,5 +138,22 @@ test('workerd: a database missing a table answers degraded, as the engine does',
   } finally {
     await degraded.stop();
     await other.close();
+  }
+});
+
+test('the README\'s minimal Worker (worker/minimal.mts, shown there verbatim) serves the Command Center in workerd', async () => {
+  const source = readFileSync(path.join(pkg, 'worker', 'minimal.mts'), 'utf8').trim();
+  assert.ok(readFileSync(path.join(pkg, '..', 'README.md'), 'utf8').includes(source), 'the README shows worker/minimal.mts as it is');
+  const minimal = await startWorker({ databaseUrl: workerUrl(url), main: 'minimal.mjs', ready: '/' });
+  try {
+    const params = { organizationId: 500, from: '2026-06-01', to: '2026-06-30' };
+    const res = await fetch(`${minimal.base}/?organizationId=500&from=2026-06-01&to=2026-06-30`);
+    assert.equal(res.status, 200);
+    assert.deepStrictEqual(await res.json(), await engine.command(params));
+    const bad = await fetch(`${minimal.base}/?organizationId=500&from=2026-07-01&to=2026-06-30`);
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).error.code, 'ODX_INVALID_RANGE');
+  } finally {
+    await minimal.stop();
   }
 });

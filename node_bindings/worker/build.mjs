@@ -11,9 +11,11 @@ import path from 'node:path';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, 'dist');
 mkdirSync(path.join(dist, 'pkg'), { recursive: true });
+// The org-insights Worker, and the minimal one the README shows.
 await build({
-  entryPoints: [path.join(here, 'worker.mts')],
-  outfile: path.join(dist, 'worker.mjs'),
+  entryPoints: { worker: path.join(here, 'worker.mts'), minimal: path.join(here, 'minimal.mts') },
+  outdir: dist,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   format: 'esm',
   platform: 'neutral',
@@ -27,4 +29,5 @@ await build({
 });
 copyFileSync(path.join(here, '..', 'wasm', 'pkg', 'odx_bg.wasm'), path.join(dist, 'pkg', 'odx_bg.wasm'));
 const kb = (f) => (statSync(path.join(dist, f)).size / 1024).toFixed(0);
-console.log(`worker: dist/worker.mjs ${kb('worker.mjs')} KiB, dist/pkg/odx_bg.wasm ${kb('pkg/odx_bg.wasm')} KiB`);
+console.log(`worker: dist/worker.mjs ${kb('worker.mjs')} KiB, dist/minimal.mjs ${kb('minimal.mjs')} KiB, `
+  + `dist/pkg/odx_bg.wasm ${kb('pkg/odx_bg.wasm')} KiB`);

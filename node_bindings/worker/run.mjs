@@ -36,15 +36,17 @@ export function workerUrl(databaseUrl) {
 }
 
 // Starts workerd serving the Worker: { base, stop, startedMs } (startedMs:
-// from the spawn to the first answer of /health, the cold start). `ca`:
-// the PEM file the outbound network trusts (null: none at all).
-export async function startWorker({ databaseUrl, defaultUser = 50000001, ca = TEST_CA }) {
-  if (!existsSync(path.join(dist, 'worker.mjs'))) throw new Error('worker/dist is not built: node worker/build.mjs');
+// from the spawn to the first answer, the cold start). `ca`: the PEM file
+// the outbound network trusts (null: none at all); `main`: the bundle
+// served (worker.mjs, the org-insights routes; minimal.mjs, the README's),
+// `ready` the path asked until it answers.
+export async function startWorker({ databaseUrl, defaultUser = 50000001, ca = TEST_CA, main = 'worker.mjs', ready = '/health' }) {
+  if (!existsSync(path.join(dist, main))) throw new Error('worker/dist is not built: node worker/build.mjs');
   const port = await freePort();
   const certs = ca === null ? '' : JSON.stringify(readFileSync(ca, 'utf8'));
   const config = path.join(dist, `workerd-${port}.capnp`);
   writeFileSync(config, readFileSync(path.join(here, 'workerd.capnp.in'), 'utf8')
-    .replaceAll('@PORT@', String(port)).replaceAll('@CA@', certs));
+    .replaceAll('@PORT@', String(port)).replaceAll('@CA@', certs).replaceAll('@MAIN@', main));
   const t0 = performance.now();
   const child = spawn(workerd, ['serve', config, '--verbose'], {
     env: { ...process.env, ODX_WORKER_DATABASE_URL: databaseUrl, ODX_WORKER_DEFAULT_USER: String(defaultUser) },
@@ -58,8 +60,9 @@ export async function startWorker({ databaseUrl, defaultUser = 50000001, ca = TE
   for (let i = 0; ; i += 1) {
     if (child.exitCode !== null) throw new Error(`workerd exited (${child.exitCode}): ${log}`);
     try {
-      const res = await fetch(`${base}/health`);
-      if (res.ok) break;
+      const res = await fetch(`${base}${ready}`);
+      await res.arrayBuffer();
+      break;
     } catch {
       // not listening yet
     }
