@@ -105,3 +105,23 @@ test('random rows and params: the WebAssembly build answers exactly as the addon
   console.log(`# ${JSON.stringify(tally)}`);
   assert.ok(tally.answered > 20 && tally.refused > 5, JSON.stringify(tally));
 });
+
+test('inputs that would exhaust a naive reader are refused by both builds alike, and the module keeps working', () => {
+  let deep = [];
+  for (let i = 0; i < 5000; i += 1) deep = [deep];
+  const cases = [
+    () => ['validateScope', [{ clinicIds: deep, from: '2026-06-01', to: '2026-06-30' }]],
+    () => ['financial', [{ invoices: deep }, { clinicIds: [1], from: '2026-06-01', to: '2026-06-30' }]],
+    () => ['validateScope', [{ clinicIds: Array.from({ length: 200_000 }, (_, i) => i + 1), from: '2026-06-01', to: '2026-06-30' }]],
+    () => ['validateScope', [{ clinicIds: [1], from: '2026-06-01', to: '2026-06-30', groupBy: 'x'.repeat(5_000_000) }]],
+    () => ['checkTargets', [Array.from({ length: 50_000 }, () => ({ clinicId: 1, metric: 'noshow_rate_max', value: '0.1' })), [1]]],
+  ];
+  for (const make of cases) {
+    const [fn, args] = make();
+    const a = outcome(() => addon[fn](...args));
+    const w = outcome(() => wasm[fn](...args));
+    assert.deepStrictEqual(w.code, a.code, `${fn}: ${JSON.stringify(w).slice(0, 200)} / ${JSON.stringify(a).slice(0, 200)}`);
+  }
+  assert.deepStrictEqual(wasm.validateScope({ ...KNOWN, asOf: '2026-07-01T00:00:00Z' }),
+    addon.validateScope({ ...KNOWN, asOf: '2026-07-01T00:00:00Z' }));
+});
