@@ -4,8 +4,10 @@
 # from Debian, cargo-pgrx =0.18.1), builds and installs the odx extension into
 # the server, loads the fixtures, and runs every suite: formatting, lints, and
 # the cargo tests (unit, known-answer, property, generator, doc tests, and the
-# SQL and extension parity tests on the real server), the SQL regression tests
-# and the Node suites of the addon (npm dependencies installed by npm install).
+# SQL and extension parity tests on the real server), the SQL regression tests,
+# the Node suites of the addon and of its WebAssembly build, the Worker in
+# workerd (npm dependencies installed by npm install; the wasm toolchain by
+# scripts/wasm-build.sh), and the Worker demo.
 # Idempotent: running it twice is fine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +70,22 @@ step "Node suites (npm install, napi build, index.d.ts check, node --test agains
 bash scripts/node-test.sh 2>&1 | tee "$LOG_DIR/node.log"
 PASSED=$((PASSED + $(awk '/^node: / {print $2}' "$LOG_DIR/node.log")))
 FAILED=$((FAILED + $(awk '/^node: / {print $4}' "$LOG_DIR/node.log")))
+
+step "the Worker demo (scripts/worker-demo.sh): one report computed in workerd, nothing left behind"
+databases() { runuser -u postgres -- psql -X -At -c "SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database"; }
+before=$(databases)
+demo=0
+bash scripts/worker-demo.sh > "$LOG_DIR/demo.log" 2>&1 || demo=$?
+cat "$LOG_DIR/demo.log"
+after=$(databases)
+if [ "$demo" -eq 0 ] && grep -q '^Command Center, computed in workerd' "$LOG_DIR/demo.log" \
+    && grep -q 'DEMO-Gulberg (Lahore)' "$LOG_DIR/demo.log" && [ "$after" = "$before" ]; then
+    echo "demo: 1 passed, 0 failed (the databases after the demo are the ones before it)"
+    PASSED=$((PASSED + 1))
+else
+    echo "demo: 0 passed, 1 failed (exit $demo; databases before: $before; after: $after)"
+    FAILED=$((FAILED + 1))
+fi
 
 step "summary"
 echo "total: $PASSED passed, $FAILED failed"
