@@ -62,6 +62,7 @@ const STATUS: Record<string, 400 | 403 | 404 | 500 | 503 | 504> = {
   ODX_UNKNOWN_USER: 403,
   ODX_NOT_PERMITTED: 403,
   ODX_UNKNOWN_CLINIC: 404,
+  ODX_UNKNOWN_ORGANIZATION: 404,
   ODX_DB_UNAVAILABLE: 503,
   ODX_DB_TLS: 503,
   ODX_DB_PERMISSION: 503,
@@ -76,7 +77,8 @@ class Refusal extends Error {
   }
 }
 
-function failure(c: Context, e: unknown) {
+/** An error as the routes answer it: { error: { code, message } } with the status of its code. */
+export function failure(c: Context, e: unknown) {
   const err = e as Error & { code?: string };
   const code = typeof err.code === 'string' && err.code.startsWith('ODX_') ? err.code : 'ODX_INTERNAL';
   return c.json({ error: { code, message: err.message ?? String(e) } }, STATUS[code] ?? 500);

@@ -60,10 +60,10 @@ pub fn validate_scope(env: &Env, params: Unknown<'_>) -> Result<Value> {
     js(odx_js::validate_scope(own(env, params, "params")?, now()))
 }
 
-/// The rows argument of a pure read, read through `JSON.stringify` (so a
-/// `Date` becomes its ISO instant, as it would on the wire); odx-js checks
-/// it column by column (`rows.invoices[3].total`).
-fn rows_arg(env: &Env, rows: Unknown<'_>) -> Result<Option<Value>> {
+/// The rows argument of a pure read as the text `JSON.stringify` writes (so
+/// a `Date` becomes its ISO instant, as it would on the wire); odx-js reads
+/// it into core's rows, column by column (`rows.invoices[3].total`).
+fn rows_arg(env: &Env, rows: Unknown<'_>) -> Result<Option<String>> {
     let internal = |e: Error| internal(format!("could not read rows: {e}"));
     let is_table_object =
         rows.get_type().map_err(internal)? == ValueType::Object && !rows.is_array().map_err(internal)?;
@@ -71,14 +71,14 @@ fn rows_arg(env: &Env, rows: Unknown<'_>) -> Result<Option<Value>> {
     if !is_table_object {
         return Ok(None);
     }
-    own(env, rows, "rows")
+    stringify(env, rows, "rows").map(Some)
 }
 
 /// A pure read over rows the caller holds (odx-js's `over_rows`).
 fn over_rows(env: &Env, read: &str, rows: Unknown<'_>, params: Unknown<'_>) -> Result<Value> {
     let params = own(env, params, "params")?;
     let rows = rows_arg(env, rows)?;
-    js(odx_js::over_rows(read, rows, params, now()))
+    js(odx_js::over_rows(read, rows.as_deref(), params, now()))
 }
 
 /// `JSON.stringify(value)`: a throwing stringify (a BigInt, a cycle) has its

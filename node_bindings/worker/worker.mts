@@ -15,7 +15,7 @@
 import { Hono } from 'hono';
 import postgres from 'postgres';
 import * as odx from '../wasm/worker.mjs';
-import { orgInsights, type InsightsBackend, type InsightsEnv } from '../examples/org-insights.js';
+import { failure, orgInsights, type InsightsBackend, type InsightsEnv } from '../examples/org-insights.js';
 
 export interface Bindings {
   DATABASE_URL: string;
@@ -88,10 +88,7 @@ app.post('/odx/:read', async (c) => {
     }
     return c.json((await backend(sql).read(c.req.param('read'), params as object)) as object);
   } catch (e) {
-    const err = e as Error & { code?: string };
-    const code = typeof err.code === 'string' && err.code.startsWith('ODX_') ? err.code : 'ODX_INTERNAL';
-    const status = code === 'ODX_INTERNAL' ? 500 : code.startsWith('ODX_DB_') ? 503 : code === 'ODX_FORBIDDEN_SCOPE' ? 403 : 400;
-    return c.json({ error: { code, message: err.message ?? String(e) } }, status);
+    return failure(c, e);
   } finally {
     c.executionCtx.waitUntil(sql.end());
   }

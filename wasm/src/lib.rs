@@ -64,7 +64,8 @@ pub fn validate_scope(params: Option<String>, now_ms: f64) -> Result<String> {
 #[wasm_bindgen(js_name = overRows)]
 pub fn over_rows(read: &str, rows: Option<String>, params: Option<String>, now_ms: f64) -> Result<String> {
     let params = arg(params, "params")?;
-    text(odx_js::over_rows(read, arg(rows, "rows")?, params, instant(now_ms)?))
+    // The rows' text goes straight into core's rows (no JSON value between).
+    text(odx_js::over_rows(read, rows.as_deref(), params, instant(now_ms)?))
 }
 
 /// Any per-branch table as CSV text (see the addon's `toCsv`).
