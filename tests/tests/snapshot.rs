@@ -21,6 +21,11 @@ const INVOICE_ID: i64 = 990_000_001;
 const SHARED_ID: i64 = 990_000_002;
 const TOTAL: &str = "1234.00";
 
+/// Held by each test for its whole run: both count every invoice before
+/// and after, so one test's invoice, written while the other counts, would
+/// read as left behind (the tests of a binary run in parallel).
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// `inner`, with one invoice committed by another connection right after
 /// its first statement.
 struct Interleaved<'a, S> {
@@ -81,6 +86,7 @@ fn report(o: Outcome<FinancialReport>) -> FinancialReport {
 
 #[tokio::test]
 async fn a_write_between_two_statements_does_not_split_a_report() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     // Read as the suites do (SELECT only); write as the owner.
     let pool = PgPoolOptions::new().max_connections(4).connect(&database_url()).await.unwrap();
     let owner = PgPoolOptions::new().max_connections(1).connect(&writer_url()).await.unwrap();
@@ -127,6 +133,7 @@ FROM app.invoices, pg_sleep(0.05) WHERE id = $1";
 
 #[tokio::test]
 async fn a_shared_snapshot_reads_on_several_connections_and_sees_one_snapshot() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let pool = PgPoolOptions::new().max_connections(4).connect(&database_url()).await.unwrap();
     let owner = PgPoolOptions::new().max_connections(1).connect(&writer_url()).await.unwrap();
     let before_rows = invoices(&pool).await;
