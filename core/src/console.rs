@@ -11,7 +11,7 @@ use crate::forecast::{
     churn_forecast, churn_scopes, no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, ChurnForecast,
     NoShowForecast, RevenueForecast,
 };
-use crate::insights::{benchmark, benchmark_all, digest_of, network_overview, Benchmark, Digest, NetworkOverview};
+use crate::insights::{benchmark, benchmark_all, digest_of, Benchmark, Digest, NetworkOverview, OverviewAcc};
 use crate::policy::{authorize, principal_of, resolve_scope, Action, Decision, InsightsScope, OrgDirectory, Resource};
 use crate::readout::Readout;
 use crate::report::Report;
@@ -304,8 +304,10 @@ impl Tables {
     ) -> Result<NetworkOverview> {
         let ids = self.org_branches(organization_id, clinic_ids, None)?;
         let active = self.active_branches(&ids);
-        let day = self.domain_reports(&MetricScope::new(ids, date, date, GroupBy::Clinic)?)?;
-        network_overview(&day.financial, &day.operations, &active)
+        let day = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
+        let mut acc = OverviewAcc::new(&day, &self.directory(), &active)?;
+        self.fold_overview(&mut acc)?;
+        acc.finish()
     }
 
     /// `clinic_ids` checked to be branches of `organization_id` (all of its

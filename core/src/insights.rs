@@ -1,8 +1,12 @@
-//! The console's read-outs beyond the Command Center, all from the domain
-//! reports of one scope grouped by clinic:
+//! The console's read-outs beyond the Command Center:
 //!
 //! * the **network overview** (Network Hub) of one day: appointments, billed,
-//!   active branches and the no-show rate, network and per branch;
+//!   active branches and the no-show rate, network and per branch, from only
+//!   the day's appointments and invoices by status ([`OverviewAcc`], whose
+//!   figures are the operations and financial reports' own definitions);
+//!
+//! and, from the domain reports of one scope grouped by clinic:
+//!
 //! * **benchmarking**: each driver KPI of a branch against the median of the
 //!   scope's branches, the gap, and its PKR impact where one is computable
 //!   (what the branch would gain by reaching the median), ranked;
@@ -11,15 +15,18 @@
 //!   median) and the three highest-impact actions.
 //!
 //! No rule here restates a domain's formula: every rate is read off the
-//! domain reports; only the comparisons are defined here.
+//! domain reports or computed by their own functions; only the comparisons
+//! are defined here.
 
+use crate::category::{AppointmentStatus, InvoiceStatus};
 use crate::command::{command_center, row as clinic_row, CommandCenter, DomainReports};
 use crate::error::{OdxError, Result};
-use crate::financial::FinancialReport;
-use crate::num::{mul_money, round_money};
-use crate::operations::OperationsReport;
+use crate::frame::{ClinicDirectory, Frame};
+use crate::num::{add_count, add_money, mul_money, round_money};
+use crate::operations::AppointmentCounts;
 use crate::report::Report;
-use crate::scope::GroupBy;
+use crate::rows::Tables;
+use crate::scope::{GroupBy, MetricScope};
 use crate::targets::{Alert, MinVolume, OpsTargetRow, Severity, TargetMetric};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -76,46 +83,169 @@ fn same_scope<A, B>(a: &Report<A>, b: &Report<B>) -> Result<()> {
     Ok(())
 }
 
-/// The overview of one day from its financial and operations reports (scope
-/// `day..=day`, grouped by clinic; of them it reads only billed, the
-/// appointments and the no-show rate, so the reports may come from those
-/// facts alone); `active` lists the active branches.
-///
-/// # Errors
-/// [`OdxError::ScopeMismatch`] when the reports are not of one single day
-/// grouped by clinic.
-pub fn network_overview(
-    financial: &FinancialReport,
-    operations: &OperationsReport,
-    active: &[i64],
-) -> Result<NetworkOverview> {
-    same_scope(financial, operations)?;
-    if financial.from != financial.to {
-        return Err(OdxError::ScopeMismatch);
+/// One row of what the overview reads of a branch's day: its appointments
+/// of one status, or its invoices of one status (the statement groups by
+/// branch and status; core decides what each status counts as).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DayFact {
+    /// Appointments of the day (starting on it, local time).
+    Appointments {
+        /// The branch.
+        clinic_id: i64,
+        /// Their status.
+        status: AppointmentStatus,
+        /// How many.
+        appointments: u64,
+    },
+    /// Invoices of the day (issued on it, local time).
+    Invoices {
+        /// The branch.
+        clinic_id: i64,
+        /// Their status.
+        status: InvoiceStatus,
+        /// Their total.
+        total: Decimal,
+    },
+}
+
+/// One branch's day, summed.
+#[derive(Debug, Clone, Default)]
+struct DayTally {
+    appointments: [u64; AppointmentStatus::COUNT],
+    billed: Decimal,
+}
+
+impl DayTally {
+    fn merge(&mut self, o: &DayTally) -> Result<()> {
+        for (a, b) in self.appointments.iter_mut().zip(&o.appointments) {
+            add_count(a, *b, "appointments")?;
+        }
+        add_money(&mut self.billed, o.billed, "billed")
     }
-    let mut branches = Vec::with_capacity(financial.clinic_ids.len());
-    for c in &financial.clinic_ids {
-        let (f, o) = (clinic_row(financial, *c)?, clinic_row(operations, *c)?);
-        let (branch_name, city) = financial.branch_names(*c);
-        branches.push(OverviewRow {
-            clinic_id: *c,
-            branch_name,
-            city,
-            active: active.contains(c),
-            appointments: o.scheduled,
-            billed: f.billed,
-            no_show_rate: o.no_show_rate,
-        });
+
+    /// (scheduled, no-show rate), as the operations report defines them.
+    fn figures(&self) -> Result<(u64, Option<Decimal>)> {
+        let counts = AppointmentCounts::of(&self.appointments, 0)?;
+        Ok((counts.scheduled(), counts.no_show_rate()))
     }
-    Ok(NetworkOverview {
-        date: financial.to,
-        clinic_ids: financial.clinic_ids.clone(),
-        active_branches: branches.iter().filter(|b| b.active).count() as u64,
-        appointments: operations.totals.scheduled,
-        billed: financial.totals.billed,
-        no_show_rate: operations.totals.no_show_rate,
-        branches,
-    })
+}
+
+/// The network overview's accumulator: what one day holds per branch, and
+/// nothing more (no AR, payments, chairs or lab). Its figures are the
+/// domains' own: billed is the financial report's (invoices of a billed
+/// status, [`InvoiceStatus::is_billed`]), the appointments and the no-show
+/// rate the operations report's ([`AppointmentCounts::scheduled`],
+/// [`AppointmentCounts::no_show_rate`]); the parity tests check them
+/// against those reports of the same day.
+#[derive(Debug, Clone)]
+pub struct OverviewAcc {
+    frame: Frame,
+    active: Vec<i64>,
+    tallies: Vec<DayTally>,
+}
+
+impl OverviewAcc {
+    /// The overview of `scope` (one day, grouped by clinic) over the
+    /// branches of `directory`; `active` lists the active branches.
+    ///
+    /// # Errors
+    /// [`OdxError::ScopeMismatch`] when the scope is not one day grouped by
+    /// clinic; as [`Frame::new`].
+    pub fn new(scope: &MetricScope, directory: &ClinicDirectory, active: &[i64]) -> Result<OverviewAcc> {
+        if scope.from() != scope.to() || scope.group_by() != GroupBy::Clinic {
+            return Err(OdxError::ScopeMismatch);
+        }
+        let frame = Frame::new(scope, directory)?;
+        let tallies = vec![DayTally::default(); scope.clinic_ids().len()];
+        Ok(OverviewAcc { frame, active: active.to_vec(), tallies })
+    }
+
+    /// The day's instants: each branch's local midnight of the day and of
+    /// the next (the whole day, whatever the instant: its schedule).
+    pub fn frame(&self) -> &Frame {
+        &self.frame
+    }
+
+    /// Adds one fact.
+    ///
+    /// # Errors
+    /// [`OdxError::UnknownClinic`] for a branch outside the scope;
+    /// [`OdxError::Overflow`].
+    pub fn accum(&mut self, fact: &DayFact) -> Result<()> {
+        match fact {
+            DayFact::Appointments { clinic_id, status, appointments } => {
+                let tally = &mut self.tallies[self.frame.slot(*clinic_id)?];
+                add_count(&mut tally.appointments[status.index()], *appointments, "appointments")
+            }
+            DayFact::Invoices { clinic_id, status, total } => {
+                let tally = &mut self.tallies[self.frame.slot(*clinic_id)?];
+                if status.is_billed() {
+                    add_money(&mut tally.billed, *total, "billed")?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The overview.
+    ///
+    /// # Errors
+    /// [`OdxError::Overflow`].
+    pub fn finish(&self) -> Result<NetworkOverview> {
+        let scope = self.frame.scope();
+        let mut network = DayTally::default();
+        let mut branches = Vec::with_capacity(self.tallies.len());
+        for (slot, (c, tally)) in scope.clinic_ids().iter().zip(&self.tallies).enumerate() {
+            network.merge(tally)?;
+            let (branch_name, city) = self.frame.names_at(slot);
+            let (appointments, no_show_rate) = tally.figures()?;
+            branches.push(OverviewRow {
+                clinic_id: *c,
+                branch_name: branch_name.to_owned(),
+                city: city.to_owned(),
+                active: self.active.contains(c),
+                appointments,
+                billed: tally.billed,
+                no_show_rate,
+            });
+        }
+        let (appointments, no_show_rate) = network.figures()?;
+        Ok(NetworkOverview {
+            date: scope.to(),
+            clinic_ids: scope.clinic_ids().to_vec(),
+            active_branches: branches.iter().filter(|b| b.active).count() as u64,
+            appointments,
+            billed: network.billed,
+            no_show_rate,
+            branches,
+        })
+    }
+}
+
+// The in-memory path: the day's rows of these tables, folded.
+impl Tables {
+    /// Adds the day's appointments and invoices of the accumulator's
+    /// branches (starting or issued within each branch's local day).
+    ///
+    /// # Errors
+    /// As [`OverviewAcc::accum`].
+    pub fn fold_overview(&self, acc: &mut OverviewAcc) -> Result<()> {
+        let frame = acc.frame().clone();
+        let on_the_day = |clinic_id: i64, t| -> Result<bool> {
+            Ok(frame.scope().contains(clinic_id) && frame.clock(clinic_id)?.in_range(t))
+        };
+        for a in &self.appointments {
+            if on_the_day(a.clinic_id, a.starts_at)? {
+                acc.accum(&DayFact::Appointments { clinic_id: a.clinic_id, status: a.status, appointments: 1 })?;
+            }
+        }
+        for i in &self.invoices {
+            if on_the_day(i.clinic_id, i.issued_at)? {
+                acc.accum(&DayFact::Invoices { clinic_id: i.clinic_id, status: i.status, total: i.total })?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A driver KPI benchmarked across branches.

@@ -468,15 +468,47 @@ impl OperationsAcc {
     }
 }
 
-fn metrics(f: &OperationsFacts, chair_capacity_minutes: u64) -> Result<OperationsMetrics> {
-    let n = |s: AppointmentStatus| f.appointments[s.index()];
-    let mut total = 0u64;
-    for s in AppointmentStatus::LISTED {
-        add_count(&mut total, n(*s), "appointments")?;
+impl AppointmentCounts {
+    /// The counts of appointments by status (indexed by
+    /// [`AppointmentStatus::index`]; an unknown status is not counted), with
+    /// `missed` of the booked ones.
+    ///
+    /// # Errors
+    /// [`OdxError::Overflow`].
+    pub fn of(by_status: &[u64; AppointmentStatus::COUNT], missed: u64) -> Result<AppointmentCounts> {
+        let n = |s: AppointmentStatus| by_status[s.index()];
+        let mut total = 0u64;
+        for s in AppointmentStatus::LISTED {
+            add_count(&mut total, n(*s), "appointments")?;
+        }
+        Ok(AppointmentCounts {
+            booked: n(AppointmentStatus::Booked),
+            arrived: n(AppointmentStatus::Arrived),
+            completed: n(AppointmentStatus::Completed),
+            cancelled: n(AppointmentStatus::Cancelled),
+            no_show: n(AppointmentStatus::NoShow),
+            missed,
+            total,
+        })
     }
-    let cancelled = n(AppointmentStatus::Cancelled);
-    let scheduled = total - cancelled;
-    let no_show = n(AppointmentStatus::NoShow);
+
+    /// The appointments that are on: every one but the cancelled (booked,
+    /// arrived, completed, no-show).
+    pub fn scheduled(&self) -> u64 {
+        self.total - self.cancelled
+    }
+
+    /// no_show / scheduled.
+    pub fn no_show_rate(&self) -> Option<Decimal> {
+        count_rate(self.no_show, self.scheduled())
+    }
+}
+
+fn metrics(f: &OperationsFacts, chair_capacity_minutes: u64) -> Result<OperationsMetrics> {
+    let appointments = AppointmentCounts::of(&f.appointments, f.missed)?;
+    let n = |s: AppointmentStatus| f.appointments[s.index()];
+    let (total, cancelled, scheduled) = (appointments.total, appointments.cancelled, appointments.scheduled());
+    let no_show = appointments.no_show;
     let avg_ticket = average_money(f.billed, f.invoices)?;
     let no_show_bleed = if no_show == 0 {
         Some(Decimal::ZERO)
@@ -484,17 +516,9 @@ fn metrics(f: &OperationsFacts, chair_capacity_minutes: u64) -> Result<Operation
         avg_ticket.map(|t| mul_money(Decimal::from(no_show), t, "no-show bleed")).transpose()?
     };
     Ok(OperationsMetrics {
-        appointments: AppointmentCounts {
-            booked: n(AppointmentStatus::Booked),
-            arrived: n(AppointmentStatus::Arrived),
-            completed: n(AppointmentStatus::Completed),
-            cancelled,
-            no_show,
-            missed: f.missed,
-            total,
-        },
+        appointments,
         scheduled,
-        no_show_rate: count_rate(no_show, scheduled),
+        no_show_rate: appointments.no_show_rate(),
         cancel_rate: count_rate(cancelled, total),
         arrival_rate: count_rate(n(AppointmentStatus::Arrived) + n(AppointmentStatus::Completed), scheduled),
         completion_rate: count_rate(n(AppointmentStatus::Completed), scheduled),

@@ -2,18 +2,20 @@
 //! user) into a core [`Tables`], where the policy rules and the targets are
 //! applied: the org layer's mappings, the user's own row, and the targets.
 
-use crate::decode::{need, Row, RowError};
-use crate::queries::Query;
-use crate::schema::{Reads, RequiredRelation};
+use crate::decode::{count, id, money, need, text, Row, RowError};
+use crate::queries::{ts, Param};
+use crate::schema::RequiredRelation;
 use chrono::NaiveDate;
 use odx_core::command::DomainReports;
 use odx_core::console::PlanReports;
+use odx_core::insights::{DayFact, OverviewAcc};
 use odx_core::rows::{ClinicRow, OrganizationClinicRow, OrganizationRow, UserOrganizationAssignmentRow, UserRow};
 use odx_core::targets::OpsTargetRow;
-use odx_core::{AccountingReport, FinancialReport, LabReport, OperationsReport, Tables};
+use odx_core::{
+    AccountingReport, AppointmentStatus, FinancialReport, Frame, InvoiceStatus, LabReport, OperationsReport, Tables,
+};
 use rust_decimal::Decimal;
 use std::str::FromStr;
-use std::sync::LazyLock;
 
 /// Which table a console statement reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,38 +68,104 @@ FROM app.organization_clinics oc LEFT JOIN app.clinics c ON c.id = oc.clinic_id"
     };
 }
 
-/// What the network overview reads of its day, and nothing more: the billed
-/// invoices (financial: billed) and the appointments without their chairs
-/// (operations: the appointments on and the no-show rate). No AR, no
-/// payments, no lab or accounting: a database missing those still has its
-/// overview.
-pub fn overview_reads() -> (Reads, Reads) {
-    static BILLED: LazyLock<Vec<Query>> = LazyLock::new(|| vec![crate::operations::tickets()]);
-    static APPOINTMENTS: LazyLock<Vec<Query>> = LazyLock::new(|| vec![crate::operations::appointments(false)]);
-    const CLINICS: RequiredRelation = RequiredRelation { table: "clinics", columns: &["id", "timezone"] };
-    let billed = Reads {
-        queries: &BILLED,
-        required: &[
-            CLINICS,
-            RequiredRelation {
-                table: "invoices",
-                columns: &["clinic_id", "doctor_id", "issued_at", "total", "status"],
-            },
-        ],
-        soft: None,
+/// The tables and columns the network overview reads of its day: the
+/// invoices and appointments, nothing more. No AR, payments, chairs, lab
+/// or accounting: a database missing those still has its overview.
+pub const DAY_RELATIONS: &[RequiredRelation] = &[
+    RequiredRelation { table: "appointments", columns: &["clinic_id", "starts_at", "status"] },
+    RequiredRelation { table: "invoices", columns: &["clinic_id", "issued_at", "total", "status"] },
+];
+
+/// The network overview's one statement of its day: per branch and status,
+/// the appointments starting on the day and the total of the invoices
+/// issued on it (each branch's local day: `$2` its start, `$3` its end,
+/// per clinic of `$1`; `$4`..`$5` the earliest start and latest end, a
+/// constant bound for a scan without an index). It only groups: which
+/// statuses are on the books and which are billed is core's
+/// ([`odx_core::insights::OverviewAcc`]). Its parameters are texts, so its
+/// plan is the same for every day: a driver may keep it.
+pub const DAY_SQL: &str = "WITH s AS MATERIALIZED (
+    SELECT u.clinic_id, u.day_start::timestamptz AS day_start, u.day_end::timestamptz AS day_end
+    FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(clinic_id, day_start, day_end)
+)
+SELECT s.clinic_id, 'appointments'::text AS fact, a.status::text AS status, count(*)::int8 AS appointments,
+       NULL::text AS total
+FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id AND a.starts_at >= s.day_start AND a.starts_at < s.day_end
+WHERE a.starts_at >= $4::text::timestamptz AND a.starts_at < $5::text::timestamptz
+GROUP BY s.clinic_id, a.status
+UNION ALL
+SELECT s.clinic_id, 'invoices', i.status::text, NULL, sum(i.total)::text
+FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.issued_at >= s.day_start AND i.issued_at < s.day_end
+WHERE i.issued_at >= $4::text::timestamptz AND i.issued_at < $5::text::timestamptz
+GROUP BY s.clinic_id, i.status";
+
+/// The parameters of [`DAY_SQL`] for an overview's frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayParams {
+    clinic_ids: Vec<i64>,
+    starts: Vec<String>,
+    ends: Vec<String>,
+    earliest: String,
+    latest: String,
+}
+
+impl DayParams {
+    /// Each branch's local day in `frame` (one day: its range start and
+    /// as-of instant).
+    ///
+    /// # Errors
+    /// [`odx_core::OdxError::UnknownClinic`] (never for a frame's own clinics).
+    pub fn new(frame: &Frame) -> odx_core::Result<DayParams> {
+        let ids = frame.scope().clinic_ids().to_vec();
+        let mut bounds = Vec::with_capacity(ids.len());
+        for c in &ids {
+            let clock = frame.clock(*c)?;
+            bounds.push((clock.range_start(), clock.as_of()));
+        }
+        // An empty scope scans nothing: an empty interval.
+        let earliest = bounds.iter().map(|b| b.0).min().unwrap_or_default();
+        let latest = bounds.iter().map(|b| b.1).max().unwrap_or_default();
+        Ok(DayParams {
+            clinic_ids: ids,
+            starts: bounds.iter().map(|b| ts(&b.0)).collect(),
+            ends: bounds.iter().map(|b| ts(&b.1)).collect(),
+            earliest: ts(&earliest),
+            latest: ts(&latest),
+        })
+    }
+
+    /// `$1..$5` in order.
+    pub fn values(&self) -> [Param<'_>; 5] {
+        [
+            Param::Ids(&self.clinic_ids),
+            Param::Texts(&self.starts),
+            Param::Texts(&self.ends),
+            Param::Text(&self.earliest),
+            Param::Text(&self.latest),
+        ]
+    }
+}
+
+/// Adds one row of [`DAY_SQL`] to the overview.
+///
+/// # Errors
+/// [`RowError`] for an unreadable row or a fact core refuses.
+pub fn feed_day(acc: &mut OverviewAcc, r: &dyn Row) -> Result<(), RowError> {
+    let clinic_id = id(r, "clinic_id")?;
+    let fact = match text(r, "fact")?.as_str() {
+        "appointments" => DayFact::Appointments {
+            clinic_id,
+            status: AppointmentStatus::from_db(&text(r, "status")?),
+            appointments: count(r, "appointments")?,
+        },
+        "invoices" => DayFact::Invoices {
+            clinic_id,
+            status: InvoiceStatus::from_db(&text(r, "status")?),
+            total: money(r, "total")?,
+        },
+        other => return Err(RowError::Driver(format!("a day row of {other:?}: not appointments or invoices"))),
     };
-    let appointments = Reads {
-        queries: &APPOINTMENTS,
-        required: &[
-            CLINICS,
-            RequiredRelation {
-                table: "appointments",
-                columns: &["clinic_id", "doctor_id", "starts_at", "duration_min", "status"],
-            },
-        ],
-        soft: None,
-    };
-    (billed, appointments)
+    Ok(acc.accum(&fact)?)
 }
 
 /// The organization itself (`$1`): an unknown one is refused, not reported

@@ -7,7 +7,10 @@
 //! sources of these same functions.
 
 pub use crate::console::Outcome;
-use crate::console::{console_relations, feed_console, ConsoleQuery, ORGANIZATION_READS, OVERVIEW_READS};
+use crate::console::{
+    console_relations, feed_console, feed_day, ConsoleQuery, DayParams, DAY_RELATIONS, DAY_SQL, ORGANIZATION_READS,
+    OVERVIEW_READS,
+};
 use crate::decode::{id, text, DomainAcc, Row, RowError};
 use crate::once::Once;
 use crate::queries::{Param, Query, QueryKind, ScopeParams, CLINIC_ZONES_SQL, DOCTOR_NAMES_SQL};
@@ -21,7 +24,7 @@ use odx_core::forecast::{
     churn_forecast, churn_scopes, no_show_forecast, no_show_scopes, revenue_forecast, revenue_scopes, ChurnForecast,
     NoShowForecast, RevenueForecast,
 };
-use odx_core::insights::{self, Benchmark, Digest, NetworkOverview};
+use odx_core::insights::{self, Benchmark, Digest, NetworkOverview, OverviewAcc};
 use odx_core::targets::MinVolume;
 use odx_core::{
     AccountingAcc, ClinicDirectory, ClinicInfo, FinancialAcc, Frame, LabAcc, MetricScope, OdxError, OperationsAcc,
@@ -710,24 +713,22 @@ pub async fn network_overview<S: Source>(
     allowed: Option<&[i64]>,
     date: NaiveDate,
 ) -> Result<Outcome<NetworkOverview>, SourceError<S::Error>> {
-    // Each statement once (the schema probe and directory of both reads),
-    // and of the organization only what the day's grid shows: itself and
-    // its branches, not its targets.
+    // Each statement once (the schema probe is the organization's and the
+    // day's), and of the organization only what the day's grid shows:
+    // itself and its branches, not its targets.
     let src = &Once::new(src);
     let org = or_degraded!(console_tables(src, &OVERVIEW_READS, organization_id).await?);
     let ids = org.org_branches(organization_id, clinic_ids, allowed)?;
     let active = org.active_branches(&ids);
-    let scope = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
-    let (billed, appointments) = crate::console::overview_reads();
-    let financial = compute_reads::<FinancialAcc, _>(src, &scope, billed).await?;
-    let operations = compute_reads::<OperationsAcc, _>(src, &scope, appointments).await?;
-    Ok(match (financial, operations) {
-        (Outcome::Report(f), Outcome::Report(o)) => Outcome::Report(insights::network_overview(&f, &o, &active)?),
-        (f, o) => {
-            let mut missing = [f.missing(), o.missing()].concat();
-            missing.sort();
-            missing.dedup();
-            Outcome::Degraded(missing)
-        }
-    })
+    let day = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
+    let mut acc = OverviewAcc::new(&day, &org.directory(), &active)?;
+    let mut missing = crate::schema::missing_of(DAY_RELATIONS, &present_columns(src).await?);
+    if !missing.is_empty() {
+        missing.sort();
+        return Ok(Outcome::Degraded(missing));
+    }
+    let params = DayParams::new(acc.frame())?;
+    let tables: Vec<&str> = DAY_RELATIONS.iter().map(|r| r.table).collect();
+    src.rows(DAY_SQL, &params.values(), &mut |r| feed_day(&mut acc, r).map_err(|e| e.stored(&tables))).await?;
+    Ok(Outcome::Report(acc.finish()?))
 }

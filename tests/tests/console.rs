@@ -388,6 +388,43 @@ fn network_overview_of_a_day() {
     assert_eq!(t.network_overview(ORG_ID, None, d("2026-06-03")).unwrap().appointments, 1);
 }
 
+/// The overview's figures are the day's financial and operations reports'
+/// (billed; scheduled and the no-show rate), branch by branch and for the
+/// network, though it reads only the day's rows by status.
+#[test]
+fn the_overview_is_the_days_domain_reports() {
+    use odx_fixtures::generator::{generate, NetworkConfig};
+    let demo = NetworkConfig::demo();
+    let networks =
+        [(tables(), ORG_ID, d("2026-06-01"), 30), (generate(&demo), demo.organization_id, d("2026-01-01"), 181)];
+    for (t, org, first, days) in networks {
+        for day in (0..days).step_by(3).map(|n| first + chrono::Days::new(n)) {
+            let o = t.network_overview(org, None, day).unwrap();
+            let scope = MetricScope::new(o.clinic_ids.clone(), day, day, GroupBy::Clinic).unwrap();
+            let (fin, ops) = (t.financial(&scope).unwrap(), t.operations(&scope).unwrap());
+            let figures = |billed, scheduled, rate| (billed, scheduled, rate);
+            assert_eq!(
+                figures(o.billed, o.appointments, o.no_show_rate),
+                figures(fin.totals.billed, ops.totals.scheduled, ops.totals.no_show_rate),
+                "{day}"
+            );
+            for b in &o.branches {
+                let (f, p) = (fin.clinic_row(b.clinic_id).unwrap(), ops.clinic_row(b.clinic_id).unwrap());
+                assert_eq!(
+                    figures(b.billed, b.appointments, b.no_show_rate),
+                    figures(f.billed, p.scheduled, p.no_show_rate),
+                    "{day} {}",
+                    b.branch_name
+                );
+                assert_eq!(
+                    (b.branch_name.as_str(), b.city.as_str()),
+                    (fin.branch_names(b.clinic_id).0.as_str(), fin.branch_names(b.clinic_id).1.as_str())
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn csv_export_of_a_report_and_the_leaderboard() {
     use odx_core::export::{report_csv, table_csv};
