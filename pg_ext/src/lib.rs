@@ -146,7 +146,8 @@ pub(crate) fn clinic_ids(clinic_ids: Array<i64>) -> Result<Vec<i64>> {
 
 /// The number of dimensions of an array argument (0 for `'{}'`).
 ///
-/// The one `unsafe` read of the extension: pgrx 0.18 keeps `ndim` private.
+/// An `unsafe` read (one of two in the extension, with `catalog_state`):
+/// pgrx 0.18 keeps `ndim` private.
 #[allow(unsafe_code)]
 fn array_ndim(array: Array<i64>) -> i32 {
     let header = array.into_array_type();
@@ -209,6 +210,56 @@ impl Source for SpiSource<'_, '_> {
         }
         Ok(())
     }
+
+    /// The schema's columns as this backend last read them, while it has
+    /// processed no catalog invalidation since (Postgres counts them,
+    /// `SharedInvalidMessageCounter`; pending ones are taken in first, so a
+    /// change another session committed is seen); read anew otherwise. Never
+    /// kept or reused in a transaction that has written (its own DDL is not
+    /// announced until it commits, and may roll back), and not kept from a
+    /// REPEATABLE READ or SERIALIZABLE transaction (its snapshot may predate a
+    /// change it has already been told of). Saves the probe on every call of
+    /// a warm backend (0.2-0.3 ms of a 2 ms overview).
+    async fn columns(&self) -> std::result::Result<Vec<(String, String)>, SourceError<ErrorReport>> {
+        let (writing, seen, fresh_snapshot) = catalog_state();
+        if !writing {
+            let known = COLUMNS.with(|c| c.borrow().as_ref().filter(|(n, _)| *n == seen).map(|(_, v)| v.clone()));
+            if let Some(known) = known {
+                return Ok(known);
+            }
+        }
+        let read = odx_sql::source::read_columns(self).await?;
+        if !writing && fresh_snapshot {
+            COLUMNS.with(|c| *c.borrow_mut() = Some((seen, read.clone())));
+        }
+        Ok(read)
+    }
+}
+
+/// Where the backend stands on the catalog: whether its transaction has
+/// written, how many catalog invalidations it has processed (the pending
+/// ones taken in first), and whether its statements take fresh snapshots
+/// (below REPEATABLE READ).
+#[allow(unsafe_code)]
+fn catalog_state() -> (bool, u64, bool) {
+    // SAFETY: called from a SQL function, on the backend's own thread inside
+    // a transaction: `AcceptInvalidationMessages` is what every lock
+    // acquisition calls (pgrx guards the call), and the three globals are
+    // plain backend-local values only this thread writes.
+    unsafe {
+        pg_sys::AcceptInvalidationMessages();
+        (
+            pg_sys::GetTopTransactionIdIfAny() != pg_sys::InvalidTransactionId,
+            pg_sys::SharedInvalidMessageCounter,
+            pg_sys::XactIsoLevel < pg_sys::XACT_REPEATABLE_READ as std::ffi::c_int,
+        )
+    }
+}
+
+thread_local! {
+    /// The schema's columns this backend last read, with the count of
+    /// catalog invalidations it had processed then (see `SpiSource::columns`).
+    static COLUMNS: std::cell::RefCell<Option<(u64, Vec<(String, String)>)>> = const { std::cell::RefCell::new(None) };
 }
 
 thread_local! {

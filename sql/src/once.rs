@@ -123,6 +123,8 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct Once<'s, S> {
     src: &'s S,
     seen: Mutex<HashMap<Key, Vec<Recorded>>>,
+    /// The schema's columns, once read ([`Source::columns`]).
+    columns: Mutex<Option<Vec<(String, String)>>>,
     /// Statements asked for, and how many of them ran.
     counts: Mutex<(usize, usize)>,
 }
@@ -130,7 +132,7 @@ pub struct Once<'s, S> {
 impl<'s, S: Source> Once<'s, S> {
     /// A fresh memory over `src`.
     pub fn new(src: &'s S) -> Self {
-        Once { src, seen: Mutex::new(HashMap::new()), counts: Mutex::new((0, 0)) }
+        Once { src, seen: Mutex::new(HashMap::new()), columns: Mutex::new(None), counts: Mutex::new((0, 0)) }
     }
 
     /// How many statements were asked for, and how many of them ran.
@@ -168,6 +170,19 @@ impl<S: Source> Source for Once<'_, S> {
         locked(&self.counts).1 += 1;
         locked(&self.seen).insert(key, kept);
         Ok(())
+    }
+
+    /// The source's own answer (which may be kept across calls), read
+    /// once per call and counted as a statement.
+    async fn columns(&self) -> Result<Vec<(String, String)>, SourceError<S::Error>> {
+        locked(&self.counts).0 += 1;
+        if let Some(known) = locked(&self.columns).clone() {
+            return Ok(known);
+        }
+        let read = self.src.columns().await?;
+        locked(&self.counts).1 += 1;
+        *locked(&self.columns) = Some(read.clone());
+        Ok(read)
     }
 
     async fn batch(

@@ -68,6 +68,29 @@ pub trait Source {
             Ok(())
         }
     }
+
+    /// The `(table, column)` pairs of schema `app`, what degraded mode
+    /// checks a read against. By default the source runs [`COLUMNS_SQL`];
+    /// a source that can tell the catalog has not changed since it last ran
+    /// it may answer from that reading (the extension does, per backend).
+    fn columns(&self) -> impl Future<Output = Result<Vec<(String, String)>, SourceError<Self::Error>>> {
+        read_columns(self)
+    }
+}
+
+/// The `(table, column)` pairs of schema `app`, read by [`COLUMNS_SQL`]
+/// (what [`Source::columns`] does by default).
+///
+/// # Errors
+/// [`SourceError`].
+pub async fn read_columns<S: Source + ?Sized>(src: &S) -> Result<Vec<(String, String)>, SourceError<S::Error>> {
+    let mut present = Vec::new();
+    src.rows(COLUMNS_SQL, &[], &mut |r| {
+        present.push((text(r, "table_name")?, text(r, "column_name")?));
+        Ok(())
+    })
+    .await?;
+    Ok(present)
 }
 
 /// What a batch's rows are handed to: the statement's index and the row.
@@ -111,18 +134,12 @@ impl<E> From<RowError> for SourceError<E> {
     }
 }
 
-/// The `(table, column)` pairs of schema `app`.
+/// The `(table, column)` pairs of schema `app` ([`Source::columns`]).
 ///
 /// # Errors
 /// [`SourceError`].
 pub async fn present_columns<S: Source>(src: &S) -> Result<Vec<(String, String)>, SourceError<S::Error>> {
-    let mut present = Vec::new();
-    src.rows(COLUMNS_SQL, &[], &mut |r| {
-        present.push((text(r, "table_name")?, text(r, "column_name")?));
-        Ok(())
-    })
-    .await?;
-    Ok(present)
+    src.columns().await
 }
 
 /// The frame of a scope, with the clinics' time zones, names and cities
