@@ -5,7 +5,7 @@
 use crate::decode::{count, id, money, need, text, Row, RowError};
 use crate::queries::{ts, Param};
 use crate::schema::RequiredRelation;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use odx_core::command::DomainReports;
 use odx_core::console::PlanReports;
 use odx_core::insights::{DayFact, OverviewAcc};
@@ -79,11 +79,13 @@ pub const DAY_RELATIONS: &[RequiredRelation] = &[
 /// The network overview's one statement of its day: per branch and status,
 /// the appointments starting on the day and the total of the invoices
 /// issued on it (each branch's local day: `$2` its start, `$3` its end,
-/// per clinic of `$1`; `$4`..`$5` the earliest start and latest end, a
-/// constant bound for a scan without an index). It only groups: which
-/// statuses are on the books and which are billed is core's
-/// ([`odx_core::insights::OverviewAcc`]). Its parameters are texts, so its
-/// plan is the same for every day: a driver may keep it.
+/// per clinic of `$1`; `$4`..`$5` the earliest start and latest end, the
+/// bounds the planner sees). It only groups: which statuses are on the books
+/// and which are billed is core's ([`odx_core::insights::OverviewAcc`]).
+/// `$4`..`$5` are instants, so the extension plans it for them on each call
+/// rather than keep its plan: a plan SPI keeps never runs parallel workers,
+/// and without an index on `starts_at`/`issued_at` the day is a scan of the
+/// whole tables (kept: 186 ms on the benchmark data, against 96 ms).
 pub const DAY_SQL: &str = "WITH s AS MATERIALIZED (
     SELECT u.clinic_id, u.day_start::timestamptz AS day_start, u.day_end::timestamptz AS day_end
     FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(clinic_id, day_start, day_end)
@@ -91,12 +93,12 @@ pub const DAY_SQL: &str = "WITH s AS MATERIALIZED (
 SELECT s.clinic_id, 'appointments'::text AS fact, a.status::text AS status, count(*)::int8 AS appointments,
        NULL::text AS total
 FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id AND a.starts_at >= s.day_start AND a.starts_at < s.day_end
-WHERE a.starts_at >= $4::text::timestamptz AND a.starts_at < $5::text::timestamptz
+WHERE a.starts_at >= $4::timestamptz AND a.starts_at < $5::timestamptz
 GROUP BY s.clinic_id, a.status
 UNION ALL
 SELECT s.clinic_id, 'invoices', i.status::text, NULL, sum(i.total)::text
 FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.issued_at >= s.day_start AND i.issued_at < s.day_end
-WHERE i.issued_at >= $4::text::timestamptz AND i.issued_at < $5::text::timestamptz
+WHERE i.issued_at >= $4::timestamptz AND i.issued_at < $5::timestamptz
 GROUP BY s.clinic_id, i.status";
 
 /// The parameters of [`DAY_SQL`] for an overview's frame.
@@ -105,8 +107,8 @@ pub struct DayParams {
     clinic_ids: Vec<i64>,
     starts: Vec<String>,
     ends: Vec<String>,
-    earliest: String,
-    latest: String,
+    earliest: DateTime<Utc>,
+    latest: DateTime<Utc>,
 }
 
 impl DayParams {
@@ -129,8 +131,8 @@ impl DayParams {
             clinic_ids: ids,
             starts: bounds.iter().map(|b| ts(&b.0)).collect(),
             ends: bounds.iter().map(|b| ts(&b.1)).collect(),
-            earliest: ts(&earliest),
-            latest: ts(&latest),
+            earliest,
+            latest,
         })
     }
 
@@ -140,8 +142,8 @@ impl DayParams {
             Param::Ids(&self.clinic_ids),
             Param::Texts(&self.starts),
             Param::Texts(&self.ends),
-            Param::Text(&self.earliest),
-            Param::Text(&self.latest),
+            Param::Instant(self.earliest, "day"),
+            Param::Instant(self.latest, "day"),
         ]
     }
 }

@@ -15,7 +15,7 @@ use crate::decode::{id, text, DomainAcc, Row, RowError};
 use crate::once::Once;
 use crate::queries::{Param, Query, QueryKind, ScopeParams, CLINIC_ZONES_SQL, DOCTOR_NAMES_SQL};
 use crate::schema::COLUMNS_SQL;
-use crate::schema::{Domain, DomainSql, Reads};
+use crate::schema::{Domain, DomainSql};
 use chrono::NaiveDate;
 use odx_core::command::{CommandCenter, DomainReports};
 use odx_core::compare::{calendar_scopes, comparison_scopes};
@@ -184,7 +184,9 @@ async fn frame_with<S: Source>(
 
 /// A domain's report of a scope, computed by Postgres and core: `A` is the
 /// domain's accumulator (`FinancialAcc`, `OperationsAcc` ...); a domain
-/// whose tables or columns are missing is degraded, not an error.
+/// whose tables or columns every figure needs are missing is degraded, not
+/// an error; without its soft part's figures (named in the report's
+/// `missing`) when only that part's are.
 ///
 /// # Errors
 /// [`SourceError`].
@@ -192,21 +194,7 @@ pub async fn compute<A: DomainAcc, S: Source>(
     src: &S,
     scope: &MetricScope,
 ) -> Result<Outcome<A::Report>, SourceError<S::Error>> {
-    compute_reads::<A, S>(src, scope, A::DOMAIN.reads()).await
-}
-
-/// `A`'s report of a scope from `reads` (its domain's statements, or the
-/// few a screen needs, fed to the same accumulator): degraded when a
-/// relation every figure needs is missing; without its soft part's figures
-/// (named in the report's `missing`) when only that part's are.
-///
-/// # Errors
-/// [`SourceError`].
-pub async fn compute_reads<A: DomainAcc, S: Source>(
-    src: &S,
-    scope: &MetricScope,
-    reads: Reads,
-) -> Result<Outcome<A::Report>, SourceError<S::Error>> {
+    let reads = A::DOMAIN.reads();
     let present = present_columns(src).await?;
     let (queries, did_without) = match reads.statements(&present) {
         Ok(run) => run,
