@@ -139,6 +139,23 @@ category! {
     }
 }
 
+impl AppointmentStatus {
+    /// Whether an appointment of this status is on the books (booked,
+    /// arrived, completed or no-show): every listed status but `cancelled`.
+    /// The operations report's `scheduled` counts these
+    /// ([`crate::operations::AppointmentCounts::scheduled`]).
+    #[inline]
+    pub fn is_scheduled(self) -> bool {
+        matches!(
+            self,
+            AppointmentStatus::Booked
+                | AppointmentStatus::Arrived
+                | AppointmentStatus::Completed
+                | AppointmentStatus::NoShow
+        )
+    }
+}
+
 category! {
     /// `users.role`.
     UserRole {

@@ -2,8 +2,9 @@
 //!
 //! * the **network overview** (Network Hub) of one day: appointments, billed,
 //!   active branches and the no-show rate, network and per branch, from only
-//!   the day's appointments and invoices by status ([`OverviewAcc`], whose
-//!   figures are the operations and financial reports' own definitions);
+//!   the day's appointments and invoices counted per branch ([`OverviewAcc`],
+//!   whose figures are the operations and financial reports' own
+//!   definitions, [`DayStatuses`]);
 //!
 //! and, from the domain reports of one scope grouped by clinic:
 //!
@@ -23,7 +24,7 @@ use crate::command::{command_center, row as clinic_row, CommandCenter, DomainRep
 use crate::error::{OdxError, Result};
 use crate::frame::{ClinicDirectory, Frame};
 use crate::num::{add_count, add_money, mul_money, round_money};
-use crate::operations::AppointmentCounts;
+use crate::operations::no_show_rate;
 use crate::report::Report;
 use crate::rows::Tables;
 use crate::scope::{GroupBy, MetricScope};
@@ -83,50 +84,84 @@ fn same_scope<A, B>(a: &Report<A>, b: &Report<B>) -> Result<()> {
     Ok(())
 }
 
-/// One row of what the overview reads of a branch's day: its appointments
-/// of one status, or its invoices of one status (the statement groups by
-/// branch and status; core decides what each status counts as).
+/// What the overview reads of a branch's day, one statement row each: how
+/// many of its appointments are on the books and how many were no-shows,
+/// or what it billed. The statement counts and sums the statuses
+/// [`DayStatuses`] lists; which statuses those are is core's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DayFact {
     /// Appointments of the day (starting on it, local time).
     Appointments {
         /// The branch.
         clinic_id: i64,
-        /// Their status.
-        status: AppointmentStatus,
-        /// How many.
-        appointments: u64,
+        /// Those of a status in [`DayStatuses::scheduled`].
+        scheduled: u64,
+        /// Those of a status in [`DayStatuses::no_show`].
+        no_show: u64,
     },
-    /// Invoices of the day (issued on it, local time).
-    Invoices {
+    /// Invoices of the day (issued on it, local time) of a status in
+    /// [`DayStatuses::billed`].
+    Billed {
         /// The branch.
         clinic_id: i64,
-        /// Their status.
-        status: InvoiceStatus,
         /// Their total.
         total: Decimal,
     },
 }
 
+/// The statuses behind each figure of the overview, as the database writes
+/// them: the operations report's definitions (appointments on the books,
+/// [`AppointmentStatus::is_scheduled`]; no-shows) and the financial
+/// report's (billed invoices, [`InvoiceStatus::is_billed`]). A driver hands
+/// them to its statement, which counts per branch only what they list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayStatuses {
+    /// Appointments on the books.
+    pub scheduled: Vec<&'static str>,
+    /// No-shows (the no-show rate's numerator).
+    pub no_show: Vec<&'static str>,
+    /// Billed invoices.
+    pub billed: Vec<&'static str>,
+}
+
+impl DayStatuses {
+    /// The statuses, from core's definitions.
+    pub fn new() -> DayStatuses {
+        let listed = |keep: fn(AppointmentStatus) -> bool| {
+            AppointmentStatus::LISTED.iter().filter(|s| keep(**s)).map(|s| s.as_str()).collect()
+        };
+        DayStatuses {
+            scheduled: listed(AppointmentStatus::is_scheduled),
+            no_show: listed(|s| s == AppointmentStatus::NoShow),
+            billed: InvoiceStatus::LISTED.iter().filter(|s| s.is_billed()).map(|s| s.as_str()).collect(),
+        }
+    }
+}
+
+impl Default for DayStatuses {
+    fn default() -> DayStatuses {
+        DayStatuses::new()
+    }
+}
+
 /// One branch's day, summed.
 #[derive(Debug, Clone, Default)]
 struct DayTally {
-    appointments: [u64; AppointmentStatus::COUNT],
+    scheduled: u64,
+    no_show: u64,
     billed: Decimal,
 }
 
 impl DayTally {
     fn merge(&mut self, o: &DayTally) -> Result<()> {
-        for (a, b) in self.appointments.iter_mut().zip(&o.appointments) {
-            add_count(a, *b, "appointments")?;
-        }
+        add_count(&mut self.scheduled, o.scheduled, "appointments")?;
+        add_count(&mut self.no_show, o.no_show, "no-shows")?;
         add_money(&mut self.billed, o.billed, "billed")
     }
 
     /// (scheduled, no-show rate), as the operations report defines them.
-    fn figures(&self) -> Result<(u64, Option<Decimal>)> {
-        let counts = AppointmentCounts::of(&self.appointments, 0)?;
-        Ok((counts.scheduled(), counts.no_show_rate()))
+    fn figures(&self) -> (u64, Option<Decimal>) {
+        (self.scheduled, no_show_rate(self.no_show, self.scheduled))
     }
 }
 
@@ -134,9 +169,9 @@ impl DayTally {
 /// nothing more (no AR, payments, chairs or lab). Its figures are the
 /// domains' own: billed is the financial report's (invoices of a billed
 /// status, [`InvoiceStatus::is_billed`]), the appointments and the no-show
-/// rate the operations report's ([`AppointmentCounts::scheduled`],
-/// [`AppointmentCounts::no_show_rate`]); the parity tests check them
-/// against those reports of the same day.
+/// rate the operations report's ([`AppointmentStatus::is_scheduled`],
+/// [`no_show_rate`]); the parity tests check them against those reports of
+/// the same day.
 #[derive(Debug, Clone)]
 pub struct OverviewAcc {
     frame: Frame,
@@ -173,16 +208,14 @@ impl OverviewAcc {
     /// [`OdxError::Overflow`].
     pub fn accum(&mut self, fact: &DayFact) -> Result<()> {
         match fact {
-            DayFact::Appointments { clinic_id, status, appointments } => {
+            DayFact::Appointments { clinic_id, scheduled, no_show } => {
                 let tally = &mut self.tallies[self.frame.slot(*clinic_id)?];
-                add_count(&mut tally.appointments[status.index()], *appointments, "appointments")
+                add_count(&mut tally.scheduled, *scheduled, "appointments")?;
+                add_count(&mut tally.no_show, *no_show, "no-shows")
             }
-            DayFact::Invoices { clinic_id, status, total } => {
+            DayFact::Billed { clinic_id, total } => {
                 let tally = &mut self.tallies[self.frame.slot(*clinic_id)?];
-                if status.is_billed() {
-                    add_money(&mut tally.billed, *total, "billed")?;
-                }
-                Ok(())
+                add_money(&mut tally.billed, *total, "billed")
             }
         }
     }
@@ -198,7 +231,7 @@ impl OverviewAcc {
         for (slot, (c, tally)) in scope.clinic_ids().iter().zip(&self.tallies).enumerate() {
             network.merge(tally)?;
             let (branch_name, city) = self.frame.names_at(slot);
-            let (appointments, no_show_rate) = tally.figures()?;
+            let (appointments, no_show_rate) = tally.figures();
             branches.push(OverviewRow {
                 clinic_id: *c,
                 branch_name: branch_name.to_owned(),
@@ -209,7 +242,7 @@ impl OverviewAcc {
                 no_show_rate,
             });
         }
-        let (appointments, no_show_rate) = network.figures()?;
+        let (appointments, no_show_rate) = network.figures();
         Ok(NetworkOverview {
             date: scope.to(),
             clinic_ids: scope.clinic_ids().to_vec(),
@@ -236,12 +269,16 @@ impl Tables {
         };
         for a in &self.appointments {
             if on_the_day(a.clinic_id, a.starts_at)? {
-                acc.accum(&DayFact::Appointments { clinic_id: a.clinic_id, status: a.status, appointments: 1 })?;
+                acc.accum(&DayFact::Appointments {
+                    clinic_id: a.clinic_id,
+                    scheduled: u64::from(a.status.is_scheduled()),
+                    no_show: u64::from(a.status == AppointmentStatus::NoShow),
+                })?;
             }
         }
         for i in &self.invoices {
-            if on_the_day(i.clinic_id, i.issued_at)? {
-                acc.accum(&DayFact::Invoices { clinic_id: i.clinic_id, status: i.status, total: i.total })?;
+            if i.status.is_billed() && on_the_day(i.clinic_id, i.issued_at)? {
+                acc.accum(&DayFact::Billed { clinic_id: i.clinic_id, total: i.total })?;
             }
         }
         Ok(())
@@ -723,6 +760,22 @@ mod tests {
         assert_eq!(median(&mut d(&[4, 1, 3, 2])), Ok(Some(Decimal::new(25, 1))));
         assert_eq!(median(&mut []), Ok(None));
         assert_eq!(median(&mut [Decimal::MAX, Decimal::MAX]), Err(OdxError::Overflow { what: "median" }));
+    }
+
+    #[test]
+    fn the_overview_counts_what_the_operations_report_counts() {
+        // Every status, the unknown one too: on the books in the overview
+        // exactly when the operations report's `scheduled` counts it.
+        for s in AppointmentStatus::LISTED.iter().copied().chain([AppointmentStatus::Unknown]) {
+            let mut by_status = [0u64; AppointmentStatus::COUNT];
+            by_status[s.index()] = 1;
+            let counts = crate::operations::AppointmentCounts::of(&by_status, 0).unwrap();
+            assert_eq!(counts.scheduled(), u64::from(s.is_scheduled()), "{s:?}");
+        }
+        let statuses = DayStatuses::new();
+        assert_eq!(statuses.scheduled, ["booked", "arrived", "completed", "no_show"]);
+        assert_eq!(statuses.no_show, ["no_show"]);
+        assert_eq!(statuses.billed, ["issued", "partially_paid", "paid"]);
     }
 
     #[test]

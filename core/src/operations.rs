@@ -500,8 +500,15 @@ impl AppointmentCounts {
 
     /// no_show / scheduled.
     pub fn no_show_rate(&self) -> Option<Decimal> {
-        count_rate(self.no_show, self.scheduled())
+        no_show_rate(self.no_show, self.scheduled())
     }
+}
+
+/// The no-show rate of `no_show` no-shows among `scheduled` appointments
+/// on the books (none without any): the operations report's, and the
+/// network overview's.
+pub fn no_show_rate(no_show: u64, scheduled: u64) -> Option<Decimal> {
+    count_rate(no_show, scheduled)
 }
 
 fn metrics(f: &OperationsFacts, chair_capacity_minutes: u64) -> Result<OperationsMetrics> {

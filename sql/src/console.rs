@@ -8,12 +8,10 @@ use crate::schema::RequiredRelation;
 use chrono::{DateTime, NaiveDate, Utc};
 use odx_core::command::DomainReports;
 use odx_core::console::PlanReports;
-use odx_core::insights::{DayFact, OverviewAcc};
+use odx_core::insights::{DayFact, DayStatuses, OverviewAcc};
 use odx_core::rows::{ClinicRow, OrganizationClinicRow, OrganizationRow, UserOrganizationAssignmentRow, UserRow};
 use odx_core::targets::OpsTargetRow;
-use odx_core::{
-    AccountingReport, AppointmentStatus, FinancialReport, Frame, InvoiceStatus, LabReport, OperationsReport, Tables,
-};
+use odx_core::{AccountingReport, FinancialReport, Frame, LabReport, OperationsReport, Tables};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -76,30 +74,35 @@ pub const DAY_RELATIONS: &[RequiredRelation] = &[
     RequiredRelation { table: "invoices", columns: &["clinic_id", "issued_at", "total", "status"] },
 ];
 
-/// The network overview's one statement of its day: per branch and status,
-/// the appointments starting on the day and the total of the invoices
-/// issued on it (each branch's local day: `$2` its start, `$3` its end,
-/// per clinic of `$1`; `$4`..`$5` the earliest start and latest end, the
-/// bounds the planner sees). It only groups: which statuses are on the books
-/// and which are billed is core's ([`odx_core::insights::OverviewAcc`]).
-/// `$4`..`$5` are instants, so the extension plans it for them on each call
-/// rather than keep its plan: a plan SPI keeps never runs parallel workers,
-/// and without an index on `starts_at`/`issued_at` the day is a scan of the
-/// whole tables (benchmark data: kept 186 ms, planned per call 75 ms).
+/// The network overview's one statement of its day: per branch, how many
+/// appointments starting on the day have a status of `$6` (on the books)
+/// and of `$7` (no-shows), and the total of the invoices issued on it with
+/// a status of `$8` (billed). Each branch's local day: `$2` its start, `$3`
+/// its end, per clinic of `$1`; `$4`..`$5` the earliest start and latest
+/// end, the bounds the planner sees. It only counts and sums what it is
+/// given: which statuses those are is core's
+/// ([`odx_core::insights::DayStatuses`]). One row per branch and table,
+/// not per status: fewer groups to sort and rows to hand back (the day
+/// statement 1.2 -> 0.9 ms on the benchmark data, indexed).
+///
+/// Its extent is one day whatever the call, so one plan serves every call:
+/// the extension keeps it, allowed to run parallel workers
+/// ([`crate::kept_plan_fits`]).
 pub const DAY_SQL: &str = "WITH s AS MATERIALIZED (
     SELECT u.clinic_id, u.day_start::timestamptz AS day_start, u.day_end::timestamptz AS day_end
     FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(clinic_id, day_start, day_end)
 )
-SELECT s.clinic_id, 'appointments'::text AS fact, a.status::text AS status, count(*)::int8 AS appointments,
-       NULL::text AS total
+SELECT s.clinic_id, 'appointments'::text AS fact,
+       count(*) FILTER (WHERE a.status = ANY($6::text[]))::int8 AS scheduled,
+       count(*) FILTER (WHERE a.status = ANY($7::text[]))::int8 AS no_show, NULL::text AS billed
 FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id AND a.starts_at >= s.day_start AND a.starts_at < s.day_end
 WHERE a.starts_at >= $4::timestamptz AND a.starts_at < $5::timestamptz
-GROUP BY s.clinic_id, a.status
+GROUP BY s.clinic_id
 UNION ALL
-SELECT s.clinic_id, 'invoices', i.status::text, NULL, sum(i.total)::text
+SELECT s.clinic_id, 'invoices', NULL, NULL, sum(i.total)::text
 FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.issued_at >= s.day_start AND i.issued_at < s.day_end
-WHERE i.issued_at >= $4::timestamptz AND i.issued_at < $5::timestamptz
-GROUP BY s.clinic_id, i.status";
+WHERE i.issued_at >= $4::timestamptz AND i.issued_at < $5::timestamptz AND i.status = ANY($8::text[])
+GROUP BY s.clinic_id";
 
 /// The parameters of [`DAY_SQL`] for an overview's frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,11 +112,14 @@ pub struct DayParams {
     ends: Vec<String>,
     earliest: DateTime<Utc>,
     latest: DateTime<Utc>,
+    scheduled: Vec<String>,
+    no_show: Vec<String>,
+    billed: Vec<String>,
 }
 
 impl DayParams {
     /// Each branch's local day in `frame` (one day: its range start and
-    /// as-of instant).
+    /// as-of instant), and the statuses core counts.
     ///
     /// # Errors
     /// [`odx_core::OdxError::UnknownClinic`] (never for a frame's own clinics).
@@ -127,23 +133,31 @@ impl DayParams {
         // An empty scope scans nothing: an empty interval.
         let earliest = bounds.iter().map(|b| b.0).min().unwrap_or_default();
         let latest = bounds.iter().map(|b| b.1).max().unwrap_or_default();
+        let statuses = DayStatuses::new();
+        let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
         Ok(DayParams {
             clinic_ids: ids,
             starts: bounds.iter().map(|b| ts(&b.0)).collect(),
             ends: bounds.iter().map(|b| ts(&b.1)).collect(),
             earliest,
             latest,
+            scheduled: owned(statuses.scheduled),
+            no_show: owned(statuses.no_show),
+            billed: owned(statuses.billed),
         })
     }
 
-    /// `$1..$5` in order.
-    pub fn values(&self) -> [Param<'_>; 5] {
+    /// `$1..$8` in order.
+    pub fn values(&self) -> [Param<'_>; 8] {
         [
             Param::Ids(&self.clinic_ids),
             Param::Texts(&self.starts),
             Param::Texts(&self.ends),
             Param::Instant(self.earliest, "day"),
             Param::Instant(self.latest, "day"),
+            Param::Texts(&self.scheduled),
+            Param::Texts(&self.no_show),
+            Param::Texts(&self.billed),
         ]
     }
 }
@@ -155,16 +169,10 @@ impl DayParams {
 pub fn feed_day(acc: &mut OverviewAcc, r: &dyn Row) -> Result<(), RowError> {
     let clinic_id = id(r, "clinic_id")?;
     let fact = match text(r, "fact")?.as_str() {
-        "appointments" => DayFact::Appointments {
-            clinic_id,
-            status: AppointmentStatus::from_db(&text(r, "status")?),
-            appointments: count(r, "appointments")?,
-        },
-        "invoices" => DayFact::Invoices {
-            clinic_id,
-            status: InvoiceStatus::from_db(&text(r, "status")?),
-            total: money(r, "total")?,
-        },
+        "appointments" => {
+            DayFact::Appointments { clinic_id, scheduled: count(r, "scheduled")?, no_show: count(r, "no_show")? }
+        }
+        "invoices" => DayFact::Billed { clinic_id, total: money(r, "billed")? },
         other => return Err(RowError::Driver(format!("a day row of {other:?}: not appointments or invoices"))),
     };
     Ok(acc.accum(&fact)?)

@@ -37,7 +37,7 @@ pub use console::{
 pub use decode::{DomainAcc, Row, RowError};
 /// Core's [`odx_core::by_domain!`]: `$body` once for every domain's accumulator.
 pub use odx_core::by_domain;
-pub use queries::{Param, Query, QueryKind, ScopeParams, CLINIC_ZONES_SQL};
+pub use queries::{kept_plan_fits, Param, Query, QueryKind, ScopeParams, CLINIC_ZONES_SQL};
 pub use schema::{Domain, DomainSql, Reads, RequiredRelation, SoftPart, COLUMNS_SQL};
 
 #[cfg(feature = "sqlx")]

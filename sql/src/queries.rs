@@ -90,6 +90,18 @@ pub enum Param<'a> {
     Instant(chrono::DateTime<chrono::Utc>, &'static str),
 }
 
+/// Whether a driver that keeps plans (the extension) may keep one plan of
+/// `sql` for every call with values of these kinds. A scan bounded by
+/// instants is planned for its values on every call: a plan kept for one
+/// range would serve every other (a generic plan chosen on one branch's
+/// month chose index scans for the whole network's year: financial at one
+/// branch 47 -> 73 ms). The fixed lookups (the schema, the organization,
+/// the clinics) and the overview's day (its statement `DAY_SQL`, one day
+/// wide whatever the call) are the same plan whatever their values.
+pub fn kept_plan_fits(sql: &str, params: &[Param<'_>]) -> bool {
+    sql == crate::console::DAY_SQL || !params.iter().any(|p| matches!(p, Param::Instant(..)))
+}
+
 impl ScopeParams {
     /// `$1..$15` in order: the one place that lists the positions.
     pub fn values(&self) -> [Param<'_>; 15] {
@@ -377,5 +389,22 @@ mod tests {
             let t: DateTime<Utc> = text.parse().unwrap();
             assert_eq!(super::ts(&t), t.format("%Y-%m-%d %H:%M:%S+00").to_string(), "{text}");
         }
+    }
+
+    #[test]
+    fn only_fixed_lookups_and_the_day_keep_one_plan() {
+        use super::{kept_plan_fits, Param};
+        let t: DateTime<Utc> = "2026-06-29T19:00:00Z".parse().unwrap();
+        let ids = [1001_i64];
+        // The day: instants, one day wide whatever the call.
+        let day = [Param::Ids(&ids), Param::Instant(t, "day"), Param::Instant(t, "day")];
+        assert!(kept_plan_fits(crate::console::DAY_SQL, &day));
+        // A lookup by keys.
+        assert!(kept_plan_fits(super::CLINIC_ZONES_SQL, &[Param::Ids(&ids)]));
+        // A range scan: the same text as a lookup would be, but bounded by
+        // instants of any width.
+        let range = [Param::Ids(&ids), Param::Instant(t, "from_date"), Param::Instant(t, "to_date")];
+        assert!(!kept_plan_fits(super::CLINIC_ZONES_SQL, &range));
+        assert!(crate::financial::QUERIES.iter().all(|q| !kept_plan_fits(&q.sql, &range)));
     }
 }
