@@ -14,12 +14,12 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 use odx_core::{AgingBucket, ErrorClass, GroupBy, MetricScope, OdxError};
-use odx_sql::source::{Sink, Source, SourceError};
+use odx_sql::source::{Columns, Sink, Source, SourceError};
 use odx_sql::{DomainAcc, Param, Row, RowError};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
-use pgrx::spi::{OwnedPreparedStatement, SpiClient, SpiError, SpiHeapTupleData};
+use pgrx::spi::{SpiClient, SpiError, SpiHeapTupleData};
 use pgrx::{AnyNumeric, JsonB, PgSqlErrorCode};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -27,6 +27,7 @@ use serde::Serialize;
 mod by_branch;
 mod comments;
 mod console;
+mod plans;
 
 pgrx::pg_module_magic!();
 
@@ -53,11 +54,11 @@ pub(crate) fn sqlstate(class: ErrorClass) -> PgSqlErrorCode {
     }
 }
 
-fn internal(message: String) -> ErrorReport {
+pub(crate) fn internal(message: String) -> ErrorReport {
     ErrorReport::new(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, message, "odx")
 }
 
-fn spi(e: SpiError) -> ErrorReport {
+pub(crate) fn spi(e: SpiError) -> ErrorReport {
     internal(format!("odx: SPI failed: {e}"))
 }
 
@@ -68,7 +69,7 @@ fn row_error(e: RowError) -> ErrorReport {
     }
 }
 
-struct SpiRow<'a, 'conn>(&'a SpiHeapTupleData<'conn>);
+pub(crate) struct SpiRow<'a, 'conn>(pub(crate) &'a SpiHeapTupleData<'conn>);
 
 impl Row for SpiRow<'_, '_> {
     fn int8(&self, c: &'static str) -> std::result::Result<Option<i64>, RowError> {
@@ -146,7 +147,8 @@ pub(crate) fn clinic_ids(clinic_ids: Array<i64>) -> Result<Vec<i64>> {
 
 /// The number of dimensions of an array argument (0 for `'{}'`).
 ///
-/// An `unsafe` read (one of two in the extension, with `catalog_state`):
+/// An `unsafe` read (one of three uses in the extension, with
+/// `catalog_state` and the kept plans of `plans`):
 /// pgrx 0.18 keeps `ndim` private.
 #[allow(unsafe_code)]
 fn array_ndim(array: Array<i64>) -> i32 {
@@ -193,19 +195,11 @@ impl Source for SpiSource<'_, '_> {
         each: &mut Sink<'_>,
     ) -> std::result::Result<(), SourceError<ErrorReport>> {
         let args = params.iter().map(|p| datum(*p)).collect::<Result<Vec<_>>>().map_err(SourceError::Database)?;
-        // A scan bounded by instants is planned for its values on every
-        // call: a plan cached for one range would serve every other (a
-        // generic plan chosen on one branch's month chose index scans for
-        // the whole network's year: financial at one branch 47 -> 73 ms).
-        // The fixed lookups (the schema, the organization, the clinics) are
-        // the same plan whatever their keys, and keep it.
-        let rows = if params.iter().any(|p| matches!(p, Param::Instant(..))) {
-            self.0.select(sql, None, &args)
-        } else {
-            let plan = kept_plan(self.0, sql, &args).map_err(SourceError::Database)?;
-            self.0.select(plan, None, &args)
-        };
-        for row in rows.map_err(|e| SourceError::Database(spi(e)))? {
+        if odx_sql::kept_plan_fits(sql, params) {
+            return plans::run_kept(self.0, sql, &args, each);
+        }
+        let rows = self.0.select(sql, None, &args).map_err(|e| SourceError::Database(spi(e)))?;
+        for row in rows {
             each(&SpiRow(&row))?;
         }
         Ok(())
@@ -220,7 +214,7 @@ impl Source for SpiSource<'_, '_> {
     /// REPEATABLE READ or SERIALIZABLE transaction (its snapshot may predate a
     /// change it has already been told of). Saves the probe on every call of
     /// a warm backend (0.2-0.3 ms of a 2 ms overview).
-    async fn columns(&self) -> std::result::Result<Vec<(String, String)>, SourceError<ErrorReport>> {
+    async fn columns(&self) -> std::result::Result<Columns, SourceError<ErrorReport>> {
         let (writing, seen, fresh_snapshot) = catalog_state();
         if !writing {
             let known = COLUMNS.with(|c| c.borrow().as_ref().filter(|(n, _)| *n == seen).map(|(_, v)| v.clone()));
@@ -259,36 +253,7 @@ fn catalog_state() -> (bool, u64, bool) {
 thread_local! {
     /// The schema's columns this backend last read, with the count of
     /// catalog invalidations it had processed then (see `SpiSource::columns`).
-    static COLUMNS: std::cell::RefCell<Option<(u64, Vec<(String, String)>)>> = const { std::cell::RefCell::new(None) };
-}
-
-thread_local! {
-    /// The backend's plans of odx's statements, each prepared once per
-    /// statement text and parameter types and kept (`SPI_keepplan`) for the
-    /// life of the backend: a call no longer parses and analyzes its fixed
-    /// lookups and grouped scans anew, and Postgres' plan cache chooses
-    /// between custom and generic plans as it does for any prepared
-    /// statement (the Node engine's are too), replanning after DDL. The set is
-    /// bounded: odx's statements are `'static` texts. Never freed: a backend
-    /// keeps them until it exits.
-    static PLANS: std::cell::RefCell<std::collections::HashMap<(&'static str, Vec<pg_sys::Oid>), &'static OwnedPreparedStatement>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
-}
-
-/// The kept plan of `sql` with the types of `args`, prepared on first use.
-fn kept_plan(
-    client: &SpiClient<'_>,
-    sql: &'static str,
-    args: &[DatumWithOid<'_>],
-) -> Result<&'static OwnedPreparedStatement> {
-    let key = (sql, args.iter().map(DatumWithOid::oid).collect::<Vec<_>>());
-    if let Some(plan) = PLANS.with(|plans| plans.borrow().get(&key).copied()) {
-        return Ok(plan);
-    }
-    let types = key.1.iter().map(|oid| PgOid::from(*oid)).collect::<Vec<_>>();
-    let plan: &'static OwnedPreparedStatement = Box::leak(Box::new(client.prepare(sql, &types).map_err(spi)?.keep()));
-    PLANS.with(|plans| plans.borrow_mut().insert(key, plan));
-    Ok(plan)
+    static COLUMNS: std::cell::RefCell<Option<(u64, Columns)>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Runs a read of [`odx_sql::source`] over [`SpiSource`] (inside

@@ -12,7 +12,7 @@
 use crate::decode::{Row, RowError};
 use crate::plan::used_parameters;
 use crate::queries::Param;
-use crate::source::{BatchSink, Sink, Source, SourceError};
+use crate::source::{BatchSink, Columns, Sink, Source, SourceError};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -124,7 +124,7 @@ pub struct Once<'s, S> {
     src: &'s S,
     seen: Mutex<HashMap<Key, Vec<Recorded>>>,
     /// The schema's columns, once read ([`Source::columns`]).
-    columns: Mutex<Option<Vec<(String, String)>>>,
+    columns: Mutex<Option<Columns>>,
     /// Statements asked for, and how many of them ran.
     counts: Mutex<(usize, usize)>,
 }
@@ -174,7 +174,7 @@ impl<S: Source> Source for Once<'_, S> {
 
     /// The source's own answer (which may be kept across calls), read
     /// once per call and counted as a statement.
-    async fn columns(&self) -> Result<Vec<(String, String)>, SourceError<S::Error>> {
+    async fn columns(&self) -> Result<Columns, SourceError<S::Error>> {
         locked(&self.counts).0 += 1;
         if let Some(known) = locked(&self.columns).clone() {
             return Ok(known);

@@ -73,24 +73,28 @@ pub trait Source {
     /// checks a read against. By default the source runs [`COLUMNS_SQL`];
     /// a source that can tell the catalog has not changed since it last ran
     /// it may answer from that reading (the extension does, per backend).
-    fn columns(&self) -> impl Future<Output = Result<Vec<(String, String)>, SourceError<Self::Error>>> {
+    fn columns(&self) -> impl Future<Output = Result<Columns, SourceError<Self::Error>>> {
         read_columns(self)
     }
 }
+
+/// The `(table, column)` pairs of schema `app`, shared: a source that keeps
+/// them, and a call that asks more than once, hand out the one list.
+pub type Columns = std::sync::Arc<[(String, String)]>;
 
 /// The `(table, column)` pairs of schema `app`, read by [`COLUMNS_SQL`]
 /// (what [`Source::columns`] does by default).
 ///
 /// # Errors
 /// [`SourceError`].
-pub async fn read_columns<S: Source + ?Sized>(src: &S) -> Result<Vec<(String, String)>, SourceError<S::Error>> {
+pub async fn read_columns<S: Source + ?Sized>(src: &S) -> Result<Columns, SourceError<S::Error>> {
     let mut present = Vec::new();
     src.rows(COLUMNS_SQL, &[], &mut |r| {
         present.push((text(r, "table_name")?, text(r, "column_name")?));
         Ok(())
     })
     .await?;
-    Ok(present)
+    Ok(present.into())
 }
 
 /// What a batch's rows are handed to: the statement's index and the row.
@@ -138,7 +142,7 @@ impl<E> From<RowError> for SourceError<E> {
 ///
 /// # Errors
 /// [`SourceError`].
-pub async fn present_columns<S: Source>(src: &S) -> Result<Vec<(String, String)>, SourceError<S::Error>> {
+pub async fn present_columns<S: Source>(src: &S) -> Result<Columns, SourceError<S::Error>> {
     src.columns().await
 }
 
@@ -720,7 +724,9 @@ pub async fn network_overview<S: Source>(
 ) -> Result<Outcome<NetworkOverview>, SourceError<S::Error>> {
     // Each statement once (the schema probe is the organization's and the
     // day's), and of the organization only what the day's grid shows:
-    // itself and its branches, not its targets.
+    // itself and its branches, not its targets. The day statement runs
+    // once by construction: straight on the source, nothing recorded.
+    let direct = src;
     let src = &Once::new(src);
     let org = or_degraded!(console_tables(src, &OVERVIEW_READS, organization_id).await?);
     let ids = org.org_branches(organization_id, clinic_ids, allowed)?;
@@ -734,6 +740,6 @@ pub async fn network_overview<S: Source>(
     }
     let params = DayParams::new(acc.frame())?;
     let tables: Vec<&str> = DAY_RELATIONS.iter().map(|r| r.table).collect();
-    src.rows(DAY_SQL, &params.values(), &mut |r| feed_day(&mut acc, r).map_err(|e| e.stored(&tables))).await?;
+    direct.rows(DAY_SQL, &params.values(), &mut |r| feed_day(&mut acc, r).map_err(|e| e.stored(&tables))).await?;
     Ok(Outcome::Report(acc.finish()?))
 }
