@@ -10,6 +10,41 @@ use odx_core::rows::{AppointmentRow, InvoiceRow};
 use odx_core::{ClinicDirectory, FinancialAcc, Frame, GroupBy, InvoiceStatus, MetricScope, OperationsAcc, Result};
 use rust_decimal::Decimal;
 
+/// How long the timed rounds of one case may take in all, going by its
+/// warm-up, before [`rounds`] stops adding any.
+pub const ROUND_BUDGET: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The most timed rounds a case gets.
+pub const MAX_ROUNDS: usize = 201;
+
+/// How many alternating rounds a case is timed for: at least `runs`, and as
+/// many more as fit in [`ROUND_BUDGET`] at the pace of its warm-up (both
+/// sides), up to [`MAX_ROUNDS`]. A case of a few milliseconds is timed a
+/// hundred times or more, so that its median is not one round's noise; a
+/// case of seconds stays at `runs`.
+pub fn rounds(runs: usize, warm_up: std::time::Duration) -> usize {
+    let fit = ROUND_BUDGET.as_secs_f64() / warm_up.as_secs_f64().max(1e-6);
+    // `fit` is positive and finite; the cast saturates.
+    runs.max((fit as usize).min(MAX_ROUNDS))
+}
+
+/// The median of `xs` (the upper middle one of an even count; zero for none).
+pub fn median(mut xs: Vec<std::time::Duration>) -> std::time::Duration {
+    xs.sort();
+    xs.get(xs.len() / 2).copied().unwrap_or_default()
+}
+
+/// Milliseconds as the tables print them: two decimals under 10 ms, one
+/// above.
+pub fn ms(d: std::time::Duration) -> String {
+    let ms = d.as_secs_f64() * 1e3;
+    if ms < 10.0 {
+        format!("{ms:.2}")
+    } else {
+        format!("{ms:.1}")
+    }
+}
+
 /// The benchmark database `scripts/bench-data.sh` loads.
 pub const DEFAULT_BENCH_URL: &str = "postgres://odx_reader:odx_reader@127.0.0.1:5432/odx_bench";
 
@@ -108,4 +143,29 @@ pub fn fold_appointments<'a>(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{median, ms, rounds, MAX_ROUNDS};
+    use std::time::Duration;
+
+    #[test]
+    fn fast_cases_get_more_rounds_and_slow_ones_the_runs_asked() {
+        assert_eq!(rounds(3, Duration::from_millis(2)), MAX_ROUNDS);
+        assert_eq!(rounds(3, Duration::from_millis(100)), 10);
+        assert_eq!(rounds(3, Duration::from_millis(500)), 3);
+        assert_eq!(rounds(3, Duration::from_secs(4)), 3);
+        assert_eq!(rounds(3, Duration::ZERO), MAX_ROUNDS);
+        assert_eq!(rounds(300, Duration::from_millis(2)), 300);
+    }
+
+    #[test]
+    fn medians_and_milliseconds() {
+        let d = |ms: u64| Duration::from_millis(ms);
+        assert_eq!(median(vec![d(5), d(1), d(3)]), d(3));
+        assert_eq!(median(vec![]), Duration::ZERO);
+        assert_eq!(ms(Duration::from_micros(1_834)), "1.83");
+        assert_eq!(ms(Duration::from_micros(74_640)), "74.6");
+    }
 }

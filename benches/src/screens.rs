@@ -7,6 +7,7 @@
 //! one connection (medians); nothing here asserts a time.
 
 use crate::side_by_side::{check, run_query, Case, Domain, Failure, Sides};
+use crate::{median, rounds};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use odx_core::Period;
 use odx_sql::pg_sqlx::{self, Outcome, Snapshot};
@@ -39,30 +40,28 @@ pub struct Timed {
     pub hand: Duration,
 }
 
-fn median(mut xs: Vec<Duration>) -> Duration {
-    xs.sort();
-    xs.get(xs.len() / 2).copied().unwrap_or_default()
-}
-
-/// Medians of `odx` and `hand`, alternating, after one warm-up each.
+/// Medians of `odx` and `hand`, alternating, after one warm-up each, over
+/// [`rounds`] rounds.
 async fn alternate(
     conn: &mut PgConnection,
     runs: usize,
     mut odx: impl AsyncFnMut(&mut PgConnection) -> Result<(), Failure>,
     mut hand: impl AsyncFnMut(&mut PgConnection) -> Result<(), Failure>,
 ) -> Result<(Duration, Duration), Failure> {
+    let warm_up = Instant::now();
+    odx(conn).await?;
+    hand(conn).await?;
+    let rounds = rounds(runs, warm_up.elapsed());
     let (mut o, mut h) = (Vec::new(), Vec::new());
-    for round in 0..=runs {
+    for round in 0..rounds {
         for side in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
             let t = Instant::now();
             if side == 0 {
                 odx(conn).await?;
+                o.push(t.elapsed());
             } else {
                 hand(conn).await?;
-            }
-            // round 0 is the warm-up
-            if round > 0 {
-                if side == 0 { &mut o } else { &mut h }.push(t.elapsed());
+                h.push(t.elapsed());
             }
         }
     }

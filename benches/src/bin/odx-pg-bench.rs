@@ -13,7 +13,7 @@ use clap::builder::PossibleValuesParser;
 use clap::Parser;
 use odx_benches::screens::screens;
 use odx_benches::side_by_side::{check, run_query, Case, Domain, Failure, Sides};
-use odx_benches::DEFAULT_BENCH_URL;
+use odx_benches::{median, ms, rounds, DEFAULT_BENCH_URL};
 use odx_fixtures::generator::NetworkConfig;
 use sqlx::{Connection, PgConnection, Row};
 use std::process::ExitCode;
@@ -27,24 +27,21 @@ fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default()
 }
 
-fn median(mut xs: Vec<Duration>) -> Duration {
-    xs.sort();
-    xs.get(xs.len() / 2).copied().unwrap_or_default()
-}
-
 /// Medians of odx and of the hand-written SQL, timed in alternating order
-/// after one warm-up each.
+/// after one warm-up each, over [`rounds`] rounds.
 async fn time(
     conn: &mut PgConnection,
     sides: [&str; 2],
     case: &Case,
     runs: usize,
 ) -> Result<(Duration, Duration), Failure> {
+    let warm_up = Instant::now();
     for sql in sides {
         run_query(conn, sql, case).await?;
     }
+    let rounds = rounds(runs, warm_up.elapsed());
     let (mut odx, mut hand) = (Vec::new(), Vec::new());
-    for round in 0..runs {
+    for round in 0..rounds {
         let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
         for side in order {
             let t = Instant::now();
@@ -53,10 +50,6 @@ async fn time(
         }
     }
     Ok((median(odx), median(hand)))
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1}", d.as_secs_f64() * 1e3)
 }
 
 /// `VmRSS` and `RssAnon` of a backend, in kB (when the server is local).
@@ -254,7 +247,14 @@ async fn run(o: Opts) -> Result<(), Failure> {
         start(),
         show(rows.iter().map(|(k, v)| format!("{v} {k}")).collect())
     );
-    println!("Each figure: median of {} alternating runs on one connection, after one warm-up each.\n", o.runs);
+    println!(
+        "Each figure: median of alternating runs on one connection, after one warm-up each: at least {} runs, and \
+         as many as fit in {} s at the pace of the warm-up, up to {} (a case of a few milliseconds is timed a hundred \
+         times or more).\n",
+        o.runs,
+        odx_benches::ROUND_BUDGET.as_secs(),
+        odx_benches::MAX_ROUNDS
+    );
     println!("| domain | branches | days | odx (ms) | hand-written SQL (ms) | ratio odx / hand |");
     println!("|---|---:|---:|---:|---:|---:|");
     let last = start() + chrono::Duration::days(i64::from(DAYS) - 1);
