@@ -70,14 +70,30 @@ pub(crate) fn run_kept(
         return Err(SourceError::Database(internal(format!("odx: SPI returned {status} for a read"))));
     }
     // SAFETY: a read that returned SPI_OK_SELECT left its rows in
-    // `SPI_tuptable` (`SPI_processed` of them, `numvals` the same), valid
-    // until the next SPI call or `SPI_finish`; `each` makes neither (it
-    // decodes and folds), and nothing here keeps a pointer past the loop.
+    // `SPI_tuptable` (`numvals` of them), valid until it is freed or
+    // `SPI_finish`; `each` makes no SPI call (it decodes into owned values
+    // and folds), and nothing keeps a pointer into the table: it is freed
+    // once read, whether or not `each` took every row.
     unsafe {
         let table = pg_sys::SPI_tuptable;
         if table.is_null() {
             return Err(SourceError::Database(internal("odx: SPI returned no rows table for a read".into())));
         }
+        let fed = feed(table, each);
+        pg_sys::SPI_freetuptable(table);
+        fed
+    }
+}
+
+/// Each row of `table` to `each`.
+///
+/// # Safety
+/// `table` is the live result of the last SPI read.
+#[allow(unsafe_code)]
+unsafe fn feed(table: *mut pg_sys::SPITupleTable, each: &mut Sink<'_>) -> Result<(), SourceError<ErrorReport>> {
+    // SAFETY: as the caller promises; `vals` holds `numvals` tuples of
+    // `tupdesc`.
+    unsafe {
         let n = usize::try_from((*table).numvals).map_err(|_| SourceError::Database(internal("odx: rows".into())))?;
         for i in 0..n {
             let tuple = SpiHeapTupleData::new((*table).tupdesc, *(*table).vals.add(i))
