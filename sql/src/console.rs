@@ -102,19 +102,25 @@ macro_rules! day_bounds {
 /// Its extent is one day whatever the call, so one plan serves every call:
 /// the extension keeps it, allowed to run parallel workers
 /// ([`crate::kept_plan_fits`]).
-pub const DAY_SQL: &str = concat!("SELECT s.clinic_id, 'appointments'::text AS fact,
+pub const DAY_SQL: &str = concat!(
+    "SELECT s.clinic_id, 'appointments'::text AS fact,
        count(*) FILTER (WHERE a.status = ANY($6::text[]))::int8 AS scheduled,
        count(*) FILTER (WHERE a.status = ANY($7::text[]))::int8 AS no_show, NULL::text AS billed
-FROM (", day_bounds!(), ") s
+FROM (",
+    day_bounds!(),
+    ") s
 JOIN app.appointments a ON a.clinic_id = s.clinic_id AND a.starts_at >= s.day_start AND a.starts_at < s.day_end
 WHERE a.starts_at >= $4::timestamptz AND a.starts_at < $5::timestamptz
 GROUP BY s.clinic_id
 UNION ALL
 SELECT s.clinic_id, 'invoices', NULL, NULL, sum(i.total)::text
-FROM (", day_bounds!(), ") s
+FROM (",
+    day_bounds!(),
+    ") s
 JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.issued_at >= s.day_start AND i.issued_at < s.day_end
 WHERE i.issued_at >= $4::timestamptz AND i.issued_at < $5::timestamptz AND i.status = ANY($8::text[])
-GROUP BY s.clinic_id");
+GROUP BY s.clinic_id"
+);
 
 /// The parameters of [`DAY_SQL`] for an overview's frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
