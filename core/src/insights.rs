@@ -132,10 +132,16 @@ impl DayStatuses {
         };
         DayStatuses {
             scheduled: listed(AppointmentStatus::is_scheduled),
-            no_show: listed(|s| s == AppointmentStatus::NoShow),
+            no_show: listed(is_no_show),
             billed: InvoiceStatus::LISTED.iter().filter(|s| s.is_billed()).map(|s| s.as_str()).collect(),
         }
     }
+}
+
+/// Whether an appointment counts as a no-show: the no-show rate's
+/// numerator, in the statement's list and in the in-memory fold alike.
+fn is_no_show(s: AppointmentStatus) -> bool {
+    s == AppointmentStatus::NoShow
 }
 
 impl Default for DayStatuses {
@@ -272,7 +278,7 @@ impl Tables {
                 acc.accum(&DayFact::Appointments {
                     clinic_id: a.clinic_id,
                     scheduled: u64::from(a.status.is_scheduled()),
-                    no_show: u64::from(a.status == AppointmentStatus::NoShow),
+                    no_show: u64::from(is_no_show(a.status)),
                 })?;
             }
         }
