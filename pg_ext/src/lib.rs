@@ -433,6 +433,7 @@ fn datum(value: Param<'_>) -> Result<DatumWithOid<'static>> {
         Param::Id(v) => v.into(),
         Param::Bool(v) => v.into(),
         Param::Instant(t, field) => timestamptz(t, field)?.into(),
+        Param::Instants(v, field) => v.iter().map(|t| timestamptz(*t, field)).collect::<Result<Vec<_>>>()?.into(),
     })
 }
 

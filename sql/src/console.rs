@@ -3,7 +3,7 @@
 //! applied: the org layer's mappings, the user's own row, and the targets.
 
 use crate::decode::{count, id, money, need, text, Row, RowError};
-use crate::queries::{ts, Param};
+use crate::queries::Param;
 use crate::schema::RequiredRelation;
 use chrono::{DateTime, NaiveDate, Utc};
 use odx_core::command::DomainReports;
@@ -18,7 +18,11 @@ use std::str::FromStr;
 /// Which table a console statement reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsoleRead {
-    /// The `organizations` row (none: an unknown organization).
+    /// The `organizations` row with its branches (`organization_clinics`
+    /// with each branch's `clinics` row), one row per branch, the
+    /// organization's own columns `org_id`, `org_name`, `org_slug` on each
+    /// (none: an unknown organization; one with `clinic_id` NULL: an
+    /// organization without branches).
     Organization,
     /// `organization_clinics` with each branch's `clinics` row.
     Directory,
@@ -78,8 +82,9 @@ pub const DAY_RELATIONS: &[RequiredRelation] = &[
 /// end, in branch order.
 macro_rules! day_bounds {
     () => {
-        "SELECT u.clinic_id, u.day_start::timestamptz AS day_start, u.day_end::timestamptz AS day_end
-      FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(clinic_id, day_start, day_end) ORDER BY u.clinic_id"
+        "SELECT u.clinic_id, u.day_start, u.day_end
+      FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS u(clinic_id, day_start, day_end)
+      ORDER BY u.clinic_id"
     };
 }
 
@@ -126,8 +131,8 @@ GROUP BY s.clinic_id"
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayParams {
     clinic_ids: Vec<i64>,
-    starts: Vec<String>,
-    ends: Vec<String>,
+    starts: Vec<DateTime<Utc>>,
+    ends: Vec<DateTime<Utc>>,
     earliest: DateTime<Utc>,
     latest: DateTime<Utc>,
     scheduled: Vec<String>,
@@ -155,8 +160,8 @@ impl DayParams {
         let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
         Ok(DayParams {
             clinic_ids: ids,
-            starts: bounds.iter().map(|b| ts(&b.0)).collect(),
-            ends: bounds.iter().map(|b| ts(&b.1)).collect(),
+            starts: bounds.iter().map(|b| b.0).collect(),
+            ends: bounds.iter().map(|b| b.1).collect(),
             earliest,
             latest,
             scheduled: owned(statuses.scheduled),
@@ -169,8 +174,8 @@ impl DayParams {
     pub fn values(&self) -> [Param<'_>; 8] {
         [
             Param::Ids(&self.clinic_ids),
-            Param::Texts(&self.starts),
-            Param::Texts(&self.ends),
+            Param::Instants(&self.starts, "day"),
+            Param::Instants(&self.ends, "day"),
             Param::Instant(self.earliest, "day"),
             Param::Instant(self.latest, "day"),
             Param::Texts(&self.scheduled),
@@ -196,19 +201,22 @@ pub fn feed_day(acc: &mut OverviewAcc, r: &dyn Row) -> Result<(), RowError> {
     Ok(acc.accum(&fact)?)
 }
 
-/// The organization itself (`$1`): an unknown one is refused, not reported
-/// as zero.
+/// The organization itself (`$1`) and its branches, in one statement: an
+/// unknown one is refused, not reported as zero.
 const ORGANIZATION: ConsoleQuery = ConsoleQuery {
     read: ConsoleRead::Organization,
-    relations: &[RequiredRelation { table: "organizations", columns: &["id", "name", "slug"] }],
-    sql: "SELECT o.id, o.name::text, o.slug::text FROM app.organizations o WHERE o.id = $1",
-};
-
-/// The organization's branches (`$1`).
-const BRANCHES: ConsoleQuery = ConsoleQuery {
-    read: ConsoleRead::Directory,
-    relations: DIRECTORY,
-    sql: concat!(directory_select!(), "\nWHERE oc.organization_id = $1 ORDER BY oc.clinic_id"),
+    relations: &[
+        RequiredRelation { table: "organizations", columns: &["id", "name", "slug"] },
+        DIRECTORY[0],
+        DIRECTORY[1],
+    ],
+    sql: concat!(
+        "SELECT o.id AS org_id, o.name::text AS org_name, o.slug::text AS org_slug, d.*
+FROM app.organizations o LEFT JOIN (",
+        directory_select!(),
+        ") d ON d.organization_id = o.id
+WHERE o.id = $1 ORDER BY d.clinic_id"
+    ),
 };
 
 /// The organization's targets (`$1`).
@@ -225,12 +233,12 @@ FROM app.ops_targets t WHERE t.organization_id = $1 ORDER BY t.id",
 /// An organization's console (`$1` = organization id): the organization
 /// itself (an unknown one is refused, not reported as zero), its branches
 /// and its targets.
-pub const ORGANIZATION_READS: [ConsoleQuery; 3] = [ORGANIZATION, BRANCHES, TARGETS];
+pub const ORGANIZATION_READS: [ConsoleQuery; 2] = [ORGANIZATION, TARGETS];
 
 /// What the network overview reads of an organization: itself and its
 /// branches, not its targets (a database without `ops_targets` still has
 /// its overview).
-pub const OVERVIEW_READS: [ConsoleQuery; 2] = [ORGANIZATION, BRANCHES];
+pub const OVERVIEW_READS: [ConsoleQuery; 1] = [ORGANIZATION];
 
 /// A user's policy (`$1` = user id): the user's row, assignments, and the
 /// branches of every organization the user belongs to (by an assignment or
@@ -278,34 +286,47 @@ fn parsed<T: FromStr>(r: &dyn Row, c: &'static str) -> Result<Option<T>, RowErro
     r.text(c)?.map(|t| t.parse().map_err(|_| RowError::Parse { column: c, value: t })).transpose()
 }
 
+/// Adds one `organization_clinics` row (and its branch's `clinics` row,
+/// when there is one) of [`directory_select!`] to `tables`.
+fn feed_directory(tables: &mut Tables, r: &dyn Row) -> Result<(), RowError> {
+    let clinic_id = need(r.int8("clinic_id")?, "clinic_id")?;
+    tables.organization_clinics.push(OrganizationClinicRow {
+        organization_id: need(r.int8("organization_id")?, "organization_id")?,
+        clinic_id,
+        is_hq: need(r.boolean("is_hq")?, "is_hq")?,
+    });
+    if r.int8("id")?.is_some() {
+        tables.clinics.push(ClinicRow {
+            id: clinic_id,
+            name: need(r.text("name")?, "name")?,
+            city: need(r.text("city")?, "city")?,
+            status: need(r.text("status")?, "status")?,
+            timezone: r.text("timezone")?.unwrap_or_default(),
+        });
+    }
+    Ok(())
+}
+
 /// Adds one row of a console statement to `tables`.
 ///
 /// # Errors
 /// [`RowError`] for an unreadable row.
 pub fn feed_console(tables: &mut Tables, read: ConsoleRead, r: &dyn Row) -> Result<(), RowError> {
     match read {
-        ConsoleRead::Organization => tables.organizations.push(OrganizationRow {
-            id: need(r.int8("id")?, "id")?,
-            name: r.text("name")?.unwrap_or_default(),
-            slug: r.text("slug")?.unwrap_or_default(),
-        }),
-        ConsoleRead::Directory => {
-            let clinic_id = need(r.int8("clinic_id")?, "clinic_id")?;
-            tables.organization_clinics.push(OrganizationClinicRow {
-                organization_id: need(r.int8("organization_id")?, "organization_id")?,
-                clinic_id,
-                is_hq: need(r.boolean("is_hq")?, "is_hq")?,
-            });
-            if r.int8("id")?.is_some() {
-                tables.clinics.push(ClinicRow {
-                    id: clinic_id,
-                    name: need(r.text("name")?, "name")?,
-                    city: need(r.text("city")?, "city")?,
-                    status: need(r.text("status")?, "status")?,
-                    timezone: r.text("timezone")?.unwrap_or_default(),
+        ConsoleRead::Organization => {
+            let id = need(r.int8("org_id")?, "org_id")?;
+            if tables.organizations.last().is_none_or(|o| o.id != id) {
+                tables.organizations.push(OrganizationRow {
+                    id,
+                    name: r.text("org_name")?.unwrap_or_default(),
+                    slug: r.text("org_slug")?.unwrap_or_default(),
                 });
             }
+            if r.int8("clinic_id")?.is_some() {
+                feed_directory(tables, r)?;
+            }
         }
+        ConsoleRead::Directory => feed_directory(tables, r)?,
         ConsoleRead::Targets => tables.ops_targets.push(OpsTargetRow {
             id: need(r.int8("id")?, "id")?,
             organization_id: need(r.int8("organization_id")?, "organization_id")?,

@@ -58,6 +58,7 @@ fn bound<'q>(sql: &'static str, params: &[Param<'q>]) -> sqlx::query::Query<'q, 
             Param::Id(v) => query.bind(v),
             Param::Bool(v) => query.bind(v),
             Param::Instant(v, _) => query.bind(v),
+            Param::Instants(v, _) => query.bind(v),
         };
     }
     query

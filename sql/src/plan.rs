@@ -211,8 +211,8 @@ pub struct Statement {
     /// The SQL text (only the parameters it uses, numbered from `$1`).
     pub text: String,
     /// The values: `bigint[]` as an array of integers, `text[]` as an array
-    /// of strings, `timestamptz` as an RFC 3339 string, `bigint`, `bool`,
-    /// `text` as themselves.
+    /// of strings, `timestamptz` as an RFC 3339 string, `timestamptz[]` as
+    /// an array of them, `bigint`, `bool`, `text` as themselves.
     pub values: Vec<Value>,
     /// The Postgres type of each value.
     pub types: Vec<&'static str>,
@@ -274,6 +274,7 @@ fn statement(sql: &'static str, params: &[Param<'_>]) -> Statement {
             Param::Id(v) => (Value::from(v), "bigint"),
             Param::Bool(v) => (Value::from(v), "bool"),
             Param::Instant(v, _) => (Value::from(instant(v)), "timestamptz"),
+            Param::Instants(v, _) => (Value::from(v.iter().map(|t| instant(*t)).collect::<Vec<_>>()), "timestamptz[]"),
         };
         values.push(value);
         types.push(ty);

@@ -88,6 +88,8 @@ pub enum Param<'a> {
     /// A `timestamptz`, with the argument it derives from (for an error
     /// that names it when a driver cannot place the instant).
     Instant(chrono::DateTime<chrono::Utc>, &'static str),
+    /// A `timestamptz[]`, with the argument its instants derive from.
+    Instants(&'a [chrono::DateTime<chrono::Utc>], &'static str),
 }
 
 /// Whether a driver that keeps plans (the extension) may keep one plan of
@@ -99,7 +101,7 @@ pub enum Param<'a> {
 /// the clinics) and the overview's day (its statement `DAY_SQL`, one day
 /// wide whatever the call) are the same plan whatever their values.
 pub fn kept_plan_fits(sql: &str, params: &[Param<'_>]) -> bool {
-    sql == crate::console::DAY_SQL || !params.iter().any(|p| matches!(p, Param::Instant(..)))
+    sql == crate::console::DAY_SQL || !params.iter().any(|p| matches!(p, Param::Instant(..) | Param::Instants(..)))
 }
 
 impl ScopeParams {
@@ -397,7 +399,14 @@ mod tests {
         let t: DateTime<Utc> = "2026-06-29T19:00:00Z".parse().unwrap();
         let ids = [1001_i64];
         // The day: instants, one day wide whatever the call.
-        let day = [Param::Ids(&ids), Param::Instant(t, "day"), Param::Instant(t, "day")];
+        let bounds = [t];
+        let day = [
+            Param::Ids(&ids),
+            Param::Instants(&bounds, "day"),
+            Param::Instants(&bounds, "day"),
+            Param::Instant(t, "day"),
+            Param::Instant(t, "day"),
+        ];
         assert!(kept_plan_fits(crate::console::DAY_SQL, &day));
         // A lookup by keys.
         assert!(kept_plan_fits(super::CLINIC_ZONES_SQL, &[Param::Ids(&ids)]));
@@ -406,5 +415,7 @@ mod tests {
         let range = [Param::Ids(&ids), Param::Instant(t, "from_date"), Param::Instant(t, "to_date")];
         assert!(!kept_plan_fits(super::CLINIC_ZONES_SQL, &range));
         assert!(crate::financial::QUERIES.iter().all(|q| !kept_plan_fits(&q.sql, &range)));
+        // Instants in an array bound a scan as much as one instant does.
+        assert!(!kept_plan_fits(super::CLINIC_ZONES_SQL, &[Param::Ids(&ids), Param::Instants(&bounds, "day")]));
     }
 }

@@ -346,11 +346,17 @@ pub async fn console_tables<S: Source>(
     if !missing.is_empty() {
         return Ok(Outcome::Degraded(missing));
     }
+    Ok(Outcome::Report(console_rows(src, reads, key).await?))
+}
+
+/// The rows of `reads` for `key` in a core [`Tables`], the schema already
+/// checked.
+async fn console_rows<S: Source>(src: &S, reads: &[ConsoleQuery], key: i64) -> Result<Tables, SourceError<S::Error>> {
     let mut tables = Tables::default();
     for q in reads {
         src.rows(q.sql, &[Param::Id(key)], &mut |r| feed_console(&mut tables, q.read, r)).await?;
     }
-    Ok(Outcome::Report(tables))
+    Ok(tables)
 }
 
 /// `$outcome`'s report, or an early `Ok(Outcome::Degraded(missing))`.
@@ -722,24 +728,25 @@ pub async fn network_overview<S: Source>(
     allowed: Option<&[i64]>,
     date: NaiveDate,
 ) -> Result<Outcome<NetworkOverview>, SourceError<S::Error>> {
-    // Each statement once (the schema probe is the organization's and the
-    // day's), and of the organization only what the day's grid shows:
-    // itself and its branches, not its targets. The day statement runs
-    // once by construction: straight on the source, nothing recorded.
-    let direct = src;
-    let src = &Once::new(src);
-    let org = or_degraded!(console_tables(src, &OVERVIEW_READS, organization_id).await?);
-    let ids = org.org_branches(organization_id, clinic_ids, allowed)?;
-    let active = org.active_branches(&ids);
-    let day = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
-    let mut acc = OverviewAcc::new(&day, &org.directory(), &active)?;
-    let mut missing = crate::schema::missing_of(DAY_RELATIONS, &present_columns(src).await?);
+    // Two statements, each run once, straight on the source (nothing
+    // recorded for a reuse that never comes): the organization with its
+    // branches, then the day. Of the organization only what the day's grid
+    // shows: itself and its branches, not its targets. The schema is
+    // checked once for both: what either misses degrades the overview.
+    let mut relations = console_relations(&OVERVIEW_READS);
+    relations.extend_from_slice(DAY_RELATIONS);
+    let mut missing = crate::schema::missing_of(&relations, &present_columns(src).await?);
     if !missing.is_empty() {
         missing.sort();
         return Ok(Outcome::Degraded(missing));
     }
+    let org = console_rows(src, &OVERVIEW_READS, organization_id).await?;
+    let ids = org.org_branches(organization_id, clinic_ids, allowed)?;
+    let active = org.active_branches(&ids);
+    let day = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
+    let mut acc = OverviewAcc::new(&day, &org.directory(), &active)?;
     let params = DayParams::new(acc.frame())?;
     let tables: Vec<&str> = DAY_RELATIONS.iter().map(|r| r.table).collect();
-    direct.rows(DAY_SQL, &params.values(), &mut |r| feed_day(&mut acc, r).map_err(|e| e.stored(&tables))).await?;
+    src.rows(DAY_SQL, &params.values(), &mut |r| feed_day(&mut acc, r).map_err(|e| e.stored(&tables))).await?;
     Ok(Outcome::Report(acc.finish()?))
 }

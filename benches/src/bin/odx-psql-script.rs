@@ -103,6 +103,9 @@ async fn run(o: Opts) -> Result<String, Failure> {
             Param::Id(id) => (id.to_string(), "bigint"),
             Param::Bool(b) => (b.to_string(), "boolean"),
             Param::Instant(t, _) => (quote(&t.to_rfc3339()), "timestamptz"),
+            Param::Instants(ts, _) => {
+                (text_array(&ts.iter().map(|t| t.to_rfc3339()).collect::<Vec<_>>()), "timestamptz[]")
+            }
         })
         .unzip();
     let (args, types) = (literals.join(", "), types.join(", "));
