@@ -174,8 +174,9 @@ async fn overview(conn: &mut PgConnection, day: NaiveDate, runs: usize) -> Resul
             );
         }
         if let Some(active) = row.try_get::<Option<bool>, _>("active")? {
-            if o["active"].as_bool() != Some(active) {
-                return Err(format!("overview of {clinic:?}: active differs").into());
+            let named = [("branch_name", row.try_get::<String, _>("branch_name")?), ("city", row.try_get("city")?)];
+            if o["active"].as_bool() != Some(active) || named.iter().any(|(k, v)| o[*k].as_str() != Some(v.as_str())) {
+                return Err(format!("overview of {clinic:?}: active, name or city differs").into());
             }
         }
     }
