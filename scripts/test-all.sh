@@ -27,7 +27,11 @@ tally_cargo() { # sums cargo's "test result:" lines of a log
     FAILED=$((FAILED + f))
 }
 
+# One build from scratch: incremental state would only take disk (over a GB).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 step "toolchain"
+echo "disk: $(df -h . | awk 'NR == 2 {print $4 " free of " $2}')"
 command -v cargo >/dev/null || { echo "cargo is not installed (Rust 1.95 expected)" >&2; exit 1; }
 cargo --version
 rustc --version
@@ -88,5 +92,6 @@ else
 fi
 
 step "summary"
+echo "disk: $(du -sh target | cut -f1) in target/, $(df -h . | awk 'NR == 2 {print $4}') left free"
 echo "total: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
