@@ -6,7 +6,8 @@
 //! core `Tables`; the domains run their set-based statements over every
 //! branch at once; core decides and rolls up.
 
-use crate::{date, internal, period, read, report, scope, to_jsonb, with_window, Computed, Result};
+use crate::answer::Answer;
+use crate::{date, period, read, report, scope, to_jsonb, with_window, Computed, Result};
 use odx_core::policy::read_request;
 use odx_core::targets::MinVolume;
 use odx_core::{Domain, MetricScope, OdxError, Tables};
@@ -22,7 +23,7 @@ pub(crate) fn console_tables(reads: &[ConsoleQuery], key: i64) -> Result<Compute
 
 /// `f` of a user's console tables as jsonb, or `{ degraded: true, missing }`
 /// when the org layer is not there.
-fn with_user_tables(user_id: i64, f: impl FnOnce(&Tables) -> Result<JsonB>) -> Result<JsonB> {
+fn with_user_tables(user_id: i64, f: impl FnOnce(&Tables) -> Result<Answer>) -> Result<Answer> {
     match console_tables(&USER_READS, user_id)? {
         Computed::Report(tables) => f(&tables),
         Computed::Degraded(missing) => to_jsonb("policy", Computed::<()>::Degraded(missing)),
@@ -51,7 +52,7 @@ fn odx_compare(
     to_date: pgrx::datum::Date,
     active_window_months: default!(i32, 18),
     as_of: default!(TimestampWithTimeZone, "now()"),
-) -> Result<JsonB> {
+) -> Result<Answer> {
     let domain = domain_named(domain).map_err(report)?;
     let scope = with_window(scope(clinic_ids, from_date, to_date, "clinic", as_of)?, active_window_months)?;
     to_jsonb(domain, read!(compare, domain, &scope)?)
@@ -70,7 +71,7 @@ fn forecast_scope(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<Me
 /// [`BACKTEST_MONTHS`](odx_core::forecast::BACKTEST_MONTHS) previous months.
 /// Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
-fn odx_forecast_revenue(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
+fn odx_forecast_revenue(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<Answer> {
     let s = forecast_scope(clinic_ids, as_of)?;
     let forecast = read!(forecast_revenue, s.clinic_ids(), s.to())?;
     to_jsonb("forecast_revenue", forecast)
@@ -82,7 +83,7 @@ fn odx_forecast_revenue(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Res
 /// the [`BACKTEST_WEEKS`](odx_core::forecast::BACKTEST_WEEKS) previous weeks.
 /// Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
-fn odx_forecast_no_shows(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
+fn odx_forecast_no_shows(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<Answer> {
     let s = forecast_scope(clinic_ids, as_of)?;
     let forecast = read!(forecast_no_shows, s.clinic_ids(), s.to())?;
     to_jsonb("forecast_no_shows", forecast)
@@ -94,7 +95,7 @@ fn odx_forecast_no_shows(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Re
 /// billed), with the precision and recall of the same rule at past cuts whose
 /// horizon has passed (see `odx_function_comments()`). Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
-fn odx_forecast_churn(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<JsonB> {
+fn odx_forecast_churn(clinic_ids: Array<i64>, as_of: pgrx::datum::Date) -> Result<Answer> {
     let s = forecast_scope(clinic_ids, as_of)?;
     let forecast = read!(forecast_churn, s.clinic_ids(), s.to())?;
     to_jsonb("forecast_churn", forecast)
@@ -119,8 +120,8 @@ fn min_volume(appointments: Option<i32>, invoices: Option<i32>, hours: Option<i3
     }))
 }
 
-fn plain_jsonb(value: impl Serialize) -> Result<JsonB> {
-    serde_json::to_value(value).map(JsonB).map_err(|e| internal(format!("odx: {e}")))
+fn plain_jsonb(value: impl Serialize) -> Result<Answer> {
+    Answer::of(&value)
 }
 
 /// The Command Center of an organization over `from_date..=to_date`: revenue
@@ -137,7 +138,7 @@ fn odx_command(
     min_appointments: default!(Option<i32>, "NULL"),
     min_invoices: default!(Option<i32>, "NULL"),
     min_capacity_hours: default!(Option<i32>, "NULL"),
-) -> Result<Option<JsonB>> {
+) -> Result<Option<Answer>> {
     // NULL in, NULL out (the optional minimums make the function non-strict).
     let (Some(organization_id), Some(from_date), Some(to_date), Some(as_of)) =
         (organization_id, from_date, to_date, as_of)
@@ -161,7 +162,7 @@ fn odx_digest(
     min_appointments: default!(Option<i32>, "NULL"),
     min_invoices: default!(Option<i32>, "NULL"),
     min_capacity_hours: default!(Option<i32>, "NULL"),
-) -> Result<Option<JsonB>> {
+) -> Result<Option<Answer>> {
     // NULL in, NULL out (the optional minimums make the function non-strict).
     let (Some(organization_id), Some(from_date), Some(to_date), Some(as_of)) =
         (organization_id, from_date, to_date, as_of)
@@ -182,7 +183,7 @@ fn odx_benchmark(
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
     as_of: default!(TimestampWithTimeZone, "now()"),
-) -> Result<JsonB> {
+) -> Result<Answer> {
     let bench = read!(benchmark, organization_id, clinic_id, None, None, period(from_date, to_date, as_of)?)?;
     to_jsonb("benchmark", bench)
 }
@@ -191,7 +192,7 @@ fn odx_benchmark(
 /// billed, active branches and the no-show rate, network and per branch.
 /// Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
-fn odx_network_overview(organization_id: i64, day: pgrx::datum::Date) -> Result<JsonB> {
+fn odx_network_overview(organization_id: i64, day: pgrx::datum::Date) -> Result<Answer> {
     let day = date(day, "day")?;
     let overview = read!(network_overview, organization_id, None, None, day)?;
     to_jsonb("network_overview", overview)
@@ -209,7 +210,7 @@ fn odx_insights_scope(
     organization_id: default!(Option<i64>, "NULL"),
     focus_clinic_id: default!(Option<i64>, "NULL"),
     focus_city: default!(Option<&str>, "NULL"),
-) -> Result<Option<JsonB>> {
+) -> Result<Option<Answer>> {
     // NULL in, NULL out, like every other function (the optional arguments
     // make this one non-strict).
     let Some(user_id) = user_id else { return Ok(None) };
@@ -224,7 +225,7 @@ fn odx_insights_scope(
 /// "appointments.edit"}`, `resource` e.g. `{"kind": "clinic", "clinic_id":
 /// 3}`. Since 0.2.0.
 #[pg_extern(stable, parallel_safe)]
-fn odx_authorize(user_id: i64, action: JsonB, resource: JsonB) -> Result<JsonB> {
+fn odx_authorize(user_id: i64, action: JsonB, resource: JsonB) -> Result<Answer> {
     let (action, resource) = read_request(&action.0.to_string(), &resource.0.to_string()).map_err(report)?;
     with_user_tables(user_id, |t| plain_jsonb(t.authorize(user_id, &action, &resource).map_err(report)?))
 }

@@ -20,10 +20,13 @@ use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
 use pgrx::spi::{SpiClient, SpiError, SpiHeapTupleData};
-use pgrx::{AnyNumeric, JsonB, PgSqlErrorCode};
+use pgrx::{AnyNumeric, PgSqlErrorCode};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use answer::Answer;
+
+mod answer;
 mod by_branch;
 mod comments;
 mod console;
@@ -147,8 +150,8 @@ pub(crate) fn clinic_ids(clinic_ids: Array<i64>) -> Result<Vec<i64>> {
 
 /// The number of dimensions of an array argument (0 for `'{}'`).
 ///
-/// An `unsafe` read (one of three uses in the extension, with
-/// `catalog_state` and the kept plans of `plans`):
+/// An `unsafe` read (one of four uses in the extension, with
+/// `catalog_state`, the kept plans of `plans` and the `jsonb` of `answer`):
 /// pgrx 0.18 keeps `ndim` private.
 #[allow(unsafe_code)]
 fn array_ndim(array: Array<i64>) -> i32 {
@@ -296,22 +299,32 @@ pub(crate) fn compute<A: DomainAcc>(scope: &MetricScope) -> Result<Computed<A::R
 
 /// `{ "degraded": false, totals, groups, ... }` as core shapes it, or
 /// `{ "degraded": true, "module": ..., "missing": [...], "totals": null, "groups": [] }`.
-pub(crate) fn to_jsonb<R: Serialize>(module: impl Serialize, computed: Computed<R>) -> Result<JsonB> {
-    let (mut value, degraded) = match computed {
-        Computed::Report(r) => (serde_json::to_value(r).map_err(|e| internal(format!("odx: {e}")))?, false),
-        Computed::Degraded(missing) => {
-            (serde_json::json!({ "module": module, "missing": missing, "totals": null, "groups": [] }), true)
-        }
-    };
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("degraded".into(), degraded.into());
+pub(crate) fn to_jsonb<R: Serialize>(module: impl Serialize, computed: Computed<R>) -> Result<Answer> {
+    #[derive(Serialize)]
+    struct Reported<R> {
+        #[serde(flatten)]
+        report: R,
+        degraded: bool,
     }
-    Ok(JsonB(value))
+    #[derive(Serialize)]
+    struct Degraded<M> {
+        module: M,
+        missing: Vec<String>,
+        totals: Option<()>,
+        groups: [(); 0],
+        degraded: bool,
+    }
+    match computed {
+        Computed::Report(report) => Answer::of(&Reported { report, degraded: false }),
+        Computed::Degraded(missing) => {
+            Answer::of(&Degraded { module, missing, totals: None, groups: [], degraded: true })
+        }
+    }
 }
 
 /// A domain's report of `clinic_ids` over `from_date..=to_date` read at
 /// `as_of`, as jsonb.
-fn domain_jsonb<A: DomainAcc>(scope: MetricScope) -> Result<JsonB> {
+fn domain_jsonb<A: DomainAcc>(scope: MetricScope) -> Result<Answer> {
     to_jsonb(A::DOMAIN, compute::<A>(&scope)?)
 }
 
@@ -340,7 +353,7 @@ macro_rules! domain_function {
                 group_by: default!(&str, "'clinic'"),
                 $($window: default!(i32, 18),)?
                 as_of: default!(TimestampWithTimeZone, "now()"),
-            ) -> Result<JsonB> {
+            ) -> Result<Answer> {
                 let scope = scope(clinic_ids, from_date, to_date, group_by, as_of)?;
                 $(let scope = with_window(scope, $window)?;)?
                 domain_jsonb::<odx_core::$acc>(scope)
@@ -359,7 +372,7 @@ fn odx_financial_at(
     to_date: pgrx::datum::Date,
     group_by: default!(&str, "'clinic'"),
     as_of: default!(TimestampWithTimeZone, "now()"),
-) -> Result<JsonB> {
+) -> Result<Answer> {
     domain_jsonb::<odx_core::FinancialAcc>(scope(clinic_ids, from_date, to_date, group_by, as_of)?)
 }
 
@@ -372,7 +385,7 @@ fn odx_financial(
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
     group_by: &str,
-) -> Result<JsonB> {
+) -> Result<Answer> {
     odx_financial_at(clinic_ids, from_date, to_date, group_by, transaction_timestamp()?)
 }
 
@@ -385,7 +398,7 @@ fn odx_operations_at(
     to_date: pgrx::datum::Date,
     group_by: default!(&str, "'clinic'"),
     as_of: default!(TimestampWithTimeZone, "now()"),
-) -> Result<JsonB> {
+) -> Result<Answer> {
     domain_jsonb::<odx_core::OperationsAcc>(scope(clinic_ids, from_date, to_date, group_by, as_of)?)
 }
 
@@ -396,7 +409,7 @@ fn odx_operations(
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
     group_by: &str,
-) -> Result<JsonB> {
+) -> Result<Answer> {
     odx_operations_at(clinic_ids, from_date, to_date, group_by, transaction_timestamp()?)
 }
 

@@ -13,8 +13,9 @@
 //! and without an index on `starts_at`/`issued_at` the overview's day is a
 //! scan of the whole tables (benchmark data, primary keys only: kept without
 //! the option 186 ms, with it 40 ms, planned per call 42 ms). pgrx 0.18 has
-//! no call that takes cursor options, so this module calls SPI itself: the
-//! extension's third `unsafe` use (with `array_ndim` and `catalog_state`).
+//! no call that takes cursor options, so this module calls SPI itself: one
+//! of the extension's four `unsafe` uses (with `array_ndim`,
+//! `catalog_state` and the `jsonb` of `answer`).
 
 use crate::{internal, SpiRow};
 use odx_sql::source::{Sink, SourceError};
