@@ -72,20 +72,49 @@ fn row_error(e: RowError) -> ErrorReport {
     }
 }
 
-pub(crate) struct SpiRow<'a, 'conn>(pub(crate) &'a SpiHeapTupleData<'conn>);
+/// A row of an SPI result, its columns read by name.
+pub(crate) struct SpiRow<'a, 'conn> {
+    pub(crate) tuple: &'a SpiHeapTupleData<'conn>,
+    /// The ordinals of the result's columns found so far (shared by its rows).
+    pub(crate) ordinals: &'a Ordinals,
+}
+
+/// The ordinal of each column name a result's rows were read by, found on
+/// its first row: every row has the same columns, so later rows skip
+/// pgrx's lookup by name (a C string made and every column's name compared,
+/// per value read).
+#[derive(Default)]
+pub(crate) struct Ordinals(std::cell::RefCell<Vec<(&'static str, usize)>>);
+
+impl SpiRow<'_, '_> {
+    fn value<T: IntoDatum + FromDatum>(&self, c: &'static str) -> std::result::Result<Option<T>, RowError> {
+        let known = self.ordinals.0.borrow().iter().find(|(name, _)| *name == c).map(|(_, o)| *o);
+        let entry = match known {
+            Some(ordinal) => self.tuple.get_datum_by_ordinal(ordinal),
+            None => self.tuple.get_datum_by_name(c).inspect(|entry| {
+                let ordinal = (1..=self.tuple.columns())
+                    .find(|o| self.tuple.get_datum_by_ordinal(*o).is_ok_and(|e| std::ptr::eq(e, *entry)));
+                if let Some(ordinal) = ordinal {
+                    self.ordinals.0.borrow_mut().push((c, ordinal));
+                }
+            }),
+        };
+        entry.and_then(|e| e.value::<T>()).map_err(|e| RowError::Driver(format!("{c}: {e}")))
+    }
+}
 
 impl Row for SpiRow<'_, '_> {
     fn int8(&self, c: &'static str) -> std::result::Result<Option<i64>, RowError> {
-        self.0.get_by_name::<i64, _>(c).map_err(|e| RowError::Driver(format!("{c}: {e}")))
+        self.value(c)
     }
     fn int4(&self, c: &'static str) -> std::result::Result<Option<i32>, RowError> {
-        self.0.get_by_name::<i32, _>(c).map_err(|e| RowError::Driver(format!("{c}: {e}")))
+        self.value(c)
     }
     fn boolean(&self, c: &'static str) -> std::result::Result<Option<bool>, RowError> {
-        self.0.get_by_name::<bool, _>(c).map_err(|e| RowError::Driver(format!("{c}: {e}")))
+        self.value(c)
     }
     fn text(&self, c: &'static str) -> std::result::Result<Option<String>, RowError> {
-        self.0.get_by_name::<String, _>(c).map_err(|e| RowError::Driver(format!("{c}: {e}")))
+        self.value(c)
     }
 }
 
@@ -202,8 +231,9 @@ impl Source for SpiSource<'_, '_> {
             return plans::run_kept(self.0, sql, &args, each);
         }
         let rows = self.0.select(sql, None, &args).map_err(|e| SourceError::Database(spi(e)))?;
+        let ordinals = Ordinals::default();
         for row in rows {
-            each(&SpiRow(&row))?;
+            each(&SpiRow { tuple: &row, ordinals: &ordinals })?;
         }
         Ok(())
     }

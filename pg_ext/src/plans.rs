@@ -17,7 +17,7 @@
 //! of the extension's four `unsafe` uses (with `array_ndim`,
 //! `catalog_state` and the `jsonb` of `answer`).
 
-use crate::{internal, SpiRow};
+use crate::{internal, Ordinals, SpiRow};
 use odx_sql::source::{Sink, SourceError};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys;
@@ -96,11 +96,12 @@ unsafe fn feed(table: *mut pg_sys::SPITupleTable, each: &mut Sink<'_>) -> Result
     // `tupdesc`.
     unsafe {
         let n = usize::try_from((*table).numvals).map_err(|_| SourceError::Database(internal("odx: rows".into())))?;
+        let ordinals = Ordinals::default();
         for i in 0..n {
             let tuple = SpiHeapTupleData::new((*table).tupdesc, *(*table).vals.add(i))
                 .map_err(|e| SourceError::Database(crate::spi(e)))?;
             if let Some(tuple) = tuple {
-                each(&SpiRow(&tuple))?;
+                each(&SpiRow { tuple: &tuple, ordinals: &ordinals })?;
             }
         }
     }
