@@ -14,7 +14,6 @@ use odx_core::{Domain, MetricScope, OdxError, Tables};
 use odx_sql::{ConsoleQuery, USER_READS};
 use pgrx::prelude::*;
 use pgrx::JsonB;
-use serde::Serialize;
 
 /// The console tables of `reads` for `key`.
 pub(crate) fn console_tables(reads: &[ConsoleQuery], key: i64) -> Result<Computed<Tables>> {
@@ -120,10 +119,6 @@ fn min_volume(appointments: Option<i32>, invoices: Option<i32>, hours: Option<i3
     }))
 }
 
-fn plain_jsonb(value: impl Serialize) -> Result<Answer> {
-    Answer::of(&value)
-}
-
 /// The Command Center of an organization over `from_date..=to_date`: revenue
 /// month to date against the network target, the range's collection rate,
 /// no-show bleed and net profit, the alert strip of its targets and the
@@ -215,7 +210,7 @@ fn odx_insights_scope(
     // make this one non-strict).
     let Some(user_id) = user_id else { return Ok(None) };
     with_user_tables(user_id, |t| {
-        plain_jsonb(t.insights_scope(user_id, organization_id, focus_clinic_id, focus_city).map_err(report)?)
+        Answer::of(&t.insights_scope(user_id, organization_id, focus_clinic_id, focus_city).map_err(report)?)
     })
     .map(Some)
 }
@@ -227,5 +222,5 @@ fn odx_insights_scope(
 #[pg_extern(stable, parallel_safe)]
 fn odx_authorize(user_id: i64, action: JsonB, resource: JsonB) -> Result<Answer> {
     let (action, resource) = read_request(&action.0.to_string(), &resource.0.to_string()).map_err(report)?;
-    with_user_tables(user_id, |t| plain_jsonb(t.authorize(user_id, &action, &resource).map_err(report)?))
+    with_user_tables(user_id, |t| Answer::of(&t.authorize(user_id, &action, &resource).map_err(report)?))
 }
