@@ -96,12 +96,23 @@ impl Frame {
     /// directory, [`OdxError::UnknownTimeZone`] for a bad zone name.
     pub fn new(scope: &MetricScope, directory: &ClinicDirectory) -> Result<Frame> {
         let calendar = Calendar::new(scope);
-        let mut clocks = Vec::with_capacity(scope.clinic_ids().len());
+        let mut clocks: Vec<ClinicClock> = Vec::with_capacity(scope.clinic_ids().len());
         let mut names = Vec::with_capacity(scope.clinic_ids().len());
         let mut slots = FxHashMap::default();
+        // A clock is a function of its zone and the calendar alone: the
+        // branches of one zone (most of a network) share the first one's.
+        let mut zones: Vec<(chrono_tz::Tz, usize)> = Vec::new();
         for (slot, &id) in scope.clinic_ids().iter().enumerate() {
             let clinic = directory.clinic(id).ok_or(OdxError::UnknownClinic { clinic_id: id })?;
-            clocks.push(ClinicClock::new(parse_time_zone(id, &clinic.zone)?, &calendar));
+            let tz = parse_time_zone(id, &clinic.zone)?;
+            let clock = match zones.iter().find(|(z, _)| *z == tz) {
+                Some(&(_, first)) => clocks[first].clone(),
+                None => {
+                    zones.push((tz, slot));
+                    ClinicClock::new(tz, &calendar)
+                }
+            };
+            clocks.push(clock);
             names.push((clinic.name.trim().to_owned(), clinic.city.trim().to_owned()));
             slots.insert(id, slot as u32);
         }
@@ -345,5 +356,22 @@ mod tests {
         let scope = MetricScope::new([1, 2], d, d, GroupBy::Clinic).unwrap();
         let err = Frame::new(&scope, &ClinicDirectory::with_default_zone([1])).unwrap_err();
         assert_eq!(err, OdxError::UnknownClinic { clinic_id: 2 });
+    }
+
+    #[test]
+    fn each_clinic_keeps_its_own_zones_clock_when_zones_repeat_and_interleave() {
+        let zones = ["Asia/Karachi", "Asia/Dubai", "", "America/New_York", "Asia/Dubai", "Asia/Karachi"];
+        let ids: Vec<i64> = (1..=zones.len() as i64).collect();
+        let from = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let to = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+        let scope = MetricScope::new(ids.iter().copied(), from, to, GroupBy::Clinic).unwrap();
+        let f = Frame::new(&scope, &ClinicDirectory::new(ids.iter().copied().zip(zones))).unwrap();
+        let calendar = Calendar::new(&scope);
+        for (id, zone) in ids.iter().zip(zones) {
+            let own = ClinicClock::new(parse_time_zone(*id, zone).unwrap(), &calendar);
+            assert_eq!(f.clock(*id).unwrap(), &own, "clinic {id} in {zone:?}");
+        }
+        assert_ne!(f.clock(1).unwrap(), f.clock(2).unwrap(), "Karachi and Dubai differ by an hour");
+        assert_eq!(f.clock(1).unwrap(), f.clock(3).unwrap(), "an empty zone is the default, Asia/Karachi");
     }
 }
