@@ -24,8 +24,34 @@ pub const COMMAND_DOMAINS: [Domain; 4] = [Domain::Financial, Domain::Operations,
 /// The generator's organization of a sized network.
 pub const ORGANIZATION_ID: i64 = 1000;
 
+/// odx's overview of one day (`$1` organization, `$2` date), as text.
+const OVERVIEW_ODX_SQL: &str = "SELECT odx_network_overview($1, $2::date)::text";
+
 /// The hand-written overview of one day (`$1` organization, `$2` date).
 pub const OVERVIEW_SQL: &str = include_str!("../sql/overview.sql");
+
+/// The hand-written overview building odx's answer: [`OVERVIEW_SQL`]'s
+/// lines as the same `jsonb` document `odx_network_overview` returns (the
+/// network's figures, `clinic_ids`, `active_branches` and `branches`), as
+/// a route that hands the screen JSON would.
+pub const OVERVIEW_ANSWER_SQL: &str = concat!(
+    "SELECT jsonb_build_object(
+    'date', $2::date,
+    'degraded', false,
+    'clinic_ids', coalesce(jsonb_agg(r.clinic_id ORDER BY r.clinic_id) FILTER (WHERE r.clinic_id IS NOT NULL), '[]'),
+    'active_branches', count(*) FILTER (WHERE r.active),
+    'appointments', max(r.appointments) FILTER (WHERE r.clinic_id IS NULL),
+    'billed', coalesce(max(r.billed) FILTER (WHERE r.clinic_id IS NULL), '0'),
+    'no_show_rate', max(r.no_show_rate) FILTER (WHERE r.clinic_id IS NULL),
+    'branches', coalesce(jsonb_agg(jsonb_build_object(
+        'clinic_id', r.clinic_id, 'branch_name', r.branch_name, 'city', r.city, 'active', r.active,
+        'appointments', r.appointments, 'billed', r.billed, 'no_show_rate', r.no_show_rate) ORDER BY r.clinic_id)
+        FILTER (WHERE r.clinic_id IS NOT NULL), '[]'))::text
+FROM (
+",
+    include_str!("../sql/overview.sql"),
+    ") r"
+);
 
 /// One screen timed: its name, odx's median and the hand-written one's.
 #[derive(Debug)]
@@ -138,56 +164,138 @@ async fn command(
     Ok(Timed { screen, odx_side: "odx_command", odx, hand })
 }
 
-/// `odx_network_overview` of the organization on `day` against
-/// `benches/sql/overview.sql`, checked branch by branch.
-async fn overview(conn: &mut PgConnection, day: NaiveDate, runs: usize) -> Result<Timed, Failure> {
-    let odx_sql = "SELECT odx_network_overview($1, $2::date)::text";
-    let call = async |conn: &mut PgConnection| -> Result<String, Failure> {
-        Ok(sqlx::query(odx_sql).bind(ORGANIZATION_ID).bind(day).fetch_one(conn).await?.try_get(0)?)
-    };
-    let hand = async |conn: &mut PgConnection| -> Result<Vec<PgRow>, Failure> {
-        Ok(sqlx::query(OVERVIEW_SQL).bind(ORGANIZATION_ID).bind(day).fetch_all(conn).await?)
-    };
-    let odx: Value = serde_json::from_str(&call(conn).await?)?;
-    let rows = hand(conn).await?;
-    let branches = odx["branches"].as_array().ok_or("the overview has no branches")?;
-    if branches.len() + 1 != rows.len() {
-        return Err(format!("overview: odx {} branches, hand-written {} rows", branches.len(), rows.len() - 1).into());
-    }
-    for row in &rows {
-        let clinic: Option<i64> = row.try_get("clinic_id")?;
-        let o = match clinic {
-            Some(id) => branches.iter().find(|b| b["clinic_id"].as_i64() == Some(id)).ok_or("a branch is missing")?,
-            None => &odx,
+/// One line of an overview as a side shows it: a branch (`Some(id)`) or
+/// the network (`None`), with its appointments on the books, billed, the
+/// no-show rate and, for a branch, whether it is active, its name and city.
+struct OverviewLine {
+    clinic: Option<i64>,
+    appointments: i64,
+    billed: Decimal,
+    rate: Option<Decimal>,
+    named: Option<(bool, String, String)>,
+}
+
+impl OverviewLine {
+    /// A line of `benches/sql/overview.sql`.
+    fn of_row(row: &PgRow) -> Result<OverviewLine, Failure> {
+        let named = match row.try_get::<Option<bool>, _>("active")? {
+            Some(active) => Some((active, row.try_get("branch_name")?, row.try_get("city")?)),
+            None => None,
         };
-        let appointments: i64 = row.try_get("appointments")?;
-        let billed: Decimal = row.try_get::<Option<String>, _>("billed")?.unwrap_or_default().parse()?;
-        let rate: Option<Decimal> = row.try_get::<Option<String>, _>("no_show_rate")?.map(|r| r.parse()).transpose()?;
-        let odx_rate = if o["no_show_rate"].is_null() { None } else { Some(dec(&o["no_show_rate"], "no_show_rate")?) };
-        let rates_agree = match (rate, odx_rate) {
+        Ok(OverviewLine {
+            clinic: row.try_get("clinic_id")?,
+            appointments: row.try_get("appointments")?,
+            billed: row.try_get::<Option<String>, _>("billed")?.unwrap_or_default().parse()?,
+            rate: row.try_get::<Option<String>, _>("no_show_rate")?.map(|r| r.parse()).transpose()?,
+            named,
+        })
+    }
+
+    /// A line of an overview answer (`clinic`: `None` for the answer's
+    /// network figures, else one of its `branches`).
+    fn of_answer(o: &Value, clinic: Option<i64>) -> Result<OverviewLine, Failure> {
+        let text = |k: &str| o[k].as_str().map(str::to_owned).ok_or_else(|| format!("{clinic:?}: no {k}"));
+        let named = match clinic {
+            Some(_) => Some((o["active"].as_bool().ok_or("no active")?, text("branch_name")?, text("city")?)),
+            None => None,
+        };
+        Ok(OverviewLine {
+            clinic,
+            appointments: o["appointments"].as_i64().ok_or_else(|| format!("{clinic:?}: no appointments"))?,
+            billed: dec(&o["billed"], "billed")?,
+            rate: if o["no_show_rate"].is_null() { None } else { Some(dec(&o["no_show_rate"], "no_show_rate")?) },
+            named,
+        })
+    }
+
+    /// The lines of an overview answer: the network, then each branch.
+    fn all_of_answer(answer: &Value) -> Result<Vec<OverviewLine>, Failure> {
+        let branches = answer["branches"].as_array().ok_or("the overview has no branches")?;
+        let mut lines = vec![OverviewLine::of_answer(answer, None)?];
+        for b in branches {
+            lines.push(OverviewLine::of_answer(b, Some(b["clinic_id"].as_i64().ok_or("a branch without id")?))?);
+        }
+        Ok(lines)
+    }
+}
+
+/// Whether odx's overview lines and the hand-written ones agree, line by
+/// line (rates to 14 places: Postgres divides to 20 digits, core to 28).
+fn same_overview(what: &str, odx: &[OverviewLine], hand: &[OverviewLine]) -> Result<(), Failure> {
+    if odx.len() != hand.len() {
+        return Err(format!("{what}: odx {} lines, hand-written {}", odx.len(), hand.len()).into());
+    }
+    for h in hand {
+        let o = odx.iter().find(|o| o.clinic == h.clinic).ok_or_else(|| format!("{what}: {:?} missing", h.clinic))?;
+        let rates_agree = match (o.rate, h.rate) {
             (Some(a), Some(b)) => (a - b).abs() <= Decimal::new(1, 14),
             (a, b) => a.is_none() && b.is_none(),
         };
-        if o["appointments"].as_i64() != Some(appointments) || dec(&o["billed"], "billed")? != billed || !rates_agree {
-            return Err(
-                format!("overview of {clinic:?}: odx {o}, hand-written {appointments} {billed} {rate:?}").into()
-            );
-        }
-        if let Some(active) = row.try_get::<Option<bool>, _>("active")? {
-            let named = [("branch_name", row.try_get::<String, _>("branch_name")?), ("city", row.try_get("city")?)];
-            if o["active"].as_bool() != Some(active) || named.iter().any(|(k, v)| o[*k].as_str() != Some(v.as_str())) {
-                return Err(format!("overview of {clinic:?}: active, name or city differs").into());
-            }
+        if o.appointments != h.appointments || o.billed != h.billed || !rates_agree || o.named != h.named {
+            return Err(format!(
+                "{what} of {:?}: odx {} {} {:?} {:?}, hand-written {} {} {:?} {:?}",
+                h.clinic, o.appointments, o.billed, o.rate, o.named, h.appointments, h.billed, h.rate, h.named
+            )
+            .into());
         }
     }
-    let (odx, hand) =
-        alternate(conn, runs, async |c| call(c).await.map(drop), async |c| hand(c).await.map(drop)).await?;
-    Ok(Timed {
-        screen: format!("Network overview, {} branches, one day", branches.len()),
-        odx_side: "odx_network_overview",
-        odx,
-        hand,
-    })
+    Ok(())
+}
+
+/// Checks `odx_network_overview` of `organization` on `day` against the
+/// hand-written overview, its rows (`benches/sql/overview.sql`) and its
+/// answer built as `jsonb` ([`OVERVIEW_ANSWER_SQL`]), branch by branch
+/// and for the network; the number of branches.
+///
+/// # Errors
+/// A [`Failure`] naming the first figure that differs.
+pub async fn check_overview(conn: &mut PgConnection, organization: i64, day: NaiveDate) -> Result<usize, Failure> {
+    let answer = async |conn: &mut PgConnection, sql: &'static str| -> Result<Value, Failure> {
+        let text: String = sqlx::query(sql).bind(organization).bind(day).fetch_one(conn).await?.try_get(0)?;
+        Ok(serde_json::from_str(&text)?)
+    };
+    let odx = answer(conn, OVERVIEW_ODX_SQL).await?;
+    let odx_lines = OverviewLine::all_of_answer(&odx)?;
+    let rows = sqlx::query(OVERVIEW_SQL).bind(organization).bind(day).fetch_all(&mut *conn).await?;
+    let rows = rows.iter().map(OverviewLine::of_row).collect::<Result<Vec<_>, _>>()?;
+    same_overview("overview", &odx_lines, &rows)?;
+    let hand_answer = answer(conn, OVERVIEW_ANSWER_SQL).await?;
+    same_overview("overview answer", &odx_lines, &OverviewLine::all_of_answer(&hand_answer)?)?;
+    for key in ["date", "clinic_ids", "active_branches", "degraded"] {
+        if odx[key] != hand_answer[key] {
+            return Err(format!("overview answer: odx {key} {}, hand-written {}", odx[key], hand_answer[key]).into());
+        }
+    }
+    Ok(odx_lines.len() - 1)
+}
+
+/// `odx_network_overview` of the organization on `day` against the
+/// hand-written overview's rows, then against the same statement building
+/// odx's answer as `jsonb`, each checked first ([`check_overview`]).
+async fn overview(conn: &mut PgConnection, day: NaiveDate, runs: usize) -> Result<[Timed; 2], Failure> {
+    let branches = check_overview(conn, ORGANIZATION_ID, day).await?;
+    let text = async |conn: &mut PgConnection, sql: &'static str| -> Result<(), Failure> {
+        sqlx::query(sql).bind(ORGANIZATION_ID).bind(day).fetch_one(conn).await?.try_get::<String, _>(0)?;
+        Ok(())
+    };
+    let rows = async |conn: &mut PgConnection| -> Result<(), Failure> {
+        sqlx::query(OVERVIEW_SQL).bind(ORGANIZATION_ID).bind(day).fetch_all(conn).await?;
+        Ok(())
+    };
+    let screen = format!("Network overview, {branches} branches, one day");
+    let (odx_rows, hand_rows) = alternate(conn, runs, async |c| text(c, OVERVIEW_ODX_SQL).await, rows).await?;
+    let (odx_answer, hand_answer) =
+        alternate(conn, runs, async |c| text(c, OVERVIEW_ODX_SQL).await, async |c| text(c, OVERVIEW_ANSWER_SQL).await)
+            .await?;
+    Ok([
+        Timed { screen: screen.clone(), odx_side: "odx_network_overview", odx: odx_rows, hand: hand_rows },
+        Timed {
+            screen: format!("{screen}, against the same jsonb answer by hand"),
+            odx_side: "odx_network_overview",
+            odx: odx_answer,
+            hand: hand_answer,
+        },
+    ])
 }
 
 /// One branch's Command Center (a branch manager's scope, the network's
@@ -260,7 +368,7 @@ pub async fn screens(
         Case { branches: n, days: 20, ids: all_ids.to_vec(), from: month_start.to_string(), to: month_end.to_string() };
     let screen = format!("Command Center, {n} branches, the month in progress (day 20)");
     timed.push(command(conn, screen, &in_progress, shown_to, now, runs).await?);
-    timed.push(overview(conn, shown_to, runs).await?);
+    timed.extend(overview(conn, shown_to, runs).await?);
     let days = last.day();
     let branch = Case::new(all_ids, 1, days, last);
     let network = Case::new(all_ids, n, days, last);
