@@ -24,6 +24,12 @@ server() {
         echo "installing ${packages[*]}"
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}"
+        # The install may have upgraded postgresql-15 under a server already
+        # running: its old binary cannot load the new libraries (plpgsql),
+        # so a running cluster is restarted on the new one.
+        if pg_ctlcluster 15 main status >/dev/null 2>&1; then
+            pg_ctlcluster 15 main restart
+        fi
     fi
     pg_lsclusters -h 2>/dev/null | grep -q '^15 \+main ' || pg_createcluster 15 main
     pg_ctlcluster 15 main status >/dev/null 2>&1 || pg_ctlcluster 15 main start
