@@ -49,13 +49,14 @@ fn patients() -> Query {
         // (for a short range, only those of the patients seen in it: see
         // `visits`): each patient's first one, whether they were seen in
         // range and (only when grouping by doctor: vd instead of v) the
-        // doctors who saw them in range. The doctor rows count each doctor's patients against the
-        // clinic-wide first visit by unnesting that list: no second scan and
-        // no join of patients to visits, which a rows=1 estimate of the
-        // grouped CTE made a nested loop (this statement, by doctor at one
-        // branch over 82 days on the benchmark data: 170 ms, now 32 as by
-        // branch). The list is gathered only by doctor: its aggregate would
-        // turn the clinic grouping's hash aggregation into a sort.
+        // doctors who saw them in range. The doctor rows count each
+        // doctor's patients against the clinic-wide first visit by
+        // unnesting that list: no second scan and no join of patients to
+        // visits, which a rows=1 estimate of the grouped CTE made a nested
+        // loop (this statement, by doctor at one branch over 82 days on the
+        // benchmark data: 170 ms, now 32 as by branch). The list is gathered
+        // only by doctor: its aggregate would turn the clinic grouping's
+        // hash aggregation into a sort.
         sql: format!(
             "{SCOPE_CTE},
 v AS MATERIALIZED ({v}),
@@ -109,7 +110,8 @@ pub(crate) const SEEN_FILTER_MAX_DAYS: u32 = 62;
 /// once per patient (37 s for a month of 40 branches).
 fn visits(extra: &str, when: &str) -> String {
     let completed = AppointmentStatus::Completed.as_str();
-    let short = format!("$10 - $9 <= interval '{SEEN_FILTER_MAX_DAYS} days'");
+    // Typed here: the first use of `$9` and `$10` in the statement's text.
+    let short = format!("$10::timestamptz - $9::timestamptz <= interval '{SEEN_FILTER_MAX_DAYS} days'");
     let part = |filter: &str| {
         format!(
             "
