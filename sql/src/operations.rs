@@ -85,9 +85,10 @@ GROUP BY 1, 2, 3, 4",
 
 /// The longest range, in days, whose patients statement groups only the
 /// patients seen in it ([`visits`]). On the benchmark data (a year of
-/// history) the filter halves a month of 40 branches (217 → 116 ms in
-/// psql), and stops paying near 80 days: a year's range sees 87k of the
-/// 104k patients, and the filter only adds its scan. A longer history
+/// history) the filter halves a month of 40 branches (227 → 119 ms in
+/// psql, medians of 5), and no longer pays at 90 days (232 ms without it,
+/// 247 with it): a year's range sees 87k of the 104k patients, and the
+/// filter only adds its scan (240 → 388 ms). A longer history
 /// moves that point further out; two months keep to the side where it
 /// pays. A plan choice, never a different answer.
 pub(crate) const SEEN_FILTER_MAX_DAYS: u32 = 62;
