@@ -54,8 +54,9 @@ pub trait Source {
     /// Runs independent statements and hands every row to `each` with its
     /// statement's index: all the rows of one statement in order, one
     /// statement after another, in whatever order they finish. A source
-    /// that can runs them concurrently (the engine's [`crate::pg_sqlx::Snapshot`]
-    /// over connections sharing its snapshot); by default one after another.
+    /// able to run them concurrently does (the engine's `pg_sqlx::Snapshot`,
+    /// feature `sqlx`, over connections sharing its snapshot); by default
+    /// they run one after another.
     fn batch(
         &self,
         statements: &[(&'static str, &[Param<'_>])],
