@@ -15,11 +15,11 @@
 
 use odx_core::{AgingBucket, ErrorClass, GroupBy, MetricScope, OdxError};
 use odx_sql::source::{Columns, Sink, Source, SourceError};
-use odx_sql::{DomainAcc, Param, Row, RowError};
+use odx_sql::{DomainAcc, Param, RowError};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
-use pgrx::spi::{SpiClient, SpiError, SpiHeapTupleData};
+use pgrx::spi::{SpiClient, SpiError};
 use pgrx::{AnyNumeric, PgSqlErrorCode};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -31,6 +31,7 @@ mod by_branch;
 mod comments;
 mod console;
 mod plans;
+mod rows;
 
 pgrx::pg_module_magic!();
 
@@ -69,52 +70,6 @@ fn row_error(e: RowError) -> ErrorReport {
     match e {
         RowError::Core(c) => report(c),
         e @ (RowError::Driver(_) | RowError::Null { .. } | RowError::Parse { .. }) => internal(format!("odx: {e}")),
-    }
-}
-
-/// A row of an SPI result, its columns read by name.
-pub(crate) struct SpiRow<'a, 'conn> {
-    pub(crate) tuple: &'a SpiHeapTupleData<'conn>,
-    /// The ordinals of the result's columns found so far (shared by its rows).
-    pub(crate) ordinals: &'a Ordinals,
-}
-
-/// The ordinal of each column name a result's rows were read by, found on
-/// its first row: every row has the same columns, so later rows skip
-/// pgrx's lookup by name (a C string made and every column's name compared,
-/// per value read).
-#[derive(Default)]
-pub(crate) struct Ordinals(std::cell::RefCell<Vec<(&'static str, usize)>>);
-
-impl SpiRow<'_, '_> {
-    fn value<T: IntoDatum + FromDatum>(&self, c: &'static str) -> std::result::Result<Option<T>, RowError> {
-        let known = self.ordinals.0.borrow().iter().find(|(name, _)| *name == c).map(|(_, o)| *o);
-        let entry = match known {
-            Some(ordinal) => self.tuple.get_datum_by_ordinal(ordinal),
-            None => self.tuple.get_datum_by_name(c).inspect(|entry| {
-                let ordinal = (1..=self.tuple.columns())
-                    .find(|o| self.tuple.get_datum_by_ordinal(*o).is_ok_and(|e| std::ptr::eq(e, *entry)));
-                if let Some(ordinal) = ordinal {
-                    self.ordinals.0.borrow_mut().push((c, ordinal));
-                }
-            }),
-        };
-        entry.and_then(|e| e.value::<T>()).map_err(|e| RowError::Driver(format!("{c}: {e}")))
-    }
-}
-
-impl Row for SpiRow<'_, '_> {
-    fn int8(&self, c: &'static str) -> std::result::Result<Option<i64>, RowError> {
-        self.value(c)
-    }
-    fn int4(&self, c: &'static str) -> std::result::Result<Option<i32>, RowError> {
-        self.value(c)
-    }
-    fn boolean(&self, c: &'static str) -> std::result::Result<Option<bool>, RowError> {
-        self.value(c)
-    }
-    fn text(&self, c: &'static str) -> std::result::Result<Option<String>, RowError> {
-        self.value(c)
     }
 }
 
@@ -179,8 +134,9 @@ pub(crate) fn clinic_ids(clinic_ids: Array<i64>) -> Result<Vec<i64>> {
 
 /// The number of dimensions of an array argument (0 for `'{}'`).
 ///
-/// An `unsafe` read (one of four uses in the extension, with
-/// `catalog_state`, the kept plans of `plans` and the `jsonb` of `answer`):
+/// An `unsafe` read (one of five uses in the extension, with
+/// `catalog_state`, the kept plans of `plans`, the rows of `rows` and the
+/// `jsonb` of `answer`):
 /// pgrx 0.18 keeps `ndim` private.
 #[allow(unsafe_code)]
 fn array_ndim(array: Array<i64>) -> i32 {
@@ -230,12 +186,7 @@ impl Source for SpiSource<'_, '_> {
         if odx_sql::kept_plan_fits(sql, params) {
             return plans::run_kept(self.0, sql, &args, each);
         }
-        let rows = self.0.select(sql, None, &args).map_err(|e| SourceError::Database(spi(e)))?;
-        let ordinals = Ordinals::default();
-        for row in rows {
-            each(&SpiRow { tuple: &row, ordinals: &ordinals })?;
-        }
-        Ok(())
+        rows::run(self.0, sql, &args, each)
     }
 
     /// The schema's columns as this backend last read them, while it has

@@ -14,18 +14,19 @@
 //! scan of the whole tables (benchmark data, primary keys only: kept without
 //! the option 186 ms, with it 40 ms, planned per call 42 ms). pgrx 0.18 has
 //! no call that takes cursor options, so this module calls SPI itself: one
-//! of the extension's four `unsafe` uses (with `array_ndim`,
-//! `catalog_state` and the `jsonb` of `answer`).
+//! of the extension's five `unsafe` uses (with `array_ndim`,
+//! `catalog_state`, the rows of `rows` and the `jsonb` of `answer`).
 
-use crate::{internal, Ordinals, SpiRow};
+use crate::internal;
+use crate::rows::{args_of, feed_result, read_only};
 use odx_sql::source::{Sink, SourceError};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys;
 use pgrx::pg_sys::panic::ErrorReport;
-use pgrx::spi::{SpiClient, SpiHeapTupleData};
+use pgrx::spi::SpiClient;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::ffi::{c_char, c_int, c_long, CString};
+use std::ffi::{c_int, c_long, CString};
 use std::ptr::NonNull;
 
 /// A kept plan: `SPI_keepplan` moved it under the backend's cache memory
@@ -49,63 +50,17 @@ pub(crate) fn run_kept(
     each: &mut Sink<'_>,
 ) -> Result<(), SourceError<ErrorReport>> {
     let plan = kept(sql, args).map_err(SourceError::Database)?;
-    let (mut values, nulls): (Vec<pg_sys::Datum>, Vec<c_char>) = args
-        .iter()
-        .map(|a| match a.datum() {
-            Some(d) => (d.sans_lifetime(), b' ' as c_char),
-            None => (pg_sys::Datum::from(0usize), b'n' as c_char),
-        })
-        .unzip();
+    let (_, (mut values, nulls)) = args_of(args);
     // SAFETY: SPI is connected (`_client`); `plan` is a kept plan of this
     // backend with `args.len()` parameters of the types of `args` (its key),
     // and `values`/`nulls` hold that many entries, alive for the call. A
     // Postgres ERROR raised inside becomes a Rust panic at pgrx's guarded
-    // FFI boundary, reported as that ERROR by the function's wrapper. A
-    // statement runs read-only (the calling query's snapshot) until the
-    // transaction has written, as pgrx's own calls decide.
+    // FFI boundary, reported as that ERROR by the function's wrapper.
     let status = unsafe {
-        let read_only = pg_sys::GetCurrentTransactionIdIfAny() == pg_sys::InvalidTransactionId;
-        pg_sys::SPI_execute_plan(plan.0.as_ptr(), values.as_mut_ptr(), nulls.as_ptr(), read_only, 0 as c_long)
+        pg_sys::SPI_execute_plan(plan.0.as_ptr(), values.as_mut_ptr(), nulls.as_ptr(), read_only(), 0 as c_long)
     };
-    if status != pg_sys::SPI_OK_SELECT as c_int {
-        return Err(SourceError::Database(internal(format!("odx: SPI returned {status} for a read"))));
-    }
-    // SAFETY: a read that returned SPI_OK_SELECT left its rows in
-    // `SPI_tuptable` (`numvals` of them), valid until it is freed or
-    // `SPI_finish`; `each` makes no SPI call (it decodes into owned values
-    // and folds), and nothing keeps a pointer into the table: it is freed
-    // once read, whether or not `each` took every row.
-    unsafe {
-        let table = pg_sys::SPI_tuptable;
-        if table.is_null() {
-            return Err(SourceError::Database(internal("odx: SPI returned no rows table for a read".into())));
-        }
-        let fed = feed(table, each);
-        pg_sys::SPI_freetuptable(table);
-        fed
-    }
-}
-
-/// Each row of `table` to `each`.
-///
-/// # Safety
-/// `table` is the live result of the last SPI read.
-#[allow(unsafe_code)]
-unsafe fn feed(table: *mut pg_sys::SPITupleTable, each: &mut Sink<'_>) -> Result<(), SourceError<ErrorReport>> {
-    // SAFETY: as the caller promises; `vals` holds `numvals` tuples of
-    // `tupdesc`.
-    unsafe {
-        let n = usize::try_from((*table).numvals).map_err(|_| SourceError::Database(internal("odx: rows".into())))?;
-        let ordinals = Ordinals::default();
-        for i in 0..n {
-            let tuple = SpiHeapTupleData::new((*table).tupdesc, *(*table).vals.add(i))
-                .map_err(|e| SourceError::Database(crate::spi(e)))?;
-            if let Some(tuple) = tuple {
-                each(&SpiRow { tuple: &tuple, ordinals: &ordinals })?;
-            }
-        }
-    }
-    Ok(())
+    // SAFETY: the status of the read just run.
+    unsafe { feed_result(status, each) }
 }
 
 /// The kept plan of `sql` with the types of `args`, prepared on first use.
