@@ -104,13 +104,20 @@ macro_rules! day_bounds {
 /// was its rows when it grouped by status, 0.70 ms now; on primary keys
 /// only, the same parallel scans either way (40 ms).
 ///
+/// Statuses are compared byte for byte (`COLLATE "C"`), as core compares
+/// them, not by the database's collation: the same answer under any
+/// deterministic collation (a database's default always is), without a
+/// collation lookup in each of the day's comparisons. On the benchmark
+/// data, indexed, in pgbench: 0.89–0.91 → 0.86–0.87 ms for the statement;
+/// the overview in the backend 1.00–1.01 → 0.97–0.98 ms a call.
+///
 /// Its extent is one day whatever the call, so one plan serves every call:
 /// the extension keeps it, allowed to run parallel workers
 /// ([`crate::kept_plan_fits`]).
 pub const DAY_SQL: &str = concat!(
     "SELECT s.clinic_id, 'appointments'::text AS fact,
-       count(*) FILTER (WHERE a.status = ANY($6::text[]))::int8 AS scheduled,
-       count(*) FILTER (WHERE a.status = ANY($7::text[]))::int8 AS no_show, NULL::text AS billed
+       count(*) FILTER (WHERE a.status COLLATE \"C\" = ANY($6::text[]))::int8 AS scheduled,
+       count(*) FILTER (WHERE a.status COLLATE \"C\" = ANY($7::text[]))::int8 AS no_show, NULL::text AS billed
 FROM (",
     day_bounds!(),
     ") s
@@ -123,7 +130,7 @@ FROM (",
     day_bounds!(),
     ") s
 JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.issued_at >= s.day_start AND i.issued_at < s.day_end
-WHERE i.issued_at >= $4::timestamptz AND i.issued_at < $5::timestamptz AND i.status = ANY($8::text[])
+WHERE i.issued_at >= $4::timestamptz AND i.issued_at < $5::timestamptz AND i.status COLLATE \"C\" = ANY($8::text[])
 GROUP BY s.clinic_id"
 );
 
