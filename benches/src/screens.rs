@@ -27,6 +27,10 @@ pub const ORGANIZATION_ID: i64 = 1000;
 /// odx's overview of one day (`$1` organization, `$2` date), as text.
 const OVERVIEW_ODX_SQL: &str = "SELECT odx_network_overview($1, $2::date)::text";
 
+/// odx's overview of one day as rows, the hand-written statement's
+/// columns (`$1` organization, `$2` date).
+const OVERVIEW_ROWS_ODX_SQL: &str = "SELECT * FROM odx_network_overview_rows($1, $2::date)";
+
 /// The hand-written overview of one day (`$1` organization, `$2` date).
 pub const OVERVIEW_SQL: &str = include_str!("../sql/overview.sql");
 
@@ -41,11 +45,12 @@ pub const OVERVIEW_ANSWER_SQL: &str = concat!(
     'clinic_ids', coalesce(jsonb_agg(r.clinic_id ORDER BY r.clinic_id) FILTER (WHERE r.clinic_id IS NOT NULL), '[]'),
     'active_branches', count(*) FILTER (WHERE r.active),
     'appointments', max(r.appointments) FILTER (WHERE r.clinic_id IS NULL),
-    'billed', coalesce(max(r.billed) FILTER (WHERE r.clinic_id IS NULL), '0'),
-    'no_show_rate', max(r.no_show_rate) FILTER (WHERE r.clinic_id IS NULL),
+    'billed', coalesce(max(r.billed) FILTER (WHERE r.clinic_id IS NULL), 0)::text,
+    'no_show_rate', (max(r.no_show_rate) FILTER (WHERE r.clinic_id IS NULL))::text,
     'branches', coalesce(jsonb_agg(jsonb_build_object(
         'clinic_id', r.clinic_id, 'branch_name', r.branch_name, 'city', r.city, 'active', r.active,
-        'appointments', r.appointments, 'billed', r.billed, 'no_show_rate', r.no_show_rate) ORDER BY r.clinic_id)
+        'appointments', r.appointments, 'billed', r.billed::text, 'no_show_rate', r.no_show_rate::text)
+        ORDER BY r.clinic_id)
         FILTER (WHERE r.clinic_id IS NOT NULL), '[]'))::text
 FROM (
 ",
@@ -176,7 +181,7 @@ struct OverviewLine {
 }
 
 impl OverviewLine {
-    /// A line of `benches/sql/overview.sql`.
+    /// A line of `benches/sql/overview.sql` or `odx_network_overview_rows`.
     fn of_row(row: &PgRow) -> Result<OverviewLine, Failure> {
         let named = match row.try_get::<Option<bool>, _>("active")? {
             Some(active) => Some((active, row.try_get("branch_name")?, row.try_get("city")?)),
@@ -185,8 +190,8 @@ impl OverviewLine {
         Ok(OverviewLine {
             clinic: row.try_get("clinic_id")?,
             appointments: row.try_get("appointments")?,
-            billed: row.try_get::<Option<String>, _>("billed")?.unwrap_or_default().parse()?,
-            rate: row.try_get::<Option<String>, _>("no_show_rate")?.map(|r| r.parse()).transpose()?,
+            billed: row.try_get::<Option<Decimal>, _>("billed")?.unwrap_or_default(),
+            rate: row.try_get("no_show_rate")?,
             named,
         })
     }
@@ -245,7 +250,8 @@ fn same_overview(what: &str, odx: &[OverviewLine], hand: &[OverviewLine]) -> Res
 /// Checks `odx_network_overview` of `organization` on `day` against the
 /// hand-written overview, its rows (`benches/sql/overview.sql`) and its
 /// answer built as `jsonb` ([`OVERVIEW_ANSWER_SQL`]), branch by branch
-/// and for the network; the number of branches.
+/// and for the network, and `odx_network_overview_rows` against the same
+/// rows (its branches ascending, then the network); the number of branches.
 ///
 /// # Errors
 /// A [`Failure`] naming the first figure that differs.
@@ -254,11 +260,24 @@ pub async fn check_overview(conn: &mut PgConnection, organization: i64, day: Nai
         let text: String = sqlx::query(sql).bind(organization).bind(day).fetch_one(conn).await?.try_get(0)?;
         Ok(serde_json::from_str(&text)?)
     };
+    let lines = async |conn: &mut PgConnection, sql: &'static str| -> Result<Vec<OverviewLine>, Failure> {
+        let rows = sqlx::query(sql).bind(organization).bind(day).fetch_all(conn).await?;
+        rows.iter().map(OverviewLine::of_row).collect()
+    };
     let odx = answer(conn, OVERVIEW_ODX_SQL).await?;
     let odx_lines = OverviewLine::all_of_answer(&odx)?;
-    let rows = sqlx::query(OVERVIEW_SQL).bind(organization).bind(day).fetch_all(&mut *conn).await?;
-    let rows = rows.iter().map(OverviewLine::of_row).collect::<Result<Vec<_>, _>>()?;
+    let rows = lines(conn, OVERVIEW_SQL).await?;
     same_overview("overview", &odx_lines, &rows)?;
+    let odx_rows = lines(conn, OVERVIEW_ROWS_ODX_SQL).await?;
+    same_overview("overview rows", &odx_rows, &rows)?;
+    let order: Vec<Option<i64>> = odx_rows.iter().map(|l| l.clinic).collect();
+    let mut branches_then_network: Vec<Option<i64>> = odx_lines.iter().skip(1).map(|l| l.clinic).collect();
+    branches_then_network.push(None);
+    if order != branches_then_network {
+        return Err(
+            format!("overview rows: in the order {order:?}, not the branches ascending, then the network").into()
+        );
+    }
     let hand_answer = answer(conn, OVERVIEW_ANSWER_SQL).await?;
     same_overview("overview answer", &odx_lines, &OverviewLine::all_of_answer(&hand_answer)?)?;
     for key in ["date", "clinic_ids", "active_branches", "degraded"] {
@@ -269,30 +288,41 @@ pub async fn check_overview(conn: &mut PgConnection, organization: i64, day: Nai
     Ok(odx_lines.len() - 1)
 }
 
-/// `odx_network_overview` of the organization on `day` against the
-/// hand-written overview's rows, then against the same statement building
-/// odx's answer as `jsonb`, each checked first ([`check_overview`]).
-async fn overview(conn: &mut PgConnection, day: NaiveDate, runs: usize) -> Result<[Timed; 2], Failure> {
+/// `odx_network_overview_rows` of the organization on `day` against the
+/// hand-written overview's rows; `odx_network_overview` against the same
+/// rows, then against the same statement building odx's answer as
+/// `jsonb`; each checked first ([`check_overview`]).
+async fn overview(conn: &mut PgConnection, day: NaiveDate, runs: usize) -> Result<[Timed; 3], Failure> {
     let branches = check_overview(conn, ORGANIZATION_ID, day).await?;
     let text = async |conn: &mut PgConnection, sql: &'static str| -> Result<(), Failure> {
         sqlx::query(sql).bind(ORGANIZATION_ID).bind(day).fetch_one(conn).await?.try_get::<String, _>(0)?;
         Ok(())
     };
-    let rows = async |conn: &mut PgConnection| -> Result<(), Failure> {
-        sqlx::query(OVERVIEW_SQL).bind(ORGANIZATION_ID).bind(day).fetch_all(conn).await?;
+    let rows = async |conn: &mut PgConnection, sql: &'static str| -> Result<(), Failure> {
+        sqlx::query(sql).bind(ORGANIZATION_ID).bind(day).fetch_all(conn).await?;
         Ok(())
     };
     let screen = format!("Network overview, {branches} branches, one day");
-    let (odx_rows, hand_rows) = alternate(conn, runs, async |c| text(c, OVERVIEW_ODX_SQL).await, rows).await?;
-    let (odx_answer, hand_answer) =
+    let (odx_rows, hand_rows) =
+        alternate(conn, runs, async |c| rows(c, OVERVIEW_ROWS_ODX_SQL).await, async |c| rows(c, OVERVIEW_SQL).await)
+            .await?;
+    let (odx_answer, hand_rows_again) =
+        alternate(conn, runs, async |c| text(c, OVERVIEW_ODX_SQL).await, async |c| rows(c, OVERVIEW_SQL).await).await?;
+    let (odx_same, hand_answer) =
         alternate(conn, runs, async |c| text(c, OVERVIEW_ODX_SQL).await, async |c| text(c, OVERVIEW_ANSWER_SQL).await)
             .await?;
     Ok([
-        Timed { screen: screen.clone(), odx_side: "odx_network_overview", odx: odx_rows, hand: hand_rows },
+        Timed { screen: screen.clone(), odx_side: "odx_network_overview_rows", odx: odx_rows, hand: hand_rows },
+        Timed {
+            screen: format!("{screen}, its jsonb answer"),
+            odx_side: "odx_network_overview",
+            odx: odx_answer,
+            hand: hand_rows_again,
+        },
         Timed {
             screen: format!("{screen}, against the same jsonb answer by hand"),
             odx_side: "odx_network_overview",
-            odx: odx_answer,
+            odx: odx_same,
             hand: hand_answer,
         },
     ])

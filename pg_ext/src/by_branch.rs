@@ -546,3 +546,61 @@ pub fn odx_operations_by_branch(
         },
     )))
 }
+
+/// The Network Hub's overview of an organization on one day as rows (see
+/// `odx_network_overview`): one per branch, ascending, then the network's
+/// (its `clinic_id`, `branch_name`, `city` and `active` NULL; its rate
+/// from the merged counts, never an average of the branches'). No rows
+/// when the overview is degraded. Since 0.2.0.
+#[pg_extern(stable, parallel_safe)]
+pub fn odx_network_overview_rows(
+    organization_id: i64,
+    day: pgrx::datum::Date,
+) -> Result<
+    TableIterator<
+        'static,
+        (
+            name!(clinic_id, Option<i64>),
+            name!(branch_name, Option<String>),
+            name!(city, Option<String>),
+            name!(active, Option<bool>),
+            name!(appointments, i64),
+            name!(billed, AnyNumeric),
+            name!(no_show_rate, Option<AnyNumeric>),
+        ),
+    >,
+> {
+    let day = crate::date(day, "day")?;
+    let overview = match crate::read!(network_overview, organization_id, None, None, day)? {
+        Computed::Report(o) => o,
+        Computed::Degraded(missing) => {
+            pgrx::warning!("odx: the network overview is degraded, missing {}", missing.join(", "));
+            return Ok(TableIterator::new(Vec::new()));
+        }
+    };
+    let mut rows = overview
+        .branches
+        .into_iter()
+        .map(|b| {
+            Ok((
+                Some(b.clinic_id),
+                Some(b.branch_name),
+                Some(b.city),
+                Some(b.active),
+                count(b.appointments),
+                numeric(b.billed)?,
+                opt(b.no_show_rate)?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    rows.push((
+        None,
+        None,
+        None,
+        None,
+        count(overview.appointments),
+        numeric(overview.billed)?,
+        opt(overview.no_show_rate)?,
+    ));
+    Ok(TableIterator::new(rows))
+}

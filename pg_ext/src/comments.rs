@@ -124,6 +124,11 @@ pub(crate) fn comments() -> Vec<(&'static str, String)> {
                 .to_owned(),
         ),
         (
+            "odx_network_overview_rows(bigint, date)",
+            "odx_network_overview as rows: one per branch, ascending (clinic_id, branch_name, city, active), then the network's (those four NULL); appointments as bigint, billed and no_show_rate as numeric (the rate NULL without appointments; the network's from the merged counts, never an average of the branches'). No rows, with a WARNING naming what is missing, when the overview is degraded. Since 0.2.0."
+                .to_owned(),
+        ),
+        (
             "odx_insights_scope(bigint, bigint, bigint, text)",
             "The console scope of a user, decided by odx-core from app.user_organization_assignments and app.organization_clinics: { user_id, organization_id, role, level, focus, focus_city, clinic_ids, active_clinic_ids }. org_admin gets every branch of the organization (inactive ones included, for history), branch_manager its branch; anyone else is refused (42501, ODX_NO_CONSOLE_ACCESS), as is a focus branch outside the scope (42501, ODX_FORBIDDEN_SCOPE). focus_city narrows the scope to its branches in that city (trimmed, case-insensitive), refusing a city with none of them (42501, ODX_FORBIDDEN_SCOPE). Since 0.2.0."
                 .to_owned(),

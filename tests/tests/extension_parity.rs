@@ -512,6 +512,36 @@ async fn console_call(pool: &PgPool, sql: &'static str, args: &[i64], dates: &[&
     serde_json::from_str(&text).unwrap()
 }
 
+/// A line of the overview's grid: branch (or `None`, the network), name,
+/// city, active, appointments, billed, no-show rate.
+type OverviewLine = (Option<i64>, Option<String>, Option<String>, Option<bool>, i64, String, Option<String>);
+
+/// Core's overview as `odx_network_overview_rows` lays it out: each branch
+/// in its order, then the network.
+fn overview_lines(o: &odx_core::insights::NetworkOverview) -> Vec<OverviewLine> {
+    let rate = |r: Option<rust_decimal::Decimal>| r.map(|r| r.to_string());
+    let mut lines: Vec<OverviewLine> = o
+        .branches
+        .iter()
+        .map(|b| {
+            let appointments = i64::try_from(b.appointments).unwrap();
+            let (name, city) = (Some(b.branch_name.clone()), Some(b.city.clone()));
+            (Some(b.clinic_id), name, city, Some(b.active), appointments, b.billed.to_string(), rate(b.no_show_rate))
+        })
+        .collect();
+    let appointments = i64::try_from(o.appointments).unwrap();
+    lines.push((None, None, None, None, appointments, o.billed.to_string(), rate(o.no_show_rate)));
+    lines
+}
+
+/// `odx_network_overview_rows` of `org` on `day`, in the order it returns them.
+async fn overview_rows(pool: &PgPool, org: i64, day: &str) -> Vec<OverviewLine> {
+    let sql = "SELECT clinic_id, branch_name, city, active, appointments, billed::text, no_show_rate::text
+               FROM odx_network_overview_rows($1, $2::date)";
+    let rows = sqlx::query(sql).bind(org).bind(day).fetch_all(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6))).collect()
+}
+
 #[tokio::test]
 async fn digest_benchmark_and_overview_equal_core() {
     let pool = pool(&database_url()).await;
@@ -539,6 +569,8 @@ async fn digest_benchmark_and_overview_equal_core() {
             let want = with_degraded_false(serde_json::to_value(want).unwrap());
             let sql = "SELECT odx_network_overview($1, $2::date)::text";
             assert_eq!(console_call(&pool, sql, &[org], &[day]).await, want, "odx_network_overview({day}) == core");
+            let want = t.network_overview(org, None, d(day)).unwrap();
+            assert_eq!(overview_rows(&pool, org, day).await, overview_lines(&want), "odx_network_overview_rows({day})");
         }
     }
     // a branch of another organization is refused, never benchmarked against the wrong peers

@@ -48,6 +48,13 @@ ALTER TABLE app.appointments DROP COLUMN room_id;
 SELECT o ->> 'degraded' AS degraded, o ->> 'billed' AS billed, o ->> 'appointments' AS appointments,
        o = (SELECT w.o FROM whole w) AS same
 FROM (VALUES (odx_network_overview(1, '2026-06-20'))) v(o);
+SELECT count(*) AS rows, sum(appointments) FILTER (WHERE clinic_id IS NULL) AS network_appointments
+FROM odx_network_overview_rows(1, '2026-06-20');
+-- Without the invoices it is degraded: the rows form returns none, with a
+-- WARNING naming what is missing.
+DROP TABLE app.invoices CASCADE;
+SELECT o ->> 'degraded' AS degraded, o -> 'missing' AS missing FROM odx_network_overview(1, '2026-06-20') o;
+SELECT count(*) AS rows FROM odx_network_overview_rows(1, '2026-06-20');
 ROLLBACK;
 BEGIN;
 DROP TABLE app.payroll;

@@ -14,8 +14,22 @@ SELECT o ->> 'active_branches' AS active, o ->> 'appointments' AS appointments, 
 FROM odx_network_overview(1, '2026-06-20') o;
 -- June 18: the day's only appointment (B5) is cancelled: none are on
 SELECT o ->> 'appointments' AS appointments FROM odx_network_overview(1, '2026-06-18') o;
+-- The same overview as rows: each branch, then the network (its rate from
+-- the merged counts); every figure equal to the jsonb's.
+SELECT * FROM odx_network_overview_rows(1, '2026-06-20');
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE r.appointments = (coalesce(b, o) ->> 'appointments')::bigint
+                          AND r.billed = (coalesce(b, o) ->> 'billed')::numeric
+                          AND r.no_show_rate IS NOT DISTINCT FROM (coalesce(b, o) ->> 'no_show_rate')::numeric
+                          AND r.active IS NOT DISTINCT FROM (b ->> 'active')::boolean
+                          AND r.branch_name IS NOT DISTINCT FROM b ->> 'branch_name'
+                          AND r.city IS NOT DISTINCT FROM b ->> 'city') AS equal_to_jsonb
+FROM odx_network_overview_rows(1, '2026-06-20') r
+CROSS JOIN odx_network_overview(1, '2026-06-20') o
+LEFT JOIN LATERAL jsonb_array_elements(o -> 'branches') b ON (b ->> 'clinic_id')::bigint = r.clinic_id;
 ROLLBACK;
 -- a branch outside the organization: refused (42501), the backend survives
 SELECT odx_benchmark(1, 501, '2026-06-01', '2026-06-30');
 SELECT odx_network_overview(1, 'infinity');
+SELECT * FROM odx_network_overview_rows(1, 'infinity');
 SELECT 1 AS still_connected;

@@ -36,4 +36,5 @@ SELECT 1 AS still_connected;
 SELECT odx_command(424242, '2026-06-01', '2026-06-30');
 SELECT odx_digest(424242, '2026-06-01', '2026-06-30');
 SELECT odx_network_overview(424242, '2026-06-20');
+SELECT * FROM odx_network_overview_rows(424242, '2026-06-20');
 SELECT odx_benchmark(424242, 1, '2026-06-01', '2026-06-30');
