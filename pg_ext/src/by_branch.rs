@@ -11,17 +11,23 @@ fn opt(d: Option<rust_decimal::Decimal>) -> Result<Option<AnyNumeric>> {
     d.map(numeric).transpose()
 }
 
-/// The report of a branch-grouped scope, or `None` (with a WARNING naming
-/// what is missing) when the domain is degraded: the table forms then return
-/// no rows instead of failing.
-fn branch_report<A: DomainAcc>(scope: &MetricScope) -> Result<Option<A::Report>> {
-    Ok(match crate::compute::<A>(scope)? {
+/// What was computed, or `None` (with a WARNING naming what is missing)
+/// when `what` is degraded: the table forms then return no rows instead of
+/// failing.
+fn or_warn<R>(what: &str, computed: Computed<R>) -> Option<R> {
+    match computed {
         Computed::Report(r) => Some(r),
         Computed::Degraded(missing) => {
-            pgrx::warning!("odx: {} is degraded, missing {}", A::DOMAIN.as_str(), missing.join(", "));
+            pgrx::warning!("odx: {what} is degraded, missing {}", missing.join(", "));
             None
         }
-    })
+    }
+}
+
+/// The report of a branch-grouped scope, or `None` when the domain is
+/// degraded ([`or_warn`]).
+fn branch_report<A: DomainAcc>(scope: &MetricScope) -> Result<Option<A::Report>> {
+    Ok(or_warn(A::DOMAIN.as_str(), crate::compute::<A>(scope)?))
 }
 
 /// The branch-grouped scope of a table form's arguments.
@@ -571,12 +577,9 @@ pub fn odx_network_overview_rows(
     >,
 > {
     let day = crate::date(day, "day")?;
-    let overview = match crate::read!(network_overview, organization_id, None, None, day)? {
-        Computed::Report(o) => o,
-        Computed::Degraded(missing) => {
-            pgrx::warning!("odx: the network overview is degraded, missing {}", missing.join(", "));
-            return Ok(TableIterator::new(Vec::new()));
-        }
+    let computed = crate::read!(network_overview, organization_id, None, None, day)?;
+    let Some(overview) = or_warn("the network overview", computed) else {
+        return Ok(TableIterator::new(Vec::new()));
     };
     let mut rows = overview
         .branches
