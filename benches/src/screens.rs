@@ -271,7 +271,7 @@ pub async fn check_overview(conn: &mut PgConnection, organization: i64, day: Nai
     let odx_rows = lines(conn, OVERVIEW_ROWS_ODX_SQL).await?;
     same_overview("overview rows", &odx_rows, &rows)?;
     let order: Vec<Option<i64>> = odx_rows.iter().map(|l| l.clinic).collect();
-    let mut branches_then_network: Vec<Option<i64>> = odx_lines.iter().skip(1).map(|l| l.clinic).collect();
+    let mut branches_then_network: Vec<Option<i64>> = odx_lines.iter().filter_map(|l| l.clinic.map(Some)).collect();
     branches_then_network.push(None);
     if order != branches_then_network {
         return Err(
