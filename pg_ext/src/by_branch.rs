@@ -1,5 +1,7 @@
-//! Set-returning forms for SQL users who join and filter: one row per branch,
-//! money and rates as `numeric` (NULL when a rate has no data).
+//! Set-returning forms for SQL users who join and filter: one row per branch
+//! (`odx_<domain>_by_branch`; `odx_network_overview_rows` adds the network's
+//! row after them), money and rates as `numeric` (NULL when a rate has no
+//! data).
 
 use crate::{count, numeric, scope, Computed, Result};
 use odx_core::{GroupBy, MetricScope};
