@@ -6,7 +6,7 @@
 //! then through `jsonb_in`. [`Answer`] writes the report's text once and
 //! hands it to `jsonb_in`: the same `jsonb`, without the tree (the
 //! overview, 2,000 calls in one backend on the benchmark data: 1.09 ms a
-//! call with `JsonB`, 1.04 ms with this). One of the extension's five
+//! call with `JsonB`, 1.04 ms with this). One of the extension's six
 //! `unsafe` uses: pgrx's safe `JsonB` takes only a `serde_json::Value`.
 
 use crate::{internal, Result};
