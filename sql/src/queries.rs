@@ -101,7 +101,8 @@ pub enum Param<'a> {
 /// the clinics) and the overview's day (its statement `DAY_SQL`, one day
 /// wide whatever the call) are the same plan whatever their values.
 pub fn kept_plan_fits(sql: &str, params: &[Param<'_>]) -> bool {
-    sql == crate::console::DAY_SQL || !params.iter().any(|p| matches!(p, Param::Instant(..) | Param::Instants(..)))
+    sql == crate::console::DAY_SQL.as_str()
+        || !params.iter().any(|p| matches!(p, Param::Instant(..) | Param::Instants(..)))
 }
 
 impl ScopeParams {
@@ -407,7 +408,7 @@ mod tests {
             Param::Instant(t, "day"),
             Param::Instant(t, "day"),
         ];
-        assert!(kept_plan_fits(crate::console::DAY_SQL, &day));
+        assert!(kept_plan_fits(&crate::console::DAY_SQL, &day));
         // A lookup by keys.
         assert!(kept_plan_fits(super::CLINIC_ZONES_SQL, &[Param::Ids(&ids)]));
         // A range scan: the same text as a lookup would be, but bounded by

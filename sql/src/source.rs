@@ -748,6 +748,6 @@ pub async fn network_overview<S: Source>(
     let mut acc = OverviewAcc::new(&day, &org.directory(), &active)?;
     let params = DayParams::new(acc.frame())?;
     let tables: Vec<&str> = DAY_RELATIONS.iter().map(|r| r.table).collect();
-    src.rows(DAY_SQL, &params.values(), &mut |r| feed_day(&mut acc, r).map_err(|e| e.stored(&tables))).await?;
+    src.rows(&DAY_SQL, &params.values(), &mut |r| feed_day(&mut acc, r).map_err(|e| e.stored(&tables))).await?;
     Ok(Outcome::Report(acc.finish()?))
 }
