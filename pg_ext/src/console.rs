@@ -210,7 +210,7 @@ fn odx_insights_scope(
     // make this one non-strict).
     let Some(user_id) = user_id else { return Ok(None) };
     with_user_tables(user_id, |t| {
-        Answer::of(&t.insights_scope(user_id, organization_id, focus_clinic_id, focus_city).map_err(report)?)
+        Answer::of(t.insights_scope(user_id, organization_id, focus_clinic_id, focus_city).map_err(report)?)
     })
     .map(Some)
 }
@@ -222,5 +222,5 @@ fn odx_insights_scope(
 #[pg_extern(stable, parallel_safe)]
 fn odx_authorize(user_id: i64, action: JsonB, resource: JsonB) -> Result<Answer> {
     let (action, resource) = read_request(&action.0.to_string(), &resource.0.to_string()).map_err(report)?;
-    with_user_tables(user_id, |t| Answer::of(&t.authorize(user_id, &action, &resource).map_err(report)?))
+    with_user_tables(user_id, |t| Answer::of(t.authorize(user_id, &action, &resource).map_err(report)?))
 }

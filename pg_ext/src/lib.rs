@@ -280,7 +280,10 @@ pub(crate) fn compute<A: DomainAcc>(scope: &MetricScope) -> Result<Computed<A::R
 
 /// `{ "degraded": false, totals, groups, ... }` as core shapes it, or
 /// `{ "degraded": true, "module": ..., "missing": [...], "totals": null, "groups": [] }`.
-pub(crate) fn to_jsonb<R: Serialize>(module: impl Serialize, computed: Computed<R>) -> Result<Answer> {
+pub(crate) fn to_jsonb<R: Serialize + 'static>(
+    module: impl Serialize + 'static,
+    computed: Computed<R>,
+) -> Result<Answer> {
     #[derive(Serialize)]
     struct Reported<R> {
         #[serde(flatten)]
@@ -296,16 +299,19 @@ pub(crate) fn to_jsonb<R: Serialize>(module: impl Serialize, computed: Computed<
         degraded: bool,
     }
     match computed {
-        Computed::Report(report) => Answer::of(&Reported { report, degraded: false }),
+        Computed::Report(report) => Answer::of(Reported { report, degraded: false }),
         Computed::Degraded(missing) => {
-            Answer::of(&Degraded { module, missing, totals: None, groups: [], degraded: true })
+            Answer::of(Degraded { module, missing, totals: None, groups: [], degraded: true })
         }
     }
 }
 
 /// A domain's report of `clinic_ids` over `from_date..=to_date` read at
 /// `as_of`, as jsonb.
-fn domain_jsonb<A: DomainAcc>(scope: MetricScope) -> Result<Answer> {
+fn domain_jsonb<A: DomainAcc>(scope: MetricScope) -> Result<Answer>
+where
+    A::Report: 'static,
+{
     to_jsonb(A::DOMAIN, compute::<A>(&scope)?)
 }
 
