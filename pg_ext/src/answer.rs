@@ -192,26 +192,39 @@ impl<'a> Value<'a> {
         self.scalar(value)
     }
 
-    fn begin(self, token: Token) -> Container<'a> {
+    /// A container begun with `token`, closed by `close`.
+    fn begin(self, token: Token, close: &'static [Token]) -> Container<'a> {
         let builder = self.builder;
         builder.push(token, None);
-        Container { builder }
+        Container { builder, close }
     }
 
-    /// `{ variant: ... }`, the object serde_json writes around an enum
-    /// variant with data: its key pushed, the container ready for its value.
-    fn variant(self, variant: &'static str) -> std::result::Result<Container<'a>, Error> {
-        let container = self.begin(WJB_BEGIN_OBJECT);
-        let key = container.builder.string(variant)?;
-        container.builder.push(WJB_KEY, Some(key));
-        Ok(container)
+    /// `{ variant: <token ...> }`, what serde_json writes for an enum variant
+    /// with fields: the object and its key pushed, then the container of
+    /// the fields (`token`), both closed by `close`.
+    fn variant(
+        self,
+        variant: &'static str,
+        token: Token,
+        close: &'static [Token],
+    ) -> std::result::Result<Container<'a>, Error> {
+        let mut object = self.begin(WJB_BEGIN_OBJECT, close);
+        object.key(variant)?;
+        object.builder.push(token, None);
+        Ok(object)
     }
 }
 
-/// An object or array being serialized.
+/// An object or array being serialized, and the tokens that close it.
 struct Container<'a> {
     builder: &'a mut Builder,
+    close: &'static [Token],
 }
+
+const ARRAY: &[Token] = &[WJB_END_ARRAY];
+const OBJECT: &[Token] = &[WJB_END_OBJECT];
+const ARRAY_IN_OBJECT: &[Token] = &[WJB_END_ARRAY, WJB_END_OBJECT];
+const OBJECT_IN_OBJECT: &[Token] = &[WJB_END_OBJECT, WJB_END_OBJECT];
 
 impl Container<'_> {
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> std::result::Result<(), Error> {
@@ -228,8 +241,10 @@ impl Container<'_> {
         value.serialize(Value { builder: self.builder, token: Some(WJB_VALUE) })
     }
 
-    fn end(self, token: Token) -> std::result::Result<(), Error> {
-        self.builder.push(token, None);
+    fn close(self) -> std::result::Result<(), Error> {
+        for token in self.close {
+            self.builder.push(*token, None);
+        }
         Ok(())
     }
 }
@@ -299,11 +314,11 @@ impl<'a> ser::Serializer for Value<'a> {
     }
     fn serialize_bytes(self, v: &[u8]) -> std::result::Result<(), Error> {
         // serde_json writes bytes as an array of numbers.
-        let mut array = self.begin(WJB_BEGIN_ARRAY);
+        let mut array = self.begin(WJB_BEGIN_ARRAY, ARRAY);
         for b in v {
             array.element(b)?;
         }
-        array.end(WJB_END_ARRAY)
+        array.close()
     }
     fn serialize_none(self) -> std::result::Result<(), Error> {
         self.null()
@@ -339,18 +354,19 @@ impl<'a> ser::Serializer for Value<'a> {
         variant: &'static str,
         value: &T,
     ) -> std::result::Result<(), Error> {
-        let mut object = self.variant(variant)?;
+        let mut object = self.begin(WJB_BEGIN_OBJECT, OBJECT);
+        object.key(variant)?;
         object.value(value)?;
-        object.end(WJB_END_OBJECT)
+        object.close()
     }
     fn serialize_seq(self, _len: Option<usize>) -> std::result::Result<Container<'a>, Error> {
-        Ok(self.begin(WJB_BEGIN_ARRAY))
+        Ok(self.begin(WJB_BEGIN_ARRAY, ARRAY))
     }
     fn serialize_tuple(self, _len: usize) -> std::result::Result<Container<'a>, Error> {
-        Ok(self.begin(WJB_BEGIN_ARRAY))
+        Ok(self.begin(WJB_BEGIN_ARRAY, ARRAY))
     }
     fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> std::result::Result<Container<'a>, Error> {
-        Ok(self.begin(WJB_BEGIN_ARRAY))
+        Ok(self.begin(WJB_BEGIN_ARRAY, ARRAY))
     }
     fn serialize_tuple_variant(
         self,
@@ -359,15 +375,13 @@ impl<'a> ser::Serializer for Value<'a> {
         variant: &'static str,
         _len: usize,
     ) -> std::result::Result<Container<'a>, Error> {
-        let object = self.variant(variant)?;
-        object.builder.push(WJB_BEGIN_ARRAY, None);
-        Ok(object)
+        self.variant(variant, WJB_BEGIN_ARRAY, ARRAY_IN_OBJECT)
     }
     fn serialize_map(self, _len: Option<usize>) -> std::result::Result<Container<'a>, Error> {
-        Ok(self.begin(WJB_BEGIN_OBJECT))
+        Ok(self.begin(WJB_BEGIN_OBJECT, OBJECT))
     }
     fn serialize_struct(self, _name: &'static str, _len: usize) -> std::result::Result<Container<'a>, Error> {
-        Ok(self.begin(WJB_BEGIN_OBJECT))
+        Ok(self.begin(WJB_BEGIN_OBJECT, OBJECT))
     }
     fn serialize_struct_variant(
         self,
@@ -376,56 +390,55 @@ impl<'a> ser::Serializer for Value<'a> {
         variant: &'static str,
         _len: usize,
     ) -> std::result::Result<Container<'a>, Error> {
-        let object = self.variant(variant)?;
-        object.builder.push(WJB_BEGIN_OBJECT, None);
-        Ok(object)
+        self.variant(variant, WJB_BEGIN_OBJECT, OBJECT_IN_OBJECT)
     }
 }
 
-impl ser::SerializeSeq for Container<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> std::result::Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> std::result::Result<(), Error> {
-        Container::end(self, WJB_END_ARRAY)
-    }
+/// The containers whose items are elements (serde's sequences and tuples).
+macro_rules! elements {
+    ($($trait:ident :: $method:ident),* $(,)?) => {$(
+        impl ser::$trait for Container<'_> {
+            type Ok = ();
+            type Error = Error;
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> std::result::Result<(), Error> {
+                self.element(value)
+            }
+            fn end(self) -> std::result::Result<(), Error> {
+                self.close()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Container<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> std::result::Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> std::result::Result<(), Error> {
-        Container::end(self, WJB_END_ARRAY)
-    }
+elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field,
+);
+
+/// The containers whose items are named fields (serde's structs).
+macro_rules! fields {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for Container<'_> {
+            type Ok = ();
+            type Error = Error;
+            fn serialize_field<T: ?Sized + Serialize>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> std::result::Result<(), Error> {
+                self.key(key)?;
+                self.value(value)
+            }
+            fn end(self) -> std::result::Result<(), Error> {
+                self.close()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTupleStruct for Container<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> std::result::Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> std::result::Result<(), Error> {
-        Container::end(self, WJB_END_ARRAY)
-    }
-}
-
-impl ser::SerializeTupleVariant for Container<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> std::result::Result<(), Error> {
-        self.element(value)
-    }
-    fn end(self) -> std::result::Result<(), Error> {
-        self.builder.push(WJB_END_ARRAY, None);
-        Container::end(self, WJB_END_OBJECT)
-    }
-}
+fields!(SerializeStruct, SerializeStructVariant);
 
 impl ser::SerializeMap for Container<'_> {
     type Ok = ();
@@ -438,40 +451,7 @@ impl ser::SerializeMap for Container<'_> {
         self.value(value)
     }
     fn end(self) -> std::result::Result<(), Error> {
-        Container::end(self, WJB_END_OBJECT)
-    }
-}
-
-impl ser::SerializeStruct for Container<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> std::result::Result<(), Error> {
-        self.key(key)?;
-        self.value(value)
-    }
-    fn end(self) -> std::result::Result<(), Error> {
-        Container::end(self, WJB_END_OBJECT)
-    }
-}
-
-impl ser::SerializeStructVariant for Container<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> std::result::Result<(), Error> {
-        self.key(key)?;
-        self.value(value)
-    }
-    fn end(self) -> std::result::Result<(), Error> {
-        self.builder.push(WJB_END_OBJECT, None);
-        Container::end(self, WJB_END_OBJECT)
+        self.close()
     }
 }
 
@@ -485,6 +465,15 @@ impl Key {
     }
 }
 
+/// Key methods that write the value's text.
+macro_rules! key_as_text {
+    ($($method:ident: $type:ty),* $(,)?) => {$(
+        fn $method(self, v: $type) -> std::result::Result<String, Error> {
+            Ok(v.to_string())
+        }
+    )*};
+}
+
 impl ser::Serializer for Key {
     type Ok = String;
     type Error = Error;
@@ -496,41 +485,23 @@ impl ser::Serializer for Key {
     type SerializeStruct = ser::Impossible<String, Error>;
     type SerializeStructVariant = ser::Impossible<String, Error>;
 
-    fn serialize_bool(self, v: bool) -> std::result::Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_i8(self, v: i8) -> std::result::Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> std::result::Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> std::result::Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> std::result::Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> std::result::Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> std::result::Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> std::result::Result<String, Error> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> std::result::Result<String, Error> {
-        Ok(v.to_string())
-    }
+    key_as_text!(
+        serialize_bool: bool,
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+        serialize_char: char,
+    );
     fn serialize_f32(self, _v: f32) -> std::result::Result<String, Error> {
         Err(Key::refused())
     }
     fn serialize_f64(self, _v: f64) -> std::result::Result<String, Error> {
         Err(Key::refused())
-    }
-    fn serialize_char(self, v: char) -> std::result::Result<String, Error> {
-        Ok(v.to_string())
     }
     fn serialize_str(self, v: &str) -> std::result::Result<String, Error> {
         Ok(v.to_owned())
