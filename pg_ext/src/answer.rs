@@ -15,8 +15,9 @@
 //! keeps its last value (the builder's `uniqueifyJsonbObject`, as
 //! `jsonb_in`'s), a non-finite float is `null` (serde_json writes `null`),
 //! and a string with a NUL character is refused, as `jsonb_in` refuses
-//! `\u0000`. One of the extension's six `unsafe` uses: pgrx's safe `JsonB`
-//! takes only a `serde_json::Value`.
+//! `\u0000` (an internal error, never reached: a stored text has no NUL
+//! character). One of the extension's six `unsafe` uses: pgrx's safe
+//! `JsonB` takes only a `serde_json::Value`.
 
 use crate::{internal, Result};
 use pgrx::callconv::{BoxRet, FcInfo};
@@ -26,7 +27,6 @@ use pgrx::pgrx_sql_entity_graph::metadata::{
     ArgumentError, ReturnsError, ReturnsRef, SqlMappingRef, SqlTranslatable, TypeOrigin,
 };
 use pgrx::IntoDatum;
-use pgrx::PgSqlErrorCode;
 use serde::ser::{self, Serialize};
 use std::ffi::{c_int, CString};
 use std::fmt::Display;
@@ -53,7 +53,7 @@ impl Answer {
 /// # Errors
 /// Internal (XX000) if `value` does not serialize as a JSON object or array
 /// (a map with a key that is not a string or a number, or a bare scalar): a
-/// bug, never bad input; 22P05 for a string with a NUL character.
+/// bug, never bad input, as is a string with a NUL character.
 #[allow(unsafe_code)]
 fn to_jsonb_datum(value: &impl Serialize) -> Result<pg_sys::Datum> {
     let mut builder = Builder { state: ptr::null_mut(), result: ptr::null_mut(), strings: Vec::new() };
@@ -99,11 +99,7 @@ impl Builder {
     /// A string scalar of `text` (kept alive in `self.strings`).
     fn string(&mut self, text: &str) -> std::result::Result<pg_sys::JsonbValue, Error> {
         if text.contains('\0') {
-            return Err(Error(ErrorReport::new(
-                PgSqlErrorCode::ERRCODE_UNTRANSLATABLE_CHARACTER,
-                "odx: a text with a NUL character cannot be in jsonb",
-                "odx",
-            )));
+            return Err(Error(internal("odx: a text with a NUL character cannot be in jsonb".into())));
         }
         let len =
             c_int::try_from(text.len()).map_err(|_| Error(internal("odx: a string too long for jsonb".into())))?;
