@@ -254,10 +254,22 @@ impl Tables {
         }
     }
 
-    /// The active ones of `clinic_ids`.
-    pub fn active_branches(&self, clinic_ids: &[i64]) -> Vec<i64> {
+    /// The branches of [`Tables::org_branches`] and the active ones among
+    /// them, from one reading of the directory (the network overview shows
+    /// both).
+    ///
+    /// # Errors
+    /// As [`Tables::org_branches`].
+    pub fn org_branches_active(
+        &self,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        allowed: Option<&[i64]>,
+    ) -> Result<(Vec<i64>, Vec<i64>)> {
         let directory = self.org_directory();
-        clinic_ids.iter().copied().filter(|c| directory.is_active(*c)).collect()
+        let ids = self.branches_in(&directory, organization_id, clinic_ids, allowed)?;
+        let active = ids.iter().copied().filter(|c| directory.is_active(*c)).collect();
+        Ok((ids, active))
     }
 
     /// `clinic_id` benchmarked against `clinic_ids` (see
@@ -302,8 +314,7 @@ impl Tables {
         clinic_ids: Option<Vec<i64>>,
         date: NaiveDate,
     ) -> Result<NetworkOverview> {
-        let ids = self.org_branches(organization_id, clinic_ids, None)?;
-        let active = self.active_branches(&ids);
+        let (ids, active) = self.org_branches_active(organization_id, clinic_ids, None)?;
         let day = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
         let mut acc = OverviewAcc::new(&day, &self.directory(), &active)?;
         self.fold_overview(&mut acc)?;
@@ -324,10 +335,21 @@ impl Tables {
         clinic_ids: Option<Vec<i64>>,
         allowed: Option<&[i64]>,
     ) -> Result<Vec<i64>> {
+        self.branches_in(&self.org_directory(), organization_id, clinic_ids, allowed)
+    }
+
+    /// [`Tables::org_branches`] over `directory`, these rows' own.
+    fn branches_in(
+        &self,
+        directory: &OrgDirectory,
+        organization_id: i64,
+        clinic_ids: Option<Vec<i64>>,
+        allowed: Option<&[i64]>,
+    ) -> Result<Vec<i64>> {
         if !self.organizations.iter().any(|o| o.id == organization_id) {
             return Err(OdxError::UnknownOrganization { organization_id });
         }
-        let branches = self.org_directory().branches(organization_id);
+        let branches = directory.branches(organization_id);
         let ids = clinic_ids.unwrap_or_else(|| branches.clone());
         match ids.iter().find(|c| !branches.contains(c) || allowed.is_some_and(|a| !a.contains(c))) {
             Some(c) => Err(OdxError::ForbiddenScope { clinic_id: *c }),

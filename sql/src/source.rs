@@ -742,8 +742,7 @@ pub async fn network_overview<S: Source>(
         return Ok(Outcome::Degraded(missing));
     }
     let org = console_rows(src, &OVERVIEW_READS, organization_id).await?;
-    let ids = org.org_branches(organization_id, clinic_ids, allowed)?;
-    let active = org.active_branches(&ids);
+    let (ids, active) = org.org_branches_active(organization_id, clinic_ids, allowed)?;
     let day = MetricScope::new(ids, date, date, GroupBy::Clinic)?;
     let mut acc = OverviewAcc::new(&day, &org.directory(), &active)?;
     let params = DayParams::new(acc.frame())?;

@@ -388,6 +388,29 @@ fn network_overview_of_a_day() {
     assert_eq!(t.network_overview(ORG_ID, None, d("2026-06-03")).unwrap().appointments, 1);
 }
 
+/// The branches and the active ones among them, read from one directory,
+/// are `org_branches`' and the directory's `is_active`, refusals included.
+#[test]
+fn org_branches_active_is_org_branches_and_the_active_among_them() {
+    let mut t = tables();
+    let dubai = t.clinics.iter_mut().find(|c| c.id == 2).unwrap();
+    dubai.status = " Inactive ".into();
+    let dir = OrgDirectory::new(&t.organization_clinics, &t.clinics);
+    let one: &[i64] = &[1];
+    let cases =
+        [(None, None), (Some(vec![2]), None), (Some(vec![1]), Some(one)), (None, Some(one)), (Some(vec![3]), None)];
+    for (ids, allowed) in cases {
+        let both = t.org_branches_active(ORG_ID, ids.clone(), allowed);
+        let alone = t.org_branches(ORG_ID, ids.clone(), allowed);
+        let active = alone.clone().map(|b| b.into_iter().filter(|c| dir.is_active(*c)).collect::<Vec<_>>());
+        assert_eq!(both, alone.and_then(|b| Ok((b, active?))), "{ids:?} within {allowed:?}");
+    }
+    assert_eq!(t.org_branches_active(ORG_ID, None, None), Ok((vec![1, 2], vec![1])));
+    assert_eq!(t.org_branches_active(ORG_ID, None, Some(&[1])), Err(OdxError::ForbiddenScope { clinic_id: 2 }));
+    assert_eq!(t.org_branches_active(999, None, None), Err(OdxError::UnknownOrganization { organization_id: 999 }));
+    assert_eq!(t.network_overview(ORG_ID, None, d("2026-06-20")).unwrap().active_branches, 1);
+}
+
 /// The overview's figures are the day's financial and operations reports'
 /// (billed; scheduled and the no-show rate), branch by branch and for the
 /// network, though it reads only the day's rows by status.
