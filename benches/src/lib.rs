@@ -12,16 +12,18 @@ use rust_decimal::Decimal;
 
 /// How long the timed rounds of one case may take in all, going by its
 /// warm-up, before [`rounds`] stops adding any.
-pub const ROUND_BUDGET: std::time::Duration = std::time::Duration::from_secs(1);
+pub const ROUND_BUDGET: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The most timed rounds a case gets.
-pub const MAX_ROUNDS: usize = 201;
+pub const MAX_ROUNDS: usize = 1001;
 
 /// How many alternating rounds a case is timed for: at least `runs`, and as
 /// many more as fit in [`ROUND_BUDGET`] at the pace of its warm-up (both
-/// sides), up to [`MAX_ROUNDS`]. A case of a few milliseconds is timed a
-/// hundred times or more, so that its median is not one round's noise; a
-/// case of seconds stays at `runs`.
+/// sides), up to [`MAX_ROUNDS`]. A case of a few milliseconds is timed
+/// several hundred times, over seconds, so that its median is neither one
+/// round's noise nor one moment's (the network overview, about 1.3 ms a
+/// side, was timed over half a second at 1 s and 201 rounds); a case of
+/// seconds stays at `runs`.
 pub fn rounds(runs: usize, warm_up: std::time::Duration) -> usize {
     let fit = ROUND_BUDGET.as_secs_f64() / warm_up.as_secs_f64().max(1e-6);
     // `fit` is positive and finite; the cast saturates.
@@ -153,11 +155,12 @@ mod tests {
     #[test]
     fn fast_cases_get_more_rounds_and_slow_ones_the_runs_asked() {
         assert_eq!(rounds(3, Duration::from_millis(2)), MAX_ROUNDS);
-        assert_eq!(rounds(3, Duration::from_millis(100)), 10);
-        assert_eq!(rounds(3, Duration::from_millis(500)), 3);
+        assert_eq!(rounds(3, Duration::from_millis(100)), 30);
+        assert_eq!(rounds(3, Duration::from_millis(500)), 6);
+        assert_eq!(rounds(3, Duration::from_millis(1500)), 3);
         assert_eq!(rounds(3, Duration::from_secs(4)), 3);
         assert_eq!(rounds(3, Duration::ZERO), MAX_ROUNDS);
-        assert_eq!(rounds(300, Duration::from_millis(2)), 300);
+        assert_eq!(rounds(2000, Duration::from_millis(2)), 2000);
     }
 
     #[test]

@@ -249,8 +249,8 @@ async fn run(o: Opts) -> Result<(), Failure> {
     );
     println!(
         "Each figure: median of alternating runs on one connection, after one warm-up each: at least {} runs, and \
-         as many as fit in {} s at the pace of the warm-up, up to {} (a case of a few milliseconds is timed a hundred \
-         times or more).\n",
+         as many as fit in {} s at the pace of the warm-up, up to {} (a case of a few milliseconds is timed several \
+         hundred times).\n",
         o.runs,
         odx_benches::ROUND_BUDGET.as_secs(),
         odx_benches::MAX_ROUNDS
