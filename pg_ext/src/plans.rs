@@ -19,7 +19,7 @@
 //! `answer`).
 
 use crate::internal;
-use crate::rows::{args_of, feed_result, read_only};
+use crate::rows::{args_of, feed_result, READ_ONLY};
 use odx_sql::source::{Sink, SourceError};
 use pgrx::datum::DatumWithOid;
 use pgrx::pg_sys;
@@ -58,7 +58,7 @@ pub(crate) fn run_kept(
     // Postgres ERROR raised inside becomes a Rust panic at pgrx's guarded
     // FFI boundary, reported as that ERROR by the function's wrapper.
     let status = unsafe {
-        pg_sys::SPI_execute_plan(plan.0.as_ptr(), values.as_mut_ptr(), nulls.as_ptr(), read_only(), 0 as c_long)
+        pg_sys::SPI_execute_plan(plan.0.as_ptr(), values.as_mut_ptr(), nulls.as_ptr(), READ_ONLY, 0 as c_long)
     };
     // SAFETY: the status of the read just run.
     unsafe { feed_result(status, each) }

@@ -2,7 +2,8 @@
 //! Node engine does) does not see an invoice committed between two of its
 //! statements; the same interleaving on the bare pool does, which is what
 //! the snapshot prevents. The invoice is removed afterwards: the table is as
-//! it was.
+//! it was. Inside PostgreSQL, a call's statements read the calling query's
+//! snapshot, in a transaction that has written too.
 
 use chrono::NaiveDate;
 use odx_core::{FinancialAcc, FinancialReport, GroupBy, MetricScope};
@@ -19,6 +20,8 @@ use std::time::Duration;
 const INVOICE_ID: i64 = 990_000_001;
 /// The shared-snapshot test's own invoice (the tests run side by side).
 const SHARED_ID: i64 = 990_000_002;
+/// The extension test's invoice (written in a transaction rolled back).
+const STATEMENT_ID: i64 = 990_000_003;
 const TOTAL: &str = "1234.00";
 
 /// Held by each test for its whole run: both count every invoice before
@@ -186,4 +189,62 @@ async fn a_shared_snapshot_reads_on_several_connections_and_sees_one_snapshot() 
     assert_eq!(alone.connections(), 1, "never waits for a connection");
     alone.end(Ok(())).await.unwrap();
     drop(held);
+}
+
+/// The billed total of clinic 1 in June, as `odx_financial` reports it, in
+/// a statement reading `from` (a `FROM` clause).
+fn billed_in(from: &str) -> String {
+    format!(
+        "SELECT (odx_financial(ARRAY[1]::bigint[], '2026-06-01', '2026-06-30', as_of => '2026-07-01T00:00Z')
+         -> 'totals' ->> 'billed')::text {from}"
+    )
+}
+
+/// The extension's functions are `STABLE`: their statements read the
+/// snapshot of the query that called them, as PostgreSQL runs a `STABLE` SQL
+/// or PL/pgSQL function's, in a transaction that has already written too.
+/// An invoice written earlier in the calling statement (by a function in its
+/// `FROM`) is not seen; the next statement sees it. They ran read-write once
+/// the transaction had an id, each on a fresh snapshot: a write committed
+/// between two of a call's statements could split its report, and this
+/// one was seen. The transaction is rolled back: nothing is left.
+#[tokio::test]
+async fn the_extension_reads_the_calling_querys_snapshot_after_a_write() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let pool = PgPoolOptions::new().max_connections(1).connect(&database_url()).await.unwrap();
+    let mut owner = <sqlx::PgConnection as sqlx::Connection>::connect(&writer_url()).await.unwrap();
+    let before_rows = invoices(&pool).await;
+    let mut tx = sqlx::Connection::begin(&mut owner).await.unwrap();
+    // Written by this test, of its own constants.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "CREATE FUNCTION pg_temp.bill() RETURNS int LANGUAGE plpgsql VOLATILE AS $f$
+         BEGIN
+           INSERT INTO app.invoices (id, clinic_id, patient_id, issued_at, total, status, payer)
+           SELECT {STATEMENT_ID}, 1, min(id), '2026-06-10 10:00+05', {TOTAL}, 'issued', 'self'
+           FROM app.patients WHERE clinic_id = 1;
+           RETURN 1;
+         END $f$"
+    )))
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let billed = async |tx: &mut sqlx::PgConnection, from: &str| -> Decimal {
+        let text: String = sqlx::query(sqlx::AssertSqlSafe(billed_in(from))).fetch_one(tx).await.unwrap().get(0);
+        text.parse().unwrap()
+    };
+    let before = billed(&mut tx, "").await;
+    let same_statement = billed(&mut tx, "FROM (SELECT pg_temp.bill() OFFSET 0) AS written").await;
+    let written: i64 = sqlx::query("SELECT count(*) FROM app.invoices WHERE id = $1")
+        .bind(STATEMENT_ID)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap()
+        .get(0);
+    let next_statement = billed(&mut tx, "").await;
+    tx.rollback().await.unwrap();
+
+    assert_eq!(written, 1, "the invoice was written in the transaction");
+    assert_eq!(same_statement, before, "not seen by the statement that wrote it");
+    assert_eq!(next_statement - before, TOTAL.parse::<Decimal>().unwrap(), "seen by the next statement");
+    assert_eq!(invoices(&pool).await, before_rows, "nothing left behind");
 }
