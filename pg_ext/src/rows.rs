@@ -209,10 +209,9 @@ pub(crate) fn args_of(args: &[DatumWithOid<'_>]) -> (Vec<pg_sys::Oid>, (Vec<pg_s
 /// statements, in a transaction that has written too. They ran read-write
 /// once the transaction had an id, as pgrx's own calls decide, which takes
 /// a fresh snapshot and advances the command counter for each statement: a
-/// write committed between two of a call's statements split its report, a
-/// write made earlier in the calling statement was seen, and the overview
-/// took 1.10–1.15 ms instead of 0.93–0.94 ms (a `DO` block after an
-/// `INSERT`, against one that had not written).
+/// write committed between two of a call's statements split its report,
+/// and a write made earlier in the calling statement was seen
+/// (`tests/tests/snapshot.rs`).
 pub(crate) const READ_ONLY: bool = true;
 
 /// Each row of the read that returned `status` to `each`, then its table
