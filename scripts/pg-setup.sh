@@ -201,6 +201,11 @@ databases() {
             -c "GRANT SELECT ON ALL TABLES IN SCHEMA app TO odx_reader, odx_limited"
     done
     "${as_odx[@]}" -d odx_test -c "REVOKE SELECT ON app.payroll FROM odx_limited"
+    # odx may read its own backend's memory contexts in odx_test, as the test
+    # that a table function hands over its rows in one call does
+    # (pg_ext/test/sql/one_call.sql).
+    psql_admin -d odx_test -c "GRANT SELECT ON pg_catalog.pg_backend_memory_contexts TO odx" \
+        -c "GRANT EXECUTE ON FUNCTION pg_catalog.pg_get_backend_memory_contexts() TO odx"
     # Clinic databases the demo seed and teardown are tried on, owned and
     # loaded by odx (the role a tool writing to a live database runs as): two
     # with the known-answer tenant, one whose org-layer tables are missing.

@@ -16,7 +16,7 @@
 //! `jsonb_in`'s), a non-finite float is `null` (serde_json writes `null`),
 //! and a string with a NUL character is refused, as `jsonb_in` refuses
 //! `\u0000` (an internal error, never reached: a stored text has no NUL
-//! character). One of the extension's six `unsafe` uses: pgrx's safe
+//! character). One of the extension's seven `unsafe` uses: pgrx's safe
 //! `JsonB` takes only a `serde_json::Value`.
 
 use crate::{internal, Result};

@@ -3,6 +3,7 @@
 //! row after them), money and rates as `numeric` (NULL when a rate has no
 //! data).
 
+use crate::table::TableIterator;
 use crate::{count, numeric, scope, Computed, Result};
 use odx_core::{GroupBy, MetricScope};
 use odx_sql::DomainAcc;
@@ -52,7 +53,7 @@ struct Branch {
 /// One row per branch of a domain's report, each made by `row` from the
 /// branch (id, name, city) and its metrics; no rows when the domain is
 /// degraded.
-fn branch_rows<A, M, T>(scope: MetricScope, row: impl Fn(Branch, M) -> Result<T>) -> Result<TableIterator<'static, T>>
+fn branch_rows<A, M, T>(scope: MetricScope, row: impl Fn(Branch, M) -> Result<T>) -> Result<TableIterator<T>>
 where
     A: DomainAcc<Report = odx_core::Report<M>>,
     T: 'static,
@@ -76,30 +77,27 @@ pub fn odx_financial_by_branch_at(
     to_date: pgrx::datum::Date,
     as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
-    TableIterator<
-        'static,
-        (
-            name!(clinic_id, i64),
-            name!(branch_name, String),
-            name!(city, String),
-            name!(billed, AnyNumeric),
-            name!(invoice_count, i64),
-            name!(avg_ticket, Option<AnyNumeric>),
-            name!(collected, AnyNumeric),
-            name!(collection_rate, Option<AnyNumeric>),
-            name!(outstanding, AnyNumeric),
-            name!(outstanding_self, AnyNumeric),
-            name!(outstanding_insurance, AnyNumeric),
-            name!(credits, AnyNumeric),
-            name!(ar_0_30, AnyNumeric),
-            name!(ar_31_60, AnyNumeric),
-            name!(ar_61_90, AnyNumeric),
-            name!(ar_90_plus, AnyNumeric),
-            name!(direct_cost, AnyNumeric),
-            name!(gross_profit, AnyNumeric),
-            name!(margin, Option<AnyNumeric>),
-        ),
-    >,
+    TableIterator<(
+        name!(clinic_id, i64),
+        name!(branch_name, String),
+        name!(city, String),
+        name!(billed, AnyNumeric),
+        name!(invoice_count, i64),
+        name!(avg_ticket, Option<AnyNumeric>),
+        name!(collected, AnyNumeric),
+        name!(collection_rate, Option<AnyNumeric>),
+        name!(outstanding, AnyNumeric),
+        name!(outstanding_self, AnyNumeric),
+        name!(outstanding_insurance, AnyNumeric),
+        name!(credits, AnyNumeric),
+        name!(ar_0_30, AnyNumeric),
+        name!(ar_31_60, AnyNumeric),
+        name!(ar_61_90, AnyNumeric),
+        name!(ar_90_plus, AnyNumeric),
+        name!(direct_cost, AnyNumeric),
+        name!(gross_profit, AnyNumeric),
+        name!(margin, Option<AnyNumeric>),
+    )>,
 > {
     branch_rows::<odx_core::FinancialAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         Ok((
@@ -134,31 +132,28 @@ pub fn odx_operations_by_branch_at(
     to_date: pgrx::datum::Date,
     as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
-    TableIterator<
-        'static,
-        (
-            name!(clinic_id, i64),
-            name!(branch_name, String),
-            name!(city, String),
-            name!(appointments, i64),
-            name!(booked, i64),
-            name!(arrived, i64),
-            name!(completed, i64),
-            name!(cancelled, i64),
-            name!(no_show, i64),
-            name!(missed, i64),
-            name!(scheduled, i64),
-            name!(no_show_rate, Option<AnyNumeric>),
-            name!(cancel_rate, Option<AnyNumeric>),
-            name!(arrival_rate, Option<AnyNumeric>),
-            name!(completion_rate, Option<AnyNumeric>),
-            name!(no_show_bleed, Option<AnyNumeric>),
-            name!(new_patients, i64),
-            name!(returning_patients, i64),
-            name!(doctor_utilization, Option<AnyNumeric>),
-            name!(chair_utilization, Option<AnyNumeric>),
-        ),
-    >,
+    TableIterator<(
+        name!(clinic_id, i64),
+        name!(branch_name, String),
+        name!(city, String),
+        name!(appointments, i64),
+        name!(booked, i64),
+        name!(arrived, i64),
+        name!(completed, i64),
+        name!(cancelled, i64),
+        name!(no_show, i64),
+        name!(missed, i64),
+        name!(scheduled, i64),
+        name!(no_show_rate, Option<AnyNumeric>),
+        name!(cancel_rate, Option<AnyNumeric>),
+        name!(arrival_rate, Option<AnyNumeric>),
+        name!(completion_rate, Option<AnyNumeric>),
+        name!(no_show_bleed, Option<AnyNumeric>),
+        name!(new_patients, i64),
+        name!(returning_patients, i64),
+        name!(doctor_utilization, Option<AnyNumeric>),
+        name!(chair_utilization, Option<AnyNumeric>),
+    )>,
 > {
     branch_rows::<odx_core::OperationsAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         let a = &m.appointments;
@@ -195,23 +190,20 @@ pub fn odx_accounting_by_branch(
     to_date: pgrx::datum::Date,
     as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
-    TableIterator<
-        'static,
-        (
-            name!(clinic_id, i64),
-            name!(branch_name, String),
-            name!(city, String),
-            name!(receipts, AnyNumeric),
-            name!(materials_cost, AnyNumeric),
-            name!(lab_cost, AnyNumeric),
-            name!(direct_cost, AnyNumeric),
-            name!(opex, AnyNumeric),
-            name!(payroll, AnyNumeric),
-            name!(total_costs, AnyNumeric),
-            name!(net_profit, AnyNumeric),
-            name!(expense_ratio, Option<AnyNumeric>),
-        ),
-    >,
+    TableIterator<(
+        name!(clinic_id, i64),
+        name!(branch_name, String),
+        name!(city, String),
+        name!(receipts, AnyNumeric),
+        name!(materials_cost, AnyNumeric),
+        name!(lab_cost, AnyNumeric),
+        name!(direct_cost, AnyNumeric),
+        name!(opex, AnyNumeric),
+        name!(payroll, AnyNumeric),
+        name!(total_costs, AnyNumeric),
+        name!(net_profit, AnyNumeric),
+        name!(expense_ratio, Option<AnyNumeric>),
+    )>,
 > {
     branch_rows::<odx_core::AccountingAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         Ok((
@@ -239,21 +231,18 @@ pub fn odx_lab_by_branch(
     to_date: pgrx::datum::Date,
     as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
-    TableIterator<
-        'static,
-        (
-            name!(clinic_id, i64),
-            name!(branch_name, String),
-            name!(city, String),
-            name!(open_cases, i64),
-            name!(overdue_cases, i64),
-            name!(overdue_share, Option<AnyNumeric>),
-            name!(cases_sent, i64),
-            name!(lab_cost, AnyNumeric),
-            name!(cases_received, i64),
-            name!(avg_turnaround_days, Option<AnyNumeric>),
-        ),
-    >,
+    TableIterator<(
+        name!(clinic_id, i64),
+        name!(branch_name, String),
+        name!(city, String),
+        name!(open_cases, i64),
+        name!(overdue_cases, i64),
+        name!(overdue_share, Option<AnyNumeric>),
+        name!(cases_sent, i64),
+        name!(lab_cost, AnyNumeric),
+        name!(cases_received, i64),
+        name!(avg_turnaround_days, Option<AnyNumeric>),
+    )>,
 > {
     branch_rows::<odx_core::LabAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         let m = m.figures;
@@ -281,28 +270,25 @@ pub fn odx_staff_by_branch(
     to_date: pgrx::datum::Date,
     as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
-    TableIterator<
-        'static,
-        (
-            name!(clinic_id, i64),
-            name!(branch_name, String),
-            name!(city, String),
-            name!(headcount, i64),
-            name!(present_days, i64),
-            name!(absent_days, i64),
-            name!(leave_days, i64),
-            name!(off_days, i64),
-            name!(attendance_rate, Option<AnyNumeric>),
-            name!(absenteeism_rate, Option<AnyNumeric>),
-            name!(late_arrivals, i64),
-            name!(present_today, i64),
-            name!(on_leave_today, i64),
-            name!(payroll_cost, AnyNumeric),
-            name!(payroll_entries, i64),
-            name!(billed, AnyNumeric),
-            name!(revenue_per_staff, Option<AnyNumeric>),
-        ),
-    >,
+    TableIterator<(
+        name!(clinic_id, i64),
+        name!(branch_name, String),
+        name!(city, String),
+        name!(headcount, i64),
+        name!(present_days, i64),
+        name!(absent_days, i64),
+        name!(leave_days, i64),
+        name!(off_days, i64),
+        name!(attendance_rate, Option<AnyNumeric>),
+        name!(absenteeism_rate, Option<AnyNumeric>),
+        name!(late_arrivals, i64),
+        name!(present_today, i64),
+        name!(on_leave_today, i64),
+        name!(payroll_cost, AnyNumeric),
+        name!(payroll_entries, i64),
+        name!(billed, AnyNumeric),
+        name!(revenue_per_staff, Option<AnyNumeric>),
+    )>,
 > {
     branch_rows::<odx_core::StaffAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         Ok((
@@ -336,24 +322,21 @@ pub fn odx_clinical_by_branch(
     to_date: pgrx::datum::Date,
     as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
-    TableIterator<
-        'static,
-        (
-            name!(clinic_id, i64),
-            name!(branch_name, String),
-            name!(city, String),
-            name!(plans_created, i64),
-            name!(plans_accepted, i64),
-            name!(acceptance_rate, Option<AnyNumeric>),
-            name!(pipeline_value, AnyNumeric),
-            name!(plan_value, AnyNumeric),
-            name!(avg_plan_value, Option<AnyNumeric>),
-            name!(accepted_value, AnyNumeric),
-            name!(completed_value, AnyNumeric),
-            name!(completion_rate, Option<AnyNumeric>),
-            name!(quotation_conversion, Option<AnyNumeric>),
-        ),
-    >,
+    TableIterator<(
+        name!(clinic_id, i64),
+        name!(branch_name, String),
+        name!(city, String),
+        name!(plans_created, i64),
+        name!(plans_accepted, i64),
+        name!(acceptance_rate, Option<AnyNumeric>),
+        name!(pipeline_value, AnyNumeric),
+        name!(plan_value, AnyNumeric),
+        name!(avg_plan_value, Option<AnyNumeric>),
+        name!(accepted_value, AnyNumeric),
+        name!(completed_value, AnyNumeric),
+        name!(completion_rate, Option<AnyNumeric>),
+        name!(quotation_conversion, Option<AnyNumeric>),
+    )>,
 > {
     branch_rows::<odx_core::ClinicalAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         Ok((
@@ -384,22 +367,19 @@ pub fn odx_patients_by_branch(
     active_window_months: default!(i32, 18),
     as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
-    TableIterator<
-        'static,
-        (
-            name!(clinic_id, i64),
-            name!(branch_name, String),
-            name!(city, String),
-            name!(patients_on_file, i64),
-            name!(active_patients, i64),
-            name!(new_patients, i64),
-            name!(returning_patients, i64),
-            name!(returning_share, Option<AnyNumeric>),
-            name!(recall_due, i64),
-            name!(recall_overdue, i64),
-            name!(churn_risk, i64),
-        ),
-    >,
+    TableIterator<(
+        name!(clinic_id, i64),
+        name!(branch_name, String),
+        name!(city, String),
+        name!(patients_on_file, i64),
+        name!(active_patients, i64),
+        name!(new_patients, i64),
+        name!(returning_patients, i64),
+        name!(returning_share, Option<AnyNumeric>),
+        name!(recall_due, i64),
+        name!(recall_overdue, i64),
+        name!(churn_risk, i64),
+    )>,
 > {
     let scope = crate::with_window(branches(clinic_ids, from_date, to_date, as_of)?, active_window_months)?;
     branch_rows::<odx_core::PatientsAcc, _, _>(scope, |b, m| {
@@ -428,26 +408,23 @@ pub fn odx_inventory_by_branch(
     to_date: pgrx::datum::Date,
     as_of: default!(TimestampWithTimeZone, "now()"),
 ) -> Result<
-    TableIterator<
-        'static,
-        (
-            name!(clinic_id, i64),
-            name!(branch_name, String),
-            name!(city, String),
-            name!(items, i64),
-            name!(skus, i64),
-            name!(stock_value, AnyNumeric),
-            name!(out_of_stock, i64),
-            name!(low_stock, i64),
-            name!(expiring, i64),
-            name!(expiring_value, AnyNumeric),
-            name!(expired, i64),
-            name!(expired_value, AnyNumeric),
-            name!(daily_consumption_value, AnyNumeric),
-            name!(days_of_cover, Option<AnyNumeric>),
-            name!(reorder_needed, i64),
-        ),
-    >,
+    TableIterator<(
+        name!(clinic_id, i64),
+        name!(branch_name, String),
+        name!(city, String),
+        name!(items, i64),
+        name!(skus, i64),
+        name!(stock_value, AnyNumeric),
+        name!(out_of_stock, i64),
+        name!(low_stock, i64),
+        name!(expiring, i64),
+        name!(expiring_value, AnyNumeric),
+        name!(expired, i64),
+        name!(expired_value, AnyNumeric),
+        name!(daily_consumption_value, AnyNumeric),
+        name!(days_of_cover, Option<AnyNumeric>),
+        name!(reorder_needed, i64),
+    )>,
 > {
     branch_rows::<odx_core::InventoryAcc, _, _>(branches(clinic_ids, from_date, to_date, as_of)?, |b, m| {
         Ok((
@@ -480,28 +457,25 @@ pub fn odx_financial_by_branch(
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
 ) -> Result<
-    TableIterator<
-        'static,
-        (
-            name!(clinic_id, i64),
-            name!(billed, AnyNumeric),
-            name!(invoice_count, i64),
-            name!(avg_ticket, Option<AnyNumeric>),
-            name!(collected, AnyNumeric),
-            name!(collection_rate, Option<AnyNumeric>),
-            name!(outstanding, AnyNumeric),
-            name!(outstanding_self, AnyNumeric),
-            name!(outstanding_insurance, AnyNumeric),
-            name!(credits, AnyNumeric),
-            name!(ar_0_30, AnyNumeric),
-            name!(ar_31_60, AnyNumeric),
-            name!(ar_61_90, AnyNumeric),
-            name!(ar_90_plus, AnyNumeric),
-            name!(direct_cost, AnyNumeric),
-            name!(gross_profit, AnyNumeric),
-            name!(margin, Option<AnyNumeric>),
-        ),
-    >,
+    TableIterator<(
+        name!(clinic_id, i64),
+        name!(billed, AnyNumeric),
+        name!(invoice_count, i64),
+        name!(avg_ticket, Option<AnyNumeric>),
+        name!(collected, AnyNumeric),
+        name!(collection_rate, Option<AnyNumeric>),
+        name!(outstanding, AnyNumeric),
+        name!(outstanding_self, AnyNumeric),
+        name!(outstanding_insurance, AnyNumeric),
+        name!(credits, AnyNumeric),
+        name!(ar_0_30, AnyNumeric),
+        name!(ar_31_60, AnyNumeric),
+        name!(ar_61_90, AnyNumeric),
+        name!(ar_90_plus, AnyNumeric),
+        name!(direct_cost, AnyNumeric),
+        name!(gross_profit, AnyNumeric),
+        name!(margin, Option<AnyNumeric>),
+    )>,
 > {
     let rows = odx_financial_by_branch_at(clinic_ids, from_date, to_date, crate::transaction_timestamp()?)?;
     // 0.1.x's columns: without the branch's name and city
@@ -522,29 +496,26 @@ pub fn odx_operations_by_branch(
     from_date: pgrx::datum::Date,
     to_date: pgrx::datum::Date,
 ) -> Result<
-    TableIterator<
-        'static,
-        (
-            name!(clinic_id, i64),
-            name!(appointments, i64),
-            name!(booked, i64),
-            name!(arrived, i64),
-            name!(completed, i64),
-            name!(cancelled, i64),
-            name!(no_show, i64),
-            name!(missed, i64),
-            name!(scheduled, i64),
-            name!(no_show_rate, Option<AnyNumeric>),
-            name!(cancel_rate, Option<AnyNumeric>),
-            name!(arrival_rate, Option<AnyNumeric>),
-            name!(completion_rate, Option<AnyNumeric>),
-            name!(no_show_bleed, Option<AnyNumeric>),
-            name!(new_patients, i64),
-            name!(returning_patients, i64),
-            name!(doctor_utilization, Option<AnyNumeric>),
-            name!(chair_utilization, Option<AnyNumeric>),
-        ),
-    >,
+    TableIterator<(
+        name!(clinic_id, i64),
+        name!(appointments, i64),
+        name!(booked, i64),
+        name!(arrived, i64),
+        name!(completed, i64),
+        name!(cancelled, i64),
+        name!(no_show, i64),
+        name!(missed, i64),
+        name!(scheduled, i64),
+        name!(no_show_rate, Option<AnyNumeric>),
+        name!(cancel_rate, Option<AnyNumeric>),
+        name!(arrival_rate, Option<AnyNumeric>),
+        name!(completion_rate, Option<AnyNumeric>),
+        name!(no_show_bleed, Option<AnyNumeric>),
+        name!(new_patients, i64),
+        name!(returning_patients, i64),
+        name!(doctor_utilization, Option<AnyNumeric>),
+        name!(chair_utilization, Option<AnyNumeric>),
+    )>,
 > {
     let rows = odx_operations_by_branch_at(clinic_ids, from_date, to_date, crate::transaction_timestamp()?)?;
     // 0.1.x's columns: without the branch's name and city
@@ -565,18 +536,15 @@ pub fn odx_network_overview_rows(
     organization_id: i64,
     day: pgrx::datum::Date,
 ) -> Result<
-    TableIterator<
-        'static,
-        (
-            name!(clinic_id, Option<i64>),
-            name!(branch_name, Option<String>),
-            name!(city, Option<String>),
-            name!(active, Option<bool>),
-            name!(appointments, i64),
-            name!(billed, AnyNumeric),
-            name!(no_show_rate, Option<AnyNumeric>),
-        ),
-    >,
+    TableIterator<(
+        name!(clinic_id, Option<i64>),
+        name!(branch_name, Option<String>),
+        name!(city, Option<String>),
+        name!(active, Option<bool>),
+        name!(appointments, i64),
+        name!(billed, AnyNumeric),
+        name!(no_show_rate, Option<AnyNumeric>),
+    )>,
 > {
     let day = crate::date(day, "day")?;
     let computed = crate::read!(network_overview, organization_id, None, None, day)?;

@@ -5,6 +5,7 @@
 //! [`odx_function_comments`], so a change of a constant in core changes
 //! the catalog's text with it.
 
+use crate::table::TableIterator;
 use odx_core::calendar::CHURN_AFTER_MONTHS;
 use odx_core::forecast::{
     BACKTEST_MONTHS, BACKTEST_WEEKS, CHURN_BACKTEST_CUTS, CHURN_HORIZON_MONTHS, HISTORY_DAYS, HORIZON_DAYS, SHRINKAGE,
@@ -183,7 +184,7 @@ pub(crate) fn comments() -> Vec<(&'static str, String)> {
 /// The comment of every SQL function of the extension (the text
 /// `COMMENT ON FUNCTION` gives it), with core's constants interpolated.
 #[pg_extern(immutable, parallel_safe)]
-pub fn odx_function_comments() -> TableIterator<'static, (name!(function, String), name!(comment, String))> {
+pub fn odx_function_comments() -> TableIterator<(name!(function, String), name!(comment, String))> {
     TableIterator::new(comments().into_iter().map(|(f, c)| (f.to_owned(), c)))
 }
 

@@ -32,6 +32,7 @@ mod comments;
 mod console;
 mod plans;
 mod rows;
+mod table;
 
 pgrx::pg_module_magic!();
 
@@ -134,9 +135,9 @@ pub(crate) fn clinic_ids(clinic_ids: Array<i64>) -> Result<Vec<i64>> {
 
 /// The number of dimensions of an array argument (0 for `'{}'`).
 ///
-/// An `unsafe` read (one of six uses in the extension, with
-/// `catalog_state`, `numeric`, the kept plans of `plans`, the rows of `rows`
-/// and the `jsonb` of `answer`):
+/// An `unsafe` read (one of seven uses in the extension, with
+/// `catalog_state`, `numeric`, the kept plans of `plans`, the rows of `rows`,
+/// the `jsonb` of `answer` and the tuplestore of `table`):
 /// pgrx 0.18 keeps `ndim` private.
 #[allow(unsafe_code)]
 fn array_ndim(array: Array<i64>) -> i32 {
@@ -453,9 +454,10 @@ fn timestamptz(t: chrono::DateTime<chrono::Utc>, field: &'static str) -> Result<
 /// up to 96 bits is split at 10^18 into two `int64`s, and the two parts
 /// added (`numeric_add` keeps the larger display scale, the mantissa's).
 /// On the benchmark data this was 3% of the overview as rows (82
-/// `numeric`s a call) through the text. An `unsafe` use (one of six in
+/// `numeric`s a call) through the text. An `unsafe` use (one of seven in
 /// the extension, with `array_ndim`, `catalog_state`, the kept plans of
-/// `plans`, the rows of `rows` and the `jsonb` of `answer`): pgrx 0.18
+/// `plans`, the rows of `rows`, the `jsonb` of `answer` and the tuplestore
+/// of `table`): pgrx 0.18
 /// builds an `AnyNumeric` only from text or a primitive.
 #[allow(unsafe_code)]
 pub(crate) fn numeric(d: Decimal) -> Result<AnyNumeric> {

@@ -14,9 +14,9 @@
 //! scan of the whole tables (benchmark data, primary keys only: kept without
 //! the option 186 ms, with it 40 ms, planned per call 42 ms). pgrx 0.18 has
 //! no call that takes cursor options, so this module calls SPI itself: one
-//! of the extension's six `unsafe` uses (with `array_ndim`,
-//! `catalog_state`, `numeric`, the rows of `rows` and the `jsonb` of
-//! `answer`).
+//! of the extension's seven `unsafe` uses (with `array_ndim`,
+//! `catalog_state`, `numeric`, the rows of `rows`, the `jsonb` of `answer`
+//! and the tuplestore of `table`).
 
 use crate::internal;
 use crate::rows::{args_of, feed_result, READ_ONLY};

@@ -7,9 +7,9 @@
 //! pgrx's rows did per value what is done here per row or per result: a
 //! call into Postgres for every column of every row (its value and its
 //! type), a switch of memory context and a copy into Postgres memory for
-//! every value read. One of the extension's six `unsafe` uses (with
-//! `array_ndim`, `catalog_state`, `numeric`, the kept plans of `plans` and
-//! the `jsonb` of `answer`): pgrx 0.18 has no row access that does this.
+//! every value read. One of the extension's seven `unsafe` uses (with
+//! `array_ndim`, `catalog_state`, `numeric`, the kept plans of `plans`, the
+//! `jsonb` of `answer` and the tuplestore of `table`): pgrx 0.18 has no row access that does this.
 
 // Every read here is of Postgres memory pgrx does not wrap; each block says
 // why it is sound.
