@@ -21,7 +21,10 @@ use pgrx::callconv::{CallCx, RetAbi};
 use pgrx::pg_sys;
 use pgrx::IntoHeapTuple;
 
-/// The rows of a table function, returned to Postgres in one call.
+/// The rows of a table function, returned to Postgres in one call. Rows of
+/// two columns or more: pgrx declares a one-column table as `SETOF` its
+/// type, not a row type, and a one-element tuple is no `IntoHeapTuple`, so
+/// such a function does not build.
 pub struct TableIterator<Row> {
     rows: std::vec::IntoIter<Row>,
 }
