@@ -3,6 +3,7 @@
 -- A function that returns one row per call keeps a "SRF multi-call context"
 -- while its rows are read one by one in the select list (generate_series
 -- here); each of odx's table functions, there too, keeps none.
+BEGIN;
 CREATE TEMP VIEW srf_contexts AS
 SELECT count(*) AS n FROM pg_backend_memory_contexts WHERE name = 'SRF multi-call context';
 SELECT x, (SELECT n FROM srf_contexts) AS per_call_contexts
@@ -31,3 +32,4 @@ ORDER BY g, r.clinic_id NULLS LAST;
 SELECT clinic_id FROM odx_network_overview_rows(1, '2026-06-20') LIMIT 1;
 SELECT count(*) AS rows FROM odx_financial_by_branch('{}', '2026-06-01', '2026-06-30');
 SELECT count(*) > 1 AS rows, count(DISTINCT function) = count(*) AS each_once FROM odx_function_comments();
+ROLLBACK;
