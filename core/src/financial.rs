@@ -84,6 +84,23 @@ pub struct ReceivableFact {
     pub balance: Decimal,
 }
 
+impl ReceivableFact {
+    /// Whether the fact adds anything: a billed invoice's balance that is not
+    /// zero (AR or a credit), or a status core does not know (data quality).
+    /// Any other fact (a settled invoice, a draft, a void) adds nothing and
+    /// makes no row: a doctor whose invoices are all settled has no row for
+    /// it. A source that groups may leave such invoices out (the
+    /// receivables statement of `odx_sql` does).
+    pub fn counts(&self) -> bool {
+        receivable_counts(self.status, self.balance)
+    }
+}
+
+/// [`ReceivableFact::counts`] for one invoice's status and balance.
+fn receivable_counts(status: InvoiceStatus, balance: Decimal) -> bool {
+    status == InvoiceStatus::Unknown || (status.is_billed() && !balance.is_zero())
+}
+
 /// Lab cases sent in the range (`sent_on` between `from` and `to`), grouped by
 /// clinic and status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -494,6 +511,9 @@ impl FinancialAcc {
     #[inline]
     pub fn accum_receivable(&mut self, f: &ReceivableFact) -> Result<()> {
         let slot = self.frame.slot(f.clinic_id)?;
+        if !f.counts() {
+            return Ok(());
+        }
         let (clinic, doctor) = self.groups.slots(slot, f.clinic_id, f.doctor_id);
         clinic.add_receivable(f)?;
         doctor.map_or(Ok(()), |d| d.add_receivable(f))
@@ -535,9 +555,16 @@ impl FinancialAcc {
         let clock = self.frame.clock_at(slot);
         let secs = issued_at.timestamp();
         let bucket = clock.trend_bucket_secs(secs);
-        let aging = paid_by_as_of.and_then(|paid| Some((clock.aging_bucket_secs(secs)?, paid)));
+        let aging = match paid_by_as_of.and_then(|paid| Some((clock.aging_bucket_secs(secs)?, paid))) {
+            Some((aging, paid)) => {
+                let balance = total.checked_sub(paid).ok_or(OdxError::Overflow { what: "balance" })?;
+                receivable_counts(status, balance).then_some((aging, balance))
+            }
+            None => None,
+        };
         if bucket.is_none() && aging.is_none() {
-            // Neither issued in range nor receivable: no fact, no (doctor) row.
+            // Neither issued in range nor a receivable that counts: no fact,
+            // no (doctor) row.
             return Ok(());
         }
         let (clinic, mut doctor) = self.groups.slots(slot, clinic_id, doctor_id);
@@ -548,8 +575,7 @@ impl FinancialAcc {
                 d.add_invoice(&f)?;
             }
         }
-        if let Some((aging, paid)) = aging {
-            let balance = total.checked_sub(paid).ok_or(OdxError::Overflow { what: "balance" })?;
+        if let Some((aging, balance)) = aging {
             let f = ReceivableFact { clinic_id, doctor_id, aging, status, payer, invoices: 1, balance };
             clinic.add_receivable(&f)?;
             if let Some(d) = doctor {

@@ -766,6 +766,10 @@ proptest! {
         let mut grouped = FinancialAcc::with_frame(frame.clone());
         let mut inv: BTreeMap<InvoiceKey, (u64, Decimal)> = BTreeMap::new();
         let mut rec: BTreeMap<ReceivableKey, (u64, Decimal)> = BTreeMap::new();
+        // What the receivables statement sends: only the invoices whose fact
+        // counts (a settled, draft or void invoice is left out).
+        let mut sent = FinancialAcc::with_frame(frame.clone());
+        let mut rec_sent: BTreeMap<ReceivableKey, (u64, Decimal)> = BTreeMap::new();
         for i in t.invoices.iter().filter(|i| scope.contains(i.clinic_id)) {
             let clock = frame.clock(i.clinic_id).expect("clock");
             let paid: Decimal = t.payments.iter().filter(|p| p.invoice_id == i.id && p.paid_at < clock.as_of()).map(|p| p.amount).sum();
@@ -776,16 +780,28 @@ proptest! {
             }
             if let Some(aging) = clock.aging_bucket(i.issued_at) {
                 let balance = i.total - paid;
-                let e = rec.entry((i.clinic_id, i.doctor_id, aging, i.status, i.payer, balance > Decimal::ZERO)).or_default();
+                let key = (i.clinic_id, i.doctor_id, aging, i.status, i.payer, balance > Decimal::ZERO);
+                let e = rec.entry(key).or_default();
                 e.0 += 1; e.1 += balance;
+                let one = ReceivableFact { clinic_id: i.clinic_id, doctor_id: i.doctor_id, aging, status: i.status, payer: i.payer, invoices: 1, balance };
+                if one.counts() {
+                    let e = rec_sent.entry(key).or_default();
+                    e.0 += 1; e.1 += balance;
+                }
             }
         }
         for ((clinic_id, doctor_id, bucket, status), (invoices, total)) in inv {
-            grouped.accum_invoice(&InvoiceFact { clinic_id, doctor_id, bucket, status, invoices, total, materials: Decimal::ZERO }).expect("fact");
+            let f = InvoiceFact { clinic_id, doctor_id, bucket, status, invoices, total, materials: Decimal::ZERO };
+            grouped.accum_invoice(&f).expect("fact");
+            sent.accum_invoice(&f).expect("fact");
         }
         for ((clinic_id, doctor_id, aging, status, payer, _), (invoices, balance)) in rec {
             grouped.accum_receivable(&ReceivableFact { clinic_id, doctor_id, aging, status, payer, invoices, balance }).expect("fact");
         }
+        for ((clinic_id, doctor_id, aging, status, payer, _), (invoices, balance)) in rec_sent {
+            sent.accum_receivable(&ReceivableFact { clinic_id, doctor_id, aging, status, payer, invoices, balance }).expect("fact");
+        }
+        prop_assert_eq!(sent.finish().expect("sent"), rows.clone().finish().expect("rows"));
         // Grouping by `balance > 0` puts zero balances with the credits, so even
         // the open-invoice count is exact.
         prop_assert_eq!(rows.finish().expect("rows"), grouped.finish().expect("grouped"));
@@ -813,4 +829,40 @@ fn a_fact_for_a_clinic_outside_the_scope_is_refused() {
         materials: Decimal::ZERO,
     };
     assert_eq!(fin.accum_invoice(&bad_bucket).unwrap_err(), OdxError::BucketOutOfRange { bucket: 30, buckets: 30 });
+}
+
+#[test]
+fn a_receivable_fact_counts_exactly_when_it_changes_the_report() {
+    // `ReceivableFact::counts` decides which invoices the receivables
+    // statement may leave out: a fact counts when, and only when, adding it
+    // changes the report; one that does not makes no doctor row either.
+    let t = odx_fixtures::known_answer::tables();
+    let (from, to) = odx_fixtures::known_answer::range();
+    let scope = MetricScope::new([1], from, to, GroupBy::Doctor).expect("scope");
+    let empty = FinancialAcc::new(&scope, &t.directory()).expect("acc").finish().expect("empty");
+    let statuses = InvoiceStatus::LISTED.iter().copied().chain([InvoiceStatus::Unknown]);
+    let mut counted = 0;
+    for status in statuses {
+        for balance in [Decimal::new(-500, 2), Decimal::ZERO, Decimal::new(250_000, 2)] {
+            let f = ReceivableFact {
+                clinic_id: 1,
+                doctor_id: Some(4242),
+                aging: AgingBucket::Days31To60,
+                status,
+                payer: Payer::Insurance,
+                invoices: 1,
+                balance,
+            };
+            let mut acc = FinancialAcc::new(&scope, &t.directory()).expect("acc");
+            acc.accum_receivable(&f).expect("fact");
+            let report = acc.finish().expect("report");
+            assert_eq!(report != empty, f.counts(), "{status:?} with a balance of {balance}");
+            let doctor_row = report.groups.iter().any(|g| g.doctor_id == Some(4242));
+            assert_eq!(doctor_row, f.counts(), "{status:?} with a balance of {balance}: the doctor's row");
+            counted += usize::from(f.counts());
+        }
+    }
+    // Billed (issued, partially paid, paid) with a credit or a balance, and
+    // an unknown status whatever its balance.
+    assert_eq!(counted, 3 * 2 + 3);
 }
