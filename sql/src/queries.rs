@@ -31,6 +31,7 @@ pub(crate) const TO: &str = "$7::date";
 /// | `$13` | `text[]` | per clinic, its as-of date (the last local date its facts reach: `to`, or today for a period in progress) |
 /// | `$14` | `text[]` | per clinic, the inner scope's trend cuts (a split read; else `$2`) |
 /// | `$15` | `text[]` | per clinic, the inner scope's range start (a split read; else `$3`) |
+/// | `$16` | `timestamptz` | the earliest as-of instant of the scope's clinics |
 ///
 /// `$9` and `$10` bound every scan with constants the planner can estimate
 /// from the column statistics. The exact per-clinic bounds are never a join
@@ -69,6 +70,8 @@ pub struct ScopeParams {
     pub inner_cuts: Vec<String>,
     /// `$15`.
     pub inner_starts: Vec<String>,
+    /// `$16`.
+    pub earliest_as_of: chrono::DateTime<chrono::Utc>,
 }
 
 /// One parameter's value, in the plain types both drivers bind: every
@@ -106,8 +109,8 @@ pub fn kept_plan_fits(sql: &str, params: &[Param<'_>]) -> bool {
 }
 
 impl ScopeParams {
-    /// `$1..$15` in order: the one place that lists the positions.
-    pub fn values(&self) -> [Param<'_>; 15] {
+    /// `$1..$16` in order: the one place that lists the positions.
+    pub fn values(&self) -> [Param<'_>; 16] {
         [
             Param::Ids(&self.clinic_ids),
             Param::Texts(&self.trend_cuts),
@@ -124,6 +127,7 @@ impl ScopeParams {
             Param::Texts(&self.as_of_dates),
             Param::Texts(&self.inner_cuts),
             Param::Texts(&self.inner_starts),
+            Param::Instant(self.earliest_as_of, "to_date"),
         ]
     }
 }
@@ -176,6 +180,7 @@ impl ScopeParams {
             as_of_dates: clocks.iter().map(|c| c.as_of_date().to_string()).collect(),
             inner_cuts: clocks.iter().map(|c| array_literal(c.trend_cuts())).collect(),
             inner_starts: clocks.iter().map(|c| ts(&c.range_start())).collect(),
+            earliest_as_of: clocks.iter().map(|c| c.as_of()).min().unwrap_or_default(),
         }
     }
 
@@ -274,7 +279,7 @@ pub struct Query {
     pub kind: QueryKind,
     /// The tables it reads (for degraded mode).
     pub relations: &'static [&'static str],
-    /// The SQL text, parameters `$1..$15` of [`ScopeParams`].
+    /// The SQL text, parameters `$1..$16` of [`ScopeParams`].
     pub sql: String,
 }
 

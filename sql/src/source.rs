@@ -607,7 +607,7 @@ pub async fn console_reports<S: Source>(
         (Target::Inner, Some(p), _) | (Target::Split, _, Some(p)) => p.values(),
         _ => scopes.outer.values(),
     };
-    let params: Vec<[Param<'_>; 15]> = jobs.iter().map(|(_, t, _)| values(*t)).collect();
+    let params: Vec<[Param<'_>; 16]> = jobs.iter().map(|(_, t, _)| values(*t)).collect();
     let statements: Vec<(&'static str, &[Param<'_>])> =
         jobs.iter().zip(&params).map(|((q, _, _), p)| (q.sql.as_str(), &p[..])).collect();
     // Independent statements once the frames are known: concurrently on a
