@@ -46,7 +46,7 @@ fn materials() -> Query {
             "{SCOPE_CTE},
 inv AS NOT MATERIALIZED (
     SELECT i.id, i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id,
-           i.issued_at >= s.range_start AND i.issued_at < s.as_of AS in_range, i.status COLLATE \"C\" AS status
+           i.issued_at >= s.range_start AND i.issued_at < s.as_of AS in_range, i.status
     FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
     WHERE i.issued_at >= $9 AND i.issued_at < $10
 ),
@@ -70,7 +70,7 @@ fn expenses() -> Query {
         kind: QueryKind::Expenses,
         relations: &["expenses"],
         sql: format!(
-            "SELECT e.clinic_id, e.category::text COLLATE \"C\" AS category, count(*)::int8 AS expenses, sum(e.amount)::text AS amount
+            "SELECT e.clinic_id, e.category::text AS category, count(*)::int8 AS expenses, sum(e.amount)::text AS amount
 FROM app.expenses e {as_of}
 WHERE e.clinic_id = ANY($1::bigint[]) AND e.spent_on <= {TO} AND {in_range}
 GROUP BY 1, 2",

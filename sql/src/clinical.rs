@@ -16,7 +16,7 @@ fn plans() -> Query {
         sql: format!(
             "{SCOPE_CTE},
 g AS MATERIALIZED (
-    SELECT t.clinic_id, t.doctor_id, t.status COLLATE \"C\" AS status,
+    SELECT t.clinic_id, t.doctor_id, t.status,
            t.created_at >= s.range_start AND t.created_at < s.as_of AS in_range, count(*) AS n
     FROM s JOIN app.treatment_plans t ON t.clinic_id = s.clinic_id AND t.clinic_id = ANY($1::bigint[])
     WHERE t.created_at >= $9 AND t.created_at < $10
@@ -34,7 +34,7 @@ fn plan_fees() -> Query {
         sql: format!(
             "{SCOPE_CTE},
 g AS MATERIALIZED (
-    SELECT t.clinic_id, CASE WHEN $8::bool THEN t.doctor_id END AS doctor_id, t.status COLLATE \"C\" AS plan_status, pp.status COLLATE \"C\" AS status,
+    SELECT t.clinic_id, CASE WHEN $8::bool THEN t.doctor_id END AS doctor_id, t.status AS plan_status, pp.status,
            t.created_at >= s.range_start AND t.created_at < s.as_of AS in_range, count(*) AS n, sum(pp.fee) AS fees
     FROM s JOIN app.treatment_plans t ON t.clinic_id = s.clinic_id AND t.clinic_id = ANY($1::bigint[])
     JOIN app.treatment_plan_procedures pp ON pp.plan_id = t.id
@@ -57,7 +57,7 @@ fn quotations() -> Query {
         sql: format!(
             "{SCOPE_CTE},
 r AS NOT MATERIALIZED (
-    SELECT q.clinic_id, q.plan_id, q.status COLLATE \"C\" AS status, q.created_at >= s.range_start AND q.created_at < s.as_of AS in_range
+    SELECT q.clinic_id, q.plan_id, q.status, q.created_at >= s.range_start AND q.created_at < s.as_of AS in_range
     FROM s JOIN app.quotations q ON q.clinic_id = s.clinic_id AND q.clinic_id = ANY($1::bigint[])
     WHERE q.created_at >= $9 AND q.created_at < $10
 ),
@@ -76,13 +76,12 @@ fn procedure_lines() -> Query {
         sql: format!(
             "{SCOPE_CTE},
 g AS MATERIALIZED (
-    SELECT i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id, i.status COLLATE \"C\" AS status,
-           it.procedure_code COLLATE \"C\" AS procedure_code,
+    SELECT i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id, i.status, it.procedure_code,
            i.issued_at >= s.range_start AND i.issued_at < s.as_of AS in_range,
            sum(it.qty) AS qty, sum(it.qty * it.unit_price) AS revenue
     FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
     JOIN app.invoice_items it ON it.invoice_id = i.id
-    WHERE i.issued_at >= $9 AND i.issued_at < $10 AND i.status COLLATE \"C\" IN ({billed})
+    WHERE i.issued_at >= $9 AND i.issued_at < $10 AND i.status IN ({billed})
     GROUP BY 1, 2, 3, 4, 5
 )
 SELECT clinic_id, doctor_id, status::text AS status, procedure_code::text AS procedure_code, qty::int8 AS qty,

@@ -23,7 +23,7 @@ fn invoices() -> Query {
 inv AS NOT MATERIALIZED (
     SELECT i.id, i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id,
            width_bucket(i.issued_at, s.cuts) - 1 AS bucket, s.buckets,
-           {inner} AS inner_bucket, i.status COLLATE \"C\" AS status, i.total
+           {inner} AS inner_bucket, i.status, i.total
     FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
     WHERE i.issued_at >= $9 AND i.issued_at < $10
 ),
@@ -61,7 +61,7 @@ fn payments() -> Query {
             "{SPLIT_SCOPE_CTE},
 r AS NOT MATERIALIZED (
     SELECT p.clinic_id, p.invoice_id, width_bucket(p.paid_at, s.cuts) - 1 AS bucket, {inner} AS inner_bucket,
-           p.method COLLATE \"C\" AS method, s.buckets, p.amount
+           p.method, s.buckets, p.amount
     FROM s JOIN app.payments p ON p.clinic_id = s.clinic_id AND p.clinic_id = ANY($1::bigint[])
     WHERE p.paid_at >= $9 AND p.paid_at < $10
 ),
@@ -123,8 +123,7 @@ b AS (
                 OR bool_or(p.paid_at >= $16))
 )
 SELECT b.clinic_id, CASE WHEN $8::bool THEN b.doctor_id END AS doctor_id,
-       width_bucket(b.issued_at, s.aging_cuts)::int4 AS aging, b.status::text COLLATE \"C\" AS status,
-       b.payer::text COLLATE \"C\" AS payer,
+       width_bucket(b.issued_at, s.aging_cuts)::int4 AS aging, b.status::text AS status, b.payer::text AS payer,
        count(*)::int8 AS invoices, sum(x.balance)::text AS balance
 FROM b JOIN s ON s.clinic_id = b.clinic_id AND b.issued_at < s.as_of
 CROSS JOIN LATERAL (
@@ -142,7 +141,7 @@ pub(crate) fn lab_costs() -> Query {
         kind: QueryKind::LabCosts,
         relations: &["lab_cases"],
         sql: format!(
-            "SELECT l.clinic_id, l.status::text COLLATE \"C\" AS status, count(*)::int8 AS cases, sum(l.cost)::text AS cost
+            "SELECT l.clinic_id, l.status::text AS status, count(*)::int8 AS cases, sum(l.cost)::text AS cost
 FROM app.lab_cases l {as_of}
 WHERE l.clinic_id = ANY($1::bigint[]) AND l.sent_on <= {TO} AND {in_range}
 GROUP BY 1, 2",

@@ -22,9 +22,9 @@ fn inventory_items() -> Query {
 m AS MATERIALIZED (
     SELECT mv.item_id,
            coalesce(sum(mv.qty) FILTER (WHERE mv.moved_at >= s.as_of), 0) AS moved_after,
-           coalesce(sum(-mv.qty) FILTER (WHERE mv.kind COLLATE \"C\" = '{consumption}' AND mv.moved_at >= s.range_start
+           coalesce(sum(-mv.qty) FILTER (WHERE mv.kind = '{consumption}' AND mv.moved_at >= s.range_start
                                            AND mv.moved_at < s.as_of), 0) AS consumed,
-           count(*) FILTER (WHERE mv.kind COLLATE \"C\" NOT IN ({kinds}) AND mv.moved_at >= s.range_start
+           count(*) FILTER (WHERE mv.kind NOT IN ({kinds}) AND mv.moved_at >= s.range_start
                               AND mv.moved_at < s.as_of) AS unknown_kind
     FROM s JOIN app.inventory_items i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
     JOIN app.inventory_movements mv ON mv.item_id = i.id

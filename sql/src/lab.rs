@@ -17,7 +17,7 @@ fn lab_cases() -> Query {
         kind: QueryKind::LabCases,
         relations: &["lab_cases"],
         sql: format!(
-            "SELECT l.clinic_id, l.vendor::text COLLATE \"C\" AS vendor, l.status::text COLLATE \"C\" AS status, {sent} AS sent, {received} AS received,
+            "SELECT l.clinic_id, l.vendor::text AS vendor, l.status::text AS status, {sent} AS sent, {received} AS received,
        {due} AS due_before_to, {received_before_sent} AS received_before_sent, count(*)::int8 AS cases,
        sum(l.cost)::text AS cost, coalesce(sum(l.received_on - l.sent_on), 0)::int8 AS turnaround_days
 FROM app.lab_cases l {as_of}

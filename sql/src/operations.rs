@@ -25,8 +25,8 @@ pub(crate) fn appointments(rooms: bool) -> Query {
             "{SPLIT_SCOPE_CTE},
 g AS MATERIALIZED (
     SELECT a.clinic_id, CASE WHEN $8::bool THEN a.doctor_id END AS doctor_id, a.doctor_id IS NOT NULL AS has_doctor,
-           {has_room} AS has_room, a.status COLLATE \"C\" AS status,
-           a.status COLLATE \"C\" = '{booked}' AND a.starts_at + make_interval(mins => a.duration_min) < s.as_of AS ended,
+           {has_room} AS has_room, a.status,
+           a.status = '{booked}' AND a.starts_at + make_interval(mins => a.duration_min) < s.as_of AS ended,
            a.duration_min,
            a.starts_at >= s.range_start AND a.starts_at < s.as_of AS in_range,
            a.starts_at >= s.inner_start AS in_inner, count(*) AS n
@@ -119,7 +119,7 @@ fn visits(extra: &str, when: &str) -> String {
     SELECT a.clinic_id, a.patient_id, min(a.starts_at) FILTER (WHERE a.starts_at < s.as_of) AS first_at,
            coalesce(bool_or(a.starts_at >= s.range_start AND a.starts_at < s.as_of), false) AS seen{extra}
     FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id AND a.clinic_id = ANY($1::bigint[])
-    WHERE {when} AND {filter} AND a.status COLLATE \"C\" = '{completed}' AND a.starts_at < $10
+    WHERE {when} AND {filter} AND a.status = '{completed}' AND a.starts_at < $10
     GROUP BY a.clinic_id, a.patient_id"
         )
     };
@@ -129,7 +129,7 @@ fn visits(extra: &str, when: &str) -> String {
         part(&format!(
             "{short} AND a.patient_id IN (
         SELECT r.patient_id FROM app.appointments r
-        WHERE r.clinic_id = ANY($1::bigint[]) AND r.status COLLATE \"C\" = '{completed}' AND r.starts_at >= $9 AND r.starts_at < $10)"
+        WHERE r.clinic_id = ANY($1::bigint[]) AND r.status = '{completed}' AND r.starts_at >= $9 AND r.starts_at < $10)"
         ))
     )
 }
@@ -144,7 +144,7 @@ pub(crate) fn tickets() -> Query {
             "{SCOPE_CTE},
 g AS MATERIALIZED (
     SELECT i.clinic_id, CASE WHEN $8::bool THEN i.doctor_id END AS doctor_id,
-           i.issued_at >= s.range_start AND i.issued_at < s.as_of AS in_range, i.status COLLATE \"C\" AS status,
+           i.issued_at >= s.range_start AND i.issued_at < s.as_of AS in_range, i.status,
            count(*) AS n, sum(i.total) AS total
     FROM s JOIN app.invoices i ON i.clinic_id = s.clinic_id AND i.clinic_id = ANY($1::bigint[])
     WHERE i.issued_at >= $9 AND i.issued_at < $10

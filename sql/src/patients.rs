@@ -27,12 +27,12 @@ fn patient_records() -> Query {
             "{SCOPE_CTE},
 v AS MATERIALIZED (
     SELECT a.clinic_id, a.patient_id,
-           min(a.starts_at) FILTER (WHERE a.status COLLATE \"C\" = '{completed}' AND a.starts_at < s.as_of) AS first_at,
-           max(a.starts_at) FILTER (WHERE a.status COLLATE \"C\" = '{completed}' AND a.starts_at < s.as_of) AS last_at,
-           max(a.starts_at) FILTER (WHERE a.status COLLATE \"C\" = '{completed}' AND a.starts_at < s.range_start) AS before_at,
-           coalesce(bool_or(a.status COLLATE \"C\" = '{booked}' AND a.starts_at >= s.as_of), false) AS booked_after
+           min(a.starts_at) FILTER (WHERE a.status = '{completed}' AND a.starts_at < s.as_of) AS first_at,
+           max(a.starts_at) FILTER (WHERE a.status = '{completed}' AND a.starts_at < s.as_of) AS last_at,
+           max(a.starts_at) FILTER (WHERE a.status = '{completed}' AND a.starts_at < s.range_start) AS before_at,
+           coalesce(bool_or(a.status = '{booked}' AND a.starts_at >= s.as_of), false) AS booked_after
     FROM s JOIN app.appointments a ON a.clinic_id = s.clinic_id AND a.clinic_id = ANY($1::bigint[])
-    WHERE a.status COLLATE \"C\" IN ('{completed}', '{booked}')
+    WHERE a.status IN ('{completed}', '{booked}')
     GROUP BY 1, 2
 ),
 p AS MATERIALIZED (
@@ -46,7 +46,7 @@ p AS MATERIALIZED (
 b AS (
     SELECT i.clinic_id, i.patient_id, sum(i.total) AS billed
     FROM p JOIN app.invoices i ON i.clinic_id = p.clinic_id AND i.patient_id = p.id
-    WHERE p.dormant AND i.status COLLATE \"C\" IN ({billed}) AND i.issued_at < p.as_of
+    WHERE p.dormant AND i.status IN ({billed}) AND i.issued_at < p.as_of
     GROUP BY 1, 2
 )
 SELECT p.clinic_id, width_bucket(p.first_at, p.range_cuts)::int4 AS first_visit,

@@ -19,7 +19,7 @@ fn staff() -> Query {
         kind: QueryKind::Staff,
         relations: &["users"],
         sql: format!(
-            "SELECT u.clinic_id, u.role::text COLLATE \"C\" AS role, u.status::text COLLATE \"C\" AS status, {hired} AS hired_by_to, count(*)::int8 AS users
+            "SELECT u.clinic_id, u.role::text AS role, u.status::text AS status, {hired} AS hired_by_to, count(*)::int8 AS users
 FROM app.users u {as_of}
 WHERE u.clinic_id = ANY($1::bigint[])
 GROUP BY 1, 2, 3, 4",
@@ -34,7 +34,7 @@ fn attendance() -> Query {
         kind: QueryKind::Attendance,
         relations: &["attendance_days"],
         sql: format!(
-            "SELECT a.clinic_id, a.status::text COLLATE \"C\" AS status, {today} AS today, {late} AS late, count(*)::int8 AS days
+            "SELECT a.clinic_id, a.status::text AS status, {today} AS today, {late} AS late, count(*)::int8 AS days
 FROM app.attendance_days a {as_of}
 WHERE a.clinic_id = ANY($1::bigint[]) AND a.day <= {TO} AND {in_range}
 GROUP BY 1, 2, 3, 4",
