@@ -211,12 +211,11 @@ impl FinancialFacts {
     }
 
     #[inline]
+    /// Adds a fact that counts: which facts count is
+    /// [`ReceivableFact::counts`] alone, and every caller asks it first.
     fn add_receivable(&mut self, f: &ReceivableFact) -> Result<()> {
         if f.status == InvoiceStatus::Unknown {
             return add_count(&mut self.dq.unknown_receivable_status, f.invoices, "data quality");
-        }
-        if !f.status.is_billed() {
-            return Ok(());
         }
         if f.balance > Decimal::ZERO {
             add_money(&mut self.receivable[f.payer.index()][f.aging.index()], f.balance, "outstanding")?;
