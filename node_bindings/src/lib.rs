@@ -24,7 +24,7 @@ use odx_js::Fault;
 use odx_sql::pg_sqlx;
 use odx_sql::plan::JavaScript;
 use serde_json::Value;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -486,7 +486,8 @@ impl Engine {
                     return Err(failure(Fault::unavailable("the database did not answer within connectTimeoutMs")))
                 }
             }
-            let pool = PgPoolOptions::new()
+            // Each connection with Nagle's algorithm off (see no_delay).
+            let pool = pg_sqlx::pool_options(&connect)
                 .max_connections(limits.max_connections)
                 // A call may wait its turn for a connection (and have one
                 // opened) as long as it may run: under load, calls queue
