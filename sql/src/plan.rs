@@ -224,24 +224,8 @@ pub struct Statement {
 /// leaves Postgres to infer each type from its use, which an unused one
 /// does not have.
 pub(crate) fn used_parameters(sql: &str) -> (String, Vec<usize>) {
-    let mut used: Vec<usize> = Vec::new();
+    let used = crate::queries::parameter_numbers(sql);
     let bytes = sql.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'$' {
-            let digits = bytes[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
-            if digits > 0 {
-                let n: usize = sql[i + 1..i + 1 + digits].parse().unwrap_or(0);
-                if n > 0 && !used.contains(&n) {
-                    used.push(n);
-                }
-            }
-            i += 1 + digits;
-        } else {
-            i += 1;
-        }
-    }
-    used.sort_unstable();
     let mut text = String::with_capacity(sql.len());
     let mut i = 0;
     while i < bytes.len() {

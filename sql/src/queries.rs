@@ -108,6 +108,32 @@ pub fn kept_plan_fits(sql: &str, params: &[Param<'_>]) -> bool {
         || !params.iter().any(|p| matches!(p, Param::Instant(..) | Param::Instants(..)))
 }
 
+/// The parameter numbers `sql` refers to (`$1` is 1), ascending, each once.
+/// Every reference to a parameter is written `$n`, so none is missed; a
+/// `$n` inside a literal would count too, which only ever sends a value
+/// not needed.
+pub(crate) fn parameter_numbers(sql: &str) -> Vec<usize> {
+    let mut used: Vec<usize> = Vec::new();
+    let bytes = sql.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let digits = bytes[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits > 0 {
+                let n: usize = sql[i + 1..i + 1 + digits].parse().unwrap_or(0);
+                if n > 0 && !used.contains(&n) {
+                    used.push(n);
+                }
+            }
+            i += 1 + digits;
+        } else {
+            i += 1;
+        }
+    }
+    used.sort_unstable();
+    used
+}
+
 impl ScopeParams {
     /// `$1..$16` in order: the one place that lists the positions.
     pub fn values(&self) -> [Param<'_>; 16] {
