@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import pg from 'pg';
 import { asJs } from '../test/shape.mjs';
+import { query as queryAt } from '../test/query.mjs';
+import { median } from './median.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const odx = createRequire(import.meta.url)(path.join(here, '..', 'index.js'));
@@ -28,19 +29,9 @@ const { values: o } = parseArgs({
 });
 const runs = Number(o.runs);
 const levels = o.levels.split(',').map(Number);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // The end of the period in Karachi: every report is as of the same instant.
 const asOf = `${o.to}T23:59:59+05:00`;
-
-async function query(text, values) {
-  const client = new pg.Client({ connectionString: o.url });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = (text, values) => queryAt(o.url, text, values);
 
 function daysBefore(to, n) {
   const d = new Date(`${to}T00:00:00Z`);

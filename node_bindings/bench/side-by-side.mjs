@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import pg from 'pg';
 import { asJs } from '../test/shape.mjs';
+import { query as queryAt } from '../test/query.mjs';
+import { median } from './median.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const odx = createRequire(import.meta.url)(path.join(here, '..', 'index.js'));
@@ -28,17 +29,7 @@ const { values: o } = parseArgs({
 });
 const runs = Number(o.runs);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function query(text, values) {
-  const client = new pg.Client({ connectionString: o.url });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = (text, values) => queryAt(o.url, text, values);
 
 // psql's per-run totals: the sum of the "Time:" lines after each "odx-run N".
 function psql(domain, clinicIds) {

@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { asJs } from './shape.mjs';
+import { query } from './query.mjs';
 
 export { asJs };
 
@@ -26,15 +27,7 @@ if (!url) throw new Error('DATABASE_URL is not set: run through scripts/test-all
 export const writerUrl = process.env.ODX_WRITER_URL;
 if (!writerUrl) throw new Error('ODX_WRITER_URL is not set: run through scripts/test-all.sh');
 
-export async function sql(text, values = []) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export const sql = (text, values = []) => query(url, text, values);
 
 // The extension's report for the same call, in JavaScript's shape.
 // With `asOf`, the extension reads at the same instant (as_of => ...).
