@@ -99,10 +99,15 @@ pub fn pool_options(connect: &PgConnectOptions) -> PgPoolOptions {
 /// until the server acknowledges the ones before, and the server delays
 /// its acknowledgement (40 ms on Linux) while it waits for the rest of the
 /// message. A statement's bound parameters (each branch's cut instants)
-/// are longer than that, so every statement waited about 40 ms: the
-/// Command Center of 40 branches over 30 days through the engine, one
+/// are often longer than that, and each such statement waited about 40 ms:
+/// the Command Center of 40 branches over 30 days through the engine, one
 /// statement at a time, took 1,073–1,085 ms with TLS and 595–628 ms
-/// without it (benchmark data, indexed).
+/// without it (benchmark data, indexed; then every one of its statements
+/// was sent all sixteen scope parameters, 72 KB, see [`bound`]).
+///
+/// Each connection the pool opens looks at every descriptor of the
+/// process (three system calls each): nothing to a pool that opens its
+/// connections once, but not a call to make per statement.
 ///
 /// sqlx does not hand out its socket, so every open descriptor of the
 /// process is looked at: each TCP socket whose peer is one of `host`'s
