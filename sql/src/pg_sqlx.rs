@@ -103,7 +103,7 @@ pub fn pool_options(connect: &PgConnectOptions) -> PgPoolOptions {
 /// the Command Center of 40 branches over 30 days through the engine, one
 /// statement at a time, took 1,073–1,085 ms with TLS and 595–628 ms
 /// without it (benchmark data, indexed; then every one of its statements
-/// was sent all sixteen scope parameters, 72 KB, see [`bound`]).
+/// was sent all sixteen scope parameters, 72 KB).
 ///
 /// Each connection the pool opens looks at every descriptor of the
 /// process (three system calls each): nothing to a pool that opens its
