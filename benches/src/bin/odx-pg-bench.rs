@@ -278,7 +278,9 @@ async fn run(o: Opts) -> Result<(), Failure> {
     if o.command {
         println!("\n| screen | odx | odx (ms) | hand-written SQL for the same screen (ms) | ratio |");
         println!("|---|---|---:|---:|---:|");
-        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&o.url).await?;
+        // The engine's pool, as Node's engine opens it (Nagle's algorithm off).
+        let connect: sqlx::postgres::PgConnectOptions = o.url.parse()?;
+        let pool = odx_sql::pg_sqlx::pool_options(&connect).max_connections(1).connect_with(connect).await?;
         for t in screens(&mut conn, &pool, &all_ids, last, o.runs).await? {
             let ratio = t.odx.as_secs_f64() / t.hand.as_secs_f64().max(1e-9);
             println!("| {} | {} | {} | {} | {ratio:.2} |", t.screen, t.odx_side, ms(t.odx), ms(t.hand));
