@@ -23,7 +23,7 @@ const { values: o } = parseArgs({
   options: {
     url: { type: 'string', default: 'postgres://odx:odx@127.0.0.1:5432/odx_bench' },
     to: { type: 'string', default: '2026-06-30' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
     levels: { type: 'string', default: '1,2,3,4' },
   },
 });
